@@ -1,0 +1,384 @@
+// Command refprovider runs the reference provider of the AutoShares password-reset API
+// standalone (`make sandbox`): a real, in-memory implementation of the documented flow,
+// optionally with the Pact provider-state endpoint (--test-mode) and fault switches
+// (--faults) that make it deliberately wrong.
+//
+// Every flag has an environment fallback, REFPROVIDER_<FLAG NAME IN CAPITALS>; a flag
+// wins over its variable. Prefer REFPROVIDER_APP_KEY to --app-key for a real key: a
+// command line is visible to every user of the machine.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/mail"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/autoshares/conformance/internal/refprovider"
+)
+
+// SandboxAppKey is the documented development app key used when none is configured.
+const SandboxAppKey = "sandbox-app-key"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(report(err, os.Stderr))
+}
+
+// report prints err (if any) and returns the exit code: 2 for a bad command line, 1 for
+// any other failure.
+func report(err error, stderr io.Writer) int {
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintf(stderr, "refprovider: %v\n", err)
+	if _, ok := errors.AsType[*usageError](err); ok {
+		return 2
+	}
+	return 1
+}
+
+// usageError lists every problem with the command line and environment at once.
+type usageError struct{ problems []string }
+
+func (e *usageError) Error() string {
+	return "invalid configuration:\n  - " + strings.Join(e.problems, "\n  - ") +
+		"\nRun 'refprovider -h' for usage."
+}
+
+// flagSpec is one flag with its environment fallback and default.
+type flagSpec struct {
+	name, def, usage string
+	isBool           bool
+}
+
+func (f flagSpec) env() string {
+	return "REFPROVIDER_" + strings.ToUpper(strings.ReplaceAll(f.name, "-", "_"))
+}
+
+var flagSpecs = []flagSpec{
+	{name: "listen", def: "127.0.0.1:8080", usage: "host:port to listen on"},
+	{name: "app-key", def: SandboxAppKey, usage: "the only accepted Et-App-Key (default: the documented sandbox key)"},
+	{name: "test-mode", def: "false", isBool: true, usage: "serve the Pact provider-state endpoint " + refprovider.StatePath},
+	{name: "allow-non-loopback", def: "false", isBool: true, usage: "allow --test-mode on a non-loopback --listen address"},
+	{name: "faults", usage: "comma-separated fault switches (see --list-faults)"},
+	{name: "smtp", usage: "host:port of the SMTP server for confirmation mail (default: mail is dropped)"},
+	{name: "mail-from", def: refprovider.DefaultMailFrom, usage: "sender of the confirmation mail"},
+	{name: "traders", usage: "JSON file: array of {User, Email, Password, SecretQuestion, SecretQuestionAnswer}"},
+	{name: "code-ttl", def: refprovider.DefaultCodeTTL.String(), usage: "confirmation code lifetime"},
+	{name: "token-ttl", def: refprovider.DefaultTokenTTL.String(), usage: "password reset token lifetime"},
+	{name: "min-password-length", def: strconv.Itoa(refprovider.DefaultMinPasswordLength), usage: "minimum new password length"},
+	{name: "list-faults", def: "false", isBool: true, usage: "print the fault switches and exit"},
+}
+
+// rawFlag records a flag's text; values are checked after parsing so that every problem
+// is reported, not just the first.
+type rawFlag struct {
+	val    string
+	set    bool
+	isBool bool
+}
+
+func (f *rawFlag) String() string     { return f.val }
+func (f *rawFlag) Set(s string) error { f.val, f.set = s, true; return nil }
+func (f *rawFlag) IsBoolFlag() bool   { return f.isBool }
+
+// setting is a resolved value and where it came from, for messages.
+type setting struct{ val, from string }
+
+type config struct {
+	opts       refprovider.Options
+	listen     string
+	appKeyFrom string
+	tradersSrc string
+	listFaults bool
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, help, err := parseConfig(args, getenv)
+	if help {
+		printUsage(stdout)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if cfg.listFaults {
+		for _, n := range refprovider.FaultNames() {
+			fmt.Fprintf(stdout, "%-30s %s\n", n, refprovider.FaultDescription(n))
+		}
+		return nil
+	}
+	cfg.opts.Log = stderr
+	r, err := refprovider.Start(ctx, cfg.opts, cfg.listen)
+	if err != nil {
+		return err
+	}
+	// What is printed is safe to paste anywhere: URLs and where settings came from, never
+	// the app key or a password.
+	fmt.Fprintf(stdout, "refprovider: serving the AutoShares password-reset API at %s\n", r.BaseURL)
+	if r.StateURL != "" {
+		fmt.Fprintf(stdout, "refprovider: provider states at %s\n", r.StateURL)
+	}
+	fmt.Fprintf(stdout, "refprovider: app key from %s\n", cfg.appKeyFrom)
+	if cfg.opts.SMTPAddr != "" {
+		fmt.Fprintf(stdout, "refprovider: confirmation mail via SMTP %s\n", cfg.opts.SMTPAddr)
+	} else {
+		fmt.Fprintln(stdout, "refprovider: confirmation mail is dropped (no --smtp)")
+	}
+	if cfg.tradersSrc != "" {
+		fmt.Fprintf(stdout, "refprovider: %d traders from %s\n", len(cfg.opts.Traders), cfg.tradersSrc)
+	}
+	if len(cfg.opts.Faults) > 0 {
+		fmt.Fprintf(stdout, "refprovider: FAULTS ON, deliberately wrong: %s\n", strings.Join(cfg.opts.Faults, ", "))
+	}
+	err = r.Wait()
+	fmt.Fprintln(stdout, "refprovider: stopped")
+	return err
+}
+
+// parseConfig resolves flags, environment and defaults, and collects every problem.
+func parseConfig(args []string, getenv func(string) string) (config, bool, error) {
+	fs := flag.NewFlagSet("refprovider", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	raw := map[string]*rawFlag{}
+	for _, s := range flagSpecs {
+		raw[s.name] = &rawFlag{isBool: s.isBool}
+		fs.Var(raw[s.name], s.name, s.usage)
+	}
+	var probs []string
+	known, help, scanProbs := scanArgs(fs, args)
+	if help {
+		return config{}, true, nil
+	}
+	probs = append(probs, scanProbs...)
+	if err := fs.Parse(known); err != nil { // scanArgs leaves nothing for Parse to reject
+		probs = append(probs, err.Error())
+	}
+
+	get := func(name string) setting {
+		for _, s := range flagSpecs {
+			if s.name != name {
+				continue
+			}
+			if f := raw[name]; f.set {
+				return setting{f.val, "--" + name}
+			}
+			if v := getenv(s.env()); v != "" {
+				return setting{v, s.env()}
+			}
+			return setting{s.def, "default"}
+		}
+		panic("no flag " + name)
+	}
+	boolean := func(name string) bool {
+		s := get(name)
+		b, err := strconv.ParseBool(s.val)
+		if err != nil {
+			probs = append(probs, fmt.Sprintf("%s: %q is not true or false", s.from, s.val))
+		}
+		return b
+	}
+	duration := func(name string) time.Duration {
+		s := get(name)
+		d, err := time.ParseDuration(s.val)
+		if err != nil || d <= 0 {
+			probs = append(probs, fmt.Sprintf("%s: %q is not a positive duration such as 15m or 90s", s.from, s.val))
+		}
+		return d
+	}
+
+	var c config
+	c.listFaults = boolean("list-faults")
+	c.opts.TestMode = boolean("test-mode")
+	allowNonLoopback := boolean("allow-non-loopback")
+
+	listen := get("listen")
+	c.listen = listen.val
+	if host, port, err := net.SplitHostPort(listen.val); err != nil {
+		probs = append(probs, fmt.Sprintf("%s: %q is not host:port", listen.from, listen.val))
+	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		probs = append(probs, fmt.Sprintf("%s: port %q is not a number from 0 to 65535", listen.from, port))
+	} else if c.opts.TestMode && !allowNonLoopback && !isLoopback(host) {
+		probs = append(probs, fmt.Sprintf("%s: %q is not a loopback address, and --test-mode lets anyone who "+
+			"reaches it create traders and read their passwords; listen on 127.0.0.1, or add "+
+			"--allow-non-loopback if this is intended", listen.from, listen.val))
+	}
+
+	appKey := get("app-key")
+	c.opts.AppKey = appKey.val
+	c.appKeyFrom = appKey.from
+	if appKey.from == "default" {
+		c.appKeyFrom = "the documented sandbox default (set REFPROVIDER_APP_KEY to change it)"
+	}
+	if strings.TrimSpace(appKey.val) == "" {
+		probs = append(probs, appKey.from+": the app key is empty") // never echo a key
+	}
+
+	faults := get("faults")
+	for _, n := range strings.Split(faults.val, ",") {
+		if n = strings.TrimSpace(n); n == "" {
+			continue
+		}
+		if refprovider.FaultDescription(n) == "" {
+			probs = append(probs, fmt.Sprintf("%s: unknown fault switch %q; known: %s",
+				faults.from, n, strings.Join(refprovider.FaultNames(), ", ")))
+			continue
+		}
+		c.opts.Faults = append(c.opts.Faults, n)
+	}
+
+	smtp := get("smtp")
+	if smtp.val != "" {
+		if host, port, err := net.SplitHostPort(smtp.val); err != nil || host == "" || port == "" {
+			probs = append(probs, fmt.Sprintf("%s: %q is not host:port", smtp.from, smtp.val))
+		}
+	}
+	c.opts.SMTPAddr = smtp.val
+
+	from := get("mail-from")
+	if _, err := mail.ParseAddress(from.val); err != nil {
+		probs = append(probs, fmt.Sprintf("%s: %q is not an email address", from.from, from.val))
+	}
+	c.opts.MailFrom = from.val
+
+	c.opts.CodeTTL = duration("code-ttl")
+	c.opts.TokenTTL = duration("token-ttl")
+
+	minLen := get("min-password-length")
+	n, err := strconv.Atoi(minLen.val)
+	if err != nil || n < 1 {
+		probs = append(probs, fmt.Sprintf("%s: %q is not a whole number of at least 1", minLen.from, minLen.val))
+	}
+	c.opts.MinPasswordLength = n
+
+	if traders := get("traders"); traders.val != "" {
+		c.tradersSrc = traders.val
+		ts, err := readTraders(traders.val)
+		if err != nil {
+			probs = append(probs, fmt.Sprintf("%s: %v", traders.from, err))
+		} else if err := (refprovider.Options{AppKey: "x", Traders: ts}).Validate(); err != nil {
+			for _, line := range strings.Split(err.Error(), "\n") {
+				probs = append(probs, fmt.Sprintf("%s: %s: %s", traders.from, traders.val, line))
+			}
+		}
+		c.opts.Traders = ts
+	}
+
+	if len(probs) > 0 {
+		return config{}, false, &usageError{probs}
+	}
+	return c, false, nil
+}
+
+// scanArgs splits args into what flag.Parse may see and problems, so that an unknown flag
+// does not hide the problems after it. Values of unknown flags and stray arguments are
+// never echoed: they may be keys or passwords typed in the wrong place.
+func scanArgs(fs *flag.FlagSet, args []string) (known []string, help bool, probs []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			if rest := len(args) - i - 1; rest > 0 {
+				probs = append(probs, fmt.Sprintf("%d unexpected argument(s) after --; refprovider takes flags only", rest))
+			}
+			break
+		}
+		name, ok := strings.CutPrefix(a, "--")
+		if !ok {
+			name, ok = strings.CutPrefix(a, "-")
+		}
+		if !ok || name == "" || name[0] == '-' || name[0] == '=' {
+			probs = append(probs, fmt.Sprintf("unexpected argument #%d; refprovider takes flags only "+
+				"(a boolean flag takes its value as --flag=false)", i+1))
+			continue
+		}
+		name, _, hasValue := strings.Cut(name, "=")
+		if name == "h" || name == "help" {
+			return nil, true, nil
+		}
+		f := fs.Lookup(name)
+		if f == nil {
+			probs = append(probs, fmt.Sprintf("unknown flag --%s", name))
+			if !hasValue && i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
+				i++ // most likely its value
+			}
+			continue
+		}
+		if rf, _ := f.Value.(*rawFlag); (rf != nil && rf.isBool) || hasValue {
+			known = append(known, a)
+			continue
+		}
+		if i+1 >= len(args) {
+			probs = append(probs, fmt.Sprintf("flag --%s needs a value", name))
+			continue
+		}
+		known = append(known, a, args[i+1])
+		i++
+	}
+	return known, false, probs
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// readTraders reads a JSON array of traders. Errors name the file and the JSON problem,
+// never the file's content.
+func readTraders(path string) ([]refprovider.Trader, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	dec := json.NewDecoder(io.LimitReader(f, 16<<20))
+	dec.DisallowUnknownFields()
+	var ts []refprovider.Trader
+	if err := dec.Decode(&ts); err != nil {
+		return nil, fmt.Errorf("%s: not a JSON array of traders: %v", path, err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("%s: unexpected data after the JSON array", path)
+	}
+	return ts, nil
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, `Usage: refprovider [flags]
+
+Serves the reference implementation of the AutoShares password-reset API
+(base URL http://LISTEN/api). Stops cleanly on SIGINT or SIGTERM.
+
+Flags (each falls back to the environment variable shown, then to the default):
+`)
+	for _, s := range flagSpecs {
+		arg := " VALUE"
+		if s.isBool {
+			arg = ""
+		}
+		def := ""
+		if s.def != "" && s.def != "false" && s.name != "app-key" {
+			def = " (default " + s.def + ")"
+		}
+		fmt.Fprintf(w, "  --%s%s\n      %s%s [%s]\n", s.name, arg, s.usage, def, s.env())
+	}
+	fmt.Fprint(w, `
+Prefer REFPROVIDER_APP_KEY to --app-key: command lines are visible to other users.
+Exit status: 0 after a clean stop, 2 for a bad command line or environment, 1 otherwise.
+`)
+}

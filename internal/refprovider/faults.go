@@ -1,0 +1,117 @@
+package refprovider
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Fault switch names. Each makes the provider deliberately wrong in exactly one way, so a
+// test can prove that the conformance check guarding that behaviour really fails.
+const (
+	FaultAcceptMismatchedPasswords = "accept-mismatched-passwords"
+	FaultAcceptExpiredToken        = "accept-expired-token"
+	FaultSuccessWithoutChange      = "success-without-change"
+	FaultMismatchConsumesToken     = "mismatch-consumes-token"
+	FaultReusableToken             = "reusable-token"
+	FaultAcceptShortPassword       = "accept-short-password"
+	FaultKeepOutstandingGrants     = "keep-outstanding-grants"
+
+	FaultIgnoreAppKey         = "ignore-app-key"
+	FaultWrongAppKeyMessage   = "wrong-app-key-message"
+	FaultAppKeyStatus400      = "app-key-status-400"
+	FaultAppKeyCheckedLate    = "app-key-checked-late"
+	FaultIsSucceedAsString    = "is-succeed-as-string"
+	FaultErrorsEmptyOnFailure = "errors-empty-on-failure"
+	FaultErrorsNullOnSuccess  = "errors-null-on-success"
+	FaultFailureStatus200     = "failure-status-200"
+	FaultFailureStatus500     = "failure-status-500"
+	FaultWrongContentType     = "wrong-content-type"
+
+	FaultOldPasswordStillWorks = "old-password-still-works"
+	FaultLoginIgnoresPassword  = "login-ignores-password"
+
+	FaultSkipSecretAnswerCheck    = "skip-secret-answer-check"
+	FaultWrongIncorrectAnswerCode = "wrong-incorrect-answer-code"
+	FaultAcceptUnknownUser        = "accept-unknown-user"
+	FaultNoConfirmationEmail      = "no-confirmation-email"
+	FaultCodeInResponse           = "code-in-response"
+
+	FaultSecretQuestionNull      = "secret-question-null"
+	FaultSecretQuestionLoginOnly = "secret-question-login-only"
+
+	FaultAcceptExpiredCode = "accept-expired-code"
+	FaultReusableCode      = "reusable-code"
+)
+
+var faultDescriptions = map[string]string{
+	FaultAcceptMismatchedPasswords: "step 4 ignores PasswordConfirmation: sets Password and succeeds when they differ",
+	FaultAcceptExpiredToken:        "step 4 accepts an expired reset token",
+	FaultSuccessWithoutChange:      "step 4 answers success but keeps the old password",
+	FaultMismatchConsumesToken:     "a step 4 password-mismatch rejection consumes the token, so a corrected retry fails",
+	FaultReusableToken:             "step 4 does not consume the token on success: it can reset the password again",
+	FaultAcceptShortPassword:       "step 4 skips the minimum password length check",
+	FaultKeepOutstandingGrants:     "step 4 success leaves the trader's other outstanding codes and tokens usable",
+
+	FaultIgnoreAppKey:         "no Et-App-Key check anywhere: any or no key is accepted",
+	FaultWrongAppKeyMessage:   `app-key error body is {"error":"Invalid application key"} instead of the documented text`,
+	FaultAppKeyStatus400:      "app-key error answered with status 400 instead of 403",
+	FaultAppKeyCheckedLate:    "with a bad app key, step 4 still applies the password change, then answers the app-key error",
+	FaultIsSucceedAsString:    `IsSucceed sent as the JSON string "true"/"false" on every envelope`,
+	FaultErrorsEmptyOnFailure: "failure envelopes send Errors [] (no message explaining the failure)",
+	FaultErrorsNullOnSuccess:  "success envelopes send Errors and ErrorsCode as null instead of []",
+	FaultFailureStatus200:     "failure envelopes are answered with HTTP 200 (IsSucceed still false)",
+	FaultFailureStatus500:     "failure envelopes are answered with HTTP 500 (client errors reported as server errors)",
+	FaultWrongContentType:     "JSON responses are labelled Content-Type text/plain",
+
+	FaultOldPasswordStillWorks: "login still accepts the previous password after a reset",
+	FaultLoginIgnoresPassword:  "login succeeds for an existing user with any password",
+
+	FaultSkipSecretAnswerCheck:    "step 1 accepts a missing or wrong secret answer",
+	FaultWrongIncorrectAnswerCode: `a wrong secret answer gives ErrorsCode ["ErrorAnswer"] and a different text`,
+	FaultAcceptUnknownUser:        "step 1 answers success for an unknown user",
+	FaultNoConfirmationEmail:      "step 1 answers success but sends no confirmation email",
+	FaultCodeInResponse:           "step 1 leaks the confirmation code in the response Model",
+
+	FaultSecretQuestionNull:      `step 2 answers Model null instead of "" for a trader without a secret question`,
+	FaultSecretQuestionLoginOnly: "step 2 looks traders up by login only: by email gives user not found",
+
+	FaultAcceptExpiredCode: "step 3 accepts an expired confirmation code",
+	FaultReusableCode:      "step 3 does not consume the code: it can be traded for a token again",
+}
+
+// FaultNames returns every fault switch name, sorted.
+func FaultNames() []string {
+	names := make([]string, 0, len(faultDescriptions))
+	for n := range faultDescriptions {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// FaultDescription returns the one-line description of a fault switch, "" if unknown.
+func FaultDescription(name string) string { return faultDescriptions[name] }
+
+// parseFaults checks names against the known switches; the error lists the known ones so
+// a typo in a Makefile or CI variable is fixable from the message alone.
+func parseFaults(names []string) (map[string]bool, error) {
+	set := make(map[string]bool, len(names))
+	var unknown []string
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		if n == "" {
+			continue
+		}
+		if _, ok := faultDescriptions[n]; !ok {
+			unknown = append(unknown, fmt.Sprintf("%q", n))
+			continue
+		}
+		set[n] = true
+	}
+	if len(unknown) > 0 {
+		return nil, fmt.Errorf("unknown fault switch %s; known: %s",
+			strings.Join(unknown, ", "), strings.Join(FaultNames(), ", "))
+	}
+	return set, nil
+}

@@ -1,0 +1,214 @@
+package refprovider
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Trader is an account to create at start (Options.Traders, or cmd/refprovider --traders).
+// Password is plain text here and stored only as a hash. SecretQuestionAnswer is required
+// when SecretQuestion is set: without it the account could never pass step 1.
+type Trader struct {
+	User                 string
+	Email                string
+	Password             string
+	SecretQuestion       string
+	SecretQuestionAnswer string
+}
+
+// Options configures a Server. Zero values mean the documented defaults.
+type Options struct {
+	AppKey   string           // required; the only accepted Et-App-Key
+	TestMode bool             // mounts the provider-state endpoint at StatePath
+	Faults   []string         // fault switch names (FaultNames); unknown -> New fails
+	Now      func() time.Time // clock for expiry; nil = time.Now
+
+	CodeTTL  time.Duration // confirmation code lifetime; 0 = DefaultCodeTTL
+	TokenTTL time.Duration // reset token lifetime; 0 = DefaultTokenTTL
+
+	SMTPAddr string // host:port for confirmation mail; "" = mail is dropped (counted, never logged)
+	MailFrom string // envelope and header sender; "" = DefaultMailFrom
+
+	Traders []Trader // created by New
+
+	MinPasswordLength int // step 4 minimum, in characters; 0 = DefaultMinPasswordLength
+	HashIterations    int // PBKDF2-SHA256 iterations; 0 = DefaultHashIterations
+
+	Log io.Writer // request log: method, path, status, duration only; nil = discard
+}
+
+// Defaults for zero Options fields.
+const (
+	DefaultCodeTTL           = 15 * time.Minute
+	DefaultTokenTTL          = 30 * time.Minute
+	DefaultMailFrom          = "no-reply@autoshares.example.test"
+	DefaultMinPasswordLength = 8
+
+	// DefaultHashIterations is far below the ~600k OWASP suggests for PBKDF2-SHA256 on
+	// purpose: this is a test double, and a login, a step 4 or a provider-state setup each
+	// hash once. 50k costs ~12 ms on the project's 2-core machines, keeping every request
+	// well under ~20 ms, while still being a real, salted, slow hash rather than a stub.
+	DefaultHashIterations = 50_000
+
+	// MaxBodyBytes bounds every request body; the documented bodies are a few hundred bytes.
+	MaxBodyBytes = 64 << 10
+)
+
+// APIPrefix is the path of the API base ("apiURL" in the docs): http://host:port/api.
+const APIPrefix = "/api"
+
+// StatePath is where the Pact provider-state endpoint is mounted when Options.TestMode is
+// set. It is outside APIPrefix so it can never be mistaken for part of the API.
+const StatePath = "/test-support/provider-states"
+
+// config is Options after defaults and validation.
+type config struct {
+	appKey   string
+	testMode bool
+	faults   map[string]bool
+	now      func() time.Time
+	codeTTL  time.Duration
+	tokenTTL time.Duration
+	smtpAddr string
+	mailFrom *mail.Address
+	minLen   int
+	iter     int
+	log      io.Writer
+}
+
+// Validate reports every problem with o, as New would, without creating anything (no
+// password is hashed), so a caller can report configuration errors up front.
+func (o Options) Validate() error {
+	_, err := o.validate()
+	return err
+}
+
+// validate applies defaults and collects every problem, so one error says all that is
+// wrong with a configuration.
+func (o Options) validate() (config, error) {
+	var errs []error
+	c := config{
+		appKey:   o.AppKey,
+		testMode: o.TestMode,
+		now:      o.Now,
+		codeTTL:  o.CodeTTL,
+		tokenTTL: o.TokenTTL,
+		smtpAddr: o.SMTPAddr,
+		minLen:   o.MinPasswordLength,
+		iter:     o.HashIterations,
+		log:      o.Log,
+	}
+	if strings.TrimSpace(o.AppKey) == "" {
+		errs = append(errs, errors.New("AppKey is required"))
+	}
+	faults, err := parseFaults(o.Faults)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	c.faults = faults
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if c.log == nil {
+		c.log = io.Discard
+	}
+	switch {
+	case c.codeTTL < 0:
+		errs = append(errs, fmt.Errorf("CodeTTL %v is negative", c.codeTTL))
+	case c.codeTTL == 0:
+		c.codeTTL = DefaultCodeTTL
+	}
+	switch {
+	case c.tokenTTL < 0:
+		errs = append(errs, fmt.Errorf("TokenTTL %v is negative", c.tokenTTL))
+	case c.tokenTTL == 0:
+		c.tokenTTL = DefaultTokenTTL
+	}
+	switch {
+	case c.minLen < 0:
+		errs = append(errs, fmt.Errorf("MinPasswordLength %d is negative", c.minLen))
+	case c.minLen == 0:
+		c.minLen = DefaultMinPasswordLength
+	}
+	switch {
+	case c.iter < 0:
+		errs = append(errs, fmt.Errorf("HashIterations %d is negative", c.iter))
+	case c.iter == 0:
+		c.iter = DefaultHashIterations
+	}
+	if c.smtpAddr != "" {
+		if host, port, err := net.SplitHostPort(c.smtpAddr); err != nil || host == "" || port == "" {
+			errs = append(errs, fmt.Errorf("SMTPAddr %q is not host:port", c.smtpAddr))
+		}
+	}
+	from := o.MailFrom
+	if from == "" {
+		from = DefaultMailFrom
+	}
+	if a, err := mail.ParseAddress(from); err != nil {
+		errs = append(errs, fmt.Errorf("MailFrom %q is not an email address", from))
+	} else {
+		c.mailFrom = a
+	}
+	errs = append(errs, validateTraders(o.Traders)...)
+	return c, errors.Join(errs...)
+}
+
+// validateTraders checks seed traders without echoing passwords or answers.
+func validateTraders(ts []Trader) []error {
+	var errs []error
+	logins, emails := map[string]int{}, map[string]int{}
+	for i, t := range ts {
+		where := fmt.Sprintf("Traders[%d]", i)
+		if err := checkLogin(t.User); err != nil {
+			errs = append(errs, fmt.Errorf("%s: User %w", where, err))
+		} else if j, dup := logins[key(t.User)]; dup {
+			errs = append(errs, fmt.Errorf("%s: User %q repeats Traders[%d]", where, t.User, j))
+		} else {
+			logins[key(t.User)] = i
+		}
+		if err := checkEmail(t.Email); err != nil {
+			errs = append(errs, fmt.Errorf("%s: Email %w", where, err))
+		} else if j, dup := emails[key(t.Email)]; dup {
+			errs = append(errs, fmt.Errorf("%s: Email %q repeats Traders[%d]", where, t.Email, j))
+		} else {
+			emails[key(t.Email)] = i
+		}
+		if t.Password == "" {
+			errs = append(errs, fmt.Errorf("%s: Password is required", where))
+		}
+		if strings.TrimSpace(t.SecretQuestion) != "" && strings.TrimSpace(t.SecretQuestionAnswer) == "" {
+			errs = append(errs, fmt.Errorf("%s: SecretQuestionAnswer is required when SecretQuestion is set", where))
+		}
+	}
+	return errs
+}
+
+// checkLogin rejects logins that could break a mail header or the request log.
+func checkLogin(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return errors.New("is required")
+	}
+	if strings.ContainsFunc(s, unicode.IsControl) {
+		return errors.New("contains control characters")
+	}
+	return nil
+}
+
+// checkEmail accepts a bare address only: it becomes an SMTP recipient and a To header.
+func checkEmail(s string) error {
+	if s == "" {
+		return errors.New("is required")
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s {
+		return fmt.Errorf("%q is not a bare email address", s)
+	}
+	return nil
+}

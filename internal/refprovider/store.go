@@ -1,0 +1,205 @@
+package refprovider
+
+import (
+	"crypto/pbkdf2"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"fmt"
+	"math/big"
+	"strings"
+	"sync"
+	"time"
+)
+
+// passwordHash is a salted PBKDF2-SHA256 hash. The iteration count is stored with it so a
+// changed Options.HashIterations does not invalidate existing hashes.
+type passwordHash struct {
+	salt []byte
+	key  []byte
+	iter int
+}
+
+const (
+	saltLen = 16
+	keyLen  = 32
+)
+
+func hashPassword(password string, iter int) (passwordHash, error) {
+	salt := make([]byte, saltLen)
+	if _, err := rand.Read(salt); err != nil {
+		return passwordHash{}, err
+	}
+	key, err := pbkdf2.Key(sha256.New, password, salt, iter, keyLen)
+	if err != nil {
+		return passwordHash{}, err
+	}
+	return passwordHash{salt: salt, key: key, iter: iter}, nil
+}
+
+// matches reports whether password hashes to h, comparing in constant time.
+func (h passwordHash) matches(password string) bool {
+	if h.iter == 0 {
+		return false
+	}
+	key, err := pbkdf2.Key(sha256.New, password, h.salt, h.iter, keyLen)
+	if err != nil {
+		return false
+	}
+	return subtle.ConstantTimeCompare(key, h.key) == 1
+}
+
+// trader is a stored account. Secret answers are kept normalised in plain text: this is a
+// test double, and the answer is compared in constant time all the same.
+type trader struct {
+	login    string
+	email    string
+	question string
+	answer   string // normalizeAnswer form
+	hash     passwordHash
+	// prevHash is the hash before the last reset; only the old-password-still-works fault
+	// reads it.
+	prevHash passwordHash
+}
+
+// grant is an outstanding confirmation code or reset token.
+type grant struct {
+	login   string // key into store.traders
+	expires time.Time
+}
+
+func (g *grant) expiredAt(now time.Time) bool { return !now.Before(g.expires) }
+
+// grantRetention is how long an expired grant is kept so that it is reported as
+// "expired" rather than "invalid"; after that it is pruned so a long-running sandbox does
+// not grow without bound.
+const grantRetention = 24 * time.Hour
+
+// store is the provider's whole state. One mutex guards everything: requests are cheap
+// apart from password hashing, which callers do outside the lock.
+type store struct {
+	mu      sync.Mutex
+	traders map[string]*trader // by lower-case login
+	byEmail map[string]string  // lower-case email -> lower-case login
+	codes   map[string]*grant  // confirmation code -> grant
+	tokens  map[string]*grant  // reset token -> grant
+}
+
+func newStore() *store {
+	return &store{
+		traders: map[string]*trader{},
+		byEmail: map[string]string{},
+		codes:   map[string]*grant{},
+		tokens:  map[string]*grant{},
+	}
+}
+
+// Logins and emails match case-insensitively, as they do on the real platform.
+func key(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+func normalizeAnswer(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// addLocked stores t; the caller holds s.mu.
+func (s *store) addLocked(t *trader) error {
+	lk, ek := key(t.login), key(t.email)
+	if _, dup := s.traders[lk]; dup {
+		return fmt.Errorf("trader %q already exists", t.login)
+	}
+	if _, dup := s.byEmail[ek]; dup {
+		return fmt.Errorf("email %q already belongs to another trader", t.email)
+	}
+	s.traders[lk] = t
+	s.byEmail[ek] = lk
+	return nil
+}
+
+// deleteLocked removes a trader and every grant it holds; the caller holds s.mu.
+func (s *store) deleteLocked(login string) {
+	lk := key(login)
+	t, ok := s.traders[lk]
+	if !ok {
+		return
+	}
+	delete(s.byEmail, key(t.email))
+	delete(s.traders, lk)
+	s.revokeLocked(lk, "", "")
+}
+
+// revokeLocked deletes the trader's codes and tokens except keepCode/keepToken ("" keeps
+// none); the caller holds s.mu.
+func (s *store) revokeLocked(lk, keepCode, keepToken string) {
+	for c, g := range s.codes {
+		if g.login == lk && c != keepCode {
+			delete(s.codes, c)
+		}
+	}
+	for tk, g := range s.tokens {
+		if g.login == lk && tk != keepToken {
+			delete(s.tokens, tk)
+		}
+	}
+}
+
+// pruneLocked drops grants that expired long ago; the caller holds s.mu.
+func (s *store) pruneLocked(now time.Time) {
+	cutoff := now.Add(-grantRetention)
+	for c, g := range s.codes {
+		if g.expires.Before(cutoff) {
+			delete(s.codes, c)
+		}
+	}
+	for tk, g := range s.tokens {
+		if g.expires.Before(cutoff) {
+			delete(s.tokens, tk)
+		}
+	}
+}
+
+// newCodeLocked stores a fresh 6-digit confirmation code. Codes are looked up by value
+// alone in step 3, so an outstanding duplicate is redrawn; the caller holds s.mu.
+func (s *store) newCodeLocked(lk string, expires time.Time) (string, error) {
+	for range 100 {
+		n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+		if err != nil {
+			return "", err
+		}
+		c := fmt.Sprintf("%06d", n.Int64())
+		if _, taken := s.codes[c]; !taken {
+			s.codes[c] = &grant{login: lk, expires: expires}
+			return c, nil
+		}
+	}
+	return "", fmt.Errorf("no free confirmation code")
+}
+
+// newTokenLocked stores a fresh reset token; the caller holds s.mu.
+func (s *store) newTokenLocked(lk string, expires time.Time) (string, error) {
+	tk, err := newGUID()
+	if err != nil {
+		return "", err
+	}
+	s.tokens[tk] = &grant{login: lk, expires: expires}
+	return tk, nil
+}
+
+// newGUID returns a random (version 4, RFC 9562) UUID in the lower-case 8-4-4-4-12 form
+// .NET's Guid.ToString() uses, which is what the documented tokens look like.
+func newGUID() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32], nil
+}
+
+func randomHex(nBytes int) (string, error) {
+	b := make([]byte, nBytes)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
+}
