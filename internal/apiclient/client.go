@@ -1,0 +1,145 @@
+// Package apiclient sends requests to the Trading API and keeps each exchange whole
+// (request, response, timing, transport error) so a failing check can print a redacted
+// transcript of exactly what was said.
+package apiclient
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// The documented endpoints, relative to apiURL (../shared/api/password-reset.md).
+const (
+	PathResetPassword       = "/v1.0/users/password/reset"           // step 1
+	PathSecretQuestion      = "/v1.0/users/password/secret-question" // step 2
+	PathResetCode           = "/v1.0/users/password/reset/code"      // step 3, AutoShares
+	PathIdentifierResetCode = "/v1.0/users/identifiers/reset/code"   // step 3, ETNA since 2021
+	PathUpdatePassword      = "/v1.0/users/passwords/reset/"         // step 4: plural, trailing slash
+	PathLogin               = "/token"                               // log in
+	HeaderAppKey            = "Et-App-Key"
+)
+
+// maxBody bounds what is read of a response: enough for any envelope, small enough that a
+// misbehaving target cannot exhaust memory.
+const maxBody = 1 << 20
+
+// Client talks to one deployment.
+type Client struct {
+	BaseURL string // apiURL, without trailing slash
+	AppKey  string
+	HTTP    *http.Client // carries the request timeout
+	// TimeoutSetting names the setting behind HTTP.Timeout, for the timeout message.
+	TimeoutSetting string
+}
+
+// Request is one call. By default the configured app key is sent.
+type Request struct {
+	Method string
+	Path   string // relative to BaseURL
+	Query  url.Values
+	Header http.Header // extra headers, e.g. Username and Password for login
+	Body   any         // marshalled as JSON; nil sends no body
+	// OmitAppKey sends no Et-App-Key; AppKey, when not empty, replaces the configured one.
+	OmitAppKey bool
+	AppKey     string
+}
+
+// Exchange is a request and what came of it.
+type Exchange struct {
+	Method         string
+	URL            string
+	RequestHeader  http.Header
+	RequestBody    []byte
+	Status         int // 0 when no response arrived
+	ResponseHeader http.Header
+	ResponseBody   []byte
+	Duration       time.Duration
+	Err            error // transport failure, timeout, unreadable body
+}
+
+// Do sends req. It always returns an Exchange; a transport failure is in Exchange.Err.
+func (c *Client) Do(ctx context.Context, req Request) *Exchange {
+	ex := &Exchange{Method: req.Method, URL: c.BaseURL + req.Path, RequestHeader: http.Header{}}
+	if len(req.Query) > 0 {
+		ex.URL += "?" + req.Query.Encode()
+	}
+	for k, vs := range req.Header {
+		for _, v := range vs {
+			ex.RequestHeader.Add(k, v)
+		}
+	}
+	switch {
+	case req.OmitAppKey:
+	case req.AppKey != "":
+		ex.RequestHeader.Set(HeaderAppKey, req.AppKey)
+	default:
+		ex.RequestHeader.Set(HeaderAppKey, c.AppKey)
+	}
+	ex.RequestHeader.Set("Accept", "application/json")
+	if req.Body != nil {
+		b, err := json.Marshal(req.Body)
+		if err != nil {
+			ex.Err = fmt.Errorf("encoding the request body: %w", err)
+			return ex
+		}
+		ex.RequestBody = b
+		ex.RequestHeader.Set("Content-Type", "application/json")
+	}
+
+	hreq, err := http.NewRequestWithContext(ctx, req.Method, ex.URL, bytes.NewReader(ex.RequestBody))
+	if err != nil {
+		ex.Err = err
+		return ex
+	}
+	hreq.Header = ex.RequestHeader.Clone()
+	if req.Body == nil {
+		hreq.Body, hreq.ContentLength = http.NoBody, 0 // login is documented with Content-Length: 0
+	}
+	start := time.Now()
+	resp, err := c.HTTP.Do(hreq)
+	if err != nil {
+		ex.Duration = time.Since(start)
+		ex.Err = c.describeTransportError(err)
+		return ex
+	}
+	defer resp.Body.Close()
+	ex.Status = resp.StatusCode
+	ex.ResponseHeader = resp.Header
+	ex.ResponseBody, err = io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	ex.Duration = time.Since(start)
+	if err != nil {
+		ex.Err = fmt.Errorf("reading the response body: %w", c.describeTransportError(err))
+	}
+	return ex
+}
+
+// describeTransportError turns net/http's wrapped errors into one actionable sentence.
+func (c *Client) describeTransportError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	if errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "Client.Timeout") {
+		if c.TimeoutSetting != "" {
+			return fmt.Errorf("no response within %s (%s): %w", c.HTTP.Timeout, c.TimeoutSetting, err)
+		}
+		return fmt.Errorf("no response within the timeout: %w", err)
+	}
+	return err
+}
+
+// JSON decodes the response body into v.
+func (e *Exchange) JSON(v any) error {
+	if len(e.ResponseBody) == 0 {
+		return errors.New("the response has no body")
+	}
+	return json.Unmarshal(e.ResponseBody, v)
+}

@@ -1,0 +1,58 @@
+package apiclient
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/autoshares/conformance/internal/redact"
+)
+
+// transcriptBodyLimit cuts bodies in transcripts: enough for any envelope, short enough
+// that an HTML error page does not bury the failure.
+const transcriptBodyLimit = 4 << 10
+
+// Transcript renders the exchange for a failure message or a log, with every secret
+// masked: secret headers and JSON fields by name, known secret values anywhere.
+func (e *Exchange) Transcript(r *redact.Redactor) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "> %s %s\n", e.Method, r.String(e.URL))
+	writeHeaders(&b, "> ", r.Header(e.RequestHeader))
+	if len(e.RequestBody) > 0 {
+		fmt.Fprintf(&b, ">\n> %s\n", cut(r.JSON(e.RequestBody)))
+	}
+	switch {
+	case e.Status == 0 && e.Err != nil:
+		fmt.Fprintf(&b, "< no response after %s: %s\n", e.Duration.Round(1e6), r.String(e.Err.Error()))
+		return b.String()
+	default:
+		fmt.Fprintf(&b, "< %d %s (%s)\n", e.Status, http.StatusText(e.Status), e.Duration.Round(1e6))
+	}
+	writeHeaders(&b, "< ", r.Header(e.ResponseHeader))
+	if len(e.ResponseBody) > 0 {
+		fmt.Fprintf(&b, "<\n< %s\n", cut(r.JSON(e.ResponseBody)))
+	}
+	if e.Err != nil {
+		fmt.Fprintf(&b, "< (%s)\n", r.String(e.Err.Error()))
+	}
+	return b.String()
+}
+
+func writeHeaders(b *strings.Builder, prefix string, h http.Header) {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(b, "%s%s: %s\n", prefix, k, strings.Join(h[k], ", "))
+	}
+}
+
+func cut(s string) string {
+	if len(s) <= transcriptBodyLimit {
+		return s
+	}
+	return s[:transcriptBodyLimit] + fmt.Sprintf("… (%d more bytes)", len(s)-transcriptBodyLimit)
+}

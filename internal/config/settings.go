@@ -1,0 +1,190 @@
+package config
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/mail"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Setting is one configuration variable: its name, default, what it is for, and how it
+// lands in Config. The list below is the single source of the README's table.
+type Setting struct {
+	Env     string
+	Default string
+	Doc     string
+	Secret  bool
+	apply   func(c *Config, v string) error
+}
+
+// Settings returns every setting, in documentation order.
+func Settings() []Setting { return append([]Setting(nil), settings...) }
+
+var settings = buildSettings()
+
+func buildSettings() []Setting {
+	s := []Setting{
+		{Env: "AUTOSHARES_BASE_URL", Doc: "The environment's apiURL, e.g. `https://staging.example.com/api`. Unset: the suite starts the embedded reference provider on 127.0.0.1.",
+			apply: func(c *Config, v string) (err error) { c.BaseURL, err = parseURL(v); return }},
+		{Env: "AUTOSHARES_APP_KEY", Secret: true, Doc: "The Et-App-Key sent on every request. Required with AUTOSHARES_BASE_URL; never printed.",
+			apply: func(c *Config, v string) error { c.AppKey = v; return nil }},
+		{Env: "AUTOSHARES_STATE_URL", Doc: "The provider-state endpoint (Pact protocol: `POST {\"action\",\"state\",\"params\"}`). Unset: specs that need a state no other source can produce are skipped, each naming the setting that would enable it.",
+			apply: func(c *Config, v string) (err error) { c.StateURL, err = parseURL(v); return }},
+		{Env: "AUTOSHARES_REQUEST_TIMEOUT", Default: "10s", Doc: "Longest wait for one HTTP exchange; a hanging target fails the spec instead of hanging the run.",
+			apply: func(c *Config, v string) (err error) { c.RequestTimeout, err = parsePositiveDuration(v); return }},
+		{Env: "AUTOSHARES_PREFLIGHT_TIMEOUT", Default: "5s", Doc: "Longest wait for the reachability check that runs once before any spec.",
+			apply: func(c *Config, v string) (err error) { c.PreflightTimeout, err = parsePositiveDuration(v); return }},
+		{Env: "AUTOSHARES_REPORT_DIR", Default: "reports", Doc: "Where JUnit XML, Ginkgo JSON and the recorded pact are written, passing or failing.",
+			apply: func(c *Config, v string) error { c.ReportDir = v; return nonEmpty(v) }},
+		{Env: "AUTOSHARES_EXPECT_SUCCESS_STATUS", Default: "200", Doc: "Status of a successful request (the docs show only bodies).",
+			apply: func(c *Config, v string) (err error) { c.Expect.SuccessStatus, err = parseStatus(v, false); return }},
+		{Env: "AUTOSHARES_EXPECT_APP_KEY_STATUS", Default: "401,403", Doc: "Statuses accepted for a missing or wrong Et-App-Key (the docs disagree: 403 in the reference pages, 401 in the error-code page).",
+			apply: func(c *Config, v string) (err error) { c.Expect.AppKeyStatuses, err = parseStatuses(v); return }},
+		{Env: "AUTOSHARES_EXPECT_APP_KEY_MESSAGE", Default: "Application key is not defined or does not exist", Doc: "The documented `error` text for a missing or wrong Et-App-Key.",
+			apply: func(c *Config, v string) error { c.Expect.AppKeyMessage = v; return nonEmpty(v) }},
+	}
+	for _, ec := range ErrorCases {
+		s = append(s,
+			Setting{Env: "AUTOSHARES_EXPECT_" + string(ec) + "_STATUS", Doc: "Exact status for the " + caseDoc[ec] + " error. Unset: any 4xx.",
+				apply: func(c *Config, v string) error {
+					st, err := parseStatus(v, true)
+					e := c.Expect.Errors[ec]
+					e.Status = st
+					c.Expect.Errors[ec] = e
+					return err
+				}},
+			Setting{Env: "AUTOSHARES_EXPECT_" + string(ec) + "_ERRORS_CODE", Default: caseDefaultCode[ec], Doc: "An entry `ErrorsCode` must contain for the " + caseDoc[ec] + " error. Empty: not checked.",
+				apply: func(c *Config, v string) error {
+					e := c.Expect.Errors[ec]
+					e.ErrorsCode = v
+					c.Expect.Errors[ec] = e
+					return nil
+				}},
+		)
+	}
+	s = append(s,
+		Setting{Env: "AUTOSHARES_STEP3_PATH", Default: "autoshares", Doc: "Which documented step 3 the target serves: `autoshares` (`POST v1.0/users/password/reset/code`, `{Code}`) or `etna` (`POST v1.0/users/identifiers/reset/code`, `{Code, Identifier}`).",
+			apply: func(c *Config, v string) error {
+				if v != "autoshares" && v != "etna" {
+					return fmt.Errorf("%q is neither autoshares nor etna", v)
+				}
+				c.Flow.Step3Path = v
+				return nil
+			}},
+		Setting{Env: "AUTOSHARES_MAILBOX_URL", Doc: "Mailpit HTTP API that receives the target's mail (e.g. `http://127.0.0.1:8025`). With AUTOSHARES_TEST_TRADERS it is the token source when there is no state endpoint.",
+			apply: func(c *Config, v string) (err error) { c.Flow.MailboxURL, err = parseURL(v); return }},
+		Setting{Env: "AUTOSHARES_MAIL_TIMEOUT", Default: "30s", Doc: "Longest wait for a confirmation email to arrive in the mailbox.",
+			apply: func(c *Config, v string) (err error) { c.Flow.MailTimeout, err = parsePositiveDuration(v); return }},
+		Setting{Env: "AUTOSHARES_TEST_TRADERS", Secret: true, Doc: "JSON array of test traders the suite may reset through the mail flow: `[{\"User\",\"Email\",\"Password\",\"SecretQuestionAnswer\"}]`. Their passwords are changed by the run.",
+			apply: func(c *Config, v string) (err error) { c.Flow.Traders, err = parseTraders(v); return }},
+		Setting{Env: "AUTOSHARES_EXPIRED_TOKEN", Secret: true, Doc: "A step 4 token known to be expired on the target (an expired token stays expired); enables the expired-token spec without a state endpoint.",
+			apply: func(c *Config, v string) error { c.Flow.ExpiredToken = v; return nil }},
+		Setting{Env: "AUTOSHARES_TOKEN_LIFETIME", Doc: "The target's step 4 token lifetime (e.g. `2m`). With a mailbox, the `slow` spec gets a token, waits this long, and checks it is refused.",
+			apply: func(c *Config, v string) (err error) {
+				if v == "" {
+					return nil
+				}
+				c.Flow.TokenLifetime, err = parsePositiveDuration(v)
+				return
+			}},
+		Setting{Env: "AUTOSHARES_PACT_CONSUMER", Default: "AutoSharesWebClient", Doc: "Consumer name in the recorded pact.",
+			apply: func(c *Config, v string) error { c.Pact.Consumer = v; return nonEmpty(v) }},
+		Setting{Env: "AUTOSHARES_PACT_PROVIDER", Default: "AutoSharesTradingAPI", Doc: "Provider name in the recorded pact.",
+			apply: func(c *Config, v string) error { c.Pact.Provider = v; return nonEmpty(v) }},
+		Setting{Env: "AUTOSHARES_PACT_DIR", Doc: "Where the recorded pact is written. Unset: `<report dir>/pacts`. `make pacts` sets it to `pacts/`; a run with a label filter or a failure never writes a partial pact there.",
+			apply: func(c *Config, v string) error { c.Pact.OutDir = v; return nil }},
+	)
+	return s
+}
+
+var caseDoc = map[ErrorCase]string{
+	CaseMismatch:     "step 4 password/confirmation mismatch",
+	CaseExpiredToken: "step 4 expired token",
+	CaseUnknownUser:  "step 1 unknown user",
+	CaseWrongAnswer:  "step 1 missing or wrong secret answer",
+	CaseInvalidCode:  "step 3 unknown code",
+	CaseExpiredCode:  "step 3 expired code",
+	CaseUsedCode:     "step 3 already used code",
+}
+
+// The only error code the docs state exactly.
+var caseDefaultCode = map[ErrorCase]string{CaseWrongAnswer: "ErrorIncorrectAnswer"}
+
+func nonEmpty(v string) error {
+	if v == "" {
+		return fmt.Errorf("must not be empty")
+	}
+	return nil
+}
+
+func parsePositiveDuration(v string) (time.Duration, error) {
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%q is not a positive duration; write it like 10s or 1m30s", v)
+	}
+	return d, nil
+}
+
+func parseStatus(v string, optional bool) (int, error) {
+	if v == "" && optional {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 100 || n > 599 {
+		return 0, fmt.Errorf("%q is not an HTTP status (100-599)", v)
+	}
+	return n, nil
+}
+
+func parseStatuses(v string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(v, ",") {
+		n, err := parseStatus(strings.TrimSpace(f), false)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a comma-separated list of HTTP statuses, e.g. 401,403", v)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func parseTraders(v string) ([]Trader, error) {
+	if v == "" {
+		return nil, nil
+	}
+	var ts []Trader
+	dec := json.NewDecoder(strings.NewReader(v))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&ts); err != nil {
+		// The value holds passwords: name the shape, never echo the text.
+		return nil, fmt.Errorf("not a JSON array of {\"User\",\"Email\",\"Password\",\"SecretQuestionAnswer\"} objects (%s)", jsonErrorKind(err))
+	}
+	var problems []string
+	for i, t := range ts {
+		if t.User == "" || t.Password == "" {
+			problems = append(problems, fmt.Sprintf("trader #%d needs User and Password", i+1))
+		}
+		if _, err := mail.ParseAddress(t.Email); err != nil {
+			problems = append(problems, fmt.Sprintf("trader #%d needs an Email address the mailbox receives", i+1))
+		}
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("%s", strings.Join(problems, "; "))
+	}
+	return ts, nil
+}
+
+func jsonErrorKind(err error) string {
+	switch err.(type) {
+	case *json.SyntaxError:
+		return "invalid JSON"
+	case *json.UnmarshalTypeError:
+		return "wrong type of value"
+	}
+	if strings.Contains(err.Error(), "unknown field") {
+		return err.Error() // names the field, not a value
+	}
+	return "invalid"
+}

@@ -1,0 +1,112 @@
+// Package harness prepares the deployment a run talks to: the configured one, or the
+// embedded reference provider on loopback; and checks, once and before any spec, that it
+// is reachable and accepts the app key, so a bad target is one clear failure.
+package harness
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/config"
+	"github.com/autoshares/conformance/internal/refprovider"
+)
+
+// Target is the deployment under test, as every parallel process needs to know it.
+type Target struct {
+	BaseURL  string `json:"base_url"`
+	AppKey   string `json:"app_key"` // secret
+	StateURL string `json:"state_url"`
+	Embedded bool   `json:"embedded"`
+}
+
+// Running is a started target; Stop ends the embedded provider, if any.
+type Running struct {
+	Target
+	provider *refprovider.Running
+}
+
+// Start returns the configured deployment, or starts the reference provider on
+// 127.0.0.1 (test mode on, a fresh random app key) when no base URL is configured.
+func Start(ctx context.Context, cfg config.Config) (*Running, error) {
+	if !cfg.Embedded() {
+		return &Running{Target: Target{BaseURL: cfg.BaseURL, AppKey: cfg.AppKey, StateURL: cfg.StateURL}}, nil
+	}
+	key := RandomSecret("app-key-")
+	p, err := refprovider.Start(ctx, refprovider.Options{AppKey: key, TestMode: true}, "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("starting the embedded reference provider: %w", err)
+	}
+	return &Running{Target: Target{BaseURL: p.BaseURL, AppKey: key, StateURL: p.StateURL, Embedded: true}, provider: p}, nil
+}
+
+// Stop ends what Start started.
+func (r *Running) Stop() error {
+	if r == nil || r.provider == nil {
+		return nil
+	}
+	return r.provider.Close()
+}
+
+// Marshal and Unmarshal carry the target from Ginkgo's first process to the others.
+func (t Target) Marshal() []byte { b, _ := json.Marshal(t); return b }
+
+// UnmarshalTarget is the inverse of Target.Marshal.
+func UnmarshalTarget(b []byte) (Target, error) {
+	var t Target
+	err := json.Unmarshal(b, &t)
+	return t, err
+}
+
+// RandomSecret returns prefix plus 32 random hex digits.
+func RandomSecret(prefix string) string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return prefix + hex.EncodeToString(b)
+}
+
+// Preflight checks, with one short timeout, that the API answers at all, that it accepts
+// the configured app key, and that the state endpoint (if any) answers. Each failure says
+// which setting to check.
+func Preflight(ctx context.Context, t Target, hc *http.Client, appKeyMessage string) error {
+	api := &apiclient.Client{BaseURL: t.BaseURL, AppKey: t.AppKey, HTTP: hc, TimeoutSetting: "AUTOSHARES_PREFLIGHT_TIMEOUT"}
+	// Login without credentials: an endpoint every deployment has, cheap, changes nothing.
+	ex := api.Do(ctx, apiclient.Request{Method: http.MethodPost, Path: apiclient.PathLogin})
+	if ex.Err != nil {
+		return fmt.Errorf("AUTOSHARES_BASE_URL %s is unreachable: %v\n"+
+			"Check the URL (it is the apiURL, ending in /api on ETNA deployments), that the deployment is up, and that this machine can reach it. No spec was run.", t.BaseURL, ex.Err)
+	}
+	var body struct {
+		Error string `json:"error"`
+	}
+	if json.Unmarshal(ex.ResponseBody, &body) == nil && body.Error != "" && strings.EqualFold(body.Error, appKeyMessage) {
+		return fmt.Errorf("the target rejected AUTOSHARES_APP_KEY: POST %s%s answered %d %q.\n"+
+			"Set AUTOSHARES_APP_KEY to the Et-App-Key issued for this environment. No spec was run.", t.BaseURL, apiclient.PathLogin, ex.Status, body.Error)
+	}
+	if ex.Status >= 500 {
+		return fmt.Errorf("AUTOSHARES_BASE_URL %s answers but is failing: POST %s gave %d. No spec was run.", t.BaseURL, apiclient.PathLogin, ex.Status)
+	}
+	if t.StateURL == "" {
+		return nil
+	}
+	// A teardown with no params is a no-op by the state contract: safe on any deployment.
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, t.StateURL,
+		strings.NewReader(`{"action":"teardown","state":"a trader has a valid password reset token","params":{}}`))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := hc.Do(req)
+	if err != nil {
+		return fmt.Errorf("AUTOSHARES_STATE_URL %s is unreachable: %v\nCheck the URL, or unset it to run only what needs no state endpoint. No spec was run.", t.StateURL, err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("AUTOSHARES_STATE_URL %s answered %d to a teardown; it must speak the Pact provider-state protocol (see README). No spec was run.", t.StateURL, resp.StatusCode)
+	}
+	return nil
+}

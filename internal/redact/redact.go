@@ -1,0 +1,151 @@
+// Package redact removes secrets (app keys, passwords, tokens, confirmation codes) from
+// anything the suite prints or writes: transcripts, failure messages, reports.
+//
+// Two layers, because neither is enough alone: by name (headers and JSON fields that
+// carry secrets by definition, whatever their value) and by value (every secret the run
+// has seen, wherever it turns up, e.g. echoed inside an error message).
+package redact
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Mask replaces every secret.
+const Mask = "[REDACTED]"
+
+// minSecretLen keeps short values (e.g. "1" or "ok") from shredding unrelated text; the
+// shortest real secret here is a 6-digit confirmation code.
+const minSecretLen = 6
+
+// SecretHeaders are request and response headers whose values are always secret.
+var SecretHeaders = []string{"Et-App-Key", "Password", "Authorization", "Cookie", "Set-Cookie", "PinCode", "VerificationCode"}
+
+// SecretFields are JSON object keys whose string values are always secret.
+var SecretFields = []string{"Password", "PasswordConfirmation", "Token", "Code", "SecretQuestionAnswer", "VerificationCode", "PinCode"}
+
+// Redactor holds the secret values seen so far. Safe for concurrent use.
+type Redactor struct {
+	mu      sync.RWMutex
+	secrets map[string]struct{}
+	sorted  []string // longest first, so a secret containing another is masked whole
+}
+
+// New returns a Redactor that already knows the given secrets.
+func New(secrets ...string) *Redactor {
+	r := &Redactor{secrets: map[string]struct{}{}}
+	r.Add(secrets...)
+	return r
+}
+
+// Add registers secret values; empty and very short values are ignored.
+func (r *Redactor) Add(secrets ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	changed := false
+	for _, s := range secrets {
+		if len(s) < minSecretLen {
+			continue
+		}
+		if _, ok := r.secrets[s]; !ok {
+			r.secrets[s] = struct{}{}
+			changed = true
+		}
+	}
+	if changed {
+		r.sorted = r.sorted[:0]
+		for s := range r.secrets {
+			r.sorted = append(r.sorted, s)
+		}
+		sort.Slice(r.sorted, func(i, j int) bool { return len(r.sorted[i]) > len(r.sorted[j]) })
+	}
+}
+
+// String masks every known secret value in s, raw and JSON-escaped.
+func (r *Redactor) String(s string) string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	for _, secret := range r.sorted {
+		s = strings.ReplaceAll(s, secret, Mask)
+		if esc := jsonEscaped(secret); esc != secret {
+			s = strings.ReplaceAll(s, esc, Mask)
+		}
+	}
+	return s
+}
+
+// Header returns a copy of h with secret headers masked and known values masked.
+func (r *Redactor) Header(h http.Header) http.Header {
+	out := make(http.Header, len(h))
+	for k, vs := range h {
+		masked := isSecretHeader(k)
+		for _, v := range vs {
+			if masked {
+				v = Mask
+			}
+			out[k] = append(out[k], r.String(v))
+		}
+	}
+	return out
+}
+
+// JSON masks the values of secret fields at any depth, then known values anywhere. A body
+// that is not JSON is masked by value only.
+func (r *Redactor) JSON(body []byte) string {
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		return r.String(string(body))
+	}
+	out, err := json.Marshal(maskFields(v))
+	if err != nil {
+		return r.String(string(body))
+	}
+	return r.String(string(out))
+}
+
+func maskFields(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, val := range t {
+			if _, isString := val.(string); isString && isSecretField(k) {
+				t[k] = Mask
+			} else {
+				t[k] = maskFields(val)
+			}
+		}
+	case []any:
+		for i := range t {
+			t[i] = maskFields(t[i])
+		}
+	}
+	return v
+}
+
+func isSecretHeader(name string) bool {
+	for _, h := range SecretHeaders {
+		if strings.EqualFold(h, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func isSecretField(name string) bool {
+	for _, f := range SecretFields {
+		if strings.EqualFold(f, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func jsonEscaped(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b[1 : len(b)-1])
+}
