@@ -1,0 +1,107 @@
+package passwordreset
+
+import (
+	"net/http"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/config"
+	"github.com/autoshares/conformance/internal/contract"
+	"github.com/autoshares/conformance/internal/states"
+)
+
+const (
+	updatePasswordRequestSchema  = "update-password.request.schema.json"
+	updatePasswordResponseSchema = "update-password.response.schema.json"
+)
+
+// updatePassword is step 4's request: PUT apiURL/v1.0/users/passwords/reset/.
+func updatePassword(token, password, confirmation string) apiclient.Request {
+	return apiclient.Request{Method: http.MethodPut, Path: apiclient.PathUpdatePassword,
+		Body: map[string]string{"Token": token, "Password": password, "PasswordConfirmation": confirmation}}
+}
+
+// updatePasswordContract is the same request as the pact sees it: the token from the
+// provider state, passwords matched by type.
+func updatePasswordContract(headers map[string]contract.Field, confirmation string) contract.Request {
+	return contract.Request{Method: http.MethodPut, Path: apiclient.PathUpdatePassword, Headers: withJSON(headers),
+		Body: map[string]contract.Field{
+			"Token":                {Example: exampleToken, Match: contract.MatchType, FromState: "${Token}"},
+			"Password":             {Example: exampleNewPassword, Match: contract.MatchType},
+			"PasswordConfirmation": {Example: confirmation, Match: contract.MatchType},
+		}}
+}
+
+var _ = Describe("Step 4, update the password: PUT v1.0/users/passwords/reset/", Label("step4", "update-password"), func() {
+
+	It("sets the new password for a valid token and matching passwords: the trader logs in with it, not with the old one", Label("happy-path"), func(ctx SpecContext) {
+		trader := given(ctx, states.ValidToken)
+		pw := newPassword()
+
+		ex := send(ctx, updatePasswordRequestSchema, updatePassword(trader["Token"], pw, pw))
+		expectSuccess(ex, updatePasswordResponseSchema, "a valid password update should succeed")
+
+		expectLoginSucceeds(ctx, trader["User"], pw, "with the new password after a successful update")
+		expectLoginFails(ctx, trader["User"], trader["Password"], "with the old password after a successful update")
+
+		record(contract.Interaction{Description: "a password update with a valid token and matching passwords",
+			States: inState(states.ValidToken), Request: updatePasswordContract(validAppKey(), exampleNewPassword), Response: succeeded(nil)})
+	})
+
+	It("rejects a confirmation that differs from the password, changes nothing, and leaves the token usable", Label("mismatch"), func(ctx SpecContext) {
+		trader := given(ctx, states.ValidToken)
+		pw, other := newPassword(), newPassword()
+
+		ex := send(ctx, updatePasswordRequestSchema, updatePassword(trader["Token"], pw, other))
+		expectFailure(ex, updatePasswordResponseSchema, config.CaseMismatch, "a password update whose confirmation differs should be rejected")
+		expectPasswordUnchanged(ctx, trader["User"], trader["Password"], pw)
+
+		ex = send(ctx, updatePasswordRequestSchema, updatePassword(trader["Token"], pw, pw))
+		expectSuccess(ex, updatePasswordResponseSchema, "the token of a rejected (mismatched) update should still work for a correct update")
+		expectLoginSucceeds(ctx, trader["User"], pw, "with the password set by the correct update")
+
+		record(contract.Interaction{Description: "a password update whose confirmation differs from the password",
+			States: inState(states.ValidToken), Request: updatePasswordContract(validAppKey(), exampleOtherPass), Response: failed(config.CaseMismatch)})
+	})
+
+	It("rejects an expired token and changes nothing", Label("expired-token"), func(ctx SpecContext) {
+		trader := given(ctx, states.ExpiredToken)
+		pw := newPassword()
+
+		ex := send(ctx, updatePasswordRequestSchema, updatePassword(trader["Token"], pw, pw))
+		expectFailure(ex, updatePasswordResponseSchema, config.CaseExpiredToken, "a password update with an expired token should be rejected")
+		expectPasswordUnchanged(ctx, trader["User"], trader["Password"], pw)
+
+		record(contract.Interaction{Description: "a password update with an expired token",
+			States: inState(states.ExpiredToken), Request: updatePasswordContract(validAppKey(), exampleNewPassword), Response: failed(config.CaseExpiredToken)})
+	})
+
+	Context("without a valid Et-App-Key", Label("app-key"), func() {
+		It("rejects a request without Et-App-Key with the documented error and changes nothing", func(ctx SpecContext) {
+			trader := given(ctx, states.ValidToken)
+			pw := newPassword()
+			req := updatePassword(trader["Token"], pw, pw)
+			req.OmitAppKey = true
+
+			expectAppKeyError(send(ctx, updatePasswordRequestSchema, req), "a password update without Et-App-Key should be refused")
+			expectPasswordUnchanged(ctx, trader["User"], trader["Password"], pw)
+
+			record(contract.Interaction{Description: "a password update without Et-App-Key",
+				States: inState(states.ValidToken), Request: updatePasswordContract(noAppKey(), exampleNewPassword), Response: appKeyRejected()})
+		})
+
+		It("rejects a request with a wrong Et-App-Key with the documented error and changes nothing", func(ctx SpecContext) {
+			trader := given(ctx, states.ValidToken)
+			pw := newPassword()
+			req := updatePassword(trader["Token"], pw, pw)
+			req.AppKey = wrongAppKey
+
+			expectAppKeyError(send(ctx, updatePasswordRequestSchema, req), "a password update with a wrong Et-App-Key should be refused")
+			expectPasswordUnchanged(ctx, trader["User"], trader["Password"], pw)
+
+			record(contract.Interaction{Description: "a password update with a wrong Et-App-Key",
+				States: inState(states.ValidToken), Request: updatePasswordContract(wrongAppKeyHeader(), exampleNewPassword), Response: appKeyRejected()})
+		})
+	})
+})
