@@ -70,12 +70,49 @@ func (r *Redactor) String(s string) string {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	for _, secret := range r.sorted {
+		if isDigits(secret) {
+			// A confirmation code is only digits: masked where it stands alone, not inside a
+			// longer number such as a timestamp's nanoseconds.
+			s = replaceStandalone(s, secret)
+			continue
+		}
 		s = strings.ReplaceAll(s, secret, Mask)
 		if esc := jsonEscaped(secret); esc != secret {
 			s = strings.ReplaceAll(s, esc, Mask)
 		}
 	}
 	return s
+}
+
+func isDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+// replaceStandalone replaces the occurrences of digits in s that no other digit touches.
+func replaceStandalone(s, digits string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, digits)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		end := i + len(digits)
+		b.WriteString(s[:i])
+		if (i > 0 && isDigit(s[i-1])) || (end < len(s) && isDigit(s[end])) {
+			b.WriteString(digits)
+		} else {
+			b.WriteString(Mask)
+		}
+		s = s[end:]
+	}
 }
 
 // Header returns a copy of h with secret headers masked and known values masked.

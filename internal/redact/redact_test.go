@@ -44,3 +44,12 @@ func TestHeadersAndFieldsAreMaskedByName(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+func TestDigitSecretsAreMaskedOnlyWhereTheyStandAlone(t *testing.T) {
+	r := New("392481")
+	got := r.String(`code 392481, "Code":"392481" at 2026-11-26T22:29:15.392481562Z #1392481`)
+	want := `code [REDACTED], "Code":"[REDACTED]" at 2026-11-26T22:29:15.392481562Z #1392481`
+	if got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+}

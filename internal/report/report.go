@@ -44,17 +44,42 @@ func Write(rep types.Report, dir string, r *redact.Redactor) error {
 
 // Redact returns a copy of rep in which every string has its secrets masked. Going through
 // JSON reaches every field (failure messages, captured output, report entries) without
-// listing them, so a field Ginkgo adds later is covered too.
+// listing them, so a field Ginkgo adds later is covered too; masking string values, not
+// the JSON text, keeps the structure intact whatever a secret looks like.
 func Redact(rep types.Report, r *redact.Redactor) (types.Report, error) {
 	raw, err := json.Marshal(rep)
 	if err != nil {
 		return rep, err
 	}
+	var tree any
+	if err := json.Unmarshal(raw, &tree); err != nil {
+		return rep, err
+	}
+	masked, err := json.Marshal(maskStrings(tree, r))
+	if err != nil {
+		return rep, err
+	}
 	var out types.Report
-	if err := json.Unmarshal([]byte(r.String(string(raw))), &out); err != nil {
+	if err := json.Unmarshal(masked, &out); err != nil {
 		return rep, fmt.Errorf("masking the report: %w", err)
 	}
 	return out, nil
+}
+
+func maskStrings(v any, r *redact.Redactor) any {
+	switch t := v.(type) {
+	case string:
+		return r.String(t)
+	case map[string]any:
+		for k, val := range t {
+			t[k] = maskStrings(val, r)
+		}
+	case []any:
+		for i := range t {
+			t[i] = maskStrings(t[i], r)
+		}
+	}
+	return v
 }
 
 // SkipSummary lists every skipped spec with the reason it gave, so nothing passes
