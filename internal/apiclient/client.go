@@ -47,6 +47,9 @@ type Request struct {
 	Query  url.Values
 	Header http.Header // extra headers, e.g. Username and Password for login
 	Body   any         // marshalled as JSON; nil sends no body
+	// Schema names the file in schemas/ the body must satisfy; the suite checks it
+	// before sending, so a request that breaks the contract is the suite's own bug.
+	Schema string
 	// OmitAppKey sends no Et-App-Key; AppKey, when not empty, replaces the configured one.
 	OmitAppKey bool
 	AppKey     string

@@ -46,6 +46,7 @@ type Expectations struct {
 type ErrorExpectation struct {
 	Status     int    // 0 = any 4xx
 	ErrorsCode string // "" = not checked
+	Message    string // "" = not checked; otherwise an entry Errors must hold exactly
 }
 
 // ErrorCase names a documented-but-unspecified failure of the flow.

@@ -62,6 +62,13 @@ func buildSettings() []Setting {
 					c.Expect.Errors[ec] = e
 					return nil
 				}},
+			Setting{Env: "AUTOSHARES_EXPECT_" + string(ec) + "_MESSAGE", Default: caseDefaultMessage[ec], Doc: "A message `Errors` must contain, exactly, for the " + caseDoc[ec] + " error. Empty: not checked.",
+				apply: func(c *Config, v string) error {
+					e := c.Expect.Errors[ec]
+					e.Message = v
+					c.Expect.Errors[ec] = e
+					return nil
+				}},
 		)
 	}
 	s = append(s,
@@ -109,8 +116,11 @@ var caseDoc = map[ErrorCase]string{
 	CaseUsedCode:     "step 3 already used code",
 }
 
-// The only error code the docs state exactly.
-var caseDefaultCode = map[ErrorCase]string{CaseWrongAnswer: "ErrorIncorrectAnswer"}
+// The only error the docs state exactly: step 1's missing or wrong secret answer.
+var (
+	caseDefaultCode    = map[ErrorCase]string{CaseWrongAnswer: "ErrorIncorrectAnswer"}
+	caseDefaultMessage = map[ErrorCase]string{CaseWrongAnswer: "Answer is incorrect, try again."}
+)
 
 func nonEmpty(v string) error {
 	if v == "" {

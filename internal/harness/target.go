@@ -8,49 +8,74 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/autoshares/conformance/internal/apiclient"
 	"github.com/autoshares/conformance/internal/config"
+	"github.com/autoshares/conformance/internal/mailbox"
 	"github.com/autoshares/conformance/internal/refprovider"
 )
 
 // Target is the deployment under test, as every parallel process needs to know it.
 type Target struct {
-	BaseURL  string `json:"base_url"`
-	AppKey   string `json:"app_key"` // secret
-	StateURL string `json:"state_url"`
-	Embedded bool   `json:"embedded"`
+	BaseURL    string `json:"base_url"`
+	AppKey     string `json:"app_key"` // secret
+	StateURL   string `json:"state_url"`
+	MailboxURL string `json:"mailbox_url"` // Mailpit API; "" = no mailbox
+	Embedded   bool   `json:"embedded"`
+	// NoMailboxWhy says why an embedded run has no mailbox (Mailpit not installed).
+	NoMailboxWhy string `json:"no_mailbox_why,omitempty"`
 }
 
-// Running is a started target; Stop ends the embedded provider, if any.
+// Running is a started target; Stop ends the embedded provider and mailbox, if any.
 type Running struct {
 	Target
 	provider *refprovider.Running
+	mailpit  *mailbox.Server
 }
 
 // Start returns the configured deployment, or starts the reference provider on
-// 127.0.0.1 (test mode on, a fresh random app key) when no base URL is configured.
+// 127.0.0.1 (test mode on, a fresh random app key) when no base URL is configured. The
+// embedded provider mails its confirmation codes over SMTP to a Mailpit started beside it
+// when Mailpit is installed (make mailpit), as a real deployment mails a real mailbox.
 func Start(ctx context.Context, cfg config.Config) (*Running, error) {
 	if !cfg.Embedded() {
-		return &Running{Target: Target{BaseURL: cfg.BaseURL, AppKey: cfg.AppKey, StateURL: cfg.StateURL}}, nil
+		return &Running{Target: Target{BaseURL: cfg.BaseURL, AppKey: cfg.AppKey, StateURL: cfg.StateURL, MailboxURL: cfg.Flow.MailboxURL}}, nil
 	}
-	key := RandomSecret("app-key-")
-	p, err := refprovider.Start(ctx, refprovider.Options{AppKey: key, TestMode: true}, "127.0.0.1:0")
+	r := &Running{Target: Target{AppKey: RandomSecret("app-key-"), Embedded: true}}
+	opts := refprovider.Options{AppKey: r.AppKey, TestMode: true}
+	if bin, err := mailbox.BinaryPath(); err != nil {
+		r.NoMailboxWhy = err.Error()
+	} else if r.mailpit, err = mailbox.StartServer(ctx, bin); err != nil {
+		return nil, fmt.Errorf("starting Mailpit for the embedded reference provider: %w", err)
+	} else {
+		opts.SMTPAddr, r.MailboxURL = r.mailpit.SMTPAddr, r.mailpit.APIURL
+	}
+	p, err := refprovider.Start(ctx, opts, "127.0.0.1:0")
 	if err != nil {
+		r.Stop()
 		return nil, fmt.Errorf("starting the embedded reference provider: %w", err)
 	}
-	return &Running{Target: Target{BaseURL: p.BaseURL, AppKey: key, StateURL: p.StateURL, Embedded: true}, provider: p}, nil
+	r.provider, r.BaseURL, r.StateURL = p, p.BaseURL, p.StateURL
+	return r, nil
 }
 
 // Stop ends what Start started.
 func (r *Running) Stop() error {
-	if r == nil || r.provider == nil {
+	if r == nil {
 		return nil
 	}
-	return r.provider.Close()
+	var errs []error
+	if r.provider != nil {
+		errs = append(errs, r.provider.Close())
+	}
+	if r.mailpit != nil {
+		errs = append(errs, r.mailpit.Stop())
+	}
+	return errors.Join(errs...)
 }
 
 // Marshal and Unmarshal carry the target from Ginkgo's first process to the others.
@@ -92,6 +117,12 @@ func Preflight(ctx context.Context, t Target, hc *http.Client, appKeyMessage str
 	}
 	if ex.Status >= 500 {
 		return fmt.Errorf("AUTOSHARES_BASE_URL %s answers but is failing: POST %s gave %d. No spec was run.", t.BaseURL, apiclient.PathLogin, ex.Status)
+	}
+	if t.MailboxURL != "" {
+		mb := &mailbox.Client{BaseURL: t.MailboxURL, HTTP: hc}
+		if err := mb.Ping(ctx); err != nil {
+			return fmt.Errorf("AUTOSHARES_MAILBOX_URL: %v\nIt must be the Mailpit HTTP API that receives the target's mail, or unset. No spec was run.", err)
+		}
 	}
 	if t.StateURL == "" {
 		return nil

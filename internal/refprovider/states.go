@@ -27,12 +27,23 @@ const (
 	StatePendingCode = "a trader has a pending password reset code"
 	// User, Email, Password, Code (already expired).
 	StateExpiredCode = "a trader has an expired password reset code"
+	// Nothing: makes sure the login UnknownUser does not exist.
+	StateNoSuchUser = "no trader has the login unknown-trader"
+	// Nothing: makes sure the code UnknownCode is not pending.
+	StateNoSuchCode = "no confirmation code 000000 is pending"
+)
+
+// The names the "absence" states guarantee absent; pacts use them as exact examples, so
+// each interaction can be picked by its state (a stub cannot pick stateless interactions).
+const (
+	UnknownUser = "unknown-trader"
+	UnknownCode = "000000"
 )
 
 // States returns the provider state names, in the order of the constants above.
 func States() []string {
 	return []string{StateValidToken, StateExpiredToken, StateNoSecretQuestion,
-		StateSecretQuestion, StatePendingCode, StateExpiredCode}
+		StateSecretQuestion, StatePendingCode, StateExpiredCode, StateNoSuchUser, StateNoSuchCode}
 }
 
 // StateSecretQuestionText is the question set up by StateSecretQuestion (the docs' example).
@@ -111,6 +122,18 @@ var errUnknownState = errors.New("unknown provider state")
 // setupState creates a fresh trader in the named state and returns the values a pact
 // interaction may inject.
 func (s *Server) setupState(state string) (map[string]string, error) {
+	switch state {
+	case StateNoSuchUser:
+		s.st.mu.Lock()
+		defer s.st.mu.Unlock()
+		s.st.deleteLocked(UnknownUser)
+		return map[string]string{}, nil
+	case StateNoSuchCode:
+		s.st.mu.Lock()
+		defer s.st.mu.Unlock()
+		delete(s.st.codes, UnknownCode)
+		return map[string]string{}, nil
+	}
 	var question, answer string
 	switch state {
 	case StateValidToken, StateExpiredToken, StateNoSecretQuestion, StatePendingCode, StateExpiredCode:

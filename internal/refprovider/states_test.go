@@ -1,6 +1,8 @@
 package refprovider
 
 import (
+	"encoding/json"
+	"github.com/autoshares/conformance/fixtures"
 	"maps"
 	"net/http"
 	"regexp"
@@ -60,8 +62,9 @@ func TestProviderStates(t *testing.T) {
 				[]string{"Confirmation code has expired."}, []string{"ErrorCodeExpired"})
 		}},
 	}
-	if len(tests) != len(States()) {
-		t.Fatalf("%d states tested, %d exist", len(tests), len(States()))
+	traderStates := slices.DeleteFunc(States(), func(s string) bool { return s == StateNoSuchUser || s == StateNoSuchCode })
+	if len(tests) != len(traderStates) {
+		t.Fatalf("%d states tested, %d exist (absence states are tested in TestAbsenceStates)", len(tests), len(traderStates))
 	}
 	for _, tc := range tests {
 		t.Run(tc.state, func(t *testing.T) {
@@ -154,11 +157,37 @@ func TestProviderStateProtocol(t *testing.T) {
 			t.Errorf("got %d %s", r.status, r.raw)
 		}
 	})
-	t.Run("state names", func(t *testing.T) {
-		for _, s := range States() {
-			if !strings.HasPrefix(s, "a trader ") {
-				t.Errorf("state %q", s)
-			}
+	t.Run("state names are the contract's", func(t *testing.T) {
+		data, err := fixtures.FS.ReadFile("provider-states.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct{ States []struct{ Name string } }
+		if err := json.Unmarshal(data, &doc); err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, s := range doc.States {
+			names = append(names, s.Name)
+		}
+		if !slices.Equal(names, States()) {
+			t.Errorf("fixtures/provider-states.json has %q, the provider %q", names, States())
 		}
 	})
+
+}
+
+// The absence states make sure what a pact's exact example names does not exist.
+func TestAbsenceStates(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Options{Traders: []Trader{{User: UnknownUser, Email: "u@traders.example.test", Password: "unknown-Passw0rd"}}})
+	noKey := map[string]string{"Et-App-Key": ""}
+	mustCheck(t, e.step1(UnknownUser, ""), 200, true, nil, nil) // exists before
+	for _, st := range []string{StateNoSuchUser, StateNoSuchCode} {
+		if r := e.do(http.MethodPost, StatePath, obj{"action": "setup", "state": st}, noKey); r.status != 200 || len(r.body) != 0 {
+			t.Errorf("setup of %q: got %d %s, want 200 {}", st, r.status, r.raw)
+		}
+	}
+	mustCheck(t, e.step1(UnknownUser, ""), 400, false, []string{"User not found."}, []string{"ErrorUserNotFound"})
+	mustCheck(t, e.step3(UnknownCode), 400, false, []string{"Confirmation code is invalid."}, []string{"ErrorInvalidCode"})
 }

@@ -79,3 +79,28 @@ func BenchmarkValidateSmallBody(b *testing.B) {
 		}
 	}
 }
+
+func TestFlowSchemas(t *testing.T) {
+	s, _ := Default()
+	cases := []struct {
+		schema, body string
+		valid        bool
+	}{
+		{"reset-password.request.schema.json", `{"User": "robert.zak", "SecretQuestionAnswer": "Peterson"}`, true},
+		{"reset-password.request.schema.json", `{"SecretQuestionAnswer": "Peterson"}`, false},
+		{"secret-question.response.schema.json", `{"Model": "What street?", "Errors": [], "IsSucceed": true}`, true},
+		{"secret-question.response.schema.json", `{"Model": "", "Errors": [], "IsSucceed": true}`, true},
+		{"secret-question.response.schema.json", `{"Model": null, "Errors": [], "IsSucceed": true}`, false},
+		{"secret-question.response.schema.json", `{"Errors": ["User not found."], "IsSucceed": false}`, true},
+		{"identifiers-reset-code.request.schema.json", `{"Code": "231408", "Identifier": "ResetPassword"}`, true},
+		{"identifiers-reset-code.request.schema.json", `{"Code": "231408", "Identifier": "Reset"}`, false},
+		{"reset-code.response.schema.json", `{"Model": "ba6b8cac-6738-4434-bd26-825db020a05c", "Errors": [], "IsSucceed": true}`, true},
+		{"reset-code.response.schema.json", `{"Model": "", "Errors": [], "IsSucceed": true}`, false},
+		{"reset-code.response.schema.json", `{"Model": null, "Errors": ["Confirmation code is invalid."], "IsSucceed": false}`, true},
+	}
+	for _, c := range cases {
+		if err := s.Validate(c.schema, []byte(c.body)); (err == nil) != c.valid {
+			t.Errorf("%s %s: valid=%v, got %v", c.schema, c.body, c.valid, err)
+		}
+	}
+}

@@ -26,6 +26,8 @@ const (
 	WithQuestion    = "a trader with a secret question"
 	PendingCode     = "a trader has a pending password reset code"
 	ExpiredCode     = "a trader has an expired password reset code"
+	NoSuchUser      = "no trader has the login unknown-trader"
+	NoSuchCode      = "no confirmation code 000000 is pending"
 	contractFile    = "provider-states.json"
 	requestSchema   = "provider-state.request.schema.json"
 	responseSchema  = "provider-state.response.schema.json"

@@ -67,6 +67,9 @@ func expectFailure(ex *apiclient.Exchange, schemaName string, c config.ErrorCase
 		if exp.ErrorsCode != "" {
 			v.expect(slices.Contains(env.ErrorsCode, exp.ErrorsCode), "ErrorsCode: expected to contain %q (AUTOSHARES_EXPECT_%s_ERRORS_CODE), got %q", exp.ErrorsCode, c, env.ErrorsCode)
 		}
+		if exp.Message != "" {
+			v.expect(slices.Contains(env.Errors, exp.Message), "Errors: expected to contain %q (AUTOSHARES_EXPECT_%s_MESSAGE), got %q", exp.Message, c, env.Errors)
+		}
 	}
 	v.done(what)
 	return env
@@ -107,8 +110,7 @@ func expectAppKeyError(ex *apiclient.Exchange, what string) {
 // login tries the credentials at POST apiURL/token, as a trader's app does.
 func login(ctx context.Context, user, password string) *apiclient.Exchange {
 	GinkgoHelper()
-	return send(ctx, "", apiclient.Request{Method: http.MethodPost, Path: apiclient.PathLogin,
-		Header: http.Header{"Username": {user}, "Password": {password}}})
+	return send(ctx, apiclient.Login(user, password))
 }
 
 type loginResult struct {

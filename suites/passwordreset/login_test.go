@@ -50,9 +50,9 @@ var _ = Describe("Login: POST apiURL/token", Label("login"), func() {
 
 	It("refuses a login without Et-App-Key with the documented error", Label("app-key"), func(ctx SpecContext) {
 		trader := given(ctx, states.NoQuestion)
-		ex := send(ctx, "", apiclient.Request{Method: http.MethodPost, Path: apiclient.PathLogin, OmitAppKey: true,
-			Header: http.Header{"Username": {trader["User"]}, "Password": {trader["Password"]}}})
-		expectAppKeyError(ex, "a login without Et-App-Key should be refused")
+		req := apiclient.Login(trader["User"], trader["Password"])
+		req.OmitAppKey = true
+		expectAppKeyError(send(ctx, req), "a login without Et-App-Key should be refused")
 
 		record(contract.Interaction{Description: "a login without Et-App-Key", States: inState(states.NoQuestion),
 			Request: loginContract(noAppKey(), statePassword), Response: appKeyRejected()})

@@ -14,6 +14,8 @@ import (
 	"github.com/autoshares/conformance/internal/apiclient"
 	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/harness"
+	"github.com/autoshares/conformance/internal/mailbox"
+	"github.com/autoshares/conformance/internal/mailflow"
 	"github.com/autoshares/conformance/internal/schema"
 	"github.com/autoshares/conformance/internal/states"
 )
@@ -23,7 +25,10 @@ type world struct {
 	cfg       config.Config
 	target    harness.Target
 	api       *apiclient.Client
-	states    *states.Client // nil: no state endpoint configured
+	states    *states.Client    // nil: no state endpoint configured
+	mailbox   *mailbox.Client   // nil: no mailbox configured
+	flow      *mailflow.Driver  // drives steps 1 to 4; nil without a mailbox
+	traders   []config.Trader   // this process's share of AUTOSHARES_TEST_TRADERS
 	schemas   *schema.Set
 	fragments string
 }
@@ -44,6 +49,19 @@ func newWorld(cfg config.Config, sh shared) *world {
 		schemas:   set,
 		fragments: sh.Fragments,
 	}
+	if sh.Target.MailboxURL != "" {
+		w.mailbox = &mailbox.Client{BaseURL: sh.Target.MailboxURL, HTTP: hc}
+		w.flow = &mailflow.Driver{API: w.api, Mailbox: w.mailbox, Step3: cfg.Flow.Step3Path, MailTimeout: cfg.Flow.MailTimeout,
+			Observe: func(ex *apiclient.Exchange) { GinkgoWriter.Print(ex.Transcript(secrets) + "\n") }}
+	}
+	// Each parallel process resets its own test traders: two processes driving one trader's
+	// flow at once would read each other's codes.
+	procs, me := parallelTotal(), GinkgoParallelProcess()
+	for i, t := range cfg.Flow.Traders {
+		if i%procs == me-1 {
+			w.traders = append(w.traders, t)
+		}
+	}
 	if sh.Target.StateURL != "" {
 		contract, err := states.LoadContract()
 		if err != nil {
@@ -60,24 +78,6 @@ func newHTTPClient(timeout time.Duration) *http.Client {
 	return &http.Client{Timeout: timeout}
 }
 
-// given sets up a provider state for the current spec and tears it down after it.
-// Without a state endpoint the spec is skipped with the setting that would enable it.
-func given(ctx context.Context, state string) states.Values {
-	if suite.states == nil {
-		Skip(fmt.Sprintf("needs the provider state %q; set AUTOSHARES_STATE_URL to the deployment's provider-state endpoint", state))
-	}
-	v, err := suite.states.Setup(ctx, state, nil)
-	if err != nil {
-		Fail(err.Error())
-	}
-	DeferCleanup(func(ctx SpecContext) {
-		if err := suite.states.Teardown(ctx, state, map[string]any{"User": v["User"]}); err != nil {
-			GinkgoWriter.Printf("teardown of %q: %v\n", state, err)
-		}
-	}, NodeTimeout(suite.cfg.RequestTimeout+time.Second))
-	return v
-}
-
 // newPassword returns a fresh password that satisfies common policies (length, classes)
 // and registers it as a secret.
 func newPassword() string {
@@ -86,13 +86,15 @@ func newPassword() string {
 	return p
 }
 
-// send validates the request body against its schema, sends it, and logs the masked
+// send validates the request body against its schema (req.Schema), sends it, and logs the masked
 // transcript. A transport failure (unreachable, timeout) fails the spec here.
-func send(ctx context.Context, requestSchema string, req apiclient.Request) *apiclient.Exchange {
+func send(ctx context.Context, req apiclient.Request) *apiclient.Exchange {
 	GinkgoHelper()
-	if req.Body != nil && requestSchema != "" {
-		body := mustJSON(req.Body)
-		if err := suite.schemas.Validate(requestSchema, body); err != nil {
+	if req.Body != nil {
+		if req.Schema == "" {
+			Fail("the suite built a request body without a schema (a bug in the suite)")
+		}
+		if err := suite.schemas.Validate(req.Schema, mustJSON(req.Body)); err != nil {
 			Fail("the suite built a request that breaks its own schema (a bug in the suite): " + err.Error())
 		}
 	}
@@ -149,4 +151,10 @@ func mustJSON(v any) []byte {
 		Fail("encoding a request body: " + err.Error())
 	}
 	return b
+}
+
+// parallelTotal is how many Ginkgo processes run this suite (1 when not in parallel).
+func parallelTotal() int {
+	c, _ := GinkgoConfiguration()
+	return max(c.ParallelTotal, 1)
 }

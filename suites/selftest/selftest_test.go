@@ -20,6 +20,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/autoshares/conformance/internal/mailbox"
 	"github.com/autoshares/conformance/internal/refprovider"
 	"github.com/autoshares/conformance/internal/report"
 )
@@ -86,6 +87,9 @@ func runSuite(t *testing.T, env map[string]string, args ...string) outcome {
 		}
 	}
 	cmd.Env = append(cmd.Env, "AUTOSHARES_REPORT_DIR="+reports)
+	if bin, err := mailbox.BinaryPath(); err == nil {
+		cmd.Env = append(cmd.Env, "MAILPIT_BIN="+bin) // the suite runs in a temp dir
+	}
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
@@ -116,20 +120,68 @@ func runSuite(t *testing.T, env map[string]string, args ...string) outcome {
 	return o
 }
 
-// startProvider runs the reference provider on loopback for one test.
-func startProvider(t *testing.T, faults ...string) (*refprovider.Running, string) {
+// One Mailpit serves every test of this package: each trader has its own address, so
+// tests sharing it cannot read each other's codes.
+var (
+	mailpitOnce sync.Once
+	mailpit     *mailbox.Server
+	mailpitErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if mailpit != nil {
+		mailpit.Stop()
+	}
+	os.Exit(code)
+}
+
+// sharedMailpit starts the package's Mailpit on first use.
+func sharedMailpit(t *testing.T) *mailbox.Server {
 	t.Helper()
-	key := "selftest-app-key-" + strings.ReplaceAll(t.Name(), "/", "-")
-	p, err := refprovider.Start(context.Background(), refprovider.Options{AppKey: key, TestMode: true, Faults: faults}, "127.0.0.1:0")
+	mailpitOnce.Do(func() {
+		bin, err := mailbox.BinaryPath()
+		if err != nil {
+			mailpitErr = err
+			return
+		}
+		mailpit, mailpitErr = mailbox.StartServer(context.Background(), bin)
+	})
+	if mailpitErr != nil {
+		t.Fatalf("the self-test needs Mailpit: %v", mailpitErr)
+	}
+	return mailpit
+}
+
+// tokenTTL is the reference provider's token lifetime in these tests: short, so the slow
+// spec that waits it out stays quick, long enough for any spec to use a fresh token.
+const tokenTTL = 3 * time.Second
+
+// startProvider runs the reference provider on loopback for one test, mailing the shared
+// Mailpit, as the embedded provider does.
+func startProvider(t *testing.T, opts refprovider.Options) (*refprovider.Running, string) {
+	t.Helper()
+	opts.AppKey = "selftest-app-key-" + strings.ReplaceAll(t.Name(), "/", "-")
+	opts.SMTPAddr = sharedMailpit(t).SMTPAddr
+	opts.TokenTTL = tokenTTL
+	p, err := refprovider.Start(context.Background(), opts, "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { p.Close() })
-	return p, key
+	return p, opts.AppKey
 }
 
+// targetEnv points the suite at a started provider and the shared mailbox. The mail
+// timeout is short: against the no-mail fault the specs wait it out.
 func targetEnv(p *refprovider.Running, key string) map[string]string {
-	return map[string]string{"AUTOSHARES_BASE_URL": p.BaseURL, "AUTOSHARES_APP_KEY": key, "AUTOSHARES_STATE_URL": p.StateURL}
+	env := map[string]string{"AUTOSHARES_BASE_URL": p.BaseURL, "AUTOSHARES_APP_KEY": key,
+		"AUTOSHARES_MAILBOX_URL": mailpit.APIURL, "AUTOSHARES_MAIL_TIMEOUT": "5s",
+		"AUTOSHARES_TOKEN_LIFETIME": tokenTTL.String()}
+	if p.StateURL != "" {
+		env["AUTOSHARES_STATE_URL"] = p.StateURL
+	}
+	return env
 }
 
 func containsAny(list []string, sub string) bool {

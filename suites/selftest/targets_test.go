@@ -1,6 +1,7 @@
 package selftest
 
 import (
+	"github.com/autoshares/conformance/internal/refprovider"
 	"net"
 	"strings"
 	"testing"
@@ -30,7 +31,7 @@ func expectOneClearFailure(t *testing.T, o outcome, wants ...string) {
 
 func TestWrongAppKeyIsOneClearFailure(t *testing.T) {
 	t.Parallel()
-	p, _ := startProvider(t)
+	p, _ := startProvider(t, refprovider.Options{TestMode: true})
 	env := targetEnv(p, "")
 	env["AUTOSHARES_APP_KEY"] = "not-the-key-0123456789"
 	o := runSuite(t, env)
