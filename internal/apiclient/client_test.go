@@ -70,3 +70,26 @@ func TestHangingTargetTimesOutWithAClearMessage(t *testing.T) {
 		t.Fatalf("transcript: %s", tr)
 	}
 }
+
+func TestStep3TokenIsMaskedThoughItIsCalledModel(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `{"Model": "ba6b8cac-6738-4434-bd26-825db020a05c", "Errors": [], "IsSucceed": true}`)
+	}))
+	defer srv.Close()
+	c := &Client{BaseURL: srv.URL, AppKey: "k-123456", HTTP: srv.Client()}
+	red := redact.New()
+	for _, variant := range []string{Step3AutoShares, Step3ETNA} {
+		ex := c.Do(context.Background(), ResetCode(variant, "123456"))
+		if tr := ex.Transcript(red); strings.Contains(tr, "ba6b8cac") {
+			t.Fatalf("%s: the token shows:\n%s", variant, tr)
+		}
+	}
+	if got := red.String("later: ba6b8cac-6738-4434-bd26-825db020a05c"); strings.Contains(got, "ba6b8cac") {
+		t.Fatalf("the token is not remembered as a secret: %s", got)
+	}
+	// Model of other endpoints (step 2's question) is not a secret.
+	ex := c.Do(context.Background(), SecretQuestion("x"))
+	if len(ex.ResponseSecrets()) != 0 {
+		t.Fatal("step 2's Model taken for a secret")
+	}
+}

@@ -1,8 +1,10 @@
 package apiclient
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 
@@ -14,8 +16,11 @@ import (
 const transcriptBodyLimit = 4 << 10
 
 // Transcript renders the exchange for a failure message or a log, with every secret
-// masked: secret headers and JSON fields by name, known secret values anywhere.
+// masked: secret headers and JSON fields by name, known secret values anywhere. Secrets
+// the response itself carries under a neutral name (step 3's token in Model) are added to
+// the redactor first, so this and every later output masks them.
 func (e *Exchange) Transcript(r *redact.Redactor) string {
+	r.Add(e.ResponseSecrets()...)
 	var b strings.Builder
 	fmt.Fprintf(&b, "> %s %s\n", e.Method, r.String(e.URL))
 	writeHeaders(&b, "> ", r.Header(e.RequestHeader))
@@ -55,4 +60,23 @@ func cut(s string) string {
 		return s
 	}
 	return s[:transcriptBodyLimit] + fmt.Sprintf("… (%d more bytes)", len(s)-transcriptBodyLimit)
+}
+
+// ResponseSecrets returns the secret values the response carries in fields whose name does
+// not say so: the reset token that step 3 returns in Model.
+func (e *Exchange) ResponseSecrets() []string {
+	u, err := url.Parse(e.URL)
+	if err != nil || !(strings.HasSuffix(u.Path, PathResetCode) || strings.HasSuffix(u.Path, PathIdentifierResetCode)) {
+		return nil
+	}
+	var body struct {
+		Model any `json:"Model"`
+	}
+	if json.Unmarshal(e.ResponseBody, &body) != nil {
+		return nil
+	}
+	if s, ok := body.Model.(string); ok {
+		return []string{s}
+	}
+	return nil
 }

@@ -1,0 +1,164 @@
+package selftest
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/autoshares/conformance/internal/refprovider"
+)
+
+// wire records every secret that crosses the wire between the suite and the provider:
+// app keys and passwords in headers, passwords, tokens, codes and answers in bodies, the
+// values provider states return. Whatever the suite saw, it must not have written down.
+type wire struct {
+	mu      sync.Mutex
+	secrets map[string]bool
+}
+
+var secretFields = []string{"Password", "PasswordConfirmation", "Token", "Code", "SecretQuestionAnswer"}
+
+func (w *wire) add(v string) {
+	if len(v) >= 6 {
+		w.mu.Lock()
+		w.secrets[v] = true
+		w.mu.Unlock()
+	}
+}
+
+func (w *wire) addJSON(body []byte, fields ...string) {
+	var m map[string]any
+	if json.Unmarshal(body, &m) != nil {
+		return
+	}
+	for _, f := range fields {
+		if s, ok := m[f].(string); ok {
+			w.add(s)
+		}
+	}
+}
+
+func (w *wire) list() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []string
+	for s := range w.secrets {
+		out = append(out, s)
+	}
+	return out
+}
+
+// recordingProxy puts a recording reverse proxy (on 127.0.0.1) in front of the provider and
+// returns the suite settings that go through it.
+func recordingProxy(t *testing.T, p *refprovider.Running, key string) (map[string]string, *wire) {
+	t.Helper()
+	w := &wire{secrets: map[string]bool{}}
+	w.add(key)
+	u, _ := url.Parse(p.BaseURL)
+	rp := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: u.Scheme, Host: u.Host})
+	rp.ModifyResponse = func(resp *http.Response) error {
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return err
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		switch {
+		case resp.Request.URL.Path == refprovider.StatePath:
+			w.addJSON(body, "Password", "Token", "Code", "SecretQuestionAnswer")
+		case strings.HasSuffix(resp.Request.URL.Path, "/reset/code"):
+			w.addJSON(body, "Model")
+		default:
+			w.addJSON(body, "Token")
+		}
+		return nil
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		w.add(r.Header.Get("Password"))
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		w.addJSON(body, secretFields...)
+		rp.ServeHTTP(rw, r)
+	}))
+	t.Cleanup(srv.Close)
+	env := targetEnv(p, key)
+	env["AUTOSHARES_BASE_URL"] = srv.URL + refprovider.APIPrefix
+	if p.StateURL != "" {
+		env["AUTOSHARES_STATE_URL"] = srv.URL + refprovider.StatePath
+	}
+	return env, w
+}
+
+// expectNoSecretWrittenDown scans the console output, every file of the run's reports
+// (JUnit, JSON, skip summary, the recorded pact) and the committed pacts.
+func expectNoSecretWrittenDown(t *testing.T, o outcome, secrets []string) {
+	t.Helper()
+	if len(secrets) < 10 {
+		t.Fatalf("only %d secrets crossed the wire: the recording proxy is not seeing the run", len(secrets))
+	}
+	texts := map[string]string{"console output": o.output}
+	for _, dir := range []string{o.reports, filepath.Join(moduleRoot(), "pacts")} {
+		filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				b, _ := os.ReadFile(path)
+				texts[path] = string(b)
+			}
+			return nil
+		})
+	}
+	if len(texts) < 5 {
+		t.Fatalf("only %d outputs to scan: reports missing?", len(texts))
+	}
+	for where, text := range texts {
+		for _, s := range secrets {
+			if strings.Contains(text, s) {
+				t.Errorf("%s holds a secret that crossed the wire (%d characters)", where, len(s))
+			}
+		}
+	}
+}
+
+func TestNoSecretReachesOutputReportsOrPacts(t *testing.T) {
+	t.Parallel()
+	p, key := startProvider(t, refprovider.Options{TestMode: true})
+	env, w := recordingProxy(t, p, key)
+	o := runSuite(t, env)
+	if o.exitErr != nil {
+		t.Fatalf("the suite failed:\n%s", o.output)
+	}
+	expectNoSecretWrittenDown(t, o, w.list())
+}
+
+// The same with canary values the configuration holds: test traders' passwords and
+// answers, and an expired token.
+func TestNoConfiguredSecretReachesOutputReportsOrPacts(t *testing.T) {
+	t.Parallel()
+	suffix := strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-"))
+	traders := []refprovider.Trader{
+		{User: "cara-" + suffix, Email: "cara-" + suffix + "@traders.example.test", Password: "CANARY-password-cara"},
+		{User: "dan-" + suffix, Email: "dan-" + suffix + "@traders.example.test", Password: "CANARY-password-dan",
+			SecretQuestion: "What street?", SecretQuestionAnswer: "CANARY-answer-dan"},
+	}
+	p, key := startProvider(t, refprovider.Options{Traders: traders})
+	env, w := recordingProxy(t, p, key)
+	cfgTraders, _ := json.Marshal([]map[string]string{
+		{"User": traders[0].User, "Email": traders[0].Email, "Password": traders[0].Password},
+		{"User": traders[1].User, "Email": traders[1].Email, "Password": traders[1].Password, "SecretQuestionAnswer": traders[1].SecretQuestionAnswer},
+	})
+	env["AUTOSHARES_TEST_TRADERS"] = string(cfgTraders)
+	env["AUTOSHARES_EXPIRED_TOKEN"] = "CANARY-expired-token"
+	o := runSuite(t, env)
+	if o.exitErr != nil {
+		t.Fatalf("the suite failed:\n%s", o.output)
+	}
+	expectNoSecretWrittenDown(t, o, append(w.list(), "CANARY-password-cara", "CANARY-password-dan", "CANARY-answer-dan", "CANARY-expired-token", "CANARY"))
+}
