@@ -45,8 +45,8 @@ pacts: ## regenerate pacts/ from a full, passing run against the embedded provid
 		$(GINKGO) run -p --randomize-all $(SUITE)
 
 .PHONY: sandbox
-sandbox: ## run the reference provider on 127.0.0.1:8080 with its state endpoint (Ctrl-C stops it)
-	$(GO) run ./cmd/refprovider --test-mode $(SANDBOX_FLAGS)
+sandbox: mailpit ## run the reference provider on 127.0.0.1:8080 with its state endpoint and a Mailpit for its mail (Ctrl-C stops both)
+	$(GO) run ./cmd/refprovider --test-mode --mailpit $(SANDBOX_FLAGS)
 
 .PHONY: bench
 bench: ## time the precompiled suite against a bare net/http client doing the same requests

@@ -24,6 +24,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/autoshares/conformance/internal/mailbox"
 	"github.com/autoshares/conformance/internal/refprovider"
 )
 
@@ -75,6 +76,7 @@ var flagSpecs = []flagSpec{
 	{name: "allow-non-loopback", def: "false", isBool: true, usage: "allow --test-mode on a non-loopback --listen address"},
 	{name: "faults", usage: "comma-separated fault switches (see --list-faults)"},
 	{name: "smtp", usage: "host:port of the SMTP server for confirmation mail (default: mail is dropped)"},
+	{name: "mailpit", def: "false", isBool: true, usage: "start a local Mailpit (make mailpit) on free loopback ports and mail it; prints its URL"},
 	{name: "mail-from", def: refprovider.DefaultMailFrom, usage: "sender of the confirmation mail"},
 	{name: "traders", usage: "JSON file: array of {User, Email, Password, SecretQuestion, SecretQuestionAnswer}"},
 	{name: "code-ttl", def: refprovider.DefaultCodeTTL.String(), usage: "confirmation code lifetime"},
@@ -104,6 +106,7 @@ type config struct {
 	appKeyFrom string
 	tradersSrc string
 	listFaults bool
+	mailpit    bool
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -122,6 +125,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return nil
 	}
 	cfg.opts.Log = stderr
+	var mp *mailbox.Server
+	if cfg.mailpit {
+		bin, err := mailbox.BinaryPath()
+		if err != nil {
+			return err
+		}
+		if mp, err = mailbox.StartServer(ctx, bin); err != nil {
+			return err
+		}
+		defer mp.Stop()
+		cfg.opts.SMTPAddr = mp.SMTPAddr
+	}
 	r, err := refprovider.Start(ctx, cfg.opts, cfg.listen)
 	if err != nil {
 		return err
@@ -133,7 +148,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stdout, "refprovider: provider states at %s\n", r.StateURL)
 	}
 	fmt.Fprintf(stdout, "refprovider: app key from %s\n", cfg.appKeyFrom)
-	if cfg.opts.SMTPAddr != "" {
+	if mp != nil {
+		fmt.Fprintf(stdout, "refprovider: confirmation mail goes to Mailpit: %s (AUTOSHARES_MAILBOX_URL)\n", mp.APIURL)
+	} else if cfg.opts.SMTPAddr != "" {
 		fmt.Fprintf(stdout, "refprovider: confirmation mail via SMTP %s\n", cfg.opts.SMTPAddr)
 	} else {
 		fmt.Fprintln(stdout, "refprovider: confirmation mail is dropped (no --smtp)")
@@ -202,6 +219,7 @@ func parseConfig(args []string, getenv func(string) string) (config, bool, error
 
 	var c config
 	c.listFaults = boolean("list-faults")
+	c.mailpit = boolean("mailpit")
 	c.opts.TestMode = boolean("test-mode")
 	allowNonLoopback := boolean("allow-non-loopback")
 
@@ -247,6 +265,9 @@ func parseConfig(args []string, getenv func(string) string) (config, bool, error
 		}
 	}
 	c.opts.SMTPAddr = smtp.val
+	if c.mailpit && smtp.val != "" {
+		probs = append(probs, fmt.Sprintf("%s and --mailpit both say where mail goes; give one", smtp.from))
+	}
 
 	from := get("mail-from")
 	if _, err := mail.ParseAddress(from.val); err != nil {
