@@ -120,3 +120,14 @@ func TestREADMEDocumentsEverySetting(t *testing.T) {
 		}
 	}
 }
+
+// The sample in fixtures/ is what the README points staging users to: it must load.
+func TestSampleConfigurationLoads(t *testing.T) {
+	c, err := load(env(map[string]string{FileEnv: "../../fixtures/staging.sample.json"}), os.ReadFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Embedded() || len(c.Flow.Traders) != 2 || c.Flow.MailboxURL == "" || c.Flow.TokenLifetime == 0 {
+		t.Fatalf("sample loaded as %+v", c)
+	}
+}
