@@ -31,6 +31,7 @@ conformance: ## run the conformance suite against AUTOSHARES_BASE_URL, or the em
 
 .PHONY: test
 test: pact-ffi pact-cli mailpit ## every test of the project, with the race detector
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted" >&2; exit 1; fi
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 	@echo "--- the suite in parallel, in random order"

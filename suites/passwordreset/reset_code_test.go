@@ -17,7 +17,9 @@ import (
 const resetCodeResponseSchema = "reset-code.response.schema.json"
 
 // resetCode is step 3 on the path the target serves (AUTOSHARES_STEP3_PATH).
-func resetCode(code string) apiclient.Request { return apiclient.ResetCode(suite.cfg.Flow.Step3Path, code) }
+func resetCode(code string) apiclient.Request {
+	return apiclient.ResetCode(suite.cfg.Flow.Step3Path, code)
+}
 
 // resetCodeContract is step 3 as the pact sees it, on the configured path.
 func resetCodeContract(headers map[string]contract.Field, code contract.Field) contract.Request {

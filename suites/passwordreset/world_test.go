@@ -25,10 +25,10 @@ type world struct {
 	cfg       config.Config
 	target    harness.Target
 	api       *apiclient.Client
-	states    *states.Client    // nil: no state endpoint configured
-	mailbox   *mailbox.Client   // nil: no mailbox configured
-	flow      *mailflow.Driver  // drives steps 1 to 4; nil without a mailbox
-	traders   []config.Trader   // this process's share of AUTOSHARES_TEST_TRADERS
+	states    *states.Client   // nil: no state endpoint configured
+	mailbox   *mailbox.Client  // nil: no mailbox configured
+	flow      *mailflow.Driver // drives steps 1 to 4; nil without a mailbox
+	traders   []config.Trader  // this process's share of AUTOSHARES_TEST_TRADERS
 	schemas   *schema.Set
 	fragments string
 }
