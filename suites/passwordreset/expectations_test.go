@@ -3,7 +3,6 @@ package passwordreset
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"slices"
 
@@ -113,38 +112,29 @@ func login(ctx context.Context, user, password string) *apiclient.Exchange {
 	return send(ctx, apiclient.Login(user, password))
 }
 
-type loginResult struct {
-	State  string `json:"State"`
-	Token  string `json:"Token"`
-	Reason string `json:"Reason"`
-}
-
 // expectLoginSucceeds: 200 and State "Succeeded" with a token.
 func expectLoginSucceeds(ctx context.Context, user, password, why string) {
 	GinkgoHelper()
-	ex := login(ctx, user, password)
-	var r loginResult
-	err := ex.JSON(&r)
-	secrets.Add(r.Token)
-	check(ex).
-		expect(ex.Status == http.StatusOK, "status: expected 200, got %d", ex.Status).
-		schema("login.response.schema.json").
-		expect(err == nil && r.State == "Succeeded", "State: expected \"Succeeded\", got %q", r.State).
-		done(fmt.Sprintf("login should succeed %s", why))
+	expectLogin(ctx, user, password, http.StatusOK, "Succeeded", "login should succeed "+why)
 }
 
 // expectLoginFails: the documented 401 with State "Failed".
 func expectLoginFails(ctx context.Context, user, password, why string) {
 	GinkgoHelper()
+	expectLogin(ctx, user, password, http.StatusUnauthorized, "Failed", "login should fail "+why)
+}
+
+func expectLogin(ctx context.Context, user, password string, status int, state, what string) {
+	GinkgoHelper()
 	ex := login(ctx, user, password)
-	var r loginResult
+	var r struct{ State, Token string }
 	err := ex.JSON(&r)
 	secrets.Add(r.Token)
 	check(ex).
-		expect(ex.Status == http.StatusUnauthorized, "status: expected 401, got %d", ex.Status).
+		expect(ex.Status == status, "status: expected %d, got %d", status, ex.Status).
 		schema("login.response.schema.json").
-		expect(err == nil && r.State == "Failed", "State: expected \"Failed\", got %q", r.State).
-		done(fmt.Sprintf("login should fail %s", why))
+		expect(err == nil && r.State == state, "State: expected %q, got %q", state, r.State).
+		done(what)
 }
 
 // expectPasswordUnchanged: the old password still works and the attempted one does not.

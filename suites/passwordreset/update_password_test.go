@@ -96,30 +96,26 @@ var _ = Describe("Step 4, update the password: PUT v1.0/users/passwords/reset/",
 	})
 
 	Context("without a valid Et-App-Key", Label("app-key"), func() {
-		It("rejects a request without Et-App-Key with the documented error and changes nothing", func(ctx SpecContext) {
-			trader := given(ctx, states.ValidToken)
-			pw := newPassword()
-			req := updatePassword(trader["Token"], pw, pw)
-			req.OmitAppKey = true
+		for _, c := range []struct {
+			without string                           // how the key is wrong, for texts
+			apply   func(*apiclient.Request)         // what the request sends instead
+			header  func() map[string]contract.Field // what the pact records instead
+		}{
+			{"without Et-App-Key", func(r *apiclient.Request) { r.OmitAppKey = true }, noAppKey},
+			{"with a wrong Et-App-Key", func(r *apiclient.Request) { r.AppKey = wrongAppKey }, wrongAppKeyHeader},
+		} {
+			It("rejects a request "+c.without+" with the documented error and changes nothing", func(ctx SpecContext) {
+				trader := given(ctx, states.ValidToken)
+				pw := newPassword()
+				req := updatePassword(trader["Token"], pw, pw)
+				c.apply(&req)
 
-			expectAppKeyError(send(ctx, req), "a password update without Et-App-Key should be refused")
-			expectPasswordUnchanged(ctx, trader["User"], trader["Password"], pw)
+				expectAppKeyError(send(ctx, req), "a password update "+c.without+" should be refused")
+				expectPasswordUnchanged(ctx, trader["User"], trader["Password"], pw)
 
-			record(contract.Interaction{Description: "a password update without Et-App-Key",
-				States: inState(states.ValidToken), Request: updatePasswordContract(noAppKey(), exampleNewPassword), Response: appKeyRejected()})
-		})
-
-		It("rejects a request with a wrong Et-App-Key with the documented error and changes nothing", func(ctx SpecContext) {
-			trader := given(ctx, states.ValidToken)
-			pw := newPassword()
-			req := updatePassword(trader["Token"], pw, pw)
-			req.AppKey = wrongAppKey
-
-			expectAppKeyError(send(ctx, req), "a password update with a wrong Et-App-Key should be refused")
-			expectPasswordUnchanged(ctx, trader["User"], trader["Password"], pw)
-
-			record(contract.Interaction{Description: "a password update with a wrong Et-App-Key",
-				States: inState(states.ValidToken), Request: updatePasswordContract(wrongAppKeyHeader(), exampleNewPassword), Response: appKeyRejected()})
-		})
+				record(contract.Interaction{Description: "a password update " + c.without,
+					States: inState(states.ValidToken), Request: updatePasswordContract(c.header(), exampleNewPassword), Response: appKeyRejected()})
+			})
+		}
 	})
 })

@@ -150,11 +150,7 @@ func TestNoConfiguredSecretReachesOutputReportsOrPacts(t *testing.T) {
 	}
 	p, key := startProvider(t, refprovider.Options{Traders: traders})
 	env, w := recordingProxy(t, p, key)
-	cfgTraders, _ := json.Marshal([]map[string]string{
-		{"User": traders[0].User, "Email": traders[0].Email, "Password": traders[0].Password},
-		{"User": traders[1].User, "Email": traders[1].Email, "Password": traders[1].Password, "SecretQuestionAnswer": traders[1].SecretQuestionAnswer},
-	})
-	env["AUTOSHARES_TEST_TRADERS"] = string(cfgTraders)
+	env["AUTOSHARES_TEST_TRADERS"] = testTraders(traders)
 	env["AUTOSHARES_EXPIRED_TOKEN"] = "CANARY-expired-token"
 	o := runSuite(t, env)
 	if o.exitErr != nil {

@@ -187,3 +187,15 @@ func targetEnv(p *refprovider.Running, key string) map[string]string {
 func containsAny(list []string, sub string) bool {
 	return slices.ContainsFunc(list, func(s string) bool { return strings.Contains(s, sub) })
 }
+
+// testTraders is AUTOSHARES_TEST_TRADERS for traders seeded in the provider: what a QA
+// engineer would configure for the same accounts on staging.
+func testTraders(ts []refprovider.Trader) string {
+	type trader struct{ User, Email, Password, SecretQuestionAnswer string }
+	out := make([]trader, len(ts))
+	for i, t := range ts {
+		out[i] = trader{t.User, t.Email, t.Password, t.SecretQuestionAnswer}
+	}
+	b, _ := json.Marshal(out)
+	return string(b)
+}

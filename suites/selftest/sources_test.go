@@ -1,7 +1,6 @@
 package selftest
 
 import (
-	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -28,11 +27,7 @@ func TestMailTokenSourceWithoutStateEndpoint(t *testing.T) {
 	if _, ok := env["AUTOSHARES_STATE_URL"]; ok {
 		t.Fatal("the provider serves a state endpoint")
 	}
-	cfgTraders, _ := json.Marshal([]map[string]string{
-		{"User": traders[0].User, "Email": traders[0].Email, "Password": traders[0].Password},
-		{"User": traders[1].User, "Email": traders[1].Email, "Password": traders[1].Password, "SecretQuestionAnswer": traders[1].SecretQuestionAnswer},
-	})
-	env["AUTOSHARES_TEST_TRADERS"] = string(cfgTraders)
+	env["AUTOSHARES_TEST_TRADERS"] = testTraders(traders)
 
 	o := runSuite(t, env)
 	if o.exitErr != nil || len(o.failed) > 0 {
