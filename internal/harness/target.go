@@ -78,16 +78,6 @@ func (r *Running) Stop() error {
 	return errors.Join(errs...)
 }
 
-// Marshal and Unmarshal carry the target from Ginkgo's first process to the others.
-func (t Target) Marshal() []byte { b, _ := json.Marshal(t); return b }
-
-// UnmarshalTarget is the inverse of Target.Marshal.
-func UnmarshalTarget(b []byte) (Target, error) {
-	var t Target
-	err := json.Unmarshal(b, &t)
-	return t, err
-}
-
 // RandomSecret returns prefix plus 32 random hex digits.
 func RandomSecret(prefix string) string {
 	b := make([]byte, 16)
