@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/autoshares/conformance/internal/redact"
 )
@@ -29,10 +30,10 @@ func (e *Exchange) Transcript(r *redact.Redactor) string {
 	}
 	switch {
 	case e.Status == 0 && e.Err != nil:
-		fmt.Fprintf(&b, "< no response after %s: %s\n", e.Duration.Round(1e6), r.String(e.Err.Error()))
+		fmt.Fprintf(&b, "< no response after %s: %s\n", e.Duration.Round(100*time.Microsecond), r.String(e.Err.Error()))
 		return b.String()
 	default:
-		fmt.Fprintf(&b, "< %d %s (%s)\n", e.Status, http.StatusText(e.Status), e.Duration.Round(1e6))
+		fmt.Fprintf(&b, "< %d %s (%s)\n", e.Status, http.StatusText(e.Status), e.Duration.Round(100*time.Microsecond))
 	}
 	writeHeaders(&b, "< ", r.Header(e.ResponseHeader))
 	if len(e.ResponseBody) > 0 {

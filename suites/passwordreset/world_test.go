@@ -81,7 +81,7 @@ func newHTTPClient(timeout time.Duration) *http.Client {
 // newPassword returns a fresh password that satisfies common policies (length, classes)
 // and registers it as a secret.
 func newPassword() string {
-	p := harness.RandomSecret("Nw-") + "!Aa1"
+	p := "Nw-" + harness.RandomSecret("")[:16] + "!Aa1" // 23 characters: within common maximums too
 	secrets.Add(p)
 	return p
 }
