@@ -164,6 +164,9 @@ func startProvider(t *testing.T, opts refprovider.Options) (*refprovider.Running
 	opts.AppKey = "selftest-app-key-" + strings.ReplaceAll(t.Name(), "/", "-")
 	opts.SMTPAddr = sharedMailpit(t).SMTPAddr
 	opts.TokenTTL = tokenTTL
+	// Cheap hashing: this test binary runs under the race detector, where the default
+	// cost makes each login take a fifth of a second, and short token lifetimes then tight.
+	opts.HashIterations = 1000
 	p, err := refprovider.Start(context.Background(), opts, "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
