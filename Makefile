@@ -26,7 +26,8 @@ help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
 .PHONY: conformance
-conformance: ## run the conformance suite against AUTOSHARES_BASE_URL, or the embedded reference provider (LABELS=... to pick areas)
+# The embedded provider mails its codes to a local Mailpit: install it when no target is given.
+conformance: $(if $(AUTOSHARES_BASE_URL),,mailpit) ## run the conformance suite against AUTOSHARES_BASE_URL, or the embedded reference provider (LABELS=... to pick areas)
 	$(GINKGO) run --randomize-all $(if $(LABELS),--label-filter='$(LABELS)') $(GINKGO_FLAGS) $(SUITE)
 
 .PHONY: test
@@ -40,7 +41,7 @@ test: pact-ffi pact-cli mailpit ## every test of the project, with the race dete
 	bash scripts/check-pacts.sh
 
 .PHONY: pacts
-pacts: ## regenerate pacts/ from a full, passing run against the embedded provider
+pacts: mailpit ## regenerate pacts/ from a full, passing run against the embedded provider
 	env -u AUTOSHARES_BASE_URL -u AUTOSHARES_STATE_URL -u AUTOSHARES_APP_KEY -u AUTOSHARES_CONFIG \
 		AUTOSHARES_PACT_DIR=$(or $(PACT_OUT),$(CURDIR)/pacts) AUTOSHARES_REPORT_DIR=$(REPORTS)/pacts-run \
 		$(GINKGO) run -p --randomize-all $(SUITE)
