@@ -30,6 +30,7 @@ const (
 
 	FaultOldPasswordStillWorks = "old-password-still-works"
 	FaultLoginIgnoresPassword  = "login-ignores-password"
+	FaultLoginWithoutToken     = "login-without-token"
 
 	FaultSkipSecretAnswerCheck    = "skip-secret-answer-check"
 	FaultWrongIncorrectAnswerCode = "wrong-incorrect-answer-code"
@@ -66,6 +67,7 @@ var faultDescriptions = map[string]string{
 
 	FaultOldPasswordStillWorks: "login still accepts the previous password after a reset",
 	FaultLoginIgnoresPassword:  "login succeeds for an existing user with any password",
+	FaultLoginWithoutToken:     `a successful login answers {"State":"Succeeded"} without the documented Token`,
 
 	FaultSkipSecretAnswerCheck:    "step 1 accepts a missing or wrong secret answer",
 	FaultWrongIncorrectAnswerCode: `a wrong secret answer gives ErrorsCode ["ErrorAnswer"] and a different text`,

@@ -169,6 +169,14 @@ var faultCases = map[string]faultCase{
 		return nil
 	}, "login status 200"},
 
+	FaultLoginWithoutToken: {func(e *env) error {
+		r := e.login("bob", "bob-password-1")
+		if tok, _ := r.body["Token"].(string); r.status != 200 || tok == "" {
+			return errorf("login answered %d without a Token", r.status)
+		}
+		return nil
+	}, "without a Token"},
+
 	FaultSkipSecretAnswerCheck: {func(e *env) error {
 		for _, answer := range []string{"", "Red"} {
 			if err := check(e.step1("alice", answer), 400, false, nil, []string{"ErrorIncorrectAnswer"}); err != nil {

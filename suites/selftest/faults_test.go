@@ -61,6 +61,7 @@ var faultMatrix = map[string][]string{
 	refprovider.FaultWrongContentType:          {specHappyPath, specMismatch, specQuestionByLogin},
 	refprovider.FaultOldPasswordStillWorks:     {specHappyPath, specWholeFlow},
 	refprovider.FaultLoginIgnoresPassword:      {specHappyPath, specLoginWrong},
+	refprovider.FaultLoginWithoutToken:         {specLogin, specHappyPath},
 
 	refprovider.FaultSkipSecretAnswerCheck:    {specMissingAnswer, specWrongAnswer, specWholeFlow},
 	refprovider.FaultWrongIncorrectAnswerCode: {specMissingAnswer, specWrongAnswer, specWholeFlow},
@@ -93,6 +94,21 @@ func TestEveryFaultIsAccountedFor(t *testing.T) {
 		_, excused := notChecked[f]
 		if checked == excused {
 			t.Errorf("fault %q must be in exactly one of faultMatrix and notChecked", f)
+		}
+	}
+}
+
+// Every spec is shown to fail against some fault: a check no fault can break proves nothing.
+func TestEverySpecIsShownToFail(t *testing.T) {
+	shown := map[string]bool{specTokenExpires: true} // TestSlowSpecDetectsTokensThatNeverExpire
+	for _, specs := range faultMatrix {
+		for _, s := range specs {
+			shown[s] = true
+		}
+	}
+	for _, s := range allSpecs {
+		if !shown[s] {
+			t.Errorf("no fault in faultMatrix makes spec %q fail", s)
 		}
 	}
 }
