@@ -46,29 +46,23 @@ func buildSettings() []Setting {
 			apply: func(c *Config, v string) error { c.Expect.AppKeyMessage = v; return nonEmpty(v) }},
 	}
 	for _, ec := range ErrorCases {
-		s = append(s,
-			Setting{Env: "AUTOSHARES_EXPECT_" + string(ec) + "_STATUS", Doc: "Exact status for the " + caseDoc[ec] + " error. Unset: any 4xx.",
+		// caseSetting updates one field of the case's expectation.
+		caseSetting := func(suffix, def, doc string, set func(e *ErrorExpectation, v string) error) Setting {
+			return Setting{Env: "AUTOSHARES_EXPECT_" + string(ec) + "_" + suffix, Default: def, Doc: doc,
 				apply: func(c *Config, v string) error {
-					st, err := parseStatus(v, true)
 					e := c.Expect.Errors[ec]
-					e.Status = st
+					err := set(&e, v)
 					c.Expect.Errors[ec] = e
 					return err
-				}},
-			Setting{Env: "AUTOSHARES_EXPECT_" + string(ec) + "_ERRORS_CODE", Default: caseDefaultCode[ec], Doc: "An entry `ErrorsCode` must contain for the " + caseDoc[ec] + " error. Empty: not checked.",
-				apply: func(c *Config, v string) error {
-					e := c.Expect.Errors[ec]
-					e.ErrorsCode = v
-					c.Expect.Errors[ec] = e
-					return nil
-				}},
-			Setting{Env: "AUTOSHARES_EXPECT_" + string(ec) + "_MESSAGE", Default: caseDefaultMessage[ec], Doc: "A message `Errors` must contain, exactly, for the " + caseDoc[ec] + " error. Empty: not checked.",
-				apply: func(c *Config, v string) error {
-					e := c.Expect.Errors[ec]
-					e.Message = v
-					c.Expect.Errors[ec] = e
-					return nil
-				}},
+				}}
+		}
+		s = append(s,
+			caseSetting("STATUS", "", "Exact status for the "+caseDoc[ec]+" error. Unset: any 4xx.",
+				func(e *ErrorExpectation, v string) (err error) { e.Status, err = parseStatus(v, true); return }),
+			caseSetting("ERRORS_CODE", caseDefaultCode[ec], "An entry `ErrorsCode` must contain for the "+caseDoc[ec]+" error. Empty: not checked.",
+				func(e *ErrorExpectation, v string) error { e.ErrorsCode = v; return nil }),
+			caseSetting("MESSAGE", caseDefaultMessage[ec], "A message `Errors` must contain, exactly, for the "+caseDoc[ec]+" error. Empty: not checked.",
+				func(e *ErrorExpectation, v string) error { e.Message = v; return nil }),
 		)
 	}
 	s = append(s,

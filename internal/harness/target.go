@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/autoshares/conformance/internal/apiclient"
@@ -76,6 +77,30 @@ func (r *Running) Stop() error {
 		errs = append(errs, r.mailpit.Stop())
 	}
 	return errors.Join(errs...)
+}
+
+// Describe says, without any secret, what a run talked to and which token sources it
+// had, for the end of the run's output.
+func (t Target) Describe(cfg config.Config) string {
+	or := func(v, none string) string {
+		if v == "" {
+			return none
+		}
+		if u, err := url.Parse(v); err == nil {
+			return u.Redacted() // a password in the URL is masked
+		}
+		return v
+	}
+	kind := "AUTOSHARES_BASE_URL"
+	if t.Embedded {
+		kind = "the embedded reference provider"
+	}
+	mailbox := or(t.MailboxURL, "none")
+	if t.MailboxURL == "" && t.NoMailboxWhy != "" {
+		mailbox += " (" + t.NoMailboxWhy + ")"
+	}
+	return fmt.Sprintf("Target: %s (%s), step 3 path %q\nProvider states: %s\nMailbox: %s\nTest traders: %d\n",
+		or(t.BaseURL, ""), kind, cfg.Flow.Step3Path, or(t.StateURL, "none"), mailbox, len(cfg.Flow.Traders))
 }
 
 // RandomSecret returns prefix plus 32 random hex digits.

@@ -30,6 +30,9 @@ func TestEmbeddedTargetPassesPreflightAndStops(t *testing.T) {
 	if err := Preflight(context.Background(), r.Target, hc, cfg.Expect.AppKeyMessage); err != nil {
 		t.Fatal(err)
 	}
+	if d := r.Describe(cfg); !strings.Contains(d, "embedded reference provider") || strings.Contains(d, r.AppKey) {
+		t.Fatalf("description: %s", d)
+	}
 	wrong := r.Target
 	wrong.AppKey = "not-the-key"
 	if err := Preflight(context.Background(), wrong, hc, cfg.Expect.AppKeyMessage); err == nil || !strings.Contains(err.Error(), "rejected AUTOSHARES_APP_KEY") {

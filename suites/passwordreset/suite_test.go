@@ -118,6 +118,9 @@ var _ = ReportAfterSuite("reports and pact", func(r Report) {
 		fmt.Fprintf(os.Stderr, "writing reports to %s: %v\n", cfg.ReportDir, err)
 	}
 	fmt.Print("\n" + report.SkipSummary(r))
+	if running != nil {
+		fmt.Print(running.Describe(cfg))
+	}
 	if runDir != "" && err == nil {
 		fmt.Println(mergePact(cfg, r, runDir))
 		os.RemoveAll(runDir)
