@@ -121,8 +121,10 @@ var _ = ReportAfterSuite("reports and pact", func(r Report) {
 	if running != nil {
 		fmt.Print(running.Describe(cfg))
 	}
-	if runDir != "" && err == nil {
-		fmt.Println(mergePact(cfg, r, runDir))
+	if runDir != "" {
+		if err == nil {
+			fmt.Println(mergePact(cfg, r, runDir))
+		}
 		os.RemoveAll(runDir)
 	}
 	abs, _ := filepath.Abs(cfg.ReportDir)
