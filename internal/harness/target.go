@@ -4,6 +4,7 @@
 package harness
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -18,6 +19,7 @@ import (
 	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/mailbox"
 	"github.com/autoshares/conformance/internal/refprovider"
+	"github.com/autoshares/conformance/internal/states"
 )
 
 // Target is the deployment under test, as every parallel process needs to know it.
@@ -143,8 +145,8 @@ func Preflight(ctx context.Context, t Target, hc *http.Client, appKeyMessage str
 		return nil
 	}
 	// A teardown with no params is a no-op by the state contract: safe on any deployment.
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, t.StateURL,
-		strings.NewReader(`{"action":"teardown","state":"a trader has a valid password reset token","params":{}}`))
+	teardown, _ := json.Marshal(map[string]any{"action": "teardown", "state": states.ValidToken, "params": map[string]any{}})
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, t.StateURL, bytes.NewReader(teardown))
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := hc.Do(req)
 	if err != nil {

@@ -62,6 +62,12 @@ func (d *Driver) RequestCode(ctx context.Context, user, answer, email string) (s
 	if _, err := d.do(ctx, "step 1 (request a confirmation code)", apiclient.ResetPassword(user, answer)); err != nil {
 		return "", err
 	}
+	return d.Code(ctx, email, since)
+}
+
+// Code waits, at most MailTimeout, for the newest confirmation code mailed to email since
+// the given time.
+func (d *Driver) Code(ctx context.Context, email string, since time.Time) (string, error) {
 	mctx, cancel := context.WithTimeout(ctx, d.MailTimeout)
 	defer cancel()
 	code, err := d.Mailbox.WaitForCode(mctx, email, since)

@@ -118,30 +118,11 @@ func (o Options) validate() (config, error) {
 	if c.log == nil {
 		c.log = io.Discard
 	}
-	switch {
-	case c.codeTTL < 0:
-		errs = append(errs, fmt.Errorf("CodeTTL %v is negative", c.codeTTL))
-	case c.codeTTL == 0:
-		c.codeTTL = DefaultCodeTTL
-	}
-	switch {
-	case c.tokenTTL < 0:
-		errs = append(errs, fmt.Errorf("TokenTTL %v is negative", c.tokenTTL))
-	case c.tokenTTL == 0:
-		c.tokenTTL = DefaultTokenTTL
-	}
-	switch {
-	case c.minLen < 0:
-		errs = append(errs, fmt.Errorf("MinPasswordLength %d is negative", c.minLen))
-	case c.minLen == 0:
-		c.minLen = DefaultMinPasswordLength
-	}
-	switch {
-	case c.iter < 0:
-		errs = append(errs, fmt.Errorf("HashIterations %d is negative", c.iter))
-	case c.iter == 0:
-		c.iter = DefaultHashIterations
-	}
+	errs = append(errs,
+		defaultIfZero(&c.codeTTL, DefaultCodeTTL, "CodeTTL"),
+		defaultIfZero(&c.tokenTTL, DefaultTokenTTL, "TokenTTL"),
+		defaultIfZero(&c.minLen, DefaultMinPasswordLength, "MinPasswordLength"),
+		defaultIfZero(&c.iter, DefaultHashIterations, "HashIterations"))
 	if c.smtpAddr != "" {
 		if host, port, err := net.SplitHostPort(c.smtpAddr); err != nil || host == "" || port == "" {
 			errs = append(errs, fmt.Errorf("SMTPAddr %q is not host:port", c.smtpAddr))
@@ -209,6 +190,18 @@ func checkEmail(s string) error {
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s {
 		return fmt.Errorf("%q is not a bare email address", s)
+	}
+	return nil
+}
+
+// defaultIfZero sets *v to def when it is zero (the option was left out) and refuses a
+// negative value.
+func defaultIfZero[T int | time.Duration](v *T, def T, name string) error {
+	switch {
+	case *v < 0:
+		return fmt.Errorf("%s %v is negative", name, *v)
+	case *v == 0:
+		*v = def
 	}
 	return nil
 }

@@ -48,9 +48,7 @@ func incorrectAnswer() contract.Response {
 // waitForCode returns the newest confirmation code mailed to email since the given time.
 func waitForCode(ctx context.Context, email string, since time.Time) string {
 	GinkgoHelper()
-	mctx, cancel := context.WithTimeout(ctx, suite.cfg.Flow.MailTimeout)
-	defer cancel()
-	code, err := suite.mailbox.WaitForCode(mctx, email, since)
+	code, err := suite.flow.Code(ctx, email, since)
 	if err != nil {
 		Fail("step 1 answered success, but no confirmation code reached the trader's mailbox: " + secrets.String(err.Error()))
 	}
