@@ -50,6 +50,10 @@ pacts: mailpit ## regenerate pacts/ from a full, passing run against the embedde
 sandbox: mailpit ## run the reference provider on 127.0.0.1:8080 with its state endpoint and a Mailpit for its mail (Ctrl-C stops both)
 	$(GO) run ./cmd/refprovider --test-mode --mailpit $(SANDBOX_FLAGS)
 
+.PHONY: checks-doc
+checks-doc: ## regenerate docs/CHECKS.md from the check catalogue (internal/checks/catalogue.json)
+	$(GO) run ./cmd/checksdoc docs/CHECKS.md
+
 .PHONY: bench
 bench: ## time the precompiled suite against a bare net/http client doing the same requests
 	bash scripts/bench.sh

@@ -16,7 +16,7 @@ import (
 	"time"
 )
 
-// The documented endpoints, relative to apiURL (../shared/api/password-reset.md).
+// The documented endpoints, relative to apiURL (docs/API.md).
 const (
 	PathResetPassword       = "/v1.0/users/password/reset"           // step 1
 	PathSecretQuestion      = "/v1.0/users/password/secret-question" // step 2

@@ -1,6 +1,6 @@
 // Package refprovider is the reference provider: a real, in-memory implementation of the
-// server side of the AutoShares Trading API password-reset flow as documented in
-// shared/api/password-reset.md.
+// server side of the AutoShares Trading API password-reset flow as documented
+// (docs/API.md gives the project's account of the documentation).
 //
 // It exists so the conformance suite has something correct to run against when no
 // deployment is given (in-process via New or Start, or standalone via cmd/refprovider and
