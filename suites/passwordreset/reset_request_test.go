@@ -2,7 +2,6 @@ package passwordreset
 
 import (
 	"context"
-	"net/http"
 	"strings"
 	"time"
 
@@ -12,47 +11,31 @@ import (
 	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/contract"
 	"github.com/autoshares/conformance/internal/harness"
+	rec "github.com/autoshares/conformance/internal/recording"
 	"github.com/autoshares/conformance/internal/states"
 )
 
 const resetPasswordResponseSchema = "reset-password.response.schema.json"
 
-// The documented answer to a missing or wrong secret answer, exactly.
-var (
-	incorrectAnswerMessage = "Answer is incorrect, try again."
-	incorrectAnswerCode    = "ErrorIncorrectAnswer"
-)
-
-func resetPasswordContract(headers map[string]contract.Field, user, answer *contract.Field) contract.Request {
-	body := map[string]contract.Field{"User": *user}
-	if answer != nil {
-		body["SecretQuestionAnswer"] = *answer
-	}
-	return contract.Request{Method: http.MethodPost, Path: apiclient.PathResetPassword, Headers: withJSON(headers), Body: body}
-}
-
-var (
-	stateUser   = &contract.Field{Example: "trader-from-provider-state", Match: contract.MatchType, FromState: "${User}"}
-	stateAnswer = &contract.Field{Example: "answer-from-provider-state", Match: contract.MatchType, FromState: "${SecretQuestionAnswer}"}
-	unknownUser = &contract.Field{Example: "unknown-trader"} // the absence state makes sure it is unknown
-)
-
-// incorrectAnswer: the documented body, matched exactly.
+// incorrectAnswer: the documented body (or the configured one), matched exactly.
 func incorrectAnswer() contract.Response {
-	r := failed(config.CaseWrongAnswer)
-	r.Body["Errors"] = contract.Field{Example: []any{incorrectAnswerMessage}}
-	r.Body["ErrorsCode"] = contract.Field{Example: []any{incorrectAnswerCode}}
+	r := suite.Shapes.Failed(config.CaseWrongAnswer)
+	exp := suite.Cfg.Expect.Errors[config.CaseWrongAnswer]
+	if exp.Message != "" {
+		r.Body["Errors"] = contract.Field{Example: []any{exp.Message}}
+	}
+	if exp.ErrorsCode != "" {
+		r.Body["ErrorsCode"] = contract.Field{Example: []any{exp.ErrorsCode}}
+	}
 	return r
 }
 
 // waitForCode returns the newest confirmation code mailed to email since the given time.
-func waitForCode(ctx context.Context, email string, since time.Time) string {
+func waitForCode(ctx context.Context, check, email string, since time.Time) string {
 	GinkgoHelper()
-	code, err := suite.flow.Code(ctx, email, since)
-	if err != nil {
-		Fail("step 1 answered success, but no confirmation code reached the trader's mailbox: " + secrets.String(err.Error()))
-	}
-	secrets.Add(code)
+	code, err := suite.Flow.Code(ctx, email, since)
+	done(verdictOn(check, nil).Expect(err == nil, "step 1 answered success, but no confirmation code reached the trader's mailbox: %v", err))
+	suite.Secrets.Add(code)
 	return code
 }
 
@@ -60,71 +43,76 @@ func waitForCode(ctx context.Context, email string, since time.Time) string {
 // (whoever can call step 1 must not be able to finish the reset).
 func expectCodeOnlyByMail(ex *apiclient.Exchange, code string) {
 	GinkgoHelper()
-	check(ex).expect(!strings.Contains(string(ex.ResponseBody), code), "body: holds the confirmation code, which must reach the trader only by email").
-		done("step 1's answer")
+	done(verdictOn("step1.code-not-in-response", ex).
+		Expect(!strings.Contains(string(ex.ResponseBody), code), "body: holds the confirmation code, which must reach the trader only by email"))
 }
 
 var _ = Describe("Step 1, request a reset: POST v1.0/users/password/reset", Label("step1", "reset-request"), func() {
 
-	It("emails a confirmation code to a trader without a secret question", Label("mail"), func(ctx SpecContext) {
-		needMailbox()
-		trader := given(ctx, states.NoQuestion)
-		since := time.Now()
-		ex := send(ctx, apiclient.ResetPassword(trader["User"], ""))
-		expectSuccess(ex, resetPasswordResponseSchema, "a reset request for a trader without a secret question should succeed")
-		expectCodeOnlyByMail(ex, waitForCode(ctx, trader["Email"], since))
+	It("emails a confirmation code to a trader without a secret question", Label("mail"),
+		Checks("step1.no-question.accepted", "step1.code-mailed", "step1.code-not-in-response"), func(ctx SpecContext) {
+			needMailbox()
+			trader := given(ctx, states.NoQuestion)
+			since := time.Now()
+			ex := send(ctx, apiclient.ResetPassword(trader["User"], ""))
+			expectSuccess(ex, "step1.no-question.accepted", resetPasswordResponseSchema)
+			expectCodeOnlyByMail(ex, waitForCode(ctx, "step1.code-mailed", trader["Email"], since))
 
-		record(contract.Interaction{Description: "a reset request for a trader without a secret question", States: inState(states.NoQuestion),
-			Request: resetPasswordContract(validAppKey(), stateUser, nil), Response: succeeded(nil)})
-	})
+			record(contract.Interaction{Description: "a reset request for a trader without a secret question", States: rec.InState(states.NoQuestion),
+				Request: rec.ResetPassword(rec.ValidAppKey(), rec.StateUser, nil), Response: suite.Shapes.Succeeded(nil)})
+		})
 
-	It("emails a confirmation code when the secret answer is right", Label("mail", "secret-question"), func(ctx SpecContext) {
-		needMailbox()
-		trader := given(ctx, states.WithQuestion)
-		since := time.Now()
-		ex := send(ctx, apiclient.ResetPassword(trader["User"], trader["SecretQuestionAnswer"]))
-		expectSuccess(ex, resetPasswordResponseSchema, "a reset request with the right secret answer should succeed")
-		expectCodeOnlyByMail(ex, waitForCode(ctx, trader["Email"], since))
+	It("emails a confirmation code when the secret answer is right", Label("mail", "secret-question"),
+		Checks("step1.right-answer.accepted", "step1.code-mailed", "step1.code-not-in-response"), func(ctx SpecContext) {
+			needMailbox()
+			trader := given(ctx, states.WithQuestion)
+			since := time.Now()
+			ex := send(ctx, apiclient.ResetPassword(trader["User"], trader["SecretQuestionAnswer"]))
+			expectSuccess(ex, "step1.right-answer.accepted", resetPasswordResponseSchema)
+			expectCodeOnlyByMail(ex, waitForCode(ctx, "step1.code-mailed", trader["Email"], since))
 
-		record(contract.Interaction{Description: "a reset request with the right secret answer", States: inState(states.WithQuestion),
-			Request: resetPasswordContract(validAppKey(), stateUser, stateAnswer), Response: succeeded(nil)})
-	})
+			record(contract.Interaction{Description: "a reset request with the right secret answer", States: rec.InState(states.WithQuestion),
+				Request: rec.ResetPassword(rec.ValidAppKey(), rec.StateUser, &rec.StateAnswer), Response: suite.Shapes.Succeeded(nil)})
+		})
 
-	It("refuses a missing secret answer with the documented ErrorIncorrectAnswer", Label("secret-question"), func(ctx SpecContext) {
-		trader := given(ctx, states.WithQuestion)
-		ex := send(ctx, apiclient.ResetPassword(trader["User"], ""))
-		expectFailure(ex, resetPasswordResponseSchema, config.CaseWrongAnswer, "a reset request without the secret answer should be refused")
+	It("refuses a missing secret answer with the documented ErrorIncorrectAnswer", Label("secret-question"),
+		Checks("step1.missing-answer.refused"), func(ctx SpecContext) {
+			trader := given(ctx, states.WithQuestion)
+			ex := send(ctx, apiclient.ResetPassword(trader["User"], ""))
+			expectFailure(ex, "step1.missing-answer.refused", resetPasswordResponseSchema, config.CaseWrongAnswer)
 
-		record(contract.Interaction{Description: "a reset request without the secret answer", States: inState(states.WithQuestion),
-			Request: resetPasswordContract(validAppKey(), stateUser, nil), Response: incorrectAnswer()})
-	})
+			record(contract.Interaction{Description: "a reset request without the secret answer", States: rec.InState(states.WithQuestion),
+				Request: rec.ResetPassword(rec.ValidAppKey(), rec.StateUser, nil), Response: incorrectAnswer()})
+		})
 
-	It("refuses a wrong secret answer with the documented ErrorIncorrectAnswer", Label("secret-question"), func(ctx SpecContext) {
-		trader := given(ctx, states.WithQuestion)
-		ex := send(ctx, apiclient.ResetPassword(trader["User"], "not-"+trader["SecretQuestionAnswer"]))
-		expectFailure(ex, resetPasswordResponseSchema, config.CaseWrongAnswer, "a reset request with a wrong secret answer should be refused")
+	It("refuses a wrong secret answer with the documented ErrorIncorrectAnswer", Label("secret-question"),
+		Checks("step1.wrong-answer.refused"), func(ctx SpecContext) {
+			trader := given(ctx, states.WithQuestion)
+			ex := send(ctx, apiclient.ResetPassword(trader["User"], "not-"+trader["SecretQuestionAnswer"]))
+			expectFailure(ex, "step1.wrong-answer.refused", resetPasswordResponseSchema, config.CaseWrongAnswer)
 
-		record(contract.Interaction{Description: "a reset request with a wrong secret answer", States: inState(states.WithQuestion),
-			Request:  resetPasswordContract(validAppKey(), stateUser, &contract.Field{Example: "wrong-answer", Match: contract.MatchType}),
-			Response: incorrectAnswer()})
-	})
+			record(contract.Interaction{Description: "a reset request with a wrong secret answer", States: rec.InState(states.WithQuestion),
+				Request:  rec.ResetPassword(rec.ValidAppKey(), rec.StateUser, &contract.Field{Example: rec.ExampleWrongAnswer, Match: contract.MatchType}),
+				Response: incorrectAnswer()})
+		})
 
-	It("refuses an unknown user", func(ctx SpecContext) {
+	It("refuses an unknown user", Checks("step1.unknown-user.refused"), func(ctx SpecContext) {
 		given(ctx, states.NoSuchUser)
 		ex := send(ctx, apiclient.ResetPassword(harness.RandomSecret("unknown-trader-"), ""))
-		expectFailure(ex, resetPasswordResponseSchema, config.CaseUnknownUser, "a reset request for an unknown user should be refused")
+		expectFailure(ex, "step1.unknown-user.refused", resetPasswordResponseSchema, config.CaseUnknownUser)
 
-		record(contract.Interaction{Description: "a reset request for an unknown user", States: inState(states.NoSuchUser),
-			Request: resetPasswordContract(validAppKey(), unknownUser, nil), Response: failed(config.CaseUnknownUser)})
+		record(contract.Interaction{Description: "a reset request for an unknown user", States: rec.InState(states.NoSuchUser),
+			Request: rec.ResetPassword(rec.ValidAppKey(), rec.UnknownUser, nil), Response: suite.Shapes.Failed(config.CaseUnknownUser)})
 	})
 
-	It("refuses a reset request without Et-App-Key with the documented error", Label("app-key"), func(ctx SpecContext) {
-		given(ctx, states.NoSuchUser)
-		req := apiclient.ResetPassword(harness.RandomSecret("unknown-trader-"), "")
-		req.OmitAppKey = true
-		expectAppKeyError(send(ctx, req), "a reset request without Et-App-Key should be refused")
+	It("refuses a reset request without Et-App-Key with the documented error", Label("app-key"),
+		Checks("step1.app-key.missing.refused"), func(ctx SpecContext) {
+			given(ctx, states.NoSuchUser)
+			req := apiclient.ResetPassword(harness.RandomSecret("unknown-trader-"), "")
+			req.OmitAppKey = true
+			expectAppKeyError(send(ctx, req), "step1.app-key.missing.refused")
 
-		record(contract.Interaction{Description: "a reset request without Et-App-Key", States: inState(states.NoSuchUser),
-			Request: resetPasswordContract(noAppKey(), unknownUser, nil), Response: appKeyRejected()})
-	})
+			record(contract.Interaction{Description: "a reset request without Et-App-Key", States: rec.InState(states.NoSuchUser),
+				Request: rec.ResetPassword(rec.NoAppKey(), rec.UnknownUser, nil), Response: suite.Shapes.AppKeyRejected()})
+		})
 })

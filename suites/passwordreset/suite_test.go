@@ -23,10 +23,13 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 	. "github.com/onsi/gomega"
 
+	"github.com/autoshares/conformance/internal/apiclient"
 	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/harness"
+	"github.com/autoshares/conformance/internal/recording"
 	"github.com/autoshares/conformance/internal/redact"
 	"github.com/autoshares/conformance/internal/report"
+	"github.com/autoshares/conformance/internal/world"
 )
 
 func TestPasswordReset(t *testing.T) {
@@ -44,12 +47,6 @@ func TestPasswordReset(t *testing.T) {
 // secrets masks everything secret this process has seen. It exists before the
 // configuration is read so even a config failure is masked.
 var secrets = redact.New()
-
-// shared is what process 1 hands to every process.
-type shared struct {
-	Target    harness.Target `json:"target"`
-	Fragments string         `json:"fragments"` // directory of per-spec pact fragments
-}
 
 var (
 	running *harness.Running // process 1 only
@@ -69,21 +66,26 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	secrets.Add(running.AppKey)
 	pctx, cancel := context.WithTimeout(ctx, cfg.PreflightTimeout)
 	defer cancel()
-	if err := harness.Preflight(pctx, running.Target, newHTTPClient(cfg.PreflightTimeout), cfg.Expect.AppKeyMessage); err != nil {
+	if err := harness.Preflight(pctx, running.Target, world.NewHTTPClient(cfg.PreflightTimeout), cfg.Expect.AppKeyMessage); err != nil {
 		Fail(err.Error())
 	}
 	runDir, err = os.MkdirTemp("", "autoshares-run-")
 	Expect(err).NotTo(HaveOccurred())
-	b, _ := json.Marshal(shared{Target: running.Target, Fragments: runDir})
+	b, _ := json.Marshal(world.Shared{Target: running.Target, Fragments: runDir})
 	return b
 }, func(ctx SpecContext, b []byte) {
-	var sh shared
+	var sh world.Shared
 	Expect(json.Unmarshal(b, &sh)).To(Succeed())
 	cfg, err := config.Load(os.Getenv)
 	Expect(err).NotTo(HaveOccurred())
 	secrets.Add(cfg.Secrets()...)
 	secrets.Add(sh.Target.AppKey)
-	suite = newWorld(cfg, sh)
+	c, _ := GinkgoConfiguration()
+	suite, err = world.New(cfg, sh, world.Process{Me: c.ParallelProcess, Total: parallelTotal()}, secrets,
+		func(ex *apiclient.Exchange) { GinkgoWriter.Print(ex.Transcript(secrets) + "\n") })
+	if err != nil {
+		Fail(err.Error())
+	}
 })
 
 var _ = SynchronizedAfterSuite(func() {}, func() {
@@ -95,13 +97,12 @@ var _ = SynchronizedAfterSuite(func() {}, func() {
 // Each passing spec's interactions become one fragment. Failed or skipped specs record
 // nothing: the pact carries only behaviour the target was seen to have.
 var _ = ReportAfterEach(func(r SpecReport) {
-	defer func() { recorded = nil }()
-	if suite == nil || r.State != types.SpecStatePassed || len(recorded) == 0 {
+	if suite == nil {
 		return
 	}
 	id := fmt.Sprintf("%s:%d %s", r.LeafNodeLocation.FileName, r.LeafNodeLocation.LineNumber, r.FullText())
-	if err := writeFragment(id); err != nil {
-		GinkgoWriter.Printf("recording the pact interactions of %q: %v\n", r.FullText(), err)
+	if err := suite.Recorder.Flush(id, r.State == types.SpecStatePassed); err != nil {
+		GinkgoWriter.Printf("%v\n", err)
 	}
 })
 
@@ -123,7 +124,12 @@ var _ = ReportAfterSuite("reports and pact", func(r Report) {
 	}
 	if runDir != "" {
 		if err == nil {
-			fmt.Println(mergePact(cfg, r, runDir))
+			msg, merr := recording.Merge(recording.Destination{Dir: cfg.Pact.OutDir, Explicit: cfg.Pact.OutDir != ""},
+				cfg.ReportDir, cfg.Pact.Consumer, cfg.Pact.Provider, recording.PartialReason(r), runDir)
+			if merr != nil {
+				msg = "Pact: " + merr.Error()
+			}
+			fmt.Println(msg)
 		}
 		os.RemoveAll(runDir)
 	}

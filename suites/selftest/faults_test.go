@@ -1,115 +1,75 @@
 package selftest
 
 import (
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"strings"
 	"testing"
 
+	"github.com/onsi/ginkgo/v2/types"
+
 	"github.com/autoshares/conformance/internal/refprovider"
+	"github.com/autoshares/conformance/internal/verdict"
 )
 
-// Leaf texts (substrings) of the specs, as the fault table names them.
-const (
-	specHappyPath    = "sets the new password for a valid token"
-	specMismatch     = "rejects a confirmation that differs"
-	specExpiredToken = "rejects an expired token"
-	specTokenExpires = "refuses a token once its lifetime has passed"
-	specNoAppKey     = "rejects a request without Et-App-Key"
-	specWrongAppKey  = "rejects a request with a wrong Et-App-Key"
-	specLogin        = "logs a trader in with the current password"
-	specLoginWrong   = "refuses a wrong password"
-	specLoginNoKey   = "refuses a login without Et-App-Key"
-
-	specMailNoQuestion = "emails a confirmation code to a trader without a secret question"
-	specMailAnswer     = "emails a confirmation code when the secret answer is right"
-	specMissingAnswer  = "refuses a missing secret answer"
-	specWrongAnswer    = "refuses a wrong secret answer"
-	specUnknownUser    = "refuses an unknown user"
-	specResetNoKey     = "refuses a reset request without Et-App-Key"
-
-	specQuestionByLogin = "returns a trader's secret question, asked by login"
-	specQuestionByEmail = "returns a trader's secret question, asked by email"
-	specNoQuestion      = `returns "" for a trader without a secret question`
-	specQuestionNoKey   = "refuses a request without Et-App-Key"
-
-	specCodeForToken = "trades a valid code for a token"
-	specUnknownCode  = "refuses an unknown code"
-	specExpiredCode  = "refuses an expired code"
-	specUsedCode     = "refuses a code that was already used"
-	specCodeNoKey    = "refuses a code without Et-App-Key"
-
-	specWholeFlow = "resets a forgotten password"
-)
-
-var appKeySpecs = []string{specNoAppKey, specWrongAppKey, specLoginNoKey, specResetNoKey, specQuestionNoKey, specCodeNoKey}
-
-// faultMatrix: each fault switch of the reference provider, and the specs that must fail
-// against it. Every fault the provider has is either here or in notChecked, so a new
+// The fault table is the catalogue's: each check names the fault switches that make it
+// fail (proofs), and the catalogue lists the faults no check asserts, with the reason
+// (faults_not_checked). Every fault the provider has is in exactly one of them, so a new
 // fault switch cannot be added without deciding which check catches it.
-var faultMatrix = map[string][]string{
-	refprovider.FaultAcceptMismatchedPasswords: {specMismatch},
-	refprovider.FaultAcceptExpiredToken:        {specExpiredToken},
-	refprovider.FaultSuccessWithoutChange:      {specHappyPath, specCodeForToken, specWholeFlow},
-	refprovider.FaultMismatchConsumesToken:     {specMismatch},
-	refprovider.FaultIgnoreAppKey:              appKeySpecs,
-	refprovider.FaultWrongAppKeyMessage:        appKeySpecs,
-	refprovider.FaultAppKeyStatus400:           appKeySpecs,
-	refprovider.FaultAppKeyCheckedLate:         {specWrongAppKey},
-	refprovider.FaultIsSucceedAsString:         {specHappyPath, specMismatch, specExpiredToken, specMailNoQuestion, specQuestionByLogin, specCodeForToken, specUnknownCode},
-	refprovider.FaultErrorsEmptyOnFailure:      {specMismatch, specExpiredToken, specMissingAnswer, specUnknownUser, specUnknownCode, specExpiredCode},
-	refprovider.FaultErrorsNullOnSuccess:       {specHappyPath, specMailNoQuestion, specQuestionByLogin, specCodeForToken},
-	refprovider.FaultFailureStatus200:          {specMismatch, specExpiredToken, specUnknownUser, specUnknownCode},
-	refprovider.FaultFailureStatus500:          {specMismatch, specExpiredToken, specUnknownUser, specUnknownCode},
-	refprovider.FaultWrongContentType:          {specHappyPath, specMismatch, specQuestionByLogin},
-	refprovider.FaultOldPasswordStillWorks:     {specHappyPath, specWholeFlow},
-	refprovider.FaultLoginIgnoresPassword:      {specHappyPath, specLoginWrong},
-	refprovider.FaultLoginWithoutToken:         {specLogin, specHappyPath},
-
-	refprovider.FaultSkipSecretAnswerCheck:    {specMissingAnswer, specWrongAnswer, specWholeFlow},
-	refprovider.FaultWrongIncorrectAnswerCode: {specMissingAnswer, specWrongAnswer, specWholeFlow},
-	refprovider.FaultAcceptUnknownUser:        {specUnknownUser},
-	refprovider.FaultNoConfirmationEmail:      {specMailNoQuestion, specMailAnswer, specWholeFlow},
-	refprovider.FaultCodeInResponse:           {specMailNoQuestion, specMailAnswer, specWholeFlow},
-	refprovider.FaultSecretQuestionNull:       {specNoQuestion},
-	refprovider.FaultSecretQuestionLoginOnly:  {specQuestionByEmail},
-	refprovider.FaultAcceptExpiredCode:        {specExpiredCode},
-	refprovider.FaultReusableCode:             {specUsedCode},
-}
-
-// notChecked: faults whose behaviour the docs leave open, so no spec asserts it; each with
-// the reason. The test fails if a fault is in neither list.
-var notChecked = map[string]string{
-	refprovider.FaultReusableToken:         "whether a step 4 token is single-use is not documented",
-	refprovider.FaultAcceptShortPassword:   "password rules are configured per user group and not documented",
-	refprovider.FaultKeepOutstandingGrants: "what a reset does to other outstanding codes and tokens is not documented",
-}
-
-// Every spec of the suite, for the clean run.
-var allSpecs = []string{specHappyPath, specMismatch, specExpiredToken, specTokenExpires, specNoAppKey, specWrongAppKey,
-	specLogin, specLoginWrong, specLoginNoKey, specMailNoQuestion, specMailAnswer, specMissingAnswer, specWrongAnswer,
-	specUnknownUser, specResetNoKey, specQuestionByLogin, specQuestionByEmail, specNoQuestion, specQuestionNoKey,
-	specCodeForToken, specUnknownCode, specExpiredCode, specUsedCode, specCodeNoKey, specWholeFlow}
-
 func TestEveryFaultIsAccountedFor(t *testing.T) {
+	proven := catalogue.ByFault()
 	for _, f := range refprovider.FaultNames() {
-		_, checked := faultMatrix[f]
-		_, excused := notChecked[f]
+		_, checked := proven[f]
+		_, excused := catalogue.FaultsNotChecked[f]
 		if checked == excused {
-			t.Errorf("fault %q must be in exactly one of faultMatrix and notChecked", f)
+			t.Errorf("fault %q must be in exactly one of: some check's proofs, faults_not_checked (internal/checks/catalogue.json)", f)
+		}
+	}
+	for _, f := range catalogue.Faults() {
+		if refprovider.FaultDescription(f) == "" {
+			t.Errorf("the catalogue names fault %q, which the reference provider does not have", f)
 		}
 	}
 }
 
-// Every spec is shown to fail against some fault: a check no fault can break proves nothing.
-func TestEverySpecIsShownToFail(t *testing.T) {
-	shown := map[string]bool{specTokenExpires: true} // TestSlowSpecDetectsTokensThatNeverExpire
-	for _, specs := range faultMatrix {
-		for _, s := range specs {
-			shown[s] = true
+// Every check of the catalogue is declared by some spec, and every spec declares only
+// checks of the catalogue (the spec package refuses unknown IDs while building its tree;
+// this finds the other direction), and each spec declares at least one check.
+func TestCatalogueAndSpecsAgree(t *testing.T) {
+	t.Parallel()
+	o := runSuite(t, nil, "-ginkgo.dry-run")
+	declared := map[string]bool{}
+	for _, s := range o.specs {
+		if len(s.Checks) == 0 {
+			t.Errorf("spec %q declares no check", s.Text)
+		}
+		for _, c := range s.Checks {
+			declared[c] = true
 		}
 	}
-	for _, s := range allSpecs {
-		if !shown[s] {
-			t.Errorf("no fault in faultMatrix makes spec %q fail", s)
+	for _, id := range catalogue.IDs() {
+		if !declared[id] {
+			t.Errorf("check %q is in the catalogue but no spec declares it", id)
 		}
+	}
+}
+
+// LABELS=<check ID> runs exactly the specs that declare the check.
+func TestACheckIDSelectsItsSpecs(t *testing.T) {
+	t.Parallel()
+	const id = "step4.valid.succeeds"
+	o := runSuite(t, nil, "-ginkgo.dry-run", "-ginkgo.label-filter="+id)
+	for _, s := range o.specs {
+		declares := slices.Contains(s.Checks, id)
+		ran := s.State == types.SpecStatePassed
+		if declares != ran {
+			t.Errorf("spec %q (checks %v): ran %v, declares %s %v", s.Text, s.Checks, ran, id, declares)
+		}
+	}
+	if len(o.passed) < 2 {
+		t.Errorf("want the happy path and the whole flow, ran %q", o.passed)
 	}
 }
 
@@ -120,26 +80,25 @@ func TestSuitePassesAgainstTheCorrectProvider(t *testing.T) {
 	if o.exitErr != nil || len(o.failed) > 0 || len(o.skipped) > 0 {
 		t.Fatalf("want a clean pass; exit %v, failed %q, skipped %q\n%s", o.exitErr, o.failed, o.skipped, o.output)
 	}
-	for _, spec := range allSpecs {
-		if !containsAny(o.passed, spec) {
-			t.Errorf("spec %q did not run and pass; passed: %q", spec, o.passed)
+	for _, id := range catalogue.IDs() {
+		if len(o.withCheck(id)) == 0 {
+			t.Errorf("no spec of check %q ran", id)
 		}
-	}
-	if len(o.passed) != len(allSpecs) {
-		t.Errorf("%d specs passed, the self-test knows %d: add new specs to allSpecs and the fault matrix", len(o.passed), len(allSpecs))
 	}
 }
 
-// TestEachFaultIsDetected runs the whole suite (but the slow spec) once per fault: the
-// named specs must fail, and the run must fail. Other specs may fail too (a fault can
-// break several promises).
+// TestEachFaultIsDetected runs the whole suite (but the slow spec) once per fault. Exactly
+// the specs that declare a check the fault breaks must fail, each with a failure that names
+// one of those checks and shows the problem the catalogue says it shows; every other spec
+// must pass. A spec failing for another reason, or a check deleted while its spec still
+// fails for a neighbour, fails the self-test.
 func TestEachFaultIsDetected(t *testing.T) {
-	for fault, mustFail := range faultMatrix {
+	for fault, breaks := range catalogue.ByFault() {
 		t.Run(fault, func(t *testing.T) {
 			t.Parallel()
 			p, key := startProvider(t, refprovider.Options{TestMode: true, Faults: []string{fault}})
 			o := runSuite(t, targetEnv(p, key), "-ginkgo.label-filter=!slow")
-			expectDetected(t, fault, o, mustFail)
+			expectDetected(t, fault, o, breaks)
 		})
 	}
 }
@@ -148,23 +107,57 @@ func TestEachFaultIsDetected(t *testing.T) {
 func TestSlowSpecDetectsTokensThatNeverExpire(t *testing.T) {
 	t.Parallel()
 	p, key := startProvider(t, refprovider.Options{TestMode: true, Faults: []string{refprovider.FaultAcceptExpiredToken}})
-	expectDetected(t, refprovider.FaultAcceptExpiredToken, runSuite(t, targetEnv(p, key), "-ginkgo.label-filter=slow"), []string{specTokenExpires})
+	o := runSuite(t, targetEnv(p, key), "-ginkgo.label-filter=slow")
+	expectDetected(t, refprovider.FaultAcceptExpiredToken, o, map[string]string{"step4.token-lifetime.enforced": "status"})
 }
 
-func expectDetected(t *testing.T, fault string, o outcome, mustFail []string) {
+// expectDetected: the run failed; exactly the specs declaring a check in breaks failed,
+// each naming one of those checks in its failure with the expected fragment.
+func expectDetected(t *testing.T, fault string, o outcome, breaks map[string]string) {
 	t.Helper()
 	if o.exitErr == nil {
 		t.Fatalf("the suite passed against fault %q (%s)", fault, refprovider.FaultDescription(fault))
 	}
-	for _, spec := range mustFail {
-		if !containsAny(o.failed, spec) {
-			t.Errorf("fault %q: spec %q did not fail; failed: %q", fault, spec, o.failed)
-		}
+	if slices.Contains(o.failed, "[SynchronizedBeforeSuite]") {
+		t.Fatalf("fault %q tripped the preflight instead of the specs\n%s", fault, o.output)
 	}
-	if containsAny(o.failed, "[SynchronizedBeforeSuite]") {
-		t.Errorf("fault %q tripped the preflight instead of the specs", fault)
+	for _, s := range o.specs {
+		if s.State == types.SpecStateSkipped || s.State == types.SpecStatePending {
+			continue // left out by the label filter
+		}
+		mustFail := slices.ContainsFunc(s.Checks, func(c string) bool { _, ok := breaks[c]; return ok })
+		failed := s.State.Is(types.SpecStateFailureStates)
+		switch {
+		case mustFail && !failed:
+			t.Errorf("fault %q: spec %q (checks %v) did not fail", fault, s.Text, s.Checks)
+		case !mustFail && failed:
+			t.Errorf("fault %q: spec %q failed, but the catalogue says the fault breaks none of its checks %v:\n%s", fault, s.Text, s.Checks, firstLines(s.Failure, 6))
+		case failed:
+			id := verdict.CheckID(s.Failure)
+			says, expected := breaks[id]
+			switch {
+			case !expected:
+				t.Errorf("fault %q: spec %q failed on check %q, not on one the fault breaks (%s):\n%s", fault, s.Text, id, strings.Join(sortedKeys(breaks), ", "), firstLines(s.Failure, 6))
+			case !strings.Contains(s.Failure, says):
+				t.Errorf("fault %q: spec %q failed on check %q without the expected problem %q:\n%s", fault, s.Text, id, says, firstLines(s.Failure, 6))
+			}
+		}
 	}
 	if t.Failed() {
 		t.Logf("suite output:\n%s", o.output)
 	}
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := slices.Collect(maps.Keys(m))
+	sort.Strings(keys)
+	return keys
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	if len(lines) > n {
+		lines = append(lines[:n], fmt.Sprintf("... (%d more characters)", len(s)-len(strings.Join(lines[:n], "\n"))))
+	}
+	return strings.Join(lines, "\n")
 }

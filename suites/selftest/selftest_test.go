@@ -20,10 +20,13 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/mailbox"
 	"github.com/autoshares/conformance/internal/refprovider"
 	"github.com/autoshares/conformance/internal/report"
 )
+
+var catalogue = checks.MustDefault()
 
 var (
 	buildOnce sync.Once
@@ -68,7 +71,27 @@ type outcome struct {
 	failed  []string // leaf texts of failed specs, and "[BeforeSuite]" for a suite-level failure
 	passed  []string
 	skipped []string
+	specs   []specRun // every spec (It) the run reported, with its checks
 	reports string
+}
+
+// specRun is one spec of a run, with the checks it declares and how it ended.
+type specRun struct {
+	Text    string
+	Checks  []string // its labels that are check IDs
+	State   types.SpecState
+	Failure string // the (masked) failure message
+}
+
+// withCheck returns the specs of the run that declare the check.
+func (o outcome) withCheck(id string) []specRun {
+	var out []specRun
+	for _, s := range o.specs {
+		if slices.Contains(s.Checks, id) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // runSuite runs the compiled suite with the given settings (and nothing from the caller's
@@ -107,6 +130,15 @@ func runSuite(t *testing.T, env map[string]string, args ...string) outcome {
 		name := s.LeafNodeText
 		if s.LeafNodeType != types.NodeTypeIt {
 			name = "[" + s.LeafNodeType.String() + "]"
+		}
+		if s.LeafNodeType == types.NodeTypeIt {
+			run := specRun{Text: s.LeafNodeText, State: s.State, Failure: s.Failure.Message}
+			for _, l := range s.LeafNodeLabels {
+				if _, ok := catalogue.Get(l); ok {
+					run.Checks = append(run.Checks, l)
+				}
+			}
+			o.specs = append(o.specs, run)
 		}
 		switch {
 		case s.State.Is(types.SpecStateFailureStates):

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onsi/ginkgo/v2/types"
+
 	"github.com/autoshares/conformance/internal/refprovider"
 	"github.com/autoshares/conformance/internal/report"
 )
@@ -33,15 +35,12 @@ func TestMailTokenSourceWithoutStateEndpoint(t *testing.T) {
 	if o.exitErr != nil || len(o.failed) > 0 {
 		t.Fatalf("want a pass; exit %v, failed %q\n%s", o.exitErr, o.failed, o.output)
 	}
-	for _, spec := range []string{specHappyPath, specMismatch, specTokenExpires, specWholeFlow, specMailNoQuestion, specMailAnswer,
-		specCodeForToken, specUsedCode, specQuestionByEmail, specLogin, specNoAppKey} {
-		if !containsAny(o.passed, spec) {
-			t.Errorf("spec %q did not pass through the mail flow; passed %q", spec, o.passed)
-		}
-	}
+	expectPassed(t, o, "step4.valid.succeeds", "step4.mismatch.rejected", "step4.token-lifetime.enforced", "step1.no-question.accepted",
+		"step1.right-answer.accepted", "step3.valid-code.token", "step3.used-code.refused", "step2.by-email.question", "login.valid.succeeds",
+		"step4.app-key.missing.refused")
 	expectSkipped(t, o, map[string]string{
-		specExpiredToken: "AUTOSHARES_EXPIRED_TOKEN",
-		specExpiredCode:  "AUTOSHARES_STATE_URL (the mail flow cannot make an expired code)",
+		"step4.expired-token.rejected": "AUTOSHARES_EXPIRED_TOKEN",
+		"step3.expired-code.refused":   "AUTOSHARES_STATE_URL (the mail flow cannot make an expired code)",
 	})
 	if strings.Contains(o.output, "Peterson") || strings.Contains(o.output, "Bob-Passw0rd-1") {
 		t.Error("a test trader's secret appears in the output")
@@ -72,43 +71,63 @@ func TestNothingConfiguredSkipsWithReasons(t *testing.T) {
 	if o.exitErr != nil || len(o.failed) > 0 {
 		t.Fatalf("want a pass of what can run; exit %v, failed %q\n%s", o.exitErr, o.failed, o.output)
 	}
-	for _, spec := range []string{specUnknownUser, specUnknownCode, specResetNoKey, specQuestionNoKey} {
-		if !containsAny(o.passed, spec) {
-			t.Errorf("spec %q needs no state and should have run; passed %q", spec, o.passed)
-		}
-	}
+	// These need no state: they send random unknown names or no key.
+	expectPassed(t, o, "step1.unknown-user.refused", "step3.unknown-code.refused", "step1.app-key.missing.refused", "step2.app-key.missing.refused")
 	mailOrState := "set AUTOSHARES_STATE_URL, or AUTOSHARES_MAILBOX_URL with AUTOSHARES_TEST_TRADERS"
 	expectSkipped(t, o, map[string]string{
-		specHappyPath:      mailOrState,
-		specMismatch:       mailOrState,
-		specLogin:          mailOrState,
-		specCodeForToken:   mailOrState,
-		specExpiredToken:   "AUTOSHARES_EXPIRED_TOKEN",
-		specExpiredCode:    "AUTOSHARES_STATE_URL",
-		specMailNoQuestion: "AUTOSHARES_MAILBOX_URL",
-		specWholeFlow:      "AUTOSHARES_MAILBOX_URL",
-		specTokenExpires:   "AUTOSHARES_TOKEN_LIFETIME",
+		"step4.mismatch.rejected":       mailOrState,
+		"login.valid.succeeds":          mailOrState,
+		"step3.token.sets-password":     mailOrState,
+		"step4.expired-token.rejected":  "AUTOSHARES_EXPIRED_TOKEN",
+		"step3.expired-code.refused":    "AUTOSHARES_STATE_URL",
+		"step1.no-question.accepted":    "AUTOSHARES_MAILBOX_URL",
+		"step1.right-answer.accepted":   "AUTOSHARES_MAILBOX_URL",
+		"step4.token-lifetime.enforced": "AUTOSHARES_TOKEN_LIFETIME",
 	})
-	if len(o.passed)+len(o.skipped) != len(allSpecs) {
-		t.Errorf("%d passed + %d skipped, want all %d specs accounted for", len(o.passed), len(o.skipped), len(allSpecs))
+	for _, s := range o.specs {
+		if s.State != types.SpecStatePassed && s.State != types.SpecStateSkipped {
+			t.Errorf("spec %q ended %s, want passed or skipped", s.Text, s.State)
+		}
 	}
 }
 
-// expectSkipped: each spec was skipped, and both the console and skipped.txt name the
-// setting that would enable it.
-func expectSkipped(t *testing.T, o outcome, specs map[string]string) {
+// expectPassed: every spec that declares one of the checks ran and passed.
+func expectPassed(t *testing.T, o outcome, checks ...string) {
+	t.Helper()
+	for _, id := range checks {
+		specs := o.withCheck(id)
+		if len(specs) == 0 {
+			t.Errorf("no spec of check %q ran", id)
+		}
+		for _, s := range specs {
+			if s.State != types.SpecStatePassed {
+				t.Errorf("spec %q (check %s) ended %s, want passed", s.Text, id, s.State)
+			}
+		}
+	}
+}
+
+// expectSkipped: every spec of each check was skipped, and both the console and
+// skipped.txt name it with the setting that would enable it.
+func expectSkipped(t *testing.T, o outcome, checks map[string]string) {
 	t.Helper()
 	summary, err := os.ReadFile(filepath.Join(o.reports, report.SkippedFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for spec, setting := range specs {
-		if !containsAny(o.skipped, spec) {
-			t.Errorf("spec %q was not skipped; skipped %q", spec, o.skipped)
+	for id, setting := range checks {
+		specs := o.withCheck(id)
+		if len(specs) == 0 {
+			t.Errorf("no spec of check %q was reported", id)
 		}
-		for where, text := range map[string]string{"the console": o.output, report.SkippedFile: string(summary)} {
-			if !strings.Contains(text, spec) || !strings.Contains(text, setting) {
-				t.Errorf("%s does not list %q with %q", where, spec, setting)
+		for _, s := range specs {
+			if s.State != types.SpecStateSkipped {
+				t.Errorf("spec %q (check %s) ended %s, want skipped", s.Text, id, s.State)
+			}
+			for where, text := range map[string]string{"the console": o.output, report.SkippedFile: string(summary)} {
+				if !strings.Contains(text, s.Text) || !strings.Contains(text, setting) {
+					t.Errorf("%s does not list %q with %q", where, s.Text, setting)
+				}
 			}
 		}
 	}

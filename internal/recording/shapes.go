@@ -1,0 +1,159 @@
+package recording
+
+import (
+	"net/http"
+
+	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/config"
+	"github.com/autoshares/conformance/internal/contract"
+)
+
+// Placeholders written into the pact instead of real values: a pact file is shared with
+// consumer teams and brokers, so it holds no key, password, token or code, and nothing a
+// target returned. Verification swaps the app-key placeholder for the real key and takes
+// tokens, users and passwords from the provider state (FromState).
+const (
+	WrongAppKey        = "wrong-app-key"
+	ExampleToken       = "reset-token-from-provider-state"
+	ExampleNewPassword = "New-Passw0rd!"
+	ExampleOtherPass   = "Other-Passw0rd!"
+	ExampleMessage     = "a message saying what went wrong"
+	ExampleWrongAnswer = "wrong-answer"
+	ExampleWrongPass   = "wrong-password"
+)
+
+// Values taken from the provider state at verification time.
+var (
+	StateUser     = contract.Field{Example: "trader-from-provider-state", Match: contract.MatchType, FromState: "${User}"}
+	StateEmail    = contract.Field{Example: "trader@example.com", Match: contract.MatchType, FromState: "${Email}"}
+	StateAnswer   = contract.Field{Example: "answer-from-provider-state", Match: contract.MatchType, FromState: "${SecretQuestionAnswer}"}
+	StatePassword = contract.Field{Example: "password-from-provider-state", Match: contract.MatchType, FromState: "${Password}"}
+	StateCode     = contract.Field{Example: "123456", Match: contract.MatchType, FromState: "${Code}"}
+	// UnknownUser and UnknownCode are fixed names: the absence states make sure they are
+	// unknown on the provider.
+	UnknownUser = contract.Field{Example: "unknown-trader"}
+	UnknownCode = contract.Field{Example: "000000"}
+)
+
+// InState names one provider state, without parameters.
+func InState(name string) []contract.State {
+	return []contract.State{{Name: name, Params: map[string]any{}}}
+}
+
+// Request headers.
+
+// ValidAppKey is an Et-App-Key the verifier replaces with the real one.
+func ValidAppKey() map[string]contract.Field {
+	return map[string]contract.Field{"Et-App-Key": {Example: contract.AppKeyPlaceholder, Match: contract.MatchRegex, Regex: `^\S+$`}}
+}
+
+// WrongAppKeyHeader is a deliberately wrong Et-App-Key, sent as it is.
+func WrongAppKeyHeader() map[string]contract.Field {
+	return map[string]contract.Field{"Et-App-Key": {Example: WrongAppKey}}
+}
+
+// NoAppKey sends no Et-App-Key.
+func NoAppKey() map[string]contract.Field { return map[string]contract.Field{} }
+
+func withJSON(h map[string]contract.Field) map[string]contract.Field {
+	h["Content-Type"] = contract.Field{Example: "application/json", Match: contract.MatchRegex, Regex: `^application/json.*$`}
+	return h
+}
+
+// Requests of the flow, as the pact sees them.
+
+// ResetPassword is step 1; answer nil leaves SecretQuestionAnswer out.
+func ResetPassword(headers map[string]contract.Field, user contract.Field, answer *contract.Field) contract.Request {
+	body := map[string]contract.Field{"User": user}
+	if answer != nil {
+		body["SecretQuestionAnswer"] = *answer
+	}
+	return contract.Request{Method: http.MethodPost, Path: apiclient.PathResetPassword, Headers: withJSON(headers), Body: body}
+}
+
+// SecretQuestion is step 2.
+func SecretQuestion(headers map[string]contract.Field, username contract.Field) contract.Request {
+	return contract.Request{Method: http.MethodGet, Path: apiclient.PathSecretQuestion, Headers: headers,
+		Query: map[string]contract.Field{"username": username}}
+}
+
+// ResetCode is step 3 on the configured variant's path.
+func ResetCode(variant string, headers map[string]contract.Field, code contract.Field) contract.Request {
+	req := apiclient.ResetCode(variant, "000000")
+	body := map[string]contract.Field{"Code": code}
+	if req.Path == apiclient.PathIdentifierResetCode {
+		body["Identifier"] = contract.Field{Example: "ResetPassword"}
+	}
+	return contract.Request{Method: http.MethodPost, Path: req.Path, Headers: withJSON(headers), Body: body}
+}
+
+// UpdatePassword is step 4: the token from the provider state, passwords matched by type.
+func UpdatePassword(headers map[string]contract.Field, confirmation string) contract.Request {
+	return contract.Request{Method: http.MethodPut, Path: apiclient.PathUpdatePassword, Headers: withJSON(headers),
+		Body: map[string]contract.Field{
+			"Token":                {Example: ExampleToken, Match: contract.MatchType, FromState: "${Token}"},
+			"Password":             {Example: ExampleNewPassword, Match: contract.MatchType},
+			"PasswordConfirmation": {Example: confirmation, Match: contract.MatchType},
+		}}
+}
+
+// Login is POST apiURL/token with the state's user and the given password header.
+func Login(headers map[string]contract.Field, password contract.Field) contract.Request {
+	headers["Username"] = StateUser
+	headers["Password"] = password
+	return contract.Request{Method: http.MethodPost, Path: apiclient.PathLogin, Headers: headers}
+}
+
+// Responses, from the expectations in force.
+
+// Shapes builds responses from the run's expectations, so the pact claims what the suite
+// checked and no more.
+type Shapes struct{ Expect config.Expectations }
+
+var jsonResponse = map[string]contract.Field{"Content-Type": {Example: "application/json; charset=utf-8", Match: contract.MatchRegex, Regex: `^application/json.*$`}}
+
+// Succeeded: the configured success status, IsSucceed exactly true, Errors exactly empty.
+func (s Shapes) Succeeded(extra map[string]contract.Field) contract.Response {
+	body := map[string]contract.Field{"Errors": {Example: []any{}}, "IsSucceed": {Example: true}}
+	for k, f := range extra {
+		body[k] = f
+	}
+	return contract.Response{Status: s.Expect.SuccessStatus, Headers: jsonResponse, Body: body}
+}
+
+// Failed: a client error (or the configured status), IsSucceed exactly false, at least one
+// message in Errors.
+func (s Shapes) Failed(c config.ErrorCase) contract.Response {
+	r := contract.Response{Status: 400, StatusClass: "clientError", Headers: jsonResponse, Body: map[string]contract.Field{
+		"Errors":    {Example: []any{ExampleMessage}, Match: contract.MatchMinType, Min: 1},
+		"IsSucceed": {Example: false},
+	}}
+	if exp := s.Expect.Errors[c]; exp.Status != 0 {
+		r.Status, r.StatusClass = exp.Status, ""
+	}
+	return r
+}
+
+// AppKeyRejected: any accepted status, exactly the documented body.
+func (s Shapes) AppKeyRejected() contract.Response {
+	statuses := s.Expect.AppKeyStatuses
+	return contract.Response{Status: statuses[len(statuses)-1], StatusIn: statuses, Headers: jsonResponse,
+		Body: map[string]contract.Field{"error": {Example: s.Expect.AppKeyMessage}}}
+}
+
+// LoginSucceeded: 200, State "Succeeded", a token.
+func (Shapes) LoginSucceeded() contract.Response {
+	return contract.Response{Status: http.StatusOK, Headers: jsonResponse, Body: map[string]contract.Field{
+		"State": {Example: "Succeeded"},
+		"Token": {Example: "session-token", Match: contract.MatchType},
+	}}
+}
+
+// LoginFailed: the documented 401 body.
+func (Shapes) LoginFailed() contract.Response {
+	return contract.Response{Status: http.StatusUnauthorized, Headers: jsonResponse, Body: map[string]contract.Field{
+		"State":  {Example: "Failed"},
+		"Step":   {Example: "BaseAuthentication"},
+		"Reason": {Example: "Invalid credentials"},
+	}}
+}

@@ -1,0 +1,98 @@
+// Package world is one Ginkgo process's view of a run: the validated configuration, the
+// target process 1 prepared, and every client, rule set and token source the specs use,
+// built once per process.
+package world
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/checks"
+	"github.com/autoshares/conformance/internal/config"
+	"github.com/autoshares/conformance/internal/harness"
+	"github.com/autoshares/conformance/internal/mailbox"
+	"github.com/autoshares/conformance/internal/mailflow"
+	"github.com/autoshares/conformance/internal/recording"
+	"github.com/autoshares/conformance/internal/redact"
+	"github.com/autoshares/conformance/internal/schema"
+	"github.com/autoshares/conformance/internal/sources"
+	"github.com/autoshares/conformance/internal/states"
+	"github.com/autoshares/conformance/internal/verdict"
+)
+
+// Shared is what process 1 hands to every process.
+type Shared struct {
+	Target    harness.Target `json:"target"`
+	Fragments string         `json:"fragments"` // directory of per-spec pact fragments
+}
+
+// World is one process's clients and rules.
+type World struct {
+	Cfg      config.Config
+	Target   harness.Target
+	API      *apiclient.Client
+	Mailbox  *mailbox.Client  // nil: no mailbox configured
+	Flow     *mailflow.Driver // drives steps 1 to 4; nil without a mailbox
+	Schemas  *schema.Set
+	Checks   *checks.Catalogue
+	Rules    verdict.Rules
+	Shapes   recording.Shapes
+	Sources  *sources.Sources
+	Recorder *recording.Recorder
+	Secrets  *redact.Redactor
+}
+
+// Process says which parallel process this is (1-based) of how many.
+type Process struct{ Me, Total int }
+
+// New builds process p's world. observe, if not nil, sees every exchange the mail flow
+// makes (the suite logs their masked transcripts).
+func New(cfg config.Config, sh Shared, p Process, secrets *redact.Redactor, observe func(*apiclient.Exchange)) (*World, error) {
+	set, err := schema.Default()
+	if err != nil {
+		return nil, err
+	}
+	cat, err := checks.Default()
+	if err != nil {
+		return nil, err
+	}
+	hc := NewHTTPClient(cfg.RequestTimeout)
+	w := &World{
+		Cfg:      cfg,
+		Target:   sh.Target,
+		API:      &apiclient.Client{BaseURL: sh.Target.BaseURL, AppKey: sh.Target.AppKey, HTTP: hc, TimeoutSetting: "AUTOSHARES_REQUEST_TIMEOUT"},
+		Schemas:  set,
+		Checks:   cat,
+		Rules:    verdict.Rules{Expect: cfg.Expect, Schemas: set},
+		Shapes:   recording.Shapes{Expect: cfg.Expect},
+		Recorder: &recording.Recorder{Dir: sh.Fragments},
+		Secrets:  secrets,
+	}
+	src := &sources.Sources{Procs: p.Total, ExpiredToken: cfg.Flow.ExpiredToken, Secrets: secrets}
+	if sh.Target.MailboxURL != "" {
+		w.Mailbox = &mailbox.Client{BaseURL: sh.Target.MailboxURL, HTTP: hc}
+		w.Flow = &mailflow.Driver{API: w.API, Mailbox: w.Mailbox, Step3: cfg.Flow.Step3Path, MailTimeout: cfg.Flow.MailTimeout, Observe: observe}
+		if len(cfg.Flow.Traders) > 0 {
+			src.Flow = w.Flow
+			src.Traders = sources.Shard(cfg.Flow.Traders, p.Total, p.Me)
+		}
+	}
+	if sh.Target.StateURL != "" {
+		contract, err := states.LoadContract()
+		if err != nil {
+			return nil, fmt.Errorf("the provider-state contract: %w", err)
+		}
+		src.States = &states.Client{URL: sh.Target.StateURL, HTTP: hc, Schemas: set, Contract: contract, Redactor: secrets}
+	}
+	w.Sources = src
+	return w, nil
+}
+
+// NewHTTPClient bounds every exchange, so a hanging target fails a spec instead of hanging
+// the run, and never follows a redirect: a 3xx is the target's answer, judged as such, and
+// the app key and passwords go nowhere but the configured target.
+func NewHTTPClient(timeout time.Duration) *http.Client {
+	return &http.Client{Timeout: timeout, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}

@@ -1,0 +1,214 @@
+package passwordreset
+
+// The thin bridge between the specs and the suite's machinery in internal/: every helper
+// here only turns a result of an internal package into Ginkgo's terms (Fail, Skip,
+// DeferCleanup, labels), so the machinery itself stays testable without Ginkgo.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/checks"
+	"github.com/autoshares/conformance/internal/config"
+	"github.com/autoshares/conformance/internal/contract"
+	"github.com/autoshares/conformance/internal/harness"
+	"github.com/autoshares/conformance/internal/sources"
+	"github.com/autoshares/conformance/internal/states"
+	"github.com/autoshares/conformance/internal/verdict"
+	"github.com/autoshares/conformance/internal/world"
+)
+
+// suite is this process's world; set once per process before any spec.
+var suite *world.World
+
+// catalogue is read while Ginkgo builds the spec tree, before any configuration.
+var catalogue = checks.MustDefault()
+
+// Checks declares the checks a spec applies, as Ginkgo labels, so `LABELS=<check ID>` runs
+// exactly the specs of that check. An ID the catalogue lacks stops the run while the spec
+// tree is built: a spec cannot claim a check nobody documented.
+func Checks(ids ...string) Labels {
+	if unknown := catalogue.Unknown(ids...); len(unknown) > 0 {
+		panic(fmt.Sprintf("the spec names check(s) %v that internal/checks/catalogue.json lacks", unknown))
+	}
+	return Label(ids...)
+}
+
+// verdictOn starts the judgement of ex for the check id, which the running spec must
+// declare with Checks.
+func verdictOn(id string, ex *apiclient.Exchange) *verdict.Verdict {
+	GinkgoHelper()
+	c, ok := catalogue.Get(id)
+	if !ok || !slices.Contains(CurrentSpecReport().Labels(), id) {
+		Fail(fmt.Sprintf("the spec judges check %q without declaring it in Checks(...) (a bug in the suite)", id))
+	}
+	return verdict.For(c, ex)
+}
+
+// done fails the spec, naming the check, if the verdict found any problem.
+func done(v *verdict.Verdict) {
+	GinkgoHelper()
+	if msg := v.Message(suite.Secrets); msg != "" {
+		Fail(msg)
+	}
+}
+
+// given produces the named provider state for the current spec from the first source the
+// configuration enables, and undoes it after the spec; with none, the spec is skipped,
+// naming the settings that would enable it.
+func given(ctx context.Context, state string) states.Values {
+	GinkgoHelper()
+	m, err := suite.Sources.Given(ctx, state)
+	if m.Undo != nil {
+		DeferCleanup(func(ctx SpecContext) {
+			if err := m.Undo(ctx); err != nil {
+				Fail(suite.Secrets.String(err.Error()))
+			}
+		}, NodeTimeout(suite.Cfg.Flow.MailTimeout+4*suite.Cfg.RequestTimeout))
+	}
+	var skip *sources.SkipError
+	switch {
+	case errors.As(err, &skip):
+		Skip(skip.Reason)
+	case err != nil:
+		Fail(suite.Secrets.String(err.Error()))
+	}
+	return m.Values
+}
+
+// needMailbox skips a spec that reads the target's mail when no mailbox is configured.
+func needMailbox() {
+	if suite.Mailbox != nil {
+		return
+	}
+	why := "set AUTOSHARES_MAILBOX_URL to the Mailpit API that receives the target's mail"
+	if suite.Target.Embedded {
+		why = "run make mailpit, so the embedded provider mails a local Mailpit (" + suite.Target.NoMailboxWhy + ")"
+	}
+	Skip("needs the trader's mailbox: " + why)
+}
+
+// send validates the request body against its schema (req.Schema), sends it, and logs the
+// masked transcript. A transport failure (unreachable, timeout) fails the spec here.
+func send(ctx context.Context, req apiclient.Request) *apiclient.Exchange {
+	GinkgoHelper()
+	if req.Body != nil {
+		if req.Schema == "" {
+			Fail("the suite built a request body without a schema (a bug in the suite)")
+		}
+		if err := suite.Schemas.Validate(req.Schema, mustJSON(req.Body)); err != nil {
+			Fail("the suite built a request that breaks its own schema (a bug in the suite): " + err.Error())
+		}
+	}
+	ex := suite.API.Do(ctx, req)
+	GinkgoWriter.Print(ex.Transcript(suite.Secrets) + "\n")
+	if ex.Err != nil {
+		Fail(suite.Secrets.String(fmt.Sprintf("%s %s: %v\n\n%s", req.Method, req.Path, ex.Err, ex.Transcript(suite.Secrets))))
+	}
+	return ex
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		Fail("encoding a request body: " + err.Error())
+	}
+	return b
+}
+
+// newPassword returns a fresh password that satisfies common policies (length, classes)
+// and registers it as a secret.
+func newPassword() string {
+	p := "Nw-" + harness.RandomSecret("")[:16] + "!Aa1" // 23 characters: within common maximums too
+	suite.Secrets.Add(p)
+	return p
+}
+
+// record declares an interaction the current spec has just shown the target to honour. It
+// is written to the pact only if the whole spec passes.
+func record(i contract.Interaction) {
+	GinkgoHelper()
+	if err := suite.Recorder.Add(i); err != nil {
+		Fail(err.Error())
+	}
+}
+
+// Expectations, judged for one check each.
+
+func expectSuccess(ex *apiclient.Exchange, check, schemaName string) verdict.Envelope {
+	GinkgoHelper()
+	v := verdictOn(check, ex)
+	env := suite.Rules.Success(v, schemaName)
+	done(v)
+	return env
+}
+
+func expectFailure(ex *apiclient.Exchange, check, schemaName string, c config.ErrorCase) verdict.Envelope {
+	GinkgoHelper()
+	v := verdictOn(check, ex)
+	env := suite.Rules.Failure(v, schemaName, c)
+	done(v)
+	return env
+}
+
+func expectAppKeyError(ex *apiclient.Exchange, check string) {
+	GinkgoHelper()
+	v := verdictOn(check, ex)
+	suite.Rules.AppKeyError(v)
+	done(v)
+}
+
+// expectLoginSucceeds: 200 and State "Succeeded" with a token, at POST apiURL/token.
+func expectLoginSucceeds(ctx context.Context, check, user, password, why string) {
+	GinkgoHelper()
+	expectLogin(ctx, check, user, password, 200, "Succeeded", "should succeed "+why)
+}
+
+// expectLoginFails: the documented 401 with State "Failed".
+func expectLoginFails(ctx context.Context, check, user, password, why string) {
+	GinkgoHelper()
+	expectLogin(ctx, check, user, password, 401, "Failed", "should fail "+why)
+}
+
+func expectLogin(ctx context.Context, check, user, password string, status int, state, why string) {
+	GinkgoHelper()
+	ex := send(ctx, apiclient.Login(user, password))
+	v := verdictOn(check, ex)
+	suite.Secrets.Add(suite.Rules.Login(v, status, state, why))
+	done(v)
+}
+
+// expectPasswordUnchanged: the old password still works and the attempted one does not.
+func expectPasswordUnchanged(ctx context.Context, check, user, oldPassword, attempted string) {
+	GinkgoHelper()
+	expectLoginSucceeds(ctx, check, user, oldPassword, "with the old password: a rejected request must change nothing")
+	if attempted != "" {
+		expectLoginFails(ctx, check, user, attempted, "with the password of the rejected request: a rejected request must change nothing")
+	}
+}
+
+// parallelTotal is how many Ginkgo processes run this suite (1 when not in parallel).
+func parallelTotal() int {
+	c, _ := GinkgoConfiguration()
+	return max(c.ParallelTotal, 1)
+}
+
+// timeSlack is added to a waited-out lifetime: clocks and rounding on the target.
+const timeSlack = time.Second
+
+// waitFor bounds a wait by the spec's context.
+func waitFor(ctx context.Context, d time.Duration) bool {
+	select {
+	case <-time.After(d):
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
