@@ -27,6 +27,8 @@ type Config struct {
 	StateURL         string        // "" = no provider-state endpoint
 	RequestTimeout   time.Duration // one HTTP exchange
 	PreflightTimeout time.Duration // the reachability check before any spec
+	SpecTimeout      time.Duration // one spec, from its first request to its last cleanup
+	AllowSkips       bool          // a run with skipped specs may still pass
 	ReportDir        string
 	Expect           Expectations
 	Pact             Pact

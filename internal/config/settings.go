@@ -36,6 +36,10 @@ func buildSettings() []Setting {
 			apply: func(c *Config, v string) (err error) { c.RequestTimeout, err = parsePositiveDuration(v); return }},
 		{Env: "AUTOSHARES_PREFLIGHT_TIMEOUT", Default: "5s", Doc: "Longest wait for the reachability check that runs once before any spec.",
 			apply: func(c *Config, v string) (err error) { c.PreflightTimeout, err = parsePositiveDuration(v); return }},
+		{Env: "AUTOSHARES_SPEC_TIMEOUT", Default: "2m", Doc: "Longest run of one spec (the slow spec gets the token lifetime on top); a spec that takes longer fails with a progress report of where it hung.",
+			apply: func(c *Config, v string) (err error) { c.SpecTimeout, err = parsePositiveDuration(v); return }},
+		{Env: "AUTOSHARES_ALLOW_SKIPS", Default: "false", Doc: "`true` lets a run in which selected specs were skipped (for want of a setting) pass; by default it fails, listing every skip and the setting that would enable it, so a green run proves what it lists.",
+			apply: func(c *Config, v string) (err error) { c.AllowSkips, err = parseBool(v); return }},
 		{Env: "AUTOSHARES_REPORT_DIR", Default: "reports", Doc: "Where JUnit XML, Ginkgo JSON and the recorded pact are written, passing or failing.",
 			apply: func(c *Config, v string) error { c.ReportDir = v; return nonEmpty(v) }},
 		{Env: "AUTOSHARES_EXPECT_SUCCESS_STATUS", Default: "200", Doc: "Status of a successful request (the docs show only bodies).",
@@ -129,6 +133,16 @@ func parsePositiveDuration(v string) (time.Duration, error) {
 		return 0, fmt.Errorf("%q is not a positive duration; write it like 10s or 1m30s", v)
 	}
 	return d, nil
+}
+
+func parseBool(v string) (bool, error) {
+	switch strings.ToLower(v) {
+	case "true", "1", "yes":
+		return true, nil
+	case "false", "0", "no":
+		return false, nil
+	}
+	return false, fmt.Errorf("%q is not true or false", v)
 }
 
 func parseStatus(v string, optional bool) (int, error) {

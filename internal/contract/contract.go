@@ -40,9 +40,13 @@ const (
 	MatchRegex
 	// MatchMinType accepts an array of at least Field.Min items, each like Example[0].
 	MatchMinType
+	// MatchArrayContains accepts an array that contains every item of Example (equal to
+	// it), in any order, among any others: what "Errors contains the documented message"
+	// promises, no more.
+	MatchArrayContains
 )
 
-var matchNames = [...]string{"exact", "type", "regex", "minType"}
+var matchNames = [...]string{"exact", "type", "regex", "minType", "arrayContains"}
 
 func (k MatchKind) String() string {
 	if k >= 0 && int(k) < len(matchNames) {
@@ -72,7 +76,7 @@ func (k *MatchKind) UnmarshalText(b []byte) error {
 // Field is one value in a request or response: an example plus how the contract matches it.
 type Field struct {
 	Example   any       // placeholder example written into the pact
-	Match     MatchKind // MatchExact (zero value: equality, no matching rule), MatchType, MatchRegex, MatchMinType
+	Match     MatchKind // MatchExact (zero value: equality, no matching rule), MatchType, MatchRegex, MatchMinType, MatchArrayContains
 	Regex     string    `json:",omitempty"` // for MatchRegex
 	Min       int       `json:",omitempty"` // for MatchMinType (array with at least Min items each like Example[0])
 	FromState string    `json:",omitempty"` // if set, e.g. "${Token}": a ProviderState generator (verification injects the state value)
@@ -214,8 +218,8 @@ func validateStringFields(where string, fields map[string]Field) []error {
 		if _, ok := f.Example.(string); !ok {
 			errs = append(errs, fmt.Errorf("%s: example must be a string, is %T", at, f.Example))
 		}
-		if f.Match == MatchMinType {
-			errs = append(errs, fmt.Errorf("%s: MatchMinType applies to body arrays only", at))
+		if f.Match == MatchMinType || f.Match == MatchArrayContains {
+			errs = append(errs, fmt.Errorf("%s: %v applies to body arrays only", at, f.Match))
 		}
 	}
 	return errs
@@ -304,6 +308,15 @@ func (f Field) validate(at string) error {
 			add("Min %d is negative", f.Min)
 		case v.Len() < f.Min:
 			add("example has %d items, fewer than Min %d", v.Len(), f.Min)
+		}
+	case MatchArrayContains:
+		v := reflect.ValueOf(f.Example)
+		switch {
+		case f.Example == nil:
+		case v.Kind() != reflect.Slice && v.Kind() != reflect.Array:
+			add("MatchArrayContains needs an array example, not %T", f.Example)
+		case v.Len() == 0:
+			add("MatchArrayContains needs at least one item that the array must contain")
 		}
 	default:
 		add("unknown %v", f.Match)

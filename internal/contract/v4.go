@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -135,6 +136,16 @@ func (p *part) add(category, key string, f Field) {
 		m = map[string]any{"match": "regex", "regex": f.Regex}
 	case MatchMinType:
 		m = map[string]any{"match": "type", "min": f.Min}
+	case MatchArrayContains:
+		// One variant per required item, each matched by equality with its example item.
+		items := reflect.ValueOf(f.Example)
+		variants := make([]any, items.Len())
+		for i := range variants {
+			variants[i] = map[string]any{"index": i, "rules": map[string]any{
+				"$": map[string]any{"combine": "AND", "matchers": []any{map[string]any{"match": "equality"}}},
+			}}
+		}
+		m = map[string]any{"match": "arrayContains", "variants": variants}
 	}
 	if m != nil {
 		p.rule(category, key, m)

@@ -121,15 +121,24 @@ func (s Shapes) Succeeded(extra map[string]contract.Field) contract.Response {
 	return contract.Response{Status: s.Expect.SuccessStatus, Headers: jsonResponse, Body: body}
 }
 
-// Failed: a client error (or the configured status), IsSucceed exactly false, at least one
-// message in Errors.
+// Failed is exactly what verdict.Rules.Failure checks: a client error (or the configured
+// status), IsSucceed exactly false, at least one message in Errors; where a message or an
+// ErrorsCode entry is configured (or documented), Errors or ErrorsCode contains it, among
+// any others.
 func (s Shapes) Failed(c config.ErrorCase) contract.Response {
+	exp := s.Expect.Errors[c]
 	r := contract.Response{Status: 400, StatusClass: "clientError", Headers: jsonResponse, Body: map[string]contract.Field{
 		"Errors":    {Example: []any{ExampleMessage}, Match: contract.MatchMinType, Min: 1},
 		"IsSucceed": {Example: false},
 	}}
-	if exp := s.Expect.Errors[c]; exp.Status != 0 {
+	if exp.Status != 0 {
 		r.Status, r.StatusClass = exp.Status, ""
+	}
+	if exp.Message != "" {
+		r.Body["Errors"] = contract.Field{Example: []any{exp.Message}, Match: contract.MatchArrayContains}
+	}
+	if exp.ErrorsCode != "" {
+		r.Body["ErrorsCode"] = contract.Field{Example: []any{exp.ErrorsCode}, Match: contract.MatchArrayContains}
 	}
 	return r
 }

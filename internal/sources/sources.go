@@ -13,6 +13,9 @@ package sources
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 
@@ -73,11 +76,27 @@ const (
 // when no source can, and an ordinary error when a source failed.
 func (s *Sources) Given(ctx context.Context, state string) (Made, error) {
 	if s.States != nil {
-		return s.fromStateEndpoint(ctx, state)
+		m, err := s.fromStateEndpoint(ctx, state)
+		if err != nil {
+			return m, err
+		}
+		// The absence states guarantee their fixed values are unknown: specs send exactly
+		// those, so the pact records what was sent.
+		switch state {
+		case states.NoSuchUser:
+			m.Values["User"] = states.UnknownUser
+		case states.NoSuchCode:
+			m.Values["Code"] = states.UnknownCode
+		}
+		return m, nil
 	}
-	if state == states.NoSuchUser || state == states.NoSuchCode {
-		// Absence: the specs use fresh random names, absent from any deployment in practice.
-		return Made{Values: states.Values{}, Via: ViaRandomName}, nil
+	switch state {
+	case states.NoSuchUser:
+		// Absence without a state endpoint: a fresh random name, absent from any deployment
+		// in practice. Specs record no pact interaction for it (the pact's value is fixed).
+		return Made{Values: states.Values{"User": RandomName("unknown-trader-")}, Via: ViaRandomName}, nil
+	case states.NoSuchCode:
+		return Made{Values: states.Values{"Code": RandomCode()}, Via: ViaRandomName}, nil
 	}
 	if m, ok, err := s.fromMailFlow(ctx, state); ok || err != nil {
 		return m, err
@@ -87,6 +106,21 @@ func (s *Sources) Given(ctx context.Context, state string) (Made, error) {
 		return Made{Values: states.Values{"Token": s.ExpiredToken}, Via: ViaConfiguration}, nil
 	}
 	return Made{}, &SkipError{fmt.Sprintf("needs the provider state %q: %s", state, HowToEnable(state))}
+}
+
+// RandomName is prefix plus 16 random hex digits.
+func RandomName(prefix string) string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b) // crypto/rand does not fail on supported platforms
+	return prefix + hex.EncodeToString(b)
+}
+
+// RandomCode is a 6-digit code no state made; a clash with a real pending code on a shared
+// deployment is a one-in-a-million chance.
+func RandomCode() string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%06d", binary.BigEndian.Uint32(b)%1_000_000)
 }
 
 // HowToEnable names the settings that would let a run make the state.

@@ -28,6 +28,9 @@ const (
 	ExpiredCode     = "a trader has an expired password reset code"
 	NoSuchUser      = "no trader has the login unknown-trader"
 	NoSuchCode      = "no confirmation code 000000 is pending"
+	// The fixed values the two absence states guarantee are unknown on the provider.
+	UnknownUser = "unknown-trader"
+	UnknownCode = "000000"
 	contractFile    = "provider-states.json"
 	requestSchema   = "provider-state.request.schema.json"
 	responseSchema  = "provider-state.response.schema.json"

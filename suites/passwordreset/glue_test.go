@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"time"
 
@@ -31,14 +32,35 @@ var suite *world.World
 // catalogue is read while Ginkgo builds the spec tree, before any configuration.
 var catalogue = checks.MustDefault()
 
+// treeConfig is the configuration as far as Ginkgo needs it while it builds the spec tree
+// (timeouts are decorators, fixed before any spec runs). A broken configuration fails the
+// run in the BeforeSuite with every problem; the defaults stand in here until then.
+var treeConfig = func() config.Config {
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		cfg, _ = config.Load(func(string) string { return "" })
+	}
+	return cfg
+}()
+
 // Checks declares the checks a spec applies, as Ginkgo labels, so `LABELS=<check ID>` runs
-// exactly the specs of that check. An ID the catalogue lacks stops the run while the spec
-// tree is built: a spec cannot claim a check nobody documented.
-func Checks(ids ...string) Labels {
+// exactly the specs of that check, and gives the spec its timeout (AUTOSHARES_SPEC_TIMEOUT).
+// An ID the catalogue lacks stops the run while the spec tree is built: a spec cannot claim
+// a check nobody documented.
+func Checks(ids ...string) []any {
+	return checksWithin(treeConfig.SpecTimeout, ids...)
+}
+
+// SlowChecks is Checks for a spec that waits out the token lifetime on top.
+func SlowChecks(ids ...string) []any {
+	return checksWithin(treeConfig.SpecTimeout+treeConfig.Flow.TokenLifetime+timeSlack, ids...)
+}
+
+func checksWithin(timeout time.Duration, ids ...string) []any {
 	if unknown := catalogue.Unknown(ids...); len(unknown) > 0 {
 		panic(fmt.Sprintf("the spec names check(s) %v that internal/checks/catalogue.json lacks", unknown))
 	}
-	return Label(ids...)
+	return []any{Label(ids...), SpecTimeout(timeout)}
 }
 
 // verdictOn starts the judgement of ex for the check id, which the running spec must
@@ -65,6 +87,12 @@ func done(v *verdict.Verdict) {
 // naming the settings that would enable it.
 func given(ctx context.Context, state string) states.Values {
 	GinkgoHelper()
+	return givenMade(ctx, state).Values
+}
+
+// givenMade is given, also saying which source made the state.
+func givenMade(ctx context.Context, state string) sources.Made {
+	GinkgoHelper()
 	m, err := suite.Sources.Given(ctx, state)
 	if m.Undo != nil {
 		DeferCleanup(func(ctx SpecContext) {
@@ -80,7 +108,7 @@ func given(ctx context.Context, state string) states.Values {
 	case err != nil:
 		Fail(suite.Secrets.String(err.Error()))
 	}
-	return m.Values
+	return m
 }
 
 // needMailbox skips a spec that reads the target's mail when no mailbox is configured.
@@ -137,6 +165,15 @@ func record(i contract.Interaction) {
 	GinkgoHelper()
 	if err := suite.Recorder.Add(i); err != nil {
 		Fail(err.Error())
+	}
+}
+
+// recordAbsence records an interaction of an absence state (an unknown user or code) only
+// when the state endpoint made it: only then did the spec send the pact's fixed value.
+func recordAbsence(m sources.Made, i contract.Interaction) {
+	GinkgoHelper()
+	if m.Via == sources.ViaStateEndpoint {
+		record(i)
 	}
 }
 

@@ -2,8 +2,6 @@ package passwordreset
 
 import (
 	"encoding/json"
-	"fmt"
-	"math/rand/v2"
 
 	. "github.com/onsi/ginkgo/v2"
 
@@ -39,10 +37,6 @@ func expectToken(ex *apiclient.Exchange, check string) string {
 	return token
 }
 
-// randomCode is a 6-digit code no state made; a clash with a real pending code on a shared
-// deployment is a one-in-a-million chance.
-func randomCode() string { return fmt.Sprintf("%06d", rand.IntN(1_000_000)) }
-
 var _ = Describe("Step 3, trade the code for a token: POST v1.0/users/password/reset/code (or users/identifiers/reset/code)", Label("step3", "reset-code"), func() {
 
 	It("trades a valid code for a token that sets the new password", Checks("step3.valid-code.token", "step3.token.sets-password"), func(ctx SpecContext) {
@@ -58,11 +52,11 @@ var _ = Describe("Step 3, trade the code for a token: POST v1.0/users/password/r
 	})
 
 	It("refuses an unknown code", Checks("step3.unknown-code.refused"), func(ctx SpecContext) {
-		given(ctx, states.NoSuchCode)
-		ex := send(ctx, resetCode(randomCode()))
+		unknown := givenMade(ctx, states.NoSuchCode)
+		ex := send(ctx, resetCode(unknown.Values["Code"]))
 		expectFailure(ex, "step3.unknown-code.refused", resetCodeResponseSchema, config.CaseInvalidCode)
 
-		record(contract.Interaction{Description: "an unknown confirmation code", States: rec.InState(states.NoSuchCode),
+		recordAbsence(unknown, contract.Interaction{Description: "an unknown confirmation code", States: rec.InState(states.NoSuchCode),
 			Request: resetCodeContract(rec.ValidAppKey(), rec.UnknownCode), Response: suite.Shapes.Failed(config.CaseInvalidCode)})
 	})
 

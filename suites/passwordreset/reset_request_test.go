@@ -10,25 +10,11 @@ import (
 	"github.com/autoshares/conformance/internal/apiclient"
 	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/contract"
-	"github.com/autoshares/conformance/internal/harness"
 	rec "github.com/autoshares/conformance/internal/recording"
 	"github.com/autoshares/conformance/internal/states"
 )
 
 const resetPasswordResponseSchema = "reset-password.response.schema.json"
-
-// incorrectAnswer: the documented body (or the configured one), matched exactly.
-func incorrectAnswer() contract.Response {
-	r := suite.Shapes.Failed(config.CaseWrongAnswer)
-	exp := suite.Cfg.Expect.Errors[config.CaseWrongAnswer]
-	if exp.Message != "" {
-		r.Body["Errors"] = contract.Field{Example: []any{exp.Message}}
-	}
-	if exp.ErrorsCode != "" {
-		r.Body["ErrorsCode"] = contract.Field{Example: []any{exp.ErrorsCode}}
-	}
-	return r
-}
 
 // waitForCode returns the newest confirmation code mailed to email since the given time.
 func waitForCode(ctx context.Context, check, email string, since time.Time) string {
@@ -82,7 +68,7 @@ var _ = Describe("Step 1, request a reset: POST v1.0/users/password/reset", Labe
 			expectFailure(ex, "step1.missing-answer.refused", resetPasswordResponseSchema, config.CaseWrongAnswer)
 
 			record(contract.Interaction{Description: "a reset request without the secret answer", States: rec.InState(states.WithQuestion),
-				Request: rec.ResetPassword(rec.ValidAppKey(), rec.StateUser, nil), Response: incorrectAnswer()})
+				Request: rec.ResetPassword(rec.ValidAppKey(), rec.StateUser, nil), Response: suite.Shapes.Failed(config.CaseWrongAnswer)})
 		})
 
 	It("refuses a wrong secret answer with the documented ErrorIncorrectAnswer", Label("secret-question"),
@@ -93,26 +79,26 @@ var _ = Describe("Step 1, request a reset: POST v1.0/users/password/reset", Labe
 
 			record(contract.Interaction{Description: "a reset request with a wrong secret answer", States: rec.InState(states.WithQuestion),
 				Request:  rec.ResetPassword(rec.ValidAppKey(), rec.StateUser, &contract.Field{Example: rec.ExampleWrongAnswer, Match: contract.MatchType}),
-				Response: incorrectAnswer()})
+				Response: suite.Shapes.Failed(config.CaseWrongAnswer)})
 		})
 
 	It("refuses an unknown user", Checks("step1.unknown-user.refused"), func(ctx SpecContext) {
-		given(ctx, states.NoSuchUser)
-		ex := send(ctx, apiclient.ResetPassword(harness.RandomSecret("unknown-trader-"), ""))
+		unknown := givenMade(ctx, states.NoSuchUser)
+		ex := send(ctx, apiclient.ResetPassword(unknown.Values["User"], ""))
 		expectFailure(ex, "step1.unknown-user.refused", resetPasswordResponseSchema, config.CaseUnknownUser)
 
-		record(contract.Interaction{Description: "a reset request for an unknown user", States: rec.InState(states.NoSuchUser),
+		recordAbsence(unknown, contract.Interaction{Description: "a reset request for an unknown user", States: rec.InState(states.NoSuchUser),
 			Request: rec.ResetPassword(rec.ValidAppKey(), rec.UnknownUser, nil), Response: suite.Shapes.Failed(config.CaseUnknownUser)})
 	})
 
 	It("refuses a reset request without Et-App-Key with the documented error", Label("app-key"),
 		Checks("step1.app-key.missing.refused"), func(ctx SpecContext) {
-			given(ctx, states.NoSuchUser)
-			req := apiclient.ResetPassword(harness.RandomSecret("unknown-trader-"), "")
+			unknown := givenMade(ctx, states.NoSuchUser)
+			req := apiclient.ResetPassword(unknown.Values["User"], "")
 			req.OmitAppKey = true
 			expectAppKeyError(send(ctx, req), "step1.app-key.missing.refused")
 
-			record(contract.Interaction{Description: "a reset request without Et-App-Key", States: rec.InState(states.NoSuchUser),
+			recordAbsence(unknown, contract.Interaction{Description: "a reset request without Et-App-Key", States: rec.InState(states.NoSuchUser),
 				Request: rec.ResetPassword(rec.NoAppKey(), rec.UnknownUser, nil), Response: suite.Shapes.AppKeyRejected()})
 		})
 })

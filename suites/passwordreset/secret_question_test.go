@@ -7,7 +7,6 @@ import (
 
 	"github.com/autoshares/conformance/internal/apiclient"
 	"github.com/autoshares/conformance/internal/contract"
-	"github.com/autoshares/conformance/internal/harness"
 	rec "github.com/autoshares/conformance/internal/recording"
 	"github.com/autoshares/conformance/internal/states"
 	"github.com/autoshares/conformance/internal/verdict"
@@ -56,12 +55,12 @@ var _ = Describe("Step 2, the secret question: GET v1.0/users/password/secret-qu
 	})
 
 	It("refuses a request without Et-App-Key with the documented error", Label("app-key"), Checks("step2.app-key.missing.refused"), func(ctx SpecContext) {
-		given(ctx, states.NoSuchUser)
-		req := apiclient.SecretQuestion(harness.RandomSecret("unknown-trader-"))
+		unknown := givenMade(ctx, states.NoSuchUser)
+		req := apiclient.SecretQuestion(unknown.Values["User"])
 		req.OmitAppKey = true
 		expectAppKeyError(send(ctx, req), "step2.app-key.missing.refused")
 
-		record(contract.Interaction{Description: "a secret-question request without Et-App-Key", States: rec.InState(states.NoSuchUser),
+		recordAbsence(unknown, contract.Interaction{Description: "a secret-question request without Et-App-Key", States: rec.InState(states.NoSuchUser),
 			Request: rec.SecretQuestion(rec.NoAppKey(), rec.UnknownUser), Response: suite.Shapes.AppKeyRejected()})
 	})
 })

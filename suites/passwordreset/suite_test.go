@@ -1,6 +1,9 @@
 // The conformance suite of the AutoShares password reset flow.
 //
 // Lifecycle, and why it is shaped like this:
+//   - The label filter leaves the slow spec out unless a filter names it (internal/selection),
+//     and Ginkgo's own report flags are taken over: the suite writes those files itself,
+//     masked, so no flag can bypass the masking.
 //   - Process 1 loads the configuration (every problem at once), starts the embedded
 //     reference provider when no deployment is configured, and runs the preflight, so a
 //     bad config or an unreachable target is one failure and no spec runs.
@@ -8,7 +11,9 @@
 //   - Each passing spec's pact interactions go to a fragment file of its own; process 1
 //     merges them when every process is done (pact-go's own file merge loses
 //     interactions under `ginkgo -p`).
-//   - Reports are written by the suite itself, masked, passing or failing.
+//   - Reports are written by the suite itself, masked, passing or failing. A run proves
+//     only what it ran: skipped specs fail it (unless AUTOSHARES_ALLOW_SKIPS), and so does
+//     a label filter that selects nothing. Nothing that goes wrong at the end is swallowed.
 package passwordreset
 
 import (
@@ -17,9 +22,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 	"testing"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
 	. "github.com/onsi/gomega"
 
@@ -29,8 +38,17 @@ import (
 	"github.com/autoshares/conformance/internal/recording"
 	"github.com/autoshares/conformance/internal/redact"
 	"github.com/autoshares/conformance/internal/report"
+	"github.com/autoshares/conformance/internal/selection"
 	"github.com/autoshares/conformance/internal/world"
 )
+
+// progressAfter: a spec still running this long gets a progress report (where it waits,
+// with its masked output so far), long before its timeout ends it.
+const progressAfter = 30 * time.Second
+
+// requested are the report files asked for with Ginkgo's own flags (--json-report, ...):
+// the suite writes them itself, from the masked report.
+var requested struct{ JSON, JUnit, Teamcity string }
 
 func TestPasswordReset(t *testing.T) {
 	// Every Gomega failure passes through the redactor before Ginkgo records it.
@@ -41,7 +59,14 @@ func TestPasswordReset(t *testing.T) {
 		}
 		Fail(secrets.String(message), skip)
 	})
-	RunSpecs(t, "AutoShares password reset conformance")
+	suiteConfig, reporterConfig := GinkgoConfiguration()
+	suiteConfig.LabelFilter = selection.Filter(suiteConfig.LabelFilter)
+	if suiteConfig.PollProgressAfter == 0 {
+		suiteConfig.PollProgressAfter = progressAfter
+	}
+	requested.JSON, requested.JUnit, requested.Teamcity = reporterConfig.JSONReport, reporterConfig.JUnitReport, reporterConfig.TeamcityReport
+	reporterConfig.JSONReport, reporterConfig.JUnitReport, reporterConfig.TeamcityReport, reporterConfig.GoJSONReport = "", "", "", ""
+	RunSpecs(t, "AutoShares password reset conformance", suiteConfig, reporterConfig)
 }
 
 // secrets masks everything secret this process has seen. It exists before the
@@ -49,8 +74,9 @@ func TestPasswordReset(t *testing.T) {
 var secrets = redact.New()
 
 var (
-	running *harness.Running // process 1 only
-	runDir  string           // process 1 only: removed at the end
+	running         *harness.Running // process 1 only
+	runDir          string           // process 1 only: removed at the end
+	preflightPassed bool             // process 1 only: the specs had a target to talk to
 )
 
 var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
@@ -71,6 +97,7 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	}
 	runDir, err = os.MkdirTemp("", "autoshares-run-")
 	Expect(err).NotTo(HaveOccurred())
+	preflightPassed = true
 	b, _ := json.Marshal(world.Shared{Target: running.Target, Fragments: runDir})
 	return b
 }, func(ctx SpecContext, b []byte) {
@@ -95,44 +122,114 @@ var _ = SynchronizedAfterSuite(func() {}, func() {
 })
 
 // Each passing spec's interactions become one fragment. Failed or skipped specs record
-// nothing: the pact carries only behaviour the target was seen to have.
+// nothing: the pact carries only behaviour the target was seen to have. A fragment that
+// cannot be written fails the spec: its proof would be missing from the pact.
 var _ = ReportAfterEach(func(r SpecReport) {
 	if suite == nil {
 		return
 	}
 	id := fmt.Sprintf("%s:%d %s", r.LeafNodeLocation.FileName, r.LeafNodeLocation.LineNumber, r.FullText())
 	if err := suite.Recorder.Flush(id, r.State == types.SpecStatePassed); err != nil {
-		GinkgoWriter.Printf("%v\n", err)
+		Fail(secrets.String(err.Error()))
 	}
 })
 
-var _ = ReportAfterSuite("reports and pact", func(r Report) {
-	cfg, err := config.Load(os.Getenv)
-	if err != nil {
+var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
+	cfg, cfgErr := config.Load(os.Getenv)
+	if cfgErr != nil {
 		// The suite already failed with the configuration's problems; still leave a report.
 		cfg.ReportDir = os.Getenv("AUTOSHARES_REPORT_DIR")
 		if cfg.ReportDir == "" {
 			cfg.ReportDir = "reports"
 		}
 	}
+	var problems []string
 	if err := report.Write(r, cfg.ReportDir, secrets); err != nil {
-		fmt.Fprintf(os.Stderr, "writing reports to %s: %v\n", cfg.ReportDir, err)
+		problems = append(problems, fmt.Sprintf("writing the reports to %s: %v", cfg.ReportDir, err))
+	}
+	if err := writeRequestedReports(r); err != nil {
+		problems = append(problems, err.Error())
 	}
 	fmt.Print("\n" + report.SkipSummary(r))
 	if running != nil {
 		fmt.Print(running.Describe(cfg))
 	}
 	if runDir != "" {
-		if err == nil {
-			msg, merr := recording.Merge(recording.Destination{Dir: cfg.Pact.OutDir, Explicit: cfg.Pact.OutDir != ""},
-				cfg.ReportDir, cfg.Pact.Consumer, cfg.Pact.Provider, recording.PartialReason(r), runDir)
-			if merr != nil {
-				msg = "Pact: " + merr.Error()
+		if cfgErr == nil {
+			why := recording.PartialReason(r)
+			msg, err := recording.Merge(recording.Destination{Dir: cfg.Pact.OutDir, Explicit: cfg.Pact.OutDir != ""},
+				cfg.ReportDir, cfg.Pact.Consumer, cfg.Pact.Provider, why, runDir)
+			if err != nil {
+				problems = append(problems, "writing the pact: "+err.Error())
+			} else {
+				fmt.Println(msg)
 			}
-			fmt.Println(msg)
 		}
 		os.RemoveAll(runDir)
 	}
 	abs, _ := filepath.Abs(cfg.ReportDir)
 	fmt.Printf("Reports: %s\n", abs)
+
+	if user := selection.User(r.SuiteConfig.LabelFilter); user != "" && r.PreRunStats.SpecsThatWillRun == 0 {
+		problems = append(problems, selection.NothingSelected(user, knownLabels(r), func(l string) bool { _, ok := catalogue.Get(l); return ok }))
+	}
+	if preflightPassed && cfgErr == nil && !cfg.AllowSkips {
+		if skipped := skippedForSettings(r); len(skipped) > 0 {
+			problems = append(problems, fmt.Sprintf("%d selected spec(s) were skipped, so this run did not prove what they check "+
+				"(set AUTOSHARES_ALLOW_SKIPS=true to accept a partial run):\n%s", len(skipped), strings.Join(skipped, "\n")))
+		}
+	}
+	if len(problems) > 0 {
+		Fail(secrets.String(strings.Join(problems, "\n\n")))
+	}
 })
+
+// skippedForSettings lists the specs that skipped themselves for want of a setting (not the
+// ones a label filter left out), each with the reason it gave.
+func skippedForSettings(r Report) []string {
+	var out []string
+	for _, s := range r.SpecReports {
+		if s.LeafNodeType == types.NodeTypeIt && s.State == types.SpecStateSkipped && s.Failure.Message != "" {
+			out = append(out, fmt.Sprintf("- %s\n    %s", s.FullText(), s.Failure.Message))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// knownLabels is every label of every spec, container labels included.
+func knownLabels(r Report) []string {
+	set := map[string]bool{}
+	for _, s := range r.SpecReports {
+		for _, l := range s.Labels() {
+			set[l] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for l := range set {
+		out = append(out, l)
+	}
+	return out
+}
+
+// writeRequestedReports writes the files Ginkgo's report flags asked for, masked.
+func writeRequestedReports(r Report) error {
+	if requested.JSON == "" && requested.JUnit == "" && requested.Teamcity == "" {
+		return nil
+	}
+	masked, err := report.Redact(r, secrets)
+	if err != nil {
+		return fmt.Errorf("masking the report: %w", err)
+	}
+	for path, gen := range map[string]func(types.Report, string) error{
+		requested.JSON: reporters.GenerateJSONReport, requested.JUnit: reporters.GenerateJUnitReport, requested.Teamcity: reporters.GenerateTeamcityReport,
+	} {
+		if path == "" {
+			continue
+		}
+		if err := gen(masked, path); err != nil {
+			return fmt.Errorf("writing the report %s: %w", path, err)
+		}
+	}
+	return nil
+}

@@ -63,7 +63,7 @@ var _ = Describe("Step 4, update the password: PUT v1.0/users/passwords/reset/",
 		})
 
 	It("refuses a token once its lifetime has passed", Label("slow", "expired-token"),
-		Checks("step4.token-lifetime.enforced", "step4.expired-token.unchanged"), func(ctx SpecContext) {
+		SlowChecks("step4.token-lifetime.enforced", "step4.expired-token.unchanged"), func(ctx SpecContext) {
 			lifetime := suite.Cfg.Flow.TokenLifetime
 			if lifetime == 0 {
 				Skip("needs the target's token lifetime: set AUTOSHARES_TOKEN_LIFETIME (e.g. 2m) to wait it out")

@@ -180,3 +180,33 @@ func indexOfSecret(text, s string) int {
 }
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+// Ginkgo's own report flags cannot bypass the masking: the suite writes those files itself,
+// from the masked report.
+func TestGinkgoReportFlagsGetMaskedReports(t *testing.T) {
+	t.Parallel()
+	p, key := startProvider(t, refprovider.Options{TestMode: true})
+	dir := t.TempDir()
+	jsonPath, junitPath := filepath.Join(dir, "ginkgo.json"), filepath.Join(dir, "junit.xml")
+	o := runSuite(t, targetEnv(p, key), "-ginkgo.label-filter=step4.mismatch.rejected", "-ginkgo.json-report="+jsonPath, "-ginkgo.junit-report="+junitPath)
+	if o.exitErr != nil {
+		t.Fatalf("the run failed:\n%s", o.output)
+	}
+	for _, path := range []string{jsonPath, junitPath} {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("the requested report was not written: %v", err)
+		}
+		if strings.Contains(string(data), key) {
+			t.Errorf("%s holds the app key", filepath.Base(path))
+		}
+		if !strings.Contains(string(data), "[REDACTED]") {
+			t.Errorf("%s has no masked transcript", filepath.Base(path))
+		}
+		// Ginkgo writes its own report after the suite's ReportAfterSuite has run, and lists
+		// that node; the suite's masked report, written from within it, cannot.
+		if strings.Contains(string(data), "reports, pact and verdict") {
+			t.Errorf("%s is Ginkgo's own, unmasked report, not the suite's", filepath.Base(path))
+		}
+	}
+}

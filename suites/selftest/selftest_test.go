@@ -70,7 +70,8 @@ type outcome struct {
 	output  string
 	failed  []string // leaf texts of failed specs, and "[BeforeSuite]" for a suite-level failure
 	passed  []string
-	skipped []string
+	skipped []string // skipped themselves, for want of a setting
+	filter  []string // left out by the label filter
 	specs   []specRun // every spec (It) the run reported, with its checks
 	reports string
 }
@@ -145,8 +146,10 @@ func runSuite(t *testing.T, env map[string]string, args ...string) outcome {
 			o.failed = append(o.failed, name)
 		case s.State == types.SpecStatePassed && s.LeafNodeType == types.NodeTypeIt:
 			o.passed = append(o.passed, name)
-		case s.State == types.SpecStateSkipped && s.LeafNodeType == types.NodeTypeIt:
+		case s.State == types.SpecStateSkipped && s.LeafNodeType == types.NodeTypeIt && s.Failure.Message != "":
 			o.skipped = append(o.skipped, name)
+		case s.State == types.SpecStateSkipped && s.LeafNodeType == types.NodeTypeIt:
+			o.filter = append(o.filter, name)
 		}
 	}
 	return o

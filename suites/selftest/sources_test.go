@@ -30,8 +30,9 @@ func TestMailTokenSourceWithoutStateEndpoint(t *testing.T) {
 		t.Fatal("the provider serves a state endpoint")
 	}
 	env["AUTOSHARES_TEST_TRADERS"] = testTraders(traders)
+	env["AUTOSHARES_ALLOW_SKIPS"] = "true" // the mail flow cannot make expired tokens and codes
 
-	o := runSuite(t, env)
+	o := runSuite(t, env, everySpec)
 	if o.exitErr != nil || len(o.failed) > 0 {
 		t.Fatalf("want a pass; exit %v, failed %q\n%s", o.exitErr, o.failed, o.output)
 	}
@@ -67,7 +68,7 @@ func TestMailTokenSourceWithoutStateEndpoint(t *testing.T) {
 func TestNothingConfiguredSkipsWithReasons(t *testing.T) {
 	t.Parallel()
 	p, key := startProvider(t, refprovider.Options{})
-	o := runSuite(t, map[string]string{"AUTOSHARES_BASE_URL": p.BaseURL, "AUTOSHARES_APP_KEY": key})
+	o := runSuite(t, map[string]string{"AUTOSHARES_BASE_URL": p.BaseURL, "AUTOSHARES_APP_KEY": key, "AUTOSHARES_ALLOW_SKIPS": "true"}, everySpec)
 	if o.exitErr != nil || len(o.failed) > 0 {
 		t.Fatalf("want a pass of what can run; exit %v, failed %q\n%s", o.exitErr, o.failed, o.output)
 	}
@@ -88,6 +89,31 @@ func TestNothingConfiguredSkipsWithReasons(t *testing.T) {
 		if s.State != types.SpecStatePassed && s.State != types.SpecStateSkipped {
 			t.Errorf("spec %q ended %s, want passed or skipped", s.Text, s.State)
 		}
+	}
+}
+
+// everySpec selects the slow spec too, which a run leaves out unless asked.
+const everySpec = "-ginkgo.label-filter=slow || !slow"
+
+// No green run without proof: by default, a run in which selected specs skipped fails,
+// after they ran, with one failure that lists every skip and the setting that enables it.
+func TestSkipsFailTheRunUnlessAllowed(t *testing.T) {
+	t.Parallel()
+	p, key := startProvider(t, refprovider.Options{})
+	o := runSuite(t, map[string]string{"AUTOSHARES_BASE_URL": p.BaseURL, "AUTOSHARES_APP_KEY": key})
+	if o.exitErr == nil {
+		t.Fatalf("a run with skips passed:\n%s", o.output)
+	}
+	if len(o.failed) > 0 {
+		t.Errorf("want no spec failure, only the verdict at the end of the run; failed %q", o.failed)
+	}
+	for _, want := range []string{"selected spec(s) were skipped", "AUTOSHARES_ALLOW_SKIPS=true", "AUTOSHARES_STATE_URL", "refuses an expired code"} {
+		if !strings.Contains(o.output, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if len(o.passed) == 0 {
+		t.Error("the specs that need no state should still have run")
 	}
 }
 

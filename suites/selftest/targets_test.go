@@ -87,3 +87,18 @@ func TestBadConfigurationListsEveryProblem(t *testing.T) {
 	})
 	expectOneClearFailure(t, o, "3 problem(s)", "AUTOSHARES_BASE_URL", "AUTOSHARES_REQUEST_TIMEOUT", "AUTOSHARES_STEP3_PATH")
 }
+
+// A label filter that selects nothing is a failure that names the nearest label, not an
+// empty green run.
+func TestALabelFilterSelectingNothingFails(t *testing.T) {
+	t.Parallel()
+	o := runSuite(t, nil, "-ginkgo.label-filter=stpe4")
+	if o.exitErr == nil || len(o.passed) > 0 {
+		t.Fatalf("want a failure and no spec run; exit %v, passed %q", o.exitErr, o.passed)
+	}
+	for _, want := range []string{`LABELS="stpe4" selects no spec`, `did you mean "step4"?`, "The area labels:"} {
+		if !strings.Contains(o.output, want) {
+			t.Errorf("output lacks %q:\n%s", want, o.output)
+		}
+	}
+}
