@@ -484,3 +484,12 @@ func TestStep1DocumentedBodyQuirk(t *testing.T) {
 		t.Error("quirk not listed")
 	}
 }
+
+func TestExtraErrorEntriesQuirk(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Options{Quirks: []string{QuirkExtraErrorEntries}})
+	mustCheck(t, e.step1("mallory", ""), 400, false, []string{extraErrorMessage, "User not found."}, []string{extraErrorCode, "ErrorUserNotFound"})
+	if r := e.step1("bob", ""); r.status != 200 {
+		t.Errorf("successes are unchanged; got %d %s", r.status, r.raw)
+	}
+}

@@ -250,6 +250,9 @@ func (s *Server) succeed(w http.ResponseWriter, model any) {
 // fail answers an error envelope. Errors and ErrorsCode are parallel arrays.
 func (s *Server) fail(w http.ResponseWriter, status int, probs ...problem) {
 	env := envelope{Errors: []string{}, ErrorsCode: []string{}}
+	if s.cfg.quirks[QuirkExtraErrorEntries] {
+		env.Errors, env.ErrorsCode = append(env.Errors, extraErrorMessage), append(env.ErrorsCode, extraErrorCode)
+	}
 	for _, p := range probs {
 		env.Errors = append(env.Errors, p.msg)
 		env.ErrorsCode = append(env.ErrorsCode, p.code)
