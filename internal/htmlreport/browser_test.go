@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
@@ -137,7 +138,11 @@ func (b *browser) open(t *testing.T, path string) string {
 	b.mu.Lock()
 	b.requests, b.errors = nil, nil
 	b.mu.Unlock()
-	u := (&url.URL{Scheme: "file", Path: path}).String()
+	abs, err := filepath.Abs(path) // a file URL has no relative form
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := (&url.URL{Scheme: "file", Path: abs}).String()
 	if err := chromedp.Do(b.ctx, chromedp.Navigate(u)); err != nil {
 		t.Fatalf("opening %s: %v", u, err)
 	}
@@ -158,6 +163,18 @@ func eval[T any](t *testing.T, b *browser, js string) T {
 		t.Fatalf("evaluating %s: %v", js, err)
 	}
 	return v
+}
+
+// media emulates a CSS media type ("print"); "" ends the emulation.
+func media(t *testing.T, b *browser, m string) {
+	t.Helper()
+	err := chromedp.Do(b.ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
+		return err
+	}))
+	if err != nil {
+		t.Fatalf("emulating %q media: %v", m, err)
+	}
 }
 
 func click(t *testing.T, b *browser, css string) {
@@ -286,6 +303,25 @@ func failingReport(t *testing.T, b *browser) {
 	click(t, b, `[data-filter-status="skipped"]`)
 	expect("step4 or step2, not skipped", run.Specs[1].Text, run.Specs[2].Text, run.Specs[4].Text)
 	click(t, b, "#reset-filters")
+
+	// Print: the filters stay off the paper and every collapsed section opens; afterwards
+	// what was closed closes again. (The print dialog is not scriptable: the test emulates
+	// print media and sends the event a browser sends before printing.)
+	closed := `document.querySelectorAll("details:not([open])").length`
+	before := eval[int](t, b, closed)
+	media(t, b, "print")
+	eval[chromedp.Void](t, b, `window.dispatchEvent(new Event("beforeprint"))`)
+	if n := eval[int](t, b, closed); n != 0 {
+		t.Errorf("printing leaves %d sections collapsed", n)
+	}
+	if eval[bool](t, b, `document.querySelector(".filters").checkVisibility()`) {
+		t.Error("the filters are printed")
+	}
+	eval[chromedp.Void](t, b, `window.dispatchEvent(new Event("afterprint"))`)
+	media(t, b, "")
+	if n := eval[int](t, b, closed); n != before || before == 0 {
+		t.Errorf("after printing %d sections are collapsed, before %d", n, before)
+	}
 
 	// A narrow window: nothing wider than the screen, so nothing scrolls sideways.
 	if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(380, 800)); err != nil {
