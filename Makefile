@@ -31,7 +31,7 @@ conformance: $(if $(AUTOSHARES_BASE_URL),,mailpit) ## run the conformance suite 
 	$(GINKGO) run --randomize-all $(if $(LABELS),--label-filter='$(LABELS)') $(GINKGO_FLAGS) $(SUITE)
 
 .PHONY: test
-test: pact-ffi pact-cli mailpit ## every test of the project, with the race detector
+test: pact-ffi pact-cli mailpit chromium ## every test of the project, with the race detector
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted" >&2; exit 1; fi
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
@@ -39,6 +39,10 @@ test: pact-ffi pact-cli mailpit ## every test of the project, with the race dete
 	AUTOSHARES_REPORT_DIR=$(REPORTS)/parallel $(GINKGO) run -race -p --randomize-all $(SUITE)
 	@echo "--- the committed pacts are what the suite records"
 	bash scripts/check-pacts.sh
+
+.PHONY: chromium
+chromium: ## install headless Chromium (Debian's chromium package) for the HTML report's browser test
+	bash scripts/install-chromium.sh
 
 .PHONY: pacts
 pacts: mailpit ## regenerate pacts/ from a full, passing run against the embedded provider

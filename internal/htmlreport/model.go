@@ -1,0 +1,160 @@
+// Package htmlreport renders the result of a conformance run as one self-contained HTML
+// page (inline CSS and JavaScript, no external resource, usable from file://): a summary of
+// what was tested and against what, every spec with the checks it applies, failures with
+// their problem lines and transcripts, and client-side filters by status and label.
+//
+// The input model below is the package's own, so that the page does not depend on Ginkgo's
+// report types: the suite translates its results into a Run. Everything in a Run must
+// already be masked: this package escapes what it prints, it does not redact it.
+package htmlreport
+
+import "time"
+
+// Run is one run of the suite, as the report shows it.
+type Run struct {
+	Title        string    // page title; empty: DefaultTitle
+	SuiteVersion string    // module version of the suite, e.g. "v0.4.0" or "(devel)"
+	Commit       string    // VCS commit the suite was built from, with "+dirty" when modified
+	Target       string    // the base URL tested, masked
+	Step3Variant string    // which documented step 3 the target serves, e.g. "autoshares"
+	Started      time.Time // zero: shown as "unknown"
+	Ended        time.Time
+	// Settings lists every expectation setting in force, changed or not, so that the page
+	// can show both what was loosened and what stayed at its default.
+	Settings []Setting
+	// TokenSources names the sources of reset tokens the run had, e.g. "state endpoint".
+	TokenSources []string
+	Specs        []Spec
+}
+
+// Setting is one expectation setting in force during the run.
+type Setting struct {
+	Name    string // e.g. "AUTOSHARES_EXPECT_APP_KEY_STATUS"
+	Value   string // the value in force, masked
+	Default string // the value when the setting is not given; empty: "(none)"
+	// Changed marks a value that differs from Default. Loosened marks a change that accepts
+	// more than the default does (a weaker claim a sign-off must see); it implies Changed.
+	Changed  bool
+	Loosened bool
+}
+
+// State is the outcome of a spec, or of one check within it.
+type State string
+
+// The outcomes of a spec. A check has the same outcomes plus StateUnverified.
+const (
+	StatePassed   State = "passed"
+	StateFailed   State = "failed"
+	StateSkipped  State = "skipped"  // selected but not run, e.g. a missing setting: SkipReason says which
+	StateFiltered State = "filtered" // not selected by the label filter of the run
+	StatePending  State = "pending"  // marked pending in the suite
+	// StateUnverified is a check of a failed spec that is not itself named as failed: the
+	// spec may have stopped before reaching it, so it is not counted as passed.
+	StateUnverified State = "unverified"
+)
+
+// Spec is one spec of the suite and what became of it.
+type Spec struct {
+	Text   string   // the full spec text (containers and leaf joined)
+	Labels []string // Ginkgo labels, e.g. "step4"
+	State  State
+	Checks []Check // the checks the spec applies, in the order it applies them
+	// Failure holds the problem lines of a failed spec, masked, one per line.
+	Failure string
+	// FailedChecks are the IDs of the checks in Checks that failed. A failed spec whose
+	// failure names no check (a setup error, a panic) leaves it empty.
+	FailedChecks []string
+	Transcript   string // the masked HTTP exchanges of a failed spec; may be empty
+	SkipReason   string // why a skipped spec did not run, naming the setting that would enable it
+	Duration     time.Duration
+}
+
+// Check is one expectation a spec enforces.
+type Check struct {
+	ID        string // stable identifier, e.g. "step4.mismatch.status"
+	Statement string // what must hold, e.g. "a mismatched confirmation is rejected with a 4xx"
+	// Kind says where the expectation comes from: KindDocumented, KindConfigurable,
+	// KindBaseline or KindSecurity; anything else is shown as given.
+	Kind   string
+	Source string // the documentation or standard it enforces, e.g. "docs/password-reset.md, step 4"
+	// State, when set, overrides the outcome derived from the spec (see CheckState).
+	State State
+}
+
+// The kinds of check.
+const (
+	KindDocumented   = "documented"   // the API documentation states it
+	KindConfigurable = "configurable" // the documentation is silent; the exact value is a setting
+	KindBaseline     = "baseline"     // what every client relies on, e.g. a failure is not a 2xx
+	KindSecurity     = "security"     // e.g. a rejected request changes nothing
+)
+
+// DefaultTitle is the page title when Run.Title is empty.
+const DefaultTitle = "AutoShares conformance report"
+
+// CheckState is the outcome of check c of spec s: c.State when set; otherwise passed in a
+// passed spec, failed when a failed spec names it in FailedChecks, unverified for the other
+// checks of a failed spec, and the spec's own state (skipped, filtered, pending) otherwise.
+func CheckState(s Spec, c Check) State {
+	if c.State != "" {
+		return c.State
+	}
+	switch s.State {
+	case StatePassed:
+		return StatePassed
+	case StateFailed:
+		for _, id := range s.FailedChecks {
+			if id == c.ID {
+				return StateFailed
+			}
+		}
+		return StateUnverified
+	default:
+		return s.State
+	}
+}
+
+// Counts are the totals the summary shows.
+type Counts struct {
+	Specs  Tally
+	Checks Tally // one per check of each spec: a check applied by two specs counts twice
+}
+
+// Tally counts outcomes. Run counts what executed: Passed + Failed + Unverified (a check
+// of a failed spec ran, or was meant to, within a spec that ran).
+type Tally struct {
+	Total, Run, Passed, Failed, Skipped, Filtered, Pending, Unverified int
+}
+
+func (t *Tally) add(s State) {
+	t.Total++
+	switch s {
+	case StatePassed:
+		t.Passed++
+		t.Run++
+	case StateFailed:
+		t.Failed++
+		t.Run++
+	case StateUnverified:
+		t.Unverified++
+		t.Run++ // its spec ran, only its result is unknown
+	case StateSkipped:
+		t.Skipped++
+	case StateFiltered:
+		t.Filtered++
+	case StatePending:
+		t.Pending++
+	}
+}
+
+// Count tallies the specs of run and their checks.
+func Count(run Run) Counts {
+	var c Counts
+	for _, s := range run.Specs {
+		c.Specs.add(s.State)
+		for _, ch := range s.Checks {
+			c.Checks.add(CheckState(s, ch))
+		}
+	}
+	return c
+}
