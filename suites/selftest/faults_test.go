@@ -34,6 +34,40 @@ func TestEveryFaultIsAccountedFor(t *testing.T) {
 	}
 }
 
+// Every kind of expectation a spec applies is shown failing on its own, by some fault whose
+// proof names that expectation's problem line: a check could otherwise lose one of its
+// expectations unnoticed while a neighbour still fails the spec.
+func TestEveryExpectationIsProvenByAFault(t *testing.T) {
+	expectations := map[string]string{
+		"status":                 "status: expected",
+		"IsSucceed":              "IsSucceed: expected",
+		"Errors":                 "Errors: expected at least one message",
+		"ErrorsCode":             "ErrorsCode: expected to contain",
+		"message":                "Errors: expected to contain",
+		"schema":                 ".schema.json",
+		"Content-Type":           "Content-Type: expected application/json",
+		"the app-key error body": "error: expected exactly",
+		"unchanged password":     "a rejected request must change nothing",
+		"token still usable":     "step4.mismatch.token-survives",
+		"login works after":      "login should succeed",
+		"the old password fails": "login should fail",
+	}
+	for what, line := range expectations {
+		proven := false
+		for _, ch := range catalogue.Checks {
+			for _, says := range ch.Proofs {
+				// A proof of the token-survives check is by ID: its problem is a whole verdict.
+				if strings.Contains(says, line) || (ch.ID == line && len(ch.Proofs) > 0) {
+					proven = true
+				}
+			}
+		}
+		if !proven {
+			t.Errorf("no fault's proof shows the %s expectation failing (a problem line with %q)", what, line)
+		}
+	}
+}
+
 // Every check of the catalogue is declared by some spec, and every spec declares only
 // checks of the catalogue (the spec package refuses unknown IDs while building its tree;
 // this finds the other direction), and each spec declares at least one check.
