@@ -20,17 +20,17 @@ import (
 
 // The states of fixtures/provider-states.json, as constants for the specs.
 const (
-	ValidToken      = "a trader has a valid password reset token"
-	ExpiredToken    = "a trader has an expired password reset token"
-	NoQuestion      = "a trader without a secret question"
-	WithQuestion    = "a trader with a secret question"
-	PendingCode     = "a trader has a pending password reset code"
-	ExpiredCode     = "a trader has an expired password reset code"
-	NoSuchUser      = "no trader has the login unknown-trader"
-	NoSuchCode      = "no confirmation code 000000 is pending"
+	ValidToken   = "a trader has a valid password reset token"
+	ExpiredToken = "a trader has an expired password reset token"
+	NoQuestion   = "a trader without a secret question"
+	WithQuestion = "a trader with a secret question"
+	PendingCode  = "a trader has a pending password reset code"
+	ExpiredCode  = "a trader has an expired password reset code"
+	NoSuchUser   = "no trader has the login unknown-trader"
+	NoSuchCode   = "no confirmation code 000000 is pending"
 	// The fixed values the two absence states guarantee are unknown on the provider.
-	UnknownUser = "unknown-trader"
-	UnknownCode = "000000"
+	UnknownUser     = "unknown-trader"
+	UnknownCode     = "000000"
 	contractFile    = "provider-states.json"
 	requestSchema   = "provider-state.request.schema.json"
 	responseSchema  = "provider-state.response.schema.json"

@@ -70,8 +70,8 @@ type outcome struct {
 	output  string
 	failed  []string // leaf texts of failed specs, and "[BeforeSuite]" for a suite-level failure
 	passed  []string
-	skipped []string // skipped themselves, for want of a setting
-	filter  []string // left out by the label filter
+	skipped []string  // skipped themselves, for want of a setting
+	filter  []string  // left out by the label filter
 	specs   []specRun // every spec (It) the run reported, with its checks
 	reports string
 }
