@@ -177,3 +177,15 @@ func TestPartialReason(t *testing.T) {
 		}
 	}
 }
+
+func TestFlushReportsAFragmentThatCannotBeWritten(t *testing.T) {
+	blocker := filepath.Join(t.TempDir(), "a-file")
+	if err := os.WriteFile(blocker, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := &recording.Recorder{Dir: filepath.Join(blocker, "fragments")}
+	_ = r.Add(interaction(t, "one"))
+	if err := r.Flush("one", true); err == nil || !strings.Contains(err.Error(), `recording the pact interactions of "one"`) {
+		t.Fatalf("want an error naming the spec, got %v", err)
+	}
+}
