@@ -4,22 +4,16 @@
 package harness
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
-	"strings"
 
-	"github.com/autoshares/conformance/internal/apiclient"
 	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/mailbox"
 	"github.com/autoshares/conformance/internal/refprovider"
-	"github.com/autoshares/conformance/internal/states"
 )
 
 // Target is the deployment under test, as every parallel process needs to know it.
@@ -112,49 +106,4 @@ func RandomSecret(prefix string) string {
 		panic(err) // crypto/rand does not fail on supported platforms
 	}
 	return prefix + hex.EncodeToString(b)
-}
-
-// Preflight checks, with one short timeout, that the API answers at all, that it accepts
-// the configured app key, and that the state endpoint (if any) answers. Each failure says
-// which setting to check.
-func Preflight(ctx context.Context, t Target, hc *http.Client, appKeyMessage string) error {
-	api := &apiclient.Client{BaseURL: t.BaseURL, AppKey: t.AppKey, HTTP: hc, TimeoutSetting: "AUTOSHARES_PREFLIGHT_TIMEOUT"}
-	// Login without credentials: an endpoint every deployment has, cheap, changes nothing.
-	ex := api.Do(ctx, apiclient.Request{Method: http.MethodPost, Path: apiclient.PathLogin})
-	if ex.Err != nil {
-		return fmt.Errorf("AUTOSHARES_BASE_URL %s is unreachable: %v\n"+
-			"Check the URL (it is the apiURL, ending in /api on ETNA deployments), that the deployment is up, and that this machine can reach it. No spec was run.", t.BaseURL, ex.Err)
-	}
-	var body struct {
-		Error string `json:"error"`
-	}
-	if json.Unmarshal(ex.ResponseBody, &body) == nil && body.Error != "" && strings.EqualFold(body.Error, appKeyMessage) {
-		return fmt.Errorf("the target rejected AUTOSHARES_APP_KEY: POST %s%s answered %d %q.\n"+
-			"Set AUTOSHARES_APP_KEY to the Et-App-Key issued for this environment. No spec was run.", t.BaseURL, apiclient.PathLogin, ex.Status, body.Error)
-	}
-	if ex.Status >= 500 {
-		return fmt.Errorf("AUTOSHARES_BASE_URL %s answers but is failing: POST %s gave %d. No spec was run.", t.BaseURL, apiclient.PathLogin, ex.Status)
-	}
-	if t.MailboxURL != "" {
-		mb := &mailbox.Client{BaseURL: t.MailboxURL, HTTP: hc}
-		if err := mb.Ping(ctx); err != nil {
-			return fmt.Errorf("AUTOSHARES_MAILBOX_URL: %v\nIt must be the Mailpit HTTP API that receives the target's mail, or unset. No spec was run.", err)
-		}
-	}
-	if t.StateURL == "" {
-		return nil
-	}
-	// A teardown with no params is a no-op by the state contract: safe on any deployment.
-	teardown, _ := json.Marshal(map[string]any{"action": "teardown", "state": states.ValidToken, "params": map[string]any{}})
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, t.StateURL, bytes.NewReader(teardown))
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := hc.Do(req)
-	if err != nil {
-		return fmt.Errorf("AUTOSHARES_STATE_URL %s is unreachable: %v\nCheck the URL, or unset it to run only what needs no state endpoint. No spec was run.", t.StateURL, err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("AUTOSHARES_STATE_URL %s answered %d to a teardown; it must speak the Pact provider-state protocol (see README). No spec was run.", t.StateURL, resp.StatusCode)
-	}
-	return nil
 }

@@ -60,6 +60,7 @@ func TestPreflightNamesABadStateEndpointAndMailbox(t *testing.T) {
 
 	badState := r.Target
 	badState.StateURL = closed + "/states"
+	badState.Embedded = false // the probe is for configured deployments
 	if err := Preflight(context.Background(), badState, hc, cfg.Expect.AppKeyMessage); err == nil || !strings.Contains(err.Error(), "AUTOSHARES_STATE_URL") {
 		t.Fatalf("state endpoint: %v", err)
 	}
