@@ -9,11 +9,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/url"
 
 	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/mailbox"
+	"github.com/autoshares/conformance/internal/redact"
 	"github.com/autoshares/conformance/internal/refprovider"
+	"github.com/autoshares/conformance/internal/report"
 )
 
 // Target is the deployment under test, as every parallel process needs to know it.
@@ -82,10 +83,7 @@ func (t Target) Describe(cfg config.Config) string {
 		if v == "" {
 			return none
 		}
-		if u, err := url.Parse(v); err == nil {
-			return u.Redacted() // a password in the URL is masked
-		}
-		return v
+		return redact.URL(v) // credentials in the URL are masked
 	}
 	kind := "AUTOSHARES_BASE_URL"
 	if t.Embedded {
@@ -97,6 +95,51 @@ func (t Target) Describe(cfg config.Config) string {
 	}
 	return fmt.Sprintf("Target: %s (%s), step 3 path %q\nProvider states: %s\nMailbox: %s\nTest traders: %d\n",
 		or(t.BaseURL, ""), kind, cfg.Flow.Step3Path, or(t.StateURL, "none"), mailbox, len(cfg.Flow.Traders))
+}
+
+// Secrets returns the credentials the target's URLs carry (user:password@), for the
+// redactor: they are sent as basic auth and must be masked wherever they turn up.
+func (t Target) Secrets() []string {
+	return redact.URLSecrets(t.BaseURL, t.StateURL, t.MailboxURL)
+}
+
+// TokenSources names the sources of traders, tokens and codes this run had, in the order
+// the suite prefers them, each with the settings behind it.
+func (t Target) TokenSources(cfg config.Config) []string {
+	var out []string
+	if t.StateURL != "" {
+		src := "provider states (AUTOSHARES_STATE_URL)"
+		if t.Embedded {
+			src = "provider states of the embedded reference provider"
+		}
+		out = append(out, src)
+	}
+	if t.MailboxURL != "" {
+		withQ := 0
+		for _, tr := range cfg.Flow.Traders {
+			if tr.SecretQuestionAnswer != "" {
+				withQ++
+			}
+		}
+		out = append(out, fmt.Sprintf("the mail flow (AUTOSHARES_MAILBOX_URL; %d test trader(s) in AUTOSHARES_TEST_TRADERS, %d with a secret question)",
+			len(cfg.Flow.Traders), withQ))
+	}
+	if cfg.Flow.ExpiredToken != "" {
+		out = append(out, "a known expired token (AUTOSHARES_EXPIRED_TOKEN)")
+	}
+	if cfg.Flow.TokenLifetime > 0 {
+		out = append(out, fmt.Sprintf("waiting out the token lifetime (AUTOSHARES_TOKEN_LIFETIME=%s)", cfg.Flow.TokenLifetime))
+	}
+	return out
+}
+
+// RunInfo says what this run tests, for every report: the target (credentials masked),
+// the step 3 variant, every expectation setting in force and the token sources.
+func (t Target) RunInfo(cfg config.Config) (report.Run, error) {
+	settings, err := report.ExpectationSettings(cfg)
+	return report.Run{Target: redact.URL(t.BaseURL), Embedded: t.Embedded, StateURL: redact.URL(t.StateURL),
+		MailboxURL: redact.URL(t.MailboxURL), Step3: cfg.Flow.Step3Path, Settings: settings,
+		TokenSources: t.TokenSources(cfg)}, err
 }
 
 // RandomSecret returns prefix plus 32 random hex digits.

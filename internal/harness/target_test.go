@@ -70,3 +70,39 @@ func TestPreflightNamesABadStateEndpointAndMailbox(t *testing.T) {
 		t.Fatalf("mailbox: %v", err)
 	}
 }
+
+func TestRunInfoMasksURLCredentialsAndNamesTheSources(t *testing.T) {
+	cfg, err := config.Load(func(k string) string {
+		return map[string]string{"AUTOSHARES_BASE_URL": "https://ops:pw@staging.example.test/api", "AUTOSHARES_APP_KEY": "k",
+			"AUTOSHARES_EXPIRED_TOKEN": "expired-token-value", "AUTOSHARES_EXPECT_APP_KEY_STATUS": "403"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg := Target{BaseURL: cfg.BaseURL, AppKey: cfg.AppKey, StateURL: "http://u:state-pass@127.0.0.1:1/states"}
+	run, err := tg.RunInfo(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Target != "https://[REDACTED]@staging.example.test/api" || strings.Contains(run.StateURL, "state-pass") {
+		t.Fatalf("%+v", run)
+	}
+	if len(run.TokenSources) != 2 || !strings.Contains(run.TokenSources[1], "AUTOSHARES_EXPIRED_TOKEN") {
+		t.Fatalf("sources %q", run.TokenSources)
+	}
+	changed := 0
+	for _, s := range run.Settings {
+		if s.Changed {
+			changed++
+		}
+	}
+	if changed != 1 {
+		t.Fatalf("settings %+v", run.Settings)
+	}
+	if s := tg.Secrets(); len(s) == 0 || !strings.Contains(strings.Join(s, " "), "state-pass") {
+		t.Fatalf("secrets %q", s)
+	}
+	if d := tg.Describe(cfg); strings.Contains(d, "ops") || strings.Contains(d, "state-pass") {
+		t.Fatalf("description: %s", d)
+	}
+}
