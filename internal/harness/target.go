@@ -123,6 +123,8 @@ func (t Target) TokenSources(cfg config.Config) []string {
 		}
 		out = append(out, fmt.Sprintf("the mail flow (AUTOSHARES_MAILBOX_URL; %d test trader(s) in AUTOSHARES_TEST_TRADERS, %d with a secret question)",
 			len(cfg.Flow.Traders), withQ))
+	} else if t.NoMailboxWhy != "" {
+		out = append(out, "no mail flow: "+t.NoMailboxWhy)
 	}
 	if cfg.Flow.ExpiredToken != "" {
 		out = append(out, "a known expired token (AUTOSHARES_EXPIRED_TOKEN)")

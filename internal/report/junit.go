@@ -1,6 +1,7 @@
 package report
 
 import (
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"os"
@@ -42,10 +43,12 @@ func writeJUnit(rep types.Report, sum Summary, path string) error {
 	suite.Skipped, suite.Disabled = 0, 0
 	for i := range suite.TestCases {
 		tc, sp := &suite.TestCases[i], specs.SpecReports[i]
+		onceTranscript(tc, sp)
 		if sp.LeafNodeType != types.NodeTypeIt {
 			continue
 		}
 		status, reason := Classify(sp, rep)
+		tc.Properties = appendProperty(tc.Properties, StatusEntry, map[string]string{"status": status, "reason": reason})
 		switch status {
 		case StatusSkipped:
 			tc.Skipped = &reporters.JUnitSkipped{Message: "skipped - " + reason}
@@ -99,4 +102,31 @@ func properties(s Summary) []reporters.JUnitProperty {
 		out = append(out, p("expect."+st.Name, st.Mark()))
 	}
 	return out
+}
+
+// onceTranscript keeps a failure's transcripts in one place: the failure's description.
+// The message attribute (what CI shows as the headline) and the timeline in system-err
+// get the problem lines only.
+func onceTranscript(tc *reporters.JUnitTestCase, sp types.SpecReport) {
+	full := sp.Failure.Message
+	short := withoutTranscripts(full)
+	if full == "" || short == strings.TrimSpace(full) {
+		return
+	}
+	if tc.Failure != nil && tc.Failure.Message == full {
+		tc.Failure.Message = short
+	}
+	if tc.Error != nil && tc.Error.Message == full {
+		tc.Error.Message = short
+	}
+	tc.SystemErr = strings.Replace(tc.SystemErr, full, short+"\n(the transcript is in the failure's description)\n", 1)
+}
+
+func appendProperty(p *reporters.JUnitProperties, name string, value any) *reporters.JUnitProperties {
+	if p == nil {
+		p = &reporters.JUnitProperties{}
+	}
+	b, _ := json.Marshal(value)
+	p.Properties = append(p.Properties, reporters.JUnitProperty{Name: name, Value: string(b)})
+	return p
 }

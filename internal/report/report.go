@@ -33,34 +33,34 @@ const (
 // out by labels is told apart from one that skipped itself for a missing setting.
 const StatusEntry = "autoshares.status"
 
-// Write masks the report and writes JUnit, JSON, summary.json and the skip summary into
-// dir. run says what was tested (see Run); its URLs must already be masked.
-func Write(rep types.Report, dir string, r *redact.Redactor, run Run) error {
+// Write masks the report and writes JUnit, JSON, summary.json and skipped.txt into dir.
+// run says what was tested (see Run). It returns the summary, masked, for the console
+// (Summary.Text). Call redact.LoadShared first under ginkgo -p.
+func Write(rep types.Report, dir string, r *redact.Redactor, run Run) (Summary, error) {
 	masked, err := Redact(rep, r)
 	if err != nil {
-		return err
+		return Summary{}, err
 	}
+	run.Target, run.StateURL, run.MailboxURL = r.String(run.Target), r.String(run.StateURL), r.String(run.MailboxURL)
 	sum := Summarize(masked, run, SuiteVersion())
-	annotate(&masked)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+		return sum, err
 	}
 	if err := writeJUnit(masked, sum, filepath.Join(dir, JUnitFile)); err != nil {
-		return fmt.Errorf("%s: %w", JUnitFile, err)
+		return sum, fmt.Errorf("%s: %w", JUnitFile, err)
 	}
+	annotate(&masked) // after JUnit, which has the status as a property, not in its timeline
 	if err := reporters.GenerateJSONReport(masked, filepath.Join(dir, JSONFile)); err != nil {
-		return fmt.Errorf("%s: %w", JSONFile, err)
+		return sum, fmt.Errorf("%s: %w", JSONFile, err)
 	}
 	js, err := json.MarshalIndent(sum, "", "  ")
 	if err != nil {
-		return err
+		return sum, err
 	}
-	// The summary passes the masker once more as a whole: it also carries run, which the
-	// suite built.
-	if err := os.WriteFile(filepath.Join(dir, SummaryFile), []byte(r.String(string(js))+"\n"), 0o644); err != nil {
-		return err
+	if err := os.WriteFile(filepath.Join(dir, SummaryFile), append(js, '\n'), 0o644); err != nil {
+		return sum, err
 	}
-	return os.WriteFile(filepath.Join(dir, SkippedFile), []byte(r.String(SkipSummary(masked)+"\n"+Describe(sum))), 0o644)
+	return sum, os.WriteFile(filepath.Join(dir, SkippedFile), []byte(sum.Text()), 0o644)
 }
 
 // Redact returns a copy of rep in which every string has its secrets masked, and each
@@ -148,20 +148,23 @@ func annotate(rep *types.Report) {
 // passes silently, and counts apart those left out by the run's filters and those an
 // earlier failure kept from running.
 func SkipSummary(rep types.Report) string {
+	return Summarize(rep, Run{}, Version{}).skips()
+}
+
+func (s Summary) skips() string {
 	var lines []string
 	byStatus := map[string]int{}
 	filteredWhy := map[string]bool{}
-	for _, s := range rep.SpecReports {
-		if s.LeafNodeType != types.NodeTypeIt {
+	for _, sp := range s.Specs {
+		if sp.Node != types.NodeTypeIt.String() {
 			continue
 		}
-		status, reason := Classify(s, rep)
-		byStatus[status]++
-		switch status {
+		byStatus[sp.Status]++
+		switch sp.Status {
 		case StatusSkipped:
-			lines = append(lines, fmt.Sprintf("- %s\n    %s", s.FullText(), strings.ReplaceAll(reason, "\n", "\n    ")))
+			lines = append(lines, fmt.Sprintf("- %s\n    %s", sp.Name, strings.ReplaceAll(sp.Reason, "\n", "\n    ")))
 		case StatusFiltered:
-			filteredWhy[reason] = true
+			filteredWhy[sp.Reason] = true
 		}
 	}
 	sort.Strings(lines)
@@ -186,6 +189,12 @@ func SkipSummary(rep types.Report) string {
 		fmt.Fprintf(&b, "%d spec(s) pending.\n", n)
 	}
 	return b.String()
+}
+
+// Text is what skipped.txt holds and the end of the console output shows: every skip
+// with the setting that would enable it, then what was tested and the counts.
+func (s Summary) Text() string {
+	return s.skips() + "\n" + Describe(s)
 }
 
 // Describe is the summary as text: the end of the console output and of skipped.txt.

@@ -58,7 +58,7 @@ func sampleRun(t *testing.T) Run {
 
 func TestReportsAreWrittenWithoutSecrets(t *testing.T) {
 	dir := t.TempDir()
-	if err := Write(sample(), dir, redact.New("tok-SECRET-1", "key-SECRET-2"), sampleRun(t)); err != nil {
+	if _, err := Write(sample(), dir, redact.New("tok-SECRET-1", "key-SECRET-2"), sampleRun(t)); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []string{JUnitFile, JSONFile, SkippedFile, SummaryFile} {
@@ -137,7 +137,7 @@ func TestJUnitCountsSpecsAndSaysWhatWasTested(t *testing.T) {
 	rep.SpecReports = append(rep.SpecReports, types.SpecReport{LeafNodeType: types.NodeTypeSynchronizedAfterSuite,
 		State: types.SpecStateFailed, Failure: types.Failure{Message: "teardown of a trader failed"}})
 	dir := t.TempDir()
-	if err := Write(rep, dir, redact.New(), sampleRun(t)); err != nil {
+	if _, err := Write(rep, dir, redact.New(), sampleRun(t)); err != nil {
 		t.Fatal(err)
 	}
 	raw, _ := os.ReadFile(filepath.Join(dir, JUnitFile))
@@ -280,4 +280,28 @@ func TestSuiteVersionIsNeverBlank(t *testing.T) {
 		t.Fatalf("%+v", v)
 	}
 	t.Logf("%s (commit from %s)", v, v.From)
+}
+
+func TestJUnitShowsAFailuresTranscriptOnce(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Write(sample(), dir, redact.New(), sampleRun(t)); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(filepath.Join(dir, JUnitFile))
+	var doc reporters.JUnitTestSuites
+	if err := xml.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range doc.TestSuites[0].TestCases {
+		if tc.Failure == nil {
+			continue
+		}
+		all := tc.Failure.Message + tc.Failure.Description + tc.SystemErr + tc.SystemOut
+		if n := strings.Count(all, "< 200 OK (1ms)"); n != 1 {
+			t.Errorf("%s: the transcript appears %d times:\n%s", tc.Name, n, all)
+		}
+		if !strings.Contains(tc.Failure.Message, "IsSucceed: expected false") || !strings.Contains(tc.SystemErr, "IsSucceed: expected false") {
+			t.Errorf("problem lines lost: %+v", tc)
+		}
+	}
 }

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -58,19 +59,27 @@ var (
 
 var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	cfg, err := config.Load(os.Getenv)
+	// A run starts from an empty report directory, even one that fails on its configuration.
+	if foreign, perr := report.PrepareDir(reportDir(cfg, err)); perr != nil {
+		Fail(secrets.String(perr.Error()))
+	} else if len(foreign) > 0 {
+		fmt.Fprintf(os.Stderr, "The report directory also holds files the suite did not write (left alone): %s\n", strings.Join(foreign, ", "))
+	}
 	if err != nil {
-		Fail(err.Error())
+		Fail(secrets.String(err.Error()))
 	}
 	secrets.Add(cfg.Secrets()...)
+	secrets.Add(redact.URLSecrets(cfg.BaseURL, cfg.StateURL, cfg.Flow.MailboxURL)...)
 	running, err = harness.Start(context.Background(), cfg)
 	if err != nil {
-		Fail(err.Error())
+		Fail(secrets.String(err.Error()))
 	}
 	secrets.Add(running.AppKey)
+	secrets.Add(running.Secrets()...)
 	pctx, cancel := context.WithTimeout(ctx, cfg.PreflightTimeout)
 	defer cancel()
 	if err := harness.Preflight(pctx, running.Target, newHTTPClient(cfg.PreflightTimeout), cfg.Expect.AppKeyMessage); err != nil {
-		Fail(err.Error())
+		Fail(secrets.String(err.Error()))
 	}
 	runDir, err = os.MkdirTemp("", "autoshares-run-")
 	Expect(err).NotTo(HaveOccurred())
@@ -83,10 +92,19 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	Expect(err).NotTo(HaveOccurred())
 	secrets.Add(cfg.Secrets()...)
 	secrets.Add(sh.Target.AppKey)
+	secrets.Add(sh.Target.Secrets()...)
+	// Reports are written by process 1: every process shares what it learns with it.
+	if err := secrets.Share(sharedSecretsDir(sh.Fragments), GinkgoParallelProcess()); err != nil {
+		Fail(secrets.String(err.Error()))
+	}
 	suite = newWorld(cfg, sh)
 })
 
-var _ = SynchronizedAfterSuite(func() {}, func() {
+var _ = SynchronizedAfterSuite(func() {
+	if err := secrets.ShareErr(); err != nil {
+		Fail(secrets.String(err.Error()))
+	}
+}, func() {
 	if err := running.Stop(); err != nil {
 		GinkgoWriter.Printf("stopping the embedded provider: %v\n", err)
 	}
@@ -107,20 +125,25 @@ var _ = ReportAfterEach(func(r SpecReport) {
 
 var _ = ReportAfterSuite("reports and pact", func(r Report) {
 	cfg, err := config.Load(os.Getenv)
-	if err != nil {
-		// The suite already failed with the configuration's problems; still leave a report.
-		cfg.ReportDir = os.Getenv("AUTOSHARES_REPORT_DIR")
-		if cfg.ReportDir == "" {
-			cfg.ReportDir = "reports"
+	// The suite already failed with the configuration's problems; still leave a report.
+	cfg.ReportDir = reportDir(cfg, err)
+	if runDir != "" {
+		if lerr := secrets.LoadShared(sharedSecretsDir(runDir)); lerr != nil {
+			Fail(secrets.String(lerr.Error()))
 		}
 	}
-	if err := report.Write(r, cfg.ReportDir, secrets); err != nil {
-		fmt.Fprintf(os.Stderr, "writing reports to %s: %v\n", cfg.ReportDir, err)
+	var run report.Run
+	if running != nil && err == nil {
+		var rerr error
+		if run, rerr = running.RunInfo(cfg); rerr != nil {
+			fmt.Fprintln(os.Stderr, rerr)
+		}
 	}
-	fmt.Print("\n" + report.SkipSummary(r))
-	if running != nil {
-		fmt.Print(running.Describe(cfg))
+	sum, werr := report.Write(r, cfg.ReportDir, secrets, run)
+	if werr != nil {
+		fmt.Fprintf(os.Stderr, "writing reports to %s: %v\n", cfg.ReportDir, secrets.String(werr.Error()))
 	}
+	fmt.Print("\n" + secrets.String(sum.Text()))
 	if runDir != "" {
 		if err == nil {
 			fmt.Println(mergePact(cfg, r, runDir))
@@ -130,3 +153,18 @@ var _ = ReportAfterSuite("reports and pact", func(r Report) {
 	abs, _ := filepath.Abs(cfg.ReportDir)
 	fmt.Printf("Reports: %s\n", abs)
 })
+
+// reportDir is where the reports go, even when the configuration did not load.
+func reportDir(cfg config.Config, loadErr error) string {
+	if loadErr == nil {
+		return cfg.ReportDir
+	}
+	if d := os.Getenv("AUTOSHARES_REPORT_DIR"); d != "" {
+		return d
+	}
+	return "reports"
+}
+
+// sharedSecretsDir is where the processes share their secrets with process 1 (0700, in
+// the run's private temp dir, removed with it at the end of the run).
+func sharedSecretsDir(runDir string) string { return filepath.Join(runDir, "secrets") }
