@@ -86,7 +86,7 @@ func TestPreflightTellsAWebPageFromTheAPI(t *testing.T) {
 		fmt.Fprint(w, "<!doctype html><title>AutoShares</title>")
 	}))
 	err := preflight(t, Target{BaseURL: base, AppKey: testKey})
-	mustFail(t, err, "does not serve the API", `Content-Type "text/html"`, "a web page", "Set AUTOSHARES_BASE_URL to the environment's apiURL")
+	mustFail(t, err, "does not serve the API", `Content-Type "text/html"`, "a web page, not the API", "Set AUTOSHARES_BASE_URL to the environment's apiURL")
 	if strings.Contains(err.Error(), "Did you mean") {
 		t.Errorf("suggested a URL that does not answer like the API:\n%v", err)
 	}
@@ -115,6 +115,24 @@ func TestPreflightChecksStep2Too(t *testing.T) {
 			mustFail(t, preflight(t, Target{BaseURL: base + "/api", AppKey: testKey}),
 				"does not serve the API: GET "+base+"/api/v1.0/users/password/secret-question")
 		})
+	}
+}
+
+// Misbehaviour the specs report (a JSON body labelled text/plain, an error envelope with
+// a 5xx at step 2) must not stop the run at the preflight: it is still the API.
+func TestPreflightLeavesTheAPIsOwnFaultsToTheSpecs(t *testing.T) {
+	api := fakeAPI("/api")
+	base := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "secret-question") {
+			w.Header().Set("Content-Type", "text/plain")
+			w.WriteHeader(http.StatusInternalServerError)
+			fmt.Fprint(w, `{"Errors":["User not found."],"IsSucceed":"false"}`)
+			return
+		}
+		api(w, r)
+	}))
+	if err := preflight(t, Target{BaseURL: base + "/api", AppKey: testKey}); err != nil {
+		t.Fatal(err)
 	}
 }
 
