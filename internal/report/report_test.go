@@ -259,12 +259,15 @@ func TestPrepareDirEmptiesOnlyWhatTheSuiteWrote(t *testing.T) {
 	os.MkdirAll(users, 0o755)
 	os.WriteFile(filepath.Join(users, "notes.txt"), []byte("mine"), 0o644)
 	os.WriteFile(filepath.Join(users, SummaryFile), []byte("old"), 0o644)
+	os.MkdirAll(filepath.Join(users, "pacts"), 0o755) // e.g. the repository's committed pacts
 	foreign, err := PrepareDir(users)
-	if err != nil || len(foreign) != 1 || foreign[0] != "notes.txt" {
+	if err != nil || len(foreign) != 2 || foreign[0] != "notes.txt" || foreign[1] != "pacts" {
 		t.Fatal(foreign, err)
 	}
-	if _, err := os.Stat(filepath.Join(users, "notes.txt")); err != nil {
-		t.Fatal("deleted a file the suite did not write")
+	for _, kept := range []string{"notes.txt", "pacts"} {
+		if _, err := os.Stat(filepath.Join(users, kept)); err != nil {
+			t.Fatalf("deleted %s from a directory that is not the suite's", kept)
+		}
 	}
 	if _, err := os.Stat(filepath.Join(users, SummaryFile)); err == nil {
 		t.Fatal("left a stale report")

@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -63,7 +62,7 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	if foreign, perr := report.PrepareDir(reportDir(cfg, err)); perr != nil {
 		Fail(secrets.String(perr.Error()))
 	} else if len(foreign) > 0 {
-		fmt.Fprintf(os.Stderr, "The report directory also holds files the suite did not write (left alone): %s\n", strings.Join(foreign, ", "))
+		fmt.Fprintln(os.Stderr, report.ForeignNote(reportDir(cfg, err), foreign))
 	}
 	if err != nil {
 		Fail(secrets.String(err.Error()))
