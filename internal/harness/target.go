@@ -114,7 +114,9 @@ func (t Target) TokenSources(cfg config.Config) []string {
 		}
 		out = append(out, src)
 	}
-	if t.MailboxURL != "" {
+	if t.MailboxURL != "" && t.Embedded {
+		out = append(out, "the embedded provider's mail, read from the Mailpit started beside it")
+	} else if t.MailboxURL != "" {
 		withQ := 0
 		for _, tr := range cfg.Flow.Traders {
 			if tr.SecretQuestionAnswer != "" {

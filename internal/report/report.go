@@ -205,7 +205,11 @@ func Describe(s Summary) string {
 	if s.Embedded {
 		kind = "the embedded reference provider"
 	}
-	fmt.Fprintf(&b, "Target: %s (%s), step 3 variant %q\n", orNone(s.Target), kind, s.Step3)
+	if s.Target == "" && !s.Embedded {
+		b.WriteString("Target: not known (the run stopped before it was set up)\n")
+	} else {
+		fmt.Fprintf(&b, "Target: %s (%s), step 3 variant %q\n", s.Target, kind, s.Step3)
+	}
 	fmt.Fprintf(&b, "Token sources: %s\n", orNone(strings.Join(s.TokenSources, "; ")))
 	var changed []string
 	for _, st := range s.Settings {
