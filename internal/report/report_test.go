@@ -308,3 +308,17 @@ func TestJUnitShowsAFailuresTranscriptOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestASetupFailureStillCountsEverySpec(t *testing.T) {
+	rep := types.Report{PreRunStats: types.PreRunStats{TotalSpecs: 25, SpecsThatWillRun: 20},
+		SpecReports: types.SpecReports{{LeafNodeType: types.NodeTypeSynchronizedBeforeSuite, State: types.SpecStateFailed,
+			Failure: types.Failure{Message: "AUTOSHARES_BASE_URL does not serve the API"}}}}
+	s := Summarize(rep, Run{}, Version{})
+	want := Counts{Specs: 25, Filtered: 5, NotRun: 20, SetupFailures: 1}
+	if s.Counts != want {
+		t.Fatalf("counts %+v, want %+v", s.Counts, want)
+	}
+	if !strings.Contains(Describe(s), "Target: not known") {
+		t.Errorf("%s", Describe(s))
+	}
+}

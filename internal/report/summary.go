@@ -119,6 +119,14 @@ func Summarize(rep types.Report, run Run, v Version) Summary {
 			Location: fmt.Sprintf("%s:%d", sp.LeafNodeLocation.FileName, sp.LeafNodeLocation.LineNumber),
 			Status:   status, Reason: reason, Seconds: sp.RunTime.Seconds(), Parallel: sp.ParallelProcess})
 	}
+	// After a BeforeSuite failure Ginkgo reports no spec at all: count them from its
+	// pre-run statistics, as filtered (not selected) or not run.
+	if missing := rep.PreRunStats.TotalSpecs - s.Counts.Specs; missing > 0 {
+		filtered := min(max(rep.PreRunStats.TotalSpecs-rep.PreRunStats.SpecsThatWillRun-s.Counts.Filtered, 0), missing)
+		s.Counts.Filtered += filtered
+		s.Counts.NotRun += missing - filtered
+		s.Counts.Specs = rep.PreRunStats.TotalSpecs
+	}
 	s.Counts.Run = s.Counts.Passed + s.Counts.Failed
 	sort.SliceStable(s.Specs, func(i, j int) bool { return s.Specs[i].Name < s.Specs[j].Name })
 	return s
