@@ -1,6 +1,7 @@
 // Package harness prepares the deployment a run talks to: the configured one, or the
-// embedded reference provider on loopback; and checks, once and before any spec, that it
-// is reachable and accepts the app key, so a bad target is one clear failure.
+// embedded reference provider on loopback; checks, once and before any spec, that it is
+// what the configuration says (Preflight), so a wrong target is one clear failure; and
+// says what a run tested (RunInfo) for its reports.
 package harness
 
 import (
@@ -74,27 +75,6 @@ func (r *Running) Stop() error {
 		errs = append(errs, r.mailpit.Stop())
 	}
 	return errors.Join(errs...)
-}
-
-// Describe says, without any secret, what a run talked to and which token sources it
-// had, for the end of the run's output.
-func (t Target) Describe(cfg config.Config) string {
-	or := func(v, none string) string {
-		if v == "" {
-			return none
-		}
-		return redact.URL(v) // credentials in the URL are masked
-	}
-	kind := "AUTOSHARES_BASE_URL"
-	if t.Embedded {
-		kind = "the embedded reference provider"
-	}
-	mailbox := or(t.MailboxURL, "none")
-	if t.MailboxURL == "" && t.NoMailboxWhy != "" {
-		mailbox += " (" + t.NoMailboxWhy + ")"
-	}
-	return fmt.Sprintf("Target: %s (%s), step 3 path %q\nProvider states: %s\nMailbox: %s\nTest traders: %d\n",
-		or(t.BaseURL, ""), kind, cfg.Flow.Step3Path, or(t.StateURL, "none"), mailbox, len(cfg.Flow.Traders))
 }
 
 // Secrets returns the credentials the target's URLs carry (user:password@), for the
