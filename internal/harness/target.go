@@ -1,25 +1,21 @@
 // Package harness prepares the deployment a run talks to: the configured one, or the
-// embedded reference provider on loopback; and checks, once and before any spec, that it
-// is reachable and accepts the app key, so a bad target is one clear failure.
+// embedded reference provider on loopback; checks, once and before any spec, that it is
+// what the configuration says (Preflight), so a wrong target is one clear failure; and
+// says what a run tested (RunInfo) for its reports.
 package harness
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/url"
-	"strings"
 
-	"github.com/autoshares/conformance/internal/apiclient"
 	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/mailbox"
+	"github.com/autoshares/conformance/internal/redact"
 	"github.com/autoshares/conformance/internal/refprovider"
-	"github.com/autoshares/conformance/internal/states"
+	"github.com/autoshares/conformance/internal/report"
 )
 
 // Target is the deployment under test, as every parallel process needs to know it.
@@ -81,28 +77,53 @@ func (r *Running) Stop() error {
 	return errors.Join(errs...)
 }
 
-// Describe says, without any secret, what a run talked to and which token sources it
-// had, for the end of the run's output.
-func (t Target) Describe(cfg config.Config) string {
-	or := func(v, none string) string {
-		if v == "" {
-			return none
+// Secrets returns the credentials the target's URLs carry (user:password@), for the
+// redactor: they are sent as basic auth and must be masked wherever they turn up.
+func (t Target) Secrets() []string {
+	return redact.URLSecrets(t.BaseURL, t.StateURL, t.MailboxURL)
+}
+
+// TokenSources names the sources of traders, tokens and codes this run had, in the order
+// the suite prefers them, each with the settings behind it.
+func (t Target) TokenSources(cfg config.Config) []string {
+	var out []string
+	if t.StateURL != "" {
+		src := "provider states (AUTOSHARES_STATE_URL)"
+		if t.Embedded {
+			src = "provider states of the embedded reference provider"
 		}
-		if u, err := url.Parse(v); err == nil {
-			return u.Redacted() // a password in the URL is masked
+		out = append(out, src)
+	}
+	if t.MailboxURL != "" && t.Embedded {
+		out = append(out, "the embedded provider's mail, read from the Mailpit started beside it")
+	} else if t.MailboxURL != "" {
+		withQ := 0
+		for _, tr := range cfg.Flow.Traders {
+			if tr.SecretQuestionAnswer != "" {
+				withQ++
+			}
 		}
-		return v
+		out = append(out, fmt.Sprintf("the mail flow (AUTOSHARES_MAILBOX_URL; %d test trader(s) in AUTOSHARES_TEST_TRADERS, %d with a secret question)",
+			len(cfg.Flow.Traders), withQ))
+	} else if t.NoMailboxWhy != "" {
+		out = append(out, "no mail flow: "+t.NoMailboxWhy)
 	}
-	kind := "AUTOSHARES_BASE_URL"
-	if t.Embedded {
-		kind = "the embedded reference provider"
+	if cfg.Flow.ExpiredToken != "" {
+		out = append(out, "a known expired token (AUTOSHARES_EXPIRED_TOKEN)")
 	}
-	mailbox := or(t.MailboxURL, "none")
-	if t.MailboxURL == "" && t.NoMailboxWhy != "" {
-		mailbox += " (" + t.NoMailboxWhy + ")"
+	if cfg.Flow.TokenLifetime > 0 {
+		out = append(out, fmt.Sprintf("waiting out the token lifetime (AUTOSHARES_TOKEN_LIFETIME=%s)", cfg.Flow.TokenLifetime))
 	}
-	return fmt.Sprintf("Target: %s (%s), step 3 path %q\nProvider states: %s\nMailbox: %s\nTest traders: %d\n",
-		or(t.BaseURL, ""), kind, cfg.Flow.Step3Path, or(t.StateURL, "none"), mailbox, len(cfg.Flow.Traders))
+	return out
+}
+
+// RunInfo says what this run tests, for every report: the target (credentials masked),
+// the step 3 variant, every expectation setting in force and the token sources.
+func (t Target) RunInfo(cfg config.Config) (report.Run, error) {
+	settings, err := report.ExpectationSettings(cfg)
+	return report.Run{Target: redact.URL(t.BaseURL), Embedded: t.Embedded, StateURL: redact.URL(t.StateURL),
+		MailboxURL: redact.URL(t.MailboxURL), Step3: cfg.Flow.Step3Path, Settings: settings,
+		TokenSources: t.TokenSources(cfg)}, err
 }
 
 // RandomSecret returns prefix plus 32 random hex digits.
@@ -112,49 +133,4 @@ func RandomSecret(prefix string) string {
 		panic(err) // crypto/rand does not fail on supported platforms
 	}
 	return prefix + hex.EncodeToString(b)
-}
-
-// Preflight checks, with one short timeout, that the API answers at all, that it accepts
-// the configured app key, and that the state endpoint (if any) answers. Each failure says
-// which setting to check.
-func Preflight(ctx context.Context, t Target, hc *http.Client, appKeyMessage string) error {
-	api := &apiclient.Client{BaseURL: t.BaseURL, AppKey: t.AppKey, HTTP: hc, TimeoutSetting: "AUTOSHARES_PREFLIGHT_TIMEOUT"}
-	// Login without credentials: an endpoint every deployment has, cheap, changes nothing.
-	ex := api.Do(ctx, apiclient.Request{Method: http.MethodPost, Path: apiclient.PathLogin})
-	if ex.Err != nil {
-		return fmt.Errorf("AUTOSHARES_BASE_URL %s is unreachable: %v\n"+
-			"Check the URL (it is the apiURL, ending in /api on ETNA deployments), that the deployment is up, and that this machine can reach it. No spec was run.", t.BaseURL, ex.Err)
-	}
-	var body struct {
-		Error string `json:"error"`
-	}
-	if json.Unmarshal(ex.ResponseBody, &body) == nil && body.Error != "" && strings.EqualFold(body.Error, appKeyMessage) {
-		return fmt.Errorf("the target rejected AUTOSHARES_APP_KEY: POST %s%s answered %d %q.\n"+
-			"Set AUTOSHARES_APP_KEY to the Et-App-Key issued for this environment. No spec was run.", t.BaseURL, apiclient.PathLogin, ex.Status, body.Error)
-	}
-	if ex.Status >= 500 {
-		return fmt.Errorf("AUTOSHARES_BASE_URL %s answers but is failing: POST %s gave %d. No spec was run.", t.BaseURL, apiclient.PathLogin, ex.Status)
-	}
-	if t.MailboxURL != "" {
-		mb := &mailbox.Client{BaseURL: t.MailboxURL, HTTP: hc}
-		if err := mb.Ping(ctx); err != nil {
-			return fmt.Errorf("AUTOSHARES_MAILBOX_URL: %v\nIt must be the Mailpit HTTP API that receives the target's mail, or unset. No spec was run.", err)
-		}
-	}
-	if t.StateURL == "" {
-		return nil
-	}
-	// A teardown with no params is a no-op by the state contract: safe on any deployment.
-	teardown, _ := json.Marshal(map[string]any{"action": "teardown", "state": states.ValidToken, "params": map[string]any{}})
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, t.StateURL, bytes.NewReader(teardown))
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := hc.Do(req)
-	if err != nil {
-		return fmt.Errorf("AUTOSHARES_STATE_URL %s is unreachable: %v\nCheck the URL, or unset it to run only what needs no state endpoint. No spec was run.", t.StateURL, err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("AUTOSHARES_STATE_URL %s answered %d to a teardown; it must speak the Pact provider-state protocol (see README). No spec was run.", t.StateURL, resp.StatusCode)
-	}
-	return nil
 }

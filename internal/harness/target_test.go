@@ -30,8 +30,8 @@ func TestEmbeddedTargetPassesPreflightAndStops(t *testing.T) {
 	if err := Preflight(context.Background(), r.Target, hc, cfg.Expect.AppKeyMessage); err != nil {
 		t.Fatal(err)
 	}
-	if d := r.Describe(cfg); !strings.Contains(d, "embedded reference provider") || strings.Contains(d, r.AppKey) {
-		t.Fatalf("description: %s", d)
+	if run, err := r.RunInfo(cfg); err != nil || !run.Embedded || run.Target != r.BaseURL || len(run.TokenSources) == 0 {
+		t.Fatalf("run info: %+v %v", run, err)
 	}
 	wrong := r.Target
 	wrong.AppKey = "not-the-key"
@@ -60,6 +60,7 @@ func TestPreflightNamesABadStateEndpointAndMailbox(t *testing.T) {
 
 	badState := r.Target
 	badState.StateURL = closed + "/states"
+	badState.Embedded = false // the probe is for configured deployments
 	if err := Preflight(context.Background(), badState, hc, cfg.Expect.AppKeyMessage); err == nil || !strings.Contains(err.Error(), "AUTOSHARES_STATE_URL") {
 		t.Fatalf("state endpoint: %v", err)
 	}
@@ -67,5 +68,38 @@ func TestPreflightNamesABadStateEndpointAndMailbox(t *testing.T) {
 	badMailbox.MailboxURL = r.BaseURL // answers, but is no Mailpit
 	if err := Preflight(context.Background(), badMailbox, hc, cfg.Expect.AppKeyMessage); err == nil || !strings.Contains(err.Error(), "AUTOSHARES_MAILBOX_URL") {
 		t.Fatalf("mailbox: %v", err)
+	}
+}
+
+func TestRunInfoMasksURLCredentialsAndNamesTheSources(t *testing.T) {
+	cfg, err := config.Load(func(k string) string {
+		return map[string]string{"AUTOSHARES_BASE_URL": "https://ops:pw@staging.example.test/api", "AUTOSHARES_APP_KEY": "k",
+			"AUTOSHARES_EXPIRED_TOKEN": "expired-token-value", "AUTOSHARES_EXPECT_APP_KEY_STATUS": "403"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg := Target{BaseURL: cfg.BaseURL, AppKey: cfg.AppKey, StateURL: "http://u:state-pass@127.0.0.1:1/states"}
+	run, err := tg.RunInfo(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Target != "https://[REDACTED]@staging.example.test/api" || strings.Contains(run.StateURL, "state-pass") {
+		t.Fatalf("%+v", run)
+	}
+	if len(run.TokenSources) != 2 || !strings.Contains(run.TokenSources[1], "AUTOSHARES_EXPIRED_TOKEN") {
+		t.Fatalf("sources %q", run.TokenSources)
+	}
+	changed := 0
+	for _, s := range run.Settings {
+		if s.Changed {
+			changed++
+		}
+	}
+	if changed != 1 {
+		t.Fatalf("settings %+v", run.Settings)
+	}
+	if s := tg.Secrets(); len(s) == 0 || !strings.Contains(strings.Join(s, " "), "state-pass") {
+		t.Fatalf("secrets %q", s)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -30,9 +31,11 @@ var SecretFields = []string{"Password", "PasswordConfirmation", "Token", "Code",
 
 // Redactor holds the secret values seen so far. Safe for concurrent use.
 type Redactor struct {
-	mu      sync.RWMutex
-	secrets map[string]struct{}
-	sorted  []string // longest first, so a secret containing another is masked whole
+	mu       sync.RWMutex
+	secrets  map[string]struct{}
+	sorted   []string // longest first, so a secret containing another is masked whole
+	share    *os.File // see Share; nil = not sharing
+	shareErr error
 }
 
 // New returns a Redactor that already knows the given secrets.
@@ -54,6 +57,7 @@ func (r *Redactor) Add(secrets ...string) {
 		if _, ok := r.secrets[s]; !ok {
 			r.secrets[s] = struct{}{}
 			changed = true
+			r.writeSharedLocked(s)
 		}
 	}
 	if changed {
@@ -65,7 +69,8 @@ func (r *Redactor) Add(secrets ...string) {
 	}
 }
 
-// String masks every known secret value in s, raw and JSON-escaped.
+// String masks every known secret value in s, raw and JSON-escaped, and the credentials
+// of every URL in it (user:password@), whatever their length.
 func (r *Redactor) String(s string) string {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
@@ -81,7 +86,7 @@ func (r *Redactor) String(s string) string {
 			s = strings.ReplaceAll(s, esc, Mask)
 		}
 	}
-	return s
+	return maskUserinfo(s)
 }
 
 func isDigits(s string) bool {

@@ -2,6 +2,8 @@ package redact
 
 import (
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -51,5 +53,65 @@ func TestDigitSecretsAreMaskedOnlyWhereTheyStandAlone(t *testing.T) {
 	want := `code [REDACTED], "Code":"[REDACTED]" at 2026-11-26T22:29:15.392481562Z #1392481`
 	if got != want {
 		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+}
+
+func TestURLCredentialsAreMaskedWhateverTheirLength(t *testing.T) {
+	// "pw" is too short to be masked by value; the pattern masks it anyway.
+	got := New().String(`GET https://ops:pw@staging.example.test/api and "http://u%40x:p%3As@h:8/s" but not a@b.test`)
+	if strings.Contains(got, "ops") || strings.Contains(got, "pw@") || strings.Contains(got, "p%3As") {
+		t.Fatalf("leaked: %s", got)
+	}
+	if !strings.Contains(got, "https://"+Mask+"@staging.example.test/api") || !strings.Contains(got, "a@b.test") {
+		t.Fatalf("got %s", got)
+	}
+	if got := URL("https://ops:s3cret-pass@h/api"); got != "https://"+Mask+"@h/api" {
+		t.Fatalf("URL: %s", got)
+	}
+	if got := URL("https://h/api"); got != "https://h/api" {
+		t.Fatalf("URL without credentials changed: %s", got)
+	}
+}
+
+func TestURLSecretsAreLearnedSoTheyAreMaskedElsewhere(t *testing.T) {
+	secrets := URLSecrets("https://ops:s3cret%2Fpass@h/api", "http://h", "::bad")
+	r := New(secrets...)
+	// A server echoing the decoded password in an error body, without any URL around it.
+	if got := r.String(`login failed for s3cret/pass`); strings.Contains(got, "s3cret") {
+		t.Fatalf("leaked: %s (secrets %d)", got, len(secrets))
+	}
+}
+
+func TestSecretsLearnedByOtherProcessesReachTheReportWriter(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "secrets")
+	p2 := New("known-before-sharing")
+	if err := p2.Share(dir, 2); err != nil {
+		t.Fatal(err)
+	}
+	p2.Add("learned-later-token", "with\nnewline-secret")
+	p3 := New()
+	if err := p3.Share(dir, 3); err != nil {
+		t.Fatal(err)
+	}
+	p3.Add("process-three-password")
+	for _, p := range []*Redactor{p2, p3} {
+		if err := p.ShareErr(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	info, err := os.Stat(filepath.Join(dir, "secrets-2.jsonl"))
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("secret file: %v %v", info, err)
+	}
+	writer := New()
+	if err := writer.LoadShared(dir); err != nil {
+		t.Fatal(err)
+	}
+	got := writer.String("known-before-sharing learned-later-token with\nnewline-secret process-three-password")
+	if got != strings.Repeat(Mask+" ", 3)+Mask {
+		t.Fatalf("got %q", got)
+	}
+	if err := New().LoadShared(filepath.Join(dir, "none")); err != nil {
+		t.Fatalf("no directory: %v", err)
 	}
 }

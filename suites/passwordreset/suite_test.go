@@ -81,19 +81,27 @@ var (
 
 var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	cfg, err := config.Load(os.Getenv)
+	// A run starts from an empty report directory, even one that fails on its configuration.
+	if foreign, perr := report.PrepareDir(reportDir(cfg, err)); perr != nil {
+		Fail(secrets.String(perr.Error()))
+	} else if len(foreign) > 0 {
+		fmt.Fprintln(os.Stderr, report.ForeignNote(reportDir(cfg, err), foreign))
+	}
 	if err != nil {
-		Fail(err.Error())
+		Fail(secrets.String(err.Error()))
 	}
 	secrets.Add(cfg.Secrets()...)
+	secrets.Add(redact.URLSecrets(cfg.BaseURL, cfg.StateURL, cfg.Flow.MailboxURL)...)
 	running, err = harness.Start(context.Background(), cfg)
 	if err != nil {
-		Fail(err.Error())
+		Fail(secrets.String(err.Error()))
 	}
 	secrets.Add(running.AppKey)
+	secrets.Add(running.Secrets()...)
 	pctx, cancel := context.WithTimeout(ctx, cfg.PreflightTimeout)
 	defer cancel()
 	if err := harness.Preflight(pctx, running.Target, world.NewHTTPClient(cfg.PreflightTimeout), cfg.Expect.AppKeyMessage); err != nil {
-		Fail(err.Error())
+		Fail(secrets.String(err.Error()))
 	}
 	runDir, err = os.MkdirTemp("", "autoshares-run-")
 	Expect(err).NotTo(HaveOccurred())
@@ -107,15 +115,24 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	Expect(err).NotTo(HaveOccurred())
 	secrets.Add(cfg.Secrets()...)
 	secrets.Add(sh.Target.AppKey)
+	secrets.Add(sh.Target.Secrets()...)
+	// Reports are written by process 1: every process shares what it learns with it.
+	if err := secrets.Share(sharedSecretsDir(sh.Fragments), GinkgoParallelProcess()); err != nil {
+		Fail(secrets.String(err.Error()))
+	}
 	c, _ := GinkgoConfiguration()
 	suite, err = world.New(cfg, sh, world.Process{Me: c.ParallelProcess, Total: parallelTotal()}, secrets,
 		func(ex *apiclient.Exchange) { GinkgoWriter.Print(ex.Transcript(secrets) + "\n") })
 	if err != nil {
-		Fail(err.Error())
+		Fail(secrets.String(err.Error()))
 	}
 })
 
-var _ = SynchronizedAfterSuite(func() {}, func() {
+var _ = SynchronizedAfterSuite(func() {
+	if err := secrets.ShareErr(); err != nil {
+		Fail(secrets.String(err.Error()))
+	}
+}, func() {
 	if err := running.Stop(); err != nil {
 		GinkgoWriter.Printf("stopping the embedded provider: %v\n", err)
 	}
@@ -136,29 +153,49 @@ var _ = ReportAfterEach(func(r SpecReport) {
 
 var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 	cfg, cfgErr := config.Load(os.Getenv)
-	if cfgErr != nil {
-		// The suite already failed with the configuration's problems; still leave a report.
-		cfg.ReportDir = os.Getenv("AUTOSHARES_REPORT_DIR")
-		if cfg.ReportDir == "" {
-			cfg.ReportDir = "reports"
+	// The suite may have failed on the configuration's problems; still leave a report.
+	cfg.ReportDir = reportDir(cfg, cfgErr)
+	var problems []string
+	if runDir != "" {
+		if err := secrets.LoadShared(sharedSecretsDir(runDir)); err != nil {
+			problems = append(problems, err.Error())
 		}
 	}
-	var problems []string
-	if err := report.Write(r, cfg.ReportDir, secrets); err != nil {
+	// The run's own verdict comes first, so the reports carry it.
+	var verdict []string
+	if user := selection.User(r.SuiteConfig.LabelFilter); user != "" && r.PreRunStats.SpecsThatWillRun == 0 {
+		verdict = append(verdict, selection.NothingSelected(user, knownLabels(r), func(l string) bool { _, ok := catalogue.Get(l); return ok }))
+	}
+	if preflightPassed && cfgErr == nil && !cfg.AllowSkips {
+		if skipped := skippedForSettings(r); len(skipped) > 0 {
+			verdict = append(verdict, fmt.Sprintf("%d selected spec(s) were skipped, so this run did not prove what they check "+
+				"(set AUTOSHARES_ALLOW_SKIPS=true to accept a partial run):\n%s", len(skipped), strings.Join(skipped, "\n")))
+		}
+	}
+	var run report.Run
+	if running != nil && cfgErr == nil {
+		var err error
+		if run, err = running.RunInfo(cfg); err != nil {
+			problems = append(problems, err.Error())
+		}
+	}
+	run.Problems = verdict
+	sum, err := report.Write(r, cfg.ReportDir, secrets, run)
+	if err != nil {
 		problems = append(problems, fmt.Sprintf("writing the reports to %s: %v", cfg.ReportDir, err))
 	}
 	if err := writeRequestedReports(r); err != nil {
 		problems = append(problems, err.Error())
 	}
-	fmt.Print("\n" + report.SkipSummary(r))
-	if running != nil {
-		fmt.Print(running.Describe(cfg))
-	}
+	fmt.Print("\n" + secrets.String(sum.Text()))
 	if runDir != "" {
 		if cfgErr == nil {
 			why := recording.PartialReason(r)
+			if len(verdict) > 0 {
+				why = strings.Join(append([]string{why}, "the run's verdict failed"), ", ")
+			}
 			msg, err := recording.Merge(recording.Destination{Dir: cfg.Pact.OutDir, Explicit: cfg.Pact.OutDir != ""},
-				cfg.ReportDir, cfg.Pact.Consumer, cfg.Pact.Provider, why, runDir)
+				cfg.ReportDir, cfg.Pact.Consumer, cfg.Pact.Provider, strings.TrimPrefix(why, ", "), runDir)
 			if err != nil {
 				problems = append(problems, "writing the pact: "+err.Error())
 			} else {
@@ -169,18 +206,8 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 	}
 	abs, _ := filepath.Abs(cfg.ReportDir)
 	fmt.Printf("Reports: %s\n", abs)
-
-	if user := selection.User(r.SuiteConfig.LabelFilter); user != "" && r.PreRunStats.SpecsThatWillRun == 0 {
-		problems = append(problems, selection.NothingSelected(user, knownLabels(r), func(l string) bool { _, ok := catalogue.Get(l); return ok }))
-	}
-	if preflightPassed && cfgErr == nil && !cfg.AllowSkips {
-		if skipped := skippedForSettings(r); len(skipped) > 0 {
-			problems = append(problems, fmt.Sprintf("%d selected spec(s) were skipped, so this run did not prove what they check "+
-				"(set AUTOSHARES_ALLOW_SKIPS=true to accept a partial run):\n%s", len(skipped), strings.Join(skipped, "\n")))
-		}
-	}
-	if len(problems) > 0 {
-		Fail(secrets.String(strings.Join(problems, "\n\n")))
+	if all := append(verdict, problems...); len(all) > 0 {
+		Fail(secrets.String(strings.Join(all, "\n\n")))
 	}
 })
 
@@ -233,3 +260,18 @@ func writeRequestedReports(r Report) error {
 	}
 	return nil
 }
+
+// reportDir is where the reports go, even when the configuration did not load.
+func reportDir(cfg config.Config, loadErr error) string {
+	if loadErr == nil {
+		return cfg.ReportDir
+	}
+	if d := os.Getenv("AUTOSHARES_REPORT_DIR"); d != "" {
+		return d
+	}
+	return "reports"
+}
+
+// sharedSecretsDir is where the processes share their secrets with process 1 (0700, in
+// the run's private temp dir, removed with it at the end of the run).
+func sharedSecretsDir(runDir string) string { return filepath.Join(runDir, "secrets") }

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/autoshares/conformance/internal/refprovider"
+	"github.com/autoshares/conformance/internal/states"
 )
 
 // wire records every secret that crosses the wire between the suite and the provider:
@@ -29,7 +30,8 @@ type wire struct {
 var secretFields = []string{"Password", "PasswordConfirmation", "Token", "Code", "SecretQuestionAnswer"}
 
 func (w *wire) add(v string) {
-	if len(v) >= 6 {
+	// The absence states' fixed values are public: the state contract names them.
+	if len(v) >= 6 && v != states.UnknownCode && v != states.UnknownUser {
 		w.mu.Lock()
 		w.secrets[v] = true
 		w.mu.Unlock()
@@ -153,6 +155,7 @@ func TestNoConfiguredSecretReachesOutputReportsOrPacts(t *testing.T) {
 	env, w := recordingProxy(t, p, key)
 	env["AUTOSHARES_TEST_TRADERS"] = testTraders(traders)
 	env["AUTOSHARES_EXPIRED_TOKEN"] = "CANARY-expired-token"
+	env["AUTOSHARES_ALLOW_SKIPS"] = "true" // the mail flow cannot make an expired code
 	o := runSuite(t, env)
 	if o.exitErr != nil {
 		t.Fatalf("the suite failed:\n%s", o.output)

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/autoshares/conformance/internal/refprovider"
@@ -24,16 +25,26 @@ func TestAFailedTeardownFailsTheSpec(t *testing.T) {
 	p, key := startProvider(t, refprovider.Options{TestMode: true})
 	u, _ := url.Parse(p.StateURL)
 	rp := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: u.Scheme, Host: u.Host})
+	// The preflight sets up and tears down each state once to see that the endpoint serves
+	// it; every teardown after that one fails.
+	var mu sync.Mutex
+	seen := map[string]int{}
 	states := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		var req struct {
-			Action string
-			Params map[string]any
+			Action, State string
+			Params        map[string]any
 		}
 		_ = json.Unmarshal(body, &req)
 		if req.Action == "teardown" && req.Params["User"] != nil {
-			http.Error(w, `{"error":"teardown refused"}`, http.StatusInternalServerError)
-			return
+			mu.Lock()
+			seen[req.State]++
+			n := seen[req.State]
+			mu.Unlock()
+			if n > 1 {
+				http.Error(w, `{"error":"teardown refused"}`, http.StatusInternalServerError)
+				return
+			}
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		rp.ServeHTTP(w, r)
