@@ -132,7 +132,7 @@ func send(ctx context.Context, req apiclient.Request) *apiclient.Exchange {
 			Fail("the suite built a request body without a schema (a bug in the suite)")
 		}
 		if err := suite.Schemas.Validate(req.Schema, mustJSON(req.Body)); err != nil {
-			Fail("the suite built a request that breaks its own schema (a bug in the suite): " + err.Error())
+			Fail(suite.Secrets.String("the suite built a request that breaks its own schema (a bug in the suite): " + err.Error()))
 		}
 	}
 	ex := suite.API.Do(ctx, req)

@@ -163,6 +163,24 @@ func TestNoConfiguredSecretReachesOutputReportsOrPacts(t *testing.T) {
 	expectNoSecretWrittenDown(t, o, append(w.list(), "CANARY-password-cara", "CANARY-password-dan", "CANARY-answer-dan", "CANARY-expired-token", "CANARY"))
 }
 
+// A failing run under ginkgo -p, against a provider that echoes the passwords it was sent
+// into its error messages, with a configured message that makes the failure quote them:
+// every process's secrets are masked in the console, the reports and the pact.
+func TestNoSecretInAFailingParallelRun(t *testing.T) {
+	t.Parallel()
+	p, key := startProvider(t, refprovider.Options{TestMode: true, Faults: []string{refprovider.FaultEchoPassword}})
+	env, w := recordingProxy(t, p, key)
+	env["AUTOSHARES_EXPECT_MISMATCH_MESSAGE"] = "A message this provider does not send."
+	o := runSuiteParallel(t, env, 3)
+	if o.exitErr == nil || len(o.failed) == 0 {
+		t.Fatalf("want a failing run:\n%s", o.output)
+	}
+	if !strings.Contains(o.output, "AUTOSHARES_EXPECT_MISMATCH_MESSAGE") || !strings.Contains(o.output, "[REDACTED]") {
+		t.Fatalf("the failure does not quote the provider's (masked) messages:\n%s", o.output)
+	}
+	expectNoSecretWrittenDown(t, o, w.list())
+}
+
 // indexOfSecret finds s in text as the redactor defines a secret's occurrence: a code of
 // digits only counts where no other digit touches it (inside a timestamp's nanoseconds it
 // is not that code).

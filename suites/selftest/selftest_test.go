@@ -99,12 +99,31 @@ func (o outcome) withCheck(id string) []specRun {
 // AUTOSHARES_* environment), bounded in time.
 func runSuite(t *testing.T, env map[string]string, args ...string) outcome {
 	t.Helper()
+	return runCompiled(t, env, 1, args...)
+}
+
+// runSuiteParallel is runSuite under `ginkgo -p` with procs processes; args are Ginkgo CLI
+// flags (--label-filter=...).
+func runSuiteParallel(t *testing.T, env map[string]string, procs int, args ...string) outcome {
+	t.Helper()
+	return runCompiled(t, env, procs, args...)
+}
+
+func runCompiled(t *testing.T, env map[string]string, procs int, args ...string) outcome {
+	t.Helper()
 	bin := compiledSuite(t)
 	reports := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, append([]string{"-ginkgo.no-color"}, args...)...)
 	cmd.Dir = t.TempDir()
+	if procs > 1 {
+		// The Ginkgo CLI runs a precompiled suite in parallel; it runs from the module
+		// root, where the go tool finds it.
+		cli := append([]string{"tool", "ginkgo", "run", "-p", fmt.Sprintf("--procs=%d", procs), "--no-color"}, args...)
+		cmd = exec.CommandContext(ctx, "go", append(cli, bin)...)
+		cmd.Dir = moduleRoot()
+	}
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "AUTOSHARES_") {
 			cmd.Env = append(cmd.Env, kv)

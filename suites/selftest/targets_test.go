@@ -1,11 +1,19 @@
 package selftest
 
 import (
-	"github.com/autoshares/conformance/internal/refprovider"
+	"bytes"
+	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/autoshares/conformance/internal/refprovider"
+	"github.com/autoshares/conformance/internal/states"
 )
 
 // A bad target or configuration is one clear failure before any spec, never fifty.
@@ -101,4 +109,39 @@ func TestALabelFilterSelectingNothingFails(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, o.output)
 		}
 	}
+}
+
+// The apiURL without its /api: the preflight says so once and suggests the URL that works.
+func TestABaseURLWithoutAPIIsOneClearFailure(t *testing.T) {
+	t.Parallel()
+	p, key := startProvider(t, refprovider.Options{TestMode: true})
+	env := targetEnv(p, key)
+	env["AUTOSHARES_BASE_URL"] = strings.TrimSuffix(p.BaseURL, refprovider.APIPrefix)
+	o := runSuite(t, env)
+	expectOneClearFailure(t, o, "does not serve the API", "Did you mean AUTOSHARES_BASE_URL="+p.BaseURL)
+}
+
+// A state endpoint that lacks states of the contract: one failure listing every one missing.
+func TestAStateEndpointLackingStatesIsOneClearFailure(t *testing.T) {
+	t.Parallel()
+	p, key := startProvider(t, refprovider.Options{TestMode: true})
+	u, _ := url.Parse(p.StateURL)
+	rp := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: u.Scheme, Host: u.Host})
+	lacking := []string{states.ExpiredCode, states.NoSuchCode}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		for _, s := range lacking {
+			if bytes.Contains(body, []byte(s)) {
+				http.Error(w, `{"error":"unknown provider state"}`, http.StatusBadRequest)
+				return
+			}
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		rp.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	env := targetEnv(p, key)
+	env["AUTOSHARES_STATE_URL"] = srv.URL + u.Path
+	o := runSuite(t, env)
+	expectOneClearFailure(t, o, "AUTOSHARES_STATE_URL", `"`+lacking[0]+`"`, `"`+lacking[1]+`"`)
 }
