@@ -33,6 +33,9 @@ type Config struct {
 	Expect           Expectations
 	Pact             Pact
 	Flow             Flow
+	// Values is every non-secret setting's value in force (file, environment and defaults
+	// merged), by environment name: what the reports show as "the settings of this run".
+	Values map[string]string
 }
 
 // Expectations are the exact values the documentation leaves open. Zero values mean
@@ -147,10 +150,14 @@ func load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 
 	var c Config
 	c.Expect.Errors = map[ErrorCase]ErrorExpectation{}
+	c.Values = map[string]string{}
 	for _, s := range settings {
 		v, ok := values[s.Env]
 		if !ok {
 			v = s.Default
+		}
+		if !s.Secret {
+			c.Values[s.Env] = strings.TrimSpace(v)
 		}
 		if err := s.apply(&c, strings.TrimSpace(v)); err != nil {
 			problems = append(problems, fmt.Sprintf("%s: %v", s.Env, err))

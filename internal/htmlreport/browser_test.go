@@ -1,205 +1,46 @@
 package htmlreport
 
 import (
-	"context"
 	"fmt"
-	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/emulation"
-	cdplog "github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/autoshares/conformance/internal/browsertest"
 )
 
 // The browser test opens the report of a failing run in headless Chromium from file://, as a
-// person would, and checks what it shows. Chromium is a dependency of `make test`
-// (`make chromium`, scripts/install-chromium.sh); a machine without it fails here, because a
-// skipped browser test would let a broken page pass CI.
+// person would, and checks what it shows (internal/browsertest drives the browser).
 
-// chromiumPath finds the browser: CHROMIUM_BIN, else chromium or chromium-browser on PATH.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	if bin := os.Getenv("CHROMIUM_BIN"); bin != "" {
-		p, err := exec.LookPath(bin)
-		if err != nil {
-			t.Fatalf("CHROMIUM_BIN=%s: %v (unset it to use chromium from PATH, or run `make chromium`)", bin, err)
-		}
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Fatal("headless Chromium not found (looked for CHROMIUM_BIN, chromium and chromium-browser on PATH): " +
-		"run `make chromium` to install Debian's chromium package, or set CHROMIUM_BIN")
-	return ""
-}
+type browser = browsertest.Browser
 
-// outDir is where the test leaves the page and its screenshots for a person to look at: under
-// the run's report directory when the Makefile sets one, else a temporary directory it names.
-func outDir(t *testing.T) string {
-	t.Helper()
-	var dir string
-	if base := os.Getenv("AUTOSHARES_REPORT_DIR"); base != "" {
-		dir = filepath.Join(base, "htmlreport-browser-test")
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	} else {
-		var err error
-		if dir, err = os.MkdirTemp("", "htmlreport-browser-test-"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	t.Logf("browser test output (report.html, screenshots): %s", dir)
-	return dir
-}
+func newBrowser(t *testing.T) *browser { return browsertest.New(t) }
 
-// browser is a tab of headless Chromium that records the requests and errors (script
-// exceptions, refusals) of the page since the last navigation.
-type browser struct {
-	ctx      context.Context
-	mu       sync.Mutex
-	requests []string
-	errors   []string
-}
-
-func newBrowser(t *testing.T) *browser {
-	t.Helper()
-	bin := chromiumPath(t)
-	// Bounds the whole browser session, so that a wedged Chromium fails the test, not the run.
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-	t.Cleanup(cancel)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(bin),
-		chromedp.WindowSize(1280, 900),
-		chromedp.Flag("hide-scrollbars", true),
-	)
-	if os.Geteuid() == 0 {
-		opts = append(opts, chromedp.NoSandbox) // Chromium refuses to start as root with its sandbox
-	}
-	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
-	t.Cleanup(acancel)
-	tctx, tcancel := chromedp.NewContext(actx)
-	t.Cleanup(tcancel)
-	b := &browser{ctx: tctx}
-	if err := chromedp.Listen(tctx, b.event); err != nil {
-		t.Fatalf("starting %s: %v (run `make chromium` if it is not installed properly)", bin, err)
-	}
-	// Network events tell whether the page fetched anything; log entries carry what the
-	// browser refused, such as a script its Content-Security-Policy blocks.
-	err := chromedp.Do(tctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		if _, err := cdp.Call(ctx, t, network.Enable, network.EnableParams{}); err != nil {
-			return err
-		}
-		_, err := cdp.Call(ctx, t, cdplog.Enable, cdp.Empty{})
-		return err
-	}))
-	if err != nil {
-		t.Fatalf("enabling network and log events: %v", err)
-	}
-	return b
-}
-
-// event runs on chromedp's reader goroutine: record and return.
-func (b *browser) event(ev any) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	switch e := ev.(type) {
-	case *network.EventRequestWillBeSent:
-		b.requests = append(b.requests, e.Request.URL)
-	case *runtime.EventExceptionThrown:
-		d := e.ExceptionDetails
-		msg := d.Text
-		if d.Exception != nil && d.Exception.Description != "" {
-			msg += " " + d.Exception.Description
-		}
-		b.errors = append(b.errors, fmt.Sprintf("%s (line %d)", msg, d.LineNumber+1))
-	case *cdplog.EventEntryAdded:
-		if e.Entry.Level == cdplog.EntryLevelError {
-			b.errors = append(b.errors, fmt.Sprintf("%s: %s", e.Entry.Source, e.Entry.Text))
-		}
-	}
-}
-
-func (b *browser) open(t *testing.T, path string) string {
-	t.Helper()
-	b.mu.Lock()
-	b.requests, b.errors = nil, nil
-	b.mu.Unlock()
-	abs, err := filepath.Abs(path) // a file URL has no relative form
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := (&url.URL{Scheme: "file", Path: abs}).String()
-	if err := chromedp.Do(b.ctx, chromedp.Navigate(u)); err != nil {
-		t.Fatalf("opening %s: %v", u, err)
-	}
-	return u
-}
-
-// seen returns the requests and script errors since the last open.
-func (b *browser) seen() (requests, errors []string) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return slices.Clone(b.requests), slices.Clone(b.errors)
-}
+func outDir(t *testing.T) string { return browsertest.OutDir(t, "htmlreport-browser-test") }
 
 func eval[T any](t *testing.T, b *browser, js string) T {
 	t.Helper()
-	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](js))
-	if err != nil {
-		t.Fatalf("evaluating %s: %v", js, err)
-	}
-	return v
+	return browsertest.Eval[T](t, b, js)
 }
 
-// media emulates a CSS media type ("print"); "" ends the emulation.
-func media(t *testing.T, b *browser, m string) {
-	t.Helper()
-	err := chromedp.Do(b.ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
-		return err
-	}))
-	if err != nil {
-		t.Fatalf("emulating %q media: %v", m, err)
-	}
-}
+func media(t *testing.T, b *browser, m string) { t.Helper(); browsertest.Media(t, b, m) }
 
-func click(t *testing.T, b *browser, css string) {
+func click(t *testing.T, b *browser, css string) { t.Helper(); browsertest.Click(t, b, css) }
+
+func screenshot(t *testing.T, b *browser, action chromedp.Action[[]byte], path string) {
 	t.Helper()
-	if err := chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS(css))); err != nil {
-		t.Fatalf("clicking %s: %v", css, err)
-	}
+	browsertest.Screenshot(t, b, action, path)
 }
 
 // visibleSpecs is the text of every spec a reader can see, in page order.
 const visibleSpecs = `Array.from(document.querySelectorAll(".spec"))
 	.filter(s => s.checkVisibility())
 	.map(s => s.querySelector(".spec-text").textContent)`
-
-func screenshot(t *testing.T, b *browser, action chromedp.Action[[]byte], path string) {
-	t.Helper()
-	png, err := chromedp.Run(b.ctx, action)
-	if err != nil {
-		t.Fatalf("screenshot: %v", err)
-	}
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s", path)
-}
 
 // One browser for every check: starting Chromium is the slow part.
 func TestReportInHeadlessChromium(t *testing.T) {
@@ -216,10 +57,10 @@ func failingReport(t *testing.T, b *browser) {
 	if err := Write(path, run); err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(1280, 1560)); err != nil {
+	if err := chromedp.Do(b.Ctx, chromedp.EmulateViewport(1280, 1560)); err != nil {
 		t.Fatal(err)
 	}
-	pageURL := b.open(t, path)
+	pageURL := b.Open(t, path)
 
 	// The summary: the verdict and the counts a reader sees.
 	if v := eval[string](t, b, `document.getElementById("verdict").innerText`); !strings.HasPrefix(strings.ToUpper(v), "FAILED") {
@@ -324,7 +165,7 @@ func failingReport(t *testing.T, b *browser) {
 	}
 
 	// A narrow window: nothing wider than the screen, so nothing scrolls sideways.
-	if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(380, 800)); err != nil {
+	if err := chromedp.Do(b.Ctx, chromedp.EmulateViewport(380, 800)); err != nil {
 		t.Fatal(err)
 	}
 	if w := eval[int](t, b, `document.documentElement.scrollWidth`); w > 380 {
@@ -333,7 +174,7 @@ func failingReport(t *testing.T, b *browser) {
 	screenshot(t, b, chromedp.FullScreenshot(100), filepath.Join(dir, "report-narrow.png"))
 
 	// Self-contained: the only request of the whole session was the page itself.
-	requests, errors := b.seen()
+	requests, errors := b.Seen()
 	for _, r := range requests {
 		if r != pageURL {
 			t.Errorf("the page requested %s", r)
@@ -353,7 +194,7 @@ func hostileReport(t *testing.T, b *browser) {
 	if err := Write(path, hostileRun()); err != nil {
 		t.Fatal(err)
 	}
-	pageURL := b.open(t, path)
+	pageURL := b.Open(t, path)
 	if eval[bool](t, b, `"pwned" in window`) {
 		t.Error("injected script ran")
 	}
@@ -365,7 +206,7 @@ func hostileReport(t *testing.T, b *browser) {
 	if got := eval[[]string](t, b, visibleSpecs); !slices.Equal(got, []string{hostile}) {
 		t.Errorf("filtering by a hostile label shows %q", got)
 	}
-	requests, errors := b.seen()
+	requests, errors := b.Seen()
 	for _, r := range requests {
 		if r != pageURL {
 			t.Errorf("the page requested %s", r)
@@ -384,15 +225,15 @@ func leakyPage(t *testing.T, b *browser) {
 	if err := os.WriteFile(path, []byte(`<!DOCTYPE html><title>leaky</title><img src="`+leak+`">`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	b.open(t, path)
+	b.Open(t, path)
 	// The image request can come after the load event; wait for it, within the session's bound.
 	for {
-		requests, _ := b.seen()
+		requests, _ := b.Seen()
 		if slices.Contains(requests, leak) {
 			return
 		}
 		select {
-		case <-b.ctx.Done():
+		case <-b.Ctx.Done():
 			t.Fatalf("the network watch missed the page's request of %s (saw %q)", leak, requests)
 		case <-time.After(50 * time.Millisecond):
 		}

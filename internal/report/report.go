@@ -17,6 +17,7 @@ import (
 	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/redact"
 )
 
@@ -60,7 +61,17 @@ func Write(rep types.Report, dir string, r *redact.Redactor, run Run) (Summary, 
 	if err := os.WriteFile(filepath.Join(dir, SummaryFile), append(js, '\n'), 0o644); err != nil {
 		return sum, err
 	}
-	return sum, os.WriteFile(filepath.Join(dir, SkippedFile), []byte(sum.Text()), 0o644)
+	if err := os.WriteFile(filepath.Join(dir, SkippedFile), []byte(sum.Text()), 0o644); err != nil {
+		return sum, err
+	}
+	cat, err := checks.Default()
+	if err != nil {
+		return sum, err
+	}
+	if err := writeHTML(masked, sum, dir, cat); err != nil {
+		return sum, fmt.Errorf("%s: %w", HTMLFile, err)
+	}
+	return sum, nil
 }
 
 // Redact returns a copy of rep in which every string has its secrets masked, and each

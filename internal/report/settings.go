@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -21,60 +22,26 @@ type Setting struct {
 // expectPrefix selects the expectation settings among config.Settings().
 const expectPrefix = "AUTOSHARES_EXPECT_"
 
-// ExpectationSettings lists every AUTOSHARES_EXPECT_* setting with the value in force in
-// cfg, in documentation order. The value is read back from cfg, not from the
-// environment, so it is what the specs applied, file and environment merged.
+// verdictSettings are the other settings that change what a green run claims.
+var verdictSettings = []string{"AUTOSHARES_ALLOW_SKIPS"}
+
+// ExpectationSettings lists every AUTOSHARES_EXPECT_* setting, and the settings that change
+// what a green run claims (AUTOSHARES_ALLOW_SKIPS), with the value in force in cfg, in
+// documentation order. The value is the one cfg was built from (file, environment and
+// default merged), so it is what the specs applied.
 func ExpectationSettings(cfg config.Config) ([]Setting, error) {
 	var out []Setting
 	for _, s := range config.Settings() {
-		if !strings.HasPrefix(s.Env, expectPrefix) {
+		if !strings.HasPrefix(s.Env, expectPrefix) && !slices.Contains(verdictSettings, s.Env) {
 			continue
 		}
-		v, err := expectationValue(cfg, strings.TrimPrefix(s.Env, expectPrefix))
-		if err != nil {
-			return nil, err
+		v, ok := cfg.Values[s.Env]
+		if !ok {
+			return nil, fmt.Errorf("report: the setting %s has no value in the configuration (was it loaded with config.Load?)", s.Env)
 		}
 		out = append(out, Setting{Name: s.Env, Value: v, Default: s.Default, Changed: v != s.Default})
 	}
 	return out, nil
-}
-
-// expectationValue formats the field of cfg.Expect a setting lands in, as the setting
-// would be written. An expectation setting added to config without a case here is an
-// error (and fails this package's tests), not a silently missing line.
-func expectationValue(cfg config.Config, name string) (string, error) {
-	e := cfg.Expect
-	switch name {
-	case "SUCCESS_STATUS":
-		return strconv.Itoa(e.SuccessStatus), nil
-	case "APP_KEY_STATUS":
-		parts := make([]string, len(e.AppKeyStatuses))
-		for i, s := range e.AppKeyStatuses {
-			parts[i] = strconv.Itoa(s)
-		}
-		return strings.Join(parts, ","), nil
-	case "APP_KEY_MESSAGE":
-		return e.AppKeyMessage, nil
-	}
-	for _, c := range config.ErrorCases {
-		field, ok := strings.CutPrefix(name, string(c)+"_")
-		if !ok {
-			continue
-		}
-		x := e.Errors[c]
-		switch field {
-		case "STATUS":
-			if x.Status == 0 {
-				return "", nil
-			}
-			return strconv.Itoa(x.Status), nil
-		case "ERRORS_CODE":
-			return x.ErrorsCode, nil
-		case "MESSAGE":
-			return x.Message, nil
-		}
-	}
-	return "", fmt.Errorf("report: the expectation setting %s%s has no place in the report (add it to report.expectationValue)", expectPrefix, name)
 }
 
 // Mark is how a changed setting is flagged where only text fits (JUnit, skipped.txt).

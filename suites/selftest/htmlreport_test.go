@@ -1,0 +1,50 @@
+package selftest
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/autoshares/conformance/internal/browsertest"
+	"github.com/autoshares/conformance/internal/refprovider"
+)
+
+// The report a person opens after a failing run: report.html from a real run against a
+// fault, in headless Chromium, shows the verdict, the counts the run had, and the failure's
+// problem lines and masked transcript once expanded.
+func TestTheHTMLReportOfAFailingRun(t *testing.T) {
+	t.Parallel()
+	p, key := startProvider(t, refprovider.Options{TestMode: true, Faults: []string{refprovider.FaultAcceptMismatchedPasswords}})
+	o := runSuite(t, targetEnv(p, key))
+	if o.exitErr == nil || len(o.failed) != 1 {
+		t.Fatalf("want exactly the mismatch spec to fail; failed %q\n%s", o.failed, o.output)
+	}
+	b := browsertest.New(t)
+	b.Open(t, filepath.Join(o.reports, "report.html"))
+	if v := browsertest.Eval[string](t, b, `document.getElementById("verdict").innerText`); !strings.HasPrefix(strings.ToUpper(v), "FAILED") {
+		t.Errorf("verdict reads %q", v)
+	}
+	counts := browsertest.Eval[map[string]string](t, b, `Object.fromEntries(Array.from(document.querySelectorAll(".tally .n"))
+		.filter(n => n.checkVisibility()).map(n => [n.id, n.innerText]))`)
+	for id, want := range map[string]string{"specs-failed": "1", "specs-passed": fmt.Sprint(len(o.passed))} {
+		if counts[id] != want {
+			t.Errorf("visible count %s = %q, want %q (all: %v)", id, counts[id], want, counts)
+		}
+	}
+	failed := `document.querySelector(".spec.s-failed")`
+	if got := browsertest.Eval[string](t, b, failed+`.innerText`); !strings.Contains(got, "step4.mismatch.rejected") || !strings.Contains(got, "status: expected a 4xx client error, got 200") {
+		t.Errorf("the failed spec reads %q", got)
+	}
+	browsertest.Click(t, b, ".spec.s-failed .transcript summary")
+	transcript := browsertest.Eval[string](t, b, failed+`.querySelector(".transcript pre").innerText`)
+	if !strings.Contains(transcript, "PUT ") || !strings.Contains(transcript, "Et-App-Key: [REDACTED]") || strings.Contains(transcript, key) {
+		t.Errorf("the transcript reads %q", transcript)
+	}
+	if requests, errs := b.Seen(); len(requests) != 1 || len(errs) > 0 {
+		t.Errorf("the page made requests %q and script errors %q; want only itself", requests, errs)
+	}
+	browsertest.Screenshot(t, b, chromedp.FullScreenshot(100), filepath.Join(browsertest.OutDir(t, "selftest-html-report"), "failing-run.png"))
+}
