@@ -78,6 +78,7 @@ func verdictOn(id string, ex *apiclient.Exchange) *verdict.Verdict {
 func done(v *verdict.Verdict) {
 	GinkgoHelper()
 	if msg := v.Message(suite.Secrets); msg != "" {
+		takeFromLog(v.Exchange)
 		Fail(msg)
 	}
 }
@@ -136,12 +137,48 @@ func send(ctx context.Context, req apiclient.Request) *apiclient.Exchange {
 		}
 	}
 	ex := suite.API.Do(ctx, req)
-	GinkgoWriter.Print(ex.Transcript(suite.Secrets) + "\n")
+	logExchange(ex)
 	if ex.Err != nil {
+		takeFromLog(ex)
 		Fail(suite.Secrets.String(fmt.Sprintf("%s %s: %v\n\n%s", req.Method, req.Path, ex.Err, ex.Transcript(suite.Secrets))))
 	}
 	return ex
 }
+
+// The spec's log holds every exchange's masked transcript, except the one its failure
+// quotes: a failure shows its transcript once. The latest transcript waits until the next
+// exchange, or the end of the spec, to be sure its verdict did not fail.
+var pendingLog struct {
+	ex   *apiclient.Exchange
+	text string
+}
+
+// logExchange writes the previous exchange's transcript and holds back this one's.
+func logExchange(ex *apiclient.Exchange) {
+	flushLog()
+	pendingLog.ex, pendingLog.text = ex, ex.Transcript(suite.Secrets)+"\n"
+}
+
+// takeFromLog drops ex's transcript from the log: the failure about to be raised quotes it.
+func takeFromLog(ex *apiclient.Exchange) {
+	if pendingLog.ex == ex {
+		pendingLog.ex, pendingLog.text = nil, ""
+	}
+}
+
+func flushLog() {
+	if pendingLog.text != "" {
+		GinkgoWriter.Print(pendingLog.text)
+	}
+	pendingLog.ex, pendingLog.text = nil, ""
+}
+
+// Every spec starts with an empty log and writes what is held back when it ends, after its
+// cleanups.
+var _ = BeforeEach(func() {
+	pendingLog.ex, pendingLog.text = nil, ""
+	DeferCleanup(flushLog)
+})
 
 func mustJSON(v any) []byte {
 	b, err := json.Marshal(v)
