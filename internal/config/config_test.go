@@ -79,7 +79,7 @@ func TestFileThenEnvironment(t *testing.T) {
 func TestFileWithUnknownKeyAndMissingFile(t *testing.T) {
 	read := func(string) ([]byte, error) { return []byte(`{"AUTOSHARES_BASEURL": "x"}`), nil }
 	_, err := load(env(map[string]string{FileEnv: "x.json"}), read)
-	if err == nil || !strings.Contains(err.Error(), "AUTOSHARES_BASEURL") {
+	if err == nil || !strings.Contains(err.Error(), "AUTOSHARES_BASEURL (did you mean AUTOSHARES_BASE_URL?)") {
 		t.Fatalf("err = %v", err)
 	}
 	_, err = load(env(map[string]string{FileEnv: "/nope.json"}), noFile)
@@ -129,5 +129,81 @@ func TestSampleConfigurationLoads(t *testing.T) {
 	}
 	if c.Embedded() || len(c.Flow.Traders) != 2 || c.Flow.MailboxURL == "" || c.Flow.TokenLifetime == 0 {
 		t.Fatalf("sample loaded as %+v", c)
+	}
+}
+
+func TestMisspeltVariableNamesTheNearestSetting(t *testing.T) {
+	p := UnknownNames([]string{"AUTOSHARES_BASEURL=https://staging.example.com/api", "AUTOSHARES_BASE_URL=x",
+		"AUTOSHARES_PRIVATE_NETNS=1", "HOME=/root", "AUTOSHARES_ZZZZZZZZZZZZZZZZZZZZZZZ=secret-value"})
+	if len(p) != 2 {
+		t.Fatalf("want 2 problems, got %q", p)
+	}
+	msg := p.Error()
+	for _, want := range []string{"AUTOSHARES_BASEURL is set in the environment but is not a setting", "did you mean AUTOSHARES_BASE_URL?",
+		"AUTOSHARES_ZZZZZZZZZZZZZZZZZZZZZZZ", "--help"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message lacks %q:\n%s", want, msg)
+		}
+	}
+	if strings.Contains(msg, "secret-value") || strings.Contains(msg, "staging.example.com") {
+		t.Errorf("message echoes a value:\n%s", msg)
+	}
+}
+
+func TestLoadRefusesAMisspeltVariable(t *testing.T) {
+	t.Setenv("AUTOSHARES_APP_KEYS", "k-123456")
+	_, err := Load(func(string) string { return "" })
+	if err == nil || !strings.Contains(err.Error(), "did you mean AUTOSHARES_APP_KEY?") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestTargetSettingsWithoutBaseURL(t *testing.T) {
+	_, err := load(env(map[string]string{"AUTOSHARES_APP_KEY": "k-123456", "AUTOSHARES_TEST_TRADERS": `[{"User":"a","Email":"a@example.com","Password":"p-secret-1"}]`}), noFile)
+	if err == nil {
+		t.Fatal("an app key without a base URL was accepted")
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "AUTOSHARES_APP_KEY, AUTOSHARES_TEST_TRADERS set, but AUTOSHARES_BASE_URL is not") || strings.Contains(msg, "k-123456") {
+		t.Fatalf("message:\n%s", msg)
+	}
+	// A malformed base URL is reported as malformed, not as missing.
+	_, err = load(env(map[string]string{"AUTOSHARES_BASE_URL": "staging.example.com", "AUTOSHARES_APP_KEY": "k"}), noFile)
+	if err == nil || strings.Contains(err.Error(), "is not:") || !strings.Contains(err.Error(), "not an absolute http(s) URL") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestRelativePathsStartFromTheRunDirectory(t *testing.T) {
+	runDir := t.TempDir()
+	var read string
+	readFile := func(p string) ([]byte, error) { read = p; return []byte(`{"AUTOSHARES_PACT_DIR": "out/pacts"}`), nil }
+	c, err := load(env(map[string]string{RunDirEnv: runDir, FileEnv: "staging.local.json", "AUTOSHARES_REPORT_DIR": "r"}), readFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if read != runDir+"/staging.local.json" || c.ReportDir != runDir+"/r" || c.Pact.OutDir != runDir+"/out/pacts" || c.RunDir != runDir {
+		t.Fatalf("read %q, report dir %q, pact dir %q", read, c.ReportDir, c.Pact.OutDir)
+	}
+	// Without a run directory: this process's working directory; absolute paths stay.
+	wd, _ := os.Getwd()
+	c, err = load(env(map[string]string{"AUTOSHARES_PACT_DIR": "/abs/pacts"}), noFile)
+	if err != nil || c.ReportDir != wd+"/reports" || c.Pact.OutDir != "/abs/pacts" {
+		t.Fatalf("err %v, report dir %q, pact dir %q", err, c.ReportDir, c.Pact.OutDir)
+	}
+	if _, err := load(env(map[string]string{RunDirEnv: "relative"}), noFile); err == nil || !strings.Contains(err.Error(), "not an absolute path") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestProcs(t *testing.T) {
+	c, err := load(env(nil), noFile)
+	if err != nil || c.Procs != 4 {
+		t.Fatalf("default procs %d, err %v", c.Procs, err)
+	}
+	for _, bad := range []string{"0", "many", "65"} {
+		if _, err := load(env(map[string]string{"AUTOSHARES_PROCS": bad}), noFile); err == nil || !strings.Contains(err.Error(), "AUTOSHARES_PROCS") {
+			t.Errorf("AUTOSHARES_PROCS=%s: err = %v", bad, err)
+		}
 	}
 }

@@ -36,8 +36,12 @@ func buildSettings() []Setting {
 			apply: func(c *Config, v string) (err error) { c.RequestTimeout, err = parsePositiveDuration(v); return }},
 		{Env: "AUTOSHARES_PREFLIGHT_TIMEOUT", Default: "5s", Doc: "Longest wait for the reachability check that runs once before any spec.",
 			apply: func(c *Config, v string) (err error) { c.PreflightTimeout, err = parsePositiveDuration(v); return }},
-		{Env: "AUTOSHARES_REPORT_DIR", Default: "reports", Doc: "Where JUnit XML, Ginkgo JSON and the recorded pact are written, passing or failing.",
+		{Env: "AUTOSHARES_REPORT_DIR", Default: "reports", Doc: "Where JUnit XML, Ginkgo JSON and the recorded pact are written, passing or failing. A relative path starts from the directory the command ran in.",
 			apply: func(c *Config, v string) error { c.ReportDir = v; return nonEmpty(v) }},
+		{Env: "AUTOSHARES_PROCS", Default: "4", Doc: "Parallel processes of `make conformance` and the release binary (`--procs` wins). Fewer when the test traders of the mail token source cannot serve that many; the run says so.",
+			apply: func(c *Config, v string) (err error) { c.Procs, err = parseProcs(v); return }},
+		{Env: RunDirEnv, Doc: "The directory relative paths in settings start from. `make conformance` and the release binary set it to the directory they ran in; unset, the suite's own working directory.",
+			apply: func(c *Config, v string) error { return nil }}, // read first, by runDir
 		{Env: "AUTOSHARES_EXPECT_SUCCESS_STATUS", Default: "200", Doc: "Status of a successful request (the docs show only bodies).",
 			apply: func(c *Config, v string) (err error) { c.Expect.SuccessStatus, err = parseStatus(v, false); return }},
 		{Env: "AUTOSHARES_EXPECT_APP_KEY_STATUS", Default: "401,403", Doc: "Statuses accepted for a missing or wrong Et-App-Key (the docs disagree: 403 in the reference pages, 401 in the error-code page).",
@@ -94,7 +98,7 @@ func buildSettings() []Setting {
 			apply: func(c *Config, v string) error { c.Pact.Consumer = v; return nonEmpty(v) }},
 		Setting{Env: "AUTOSHARES_PACT_PROVIDER", Default: "AutoSharesTradingAPI", Doc: "Provider name in the recorded pact.",
 			apply: func(c *Config, v string) error { c.Pact.Provider = v; return nonEmpty(v) }},
-		Setting{Env: "AUTOSHARES_PACT_DIR", Doc: "Where the recorded pact is written. Unset: `<report dir>/pacts`. `make pacts` sets it to `pacts/`; a run with a label filter or a failure never writes a partial pact there.",
+		Setting{Env: "AUTOSHARES_PACT_DIR", Doc: "Where the recorded pact is written (relative: from the directory the command ran in). Unset: `<report dir>/pacts`. `make pacts` sets it to `pacts/`; a run with a label filter or a failure never writes a partial pact there.",
 			apply: func(c *Config, v string) error { c.Pact.OutDir = v; return nil }},
 	)
 	return s
@@ -121,6 +125,18 @@ func nonEmpty(v string) error {
 		return fmt.Errorf("must not be empty")
 	}
 	return nil
+}
+
+// MaxProcs bounds AUTOSHARES_PROCS: each process holds its own clients and the target
+// sees that many concurrent flows.
+const MaxProcs = 64
+
+func parseProcs(v string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > MaxProcs {
+		return 0, fmt.Errorf("%q is not a whole number from 1 to %d", v, MaxProcs)
+	}
+	return n, nil
 }
 
 func parsePositiveDuration(v string) (time.Duration, error) {
