@@ -11,8 +11,10 @@ GINKGO   := $(GO) tool ginkgo
 SUITE    := ./suites/passwordreset
 REPORTS  ?= $(CURDIR)/reports
 LABELS   ?=
-# Extra flags for the Ginkgo CLI, e.g. GINKGO_FLAGS="-p" or GINKGO_FLAGS="--label-filter=step4".
+# Extra flags for Ginkgo's run command, e.g. GINKGO_FLAGS="--fail-fast -v".
 GINKGO_FLAGS ?=
+# Compiled suite and launcher of `make conformance` (the release binary without the suite inside).
+BUILD    := $(CURDIR)/.build
 
 export AUTOSHARES_REPORT_DIR ?= $(REPORTS)
 
@@ -27,8 +29,17 @@ help: ## list the targets
 
 .PHONY: conformance
 # The embedded provider mails its codes to a local Mailpit: install it when no target is given.
-conformance: $(if $(AUTOSHARES_BASE_URL),,mailpit) ## run the conformance suite against AUTOSHARES_BASE_URL, or the embedded reference provider (LABELS=... to pick areas)
-	$(GINKGO) run --randomize-all $(if $(LABELS),--label-filter='$(LABELS)') $(GINKGO_FLAGS) $(SUITE)
+# The same launcher as the release binary (cmd/autoshares-conformance), given the freshly
+# compiled suite: the same settings checks, parallel processes, reports and exit codes.
+conformance: $(if $(AUTOSHARES_BASE_URL),,mailpit) ## run the conformance suite against AUTOSHARES_BASE_URL, or the embedded reference provider, in AUTOSHARES_PROCS (4) processes (LABELS=... to pick areas)
+	@mkdir -p $(BUILD)
+	$(GO) test -c -o $(BUILD)/passwordreset.test $(SUITE)
+	$(GO) build -o $(BUILD)/autoshares-conformance ./cmd/autoshares-conformance
+	$(BUILD)/autoshares-conformance --suite $(BUILD)/passwordreset.test $(if $(LABELS),--labels '$(LABELS)') $(if $(GINKGO_FLAGS),-- $(GINKGO_FLAGS))
+
+.PHONY: dist
+dist: ## build the release binary (suite inside, no Go toolchain needed to run it) into dist/ for DIST_PLATFORMS (linux/amd64 darwin/arm64)
+	bash scripts/dist.sh
 
 .PHONY: test
 test: pact-ffi pact-cli mailpit ## every test of the project, with the race detector
@@ -56,4 +67,4 @@ bench: ## time the precompiled suite against a bare net/http client doing the sa
 
 .PHONY: clean
 clean: ## remove reports and compiled suites (keeps installed tools)
-	rm -rf $(REPORTS) suites/*/*.test
+	rm -rf $(REPORTS) suites/*/*.test $(BUILD) dist

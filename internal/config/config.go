@@ -390,3 +390,36 @@ func parseURL(v string) (string, error) {
 	}
 	return strings.TrimRight(v, "/"), nil
 }
+
+// TradersFor is the share of the test traders that parallel process `process` (1-based)
+// of `procs` drives: two processes driving one trader's flow at once would read each
+// other's codes. Traders with and without a secret question are dealt out separately, so
+// every process that gets any gets one of each kind the configuration has.
+func (f Flow) TradersFor(process, procs int) []Trader {
+	var out []Trader
+	seen := map[bool]int{} // with a question? -> traders of that kind so far
+	for _, t := range f.Traders {
+		kind := t.SecretQuestionAnswer != ""
+		if seen[kind]%procs == process-1 {
+			out = append(out, t)
+		}
+		seen[kind]++
+	}
+	return out
+}
+
+// TraderProcs is how many parallel processes the test traders can serve, each with its
+// own trader of every kind configured; 0 when there are no traders (no limit).
+func (f Flow) TraderProcs() int {
+	count := map[bool]int{}
+	for _, t := range f.Traders {
+		count[t.SecretQuestionAnswer != ""]++
+	}
+	n := 0
+	for _, c := range count {
+		if n == 0 || c < n {
+			n = c
+		}
+	}
+	return n
+}

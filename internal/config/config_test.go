@@ -207,3 +207,27 @@ func TestProcs(t *testing.T) {
 		}
 	}
 }
+
+func TestTradersAreDealtOutPerKind(t *testing.T) {
+	q := func(u string) Trader { return Trader{User: u, SecretQuestionAnswer: "a"} }
+	n := func(u string) Trader { return Trader{User: u} }
+	f := Flow{Traders: []Trader{q("q1"), q("q2"), n("n1"), q("q3"), n("n2")}}
+	if got := f.TraderProcs(); got != 2 {
+		t.Fatalf("TraderProcs = %d, want 2 (two without a question)", got)
+	}
+	users := func(ts []Trader) (s []string) {
+		for _, t := range ts {
+			s = append(s, t.User)
+		}
+		return s
+	}
+	if got := strings.Join(users(f.TradersFor(1, 2)), ","); got != "q1,n1,q3" {
+		t.Errorf("process 1 of 2 gets %s", got)
+	}
+	if got := strings.Join(users(f.TradersFor(2, 2)), ","); got != "q2,n2" {
+		t.Errorf("process 2 of 2 gets %s", got)
+	}
+	if (Flow{}).TraderProcs() != 0 || (Flow{Traders: []Trader{q("a"), q("b"), q("c")}}).TraderProcs() != 3 {
+		t.Error("TraderProcs without traders, or with one kind only")
+	}
+}

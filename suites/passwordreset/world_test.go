@@ -54,14 +54,9 @@ func newWorld(cfg config.Config, sh shared) *world {
 		w.flow = &mailflow.Driver{API: w.api, Mailbox: w.mailbox, Step3: cfg.Flow.Step3Path, MailTimeout: cfg.Flow.MailTimeout,
 			Observe: func(ex *apiclient.Exchange) { GinkgoWriter.Print(ex.Transcript(secrets) + "\n") }}
 	}
-	// Each parallel process resets its own test traders: two processes driving one trader's
-	// flow at once would read each other's codes.
-	procs, me := parallelTotal(), GinkgoParallelProcess()
-	for i, t := range cfg.Flow.Traders {
-		if i%procs == me-1 {
-			w.traders = append(w.traders, t)
-		}
-	}
+	// Each parallel process resets its own test traders (the launcher starts no more
+	// processes than they can serve).
+	w.traders = cfg.Flow.TradersFor(GinkgoParallelProcess(), parallelTotal())
 	if sh.Target.StateURL != "" {
 		contract, err := states.LoadContract()
 		if err != nil {
