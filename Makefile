@@ -57,12 +57,22 @@ pacts: mailpit ## regenerate pacts/ from a full, passing run against the embedde
 		AUTOSHARES_PACT_DIR=$(or $(PACT_OUT),$(CURDIR)/pacts) AUTOSHARES_REPORT_DIR=$(REPORTS)/pacts-run \
 		$(GINKGO) run -p --randomize-all $(SUITE)
 
+# Fixed ports, so the settings the sandbox prints stay the same from one start to the next.
+SANDBOX_PORT         ?= 8080
+SANDBOX_MAILPIT_PORT ?= 8025
+SANDBOX_SMTP_PORT    ?= 1025
+
 .PHONY: sandbox
-sandbox: mailpit ## run the reference provider on 127.0.0.1:8080 with its state endpoint and a Mailpit for its mail (Ctrl-C stops both)
-	$(GO) run ./cmd/refprovider --test-mode --mailpit $(SANDBOX_FLAGS)
+# exec: the provider replaces the recipe's shell, so Ctrl-C reaches it directly and it
+# stops Mailpit and itself cleanly.
+sandbox: mailpit ## run the reference provider on 127.0.0.1:SANDBOX_PORT (8080) with its state endpoint and a Mailpit on SANDBOX_MAILPIT_PORT (8025); prints the settings to paste (Ctrl-C stops both)
+	@mkdir -p $(BUILD)
+	$(GO) build -o $(BUILD)/refprovider ./cmd/refprovider
+	@exec $(BUILD)/refprovider --test-mode --listen 127.0.0.1:$(SANDBOX_PORT) --mailpit \
+		--mailpit-api 127.0.0.1:$(SANDBOX_MAILPIT_PORT) --mailpit-smtp 127.0.0.1:$(SANDBOX_SMTP_PORT) $(SANDBOX_FLAGS)
 
 .PHONY: bench
-bench: ## time the precompiled suite against a bare net/http client doing the same requests
+bench: mailpit ## time the suite against a bare net/http client, then the whole suite serial vs parallel against a provider with 300ms latency
 	bash scripts/bench.sh
 
 .PHONY: clean

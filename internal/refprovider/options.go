@@ -41,6 +41,10 @@ type Options struct {
 	HashIterations    int // PBKDF2-SHA256 iterations; 0 = DefaultHashIterations
 
 	Log io.Writer // request log: method, path, status, duration only; nil = discard
+
+	// Latency delays every response served by Start, as a remote deployment's network
+	// and load would (make bench measures the suite against 300ms); 0 = none.
+	Latency time.Duration
 }
 
 // Defaults for zero Options fields.
@@ -80,6 +84,7 @@ type config struct {
 	minLen   int
 	iter     int
 	log      io.Writer
+	latency  time.Duration
 }
 
 // Validate reports every problem with o, as New would, without creating anything (no
@@ -103,6 +108,7 @@ func (o Options) validate() (config, error) {
 		minLen:   o.MinPasswordLength,
 		iter:     o.HashIterations,
 		log:      o.Log,
+		latency:  o.Latency,
 	}
 	if strings.TrimSpace(o.AppKey) == "" {
 		errs = append(errs, errors.New("AppKey is required"))
@@ -123,6 +129,9 @@ func (o Options) validate() (config, error) {
 		defaultIfZero(&c.tokenTTL, DefaultTokenTTL, "TokenTTL"),
 		defaultIfZero(&c.minLen, DefaultMinPasswordLength, "MinPasswordLength"),
 		defaultIfZero(&c.iter, DefaultHashIterations, "HashIterations"))
+	if c.latency < 0 {
+		errs = append(errs, fmt.Errorf("Latency %v is negative", c.latency))
+	}
 	if c.smtpAddr != "" {
 		if host, port, err := net.SplitHostPort(c.smtpAddr); err != nil || host == "" || port == "" {
 			errs = append(errs, fmt.Errorf("SMTPAddr %q is not host:port", c.smtpAddr))
