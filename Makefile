@@ -31,7 +31,7 @@ help: ## list the targets
 # The embedded provider mails its codes to a local Mailpit: install it when no target is given.
 # The same launcher as the release binary (cmd/autoshares-conformance), given the freshly
 # compiled suite: the same settings checks, parallel processes, reports and exit codes.
-conformance: $(if $(AUTOSHARES_BASE_URL),,mailpit) ## run the conformance suite against AUTOSHARES_BASE_URL, or the embedded reference provider, in AUTOSHARES_PROCS (4) processes (LABELS=... to pick areas)
+conformance: $(if $(AUTOSHARES_BASE_URL),,mailpit) ## run the conformance suite against AUTOSHARES_BASE_URL, or the embedded reference provider, in AUTOSHARES_PROCS (8) processes (LABELS=... to pick areas)
 	@mkdir -p $(BUILD)
 	$(GO) test -c -o $(BUILD)/passwordreset.test $(SUITE)
 	$(GO) build -o $(BUILD)/autoshares-conformance ./cmd/autoshares-conformance
@@ -45,11 +45,18 @@ dist: ## build the release binary (suite inside, no Go toolchain needed to run i
 test: pact-ffi pact-cli mailpit ## every test of the project, with the race detector
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted" >&2; exit 1; fi
 	$(GO) vet ./...
+	$(MAKE) --no-print-directory workflows
 	$(GO) test -race -count=1 ./...
 	@echo "--- the suite in parallel, in random order"
 	AUTOSHARES_REPORT_DIR=$(REPORTS)/parallel $(GINKGO) run -race -p --randomize-all $(SUITE)
 	@echo "--- the committed pacts are what the suite records"
 	bash scripts/check-pacts.sh
+
+.PHONY: workflows
+# Shellcheck and pyflakes are off: whether they ran would depend on what the machine has
+# installed, and the same workflow must pass here and in CI.
+workflows: ## check .github/workflows with actionlint (pinned in go.mod)
+	$(GO) tool actionlint -shellcheck= -pyflakes= .github/workflows/*.yml
 
 .PHONY: pacts
 pacts: mailpit ## regenerate pacts/ from a full, passing run against the embedded provider

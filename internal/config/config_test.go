@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -198,7 +199,7 @@ func TestRelativePathsStartFromTheRunDirectory(t *testing.T) {
 
 func TestProcs(t *testing.T) {
 	c, err := load(env(nil), noFile)
-	if err != nil || c.Procs != 4 {
+	if err != nil || c.Procs != DefaultProcs {
 		t.Fatalf("default procs %d, err %v", c.Procs, err)
 	}
 	for _, bad := range []string{"0", "many", "65"} {
@@ -229,5 +230,35 @@ func TestTradersAreDealtOutPerKind(t *testing.T) {
 	}
 	if (Flow{}).TraderProcs() != 0 || (Flow{Traders: []Trader{q("a"), q("b"), q("c")}}).TraderProcs() != 3 {
 		t.Error("TraderProcs without traders, or with one kind only")
+	}
+}
+
+// The staging workflow passes settings under their own names, secrets from the
+// repository's secrets (masked in CI logs) and nothing secret from its variables.
+func TestConformanceWorkflowSettings(t *testing.T) {
+	data, err := os.ReadFile("../../.github/workflows/conformance.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := map[string]bool{}
+	for _, s := range Settings() {
+		secret[s.Env] = s.Secret
+	}
+	re := regexp.MustCompile(`(AUTOSHARES_[A-Z0-9_]+): \$\{\{ (vars|secrets)\.([A-Z0-9_]+) \}\}`)
+	matches := re.FindAllStringSubmatch(string(data), -1)
+	if len(matches) < 5 {
+		t.Fatalf("found only %d settings in the workflow", len(matches))
+	}
+	for _, m := range matches {
+		name, from, key := m[1], m[2], m[3]
+		if _, ok := secret[name]; !ok {
+			t.Errorf("the workflow sets %s, which is not a setting", name)
+		}
+		if key != name {
+			t.Errorf("the workflow sets %s from %s.%s: use the same name", name, from, key)
+		}
+		if secret[name] != (from == "secrets") {
+			t.Errorf("the workflow takes %s from %s; secret settings come from secrets, others from vars", name, from)
+		}
 	}
 }

@@ -143,9 +143,10 @@ func TestReleaseBinaryPassesWithoutGoToolchain(t *testing.T) {
 	if passed < 20 {
 		t.Errorf("only %d specs passed\n%s", passed, r.output)
 	}
-	// Parallel by default, and the target said before the run, without the app key.
+	// Parallel by default (AUTOSHARES_PROCS unset), and the target said before the run,
+	// without the app key.
 	start := strings.Index(r.output, "Target: "+p.BaseURL)
-	parallel := strings.Index(r.output, "Running in parallel across 4 processes")
+	parallel := strings.Index(r.output, fmt.Sprintf("Running in parallel across %d processes", config.DefaultProcs))
 	if start < 0 || parallel < 0 || start > parallel {
 		t.Errorf("want the target first, then 4 parallel processes:\n%s", r.output)
 	}
@@ -278,7 +279,7 @@ func TestReleaseBinaryConfigFileAndTraderLimitedProcs(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit code %d, want 0\n%s", r.code, r.output)
 	}
-	if !strings.Contains(r.output, "Processes: 2 (4 asked for") || !strings.Contains(r.output, "Running in parallel across 2 processes") {
+	if !strings.Contains(r.output, fmt.Sprintf("Processes: 2 (%d asked for", config.DefaultProcs)) || !strings.Contains(r.output, "Running in parallel across 2 processes") {
 		t.Errorf("want 2 processes, and why:\n%s", r.output)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "reports", report.JSONFile)); err != nil {
