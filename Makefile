@@ -11,8 +11,10 @@ GINKGO   := $(GO) tool ginkgo
 SUITE    := ./suites/passwordreset
 REPORTS  ?= $(CURDIR)/reports
 LABELS   ?=
-# Extra flags for the Ginkgo CLI, e.g. GINKGO_FLAGS="-p" or GINKGO_FLAGS="--label-filter=step4".
+# Extra flags for Ginkgo's run command, e.g. GINKGO_FLAGS="--fail-fast -v".
 GINKGO_FLAGS ?=
+# Compiled suite and launcher of `make conformance` (the release binary without the suite inside).
+BUILD    := $(CURDIR)/.build
 
 export AUTOSHARES_REPORT_DIR ?= $(REPORTS)
 
@@ -27,13 +29,23 @@ help: ## list the targets
 
 .PHONY: conformance
 # The embedded provider mails its codes to a local Mailpit: install it when no target is given.
-conformance: $(if $(AUTOSHARES_BASE_URL),,mailpit) ## run the conformance suite against AUTOSHARES_BASE_URL, or the embedded reference provider (LABELS=... to pick areas)
-	$(GINKGO) run --randomize-all $(if $(LABELS),--label-filter='$(LABELS)') $(GINKGO_FLAGS) $(SUITE)
+# The same launcher as the release binary (cmd/autoshares-conformance), given the freshly
+# compiled suite: the same settings checks, parallel processes, reports and exit codes.
+conformance: $(if $(AUTOSHARES_BASE_URL),,mailpit) ## run the conformance suite against AUTOSHARES_BASE_URL, or the embedded reference provider, in AUTOSHARES_PROCS (8) processes (LABELS=... to pick areas)
+	@mkdir -p $(BUILD)
+	$(GO) test -c -o $(BUILD)/passwordreset.test $(SUITE)
+	$(GO) build -o $(BUILD)/autoshares-conformance ./cmd/autoshares-conformance
+	$(BUILD)/autoshares-conformance --suite $(BUILD)/passwordreset.test $(if $(LABELS),--labels '$(LABELS)') $(if $(GINKGO_FLAGS),-- $(GINKGO_FLAGS))
+
+.PHONY: dist
+dist: ## build the release binary (suite inside, no Go toolchain needed to run it) into dist/ for DIST_PLATFORMS (linux/amd64 darwin/arm64)
+	bash scripts/dist.sh
 
 .PHONY: test
 test: pact-ffi pact-cli mailpit chromium ## every test of the project, with the race detector
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted" >&2; exit 1; fi
 	$(GO) vet ./...
+	$(MAKE) --no-print-directory workflows
 	$(GO) test -race -count=1 ./...
 	@echo "--- the suite in parallel, in random order"
 	AUTOSHARES_REPORT_DIR=$(REPORTS)/parallel $(GINKGO) run -race -p --randomize-all $(SUITE)
@@ -44,24 +56,40 @@ test: pact-ffi pact-cli mailpit chromium ## every test of the project, with the 
 chromium: ## install headless Chromium (Debian's chromium package) for the HTML report's browser test
 	bash scripts/install-chromium.sh
 
+.PHONY: workflows
+# Shellcheck and pyflakes are off: whether they ran would depend on what the machine has
+# installed, and the same workflow must pass here and in CI.
+workflows: ## check .github/workflows with actionlint (pinned in go.mod)
+	$(GO) tool actionlint -shellcheck= -pyflakes= .github/workflows/*.yml
+
 .PHONY: pacts
 pacts: mailpit ## regenerate pacts/ from a full, passing run against the embedded provider
 	env -u AUTOSHARES_BASE_URL -u AUTOSHARES_STATE_URL -u AUTOSHARES_APP_KEY -u AUTOSHARES_CONFIG \
 		AUTOSHARES_PACT_DIR=$(or $(PACT_OUT),$(CURDIR)/pacts) AUTOSHARES_REPORT_DIR=$(REPORTS)/pacts-run \
 		$(GINKGO) run -p --randomize-all $(SUITE)
 
+# Fixed ports, so the settings the sandbox prints stay the same from one start to the next.
+SANDBOX_PORT         ?= 8080
+SANDBOX_MAILPIT_PORT ?= 8025
+SANDBOX_SMTP_PORT    ?= 1025
+
 .PHONY: sandbox
-sandbox: mailpit ## run the reference provider on 127.0.0.1:8080 with its state endpoint and a Mailpit for its mail (Ctrl-C stops both)
-	$(GO) run ./cmd/refprovider --test-mode --mailpit $(SANDBOX_FLAGS)
+# exec: the provider replaces the recipe's shell, so Ctrl-C reaches it directly and it
+# stops Mailpit and itself cleanly.
+sandbox: mailpit ## run the reference provider on 127.0.0.1:SANDBOX_PORT (8080) with its state endpoint and a Mailpit on SANDBOX_MAILPIT_PORT (8025); prints the settings to paste (Ctrl-C stops both)
+	@mkdir -p $(BUILD)
+	$(GO) build -o $(BUILD)/refprovider ./cmd/refprovider
+	@exec $(BUILD)/refprovider --test-mode --listen 127.0.0.1:$(SANDBOX_PORT) --mailpit \
+		--mailpit-api 127.0.0.1:$(SANDBOX_MAILPIT_PORT) --mailpit-smtp 127.0.0.1:$(SANDBOX_SMTP_PORT) $(SANDBOX_FLAGS)
 
 .PHONY: checks-doc
 checks-doc: ## regenerate docs/CHECKS.md from the check catalogue (internal/checks/catalogue.json)
 	$(GO) run ./cmd/checksdoc docs/CHECKS.md
 
 .PHONY: bench
-bench: ## time the precompiled suite against a bare net/http client doing the same requests
+bench: mailpit ## time the suite against a bare net/http client, then the whole suite serial vs parallel against a provider with 300ms latency
 	bash scripts/bench.sh
 
 .PHONY: clean
 clean: ## remove reports and compiled suites (keeps installed tools)
-	rm -rf $(REPORTS) suites/*/*.test
+	rm -rf $(REPORTS) suites/*/*.test $(BUILD) dist

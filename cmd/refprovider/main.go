@@ -80,7 +80,10 @@ var flagSpecs = []flagSpec{
 	{name: "redirect-to", def: refprovider.DefaultRedirectTo, usage: "absolute URL the redirect-elsewhere fault redirects every API request to"},
 	{name: "smtp", usage: "host:port of the SMTP server for confirmation mail (default: mail is dropped)"},
 	{name: "mailpit", def: "false", isBool: true, usage: "start a local Mailpit (make mailpit) on free loopback ports and mail it; prints its URL"},
+	{name: "mailpit-api", usage: "with --mailpit: host:port of its web UI and API (default: a free loopback port)"},
+	{name: "mailpit-smtp", usage: "with --mailpit: host:port of its SMTP server (default: a free loopback port)"},
 	{name: "mail-from", def: refprovider.DefaultMailFrom, usage: "sender of the confirmation mail"},
+	{name: "latency", def: "0s", usage: "delay every response this long, as a remote deployment would (e.g. 300ms)"},
 	{name: "traders", usage: "JSON file: array of {User, Email, Password, SecretQuestion, SecretQuestionAnswer}"},
 	{name: "code-ttl", def: refprovider.DefaultCodeTTL.String(), usage: "confirmation code lifetime"},
 	{name: "token-ttl", def: refprovider.DefaultTokenTTL.String(), usage: "password reset token lifetime"},
@@ -104,12 +107,14 @@ func (f *rawFlag) IsBoolFlag() bool   { return f.isBool }
 type setting struct{ val, from string }
 
 type config struct {
-	opts       refprovider.Options
-	listen     string
-	appKeyFrom string
-	tradersSrc string
-	listFaults bool
-	mailpit    bool
+	opts        refprovider.Options
+	listen      string
+	mailpitAPI  string
+	mailpitSMTP string
+	appKeyFrom  string
+	tradersSrc  string
+	listFaults  bool
+	mailpit     bool
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -138,7 +143,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if err != nil {
 			return err
 		}
-		if mp, err = mailbox.StartServer(ctx, bin); err != nil {
+		if cfg.mailpitAPI != "" || cfg.mailpitSMTP != "" {
+			mp, err = mailbox.StartServerAt(ctx, bin, cfg.mailpitAPI, cfg.mailpitSMTP)
+		} else {
+			mp, err = mailbox.StartServer(ctx, bin)
+		}
+		if err != nil {
 			return err
 		}
 		defer mp.Stop()
@@ -171,9 +181,39 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if len(cfg.opts.Quirks) > 0 {
 		fmt.Fprintf(stdout, "refprovider: quirks on: %s\n", strings.Join(cfg.opts.Quirks, ", "))
 	}
+	if cfg.opts.Latency > 0 {
+		fmt.Fprintf(stdout, "refprovider: every response delayed by %s\n", cfg.opts.Latency)
+	}
+	fmt.Fprint(stdout, settingsBlock(r, mp, cfg.appKeyFrom))
+	fmt.Fprintln(stdout, "refprovider: Ctrl-C stops it")
 	err = r.Wait()
 	fmt.Fprintln(stdout, "refprovider: stopped")
 	return err
+}
+
+// settingsBlock is what to paste into a shell to run the suite against this provider.
+// The app key itself is printed only when it is the documented sandbox key; a key given
+// through REFPROVIDER_APP_KEY is referred to by that variable, never echoed.
+func settingsBlock(r *refprovider.Running, mp *mailbox.Server, appKeyFrom string) string {
+	var b strings.Builder
+	b.WriteString("\n# Settings for the conformance suite against this provider (paste into a shell):\n")
+	fmt.Fprintf(&b, "export AUTOSHARES_BASE_URL=%s\n", r.BaseURL)
+	switch {
+	case strings.HasPrefix(appKeyFrom, "the documented sandbox default"):
+		fmt.Fprintf(&b, "export AUTOSHARES_APP_KEY=%s\n", SandboxAppKey)
+	case appKeyFrom == "REFPROVIDER_APP_KEY":
+		b.WriteString("export AUTOSHARES_APP_KEY=\"$REFPROVIDER_APP_KEY\"\n")
+	default:
+		b.WriteString("export AUTOSHARES_APP_KEY=...  # the key given with --app-key\n")
+	}
+	if r.StateURL != "" {
+		fmt.Fprintf(&b, "export AUTOSHARES_STATE_URL=%s\n", r.StateURL)
+	}
+	if mp != nil {
+		fmt.Fprintf(&b, "export AUTOSHARES_MAILBOX_URL=%s\n", mp.APIURL)
+	}
+	b.WriteString("\n")
+	return b.String()
 }
 
 // parseConfig resolves flags, environment and defaults, and collects every problem.
@@ -295,6 +335,32 @@ func parseConfig(args []string, getenv func(string) string) (config, bool, error
 	c.opts.SMTPAddr = smtp.val
 	if c.mailpit && smtp.val != "" {
 		probs = append(probs, fmt.Sprintf("%s and --mailpit both say where mail goes; give one", smtp.from))
+	}
+
+	for _, a := range []struct {
+		name string
+		dst  *string
+	}{{"mailpit-api", &c.mailpitAPI}, {"mailpit-smtp", &c.mailpitSMTP}} {
+		v := get(a.name)
+		*a.dst = v.val
+		if v.val == "" {
+			continue
+		}
+		if !c.mailpit {
+			probs = append(probs, fmt.Sprintf("%s is set without --mailpit", v.from))
+		} else if host, port, err := net.SplitHostPort(v.val); err != nil || !isLoopback(host) || port == "" || port == "0" {
+			probs = append(probs, fmt.Sprintf("%s: %q is not a loopback host:port such as 127.0.0.1:8025", v.from, v.val))
+		}
+	}
+	if c.mailpit && (c.mailpitAPI == "") != (c.mailpitSMTP == "") {
+		probs = append(probs, "give both --mailpit-api and --mailpit-smtp, or neither")
+	}
+
+	latency := get("latency")
+	if d, err := time.ParseDuration(latency.val); err != nil || d < 0 {
+		probs = append(probs, fmt.Sprintf("%s: %q is not a duration of 0 or more such as 300ms", latency.from, latency.val))
+	} else {
+		c.opts.Latency = d
 	}
 
 	from := get("mail-from")

@@ -277,7 +277,9 @@ func TestRunServesAndStops(t *testing.T) {
 	out := stdout.String()
 	for _, want := range []string{"provider states at " + stateURL, "app key from REFPROVIDER_APP_KEY",
 		"2 traders from testdata/traders.json", "FAULTS ON, deliberately wrong: reusable-code",
-		"confirmation mail is dropped", "refprovider: stopped"} {
+		"confirmation mail is dropped", "refprovider: stopped",
+		"export AUTOSHARES_BASE_URL=" + base + "\n", "export AUTOSHARES_APP_KEY=\"$REFPROVIDER_APP_KEY\"\n",
+		"export AUTOSHARES_STATE_URL=" + stateURL + "\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, out)
 		}
@@ -305,5 +307,24 @@ func TestRunListenFailureIsNotUsageError(t *testing.T) {
 	}
 	if code := report(err, io.Discard); code != 1 {
 		t.Errorf("exit code %d, want 1", code)
+	}
+}
+
+func TestLatencyAndFixedMailpitPorts(t *testing.T) {
+	c, _, err := parseConfig([]string{"--latency", "300ms", "--mailpit", "--mailpit-api", "127.0.0.1:8025", "--mailpit-smtp", "127.0.0.1:1025"}, env(nil))
+	if err != nil || c.opts.Latency != 300*time.Millisecond || c.mailpitAPI != "127.0.0.1:8025" || c.mailpitSMTP != "127.0.0.1:1025" {
+		t.Fatalf("config %+v, err %v", c, err)
+	}
+	_, _, err = parseConfig([]string{"--latency", "-1s", "--mailpit-api", "127.0.0.1:8025"}, env(nil))
+	for _, want := range []string{`--latency: "-1s" is not a duration`, "--mailpit-api is set without --mailpit"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("err lacks %q: %v", want, err)
+		}
+	}
+	_, _, err = parseConfig([]string{"--mailpit", "--mailpit-api", "0.0.0.0:8025"}, env(map[string]string{"REFPROVIDER_LATENCY": "soon"}))
+	for _, want := range []string{"not a loopback host:port", "give both", `REFPROVIDER_LATENCY: "soon"`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("err lacks %q: %v", want, err)
+		}
 	}
 }

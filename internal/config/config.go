@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -19,6 +20,24 @@ import (
 // FileEnv names the setting that points at a JSON configuration file. The file's keys are
 // the same environment names; a variable set in the environment wins over the file.
 const FileEnv = "AUTOSHARES_CONFIG"
+
+// RunDirEnv names the directory that relative paths in settings (AUTOSHARES_CONFIG,
+// AUTOSHARES_REPORT_DIR, AUTOSHARES_PACT_DIR) resolve from. The launchers (make
+// conformance, the release binary) set it to the directory they were started in: Ginkgo
+// starts the suite's processes in another directory (the package's, or the one the
+// binary unpacked the suite to), where a relative path would point somewhere unexpected.
+const RunDirEnv = "AUTOSHARES_RUN_DIR"
+
+// targetSettings only mean something for a configured deployment. Set without
+// AUTOSHARES_BASE_URL, the run would silently test the embedded provider instead.
+var targetSettings = []string{"AUTOSHARES_APP_KEY", "AUTOSHARES_STATE_URL", "AUTOSHARES_MAILBOX_URL",
+	"AUTOSHARES_TEST_TRADERS", "AUTOSHARES_EXPIRED_TOKEN"}
+
+// reservedEnv are AUTOSHARES_* variables other parts of the project set for their own
+// processes; they are not settings but are not mistakes either.
+var reservedEnv = []string{
+	"AUTOSHARES_PRIVATE_NETNS", // internal/netns marks its re-run test binary
+}
 
 // Config is the validated configuration of one run.
 type Config struct {
@@ -29,7 +48,9 @@ type Config struct {
 	PreflightTimeout time.Duration // the reachability check before any spec
 	SpecTimeout      time.Duration // one spec, from its first request to its last cleanup
 	AllowSkips       bool          // a run with skipped specs may still pass
-	ReportDir        string
+	ReportDir        string        // absolute
+	Procs            int           // parallel processes the launchers start
+	RunDir           string        // absolute; relative paths were resolved from here
 	Expect           Expectations
 	Pact             Pact
 	Flow             Flow
@@ -75,7 +96,7 @@ var ErrorCases = []ErrorCase{CaseMismatch, CaseExpiredToken, CaseUnknownUser, Ca
 type Pact struct {
 	Consumer string
 	Provider string
-	OutDir   string // where the merged pact file is written
+	OutDir   string // where the merged pact file is written; absolute, or "" for <ReportDir>/pacts
 }
 
 // Flow holds the settings of steps 1 to 3 and the token sources for deployments without
@@ -125,16 +146,127 @@ func (p Problems) Error() string {
 }
 
 // Load reads the file named by AUTOSHARES_CONFIG (if any), then the environment, and
-// validates the result. The error, if any, is a Problems listing everything wrong.
+// validates the result. The error, if any, is a Problems listing everything wrong,
+// including any AUTOSHARES_* variable in this process's environment that is not a
+// setting (most likely a misspelt one, which would otherwise be silently ignored).
 func Load(getenv func(string) string) (Config, error) {
-	return load(getenv, os.ReadFile)
+	c, err := load(getenv, os.ReadFile)
+	unknown := UnknownNames(os.Environ())
+	if len(unknown) == 0 {
+		return c, err
+	}
+	var problems Problems
+	errors.As(err, &problems)
+	return Config{}, append(unknown, problems...)
+}
+
+// UnknownNames returns a problem for every AUTOSHARES_* name in environ (KEY=VALUE
+// entries) that is not a setting, naming the nearest known one. Values are never echoed.
+func UnknownNames(environ []string) Problems {
+	var p Problems
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(name, "AUTOSHARES_") || isKnown(name) {
+			continue
+		}
+		p = append(p, unknownNameProblem(name, "is set in the environment"))
+	}
+	sort.Strings(p)
+	return p
+}
+
+func unknownNameProblem(name, where string) string {
+	msg := fmt.Sprintf("%s %s but is not a setting of this suite", name, where)
+	if near := nearestName(name); near != "" {
+		return msg + fmt.Sprintf("; did you mean %s? Rename it, or unset it", near)
+	}
+	return msg + "; unset it (`autoshares-conformance --help` lists the settings)"
+}
+
+// KnownNames is every AUTOSHARES_* name the suite reads: the settings and AUTOSHARES_CONFIG.
+func KnownNames() []string {
+	names := []string{FileEnv}
+	for _, s := range settings {
+		names = append(names, s.Env)
+	}
+	return names
+}
+
+func isKnown(name string) bool {
+	for _, n := range append(KnownNames(), reservedEnv...) {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+// nearestName is the known name closest to name by edit distance, if it is close enough
+// to be a plausible typo (a third of the name, at most), else "".
+func nearestName(name string) string {
+	best, bestD := "", len(name)/3+1
+	for _, n := range KnownNames() {
+		if d := editDistance(name, n); d < bestD {
+			best, bestD = n, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance of a and b, in bytes (the names are ASCII).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+// runDir is where relative paths resolve from: AUTOSHARES_RUN_DIR, else the working
+// directory of this process.
+func runDir(getenv func(string) string) (string, error) {
+	if d := strings.TrimSpace(getenv(RunDirEnv)); d != "" {
+		if !filepath.IsAbs(d) {
+			return "", fmt.Errorf("%s: %q is not an absolute path; the launchers set it to the directory they ran in", RunDirEnv, d)
+		}
+		return filepath.Clean(d), nil
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("cannot tell the working directory to resolve relative paths from: %v; set %s", err, RunDirEnv)
+	}
+	return wd, nil
+}
+
+// resolve makes a relative path absolute from dir; "" stays "".
+func resolve(dir, path string) string {
+	if path == "" || filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(dir, path)
 }
 
 func load(getenv func(string) string, readFile func(string) ([]byte, error)) (Config, error) {
 	var problems Problems
+	dir, err := runDir(getenv)
+	if err != nil {
+		return Config{}, Problems{err.Error()}
+	}
 	values := map[string]string{}
 	if path := getenv(FileEnv); path != "" {
-		fileValues, err := readConfigFile(path, readFile)
+		fileValues, err := readConfigFile(resolve(dir, path), readFile)
 		if err != nil {
 			problems = append(problems, err.Error())
 		}
@@ -149,6 +281,7 @@ func load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 	}
 
 	var c Config
+	c.RunDir = dir
 	c.Expect.Errors = map[ErrorCase]ErrorExpectation{}
 	c.Values = map[string]string{}
 	for _, s := range settings {
@@ -163,7 +296,9 @@ func load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 			problems = append(problems, fmt.Sprintf("%s: %v", s.Env, err))
 		}
 	}
+	c.ReportDir, c.Pact.OutDir = resolve(dir, c.ReportDir), resolve(dir, c.Pact.OutDir)
 	problems = append(problems, c.crossCheck()...)
+	problems = append(problems, targetWithoutBaseURL(values)...)
 	if len(problems) > 0 {
 		return Config{}, problems
 	}
@@ -192,7 +327,7 @@ func readConfigFile(path string, readFile func(string) ([]byte, error)) (map[str
 	out := map[string]string{}
 	var unknown []string
 	for k, v := range raw {
-		if !known[k] {
+		if !known[k] || k == RunDirEnv {
 			unknown = append(unknown, k)
 			continue
 		}
@@ -207,8 +342,16 @@ func readConfigFile(path string, readFile func(string) ([]byte, error)) (map[str
 	}
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
-		return out, fmt.Errorf("%s: %q has unknown key(s) %s; the keys are the AUTOSHARES_* names in the README's configuration table",
-			FileEnv, path, strings.Join(unknown, ", "))
+		var why []string
+		for _, k := range unknown {
+			if near := nearestName(k); near != "" && near != k {
+				why = append(why, fmt.Sprintf("%s (did you mean %s?)", k, near))
+			} else {
+				why = append(why, k)
+			}
+		}
+		return out, fmt.Errorf("%s: %q has unknown key(s) %s; the keys are the setting names that `autoshares-conformance --help` lists (%s only in the environment)",
+			FileEnv, path, strings.Join(why, ", "), RunDirEnv)
 	}
 	return out, nil
 }
@@ -219,13 +362,28 @@ func (c Config) crossCheck() Problems {
 	if c.BaseURL != "" && c.AppKey == "" {
 		p = append(p, "AUTOSHARES_APP_KEY: required when AUTOSHARES_BASE_URL is set; use the Et-App-Key issued for the target environment")
 	}
-	if c.BaseURL == "" && c.StateURL != "" {
-		p = append(p, "AUTOSHARES_STATE_URL: set without AUTOSHARES_BASE_URL; set the base URL of the same deployment, or unset both to use the embedded reference provider")
-	}
-	if c.BaseURL == "" && c.Flow.MailboxURL != "" {
-		p = append(p, "AUTOSHARES_MAILBOX_URL: set without AUTOSHARES_BASE_URL; the embedded reference provider is only driven through its state endpoint")
-	}
 	return p
+}
+
+// targetWithoutBaseURL catches settings of a deployment given without the deployment:
+// the run would test the embedded provider and ignore them. Judged on what was set (not
+// on the parsed URL), so a malformed base URL is reported as that, not as missing.
+func targetWithoutBaseURL(values map[string]string) Problems {
+	if strings.TrimSpace(values["AUTOSHARES_BASE_URL"]) != "" {
+		return nil
+	}
+	var set []string
+	for _, name := range targetSettings {
+		if strings.TrimSpace(values[name]) != "" {
+			set = append(set, name)
+		}
+	}
+	if len(set) == 0 {
+		return nil
+	}
+	return Problems{fmt.Sprintf("%s set, but AUTOSHARES_BASE_URL is not: without it the suite tests its embedded reference provider and would ignore %s. "+
+		"Set AUTOSHARES_BASE_URL to the target's apiURL (check its spelling), or unset %s to test the embedded provider",
+		strings.Join(set, ", "), map[bool]string{true: "it", false: "them"}[len(set) == 1], strings.Join(set, ", "))}
 }
 
 func parseURL(v string) (string, error) {
@@ -240,4 +398,37 @@ func parseURL(v string) (string, error) {
 		return "", fmt.Errorf("%q has a query or fragment; give only scheme, host and path", v)
 	}
 	return strings.TrimRight(v, "/"), nil
+}
+
+// TradersFor is the share of the test traders that parallel process `process` (1-based)
+// of `procs` drives: two processes driving one trader's flow at once would read each
+// other's codes. Traders with and without a secret question are dealt out separately, so
+// every process that gets any gets one of each kind the configuration has.
+func (f Flow) TradersFor(process, procs int) []Trader {
+	var out []Trader
+	seen := map[bool]int{} // with a question? -> traders of that kind so far
+	for _, t := range f.Traders {
+		kind := t.SecretQuestionAnswer != ""
+		if seen[kind]%procs == process-1 {
+			out = append(out, t)
+		}
+		seen[kind]++
+	}
+	return out
+}
+
+// TraderProcs is how many parallel processes the test traders can serve, each with its
+// own trader of every kind configured; 0 when there are no traders (no limit).
+func (f Flow) TraderProcs() int {
+	count := map[bool]int{}
+	for _, t := range f.Traders {
+		count[t.SecretQuestionAnswer != ""]++
+	}
+	n := 0
+	for _, c := range count {
+		if n == 0 || c < n {
+			n = c
+		}
+	}
+	return n
 }

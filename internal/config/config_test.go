@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -79,7 +80,7 @@ func TestFileThenEnvironment(t *testing.T) {
 func TestFileWithUnknownKeyAndMissingFile(t *testing.T) {
 	read := func(string) ([]byte, error) { return []byte(`{"AUTOSHARES_BASEURL": "x"}`), nil }
 	_, err := load(env(map[string]string{FileEnv: "x.json"}), read)
-	if err == nil || !strings.Contains(err.Error(), "AUTOSHARES_BASEURL") {
+	if err == nil || !strings.Contains(err.Error(), "AUTOSHARES_BASEURL (did you mean AUTOSHARES_BASE_URL?)") {
 		t.Fatalf("err = %v", err)
 	}
 	_, err = load(env(map[string]string{FileEnv: "/nope.json"}), noFile)
@@ -129,5 +130,135 @@ func TestSampleConfigurationLoads(t *testing.T) {
 	}
 	if c.Embedded() || len(c.Flow.Traders) != 2 || c.Flow.MailboxURL == "" || c.Flow.TokenLifetime == 0 {
 		t.Fatalf("sample loaded as %+v", c)
+	}
+}
+
+func TestMisspeltVariableNamesTheNearestSetting(t *testing.T) {
+	p := UnknownNames([]string{"AUTOSHARES_BASEURL=https://staging.example.com/api", "AUTOSHARES_BASE_URL=x",
+		"AUTOSHARES_PRIVATE_NETNS=1", "HOME=/root", "AUTOSHARES_ZZZZZZZZZZZZZZZZZZZZZZZ=secret-value"})
+	if len(p) != 2 {
+		t.Fatalf("want 2 problems, got %q", p)
+	}
+	msg := p.Error()
+	for _, want := range []string{"AUTOSHARES_BASEURL is set in the environment but is not a setting", "did you mean AUTOSHARES_BASE_URL?",
+		"AUTOSHARES_ZZZZZZZZZZZZZZZZZZZZZZZ", "--help"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message lacks %q:\n%s", want, msg)
+		}
+	}
+	if strings.Contains(msg, "secret-value") || strings.Contains(msg, "staging.example.com") {
+		t.Errorf("message echoes a value:\n%s", msg)
+	}
+}
+
+func TestLoadRefusesAMisspeltVariable(t *testing.T) {
+	t.Setenv("AUTOSHARES_APP_KEYS", "k-123456")
+	_, err := Load(func(string) string { return "" })
+	if err == nil || !strings.Contains(err.Error(), "did you mean AUTOSHARES_APP_KEY?") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestTargetSettingsWithoutBaseURL(t *testing.T) {
+	_, err := load(env(map[string]string{"AUTOSHARES_APP_KEY": "k-123456", "AUTOSHARES_TEST_TRADERS": `[{"User":"a","Email":"a@example.com","Password":"p-secret-1"}]`}), noFile)
+	if err == nil {
+		t.Fatal("an app key without a base URL was accepted")
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "AUTOSHARES_APP_KEY, AUTOSHARES_TEST_TRADERS set, but AUTOSHARES_BASE_URL is not") || strings.Contains(msg, "k-123456") {
+		t.Fatalf("message:\n%s", msg)
+	}
+	// A malformed base URL is reported as malformed, not as missing.
+	_, err = load(env(map[string]string{"AUTOSHARES_BASE_URL": "staging.example.com", "AUTOSHARES_APP_KEY": "k"}), noFile)
+	if err == nil || strings.Contains(err.Error(), "is not:") || !strings.Contains(err.Error(), "not an absolute http(s) URL") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestRelativePathsStartFromTheRunDirectory(t *testing.T) {
+	runDir := t.TempDir()
+	var read string
+	readFile := func(p string) ([]byte, error) { read = p; return []byte(`{"AUTOSHARES_PACT_DIR": "out/pacts"}`), nil }
+	c, err := load(env(map[string]string{RunDirEnv: runDir, FileEnv: "staging.local.json", "AUTOSHARES_REPORT_DIR": "r"}), readFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if read != runDir+"/staging.local.json" || c.ReportDir != runDir+"/r" || c.Pact.OutDir != runDir+"/out/pacts" || c.RunDir != runDir {
+		t.Fatalf("read %q, report dir %q, pact dir %q", read, c.ReportDir, c.Pact.OutDir)
+	}
+	// Without a run directory: this process's working directory; absolute paths stay.
+	wd, _ := os.Getwd()
+	c, err = load(env(map[string]string{"AUTOSHARES_PACT_DIR": "/abs/pacts"}), noFile)
+	if err != nil || c.ReportDir != wd+"/reports" || c.Pact.OutDir != "/abs/pacts" {
+		t.Fatalf("err %v, report dir %q, pact dir %q", err, c.ReportDir, c.Pact.OutDir)
+	}
+	if _, err := load(env(map[string]string{RunDirEnv: "relative"}), noFile); err == nil || !strings.Contains(err.Error(), "not an absolute path") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestProcs(t *testing.T) {
+	c, err := load(env(nil), noFile)
+	if err != nil || c.Procs != DefaultProcs {
+		t.Fatalf("default procs %d, err %v", c.Procs, err)
+	}
+	for _, bad := range []string{"0", "many", "65"} {
+		if _, err := load(env(map[string]string{"AUTOSHARES_PROCS": bad}), noFile); err == nil || !strings.Contains(err.Error(), "AUTOSHARES_PROCS") {
+			t.Errorf("AUTOSHARES_PROCS=%s: err = %v", bad, err)
+		}
+	}
+}
+
+func TestTradersAreDealtOutPerKind(t *testing.T) {
+	q := func(u string) Trader { return Trader{User: u, SecretQuestionAnswer: "a"} }
+	n := func(u string) Trader { return Trader{User: u} }
+	f := Flow{Traders: []Trader{q("q1"), q("q2"), n("n1"), q("q3"), n("n2")}}
+	if got := f.TraderProcs(); got != 2 {
+		t.Fatalf("TraderProcs = %d, want 2 (two without a question)", got)
+	}
+	users := func(ts []Trader) (s []string) {
+		for _, t := range ts {
+			s = append(s, t.User)
+		}
+		return s
+	}
+	if got := strings.Join(users(f.TradersFor(1, 2)), ","); got != "q1,n1,q3" {
+		t.Errorf("process 1 of 2 gets %s", got)
+	}
+	if got := strings.Join(users(f.TradersFor(2, 2)), ","); got != "q2,n2" {
+		t.Errorf("process 2 of 2 gets %s", got)
+	}
+	if (Flow{}).TraderProcs() != 0 || (Flow{Traders: []Trader{q("a"), q("b"), q("c")}}).TraderProcs() != 3 {
+		t.Error("TraderProcs without traders, or with one kind only")
+	}
+}
+
+// The staging workflow passes settings under their own names, secrets from the
+// repository's secrets (masked in CI logs) and nothing secret from its variables.
+func TestConformanceWorkflowSettings(t *testing.T) {
+	data, err := os.ReadFile("../../.github/workflows/conformance.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := map[string]bool{}
+	for _, s := range Settings() {
+		secret[s.Env] = s.Secret
+	}
+	re := regexp.MustCompile(`(AUTOSHARES_[A-Z0-9_]+): \$\{\{ (vars|secrets)\.([A-Z0-9_]+) \}\}`)
+	matches := re.FindAllStringSubmatch(string(data), -1)
+	if len(matches) < 5 {
+		t.Fatalf("found only %d settings in the workflow", len(matches))
+	}
+	for _, m := range matches {
+		name, from, key := m[1], m[2], m[3]
+		if _, ok := secret[name]; !ok {
+			t.Errorf("the workflow sets %s, which is not a setting", name)
+		}
+		if key != name {
+			t.Errorf("the workflow sets %s from %s.%s: use the same name", name, from, key)
+		}
+		if secret[name] != (from == "secrets") {
+			t.Errorf("the workflow takes %s from %s; secret settings come from secrets, others from vars", name, from)
+		}
 	}
 }

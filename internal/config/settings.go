@@ -40,8 +40,12 @@ func buildSettings() []Setting {
 			apply: func(c *Config, v string) (err error) { c.SpecTimeout, err = parsePositiveDuration(v); return }},
 		{Env: "AUTOSHARES_ALLOW_SKIPS", Default: "false", Doc: "`true` lets a run in which selected specs were skipped (for want of a setting) pass; by default it fails, listing every skip and the setting that would enable it, so a green run proves what it lists.",
 			apply: func(c *Config, v string) (err error) { c.AllowSkips, err = parseBool(v); return }},
-		{Env: "AUTOSHARES_REPORT_DIR", Default: "reports", Doc: "Where JUnit XML, Ginkgo JSON and the recorded pact are written, passing or failing.",
+		{Env: "AUTOSHARES_REPORT_DIR", Default: "reports", Doc: "Where the reports (JUnit XML, Ginkgo JSON, summary.json, report.html) and the recorded pact are written, passing or failing; emptied of an earlier run's reports first. A relative path starts from the directory the command ran in.",
 			apply: func(c *Config, v string) error { c.ReportDir = v; return nonEmpty(v) }},
+		{Env: "AUTOSHARES_PROCS", Default: strconv.Itoa(DefaultProcs), Doc: "Parallel processes of `make conformance` and the release binary (`--procs` wins). Fewer when the test traders of the mail token source cannot serve that many; the run says so.",
+			apply: func(c *Config, v string) (err error) { c.Procs, err = parseProcs(v); return }},
+		{Env: RunDirEnv, Doc: "The directory relative paths in settings start from. `make conformance` and the release binary set it to the directory they ran in; unset, the suite's own working directory.",
+			apply: func(c *Config, v string) error { return nil }}, // read first, by runDir
 		{Env: "AUTOSHARES_EXPECT_SUCCESS_STATUS", Default: "200", Doc: "Status of a successful request (the docs show only bodies).",
 			apply: func(c *Config, v string) (err error) { c.Expect.SuccessStatus, err = parseStatus(v, false); return }},
 		{Env: "AUTOSHARES_EXPECT_APP_KEY_STATUS", Default: "401,403", Doc: "Statuses accepted for a missing or wrong Et-App-Key (the docs disagree: 403 in the reference pages, 401 in the error-code page).",
@@ -98,7 +102,7 @@ func buildSettings() []Setting {
 			apply: func(c *Config, v string) error { c.Pact.Consumer = v; return nonEmpty(v) }},
 		Setting{Env: "AUTOSHARES_PACT_PROVIDER", Default: "AutoSharesTradingAPI", Doc: "Provider name in the recorded pact.",
 			apply: func(c *Config, v string) error { c.Pact.Provider = v; return nonEmpty(v) }},
-		Setting{Env: "AUTOSHARES_PACT_DIR", Doc: "Where the recorded pact is written. Unset: `<report dir>/pacts`. `make pacts` sets it to `pacts/`; a run with a label filter or a failure never writes a partial pact there.",
+		Setting{Env: "AUTOSHARES_PACT_DIR", Doc: "Where the recorded pact is written (relative: from the directory the command ran in). Unset: `<report dir>/pacts`. `make pacts` sets it to `pacts/`; a run with a label filter or a failure never writes a partial pact there.",
 			apply: func(c *Config, v string) error { c.Pact.OutDir = v; return nil }},
 	)
 	return s
@@ -125,6 +129,24 @@ func nonEmpty(v string) error {
 		return fmt.Errorf("must not be empty")
 	}
 	return nil
+}
+
+// DefaultProcs is AUTOSHARES_PROCS unset. The suite's specs mostly wait on the network;
+// against a target answering in 300ms, 4 processes ran the suite 3.2x faster than one
+// and 8 processes 5.2x (make bench; docs/RUNNING.md): fixed costs per run (the
+// preflight, starting processes) keep n processes below n times faster.
+const DefaultProcs = 8
+
+// MaxProcs bounds AUTOSHARES_PROCS: each process holds its own clients and the target
+// sees that many concurrent flows.
+const MaxProcs = 64
+
+func parseProcs(v string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > MaxProcs {
+		return 0, fmt.Errorf("%q is not a whole number from 1 to %d", v, MaxProcs)
+	}
+	return n, nil
 }
 
 func parsePositiveDuration(v string) (time.Duration, error) {

@@ -153,14 +153,39 @@ func StartServer(ctx context.Context, bin string) (*Server, error) {
 
 var errPortTaken = errors.New("port taken")
 
+// StartServerAt is StartServer on given loopback addresses (host:port) instead of free
+// ports, for a sandbox whose URLs stay the same from one start to the next.
+func StartServerAt(ctx context.Context, bin, apiAddr, smtpAddr string) (*Server, error) {
+	if bin == "" {
+		return nil, fmt.Errorf("mailbox: no Mailpit binary given: %w", ErrNotInstalled)
+	}
+	dir, err := os.MkdirTemp("", "mailpit-")
+	if err != nil {
+		return nil, err
+	}
+	s, err := startAt(ctx, bin, dir, apiAddr, smtpAddr)
+	if err != nil {
+		os.RemoveAll(dir)
+		if errors.Is(err, errPortTaken) {
+			err = fmt.Errorf("mailbox: %s or %s is already in use; stop what listens there or choose other ports", apiAddr, smtpAddr)
+		}
+		return nil, err
+	}
+	return s, nil
+}
+
 func startOnce(ctx context.Context, bin, dir string) (*Server, error) {
 	ports, err := freePorts(2)
 	if err != nil {
 		return nil, err
 	}
+	return startAt(ctx, bin, dir, fmt.Sprintf("127.0.0.1:%d", ports[0]), fmt.Sprintf("127.0.0.1:%d", ports[1]))
+}
+
+func startAt(ctx context.Context, bin, dir, apiAddr, smtpAddr string) (*Server, error) {
 	s := &Server{
-		APIURL:   fmt.Sprintf("http://127.0.0.1:%d", ports[0]),
-		SMTPAddr: fmt.Sprintf("127.0.0.1:%d", ports[1]),
+		APIURL:   "http://" + apiAddr,
+		SMTPAddr: smtpAddr,
 		dir:      dir,
 		out:      &tail{max: 4 << 10},
 		done:     make(chan struct{}),
@@ -168,8 +193,8 @@ func startOnce(ctx context.Context, bin, dir string) (*Server, error) {
 	db := filepath.Join(dir, "mailpit.db")
 	os.Remove(db) // a previous attempt's file; the database belongs to this server alone
 	s.cmd = exec.Command(bin,
-		"--listen", "127.0.0.1:"+fmt.Sprint(ports[0]),
-		"--smtp", "127.0.0.1:"+fmt.Sprint(ports[1]),
+		"--listen", apiAddr,
+		"--smtp", smtpAddr,
 		"--database", db,
 		// No outbound connection at all: no release check, no reverse DNS of SMTP clients.
 		"--disable-version-check",

@@ -47,6 +47,9 @@ type Options struct {
 	// RedirectTo is the origin the redirect-elsewhere fault sends clients to (an absolute
 	// http or https URL); "" = DefaultRedirectTo. Unused without that fault.
 	RedirectTo string
+	// Latency delays every response served by Start, as a remote deployment's network
+	// and load would (make bench measures the suite against 300ms); 0 = none.
+	Latency time.Duration
 }
 
 // Defaults for zero Options fields.
@@ -98,6 +101,7 @@ type config struct {
 	minLen   int
 	iter     int
 	log      io.Writer
+	latency  time.Duration
 }
 
 // Validate reports every problem with o, as New would, without creating anything (no
@@ -121,6 +125,7 @@ func (o Options) validate() (config, error) {
 		minLen:   o.MinPasswordLength,
 		iter:     o.HashIterations,
 		log:      o.Log,
+		latency:  o.Latency,
 	}
 	if strings.TrimSpace(o.AppKey) == "" {
 		errs = append(errs, errors.New("AppKey is required"))
@@ -155,6 +160,9 @@ func (o Options) validate() (config, error) {
 		defaultIfZero(&c.tokenTTL, DefaultTokenTTL, "TokenTTL"),
 		defaultIfZero(&c.minLen, DefaultMinPasswordLength, "MinPasswordLength"),
 		defaultIfZero(&c.iter, DefaultHashIterations, "HashIterations"))
+	if c.latency < 0 {
+		errs = append(errs, fmt.Errorf("Latency %v is negative", c.latency))
+	}
 	if c.smtpAddr != "" {
 		if host, port, err := net.SplitHostPort(c.smtpAddr); err != nil || host == "" || port == "" {
 			errs = append(errs, fmt.Errorf("SMTPAddr %q is not host:port", c.smtpAddr))

@@ -48,7 +48,7 @@ func Start(ctx context.Context, opts Options, addr string) (*Running, error) {
 		Addr:    host,
 		Server:  s,
 		srv: &http.Server{
-			Handler:           s,
+			Handler:           delayed(s, s.cfg.latency),
 			ReadHeaderTimeout: 10 * time.Second,
 			ReadTimeout:       30 * time.Second, // bodies are at most MaxBodyBytes (1 MiB)
 			// Step 1 waits for the SMTP server (at most mailTimeout) before it answers.
@@ -96,4 +96,21 @@ func (r *Running) Wait() error {
 	<-r.served
 	closeErr := r.Close() // finishes (or waits for) the graceful shutdown
 	return errors.Join(r.serveErr, closeErr)
+}
+
+// delayed holds every request for latency before h serves it (Options.Latency); a
+// request whose client gives up is not served.
+func delayed(h http.Handler, latency time.Duration) http.Handler {
+	if latency <= 0 {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t := time.NewTimer(latency)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			h.ServeHTTP(w, r)
+		case <-r.Context().Done():
+		}
+	})
 }

@@ -43,7 +43,7 @@ type MailFlow interface {
 type Sources struct {
 	States       StateEndpoint   // nil: no state endpoint
 	Flow         MailFlow        // nil: no mail flow (no mailbox or no test traders configured)
-	Traders      []config.Trader // this process's share of the test traders (see Shard)
+	Traders      []config.Trader // this process's share of the test traders (config.Flow.TradersFor)
 	Procs        int             // parallel processes, for advice in skip reasons
 	ExpiredToken string          // AUTOSHARES_EXPIRED_TOKEN
 	Secrets      *redact.Redactor
@@ -234,18 +234,4 @@ func TraderFor(traders []config.Trader, need Need) (config.Trader, bool) {
 		}
 	}
 	return config.Trader{}, false
-}
-
-// Shard gives parallel process me (1-based) of procs its own share of the test traders,
-// round robin: two processes driving one trader's flow at once would read each other's
-// codes and overwrite each other's passwords.
-func Shard(traders []config.Trader, procs, me int) []config.Trader {
-	procs = max(procs, 1)
-	var out []config.Trader
-	for i, t := range traders {
-		if i%procs == me-1 {
-			out = append(out, t)
-		}
-	}
-	return out
 }

@@ -147,36 +147,6 @@ func TestAbsenceAndConfiguredValues(t *testing.T) {
 	}
 }
 
-// Every trader goes to exactly one process, and the shares differ by at most one.
-func TestShardGivesEachProcessItsOwnTraders(t *testing.T) {
-	var traders []config.Trader
-	for i := range 7 {
-		traders = append(traders, config.Trader{User: fmt.Sprint("t", i)})
-	}
-	for _, procs := range []int{1, 2, 3, 7, 9} {
-		seen := map[string]int{}
-		minN, maxN := len(traders), 0
-		for me := 1; me <= procs; me++ {
-			share := sources.Shard(traders, procs, me)
-			minN, maxN = min(minN, len(share)), max(maxN, len(share))
-			for _, tr := range share {
-				seen[tr.User]++
-			}
-		}
-		if len(seen) != len(traders) || maxN-minN > 1 {
-			t.Errorf("%d processes: seen %v, shares between %d and %d", procs, seen, minN, maxN)
-		}
-		for u, n := range seen {
-			if n != 1 {
-				t.Errorf("%d processes: trader %s in %d shares", procs, u, n)
-			}
-		}
-	}
-	if got := sources.Shard(traders, 0, 1); len(got) != len(traders) {
-		t.Errorf("no parallelism must keep every trader, got %d", len(got))
-	}
-}
-
 func TestTraderFor(t *testing.T) {
 	ts := []config.Trader{ann, bob}
 	for need, want := range map[sources.Need]string{sources.AnyTrader: "ann", sources.WithQuestion: "bob", sources.WithoutQuestion: "ann"} {

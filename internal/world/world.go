@@ -76,7 +76,7 @@ func New(cfg config.Config, sh Shared, p Process, secrets *redact.Redactor, obse
 		w.Flow = &mailflow.Driver{API: w.API, Mailbox: w.Mailbox, Step3: cfg.Flow.Step3Path, MailTimeout: cfg.Flow.MailTimeout, Observe: observe}
 		if len(cfg.Flow.Traders) > 0 {
 			src.Flow = w.Flow
-			src.Traders = sources.Shard(cfg.Flow.Traders, p.Total, p.Me)
+			src.Traders = cfg.Flow.TradersFor(p.Me, max(p.Total, 1))
 		}
 	}
 	if sh.Target.StateURL != "" {

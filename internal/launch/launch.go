@@ -1,0 +1,149 @@
+// Package launch runs the compiled conformance suite the way `make conformance` and the
+// release binary both do: settings checked first (one message, nothing started), the
+// target and token sources printed at the start, then the suite under Ginkgo's own CLI
+// run command, in parallel by default.
+//
+// Why Ginkgo's CLI, imported as a library: a parallel Ginkgo run needs the CLI as the
+// coordinating server of its processes (that server is internal to Ginkgo). Its run
+// command accepts a precompiled `.test` file and then needs no Go toolchain: it only
+// starts that file, once per process.
+package launch
+
+import (
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/onsi/ginkgo/v2/ginkgo/command"
+	"github.com/onsi/ginkgo/v2/ginkgo/run"
+
+	"github.com/autoshares/conformance/internal/config"
+)
+
+// Exit codes of a run, the same for `make conformance` and the release binary.
+const (
+	ExitPassed = 0 // every spec that ran passed
+	ExitFailed = 1 // a spec failed, or the target failed the preflight (Ginkgo's code)
+	ExitUsage  = 2 // a mistake in the settings or flags: nothing was started
+)
+
+// Options is one run.
+type Options struct {
+	Suite      string   // path of the compiled suite (go test -c), ending in .test
+	Labels     string   // Ginkgo label filter; "" = every spec
+	Procs      int      // parallel processes; 0 = AUTOSHARES_PROCS
+	GinkgoArgs []string // further flags for Ginkgo's run command, e.g. --fail-fast
+	Stdout     io.Writer
+	Stderr     io.Writer
+}
+
+// Run checks the settings, says what the run will talk to, and runs the suite. It
+// returns the exit code. It sets AUTOSHARES_RUN_DIR in this process's environment (the
+// suite's processes inherit it) when it is not already set.
+func Run(o Options) int {
+	wd, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintf(o.Stderr, "cannot tell the directory this command runs in: %v\n", err)
+		return ExitUsage
+	}
+	if os.Getenv(config.RunDirEnv) == "" {
+		os.Setenv(config.RunDirEnv, wd)
+	}
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(o.Stderr, err)
+		fmt.Fprintln(o.Stderr, "No spec was run.")
+		return ExitUsage
+	}
+	procs, why := Procs(cfg, o.Procs)
+	fmt.Fprint(o.Stdout, Describe(cfg))
+	fmt.Fprintf(o.Stdout, "Processes: %d%s\n", procs, why)
+	fmt.Fprintf(o.Stdout, "Reports: %s\n\n", cfg.ReportDir)
+
+	args := []string{"autoshares-conformance", "run", "--randomize-all", "--procs=" + strconv.Itoa(procs)}
+	if os.Getenv("NO_COLOR") != "" { // the no-color.org convention
+		args = append(args, "--no-color")
+	}
+	if o.Labels != "" {
+		args = append(args, "--label-filter="+o.Labels)
+	}
+	args = append(args, o.GinkgoArgs...)
+	args = append(args, o.Suite)
+
+	code := ExitFailed
+	prog := command.Program{
+		Name:           "autoshares-conformance",
+		DefaultCommand: run.BuildRunCommand(),
+		OutWriter:      o.Stdout,
+		ErrWriter:      o.Stderr,
+		Exiter:         func(c int) { code = c },
+	}
+	prog.RunAndExit(args)
+	return code
+}
+
+// Procs is how many processes the run uses: requested (0 = AUTOSHARES_PROCS), or fewer
+// when the mail token source is the one in use and its test traders cannot serve that
+// many (each process drives its own traders, one of each kind configured, or processes
+// would read each other's codes). why, when not empty, says why the number was lowered.
+func Procs(cfg config.Config, requested int) (n int, why string) {
+	n = cfg.Procs
+	if requested > 0 {
+		n = requested
+	}
+	mailSource := cfg.StateURL == "" && cfg.Flow.MailboxURL != ""
+	if can := cfg.Flow.TraderProcs(); mailSource && can > 0 && n > can {
+		return can, fmt.Sprintf(" (%d asked for: the mail token source's %d test traders serve %d, as each process needs its own trader "+
+			"with and without a secret question; add traders to AUTOSHARES_TEST_TRADERS to run more)", n, len(cfg.Flow.Traders), can)
+	}
+	return n, ""
+}
+
+// Describe says, before anything starts and without any secret, what the run will talk
+// to and which token sources it has.
+func Describe(cfg config.Config) string {
+	if cfg.Embedded() {
+		return "Target: the embedded reference provider, started by the suite on 127.0.0.1 (AUTOSHARES_BASE_URL is not set)\n" +
+			"Provider states: its state endpoint\n"
+	}
+	none := func(v, what string) string {
+		if v == "" {
+			return "none (" + what + ")"
+		}
+		return redactURL(v)
+	}
+	return fmt.Sprintf("Target: %s (AUTOSHARES_BASE_URL), step 3 path %q\nProvider states: %s\nMailbox: %s\nTest traders: %d\nExpired token: %s\n",
+		redactURL(cfg.BaseURL), cfg.Flow.Step3Path,
+		none(cfg.StateURL, "AUTOSHARES_STATE_URL is not set"),
+		none(cfg.Flow.MailboxURL, "AUTOSHARES_MAILBOX_URL is not set"),
+		len(cfg.Flow.Traders),
+		map[bool]string{true: "configured", false: "none"}[cfg.Flow.ExpiredToken != ""])
+}
+
+// redactURL masks a password in a URL's user info.
+func redactURL(v string) string {
+	if u, err := url.Parse(v); err == nil {
+		return u.Redacted()
+	}
+	return v
+}
+
+// ExtractSuite writes a compiled suite held in memory to a fresh private directory, as
+// an executable ending in .test (what Ginkgo's run command recognises), and returns its
+// path and a function that removes the directory.
+func ExtractSuite(suite []byte) (path string, remove func(), err error) {
+	dir, err := os.MkdirTemp("", "autoshares-conformance-")
+	if err != nil {
+		return "", nil, err
+	}
+	remove = func() { os.RemoveAll(dir) }
+	path = filepath.Join(dir, "passwordreset.test")
+	if err := os.WriteFile(path, suite, 0o700); err != nil {
+		remove()
+		return "", nil, fmt.Errorf("unpacking the suite to %s: %w", dir, err)
+	}
+	return path, remove, nil
+}
