@@ -17,6 +17,7 @@ import (
 	"io"
 	"net"
 	"net/mail"
+	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
@@ -75,6 +76,8 @@ var flagSpecs = []flagSpec{
 	{name: "test-mode", def: "false", isBool: true, usage: "serve the Pact provider-state endpoint " + refprovider.StatePath},
 	{name: "allow-non-loopback", def: "false", isBool: true, usage: "allow --test-mode on a non-loopback --listen address"},
 	{name: "faults", usage: "comma-separated fault switches (see --list-faults)"},
+	{name: "quirks", usage: "comma-separated quirks: documented oddities a client must tolerate, not faults (see --list-faults)"},
+	{name: "redirect-to", def: refprovider.DefaultRedirectTo, usage: "absolute URL the redirect-elsewhere fault redirects every API request to"},
 	{name: "smtp", usage: "host:port of the SMTP server for confirmation mail (default: mail is dropped)"},
 	{name: "mailpit", def: "false", isBool: true, usage: "start a local Mailpit (make mailpit) on free loopback ports and mail it; prints its URL"},
 	{name: "mail-from", def: refprovider.DefaultMailFrom, usage: "sender of the confirmation mail"},
@@ -82,7 +85,7 @@ var flagSpecs = []flagSpec{
 	{name: "code-ttl", def: refprovider.DefaultCodeTTL.String(), usage: "confirmation code lifetime"},
 	{name: "token-ttl", def: refprovider.DefaultTokenTTL.String(), usage: "password reset token lifetime"},
 	{name: "min-password-length", def: strconv.Itoa(refprovider.DefaultMinPasswordLength), usage: "minimum new password length"},
-	{name: "list-faults", def: "false", isBool: true, usage: "print the fault switches and exit"},
+	{name: "list-faults", def: "false", isBool: true, usage: "print the fault switches and the quirks, and exit"},
 }
 
 // rawFlag records a flag's text; values are checked after parsing so that every problem
@@ -122,6 +125,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		for _, n := range refprovider.FaultNames() {
 			fmt.Fprintf(stdout, "%-30s %s\n", n, refprovider.FaultDescription(n))
 		}
+		fmt.Fprintln(stdout, "\nQuirks (--quirks; tolerated oddities of the documentation, not faults):")
+		for _, n := range refprovider.QuirkNames() {
+			fmt.Fprintf(stdout, "%-30s %s\n", n, refprovider.QuirkDescription(n))
+		}
 		return nil
 	}
 	cfg.opts.Log = stderr
@@ -160,6 +167,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if len(cfg.opts.Faults) > 0 {
 		fmt.Fprintf(stdout, "refprovider: FAULTS ON, deliberately wrong: %s\n", strings.Join(cfg.opts.Faults, ", "))
+	}
+	if len(cfg.opts.Quirks) > 0 {
+		fmt.Fprintf(stdout, "refprovider: quirks on: %s\n", strings.Join(cfg.opts.Quirks, ", "))
 	}
 	err = r.Wait()
 	fmt.Fprintln(stdout, "refprovider: stopped")
@@ -257,6 +267,24 @@ func parseConfig(args []string, getenv func(string) string) (config, bool, error
 		}
 		c.opts.Faults = append(c.opts.Faults, n)
 	}
+
+	quirks := get("quirks")
+	for _, n := range strings.Split(quirks.val, ",") {
+		if n = strings.TrimSpace(n); n == "" {
+			continue
+		}
+		if refprovider.QuirkDescription(n) == "" {
+			probs = append(probs, fmt.Sprintf("%s: unknown quirk %q; known: %s",
+				quirks.from, n, strings.Join(refprovider.QuirkNames(), ", ")))
+			continue
+		}
+		c.opts.Quirks = append(c.opts.Quirks, n)
+	}
+	redirect := get("redirect-to")
+	if u, err := url.Parse(redirect.val); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		probs = append(probs, fmt.Sprintf("%s: %q is not an absolute http or https URL", redirect.from, redirect.val))
+	}
+	c.opts.RedirectTo = redirect.val
 
 	smtp := get("smtp")
 	if smtp.val != "" {

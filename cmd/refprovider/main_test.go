@@ -135,6 +135,19 @@ func TestParseConfig(t *testing.T) {
 			t.Errorf("config %+v", c)
 		}
 	})
+	t.Run("quirks and redirect target", func(t *testing.T) {
+		c, _, err := parseConfig([]string{"--quirks", " step1-documented-body ", "--redirect-to", "http://127.0.0.1:1/x"}, env(nil))
+		if err != nil || strings.Join(c.opts.Quirks, ",") != refprovider.QuirkStep1DocumentedBody ||
+			c.opts.RedirectTo != "http://127.0.0.1:1/x" {
+			t.Fatalf("%v %+v", err, c.opts)
+		}
+		_, _, err = parseConfig([]string{"--quirks", "nope", "--redirect-to", "elsewhere"}, env(nil))
+		for _, want := range []string{`--quirks: unknown quirk "nope"`, `--redirect-to: "elsewhere" is not an absolute`} {
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("error %v lacks %q", err, want)
+			}
+		}
+	})
 	t.Run("sandbox key by default", func(t *testing.T) {
 		c, _, err := parseConfig(nil, env(nil))
 		if err != nil || c.opts.AppKey != SandboxAppKey || c.opts.TestMode {
@@ -172,7 +185,7 @@ func TestHelpAndListFaults(t *testing.T) {
 	if err := run(context.Background(), []string{"--list-faults"}, env(nil), &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	for _, n := range refprovider.FaultNames() {
+	for _, n := range append(refprovider.FaultNames(), refprovider.QuirkNames()...) {
 		if !strings.Contains(out.String(), n+" ") {
 			t.Errorf("--list-faults lacks %s", n)
 		}

@@ -29,14 +29,14 @@
 //
 //	app key missing/wrong   403 {"error":"Application key is not defined or does not exist"}
 //	validation / bad JSON   400 ErrorValidation, one Errors entry per problem, ModelState
-//	body over 64 KiB        413 ErrorRequestTooLarge
+//	body over 1 MiB         413 "The request body exceeds 1048576 bytes." ErrorRequestTooLarge
 //	unknown user            400 "User not found."                        ErrorUserNotFound
 //	wrong/missing answer    400 "Answer is incorrect, try again."        ErrorIncorrectAnswer
 //	mail not sent           503 "The confirmation email could not be sent. Try again later." ErrorEmailNotSent
 //	bad Identifier          400 "Only the ResetPassword identifier is supported." ErrorUnsupportedIdentifier
 //	unknown/used code       400 "Confirmation code is invalid."          ErrorInvalidCode
 //	expired code            400 "Confirmation code has expired."         ErrorCodeExpired
-//	unknown/used token      400 "Password reset token is invalid."       ErrorInvalidToken
+//	unknown/used/malformed token 400 "Password reset token is invalid."  ErrorInvalidToken
 //	expired token           400 "Password reset token has expired."      ErrorTokenExpired
 //	password != confirm     400 "Password and confirmation do not match." ErrorPasswordMismatch
 //	password too short      400 "Password must be at least N characters long." ErrorPasswordTooShort
@@ -46,8 +46,59 @@
 //
 // ErrorsCode[i] is always the code of Errors[i] (the arrays are parallel), Errors and
 // ErrorsCode are always arrays, StatusCode is the .NET HttpStatusCode name of the HTTP
-// status, and IsSucceed is a JSON boolean. Request bodies are not required to carry a
-// Content-Type (clients differ); JSON field names match case-insensitively, as in ASP.NET.
+// status, and IsSucceed is a JSON boolean.
+//
+// # Request bodies
+//
+// Bodies (steps 1, 3 and 4) are bound the way ASP.NET Web API binds string properties
+// (see bind in body.go). Every refusal below is the error envelope with ErrorsCode
+// ["ErrorValidation", ...] and changes nothing:
+//
+//	not JSON, truncated, trailing data  400 "The request body is not a valid JSON object." ModelState "resource"
+//	JSON array, string or number        400 the same, ModelState "resource"
+//	empty body, JSON null               400 "The F field is required." for each required F
+//	required field missing, null, ""    400 "The F field is required.", ModelState F
+//	object or array where a string is   400 "The F field must be a string.", ModelState F
+//	fraction, exponent, > 64-bit number 400 "The F field must be a string.", ModelState F
+//	body over MaxBodyBytes (1 MiB)      413 "The request body exceeds 1048576 bytes." ErrorRequestTooLarge
+//
+// Accepted as .NET converts them: an integer where a string belongs binds as its decimal
+// text (a Password 12345678 is the password "12345678"), a boolean as "True" or "False".
+// Property names match case-insensitively; unknown properties are ignored; a repeated
+// property takes its last value. The Content-Type is not checked (clients differ): a JSON
+// body labelled text/plain is processed as JSON. Strings are taken exactly as sent, with
+// any Unicode, control characters or length within the bound (invalid UTF-8 becomes
+// U+FFFD); no value in a well-formed body gives a 5xx. Step 4 compares Password and
+// PasswordConfirmation byte for byte and stores Password as sent, spaces included; the
+// Token is trimmed and must equal an issued one exactly, so a token that is not a GUID,
+// or is very long, is simply unknown (400 ErrorInvalidToken).
+//
+// # Tokens, methods, redirects
+//
+// A step 4 checks and consumes its token under one lock (hashing happens between two
+// checks), so of any number of concurrent updates with one token exactly one succeeds, and
+// its password is the one that logs in. A refused step 4 (mismatch, too short, bad app
+// key, malformed body, wrong method) leaves the token usable. Every documented path
+// answers any other method with 405, an Allow header and a JSON {"Message"} body, and
+// changes nothing. The provider never redirects, and no response carries a password,
+// code, token or app key that its request carried (step 3's Model is the token it issues).
+//
+// # Quirks
+//
+// Options.Quirks (QuirkNames) turns on documented oddities that a client must tolerate;
+// they are not faults. QuirkStep1DocumentedBody answers step 1's success with the
+// documentation's own example, {"Errors": [], "IsSucceed": false}, byte for byte.
+//
+// # Faults that need a word
+//
+// accept-malformed-token answers 500 (a crash on client input) for a token that is not a
+// GUID in a form .NET's Guid.Parse reads. token-race holds each step 4 for
+// tokenRaceWindow (200 ms) between check and consume, so concurrent updates reliably all
+// succeed. numbers-bound-wrong shows only for numbers of 7 or more digits (12345678
+// becomes "1.2345678e+07"). redirect-elsewhere answers every API request, before the app
+// key check, with 307 to the same path and query on Options.RedirectTo (default
+// DefaultRedirectTo, a loopback port nothing listens on). no-body-limit still stops
+// reading at 64 MiB.
 //
 // # Provider states
 //

@@ -67,7 +67,9 @@ func TestStep1ResetPassword(t *testing.T) {
 		{name: "malformed JSON", body: `{"User":`, status: 400, codes: validation, modelState: []string{"resource"}},
 		{name: "trailing garbage", body: `{"User":"bob"} x`, status: 400, codes: validation, modelState: []string{"resource"}},
 		{name: "JSON array", body: `[]`, status: 400, codes: validation, modelState: []string{"resource"}},
-		{name: "User not a string", body: `{"User":42}`, status: 400, codes: validation, modelState: []string{"User"}},
+		{name: "User a number binds as its text", body: `{"User":42}`, status: 400,
+			errs: []string{"User not found."}, codes: []string{"ErrorUserNotFound"}},
+		{name: "User an object", body: `{"User":{"x":1}}`, status: 400, codes: validation, modelState: []string{"User"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -295,7 +297,10 @@ func TestStep3Code(t *testing.T) {
 			codes: []string{"ErrorValidation", "ErrorValidation"}},
 		{name: "missing code", call: call{pStep3, func(string) any { return obj{} }}, status: 400,
 			codes: []string{"ErrorValidation"}},
-		{name: "code as number", call: call{pStep3, func(string) any { return `{"Code":123456}` }}, status: 400,
+		// A number binds as its text; seven digits are never a code.
+		{name: "code as number", call: call{pStep3, func(string) any { return `{"Code":1234567}` }}, status: 400,
+			codes: []string{"ErrorInvalidCode"}},
+		{name: "code as object", call: call{pStep3, func(string) any { return `{"Code":{"Value":"123456"}}` }}, status: 400,
 			codes: []string{"ErrorValidation"}},
 	}
 	for _, tc := range tests {

@@ -43,6 +43,29 @@ const (
 
 	FaultAcceptExpiredCode = "accept-expired-code"
 	FaultReusableCode      = "reusable-code"
+
+	// The negative and security catalogue.
+	FaultAcceptUnknownToken      = "accept-unknown-token"
+	FaultAcceptMalformedToken    = "accept-malformed-token"
+	FaultTokenRace               = "token-race"
+	FaultConfirmationIgnoresCase = "confirmation-ignores-case"
+	FaultConfirmationTrimsSpaces = "confirmation-trims-spaces"
+	FaultPasswordSpacesStripped  = "password-spaces-stripped"
+	FaultNonJSONBody500          = "non-json-body-500"
+	FaultMissingField500         = "missing-field-500"
+	FaultWrongType500            = "wrong-type-500"
+	FaultNumbersBoundWrong       = "numbers-bound-wrong"
+	FaultCaseSensitiveProperties = "case-sensitive-properties"
+	FaultTextPlain500            = "text-plain-500"
+	FaultNoBodyLimit             = "no-body-limit"
+	FaultUnusualValue500         = "unusual-value-500"
+	FaultStep4AnyMethod          = "step4-any-method"
+	FaultWrongMethod200          = "wrong-method-200"
+	FaultWrongAppKeyAccepted     = "wrong-app-key-accepted"
+	FaultBadKeyConsumesToken     = "bad-key-consumes-token"
+	FaultRedirectElsewhere       = "redirect-elsewhere"
+	FaultEchoPassword            = "echo-password"
+	FaultEchoAppKey              = "echo-app-key"
 )
 
 var faultDescriptions = map[string]string{
@@ -80,6 +103,28 @@ var faultDescriptions = map[string]string{
 
 	FaultAcceptExpiredCode: "step 3 accepts an expired confirmation code",
 	FaultReusableCode:      "step 3 does not consume the code: it can be traded for a token again",
+
+	FaultAcceptUnknownToken:      "step 4 answers success (and changes nothing) for a token it never issued",
+	FaultAcceptMalformedToken:    "step 4 crashes on a token that is not a GUID (or is very long): 500 instead of 400",
+	FaultTokenRace:               "step 4 checks and consumes a token non-atomically: concurrent updates with one token all succeed",
+	FaultConfirmationIgnoresCase: "step 4 compares Password and PasswordConfirmation case-insensitively",
+	FaultConfirmationTrimsSpaces: "step 4 compares Password and PasswordConfirmation after trimming leading and trailing whitespace",
+	FaultPasswordSpacesStripped:  "step 4 stores the new password with its spaces removed",
+	FaultNonJSONBody500:          "a request body that is not JSON gets an HTML 500 page (text/html)",
+	FaultMissingField500:         "a missing or null required body field gets a 500",
+	FaultWrongType500:            "an object or array where a body field's string belongs gets a 500",
+	FaultNumbersBoundWrong:       `a number where a string belongs is stored in Go's %g form (12345678 becomes "1.2345678e+07")`,
+	FaultCaseSensitiveProperties: `body property names bind case-sensitively: "password" is treated as a missing Password`,
+	FaultTextPlain500:            "a JSON body sent with Content-Type text/plain gets a 500",
+	FaultNoBodyLimit:             "request bodies over MaxBodyBytes are processed instead of refused with 413",
+	FaultUnusualValue500:         "a non-ASCII or control character in a body string field gets a 500",
+	FaultStep4AnyMethod:          "GET and POST on the step 4 path are handled like PUT (they change the password)",
+	FaultWrongMethod200:          "an undocumented method on a step 1, 2 or 3 path answers a 200 success envelope (changing nothing)",
+	FaultWrongAppKeyAccepted:     "steps 1, 2, 3 and login accept any non-empty Et-App-Key (step 4 still checks it)",
+	FaultBadKeyConsumesToken:     "a step 4 refused for its Et-App-Key still consumes the reset token",
+	FaultRedirectElsewhere:       "every API request is answered 307 with Location on Options.RedirectTo (another origin)",
+	FaultEchoPassword:            "step 4 error messages quote the Password and PasswordConfirmation the request carried",
+	FaultEchoAppKey:              "every API response carries the request's Et-App-Key back in an Et-App-Key header",
 }
 
 // FaultNames returns every fault switch name, sorted.

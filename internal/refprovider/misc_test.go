@@ -21,6 +21,8 @@ func TestNewValidation(t *testing.T) {
 		MailFrom:          "not an address",
 		MinPasswordLength: -1,
 		HashIterations:    -1,
+		Quirks:            []string{"no-such-quirk"},
+		RedirectTo:        "/relative",
 		Traders: []Trader{
 			{User: "a", Email: "a@example.test", Password: "secret-one"},
 			{User: "A", Email: "a@example.test", Password: "secret-two"},
@@ -42,6 +44,8 @@ func TestNewValidation(t *testing.T) {
 		`MailFrom "not an address"`,
 		"MinPasswordLength -1 is negative",
 		"HashIterations -1 is negative",
+		`unknown quirk "no-such-quirk"; known: ` + strings.Join(QuirkNames(), ", "),
+		`RedirectTo "/relative" is not an absolute http or https URL`,
 		`Traders[1]: User "A" repeats Traders[0]`,
 		`Traders[1]: Email "a@example.test" repeats Traders[0]`,
 		"Traders[2]: User is required",

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/mail"
+	"net/url"
 	"strings"
 	"time"
 	"unicode"
@@ -27,6 +28,7 @@ type Options struct {
 	AppKey   string           // required; the only accepted Et-App-Key
 	TestMode bool             // mounts the provider-state endpoint at StatePath
 	Faults   []string         // fault switch names (FaultNames); unknown -> New fails
+	Quirks   []string         // quirk names (QuirkNames): tolerated deviations, not faults
 	Now      func() time.Time // clock for expiry; nil = time.Now
 
 	CodeTTL  time.Duration // confirmation code lifetime; 0 = DefaultCodeTTL
@@ -41,6 +43,10 @@ type Options struct {
 	HashIterations    int // PBKDF2-SHA256 iterations; 0 = DefaultHashIterations
 
 	Log io.Writer // request log: method, path, status, duration only; nil = discard
+
+	// RedirectTo is the origin the redirect-elsewhere fault sends clients to (an absolute
+	// http or https URL); "" = DefaultRedirectTo. Unused without that fault.
+	RedirectTo string
 }
 
 // Defaults for zero Options fields.
@@ -56,8 +62,18 @@ const (
 	// well under ~20 ms, while still being a real, salted, slow hash rather than a stub.
 	DefaultHashIterations = 50_000
 
-	// MaxBodyBytes bounds every request body; the documented bodies are a few hundred bytes.
-	MaxBodyBytes = 64 << 10
+	// MaxBodyBytes bounds every request body (413 above it); the documented bodies are a
+	// few hundred bytes. 1 MiB is the bound the conformance suite probes by default.
+	MaxBodyBytes = 1 << 20
+
+	// faultBodyCap bounds what the no-body-limit fault reads, so even a faulty sandbox
+	// cannot be made to buffer unbounded input.
+	faultBodyCap = 64 << 20
+
+	// DefaultRedirectTo is where redirect-elsewhere points when Options.RedirectTo is
+	// unset: a loopback port nothing listens on (9, discard), so a client that follows
+	// the redirect fails instead of reaching a real service.
+	DefaultRedirectTo = "http://127.0.0.1:9"
 )
 
 // APIPrefix is the path of the API base ("apiURL" in the docs): http://host:port/api.
@@ -72,6 +88,8 @@ type config struct {
 	appKey   string
 	testMode bool
 	faults   map[string]bool
+	quirks   map[string]bool
+	redirect *url.URL
 	now      func() time.Time
 	codeTTL  time.Duration
 	tokenTTL time.Duration
@@ -112,6 +130,20 @@ func (o Options) validate() (config, error) {
 		errs = append(errs, err)
 	}
 	c.faults = faults
+	quirks, err := parseQuirks(o.Quirks)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	c.quirks = quirks
+	redirect := o.RedirectTo
+	if redirect == "" {
+		redirect = DefaultRedirectTo
+	}
+	if u, err := url.Parse(redirect); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("RedirectTo %q is not an absolute http or https URL", redirect))
+	} else {
+		c.redirect = u
+	}
 	if c.now == nil {
 		c.now = time.Now
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -29,10 +31,11 @@ var (
 
 // handleResetStart is step 1: check the user and secret answer, then mail a code.
 func (s *Server) handleResetStart(w http.ResponseWriter, r *http.Request) {
-	var req struct{ User, SecretQuestionAnswer string }
-	if !s.decode(w, r, &req) {
+	user, answer := field("User", true), field("SecretQuestionAnswer", false)
+	if !s.bind(w, r, user, answer) {
 		return
 	}
+	req := struct{ User, SecretQuestionAnswer string }{user.value, answer.value}
 	if strings.TrimSpace(req.User) == "" {
 		s.fail(w, http.StatusBadRequest, required("User"))
 		return
@@ -83,11 +86,14 @@ func (s *Server) handleResetStart(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if s.has(FaultCodeInResponse) {
+	switch {
+	case s.has(FaultCodeInResponse):
 		s.succeed(w, code)
-		return
+	case s.cfg.quirks[QuirkStep1DocumentedBody]:
+		s.writeRaw(w, http.StatusOK, []byte(step1DocumentedBody))
+	default:
+		s.succeed(w, nil)
 	}
-	s.succeed(w, nil)
 }
 
 // answerMatches compares trimmed and case-insensitively, in constant time; a missing
@@ -133,11 +139,11 @@ func (s *Server) handleSecretQuestion(w http.ResponseWriter, r *http.Request) {
 
 // handleResetCode is step 3 as AutoShares documents it: {"Code"}.
 func (s *Server) handleResetCode(w http.ResponseWriter, r *http.Request) {
-	var req struct{ Code string }
-	if !s.decode(w, r, &req) {
+	f := field("Code", true)
+	if !s.bind(w, r, f) {
 		return
 	}
-	code := strings.TrimSpace(req.Code)
+	code := strings.TrimSpace(f.value)
 	if code == "" {
 		s.fail(w, http.StatusBadRequest, required("Code"))
 		return
@@ -149,11 +155,11 @@ func (s *Server) handleResetCode(w http.ResponseWriter, r *http.Request) {
 // Only ResetPassword is served; the other identifiers belong to flows this provider
 // does not implement.
 func (s *Server) handleIdentifierCode(w http.ResponseWriter, r *http.Request) {
-	var req struct{ Code, Identifier string }
-	if !s.decode(w, r, &req) {
+	fc, fi := field("Code", true), field("Identifier", true)
+	if !s.bind(w, r, fc, fi) {
 		return
 	}
-	code, ident := strings.TrimSpace(req.Code), strings.TrimSpace(req.Identifier)
+	code, ident := strings.TrimSpace(fc.value), strings.TrimSpace(fi.value)
 	var probs []problem
 	if code == "" {
 		probs = append(probs, required("Code"))
@@ -201,14 +207,26 @@ func (s *Server) redeemCode(w http.ResponseWriter, code string) {
 
 type newPasswordRequest struct{ Token, Password, PasswordConfirmation string }
 
+// tokenRaceWindow is how long the token-race fault holds a step 4 between checking the
+// token and consuming it: long enough that concurrent updates reliably all pass the check.
+const tokenRaceWindow = 200 * time.Millisecond
+
+// bindNewPassword binds step 4's body; false means the request has been answered.
+func (s *Server) bindNewPassword(w http.ResponseWriter, r *http.Request) (newPasswordRequest, bool) {
+	tok, pw, conf := field("Token", true), field("Password", true), field("PasswordConfirmation", true)
+	if !s.bind(w, r, tok, pw, conf) {
+		return newPasswordRequest{}, false
+	}
+	// Passwords are taken as sent: spaces are legitimate password characters.
+	return newPasswordRequest{strings.TrimSpace(tok.value), pw.value, conf.value}, true
+}
+
 // handleNewPassword is step 4: set the password with a reset token.
 func (s *Server) handleNewPassword(w http.ResponseWriter, r *http.Request) {
-	var req newPasswordRequest
-	if !s.decode(w, r, &req) {
+	req, ok := s.bindNewPassword(w, r)
+	if !ok {
 		return
 	}
-	req.Token = strings.TrimSpace(req.Token)
-	// Passwords are taken as sent: spaces are legitimate password characters.
 	var probs []problem
 	if req.Token == "" {
 		probs = append(probs, required("Token"))
@@ -220,31 +238,57 @@ func (s *Server) handleNewPassword(w http.ResponseWriter, r *http.Request) {
 		probs = append(probs, required("PasswordConfirmation"))
 	}
 	if len(probs) > 0 {
-		s.fail(w, http.StatusBadRequest, probs...)
+		s.failNewPassword(w, req, http.StatusBadRequest, probs...)
+		return
+	}
+	if s.has(FaultAcceptMalformedToken) && !guidForm.MatchString(req.Token) {
+		s.fail(w, http.StatusInternalServerError, errInternal)
 		return
 	}
 	now := s.cfg.now()
 
 	s.st.mu.Lock()
-	_, p := s.checkNewPasswordLocked(req, now)
+	lk, p := s.checkNewPasswordLocked(req, now)
+	unissued := p == &errInvalidToken && s.st.issued != nil && !s.st.issued[req.Token]
 	s.st.mu.Unlock()
+	if unissued { // the accept-unknown-token fault: success, and nothing happens
+		s.succeed(w, nil)
+		return
+	}
 	if p != nil {
-		s.fail(w, http.StatusBadRequest, *p)
+		s.failNewPassword(w, req, http.StatusBadRequest, *p)
 		return
 	}
 
+	stored := req.Password
+	if s.has(FaultPasswordSpacesStripped) {
+		stored = strings.ReplaceAll(stored, " ", "")
+	}
 	// Hash outside the lock (it is the slow part), then check again: a concurrent request
 	// may have used the token meanwhile, and a token must change a password only once.
-	h, err := hashPassword(req.Password, s.cfg.iter)
+	h, err := hashPassword(stored, s.cfg.iter)
 	if err != nil {
 		s.fail(w, http.StatusInternalServerError, errInternal)
 		return
 	}
+	if s.has(FaultTokenRace) {
+		// The fault: the first check is trusted after a pause in which concurrent
+		// requests pass it too.
+		time.Sleep(tokenRaceWindow)
+		s.st.mu.Lock()
+		if t := s.st.traders[lk]; t != nil {
+			t.prevHash, t.hash = t.hash, h
+		}
+		s.st.revokeLocked(lk, "", "")
+		s.st.mu.Unlock()
+		s.succeed(w, nil)
+		return
+	}
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
-	lk, p := s.checkNewPasswordLocked(req, now)
+	lk, p = s.checkNewPasswordLocked(req, now)
 	if p != nil {
-		s.fail(w, http.StatusBadRequest, *p)
+		s.failNewPassword(w, req, http.StatusBadRequest, *p)
 		return
 	}
 	t := s.st.traders[lk]
@@ -263,6 +307,37 @@ func (s *Server) handleNewPassword(w http.ResponseWriter, r *http.Request) {
 	s.succeed(w, nil)
 }
 
+// failNewPassword answers a step 4 failure; under the echo-password fault the messages
+// quote the passwords the request carried.
+func (s *Server) failNewPassword(w http.ResponseWriter, req newPasswordRequest, status int, probs ...problem) {
+	if s.has(FaultEchoPassword) {
+		probs = slices.Clone(probs)
+		for i := range probs {
+			probs[i].msg += fmt.Sprintf(" (Password %q, PasswordConfirmation %q)", req.Password, req.PasswordConfirmation)
+		}
+	}
+	s.fail(w, status, probs...)
+}
+
+// guidForm matches the forms .NET's Guid.Parse accepts (32 hex digits, optionally
+// hyphenated 8-4-4-4-12 and wrapped in braces or parentheses); only the
+// accept-malformed-token fault tells tokens of this form from others.
+var guidForm = regexp.MustCompile(`^[{(]?[0-9A-Fa-f]{8}(-?)[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{12}[)}]?$`)
+
+// confirmationMatches compares byte for byte: letter case and surrounding whitespace are
+// part of a password.
+func (s *Server) confirmationMatches(password, confirmation string) bool {
+	switch {
+	case s.has(FaultAcceptMismatchedPasswords):
+		return true
+	case s.has(FaultConfirmationIgnoresCase):
+		return strings.EqualFold(password, confirmation)
+	case s.has(FaultConfirmationTrimsSpaces):
+		return strings.TrimSpace(password) == strings.TrimSpace(confirmation)
+	}
+	return password == confirmation
+}
+
 // checkNewPasswordLocked applies step 4's checks in the documented order and returns the
 // trader's key, or the problem to answer. The caller holds s.st.mu.
 func (s *Server) checkNewPasswordLocked(req newPasswordRequest, now time.Time) (string, *problem) {
@@ -273,7 +348,7 @@ func (s *Server) checkNewPasswordLocked(req newPasswordRequest, now time.Time) (
 	if g.expiredAt(now) && !s.has(FaultAcceptExpiredToken) {
 		return "", &errTokenExpired
 	}
-	if req.Password != req.PasswordConfirmation && !s.has(FaultAcceptMismatchedPasswords) {
+	if !s.confirmationMatches(req.Password, req.PasswordConfirmation) {
 		if s.has(FaultMismatchConsumesToken) {
 			delete(s.st.tokens, req.Token)
 		}
@@ -284,6 +359,18 @@ func (s *Server) checkNewPasswordLocked(req newPasswordRequest, now time.Time) (
 			msg: fmt.Sprintf("Password must be at least %d characters long.", s.cfg.minLen)}
 	}
 	return g.login, nil
+}
+
+// consumeTokenOf deletes the reset token a step 4 request carries; only the
+// bad-key-consumes-token fault calls it, for a request refused for its app key.
+func (s *Server) consumeTokenOf(r *http.Request) {
+	req, ok := s.bindNewPassword(newDiscardWriter(), r)
+	if !ok {
+		return
+	}
+	s.st.mu.Lock()
+	delete(s.st.tokens, req.Token)
+	s.st.mu.Unlock()
 }
 
 // handleLogin is POST /api/token with Username and Password headers.

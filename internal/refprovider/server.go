@@ -3,7 +3,6 @@ package refprovider
 import (
 	"crypto/subtle"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -50,6 +49,9 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("refprovider: invalid options: %w", err)
 	}
 	s := &Server{cfg: cfg, st: newStore()}
+	if s.has(FaultAcceptUnknownToken) {
+		s.st.issued = map[string]bool{}
+	}
 	if s.dummyHash, err = hashPassword("not a password of anyone", cfg.iter); err != nil {
 		return nil, err
 	}
@@ -109,11 +111,23 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
+	if s.has(FaultRedirectElsewhere) {
+		s.redirectElsewhere(w, r)
+		return
+	}
+	if k := r.Header.Get("Et-App-Key"); k != "" && s.has(FaultEchoAppKey) {
+		w.Header().Set("Et-App-Key", k)
+	}
 	rt, known := s.routes[rest]
-	if !s.appKeyOK(r) {
-		if s.has(FaultAppKeyCheckedLate) && rest == pathStep4 && r.Method == rt.method {
-			// The fault: the change happens, only the answer is the app-key error.
-			rt.handler(newDiscardWriter(), r)
+	if !s.appKeyOK(r, rest) {
+		if rest == pathStep4 && r.Method == rt.method {
+			switch {
+			case s.has(FaultAppKeyCheckedLate):
+				// The fault: the change happens, only the answer is the app-key error.
+				rt.handler(newDiscardWriter(), r)
+			case s.has(FaultBadKeyConsumesToken):
+				s.consumeTokenOf(r)
+			}
 		}
 		s.appKeyError(w)
 		return
@@ -123,6 +137,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method != rt.method {
+		switch {
+		case rest == pathStep4 && s.has(FaultStep4AnyMethod) &&
+			(r.Method == http.MethodGet || r.Method == http.MethodPost):
+			rt.handler(w, r)
+			return
+		case s.has(FaultWrongMethod200) && rest != pathStep4 && rest != pathLogin:
+			s.succeed(w, nil) // a catch-all that does nothing and says it worked
+			return
+		}
 		w.Header().Set("Allow", rt.method)
 		s.writeJSON(w, http.StatusMethodNotAllowed, map[string]string{
 			"Message": fmt.Sprintf("The requested resource does not support http method '%s'.", r.Method),
@@ -132,12 +155,28 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	rt.handler(w, r)
 }
 
-func (s *Server) appKeyOK(r *http.Request) bool {
+// appKeyOK checks the Et-App-Key header for the route key rest.
+func (s *Server) appKeyOK(r *http.Request, rest string) bool {
 	if s.has(FaultIgnoreAppKey) {
 		return true
 	}
 	got := r.Header.Get("Et-App-Key")
+	if s.has(FaultWrongAppKeyAccepted) && rest != pathStep4 {
+		return got != "" // the fault: presence is checked, not the value
+	}
 	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.appKey)) == 1
+}
+
+// redirectElsewhere answers the redirect-elsewhere fault: 307 (method and body kept) to
+// the same path and query on Options.RedirectTo.
+func (s *Server) redirectElsewhere(w http.ResponseWriter, r *http.Request) {
+	loc := *s.cfg.redirect
+	loc.Path = strings.TrimSuffix(loc.Path, "/") + r.URL.Path
+	loc.RawPath = ""
+	loc.RawQuery = r.URL.RawQuery
+	w.Header().Set("Location", loc.String())
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusTemporaryRedirect)
 }
 
 // appKeyErrorBody is the documented body, byte for byte.
@@ -290,34 +329,6 @@ func statusName(status int) string {
 		return "ServiceUnavailable"
 	}
 	return strings.ReplaceAll(http.StatusText(status), " ", "")
-}
-
-// decode reads a JSON object body into dst. An empty body is an empty object (so missing
-// fields are reported as such). On failure it answers the request itself and returns false.
-func (s *Server) decode(w http.ResponseWriter, r *http.Request, dst any) bool {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
-	if err != nil {
-		if _, tooBig := errors.AsType[*http.MaxBytesError](err); tooBig {
-			s.fail(w, http.StatusRequestEntityTooLarge, problem{code: "ErrorRequestTooLarge",
-				msg: fmt.Sprintf("The request body exceeds %d bytes.", MaxBodyBytes)})
-			return false
-		}
-		s.fail(w, http.StatusBadRequest, problem{codeValidation, "The request body could not be read.", "resource"})
-		return false
-	}
-	if len(strings.TrimSpace(string(body))) == 0 {
-		return true
-	}
-	if err := json.Unmarshal(body, dst); err != nil {
-		if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok && te.Field != "" {
-			s.fail(w, http.StatusBadRequest, problem{codeValidation,
-				fmt.Sprintf("The %s field must be a JSON string.", te.Field), te.Field})
-			return false
-		}
-		s.fail(w, http.StatusBadRequest, problem{codeValidation, "The request body is not a valid JSON object.", "resource"})
-		return false
-	}
-	return true
 }
 
 // statusWriter records the status for the request log.

@@ -50,7 +50,7 @@ func Start(ctx context.Context, opts Options, addr string) (*Running, error) {
 		srv: &http.Server{
 			Handler:           s,
 			ReadHeaderTimeout: 10 * time.Second,
-			ReadTimeout:       30 * time.Second, // bodies are at most 64 KiB
+			ReadTimeout:       30 * time.Second, // bodies are at most MaxBodyBytes (1 MiB)
 			// Step 1 waits for the SMTP server (at most mailTimeout) before it answers.
 			WriteTimeout: mailTimeout + 20*time.Second,
 			IdleTimeout:  time.Minute,

@@ -69,7 +69,7 @@ func (s *Server) handleState(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	if err != nil {
-		s.stateError(w, http.StatusBadRequest, "request body unreadable or over 64 KiB")
+		s.stateError(w, http.StatusBadRequest, "request body unreadable or over 1 MiB")
 		return
 	}
 	var req stateRequest

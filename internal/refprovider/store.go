@@ -84,6 +84,9 @@ type store struct {
 	byEmail map[string]string  // lower-case email -> lower-case login
 	codes   map[string]*grant  // confirmation code -> grant
 	tokens  map[string]*grant  // reset token -> grant
+	// issued records every reset token ever issued; nil (not kept) unless the
+	// accept-unknown-token fault needs to tell never-issued tokens from used ones.
+	issued map[string]bool
 }
 
 func newStore() *store {
@@ -180,6 +183,9 @@ func (s *store) newTokenLocked(lk string, expires time.Time) (string, error) {
 		return "", err
 	}
 	s.tokens[tk] = &grant{login: lk, expires: expires}
+	if s.issued != nil {
+		s.issued[tk] = true
+	}
 	return tk, nil
 }
 
