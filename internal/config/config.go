@@ -31,6 +31,7 @@ type Config struct {
 	Expect           Expectations
 	Pact             Pact
 	Flow             Flow
+	Negative         Negative // the negative and security checks (negative.go)
 }
 
 // Expectations are the exact values the documentation leaves open. Zero values mean
