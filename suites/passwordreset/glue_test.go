@@ -34,11 +34,12 @@ var catalogue = checks.MustDefault()
 // Checks declares the checks a spec applies, as Ginkgo labels, so `LABELS=<check ID>` runs
 // exactly the specs of that check. An ID the catalogue lacks stops the run while the spec
 // tree is built: a spec cannot claim a check nobody documented.
+// Every spec also declares the checks send applies to each of its exchanges.
 func Checks(ids ...string) Labels {
 	if unknown := catalogue.Unknown(ids...); len(unknown) > 0 {
 		panic(fmt.Sprintf("the spec names check(s) %v that internal/checks/catalogue.json lacks", unknown))
 	}
-	return Label(ids...)
+	return Label(append(ids, everyExchange...)...)
 }
 
 // verdictOn starts the judgement of ex for the check id, which the running spec must
@@ -112,6 +113,7 @@ func send(ctx context.Context, req apiclient.Request) *apiclient.Exchange {
 	if ex.Err != nil {
 		Fail(suite.Secrets.String(fmt.Sprintf("%s %s: %v\n\n%s", req.Method, req.Path, ex.Err, ex.Transcript(suite.Secrets))))
 	}
+	judgeExchange(ex)
 	return ex
 }
 
