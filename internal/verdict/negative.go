@@ -43,7 +43,7 @@ var bodySecretFields = map[string]string{
 
 // CarriedSecrets lists the secrets the exchange's request carried: the Et-App-Key and
 // Password headers and the secret properties of a JSON body.
-func CarriedSecrets(method string, header http.Header, body []byte) []Carried {
+func CarriedSecrets(header http.Header, body []byte) []Carried {
 	var out []Carried
 	add := func(what, v string) {
 		if len(v) >= echoMinLength {
@@ -76,7 +76,7 @@ type Echo struct {
 func Echoes(v *Verdict) []Echo {
 	ex := v.Exchange
 	var out []Echo
-	for _, c := range CarriedSecrets(ex.Method, ex.RequestHeader, ex.RequestBody) {
+	for _, c := range CarriedSecrets(ex.RequestHeader, ex.RequestBody) {
 		if bytes.Contains(ex.ResponseBody, []byte(c.Value)) {
 			out = append(out, Echo{c, "body"})
 		}

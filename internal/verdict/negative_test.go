@@ -44,7 +44,7 @@ func TestNoEchoFindsAndMasksCarriedSecrets(t *testing.T) {
 
 // Short values are not looked for: they occur by chance.
 func TestCarriedSecretsSkipsShortValues(t *testing.T) {
-	got := verdict.CarriedSecrets(http.MethodPost, http.Header{"Password": {"abc"}}, []byte(`{"Code": "123456", "User": "trader-1"}`))
+	got := verdict.CarriedSecrets(http.Header{"Password": {"abc"}}, []byte(`{"Code": "123456", "User": "trader-1"}`))
 	if len(got) != 1 || got[0].What != "code" {
 		t.Errorf("carried = %+v", got)
 	}
