@@ -10,6 +10,7 @@ require (
 	github.com/pact-foundation/pact-go/v2 v2.4.2
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	golang.org/x/text v0.38.0
+	pgregory.net/rapid v1.3.0
 )
 
 require (

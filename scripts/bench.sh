@@ -31,7 +31,8 @@ for v in $(compgen -e | grep '^AUTOSHARES_' || true); do unset "$v"; done
 export AUTOSHARES_REPORT_DIR="$out/reports"
 # The specs the bare client mirrors need no mailbox: no Mailpit beside the suite's provider.
 export MAILPIT_BIN="$out/no-mailpit"
-labels='(step4 || login) && !slow'
+# The negative and security specs have no mirror in the bare client.
+labels='(step4 || login) && !slow && !negative && !security'
 
 # time_ms CMD...: wall-clock milliseconds of one run; fails if the command fails.
 time_ms() {

@@ -93,3 +93,27 @@ func TestStep3TokenIsMaskedThoughItIsCalledModel(t *testing.T) {
 		t.Fatal("step 2's Model taken for a secret")
 	}
 }
+
+// A raw body goes out byte for byte with its content type, and the transcript still masks
+// the secrets the redactor knows.
+func TestRawBody(t *testing.T) {
+	var gotCT, gotBody string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		gotCT, gotBody = r.Header.Get("Content-Type"), string(b)
+		w.WriteHeader(400)
+	}))
+	defer srv.Close()
+	c := &Client{BaseURL: srv.URL, AppKey: "k", HTTP: srv.Client()}
+	ex := c.Do(context.Background(), Request{Method: http.MethodPut, Path: "/x", RawBody: []byte(`{"Password": 12345678, "p": "s3cret-Passw0rd"`), ContentType: "text/plain"})
+	if ex.Err != nil || gotCT != "text/plain" || gotBody != `{"Password": 12345678, "p": "s3cret-Passw0rd"` {
+		t.Fatalf("sent %q as %q (%v)", gotBody, gotCT, ex.Err)
+	}
+	if tr := ex.Transcript(redact.New("s3cret-Passw0rd")); strings.Contains(tr, "s3cret-Passw0rd") {
+		t.Errorf("transcript leaks:\n%s", tr)
+	}
+	c.Do(context.Background(), Request{Method: http.MethodPost, Path: "/x", RawBody: []byte{}})
+	if gotCT != "application/json" || gotBody != "" {
+		t.Errorf("an empty raw body: sent %q as %q", gotBody, gotCT)
+	}
+}

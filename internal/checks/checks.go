@@ -68,7 +68,9 @@ type Check struct {
 	Labels    []string `json:"labels"`             // the area labels of the specs that apply it
 	// Proofs: the fault switches of the reference provider that make this check fail, each
 	// with a fragment its problem line must show ("" = any line), so the self-test can tell
-	// "failed for the right reason" from "failed".
+	// "failed for the right reason" from "failed". A fragment starting with PreflightProof
+	// says the fault breaks every endpoint, so the run stops at the preflight, once, with
+	// the rest of the fragment in its message.
 	Proofs map[string]string `json:"proofs,omitempty"`
 	// Unproven says why no fault switch breaks this check, and how else it is proven.
 	Unproven string `json:"unproven,omitempty"`
@@ -83,6 +85,9 @@ type Catalogue struct {
 
 	byID map[string]int
 }
+
+// PreflightProof marks a proof whose fault the preflight catches before any spec runs.
+const PreflightProof = "preflight: "
 
 var idPattern = regexp.MustCompile(`^[a-z0-9]+(\.[a-z0-9]+(-[a-z0-9]+)*)+$`)
 

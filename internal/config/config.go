@@ -56,7 +56,8 @@ type Config struct {
 	Flow             Flow
 	// Values is every non-secret setting's value in force (file, environment and defaults
 	// merged), by environment name: what the reports show as "the settings of this run".
-	Values map[string]string
+	Values   map[string]string
+	Negative Negative // the negative and security checks (negative.go)
 }
 
 // Expectations are the exact values the documentation leaves open. Zero values mean

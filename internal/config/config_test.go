@@ -262,3 +262,20 @@ func TestConformanceWorkflowSettings(t *testing.T) {
 		}
 	}
 }
+
+func TestNegativeSettings(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Negative{SingleUseToken: true, TokenSurvivesMismatch: true, ConcurrentUpdates: 8, MaxBodyBytes: 1 << 20, GeneratedCases: 50, MinPasswordLength: 8}
+	if c.Negative != want {
+		t.Errorf("defaults = %+v, want %+v", c.Negative, want)
+	}
+	_, err = Load(env(map[string]string{"AUTOSHARES_CONCURRENT_UPDATES": "1", "AUTOSHARES_EXPECT_SINGLE_USE_TOKEN": "yes", "AUTOSHARES_SEED": "0"}))
+	for _, want := range []string{"AUTOSHARES_CONCURRENT_UPDATES: \"1\" is not a whole number from 2 to 32", "AUTOSHARES_EXPECT_SINGLE_USE_TOKEN: \"yes\" is neither true nor false", "AUTOSHARES_SEED"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, err)
+		}
+	}
+}

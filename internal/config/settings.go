@@ -105,6 +105,7 @@ func buildSettings() []Setting {
 		Setting{Env: "AUTOSHARES_PACT_DIR", Doc: "Where the recorded pact is written (relative: from the directory the command ran in). Unset: `<report dir>/pacts`. `make pacts` sets it to `pacts/`; a run with a label filter or a failure never writes a partial pact there.",
 			apply: func(c *Config, v string) error { c.Pact.OutDir = v; return nil }},
 	)
+	s = append(s, negativeSettings()...)
 	return s
 }
 
@@ -159,12 +160,12 @@ func parsePositiveDuration(v string) (time.Duration, error) {
 
 func parseBool(v string) (bool, error) {
 	switch strings.ToLower(v) {
-	case "true", "1", "yes":
+	case "true":
 		return true, nil
-	case "false", "0", "no":
+	case "false":
 		return false, nil
 	}
-	return false, fmt.Errorf("%q is not true or false", v)
+	return false, fmt.Errorf("%q is neither true nor false", v)
 }
 
 func parseStatus(v string, optional bool) (int, error) {

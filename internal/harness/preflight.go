@@ -27,6 +27,10 @@ const noSpec = " No spec was run."
 // A wrong target is then one clear failure, saying what to fix, instead of one per spec.
 // ctx bounds the whole check (AUTOSHARES_PREFLIGHT_TIMEOUT); no message holds a secret.
 func Preflight(ctx context.Context, t Target, hc *http.Client, appKeyMessage string) error {
+	// Never follow a redirect, whatever client the caller passed: it would carry the app key.
+	noRedirect := *hc
+	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	hc = &noRedirect
 	api := &apiclient.Client{BaseURL: t.BaseURL, AppKey: t.AppKey, HTTP: hc, TimeoutSetting: "AUTOSHARES_PREFLIGHT_TIMEOUT"}
 	base := redact.URL(t.BaseURL)
 	// Login without credentials, then step 2 for a login nobody has: endpoints every
@@ -49,6 +53,13 @@ func Preflight(ctx context.Context, t Target, hc *http.Client, appKeyMessage str
 		if json.Unmarshal(ex.ResponseBody, &body) == nil && body.Error != "" && strings.EqualFold(body.Error, appKeyMessage) {
 			return fmt.Errorf("the target rejected AUTOSHARES_APP_KEY: %s answered %d %q.\n"+
 				"Set AUTOSHARES_APP_KEY to the Et-App-Key issued for this environment."+noSpec, what, ex.Status, body.Error)
+		}
+		if ex.Status >= 300 && ex.Status < 400 {
+			// The suite never follows a redirect: the app key and passwords would go wherever
+			// it points. An API that answers at its documented paths does not redirect.
+			return fmt.Errorf("AUTOSHARES_BASE_URL %s answered %s with %d %s to %s: the API did not answer at its documented path, and the suite does not follow redirects "+
+				"(they would carry the app key and passwords elsewhere). Set AUTOSHARES_BASE_URL to the URL the API answers at."+noSpec,
+				base, what, ex.Status, http.StatusText(ex.Status), redact.URL(ex.ResponseHeader.Get("Location")))
 		}
 		if i == 0 && ex.Status >= 500 && ex.Status != http.StatusNotImplemented {
 			return fmt.Errorf("AUTOSHARES_BASE_URL %s answers but is failing: %s gave %d %s. Check that the deployment is healthy."+noSpec,

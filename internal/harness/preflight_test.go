@@ -265,3 +265,17 @@ func TestPreflightProbesTheReferenceProvidersStates(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A redirect is one clear failure naming where it points, and is not followed: nothing
+// reaches the other origin.
+func TestPreflightNamesARedirectAndDoesNotFollowIt(t *testing.T) {
+	reached := false
+	elsewhere := serve(t, http.HandlerFunc(func(http.ResponseWriter, *http.Request) { reached = true }))
+	base := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, elsewhere+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	mustFail(t, preflight(t, Target{BaseURL: base + "/api", AppKey: testKey}), "307 Temporary Redirect to "+elsewhere+"/api/token", "does not follow redirects")
+	if reached {
+		t.Error("the preflight followed the redirect")
+	}
+}

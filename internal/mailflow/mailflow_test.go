@@ -71,3 +71,37 @@ func TestFlowThroughARealMailbox(t *testing.T) {
 		t.Fatalf("restore of an unchanged trader sent %d mail(s)", n)
 	}
 }
+
+// Step 1's documented success body says IsSucceed false: the driver takes a 2xx without
+// errors as success unless told to require IsSucceed, and the mail is the proof.
+func TestStep1DocumentedBodyIsASuccess(t *testing.T) {
+	bin, err := mailbox.BinaryPath()
+	if errors.Is(err, mailbox.ErrNotInstalled) {
+		t.Skip("Mailpit is not installed: run make mailpit")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	mp, err := mailbox.StartServer(ctx, bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mp.Stop()
+	traders := []refprovider.Trader{{User: "cat", Email: "cat@traders.example.test", Password: "Cat-Passw0rd-1"}}
+	p, err := refprovider.Start(ctx, refprovider.Options{AppKey: "k-123456", SMTPAddr: mp.SMTPAddr, Traders: traders, HashIterations: 1000,
+		Quirks: []string{refprovider.QuirkStep1DocumentedBody}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	d := &Driver{API: &apiclient.Client{BaseURL: p.BaseURL, AppKey: "k-123456", HTTP: &http.Client{Timeout: 5 * time.Second}},
+		Mailbox: mp.Client(), Step3: apiclient.Step3AutoShares, MailTimeout: 5 * time.Second}
+	if _, err := d.ResetToken(ctx, "cat", "", "cat@traders.example.test"); err != nil {
+		t.Fatalf("the documented step 1 body was not taken as success: %v", err)
+	}
+	d.Step1IsSucceed = true
+	if _, err := d.RequestCode(ctx, "cat", "", "cat@traders.example.test"); err == nil {
+		t.Fatal("with Step1IsSucceed, IsSucceed false was taken as success")
+	}
+}

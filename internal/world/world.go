@@ -73,7 +73,8 @@ func New(cfg config.Config, sh Shared, p Process, secrets *redact.Redactor, obse
 	src := &sources.Sources{Procs: p.Total, ExpiredToken: cfg.Flow.ExpiredToken, Secrets: secrets}
 	if sh.Target.MailboxURL != "" {
 		w.Mailbox = &mailbox.Client{BaseURL: sh.Target.MailboxURL, HTTP: hc}
-		w.Flow = &mailflow.Driver{API: w.API, Mailbox: w.Mailbox, Step3: cfg.Flow.Step3Path, MailTimeout: cfg.Flow.MailTimeout, Observe: observe}
+		w.Flow = &mailflow.Driver{API: w.API, Mailbox: w.Mailbox, Step3: cfg.Flow.Step3Path, MailTimeout: cfg.Flow.MailTimeout, Observe: observe,
+			Step1IsSucceed: cfg.Negative.Step1IsSucceedRequired}
 		if len(cfg.Flow.Traders) > 0 {
 			src.Flow = w.Flow
 			src.Traders = cfg.Flow.TradersFor(p.Me, max(p.Total, 1))

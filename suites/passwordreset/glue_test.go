@@ -46,7 +46,8 @@ var treeConfig = func() config.Config {
 // Checks declares the checks a spec applies, as Ginkgo labels, so `LABELS=<check ID>` runs
 // exactly the specs of that check, and gives the spec its timeout (AUTOSHARES_SPEC_TIMEOUT).
 // An ID the catalogue lacks stops the run while the spec tree is built: a spec cannot claim
-// a check nobody documented.
+// a check nobody documented. Every spec also declares the checks send applies to each of
+// its exchanges.
 func Checks(ids ...string) []any {
 	return checksWithin(treeConfig.SpecTimeout, ids...)
 }
@@ -60,7 +61,7 @@ func checksWithin(timeout time.Duration, ids ...string) []any {
 	if unknown := catalogue.Unknown(ids...); len(unknown) > 0 {
 		panic(fmt.Sprintf("the spec names check(s) %v that internal/checks/catalogue.json lacks", unknown))
 	}
-	return []any{Label(ids...), SpecTimeout(timeout)}
+	return []any{Label(append(ids, everyExchange...)...), SpecTimeout(timeout)}
 }
 
 // verdictOn starts the judgement of ex for the check id, which the running spec must
@@ -142,6 +143,7 @@ func send(ctx context.Context, req apiclient.Request) *apiclient.Exchange {
 		takeFromLog(ex)
 		Fail(suite.Secrets.String(fmt.Sprintf("%s %s: %v\n\n%s", req.Method, req.Path, ex.Err, ex.Transcript(suite.Secrets))))
 	}
+	judgeExchange(ex)
 	return ex
 }
 

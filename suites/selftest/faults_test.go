@@ -10,6 +10,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/refprovider"
 	"github.com/autoshares/conformance/internal/verdict"
 )
@@ -158,6 +159,13 @@ func expectDetected(t *testing.T, fault string, o outcome, breaks map[string]str
 	t.Helper()
 	if o.exitErr == nil {
 		t.Fatalf("the suite passed against fault %q (%s)", fault, refprovider.FaultDescription(fault))
+	}
+	for _, says := range breaks {
+		if rest, ok := strings.CutPrefix(says, checks.PreflightProof); ok {
+			// A fault that breaks every endpoint: one clear failure before any spec.
+			expectOneClearFailure(t, o, rest)
+			return
+		}
 	}
 	if slices.Contains(o.failed, "[SynchronizedBeforeSuite]") {
 		t.Fatalf("fault %q tripped the preflight instead of the specs\n%s", fault, o.output)

@@ -1,0 +1,121 @@
+package mutate_test
+
+import (
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"pgregory.net/rapid"
+
+	"github.com/autoshares/conformance/internal/mutate"
+	"github.com/autoshares/conformance/internal/schema"
+	"github.com/autoshares/conformance/schemas"
+)
+
+var requests = map[string]map[string]string{
+	"reset-password.request.schema.json":         {"User": "unknown-trader-x"},
+	"reset-code.request.schema.json":             {"Code": "000000"},
+	"identifiers-reset-code.request.schema.json": {"Code": "000000", "Identifier": "ResetPassword"},
+	"update-password.request.schema.json":        {"Token": "7f1c2a3e-0000-4000-8000-000000000000", "Password": "Nw-abcdefgh!Aa1", "PasswordConfirmation": "Nw-abcdefgh!Aa1"},
+}
+
+// Each class means what it says against the schema it was generated from: broken and
+// lenient bodies break it, unusual ones satisfy it.
+func TestClassesAgreeWithTheSchema(t *testing.T) {
+	set, err := schema.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, valid := range requests {
+		s, err := mutate.Load(schemas.FS, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[mutate.Class]int{}
+		gen := mutate.Cases(s, valid)
+		for i := range 300 {
+			c := gen.Example(i)
+			seen[c.Class]++
+			err := set.Validate(name, c.Body)
+			if (c.Class == mutate.Unusual) != (err == nil) {
+				t.Errorf("%s: %s: schema says %v", name, c.Describe(), err)
+			}
+		}
+		for _, class := range []mutate.Class{mutate.Broken, mutate.Lenient, mutate.Unusual} {
+			if seen[class] == 0 {
+				t.Errorf("%s: 300 cases and none of class %s", name, class)
+			}
+		}
+	}
+}
+
+func TestLoadRefusesWhatItCannotGenerateFrom(t *testing.T) {
+	if _, err := mutate.Load(schemas.FS, "envelope.schema.json"); err == nil {
+		t.Error("the envelope (arrays, booleans) loaded as a request schema")
+	}
+	if _, err := mutate.Load(schemas.FS, "no-such.schema.json"); err == nil {
+		t.Error("a missing schema loaded")
+	}
+}
+
+func bodies(t *testing.T, seed int64) []string {
+	t.Helper()
+	s, _ := mutate.Load(schemas.FS, "update-password.request.schema.json")
+	var out []string
+	res, err := mutate.Run(20, seed, mutate.Cases(s, requests[s.Name]), func(c mutate.Case) []string {
+		out = append(out, string(c.Body))
+		return nil
+	})
+	if err != nil || res.Failure != nil || res.Cases != 20 || res.Seed != seed {
+		t.Fatalf("run: %+v, %v", res, err)
+	}
+	return out
+}
+
+// A seed replays the same bodies; another seed gives others.
+func TestASeedReplaysItsBodies(t *testing.T) {
+	a, b, c := bodies(t, 42), bodies(t, 42), bodies(t, 43)
+	if strings.Join(a, "\n") != strings.Join(b, "\n") {
+		t.Error("one seed gave two sequences of bodies")
+	}
+	if strings.Join(a, "\n") == strings.Join(c, "\n") {
+		t.Error("two seeds gave the same bodies")
+	}
+}
+
+// A failure is reported as the smallest body rapid can shrink it to: a judge that fails
+// every body with a non-ASCII character gets a single such character back.
+func TestAFailureIsShrunk(t *testing.T) {
+	s, _ := mutate.Load(schemas.FS, "reset-code.request.schema.json")
+	nonASCII := func(r rune) bool { return r > unicode.MaxASCII }
+	res, err := mutate.Run(200, 7, mutate.Cases(s, requests[s.Name]), func(c mutate.Case) []string {
+		if strings.ContainsFunc(string(c.Body), nonASCII) {
+			return []string{"status: 500"}
+		}
+		return nil
+	})
+	if err != nil || res.Failure == nil {
+		t.Fatalf("want a failure, got %+v, %v", res, err)
+	}
+	body := string(res.Failure.Case.Body)
+	n := 0
+	for _, r := range body {
+		if nonASCII(r) {
+			n++
+		}
+	}
+	if n != 1 || utf8.RuneCountInString(body) > len(`{"Code":"000000"}`)+1 || res.Failure.Problems[0] != "status: 500" {
+		t.Errorf("not shrunk to one non-ASCII character: %s (%q)", res.Failure.Case.Describe(), res.Failure.Problems)
+	}
+}
+
+func TestRunRefusesNoCasesOrNoSeed(t *testing.T) {
+	gen := rapid.Just(mutate.Case{})
+	if _, err := mutate.Run(0, 1, gen, nil); err == nil {
+		t.Error("zero cases ran")
+	}
+	if _, err := mutate.Run(1, 0, gen, nil); err == nil {
+		t.Error("seed 0 ran")
+	}
+}

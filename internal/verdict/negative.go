@@ -1,0 +1,179 @@
+package verdict
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"sort"
+	"strings"
+)
+
+// NoRedirect: a reset endpoint answers at its documented path. A 3xx is not an answer (and
+// the suite never follows one, so the app key and passwords go nowhere else).
+func (r Rules) NoRedirect(v *Verdict) *Verdict {
+	ex := v.Exchange
+	if ex.Status < 300 || ex.Status > 399 {
+		return v
+	}
+	loc := ex.ResponseHeader.Get("Location")
+	if loc == "" {
+		loc = "(no Location header)"
+	}
+	return v.Expect(false, "status: %d: the endpoint did not answer at its documented path; it redirects to %s (not followed: nothing was sent there)", ex.Status, loc)
+}
+
+// Carried is one secret value a request carried, and what it is.
+type Carried struct {
+	What  string // "app key", "password", "token", "code", "secret answer"
+	Value string
+}
+
+// echoMinLength: shorter values are too likely to occur by chance ("Passwo" is in
+// "Password"); every secret the suite makes is longer, and a confirmation code is 6 digits.
+const echoMinLength = 6
+
+// bodySecretFields maps the request body properties that hold a secret (matched
+// case-insensitively, as the API binds them) to what they hold.
+var bodySecretFields = map[string]string{
+	"password": "password", "passwordconfirmation": "password", "token": "token",
+	"code": "code", "secretquestionanswer": "secret answer",
+}
+
+// CarriedSecrets lists the secrets the exchange's request carried: the Et-App-Key and
+// Password headers and the secret properties of a JSON body.
+func CarriedSecrets(header http.Header, body []byte) []Carried {
+	var out []Carried
+	add := func(what, v string) {
+		if len(v) >= echoMinLength {
+			out = append(out, Carried{What: what, Value: v})
+		}
+	}
+	add("app key", header.Get("Et-App-Key"))
+	add("password", header.Get("Password"))
+	var props map[string]any
+	if json.Unmarshal(body, &props) == nil {
+		for k, val := range props {
+			if what, ok := bodySecretFields[strings.ToLower(k)]; ok {
+				if s, ok := val.(string); ok {
+					add(what, s)
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].What < out[j].What })
+	return out
+}
+
+// Echo is a carried secret found in the response.
+type Echo struct {
+	Carried
+	Where string // "body", or "header <Name>"
+}
+
+// Echoes finds every carried secret of the exchange in its response body and headers.
+func Echoes(v *Verdict) []Echo {
+	ex := v.Exchange
+	var out []Echo
+	for _, c := range CarriedSecrets(ex.RequestHeader, ex.RequestBody) {
+		if bytes.Contains(ex.ResponseBody, []byte(c.Value)) {
+			out = append(out, Echo{c, "body"})
+		}
+		names := make([]string, 0, len(ex.ResponseHeader))
+		for name := range ex.ResponseHeader {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			if strings.Contains(strings.Join(ex.ResponseHeader[name], "\n"), c.Value) {
+				out = append(out, Echo{c, "header " + name})
+			}
+		}
+	}
+	return out
+}
+
+// NoEcho: no response carries back a secret of the given kinds that its request carried
+// (a reflected secret ends up in logs, caches and error trackers). The value is masked in
+// the failure by the redactor, which knows every secret the suite sent.
+func (r Rules) NoEcho(v *Verdict, kinds ...string) *Verdict {
+	for _, e := range Echoes(v) {
+		for _, k := range kinds {
+			if e.What == k {
+				v.Expect(false, "%s: carries back the %s the request sent (%s)", e.Where, e.What, e.Value)
+			}
+		}
+	}
+	return v
+}
+
+// Refused: a malformed request is refused as the client's fault, and says so in JSON: a
+// 4xx (not a 2xx, not a 5xx), a JSON Content-Type, and either the error envelope
+// (IsSucceed false) or the API's documented validation shape {"Message", "ModelState"}.
+func (r Rules) Refused(v *Verdict, what string) *Verdict {
+	ex := v.Exchange
+	v.Expect(ex.Status >= 400 && ex.Status < 500, "status: %s: expected a 4xx client error, got %d%s", what, ex.Status, StatusHint(ex.Status))
+	return r.jsonError(v, what)
+}
+
+// NotServerError: like Refused, but a request the API may also process (a JSON body
+// labelled text/plain) may get a 2xx; never a 5xx.
+func (r Rules) NotServerError(v *Verdict, what string) *Verdict {
+	ex := v.Exchange
+	v.Expect(ex.Status < 500, "status: %s: expected a 4xx or a processed request, got %d%s", what, ex.Status, StatusHint(ex.Status))
+	if ex.Status >= 400 {
+		r.jsonError(v, what)
+	}
+	return v
+}
+
+func (r Rules) jsonError(v *Verdict, what string) *Verdict {
+	ex := v.Exchange
+	ct := ex.ResponseHeader.Get("Content-Type")
+	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+		return v.Expect(false, "Content-Type: %s: expected application/json, got %q", what, ct)
+	}
+	var body map[string]json.RawMessage
+	if err := json.Unmarshal(ex.ResponseBody, &body); err != nil {
+		return v.Expect(false, "body: %s: expected a JSON object, got %v", what, err)
+	}
+	_, hasMessage := body["Message"]
+	if _, hasEnvelope := body["IsSucceed"]; hasEnvelope {
+		var env Envelope
+		_ = json.Unmarshal(ex.ResponseBody, &env)
+		v.Expect(string(env.IsSucceed) == "false", "IsSucceed: %s: expected false, got %s", what, OrMissing(env.IsSucceed))
+		v.Expect(len(env.Errors) > 0, "Errors: %s: expected at least one message, got none", what)
+		return v
+	}
+	return v.Expect(hasMessage, "body: %s: expected the error envelope or {\"Message\", \"ModelState\"}, got %s", what, cutBody(ex.ResponseBody))
+}
+
+// Step1Success: step 1's success is a 2xx (the configured status), the schema and an empty
+// Errors; IsSucceed must be a boolean, and true only when required (the documentation's
+// own success example says false).
+func (r Rules) Step1Success(v *Verdict, schemaName string, requireIsSucceed bool) Envelope {
+	if requireIsSucceed {
+		return r.Success(v, schemaName)
+	}
+	ex := v.Exchange
+	want := r.Expect.SuccessStatus
+	v.Expect(ex.Status == want, "status: expected %d (AUTOSHARES_EXPECT_SUCCESS_STATUS), got %d", want, ex.Status).
+		JSONBody(r.Schemas, schemaName)
+	var env Envelope
+	err := ex.JSON(&env)
+	v.Expect(err == nil, "body: expected the JSON envelope, got %v", err)
+	if err == nil {
+		v.Expect(string(env.IsSucceed) == "true" || string(env.IsSucceed) == "false", "IsSucceed: expected a boolean, got %s", OrMissing(env.IsSucceed))
+		v.Expect(len(env.Errors) == 0, "Errors: expected [], got %d message(s)", len(env.Errors))
+	}
+	return env
+}
+
+func cutBody(b []byte) string {
+	const n = 200
+	if len(b) > n {
+		return fmt.Sprintf("%q…", b[:n])
+	}
+	return fmt.Sprintf("%q", b)
+}

@@ -1,0 +1,103 @@
+package verdict_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/redact"
+	"github.com/autoshares/conformance/internal/verdict"
+)
+
+func TestNoRedirectNamesTheLocation(t *testing.T) {
+	ex := reply(307, "", "")
+	ex.ResponseHeader.Set("Location", "http://elsewhere.test/api/v1.0/users/passwords/reset/")
+	v := rules(t).NoRedirect(verdict.For(check, ex))
+	if len(v.Problems) != 1 || !strings.Contains(v.Problems[0], "did not answer at its documented path") || !strings.Contains(v.Problems[0], "http://elsewhere.test/") {
+		t.Errorf("problems = %q", v.Problems)
+	}
+	if v := rules(t).NoRedirect(verdict.For(check, reply(400, "application/json", "{}"))); !v.OK() {
+		t.Errorf("a 400 is not a redirect: %q", v.Problems)
+	}
+}
+
+// An echoed secret is found in the body or a header, named by kind and place, and masked in
+// the failure message.
+func TestNoEchoFindsAndMasksCarriedSecrets(t *testing.T) {
+	ex := reply(400, "application/json", `{"Errors": ["Password s3cret-Passw0rd is too weak"], "IsSucceed": false}`)
+	ex.RequestHeader.Set("Et-App-Key", "app-key-123456")
+	ex.RequestBody = []byte(`{"token": "tok-abcdef", "Password": "s3cret-Passw0rd", "PasswordConfirmation": "s3cret-Passw0rd"}`)
+	ex.ResponseHeader.Set("X-Debug-Key", "app-key-123456")
+	v := rules(t).NoEcho(verdict.For(check, ex), "password", "token")
+	if len(v.Problems) != 2 || !strings.HasPrefix(v.Problems[0], "body: carries back the password") {
+		t.Errorf("want the password twice in the body (Password and its confirmation), got %q", v.Problems)
+	}
+	v = rules(t).NoEcho(verdict.For(check, ex), "app key")
+	if len(v.Problems) != 1 || !strings.HasPrefix(v.Problems[0], "header X-Debug-Key: carries back the app key") {
+		t.Errorf("problems = %q", v.Problems)
+	}
+	if msg := v.Message(redact.New("app-key-123456", "s3cret-Passw0rd")); strings.Contains(msg, "app-key-123456") {
+		t.Errorf("the failure shows the app key:\n%s", msg)
+	}
+}
+
+// Short values are not looked for: they occur by chance.
+func TestCarriedSecretsSkipsShortValues(t *testing.T) {
+	got := verdict.CarriedSecrets(http.Header{"Password": {"abc"}}, []byte(`{"Code": "123456", "User": "trader-1"}`))
+	if len(got) != 1 || got[0].What != "code" {
+		t.Errorf("carried = %+v", got)
+	}
+}
+
+func TestRefusedAcceptsBothErrorShapes(t *testing.T) {
+	r := rules(t)
+	for _, body := range []string{`{"Errors": ["bad"], "IsSucceed": false}`, `{"Message": "Validation error", "ModelState": {"User": ["required"]}}`} {
+		if v := r.Refused(verdict.For(check, reply(400, "application/json; charset=utf-8", body)), "x"); !v.OK() {
+			t.Errorf("%s: %q", body, v.Problems)
+		}
+	}
+	v := r.Refused(verdict.For(check, reply(500, "text/html", "<html>")), "step 1 with a body that is not JSON")
+	got := strings.Join(v.Problems, "\n")
+	for _, want := range []string{"step 1 with a body that is not JSON: expected a 4xx client error, got 500", `Content-Type: step 1 with a body that is not JSON: expected application/json, got "text/html"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("problems lack %q:\n%s", want, got)
+		}
+	}
+	if v := r.Refused(verdict.For(check, reply(400, "application/json", `{"error": "x"}`)), "x"); v.OK() {
+		t.Error("a body of neither shape passed")
+	}
+}
+
+func TestNotServerErrorAllowsProcessing(t *testing.T) {
+	r := rules(t)
+	if v := r.NotServerError(verdict.For(check, reply(200, "application/json", `{"Errors": [], "IsSucceed": true}`)), "x"); !v.OK() {
+		t.Errorf("a processed request: %q", v.Problems)
+	}
+	if v := r.NotServerError(verdict.For(check, reply(502, "application/json", `{}`)), "x"); v.OK() {
+		t.Error("a 502 passed")
+	}
+}
+
+// The documentation's own step 1 success body passes unless IsSucceed is required.
+func TestStep1SuccessToleratesTheDocumentedBody(t *testing.T) {
+	r := rules(t)
+	const schema = "reset-password.response.schema.json"
+	documented := reply(200, "application/json", `{"Errors": [], "IsSucceed": false}`)
+	judge := func(ex *apiclient.Exchange, require bool) *verdict.Verdict {
+		v := verdict.For(check, ex)
+		r.Step1Success(v, schema, require)
+		return v
+	}
+	if v := judge(documented, false); !v.OK() {
+		t.Errorf("the documented body failed: %q", v.Problems)
+	}
+	if v := judge(documented, true); !strings.Contains(strings.Join(v.Problems, "\n"), "IsSucceed: expected true") {
+		t.Errorf("with IsSucceed required: %q", v.Problems)
+	}
+	for _, body := range []string{`{"Errors": ["no"], "IsSucceed": false}`, `{"Errors": [], "IsSucceed": "false"}`} {
+		if v := judge(reply(200, "application/json", body), false); v.OK() {
+			t.Errorf("%s passed as a step 1 success", body)
+		}
+	}
+}

@@ -1,0 +1,52 @@
+package passwordreset
+
+import (
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/autoshares/conformance/internal/states"
+)
+
+// The confirmation guards against a typo the trader cannot see: it must match exactly,
+// and the password must be stored exactly as typed.
+var _ = Describe("Step 4 compares and stores passwords exactly", Label("step4", "update-password", "negative"), func() {
+
+	It("refuses a confirmation that differs only in letter case and changes nothing",
+		NegativeChecks("step4.confirmation.case-exact", checkSecretsNotEchoed), func(ctx SpecContext) {
+			trader := given(ctx, states.ValidToken)
+			pw := newPassword()
+			other := swapCase(pw)
+			suite.Secrets.Add(other)
+			expectRejected(send(ctx, updatePassword(trader["Token"], pw, other)), "step4.confirmation.case-exact")
+			expectPasswordUnchanged(ctx, "step4.confirmation.case-exact", trader["User"], trader["Password"], pw)
+		})
+
+	It("refuses a confirmation that differs only by leading or trailing whitespace and changes nothing",
+		NegativeChecks("step4.confirmation.whitespace-exact", checkSecretsNotEchoed), func(ctx SpecContext) {
+			trader := given(ctx, states.ValidToken)
+			pw := newPassword()
+			for _, pair := range [][2]string{{pw, " " + pw}, {pw, pw + " "}, {pw + "\t", pw}} {
+				suite.Secrets.Add(pair[0], pair[1])
+				expectRejected(send(ctx, updatePassword(trader["Token"], pair[0], pair[1])), "step4.confirmation.whitespace-exact")
+			}
+			expectPasswordUnchanged(ctx, "step4.confirmation.whitespace-exact", trader["User"], trader["Password"], pw)
+		})
+
+	// Login sends the password in a header, where leading and trailing spaces do not
+	// survive; inner spaces do, so they are what this can prove.
+	It("stores a password with inner spaces exactly as sent, when it accepts one",
+		NegativeChecks("step4.password.spaces-kept"), func(ctx SpecContext) {
+			trader := given(ctx, states.ValidToken)
+			pw := newPassword()
+			spaced := pw[:6] + " " + pw[6:12] + "  " + pw[12:]
+			suite.Secrets.Add(spaced)
+			ex := send(ctx, updatePassword(trader["Token"], spaced, spaced))
+			if !succeeded(ex) {
+				expectRejected(ex, "step4.password.spaces-kept")
+				expectPasswordUnchanged(ctx, "step4.password.spaces-kept", trader["User"], trader["Password"], spaced)
+				AddReportEntry("not checked", "step4.password.spaces-kept: the target refuses passwords with spaces (allowed); nothing changed")
+				return
+			}
+			expectSuccess(ex, "step4.password.spaces-kept", updatePasswordResponseSchema)
+			expectLoginSucceeds(ctx, "step4.password.spaces-kept", trader["User"], spaced, "with the password exactly as sent, inner spaces included")
+		})
+})

@@ -1,0 +1,179 @@
+package passwordreset
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/harness"
+	"github.com/autoshares/conformance/internal/sources"
+	"github.com/autoshares/conformance/internal/states"
+)
+
+// A malformed body is the client's fault: a 4xx with a JSON error, never a 5xx (which
+// tells clients to retry) and never a success, and nothing changes. The API is an ASP.NET
+// one, whose model binding is lenient in known ways; these specs allow exactly that
+// leniency (docs/NEGATIVE.md).
+
+// brokenBodies are the structurally broken variants of a valid body: not JSON, not an
+// object, empty, and each property of the valid body missing, null, empty, an object or an
+// array.
+func brokenBodies(valid map[string]any) []struct {
+	what string
+	body []byte
+} {
+	type b = struct {
+		what string
+		body []byte
+	}
+	out := []b{
+		{"a body that is not JSON", []byte("User=trader&Code=123456")},
+		{"a truncated JSON object", []byte(`{"Token": "`)},
+		{"a JSON array", []byte(`[{}]`)},
+		{"an empty body", []byte{}},
+		{"an empty JSON object", []byte(`{}`)},
+	}
+	for name, v := range valid {
+		with := func(x any) []byte {
+			m := map[string]any{}
+			for k, val := range valid {
+				m[k] = val
+			}
+			m[name] = x
+			return jsonOf(m)
+		}
+		without := map[string]any{}
+		for k, val := range valid {
+			if k != name {
+				without[k] = val
+			}
+		}
+		out = append(out,
+			b{name + " missing", jsonOf(without)},
+			b{name + " null", with(nil)},
+			b{name + ` ""`, with("")},
+			b{name + " an object", with(map[string]any{"value": v})},
+			b{name + " an array", with([]any{v})},
+		)
+	}
+	return out
+}
+
+// endpointBodies: the three endpoints that take a body, each with a valid body built for
+// the spec (step 4's with the spec's trader's token, so a target that acts on a broken
+// body changes something the spec then sees).
+type endpointBody struct {
+	step, method, path string
+	valid              map[string]any
+}
+
+func bodyEndpoints(token, password string) []endpointBody {
+	return []endpointBody{
+		{"step 1", http.MethodPost, apiclient.PathResetPassword, map[string]any{"User": harness.RandomSecret("unknown-trader-")}},
+		{"step 3", http.MethodPost, step3Path(), step3Body(sources.RandomCode())},
+		{"step 4", http.MethodPut, apiclient.PathUpdatePassword, step4Body(token, password, password)},
+	}
+}
+
+var _ = Describe("Malformed request bodies on steps 1, 3 and 4", Label("negative", "step1", "step3", "step4", "malformed"), func() {
+
+	It("refuses structurally broken bodies with a 4xx and a JSON error, and changes nothing",
+		NegativeChecks("body.malformed.refused"), func(ctx SpecContext) {
+			trader := given(ctx, states.ValidToken)
+			pw := newPassword()
+			for _, e := range bodyEndpoints(trader["Token"], pw) {
+				for _, b := range brokenBodies(e.valid) {
+					ex := send(ctx, rawBody(e.method, e.path, b.body, ""))
+					expectRefused(ex, "body.malformed.refused", fmt.Sprintf("%s with %s", e.step, b.what))
+				}
+			}
+			expectPasswordUnchanged(ctx, "body.malformed.refused", trader["User"], trader["Password"], pw)
+			expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), "body.malformed.refused", updatePasswordResponseSchema)
+		})
+
+	It("binds a number where a string belongs as its string form, or refuses it; never a 5xx",
+		NegativeChecks("body.number-as-string.bound"), func(ctx SpecContext) {
+			trader := given(ctx, states.ValidToken)
+			for _, e := range bodyEndpoints(trader["Token"], "")[:2] {
+				for name := range e.valid {
+					for _, v := range []any{123456789, true} {
+						m := map[string]any{}
+						for k, val := range e.valid {
+							m[k] = val
+						}
+						m[name] = v
+						expectNoServerError(send(ctx, rawBody(e.method, e.path, jsonOf(m), "")), "body.number-as-string.bound", fmt.Sprintf("%s with %s %v", e.step, name, v))
+					}
+				}
+			}
+			// Step 4, where the effect shows: a numeric password is the password of its digits.
+			n := 100_000_000 + rand.IntN(900_000_000)
+			digits := fmt.Sprint(n)
+			suite.Secrets.Add(digits)
+			ex := send(ctx, rawBody(http.MethodPut, apiclient.PathUpdatePassword, jsonOf(step4Body(trader["Token"], n, n)), ""))
+			if !succeeded(ex) {
+				expectRefused(ex, "body.number-as-string.bound", "step 4 with a numeric Password")
+				expectPasswordUnchanged(ctx, "body.number-as-string.bound", trader["User"], trader["Password"], digits)
+				AddReportEntry("not checked", "body.number-as-string.bound: the target refuses a numeric password (allowed)")
+				return
+			}
+			expectSuccess(ex, "body.number-as-string.bound", updatePasswordResponseSchema)
+			expectLoginSucceeds(ctx, "body.number-as-string.bound", trader["User"], digits, "with the digits of the numeric password step 4 accepted")
+		})
+
+	It("binds property names case-insensitively: a name in other letter case is not a missing field",
+		NegativeChecks("body.property-names.case-insensitive"), func(ctx SpecContext) {
+			trader := given(ctx, states.PendingCode)
+			body := map[string]any{"code": trader["Code"]}
+			if suite.Cfg.Flow.Step3Path == apiclient.Step3ETNA {
+				body["IDENTIFIER"] = "ResetPassword"
+			}
+			token := expectToken(send(ctx, rawBody(http.MethodPost, step3Path(), jsonOf(body), "")), "body.property-names.case-insensitive")
+			pw := newPassword()
+			ex := send(ctx, rawBody(http.MethodPut, apiclient.PathUpdatePassword, jsonOf(map[string]any{"token": token, "PASSWORD": pw, "passwordConfirmation": pw}), ""))
+			expectSuccess(ex, "body.property-names.case-insensitive", updatePasswordResponseSchema)
+			expectLoginSucceeds(ctx, "body.property-names.case-insensitive", trader["User"], pw, "with the password set by a body with other-case property names")
+		})
+
+	It("answers a JSON body sent as text/plain with a 4xx or by processing it; never a 5xx",
+		NegativeChecks("body.text-plain.not-server-error"), func(ctx SpecContext) {
+			trader := given(ctx, states.ValidToken)
+			pw := newPassword()
+			var ex *apiclient.Exchange
+			for _, e := range bodyEndpoints(trader["Token"], pw) {
+				ex = send(ctx, rawBody(e.method, e.path, jsonOf(e.valid), "text/plain; charset=utf-8"))
+				expectNoServerError(ex, "body.text-plain.not-server-error", e.step+" with a JSON body labelled text/plain")
+			}
+			// ex is step 4's: processed means the password changed, refused means it did not.
+			if succeeded(ex) {
+				expectLoginSucceeds(ctx, "body.text-plain.not-server-error", trader["User"], pw, "with the password of the text/plain update the target processed")
+			} else {
+				expectPasswordUnchanged(ctx, "body.text-plain.not-server-error", trader["User"], trader["Password"], pw)
+			}
+		})
+
+	It("refuses a body over the size bound and changes nothing", Label("size"),
+		NegativeChecks("body.size.bounded"), func(ctx SpecContext) {
+			limit := suite.Cfg.Negative.MaxBodyBytes
+			if limit == 0 {
+				Skip("AUTOSHARES_MAX_BODY_BYTES=0: the body size bound is not checked")
+			}
+			trader := given(ctx, states.ValidToken)
+			pw := newPassword()
+			for _, e := range bodyEndpoints(trader["Token"], pw) {
+				// A valid body, padded past the bound with a property the API ignores: only the
+				// size is wrong, so a target without a bound would act on it.
+				m := map[string]any{"Padding": strings.Repeat("x", limit)}
+				for k, v := range e.valid {
+					m[k] = v
+				}
+				ex := send(ctx, rawBody(e.method, e.path, jsonOf(m), ""))
+				expectRefused(ex, "body.size.bounded", fmt.Sprintf("%s with a %d-byte body (AUTOSHARES_MAX_BODY_BYTES=%d)", e.step, len(ex.RequestBody), limit))
+			}
+			expectPasswordUnchanged(ctx, "body.size.bounded", trader["User"], trader["Password"], pw)
+		})
+})

@@ -1,0 +1,109 @@
+package passwordreset
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/states"
+)
+
+// Step 4's token is what stands between a reset request and an account takeover: only an
+// issued token works, once, whatever its owner's requests race.
+var _ = Describe("Step 4 tokens: unknown, malformed, reused, raced", Label("step4", "update-password", "security"), func() {
+
+	It("refuses a token it never issued and changes nothing", Label("negative"),
+		NegativeChecks("step4.unknown-token.refused", checkSecretsNotEchoed), func(ctx SpecContext) {
+			trader := given(ctx, states.ValidToken)
+			pw := newPassword()
+			expectRejected(send(ctx, updatePassword(randomGUID(), pw, pw)), "step4.unknown-token.refused")
+			expectPasswordUnchanged(ctx, "step4.unknown-token.refused", trader["User"], trader["Password"], pw)
+		})
+
+	It("refuses a token that is not a GUID, or is very long, and changes nothing", Label("negative"),
+		NegativeChecks("step4.malformed-token.refused", checkSecretsNotEchoed), func(ctx SpecContext) {
+			trader := given(ctx, states.ValidToken)
+			pw := newPassword()
+			for _, tok := range []string{"not-a-guid-" + randomGUID()[:8], strings.Repeat(trader["Token"], 128)} {
+				expectRejected(send(ctx, updatePassword(tok, pw, pw)), "step4.malformed-token.refused")
+			}
+			expectPasswordUnchanged(ctx, "step4.malformed-token.refused", trader["User"], trader["Password"], pw)
+		})
+
+	It("refuses a token that already set a password: the password stays the first one", Label("single-use"),
+		NegativeChecks("step4.token.single-use", checkSecretsNotEchoed), func(ctx SpecContext) {
+			if !suite.Cfg.Negative.SingleUseToken {
+				Skip("AUTOSHARES_EXPECT_SINGLE_USE_TOKEN=false: the target's tokens may be used again")
+			}
+			trader := given(ctx, states.ValidToken)
+			first, second := newPassword(), newPassword()
+			expectSuccess(send(ctx, updatePassword(trader["Token"], first, first)), "step4.token.single-use", updatePasswordResponseSchema)
+			expectRejected(send(ctx, updatePassword(trader["Token"], second, second)), "step4.token.single-use")
+			expectPasswordUnchanged(ctx, "step4.token.single-use", trader["User"], first, second)
+		})
+
+	It("lets exactly one of concurrent updates with one token succeed, and only its password logs in", Label("single-use", "race"),
+		NegativeChecks("step4.token.one-concurrent-update"), func(ctx SpecContext) {
+			if !suite.Cfg.Negative.SingleUseToken {
+				Skip("AUTOSHARES_EXPECT_SINGLE_USE_TOKEN=false: the target's tokens may be used again")
+			}
+			trader := given(ctx, states.ValidToken)
+			n := suite.Cfg.Negative.ConcurrentUpdates
+			passwords := make([]string, n)
+			for i := range passwords {
+				passwords[i] = newPassword()
+			}
+			// All requests are built first and released together, so they overlap on the target.
+			exchanges := make([]*apiclient.Exchange, n)
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			for i := range n {
+				wg.Go(func() {
+					<-start
+					exchanges[i] = suite.API.Do(ctx, updatePassword(trader["Token"], passwords[i], passwords[i]))
+				})
+			}
+			close(start)
+			wg.Wait()
+			winner := -1
+			var wins []string
+			for i, ex := range exchanges {
+				logExchange(ex)
+				judgeExchange(ex)
+				if ex.Err != nil {
+					Fail(suite.Secrets.String(fmt.Sprintf("update %d of %d: %v", i+1, n, ex.Err)))
+				}
+				if succeeded(ex) {
+					winner = i
+					wins = append(wins, fmt.Sprint(i+1))
+				} else {
+					expectRejected(ex, "step4.token.one-concurrent-update")
+				}
+			}
+			done(verdictOn("step4.token.one-concurrent-update", nil).Expect(len(wins) == 1,
+				"%d simultaneous updates with one token (AUTOSHARES_CONCURRENT_UPDATES): expected exactly one success, got %d (updates %s)", n, len(wins), strings.Join(wins, ", ")))
+			expectSuccess(exchanges[winner], "step4.token.one-concurrent-update", updatePasswordResponseSchema)
+			expectLoginSucceeds(ctx, "step4.token.one-concurrent-update", trader["User"], passwords[winner], "with the password of the one update that succeeded")
+			for i, pw := range passwords {
+				if i != winner {
+					expectLoginFails(ctx, "step4.token.one-concurrent-update", trader["User"], pw, fmt.Sprintf("with the password of refused update %d", i+1))
+				}
+			}
+			expectLoginFails(ctx, "step4.token.one-concurrent-update", trader["User"], trader["Password"], "with the password from before the updates")
+		})
+
+	It("refuses a new password shorter than the minimum and changes nothing", Label("negative", "password-policy"),
+		NegativeChecks("step4.short-password.refused", checkSecretsNotEchoed), func(ctx SpecContext) {
+			minimum := suite.Cfg.Negative.MinPasswordLength
+			if minimum < 2 {
+				Skip(fmt.Sprintf("AUTOSHARES_EXPECT_MIN_PASSWORD_LENGTH=%d: no shorter non-empty password to try", minimum))
+			}
+			trader := given(ctx, states.ValidToken)
+			short := passwordOfLength(minimum - 1)
+			expectRejected(send(ctx, updatePassword(trader["Token"], short, short)), "step4.short-password.refused")
+			expectPasswordUnchanged(ctx, "step4.short-password.refused", trader["User"], trader["Password"], short)
+		})
+})
