@@ -24,7 +24,10 @@ type Run struct {
 	Settings []Setting
 	// TokenSources names the sources of reset tokens the run had, e.g. "state endpoint".
 	TokenSources []string
-	Specs        []Spec
+	// Problems are the run's own verdict beyond its specs (selected specs skipped, a label
+	// filter that selected nothing): any of them fails the run.
+	Problems []string
+	Specs    []Spec
 }
 
 // Setting is one expectation setting in force during the run.

@@ -112,8 +112,9 @@ type view struct {
 	CSP     string
 	CSS     template.CSS
 	JS      template.JS
-	Verdict verdict
-	Meta    []metaRow
+	Verdict  verdict
+	Problems []string
+	Meta     []metaRow
 	Counts  Counts
 	// Changed are the settings that differ from their defaults, loosened ones first.
 	Changed  []Setting
@@ -205,6 +206,9 @@ func build(run Run) (view, error) {
 	}
 	sort.SliceStable(v.Changed, func(i, j int) bool { return v.Changed[i].Loosened && !v.Changed[j].Loosened })
 	v.Verdict = judge(v.Counts.Specs, v.Loosened)
+	if v.Problems = run.Problems; len(v.Problems) > 0 && v.Verdict.Class != "failed" {
+		v.Verdict = verdict{"failed", "Failed", fmt.Sprintf("%d passed, but the run's verdict failed: see below", v.Counts.Specs.Passed)}
+	}
 
 	labels := map[string]int{}
 	states := map[State]int{}

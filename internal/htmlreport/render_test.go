@@ -92,6 +92,15 @@ func TestVerdicts(t *testing.T) {
 	}
 }
 
+// The run's own verdict problems fail a run whose specs all passed, and the page says why.
+func TestRunProblemsFailARunOfPassingSpecs(t *testing.T) {
+	run := Run{Specs: []Spec{{Text: "a spec", State: StatePassed}}, Problems: []string{"2 selected spec(s) were skipped"}}
+	page := render(t, run)
+	if !strings.Contains(page, "<strong>Failed</strong>") || !strings.Contains(page, "2 selected spec(s) were skipped") {
+		t.Errorf("the page does not fail the run and say why:\n%s", page)
+	}
+}
+
 // hostile puts markup and script into every field a run carries.
 const hostile = `</pre></script><script>window.pwned=1</script><img src=x onerror="window.pwned=2">"'&`
 
@@ -101,6 +110,7 @@ func hostileRun() Run {
 	run.Target = hostile
 	run.SuiteVersion, run.Commit, run.Step3Variant = hostile, hostile, hostile
 	run.TokenSources = []string{hostile}
+	run.Problems = []string{hostile}
 	run.Settings = append(run.Settings, Setting{Name: hostile, Value: hostile, Default: hostile, Changed: true, Loosened: true})
 	run.Specs = append(run.Specs, Spec{
 		Text: hostile, Labels: []string{hostile, `"]`}, State: StateFailed,

@@ -29,7 +29,7 @@ func writeHTML(masked types.Report, sum Summary, dir string, cat *checks.Catalog
 func HTMLRun(masked types.Report, sum Summary, cat *checks.Catalogue) htmlreport.Run {
 	run := htmlreport.Run{
 		SuiteVersion: sum.Suite.Version, Commit: sum.Suite.Commit, Target: sum.Target, Step3Variant: sum.Step3,
-		Started: sum.Start, Ended: sum.End, TokenSources: sum.TokenSources,
+		Started: sum.Start, Ended: sum.End, TokenSources: sum.TokenSources, Problems: sum.Problems,
 	}
 	if sum.Suite.Modified {
 		run.Commit += "+dirty"
