@@ -40,7 +40,7 @@ $(PACT_BIN):
 verify-pacts: pact-ffi ## verify pacts/ (or PACT_FILES) against AUTOSHARES_BASE_URL, or the reference provider when unset
 	PACT_FILES="$${PACT_FILES:-$(CURDIR)/pacts}" $(GO) test -count=1 -v -run '^TestVerifyPacts$$' ./suites/pactverify/
 
-pact-stub: pact-cli ## serve pacts/ with the pact stub server on 127.0.0.1:PACT_STUB_PORT (default 8181)
+pact-stub: pact-cli ## serve pacts/ with the pact stub server: base URL http://127.0.0.1:PACT_STUB_PORT (8181), no /api; listens on every interface
 	bash scripts/pact-stub.sh
 
 publish-pacts: pact-cli ## publish pacts/ to PACT_BROKER_BASE_URL (refuses a dirty tree or stale pacts)

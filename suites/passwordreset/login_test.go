@@ -40,7 +40,7 @@ var _ = Describe("Login: POST apiURL/token", Label("login"), func() {
 		expectLoginFails(ctx, trader["User"], newPassword(), "with a wrong password")
 
 		record(contract.Interaction{Description: "a login with a wrong password", States: inState(states.NoQuestion),
-			Request: loginContract(validAppKey(), contract.Field{Example: "wrong-password", Match: contract.MatchType}),
+			Request: loginContract(validAppKey(), contract.Field{Example: "wrong-password"}),
 			Response: contract.Response{Status: http.StatusUnauthorized, Headers: jsonResponse, Body: map[string]contract.Field{
 				"State":  {Example: "Failed"},
 				"Step":   {Example: "BaseAuthentication"},

@@ -105,7 +105,7 @@ var _ = Describe("Step 1, request a reset: POST v1.0/users/password/reset", Labe
 		expectFailure(ex, resetPasswordResponseSchema, config.CaseWrongAnswer, "a reset request with a wrong secret answer should be refused")
 
 		record(contract.Interaction{Description: "a reset request with a wrong secret answer", States: inState(states.WithQuestion),
-			Request:  resetPasswordContract(validAppKey(), stateUser, &contract.Field{Example: "wrong-answer", Match: contract.MatchType}),
+			Request:  resetPasswordContract(validAppKey(), stateUser, &contract.Field{Example: "wrong-answer"}),
 			Response: incorrectAnswer()})
 	})
 

@@ -18,13 +18,18 @@ const updatePasswordResponseSchema = "update-password.response.schema.json"
 var updatePassword = apiclient.UpdatePassword
 
 // updatePasswordContract is the same request as the pact sees it: the token from the
-// provider state, passwords matched by type.
+// provider state, passwords matched by type. A confirmation that differs is matched exactly:
+// pact cannot say "differs from Password", so a stub tells the mismatch apart by that value.
 func updatePasswordContract(headers map[string]contract.Field, confirmation string) contract.Request {
+	conf := contract.Field{Example: confirmation, Match: contract.MatchType}
+	if confirmation != exampleNewPassword {
+		conf.Match = contract.MatchExact
+	}
 	return contract.Request{Method: http.MethodPut, Path: apiclient.PathUpdatePassword, Headers: withJSON(headers),
 		Body: map[string]contract.Field{
 			"Token":                {Example: exampleToken, Match: contract.MatchType, FromState: "${Token}"},
 			"Password":             {Example: exampleNewPassword, Match: contract.MatchType},
-			"PasswordConfirmation": {Example: confirmation, Match: contract.MatchType},
+			"PasswordConfirmation": conf,
 		}}
 }
 
