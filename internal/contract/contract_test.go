@@ -576,7 +576,9 @@ func TestMarshalV4PutsTheMoreSpecificRequestFirst(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out struct{ Interactions []struct{ Description string } }
+	var out struct {
+		Interactions []struct{ Description string }
+	}
 	if err := json.Unmarshal(got, &out); err != nil {
 		t.Fatal(err)
 	}

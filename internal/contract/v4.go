@@ -33,8 +33,8 @@ func (p Pact) MarshalV4() ([]byte, error) {
 		path, method string
 		specificity  int
 		key          []string // description, then state names
-		json map[string]any
-		text []byte // canonical bytes, to tell identical duplicates from conflicting ones
+		json         map[string]any
+		text         []byte // canonical bytes, to tell identical duplicates from conflicting ones
 	}
 	var entries []entry
 	byKey := map[string]int{}
