@@ -1,0 +1,238 @@
+// Package pactgates tests the deployment gates (scripts/pact-broker.sh: can-i-deploy,
+// record-deployment, record-release) and the publication of the suite's pacts
+// (scripts/publish-pacts.sh) against the loopback broker double, asserting the exact
+// requests the pinned pact CLI makes and that a missing setting or a refusing broker stops
+// each with a clear message.
+package pactgates
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/autoshares/conformance/internal/broker"
+	"github.com/autoshares/conformance/internal/contract"
+	"github.com/autoshares/conformance/internal/contract/contracttest"
+)
+
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func requireCLI(t *testing.T) {
+	t.Helper()
+	if fi, err := os.Stat(filepath.Join(repoRoot(t), ".tools", "pact", "bin", "pact")); err != nil || fi.Mode()&0o111 == 0 {
+		t.Skip("the pact CLI is not installed: run make pact-cli")
+	}
+}
+
+// run runs a script of the repository with only the given settings (and PATH, HOME) in its
+// environment, and returns its exit code and combined output.
+func run(t *testing.T, env map[string]string, script string, args ...string) (int, string) {
+	t.Helper()
+	cmd := exec.Command("bash", append([]string{filepath.Join(repoRoot(t), "scripts", script)}, args...)...)
+	cmd.Dir = repoRoot(t)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "PACT_DO_NOT_TRACK=true", "PACT_BROKER_HTTP_RETRIES=0"}
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return code, out.String()
+}
+
+func gateEnv(d *broker.Double) map[string]string {
+	return map[string]string{
+		"PACT_BROKER_BASE_URL":       d.URL,
+		"PACT_BROKER_TOKEN":          "broker-token-for-the-test",
+		"PACT_PACTICIPANT_VERSION":   "0123abc",
+		"PACT_ENVIRONMENT":           "production",
+		"PACT_CAN_I_DEPLOY_INTERVAL": "1",
+		"PACT_CAN_I_DEPLOY_TIMEOUT":  "2",
+	}
+}
+
+func requests(d *broker.Double) []string {
+	var s []string
+	for _, r := range d.Requests() {
+		line := r.Method + " " + r.Path
+		if r.Query != "" {
+			line += "?" + r.Query
+		}
+		if r.Body != "" {
+			line += " " + r.Body
+		}
+		s = append(s, line)
+	}
+	return s
+}
+
+const matrix = "GET /matrix?q[][pacticipant]=AutoSharesTradingAPI&q[][version]=0123abc&latestby=cvpv&environment=production"
+
+func TestCanIDeploy(t *testing.T) {
+	requireCLI(t)
+	cases := []struct {
+		name     string
+		answers  []string
+		code     int
+		asked    int
+		saysWhat string
+	}{
+		{"deployable", []string{"yes"}, 0, 1, "Computer says yes"},
+		{"not deployable", []string{"no"}, 1, 1, "must not be deployed to production"},
+		{"unknown, then deployable: it asks again", []string{"unknown", "yes"}, 0, 2, "Computer says yes"},
+		{"unknown until the timeout", []string{"unknown"}, 1, 3, "must not be deployed to production"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d := broker.Start("AutoSharesTradingAPI")
+			defer d.Close()
+			d.AnswerCanIDeploy(c.answers...)
+			code, out := run(t, gateEnv(d), "pact-broker.sh", "can-i-deploy")
+			if code != c.code || !strings.Contains(out, c.saysWhat) {
+				t.Errorf("exit %d, want %d, with %q in the output:\n%s", code, c.code, c.saysWhat, out)
+			}
+			want := slices.Repeat([]string{matrix}, c.asked)
+			if got := requests(d); !slices.Equal(got, want) {
+				t.Errorf("requests:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+			for _, r := range d.Requests() {
+				if r.Auth != "bearer broker-token-for-the-test" {
+					t.Errorf("%s authenticated as %q, want the configured token", r, r.Auth)
+				}
+			}
+		})
+	}
+}
+
+func TestRecordDeploymentAndRelease(t *testing.T) {
+	requireCLI(t)
+	for cmd, kind := range map[string]string{"record-deployment": "deployed-versions", "record-release": "released-versions"} {
+		t.Run(cmd, func(t *testing.T) {
+			d := broker.Start("AutoSharesTradingAPI")
+			defer d.Close()
+			e := gateEnv(d)
+			delete(e, "PACT_BROKER_TOKEN")
+			e["PACT_BROKER_USERNAME"], e["PACT_BROKER_PASSWORD"] = "ci-user", "ci-password"
+			code, out := run(t, e, "pact-broker.sh", cmd)
+			if code != 0 {
+				t.Fatalf("exit %d:\n%s", code, out)
+			}
+			want := []string{
+				"GET /pacticipants/AutoSharesTradingAPI/versions/0123abc",
+				// The production environment's uuid in the double.
+				"POST /pacticipants/AutoSharesTradingAPI/versions/0123abc/" + kind + "/environment/00000000-0000-4000-8000-000000000002 {}",
+			}
+			if got := requests(d); !slices.Equal(got, want) {
+				t.Errorf("requests:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+			for _, r := range d.Requests() {
+				if r.Auth != "basic ci-user" {
+					t.Errorf("%s authenticated as %q, want basic ci-user", r, r.Auth)
+				}
+			}
+			if strings.Contains(out, "ci-password") {
+				t.Errorf("the output shows the broker password:\n%s", out)
+			}
+		})
+	}
+}
+
+// A refusing broker stops each gate with a failure that says so.
+func TestGatesStopWhenTheBrokerRefuses(t *testing.T) {
+	requireCLI(t)
+	for _, cmd := range []string{"can-i-deploy", "record-deployment", "record-release"} {
+		t.Run(cmd, func(t *testing.T) {
+			d := broker.Start("AutoSharesTradingAPI")
+			defer d.Close()
+			d.Refuse(401)
+			code, out := run(t, gateEnv(d), "pact-broker.sh", cmd)
+			if code == 0 || !strings.Contains(out, "401") {
+				t.Errorf("exit %d, want a failure naming the broker's 401:\n%s", code, out)
+			}
+			if strings.Contains(out, "broker-token-for-the-test") {
+				t.Errorf("the output shows the broker token:\n%s", out)
+			}
+		})
+	}
+}
+
+// Missing settings: every one is named at once, and nothing is asked of any broker.
+func TestGatesNameMissingSettings(t *testing.T) {
+	requireCLI(t)
+	for _, cmd := range []string{"can-i-deploy", "record-deployment", "record-release"} {
+		code, out := run(t, map[string]string{"PACT_CAN_I_DEPLOY_TIMEOUT": "soon"}, "pact-broker.sh", cmd)
+		for _, want := range []string{"PACT_BROKER_BASE_URL", "PACT_BROKER_TOKEN", "PACT_PACTICIPANT_VERSION", "PACT_ENVIRONMENT", "PACT_CAN_I_DEPLOY_TIMEOUT"} {
+			if code != 2 || !strings.Contains(out, want) {
+				t.Errorf("%s: exit %d, want 2 naming %s:\n%s", cmd, code, want, out)
+			}
+		}
+	}
+}
+
+func TestCheckConsumerPact(t *testing.T) {
+	requireCLI(t)
+	if _, err := os.Stat(filepath.Join(repoRoot(t), ".tools", "pact", "opc", "cli.cjs")); err != nil {
+		t.Skip("openapi-pact-comparator is not installed: run make pact-opc")
+	}
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("node is not installed (Debian: apt-get install nodejs)")
+	}
+	dir := t.TempDir()
+	good := contracttest.Pact()
+	good.Consumer = "TeamWebApp"
+	goodFile := filepath.Join(dir, "good.json")
+	if err := contract.WritePact(goodFile, good); err != nil {
+		t.Fatal(err)
+	}
+	// The same pact, but one interaction sends a field the API does not take.
+	bad := contracttest.Pact()
+	bad.Consumer = "TeamWebApp"
+	for i, in := range bad.Interactions {
+		if in.Description == contracttest.DescReset {
+			body := map[string]contract.Field{"NewPassword": {Example: "New-Passw0rd!"}}
+			for k, v := range in.Request.Body {
+				body[k] = v
+			}
+			bad.Interactions[i].Request.Body = body
+		}
+	}
+	badFile := filepath.Join(dir, "bad.json")
+	if err := contract.WritePact(badFile, bad); err != nil {
+		t.Fatal(err)
+	}
+
+	code, out := run(t, nil, "check-consumer-pact.sh", goodFile)
+	if code != 0 || !strings.Contains(out, "compatible with the provider contract") || !strings.Contains(out, "the reference provider honours it") {
+		t.Errorf("a compatible pact: exit %d, want 0 and both checks passed:\n%s", code, out)
+	}
+	code, out = run(t, nil, "check-consumer-pact.sh", badFile)
+	want := `INCOMPATIBLE: interaction "` + contracttest.DescReset + `": request.body.incompatible`
+	if code == 0 || !strings.Contains(out, want) {
+		t.Errorf("an incompatible pact: exit %d, want a failure with %q:\n%s", code, want, out)
+	}
+	for _, in := range bad.Interactions {
+		if in.Description != contracttest.DescReset && strings.Contains(out, `INCOMPATIBLE: interaction "`+in.Description+`"`) {
+			t.Errorf("interaction %q is named incompatible, but only %q is:\n%s", in.Description, contracttest.DescReset, out)
+		}
+	}
+	if code, out := run(t, nil, "check-consumer-pact.sh"); code != 2 || !strings.Contains(out, "PACT=") {
+		t.Errorf("no pact named: exit %d, want 2 saying how to name one:\n%s", code, out)
+	}
+}
