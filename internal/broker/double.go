@@ -187,15 +187,15 @@ func (d *Double) template(path string) map[string]any {
 
 func (d *Double) index() map[string]any {
 	return map[string]any{"_links": map[string]any{
-		"self":                                   d.link("/"),
-		"pb:provider-pacts-for-verification":     d.template("/pacts/provider/{provider}/for-verification"),
-		"pb:publish-contracts":                   d.link("/contracts/publish"),
-		"pb:pacticipant":                         d.template("/pacticipants/{pacticipant}"),
-		"pb:pacticipant-version":                 d.template("/pacticipants/{pacticipant}/versions/{version}"),
-		"pb:pacticipants":                        d.link("/pacticipants"),
-		"pb:environments":                        d.link("/environments"),
-		"pb:environment":                         d.template("/environments/{uuid}"),
-		"pb:latest-pact-versions":                d.link("/pacts/latest"),
+		"self":                               d.link("/"),
+		"pb:provider-pacts-for-verification": d.template("/pacts/provider/{provider}/for-verification"),
+		"pb:publish-contracts":               d.link("/contracts/publish"),
+		"pb:pacticipant":                     d.template("/pacticipants/{pacticipant}"),
+		"pb:pacticipant-version":             d.template("/pacticipants/{pacticipant}/versions/{version}"),
+		"pb:pacticipants":                    d.link("/pacticipants"),
+		"pb:environments":                    d.link("/environments"),
+		"pb:environment":                     d.template("/environments/{uuid}"),
+		"pb:latest-pact-versions":            d.link("/pacts/latest"),
 		"pb:can-i-deploy-pacticipant-version-to-environment": d.template(
 			"/can-i-deploy?pacticipant={pacticipant}&version={version}&environment={environment}"),
 	}}
