@@ -343,7 +343,8 @@ func (d *Double) version(w http.ResponseWriter, _ *http.Request, parts []string,
 }
 
 func (d *Double) published(w http.ResponseWriter, _ *http.Request, _ []string, _ []byte) {
-	d.hal(w, http.StatusOK, map[string]any{"notices": []any{map[string]any{"type": "success", "text": "published to the broker double"}}, "_links": map[string]any{}})
+	d.hal(w, http.StatusOK, map[string]any{"notices": []any{map[string]any{"type": "success", "text": "published to the broker double"}},
+		"_links": map[string]any{"pb:contracts": []any{}}})
 }
 
 func (d *Double) environmentList(w http.ResponseWriter, _ *http.Request, _ []string, _ []byte) {
