@@ -101,8 +101,9 @@ func (p Pact) MarshalV4() ([]byte, error) {
 // but the interaction does not name is no mismatch, and pact has no rule for "this header
 // is absent". So "a request without Et-App-Key" matches every request its keyed twin does,
 // and only order makes the keyed request get the keyed answer: the interaction that names
-// more (the key, an exact wrong value) must come first. suites/pactstub checks the outcome
-// for every interaction of the committed pacts.
+// more (the key, an exact wrong value) must come first. The pact CLI and brokers rewrite a
+// pact sorted by description, so the committed descriptions work in that order too;
+// suites/pactstub checks both orders for every interaction of the committed pacts.
 func specificity(r Request) int {
 	n := 0
 	count := func(fields map[string]Field) {

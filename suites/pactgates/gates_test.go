@@ -7,12 +7,15 @@ package pactgates
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/autoshares/conformance/internal/broker"
 	"github.com/autoshares/conformance/internal/contract"
@@ -234,5 +237,77 @@ func TestCheckConsumerPact(t *testing.T) {
 	}
 	if code, out := run(t, nil, "check-consumer-pact.sh"); code != 2 || !strings.Contains(out, "PACT=") {
 		t.Errorf("no pact named: exit %d, want 2 saying how to name one:\n%s", code, out)
+	}
+}
+
+// TestPublishPacts publishes the committed pacts from a clean clone of this commit: as the
+// suite (the pacts' consumer), with the commit, the branch and the build URL.
+func TestPublishPacts(t *testing.T) {
+	requireCLI(t)
+	root := repoRoot(t)
+	clone := filepath.Join(t.TempDir(), "clone")
+	if out, err := exec.Command("git", "clone", "--quiet", "--no-checkout", root, clone).CombinedOutput(); err != nil {
+		t.Fatalf("git clone: %v\n%s", err, out)
+	}
+	head, err := exec.Command("git", "-C", root, "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	commit := strings.TrimSpace(string(head))
+	for _, args := range [][]string{{"checkout", "--quiet", "-B", "feature-x", commit}} {
+		if out, err := exec.Command("git", append([]string{"-C", clone}, args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	// The installed tools, by a link that git is told to ignore (/.tools/ matches only a directory).
+	if err := os.Symlink(filepath.Join(root, ".tools"), filepath.Join(clone, ".tools")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(clone, ".git", "info", "exclude"), []byte("/.tools\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d := broker.Start("AutoSharesTradingAPI")
+	defer d.Close()
+	cmd := exec.Command("bash", "scripts/publish-pacts.sh")
+	cmd.Dir = clone
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "PACT_DO_NOT_TRACK=true", "PACT_BROKER_HTTP_RETRIES=0",
+		"PACT_BROKER_BASE_URL=" + d.URL, "PACT_BROKER_TOKEN=broker-token-for-the-test",
+		"PACT_BUILD_URL=https://ci.example.com/builds/7", "PUBLISH_PACTS_SKIP_CHECK=1"}
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	t.Logf("publish-pacts took %v", time.Since(start))
+	if err != nil {
+		t.Fatalf("publish-pacts: %v\n%s", err, out)
+	}
+	reqs := d.Requests()
+	if len(reqs) != 1 || reqs[0].Method != "POST" || reqs[0].Path != "/contracts/publish" || reqs[0].Auth != "bearer broker-token-for-the-test" {
+		t.Fatalf("requests = %v, want one POST /contracts/publish with the token", reqs)
+	}
+	var pub struct {
+		PacticipantName, PacticipantVersionNumber, Branch, BuildURL string
+		Contracts                                                   []struct {
+			ConsumerName, ProviderName, Specification, ContentType string
+			Content                                                []byte // base64
+		}
+	}
+	if err := json.Unmarshal([]byte(reqs[0].Body), &pub); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(clone, "pacts", "*.json"))
+	if pub.PacticipantName != "AutoSharesConformanceSuite" || !strings.HasPrefix(commit, pub.PacticipantVersionNumber) ||
+		len(pub.PacticipantVersionNumber) < 7 || pub.Branch != "feature-x" || pub.BuildURL != "https://ci.example.com/builds/7" || len(pub.Contracts) != len(files) {
+		t.Errorf("published as %s %s on %s, build %s, %d contract(s); want AutoSharesConformanceSuite, the commit %s, feature-x, the build URL, %d",
+			pub.PacticipantName, pub.PacticipantVersionNumber, pub.Branch, pub.BuildURL, len(pub.Contracts), commit, len(files))
+	}
+	for _, c := range pub.Contracts {
+		committed, err := os.ReadFile(filepath.Join(clone, "pacts", c.ConsumerName+"-"+c.ProviderName+".json"))
+		if err != nil {
+			t.Errorf("published a pact for %s and %s, which pacts/ does not hold: %v", c.ConsumerName, c.ProviderName, err)
+			continue
+		}
+		var a, b any
+		if json.Unmarshal(committed, &a) != nil || json.Unmarshal(c.Content, &b) != nil || !reflect.DeepEqual(a, b) {
+			t.Errorf("the published %s pact is not the committed one:\n%s", c.ConsumerName, c.Content)
+		}
 	}
 }

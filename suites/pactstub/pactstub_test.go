@@ -60,16 +60,54 @@ func TestStubServesTheRecordedResponses(t *testing.T) {
 		t.Logf("pacts/ holds no pact yet: serving the self-test pact")
 	}
 
-	base := startStub(t, bin, files)
+	// Once as committed, once as a broker hands it out: the pact CLI and the broker rewrite a
+	// pact with its interactions sorted by description, and the stub breaks ties by order.
+	variants := map[string][]string{"as committed": files, "sorted by description": sortedCopies(t, files)}
 	client := &http.Client{Timeout: 5 * time.Second}
-	for _, f := range files {
-		interactions := readInteractions(t, f)
-		for _, in := range interactions {
-			t.Run(filepath.Base(f)+"/"+in.Description, func(t *testing.T) {
-				replay(t, client, base, in, interactions)
-			})
-		}
+	for name, set := range variants {
+		t.Run(name, func(t *testing.T) {
+			base := startStub(t, bin, set)
+			for _, f := range set {
+				interactions := readInteractions(t, f)
+				for _, in := range interactions {
+					t.Run(filepath.Base(f)+"/"+in.Description, func(t *testing.T) {
+						replay(t, client, base, in, interactions)
+					})
+				}
+			}
+		})
 	}
+}
+
+// sortedCopies writes each pact with its interactions sorted by description, as the pact
+// CLI publishes it (pact_models writes them so).
+func sortedCopies(t *testing.T, files []string) []string {
+	t.Helper()
+	dir := t.TempDir()
+	var out []string
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p map[string]any
+		if err := json.Unmarshal(data, &p); err != nil {
+			t.Fatalf("%s is not a pact file: %v", f, err)
+		}
+		list, _ := p["interactions"].([]any)
+		desc := func(v any) string { m, _ := v.(map[string]any); s, _ := m["description"].(string); return s }
+		slices.SortStableFunc(list, func(a, b any) int { return strings.Compare(desc(a), desc(b)) })
+		data, err = json.Marshal(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		copyFile := filepath.Join(dir, filepath.Base(f))
+		if err := os.WriteFile(copyFile, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, copyFile)
+	}
+	return out
 }
 
 // interaction is the part of a V4 Synchronous/HTTP interaction a replay needs.

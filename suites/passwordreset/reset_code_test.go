@@ -99,7 +99,7 @@ var _ = Describe("Step 3, trade the code for a token: POST v1.0/users/password/r
 		expectAppKeyError(send(ctx, req), "step 3 without Et-App-Key should be refused")
 		expectToken(send(ctx, resetCode(trader["Code"])), "a code whose request was refused for its app key should still give a token")
 
-		record(contract.Interaction{Description: "a confirmation code sent without Et-App-Key", States: inState(states.PendingCode),
+		record(contract.Interaction{Description: "a valid confirmation code without Et-App-Key", States: inState(states.PendingCode),
 			Request: resetCodeContract(noAppKey(), stateCode), Response: appKeyRejected()})
 	})
 })
