@@ -8,6 +8,7 @@ package pactgates
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -305,9 +306,23 @@ func TestPublishPacts(t *testing.T) {
 			t.Errorf("published a pact for %s and %s, which pacts/ does not hold: %v", c.ConsumerName, c.ProviderName, err)
 			continue
 		}
-		var a, b any
-		if json.Unmarshal(committed, &a) != nil || json.Unmarshal(c.Content, &b) != nil || !reflect.DeepEqual(a, b) {
-			t.Errorf("the published %s pact is not the committed one:\n%s", c.ConsumerName, c.Content)
+		// The CLI rewrites the pact (interactions sorted by description, its own metadata):
+		// the same pact is the same interactions.
+		if a, b := interactions(t, committed), interactions(t, c.Content); !reflect.DeepEqual(a, b) {
+			t.Errorf("the published %s pact does not hold the committed interactions", c.ConsumerName)
 		}
 	}
+}
+
+func interactions(t *testing.T, pact []byte) map[string]any {
+	t.Helper()
+	var p struct{ Interactions []map[string]any }
+	if err := json.Unmarshal(pact, &p); err != nil {
+		t.Fatalf("not a pact: %v", err)
+	}
+	m := map[string]any{}
+	for _, in := range p.Interactions {
+		m[fmt.Sprint(in["description"], in["providerStates"])] = in
+	}
+	return m
 }
