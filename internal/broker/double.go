@@ -79,8 +79,8 @@ func Start(provider string) *Double {
 		panic(fmt.Sprintf("broker double: listening on 127.0.0.1: %v", err))
 	}
 	d.srv.Listener = l
+	d.URL = "http://" + l.Addr().String() // before serving: the handlers read it
 	d.srv.Start()
-	d.URL = d.srv.URL
 	return d
 }
 
