@@ -206,6 +206,11 @@ func TestVerificationSettings(t *testing.T) {
 	if s.brokerURL != "https://broker.example.com" || s.provider != DefaultProvider || !s.pending || s.publish || s.wipSince != nil || len(s.selectors) != 3 {
 		t.Errorf("defaults = %+v", s)
 	}
+	s, err = settingsFromEnv(env(map[string]string{"PACT_BROKER_BASE_URL": "https://b.example.com", "PACT_ENABLE_PENDING": "false",
+		"PACT_CONSUMER_VERSION_SELECTORS": `[{"branch":"release-7","consumer":"TeamWebApp"}]`}))
+	if err != nil || s.pending || len(s.selectors) != 1 || s.selectors[0]["branch"] != "release-7" {
+		t.Errorf("PACT_ENABLE_PENDING=false and one selector: %+v, %v", s, err)
+	}
 	if s, err := settingsFromEnv(env(map[string]string{})); err != nil || s.remote() {
 		t.Errorf("without a broker: %+v, %v; want local files", s, err)
 	}
