@@ -4,6 +4,8 @@
 #   scripts/install-pact.sh        both
 #   scripts/install-pact.sh ffi    .tools/pact/lib/libpact_ffi.so only (what `go test` links)
 #   scripts/install-pact.sh cli    .tools/pact/bin/pact only (stub server, broker client)
+#   scripts/install-pact.sh opc    .tools/pact/opc/cli.cjs only (compares a pact with the OpenAPI
+#                                  document; runs on node, Debian: apt-get install nodejs)
 #
 # Both come from npm packages because the npm registry is reachable where GitHub release
 # downloads are not. Every file is pinned by sha256: a wrong or truncated file (pact-go's own
@@ -24,6 +26,14 @@ cli_pkg='@pact-foundation/pact-cli-linux-x64@18.1.2'
 cli_src='package/standalone/pact'
 cli_dst='bin/pact'
 cli_sha256='d69be30fb034789e9cbd8dc170fd2bc794860e8202c6b9144585adc2ecec345d'
+
+# openapi-pact-comparator 2.3.1 (PactFlow): one bundled file, no dependencies. It reads
+# OpenAPI 3.1 (checked with the committed document). It declares node >= 22 but runs on the
+# Debian node 20 here; scripts/check-consumer-pact.sh runs it.
+opc_pkg='@pactflow/openapi-pact-comparator@2.3.1'
+opc_src='package/dist/cli.cjs'
+opc_dst='opc/cli.cjs'
+opc_sha256='7650567e8a71a2f64bf572e226d9e5b62c51c4dedee15b1329c4533351f1e0f3'
 
 die() { echo "install-pact: $*" >&2; exit 1; }
 
@@ -73,10 +83,15 @@ install_one() {
 
 install_ffi() { install_one "libpact_ffi 0.4.28" "$ffi_pkg" "$ffi_src" "$ffi_dst" "$ffi_sha256" 0644; }
 install_cli() { install_one "pact CLI 18.1.2" "$cli_pkg" "$cli_src" "$cli_dst" "$cli_sha256" 0755; }
+install_opc() {
+	command -v node >/dev/null || die "openapi-pact-comparator needs node (Debian: apt-get install nodejs)"
+	install_one "openapi-pact-comparator 2.3.1" "$opc_pkg" "$opc_src" "$opc_dst" "$opc_sha256" 0644
+}
 
 case "${1:-all}" in
 ffi) install_ffi ;;
 cli) install_cli ;;
-all) install_ffi && install_cli ;;
-*) die "usage: $0 [ffi|cli]" ;;
+opc) install_opc ;;
+all) install_ffi && install_cli && install_opc ;;
+*) die "usage: $0 [ffi|cli|opc]" ;;
 esac

@@ -98,7 +98,7 @@ func buildSettings() []Setting {
 				c.Flow.TokenLifetime, err = parsePositiveDuration(v)
 				return
 			}},
-		Setting{Env: "AUTOSHARES_PACT_CONSUMER", Default: "AutoSharesWebClient", Doc: "Consumer name in the recorded pact.",
+		Setting{Env: "AUTOSHARES_PACT_CONSUMER", Default: "AutoSharesConformanceSuite", Doc: "Consumer name in the recorded pact: the suite itself, so a broker never takes suite commits for versions of a real client.",
 			apply: func(c *Config, v string) error { c.Pact.Consumer = v; return nonEmpty(v) }},
 		Setting{Env: "AUTOSHARES_PACT_PROVIDER", Default: "AutoSharesTradingAPI", Doc: "Provider name in the recorded pact.",
 			apply: func(c *Config, v string) error { c.Pact.Provider = v; return nonEmpty(v) }},

@@ -27,6 +27,11 @@ import (
 // leaves any other value (a deliberately wrong key) alone.
 const AppKeyPlaceholder = "example-app-key"
 
+// WrongAppKey is the Et-App-Key example of interactions about a wrong key. Verification
+// sends the configured key wherever a pact's request has an Et-App-Key (consumer teams use
+// placeholders of their own), except where it is exactly this value.
+const WrongAppKey = "wrong-app-key"
+
 // MatchKind says how the contract matches a Field.
 type MatchKind int
 

@@ -555,3 +555,39 @@ func TestMatchKindText(t *testing.T) {
 		t.Error("an unknown name was accepted")
 	}
 }
+
+// A stub server answers a request with the first interaction, in file order, among those
+// that match it equally well (see specificity): within one path and method, the request that
+// names more (a header its twin lacks, a value its twin matches by type) comes first.
+func TestMarshalV4PutsTheMoreSpecificRequestFirst(t *testing.T) {
+	key := Field{Example: AppKeyPlaceholder, Match: MatchRegex, Regex: `^\S+$`}
+	mk := func(desc, path string, headers map[string]Field, body map[string]Field) Interaction {
+		return Interaction{Description: desc, Request: Request{Method: "POST", Path: path, Headers: headers, Body: body},
+			Response: Response{Status: 200}}
+	}
+	anyCode := map[string]Field{"Code": {Example: "1", Match: MatchType}}
+	p := Pact{Consumer: "c", Provider: "p", Interactions: []Interaction{
+		mk("a: without the key", "/b", nil, anyCode),
+		mk("b: with the key", "/b", map[string]Field{"Et-App-Key": key}, anyCode),
+		mk("c: with the key and one exact code", "/b", map[string]Field{"Et-App-Key": key}, map[string]Field{"Code": {Example: "0"}}),
+		mk("d: another path", "/a", nil, nil),
+	}}
+	got, err := p.MarshalV4()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		Interactions []struct{ Description string }
+	}
+	if err := json.Unmarshal(got, &out); err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	for _, in := range out.Interactions {
+		order = append(order, in.Description)
+	}
+	want := []string{"d: another path", "c: with the key and one exact code", "b: with the key", "a: without the key"}
+	if !slices.Equal(order, want) {
+		t.Errorf("order = %q, want %q", order, want)
+	}
+}

@@ -17,7 +17,8 @@ import (
 // library itself.
 
 // MarshalV4 renders the pact as Pact Specification V4 JSON. The bytes depend only on the
-// pact's content: interactions sorted by (description, state names), object keys sorted,
+// pact's content: interactions sorted by path and method, then most specific request first
+// (see specificity), then by (description, state names); object keys sorted,
 // 2-space indent, trailing newline, and no timestamps or tool versions in metadata, so
 // regenerating an unchanged contract changes no byte. The same (description, states) twice
 // is accepted when identical and an error otherwise.
@@ -30,9 +31,11 @@ func (p Pact) MarshalV4() ([]byte, error) {
 		errs = append(errs, errors.New("provider name is empty"))
 	}
 	type entry struct {
-		key  []string // description, then state names
-		json map[string]any
-		text []byte // canonical bytes, to tell identical duplicates from conflicting ones
+		path, method string
+		specificity  int
+		key          []string // description, then state names
+		json         map[string]any
+		text         []byte // canonical bytes, to tell identical duplicates from conflicting ones
 	}
 	var entries []entry
 	byKey := map[string]int{}
@@ -60,12 +63,23 @@ func (p Pact) MarshalV4() ([]byte, error) {
 			continue
 		}
 		byKey[id] = len(entries)
-		entries = append(entries, entry{key, v, text})
+		entries = append(entries, entry{in.Request.Path, in.Request.Method, specificity(in.Request), key, v, text})
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("contract: %w", errors.Join(errs...))
 	}
-	slices.SortFunc(entries, func(a, b entry) int { return slices.Compare(a.key, b.key) })
+	slices.SortFunc(entries, func(a, b entry) int {
+		if c := strings.Compare(a.path, b.path); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.method, b.method); c != 0 {
+			return c
+		}
+		if c := b.specificity - a.specificity; c != 0 {
+			return c
+		}
+		return slices.Compare(a.key, b.key)
+	})
 
 	interactions := make([]any, len(entries))
 	for n, e := range entries {
@@ -77,6 +91,37 @@ func (p Pact) MarshalV4() ([]byte, error) {
 		"interactions": interactions,
 		"metadata":     map[string]any{"pactSpecification": map[string]any{"version": "4.0"}},
 	})
+}
+
+// specificity counts what a request pins down: one for each query parameter, header and body
+// field it names, and one more for each it names exactly (no matcher).
+//
+// It orders the interactions because of how stub servers choose: pact's stub server takes,
+// among the interactions whose method, path, query and body match a request, the one with
+// the fewest header mismatches, and of those the first in the file. A header the request has
+// but the interaction does not name is no mismatch, and pact has no rule for "this header
+// is absent". So "a request without Et-App-Key" matches every request its keyed twin does,
+// and only order makes the keyed request get the keyed answer: the interaction that names
+// more (the key, an exact wrong value) must come first. The pact CLI and brokers rewrite a
+// pact sorted by description, so the committed descriptions work in that order too;
+// suites/pactstub checks both orders for every interaction of the committed pacts.
+func specificity(r Request) int {
+	n := 0
+	count := func(fields map[string]Field) {
+		for _, f := range fields {
+			n++
+			if f.Match == MatchExact {
+				n++
+			}
+		}
+	}
+	count(r.Query)
+	count(r.Headers)
+	count(r.Body)
+	if r.Body != nil && !hasHeader(r.Headers, "Content-Type") {
+		n += 2 // the exact JSON Content-Type requestV4 adds
+	}
+	return n
 }
 
 // encode is json with sorted keys (maps only), 2-space indent, no HTML escaping (the pact is

@@ -108,14 +108,14 @@ func Render(w io.Writer, run Run) error {
 
 // view is what the template reads: the Run, prepared for display.
 type view struct {
-	Title   string
-	CSP     string
-	CSS     template.CSS
-	JS      template.JS
+	Title    string
+	CSP      string
+	CSS      template.CSS
+	JS       template.JS
 	Verdict  verdict
 	Problems []string
 	Meta     []metaRow
-	Counts  Counts
+	Counts   Counts
 	// Changed are the settings that differ from their defaults, loosened ones first.
 	Changed  []Setting
 	Settings []Setting

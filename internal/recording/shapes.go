@@ -13,7 +13,7 @@ import (
 // target returned. Verification swaps the app-key placeholder for the real key and takes
 // tokens, users and passwords from the provider state (FromState).
 const (
-	WrongAppKey        = "wrong-app-key"
+	WrongAppKey        = contract.WrongAppKey
 	ExampleToken       = "reset-token-from-provider-state"
 	ExampleNewPassword = "New-Passw0rd!"
 	ExampleOtherPass   = "Other-Passw0rd!"
@@ -42,9 +42,11 @@ func InState(name string) []contract.State {
 
 // Request headers.
 
-// ValidAppKey is an Et-App-Key the verifier replaces with the real one.
+// ValidAppKey is an Et-App-Key the verifier replaces with the real one. It is matched
+// exactly: a stub then answers a request with another key (the wrong one) by the
+// interaction about that key, as the provider would, whatever the order.
 func ValidAppKey() map[string]contract.Field {
-	return map[string]contract.Field{"Et-App-Key": {Example: contract.AppKeyPlaceholder, Match: contract.MatchRegex, Regex: `^\S+$`}}
+	return map[string]contract.Field{"Et-App-Key": {Example: contract.AppKeyPlaceholder}}
 }
 
 // WrongAppKeyHeader is a deliberately wrong Et-App-Key, sent as it is.
@@ -88,12 +90,18 @@ func ResetCode(variant string, headers map[string]contract.Field, code contract.
 }
 
 // UpdatePassword is step 4: the token from the provider state, passwords matched by type.
+// A confirmation that differs from the password is matched exactly: pact cannot say
+// "differs from Password", so a stub tells the mismatch apart by that value.
 func UpdatePassword(headers map[string]contract.Field, confirmation string) contract.Request {
+	conf := contract.Field{Example: confirmation, Match: contract.MatchType}
+	if confirmation != ExampleNewPassword {
+		conf.Match = contract.MatchExact
+	}
 	return contract.Request{Method: http.MethodPut, Path: apiclient.PathUpdatePassword, Headers: withJSON(headers),
 		Body: map[string]contract.Field{
 			"Token":                {Example: ExampleToken, Match: contract.MatchType, FromState: "${Token}"},
 			"Password":             {Example: ExampleNewPassword, Match: contract.MatchType},
-			"PasswordConfirmation": {Example: confirmation, Match: contract.MatchType},
+			"PasswordConfirmation": conf,
 		}}
 }
 

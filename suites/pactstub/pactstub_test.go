@@ -1,6 +1,7 @@
 // Package pactstub checks that the pact stub server (what scripts/pact-stub.sh runs for
-// consumer teams) serves the committed pacts: every recorded request gets its recorded
-// response. Until pacts/ holds a pact, it uses the self-test pact from contracttest.
+// consumer teams) serves the committed pacts right: every interaction's request, sent with
+// its provider state header, gets that interaction's response and no other. Until pacts/
+// holds a pact, it uses the self-test pact from contracttest.
 package pactstub
 
 import (
@@ -59,16 +60,54 @@ func TestStubServesTheRecordedResponses(t *testing.T) {
 		t.Logf("pacts/ holds no pact yet: serving the self-test pact")
 	}
 
-	base := startStub(t, bin, files)
+	// Once as committed, once as a broker hands it out: the pact CLI and the broker rewrite a
+	// pact with its interactions sorted by description, and the stub breaks ties by order.
+	variants := map[string][]string{"as committed": files, "sorted by description": sortedCopies(t, files)}
 	client := &http.Client{Timeout: 5 * time.Second}
-	for _, f := range files {
-		interactions := readInteractions(t, f)
-		for _, in := range interactions {
-			t.Run(filepath.Base(f)+"/"+in.Description, func(t *testing.T) {
-				replay(t, client, base, in, interactions)
-			})
-		}
+	for name, set := range variants {
+		t.Run(name, func(t *testing.T) {
+			base := startStub(t, bin, set)
+			for _, f := range set {
+				interactions := readInteractions(t, f)
+				for _, in := range interactions {
+					t.Run(filepath.Base(f)+"/"+in.Description, func(t *testing.T) {
+						replay(t, client, base, in, interactions)
+					})
+				}
+			}
+		})
 	}
+}
+
+// sortedCopies writes each pact with its interactions sorted by description, as the pact
+// CLI publishes it (pact_models writes them so).
+func sortedCopies(t *testing.T, files []string) []string {
+	t.Helper()
+	dir := t.TempDir()
+	var out []string
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p map[string]any
+		if err := json.Unmarshal(data, &p); err != nil {
+			t.Fatalf("%s is not a pact file: %v", f, err)
+		}
+		list, _ := p["interactions"].([]any)
+		desc := func(v any) string { m, _ := v.(map[string]any); s, _ := m["description"].(string); return s }
+		slices.SortStableFunc(list, func(a, b any) int { return strings.Compare(desc(a), desc(b)) })
+		data, err = json.Marshal(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		copyFile := filepath.Join(dir, filepath.Base(f))
+		if err := os.WriteFile(copyFile, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, copyFile)
+	}
+	return out
 }
 
 // interaction is the part of a V4 Synchronous/HTTP interaction a replay needs.
@@ -135,9 +174,10 @@ func values(v any) []string {
 	return []string{fmt.Sprint(v)}
 }
 
-// replay sends in's recorded request and checks the answer is a recorded response: in's own,
-// or that of another interaction the stub cannot tell apart from it (same method, path and
-// states), since the stub then answers with the closest match.
+// replay sends in's recorded request with its provider state header and checks that the stub
+// answers in's own response. Another interaction's response counts only when it is the same
+// response (two interactions may record one answer, e.g. the secret question asked by login
+// or by email); a different one is the wrong answer, whatever else the request matches.
 func replay(t *testing.T, client *http.Client, base string, in interaction, all []interaction) {
 	u := base + in.Request.Path
 	if len(in.Request.Query) > 0 {
@@ -165,7 +205,7 @@ func replay(t *testing.T, client *http.Client, base string, in interaction, all 
 		}
 	}
 	if states := in.states(); len(states) > 0 {
-		req.Header.Set(stateHeader, regexp.QuoteMeta(states[0])) // the stub reads a regex
+		req.Header.Set(stateHeader, stateRegex(states[0]))
 	}
 	resp, err := client.Do(req)
 	if err != nil {
@@ -176,25 +216,24 @@ func replay(t *testing.T, client *http.Client, base string, in interaction, all 
 	if err != nil {
 		t.Fatal(err)
 	}
-
-	var tried []string
-	for _, c := range all {
-		if c.Request.Method != in.Request.Method || c.Request.Path != in.Request.Path ||
-			!slices.Equal(c.states(), in.states()) {
-			continue
-		}
-		problem := sameResponse(c, resp, got)
-		if problem == "" {
-			if c.Description != in.Description {
-				t.Logf("the stub answered with %q, which the request also matches", c.Description)
-			}
-			return
-		}
-		tried = append(tried, fmt.Sprintf("%q: %s", c.Description, problem))
+	problem := sameResponse(in, resp, got)
+	if problem == "" {
+		return
 	}
-	t.Errorf("%s %s answered %d %s, which is no recorded response:\n%s",
-		in.Request.Method, in.Request.Path, resp.StatusCode, got, strings.Join(tried, "\n"))
+	answered := "no recorded interaction"
+	for _, c := range all {
+		if c.Description != in.Description && sameResponse(c, resp, got) == "" {
+			answered = fmt.Sprintf("the response of %q", c.Description)
+			break
+		}
+	}
+	t.Errorf("%s %s (state %q) answered %d %s: %s; that is %s, not this interaction's response",
+		in.Request.Method, in.Request.Path, in.states(), resp.StatusCode, got, problem, answered)
 }
+
+// stateRegex is the provider state header value that selects exactly state: the stub reads
+// the header as a regular expression and searches for it, so it is quoted and anchored.
+func stateRegex(state string) string { return "^" + regexp.QuoteMeta(state) + "$" }
 
 // sameResponse says how resp differs from c's recorded response, or "" if it does not.
 func sameResponse(c interaction, resp *http.Response, body []byte) string {

@@ -10,11 +10,12 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -31,7 +32,8 @@ import (
 func TestMain(m *testing.M) {
 	// pact-go's verification proxy listens on every interface; against the in-process
 	// reference provider nothing needs more than loopback, so run in a private namespace.
-	if os.Getenv("AUTOSHARES_BASE_URL") == "" {
+	// A broker or pact URL off this machine must stay reachable, so no namespace then.
+	if os.Getenv("AUTOSHARES_BASE_URL") == "" && loopbackOnly(os.Getenv("PACT_BROKER_BASE_URL"), os.Getenv("PACT_URL")) {
 		if code, ran := netns.Reexec(); ran {
 			os.Exit(code)
 		}
@@ -44,8 +46,29 @@ func TestMain(m *testing.M) {
 		os.Setenv("PACT_LOG_LEVEL", "ERROR")
 		_ = pactlog.SetLogLevel("ERROR") // pact-go read the variable at init, before us
 	}
+	// pact-go adds PACT_URL to every verification it runs; this package reads it once
+	// (settingsFromEnv) and passes it explicitly, so no other test verifies it by accident.
+	pactURLFromEnv = os.Getenv("PACT_URL")
+	os.Unsetenv("PACT_URL")
 	log.SetOutput(dropLoggerNoise{log.Writer()})
 	os.Exit(m.Run())
+}
+
+// loopbackOnly says whether every URL given is empty or on this machine's loopback.
+func loopbackOnly(urls ...string) bool {
+	for _, u := range urls {
+		if u == "" {
+			continue
+		}
+		p, err := url.Parse(u)
+		if err != nil {
+			return false
+		}
+		if ip := net.ParseIP(p.Hostname()); p.Hostname() != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return false
+		}
+	}
+	return true
 }
 
 // dropLoggerNoise sits in front of pact-go's log filter and drops the one line pact-go logs
@@ -60,10 +83,24 @@ func (d dropLoggerNoise) Write(p []byte) (int, error) {
 	return d.next.Write(p)
 }
 
-// TestVerifyPacts verifies every pact in pacts/ (or PACT_FILES: files or directories,
-// separated like PATH) against AUTOSHARES_BASE_URL, or against the reference provider
-// when that is unset.
+// TestVerifyPacts verifies, against AUTOSHARES_BASE_URL (or the reference provider when
+// that is unset), the pacts the settings name: with PACT_URL that one pact; with
+// PACT_BROKER_BASE_URL the pacts the broker selects for this provider; otherwise every pact
+// in pacts/ (or PACT_FILES: files or directories, separated like PATH). See settings.go.
 func TestVerifyPacts(t *testing.T) {
+	src, err := settingsFromEnv(os.Getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tgt := targetFromEnv(t)
+	if src.remote() {
+		start := time.Now()
+		if err := verify(t, tgt, src); err != nil {
+			t.Errorf("verifying the pacts from %s against %s failed: the verifier's output above says why (a broker error, or each failing interaction of each pact)", src.describe(), tgt.name)
+		}
+		t.Logf("verification of the pacts from %s against %s took %v", src.describe(), tgt.name, time.Since(start).Round(time.Millisecond))
+		return
+	}
 	files, where, err := pactFiles(os.Getenv("PACT_FILES"))
 	if err != nil {
 		t.Fatal(err)
@@ -71,11 +108,10 @@ func TestVerifyPacts(t *testing.T) {
 	if len(files) == 0 {
 		t.Fatalf("no pacts found in %s; run make pacts", where)
 	}
-	tgt := targetFromEnv(t)
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			start := time.Now()
-			if err := verify(t, tgt, f); err != nil {
+			if err := verify(t, tgt, source{files: []string{f}}); err != nil {
 				t.Errorf("%s does not honour %s (the verifier's output above names each failing interaction)", tgt.name, f)
 			}
 			t.Logf("verification of %s against %s took %v", filepath.Base(f), tgt.name, time.Since(start).Round(time.Millisecond))
@@ -202,41 +238,76 @@ func reference(t *testing.T, faults []string) target {
 	return target{name: name, baseURL: r.BaseURL, stateURL: r.StateURL, appKey: opts.AppKey}
 }
 
-// verify runs pact-go's verifier on one pact file against tgt. Mismatches are printed by the
-// native verifier (to stdout); the returned error only says that verification failed.
-func verify(t *testing.T, tgt target, file string) error {
-	info, err := readPactInfo(file)
-	if err != nil {
-		t.Error(err)
-		return err
-	}
-	handlers := models.StateHandlers{}
-	for _, s := range info.states {
-		handlers[s] = forwardState(tgt.stateURL, s)
-	}
-	// Verification needs the key in the request headers as sent; pact files carry only
-	// the placeholder (never a real key), so the proxy swaps it in on the way out.
-	v := provider.NewVerifier()
-	return v.VerifyProvider(t, provider.VerifyRequest{
+// verify runs pact-go's verifier on the pacts src names against tgt. Mismatches are printed by
+// the native verifier (to stdout); the returned error only says that verification failed.
+func verify(t *testing.T, tgt target, src source) error {
+	req := provider.VerifyRequest{
 		// pact-go proxies every request and joins the URL's path (/api) in front of the
 		// pact's paths (/v1.0/..., /token), so a base URL with a path works as is.
-		ProviderBaseURL:      tgt.baseURL,
-		Provider:             info.provider,
-		PactFiles:            []string{file},
-		StateHandlers:        handlers,
+		ProviderBaseURL: tgt.baseURL,
+		// Every state any pact names, fetched ones included, goes to the target's state
+		// endpoint: the states are not known before the pacts are fetched.
+		ProviderStatesSetupURL: stateForwarder(t, tgt.stateURL),
+		// Pact files carry placeholder keys (never a real one): the proxy swaps in the key.
 		RequestFilter:        appKeyFilter(tgt.appKey),
 		RequestTimeout:       10 * time.Second,
 		DisableColoredOutput: true,
-	})
+	}
+	if err := src.apply(&req); err != nil {
+		t.Error(err)
+		return err
+	}
+	return provider.NewVerifier().VerifyProvider(t, req)
 }
 
+// stateForwarder serves, on 127.0.0.1 until the test ends, the endpoint the native verifier
+// posts each provider state change to, and forwards every named state to the target's state
+// endpoint (forwardState). It returns the endpoint's URL.
+//
+// A server of our own rather than pact-go's StateHandlers: those must be listed by name
+// before verification, and pact-go answers a state it has no handler for with success
+// without setting anything up, which for a pact fetched from a broker means every state.
+func stateForwarder(t *testing.T, stateURL string) string {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var change struct {
+			Action string
+			State  string
+			Params map[string]any
+		}
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&change); err != nil {
+			http.Error(w, "the state change is not JSON: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		// The verifier also posts for interactions with no state (""), which an endpoint
+		// may rightly refuse: nothing to set up.
+		if change.State == "" {
+			_, _ = w.Write([]byte("{}"))
+			return
+		}
+		values, err := forwardState(stateURL, change.State)(change.Action != "teardown", models.ProviderState{
+			Name: change.State, Parameters: map[string]any{"params": change.Params}})
+		if err != nil {
+			// The verifier reports only that the state change failed; say why here.
+			fmt.Fprintf(os.Stderr, "pactverify: %v\n", err)
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		if values == nil {
+			values = models.ProviderStateResponse{}
+		}
+		_ = json.NewEncoder(w).Encode(values)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// pactInfo is what the local mode reads from a pact file before verifying it.
 type pactInfo struct {
 	provider string
-	states   []string
 }
 
-// readPactInfo reads what verify needs before handing the file to pact-go: the provider
-// name and the provider states, which must be known up front as handlers.
+// readPactInfo reads the provider name of a local pact file and checks it has interactions.
 func readPactInfo(file string) (pactInfo, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
@@ -244,10 +315,7 @@ func readPactInfo(file string) (pactInfo, error) {
 	}
 	var p struct {
 		Provider     struct{ Name string }
-		Interactions []struct {
-			ProviderState  string // pact V2
-			ProviderStates []struct{ Name string }
-		}
+		Interactions []json.RawMessage
 	}
 	if err := json.Unmarshal(data, &p); err != nil {
 		return pactInfo{}, fmt.Errorf("%s is not a pact file: %w", file, err)
@@ -255,27 +323,11 @@ func readPactInfo(file string) (pactInfo, error) {
 	if len(p.Interactions) == 0 {
 		return pactInfo{}, fmt.Errorf("%s has no interactions; run make pacts", file)
 	}
-	info := pactInfo{provider: p.Provider.Name}
-	for _, in := range p.Interactions {
-		if in.ProviderState != "" {
-			info.states = append(info.states, in.ProviderState)
-		}
-		for _, s := range in.ProviderStates {
-			info.states = append(info.states, s.Name)
-		}
-	}
-	slices.Sort(info.states)
-	info.states = slices.Compact(info.states)
-	return info, nil
+	return pactInfo{provider: p.Provider.Name}, nil
 }
 
 // forwardState sets up (and tears down) a provider state through the target's state
 // endpoint, and returns the values it answers for the pact's ProviderState generators.
-//
-// It goes through pact-go's state handlers rather than pointing the native verifier at the
-// endpoint directly because the verifier also calls the endpoint for interactions with no
-// state (state ""), which an endpoint may rightly refuse; unknown names, "" included, are
-// answered by pact-go itself.
 func forwardState(stateURL, state string) models.StateHandler {
 	client := &http.Client{Timeout: 10 * time.Second}
 	return func(setup bool, s models.ProviderState) (models.ProviderStateResponse, error) {
@@ -286,8 +338,7 @@ func forwardState(stateURL, state string) models.StateHandler {
 		if !setup {
 			action = "teardown"
 		}
-		// pact-go passes the whole request body minus action and state: the interaction's
-		// params are under "params".
+		// The interaction's params are under "params".
 		params, _ := s.Parameters["params"].(map[string]any)
 		if params == nil {
 			params = map[string]any{}
@@ -320,13 +371,14 @@ func forwardState(stateURL, state string) models.StateHandler {
 	}
 }
 
-// appKeyFilter replaces exactly the placeholder app key with the real one. Any other value
-// (a deliberately wrong key) and a missing header pass unchanged: those interactions are
-// about what the provider does with them.
+// appKeyFilter sends the configured key wherever a pact's request has an Et-App-Key,
+// whatever placeholder it carries (the suite's example-app-key, a consumer team's own), and
+// none where it has none. The one value kept is contract.WrongAppKey: the interactions about
+// a wrong key send it, and the provider must refuse it.
 func appKeyFilter(realKey string) proxy.Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if v := r.Header.Values("Et-App-Key"); len(v) == 1 && v[0] == contract.AppKeyPlaceholder {
+			if v := r.Header.Values("Et-App-Key"); len(v) > 0 && !(len(v) == 1 && v[0] == contract.WrongAppKey) {
 				r.Header.Set("Et-App-Key", realKey)
 			}
 			next.ServeHTTP(w, r)

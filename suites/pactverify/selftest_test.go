@@ -78,7 +78,7 @@ func TestVerificationOfTheSelfTestPact(t *testing.T) {
 			}
 			tgt := reference(t, faults)
 			start := time.Now()
-			ok, out := runIsolated(t, func(it *testing.T) { _ = verify(it, tgt, file) })
+			ok, out := runIsolated(t, func(it *testing.T) { _ = verify(it, tgt, source{files: []string{file}}) })
 			elapsed := time.Since(start)
 			failed := failingInteractions(out, p)
 			switch {
@@ -210,19 +210,20 @@ func canonical(t *testing.T, v any) []byte {
 	return b
 }
 
-func TestAppKeyFilterReplacesOnlyThePlaceholder(t *testing.T) {
+func TestAppKeyFilterSendsTheKeyWhereverThePactSendsOne(t *testing.T) {
 	var seen []string
 	h := appKeyFilter("the-real-key")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		seen = append(seen, strings.Join(r.Header.Values("Et-App-Key"), "|"))
 	}))
-	for _, sent := range []string{contract.AppKeyPlaceholder, "a-wrong-key", ""} {
+	// The suite's placeholder, a consumer team's own, the wrong key, none.
+	for _, sent := range []string{contract.AppKeyPlaceholder, "their-own-test-key", contract.WrongAppKey, ""} {
 		r := httptest.NewRequest("PUT", "/v1.0/users/passwords/reset/", nil)
 		if sent != "" {
 			r.Header.Set("et-app-key", sent) // header names are case-insensitive
 		}
 		h.ServeHTTP(httptest.NewRecorder(), r)
 	}
-	want := []string{"the-real-key", "a-wrong-key", ""}
+	want := []string{"the-real-key", "the-real-key", contract.WrongAppKey, ""}
 	if !slices.Equal(seen, want) {
 		t.Errorf("keys reaching the provider = %q, want %q", seen, want)
 	}
@@ -261,5 +262,36 @@ func TestForwardStateReportsAMissingStateEndpoint(t *testing.T) {
 	_, err := forwardState("", "a trader has a valid password reset token")(true, models.ProviderState{})
 	if err == nil || !strings.Contains(err.Error(), "AUTOSHARES_STATE_URL") {
 		t.Errorf("error = %v, want one naming AUTOSHARES_STATE_URL", err)
+	}
+}
+
+// The committed pacts send only the two app-key examples verification knows: the
+// placeholder, replaced by the real key, and contract.WrongAppKey, kept.
+func TestCommittedPactsUseTheKnownAppKeyExamples(t *testing.T) {
+	files, _, err := pactFiles("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p struct {
+			Interactions []struct {
+				Description string
+				Request     struct{ Headers map[string][]string }
+			}
+		}
+		if err := json.Unmarshal(data, &p); err != nil {
+			t.Fatal(err)
+		}
+		for _, in := range p.Interactions {
+			for name, v := range in.Request.Headers {
+				if strings.EqualFold(name, "Et-App-Key") && !slices.Equal(v, []string{contract.AppKeyPlaceholder}) && !slices.Equal(v, []string{contract.WrongAppKey}) {
+					t.Errorf("%s: %q sends Et-App-Key %q; use contract.AppKeyPlaceholder or contract.WrongAppKey", filepath.Base(f), in.Description, v)
+				}
+			}
+		}
 	}
 }

@@ -26,7 +26,7 @@ var _ = Describe("Login: POST apiURL/token", Label("login"), func() {
 		expectLoginFails(ctx, "login.wrong-password.refused", trader["User"], newPassword(), "with a wrong password")
 
 		record(contract.Interaction{Description: "a login with a wrong password", States: rec.InState(states.NoQuestion),
-			Request:  rec.Login(rec.ValidAppKey(), contract.Field{Example: rec.ExampleWrongPass, Match: contract.MatchType}),
+			Request:  rec.Login(rec.ValidAppKey(), contract.Field{Example: rec.ExampleWrongPass}),
 			Response: suite.Shapes.LoginFailed()})
 	})
 

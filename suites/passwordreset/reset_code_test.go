@@ -85,7 +85,7 @@ var _ = Describe("Step 3, trade the code for a token: POST v1.0/users/password/r
 			expectAppKeyError(send(ctx, req), "step3.app-key.missing.refused")
 			expectToken(send(ctx, resetCode(trader["Code"])), "step3.app-key.code-survives")
 
-			record(contract.Interaction{Description: "a confirmation code sent without Et-App-Key", States: rec.InState(states.PendingCode),
+			record(contract.Interaction{Description: "a valid confirmation code without Et-App-Key", States: rec.InState(states.PendingCode),
 				Request: resetCodeContract(rec.NoAppKey(), rec.StateCode), Response: suite.Shapes.AppKeyRejected()})
 		})
 })

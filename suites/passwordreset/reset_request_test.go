@@ -88,7 +88,7 @@ var _ = Describe("Step 1, request a reset: POST v1.0/users/password/reset", Labe
 			expectFailure(ex, "step1.wrong-answer.refused", resetPasswordResponseSchema, config.CaseWrongAnswer)
 
 			record(contract.Interaction{Description: "a reset request with a wrong secret answer", States: rec.InState(states.WithQuestion),
-				Request:  rec.ResetPassword(rec.ValidAppKey(), rec.StateUser, &contract.Field{Example: rec.ExampleWrongAnswer, Match: contract.MatchType}),
+				Request:  rec.ResetPassword(rec.ValidAppKey(), rec.StateUser, &contract.Field{Example: rec.ExampleWrongAnswer}),
 				Response: suite.Shapes.Failed(config.CaseWrongAnswer)})
 		})
 

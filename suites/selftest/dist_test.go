@@ -130,7 +130,7 @@ func TestReleaseBinaryPassesWithoutGoToolchain(t *testing.T) {
 		t.Fatalf("exit code %d, want 0\n%s", r.code, r.output)
 	}
 	reports := filepath.Join(r.dir, "out", "reports")
-	for _, f := range []string{report.JSONFile, "junit.xml", "pacts/AutoSharesWebClient-AutoSharesTradingAPI.json"} {
+	for _, f := range []string{report.JSONFile, "junit.xml", "pacts/AutoSharesConformanceSuite-AutoSharesTradingAPI.json"} {
 		if _, err := os.Stat(filepath.Join(reports, f)); err != nil {
 			t.Errorf("report %s missing: %v", f, err)
 		}

@@ -1,0 +1,187 @@
+package pactverify
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/pact-foundation/pact-go/v2/provider"
+)
+
+// pactURLFromEnv is PACT_URL as the process started (TestMain clears it: pact-go would add
+// it to every verification).
+var pactURLFromEnv string
+
+// DefaultSelectors are the consumer versions whose pacts a verification from a broker
+// covers unless PACT_CONSUMER_VERSION_SELECTORS says otherwise: each consumer's main branch,
+// every version deployed or released, and the consumer branch named like the provider's.
+const DefaultSelectors = `[{"mainBranch":true},{"deployedOrReleased":true},{"matchingBranch":true}]`
+
+// DefaultProvider is the provider name pacts are fetched for (AUTOSHARES_PACT_PROVIDER).
+const DefaultProvider = "AutoSharesTradingAPI"
+
+// source names the pacts to verify: local files, one pact URL (a webhook-triggered run), or
+// a broker's selection.
+type source struct {
+	files []string
+
+	pactURL   string
+	brokerURL string
+	// Credentials: a bearer token, or a user and password.
+	token, user, password string
+
+	provider  string // the provider name in the broker
+	version   string // the provider version (the deployment's commit)
+	branch    string // the provider version's branch
+	buildURL  string
+	selectors []map[string]any
+	pending   bool
+	wipSince  *time.Time
+	publish   bool
+}
+
+// remote says whether the pacts come from a URL or a broker rather than local files.
+func (s source) remote() bool { return s.pactURL != "" || s.brokerURL != "" }
+
+func (s source) describe() string {
+	if s.pactURL != "" {
+		return "PACT_URL " + s.pactURL
+	}
+	return "the broker at " + s.brokerURL + " (provider " + s.provider + ")"
+}
+
+// settingsFromEnv reads where the pacts come from. Every problem is reported at once, each
+// saying what to set.
+func settingsFromEnv(getenv func(string) string) (source, error) {
+	var problems []string
+	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+
+	s := source{
+		pactURL:   pactURLFromEnv,
+		brokerURL: strings.TrimRight(getenv("PACT_BROKER_BASE_URL"), "/"),
+		token:     getenv("PACT_BROKER_TOKEN"),
+		user:      getenv("PACT_BROKER_USERNAME"),
+		password:  getenv("PACT_BROKER_PASSWORD"),
+		provider:  getenv("AUTOSHARES_PACT_PROVIDER"),
+		version:   getenv("PACT_PROVIDER_VERSION"),
+		branch:    getenv("PACT_PROVIDER_BRANCH"),
+		buildURL:  getenv("PACT_BUILD_URL"),
+		pending:   true,
+	}
+	if getenv("PACT_URL") != "" { // a test sets it through getenv
+		s.pactURL = getenv("PACT_URL")
+	}
+	if s.provider == "" {
+		s.provider = DefaultProvider
+	}
+	if !s.remote() {
+		return source{}, nil
+	}
+	for name, u := range map[string]string{"PACT_BROKER_BASE_URL": s.brokerURL, "PACT_URL": s.pactURL} {
+		if u == "" {
+			continue
+		}
+		if p, err := url.Parse(u); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			bad("%s %q is not an http(s) URL", name, u)
+		}
+	}
+	if (s.user == "") != (s.password == "") {
+		bad("PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD go together: set both, or neither (and PACT_BROKER_TOKEN)")
+	}
+	switch v := strings.ToLower(getenv("PACT_PUBLISH_VERIFICATION_RESULTS")); v {
+	case "", "false":
+	case "true":
+		s.publish = true
+	default:
+		bad("PACT_PUBLISH_VERIFICATION_RESULTS is %q: set true or false", v)
+	}
+	switch v := strings.ToLower(getenv("PACT_ENABLE_PENDING")); v {
+	case "", "true":
+	case "false":
+		s.pending = false
+	default:
+		bad("PACT_ENABLE_PENDING is %q: set true (the default) or false", v)
+	}
+	if v := getenv("PACT_INCLUDE_WIP_PACTS_SINCE"); v != "" {
+		t, err := time.Parse("2006-01-02", v)
+		if err != nil {
+			t, err = time.Parse(time.RFC3339, v)
+		}
+		if err != nil {
+			bad("PACT_INCLUDE_WIP_PACTS_SINCE is %q: set a date such as 2026-01-31 (or an RFC 3339 time)", v)
+		} else {
+			s.wipSince = &t
+		}
+	}
+	if s.publish && s.version == "" {
+		bad("PACT_PUBLISH_VERIFICATION_RESULTS=true needs PACT_PROVIDER_VERSION: the version (commit) of the deployment under test")
+	}
+	if s.pactURL == "" { // from the broker
+		raw := getenv("PACT_CONSUMER_VERSION_SELECTORS")
+		if raw == "" {
+			raw = DefaultSelectors
+		}
+		if err := json.Unmarshal([]byte(raw), &s.selectors); err != nil || len(s.selectors) == 0 {
+			bad("PACT_CONSUMER_VERSION_SELECTORS is not a JSON array of selectors such as %s", DefaultSelectors)
+		}
+		for _, sel := range s.selectors {
+			if sel["matchingBranch"] == true && s.branch == "" {
+				bad("the selector {\"matchingBranch\":true} needs PACT_PROVIDER_BRANCH: the branch of the deployment under test (or set PACT_CONSUMER_VERSION_SELECTORS without it)")
+				break
+			}
+		}
+		if s.version == "" {
+			// pact-go needs a provider version to fetch from a broker even when it publishes
+			// nothing; this one is never published (publishing requires the real one).
+			s.version = "unpublished-local-run"
+		}
+	}
+	if len(problems) > 0 {
+		return source{}, errors.New("verification settings:\n- " + strings.Join(problems, "\n- "))
+	}
+	return s, nil
+}
+
+// apply puts the source into a verification request.
+func (s source) apply(req *provider.VerifyRequest) error {
+	if !s.remote() {
+		if len(s.files) == 0 {
+			return errors.New("no pact files to verify")
+		}
+		info, err := readPactInfo(s.files[0])
+		if err != nil {
+			return err
+		}
+		req.Provider = info.provider
+		req.PactFiles = s.files
+		return nil
+	}
+	req.Provider = s.provider
+	req.BrokerToken, req.BrokerUsername, req.BrokerPassword = s.token, s.user, s.password
+	req.FailIfNoPactsFound = true
+	if s.publish {
+		req.PublishVerificationResults = true
+		req.ProviderVersion = s.version
+		req.ProviderBranch = s.branch
+		req.BuildURL = s.buildURL
+	}
+	if s.pactURL != "" {
+		// Not BrokerURL: pact-go would then fetch the broker's whole selection as well. The
+		// native verifier publishes through the links in the fetched pact.
+		req.PactURLs = []string{s.pactURL}
+		return nil
+	}
+	req.BrokerURL = s.brokerURL
+	req.ProviderVersion = s.version
+	req.ProviderBranch = s.branch
+	req.EnablePending = s.pending
+	req.IncludeWIPPactsSince = s.wipSince
+	for _, sel := range s.selectors {
+		u := provider.UntypedConsumerVersionSelector(sel)
+		req.ConsumerVersionSelectors = append(req.ConsumerVersionSelectors, &u)
+	}
+	return nil
+}
