@@ -171,6 +171,7 @@ func TestNoSecretInAFailingParallelRun(t *testing.T) {
 	p, key := startProvider(t, refprovider.Options{TestMode: true, Faults: []string{refprovider.FaultEchoPassword}})
 	env, w := recordingProxy(t, p, key)
 	env["AUTOSHARES_EXPECT_MISMATCH_MESSAGE"] = "A message this provider does not send."
+	env["AUTOSHARES_EXPIRED_TOKEN"] = "CANARY-expired-token-parallel" // configured, never sent: must never appear
 	o := runSuiteParallel(t, env, 3)
 	if o.exitErr == nil || len(o.failed) == 0 {
 		t.Fatalf("want a failing run:\n%s", o.output)
@@ -178,7 +179,7 @@ func TestNoSecretInAFailingParallelRun(t *testing.T) {
 	if !strings.Contains(o.output, "AUTOSHARES_EXPECT_MISMATCH_MESSAGE") || !strings.Contains(o.output, "[REDACTED]") {
 		t.Fatalf("the failure does not quote the provider's (masked) messages:\n%s", o.output)
 	}
-	expectNoSecretWrittenDown(t, o, w.list())
+	expectNoSecretWrittenDown(t, o, append(w.list(), "CANARY-expired-token-parallel", "CANARY"))
 }
 
 // indexOfSecret finds s in text as the redactor defines a secret's occurrence: a code of
