@@ -15,6 +15,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/autoshares/conformance/internal/spelling"
 )
 
 // FileEnv names the setting that points at a JSON configuration file. The file's keys are
@@ -202,38 +204,8 @@ func isKnown(name string) bool {
 	return false
 }
 
-// nearestName is the known name closest to name by edit distance, if it is close enough
-// to be a plausible typo (a third of the name, at most), else "".
-func nearestName(name string) string {
-	best, bestD := "", len(name)/3+1
-	for _, n := range KnownNames() {
-		if d := editDistance(name, n); d < bestD {
-			best, bestD = n, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance of a and b, in bytes (the names are ASCII).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
-}
+// nearestName is the known name closest to name, if it is a plausible typo, else "".
+func nearestName(name string) string { return spelling.Nearest(name, KnownNames()) }
 
 // runDir is where relative paths resolve from: AUTOSHARES_RUN_DIR, else the working
 // directory of this process.

@@ -128,21 +128,27 @@ var faultDescriptions = map[string]string{
 }
 
 // FaultNames returns every fault switch name, sorted.
-func FaultNames() []string {
-	names := make([]string, 0, len(faultDescriptions))
-	for n := range faultDescriptions {
+func FaultNames() []string { return sortedNames(faultDescriptions) }
+
+// FaultDescription returns the one-line description of a fault switch, "" if unknown.
+func FaultDescription(name string) string { return faultDescriptions[name] }
+
+func parseFaults(names []string) (map[string]bool, error) {
+	return parseSwitches("fault switch", names, faultDescriptions)
+}
+
+func sortedNames(known map[string]string) []string {
+	names := make([]string, 0, len(known))
+	for n := range known {
 		names = append(names, n)
 	}
 	slices.Sort(names)
 	return names
 }
 
-// FaultDescription returns the one-line description of a fault switch, "" if unknown.
-func FaultDescription(name string) string { return faultDescriptions[name] }
-
-// parseFaults checks names against the known switches; the error lists the known ones so
-// a typo in a Makefile or CI variable is fixable from the message alone.
-func parseFaults(names []string) (map[string]bool, error) {
+// parseSwitches checks names against the known switches of one kind; the error lists the
+// known ones so a typo in a Makefile or CI variable is fixable from the message alone.
+func parseSwitches(kind string, names []string, known map[string]string) (map[string]bool, error) {
 	set := make(map[string]bool, len(names))
 	var unknown []string
 	for _, n := range names {
@@ -150,15 +156,14 @@ func parseFaults(names []string) (map[string]bool, error) {
 		if n == "" {
 			continue
 		}
-		if _, ok := faultDescriptions[n]; !ok {
+		if _, ok := known[n]; !ok {
 			unknown = append(unknown, fmt.Sprintf("%q", n))
 			continue
 		}
 		set[n] = true
 	}
 	if len(unknown) > 0 {
-		return nil, fmt.Errorf("unknown fault switch %s; known: %s",
-			strings.Join(unknown, ", "), strings.Join(FaultNames(), ", "))
+		return nil, fmt.Errorf("unknown %s %s; known: %s", kind, strings.Join(unknown, ", "), strings.Join(sortedNames(known), ", "))
 	}
 	return set, nil
 }

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/autoshares/conformance/internal/spelling"
 )
 
 // OnlyWhenAsked are labels whose specs run only when a filter names them: a release run
@@ -68,7 +70,7 @@ func NothingSelected(userFilter string, known []string, isCheck func(string) boo
 	for _, w := range words.FindAllString(userFilter, -1) {
 		if !set[w] {
 			fmt.Fprintf(&b, "  - no spec has the label %q", w)
-			if n := Nearest(w, known); n != "" {
+			if n := spelling.Nearest(w, known); n != "" {
 				fmt.Fprintf(&b, "; did you mean %q?", n)
 			}
 			b.WriteString("\n")
@@ -86,39 +88,4 @@ func NothingSelected(userFilter string, known []string, isCheck func(string) boo
 	sort.Strings(areas)
 	fmt.Fprintf(&b, "The area labels: %s; and %d check IDs (docs/CHECKS.md), each a label of the specs of that check.", strings.Join(areas, ", "), checks)
 	return b.String()
-}
-
-// Nearest returns the known label closest to w by edit distance, if it is close enough to
-// be a typo (at most a third of its length, and at least 1).
-func Nearest(w string, known []string) string {
-	threshold := len(w)/3 + 1
-	best, bestD := "", threshold+1
-	for _, k := range known {
-		d := distance(w, k)
-		if d <= threshold && (d < bestD || (d == bestD && k < best)) {
-			best, bestD = k, d
-		}
-	}
-	return best
-}
-
-// distance is the Levenshtein distance of a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }

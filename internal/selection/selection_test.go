@@ -41,14 +41,3 @@ func TestNothingSelectedNamesTheNearestLabel(t *testing.T) {
 		t.Error("a label far from every known one must not get a suggestion")
 	}
 }
-
-func TestDistance(t *testing.T) {
-	for _, c := range []struct {
-		a, b string
-		d    int
-	}{{"", "", 0}, {"a", "", 1}, {"stpe4", "step4", 2}, {"step4", "step4", 0}, {"kitten", "sitting", 3}} {
-		if got := distance(c.a, c.b); got != c.d {
-			t.Errorf("distance(%q, %q) = %d, want %d", c.a, c.b, got, c.d)
-		}
-	}
-}

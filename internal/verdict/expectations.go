@@ -25,7 +25,10 @@ type Rules struct {
 }
 
 // Success: the configured success status, the schema, IsSucceed true, no errors.
-func (r Rules) Success(v *Verdict, schemaName string) Envelope {
+func (r Rules) Success(v *Verdict, schemaName string) Envelope { return r.success(v, schemaName, true) }
+
+// success is Success; with requireIsSucceed false, IsSucceed need only be a boolean.
+func (r Rules) success(v *Verdict, schemaName string, requireIsSucceed bool) Envelope {
 	ex := v.Exchange
 	want := r.Expect.SuccessStatus
 	v.Expect(ex.Status == want, "status: expected %d (AUTOSHARES_EXPECT_SUCCESS_STATUS), got %d", want, ex.Status).
@@ -34,7 +37,11 @@ func (r Rules) Success(v *Verdict, schemaName string) Envelope {
 	err := ex.JSON(&env)
 	v.Expect(err == nil, "body: expected the JSON envelope, got %v", err)
 	if err == nil {
-		v.Expect(string(env.IsSucceed) == "true", "IsSucceed: expected true, got %s", OrMissing(env.IsSucceed))
+		if requireIsSucceed {
+			v.Expect(string(env.IsSucceed) == "true", "IsSucceed: expected true, got %s", OrMissing(env.IsSucceed))
+		} else {
+			v.Expect(string(env.IsSucceed) == "true" || string(env.IsSucceed) == "false", "IsSucceed: expected a boolean, got %s", OrMissing(env.IsSucceed))
+		}
 		v.Expect(len(env.Errors) == 0, "Errors: expected [], got %d message(s)", len(env.Errors))
 	}
 	return env

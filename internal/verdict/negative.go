@@ -153,21 +153,7 @@ func (r Rules) jsonError(v *Verdict, what string) *Verdict {
 // Errors; IsSucceed must be a boolean, and true only when required (the documentation's
 // own success example says false).
 func (r Rules) Step1Success(v *Verdict, schemaName string, requireIsSucceed bool) Envelope {
-	if requireIsSucceed {
-		return r.Success(v, schemaName)
-	}
-	ex := v.Exchange
-	want := r.Expect.SuccessStatus
-	v.Expect(ex.Status == want, "status: expected %d (AUTOSHARES_EXPECT_SUCCESS_STATUS), got %d", want, ex.Status).
-		JSONBody(r.Schemas, schemaName)
-	var env Envelope
-	err := ex.JSON(&env)
-	v.Expect(err == nil, "body: expected the JSON envelope, got %v", err)
-	if err == nil {
-		v.Expect(string(env.IsSucceed) == "true" || string(env.IsSucceed) == "false", "IsSucceed: expected a boolean, got %s", OrMissing(env.IsSucceed))
-		v.Expect(len(env.Errors) == 0, "Errors: expected [], got %d message(s)", len(env.Errors))
-	}
-	return env
+	return r.success(v, schemaName, requireIsSucceed)
 }
 
 func cutBody(b []byte) string {
