@@ -34,7 +34,7 @@ func buildSettings() []Setting {
 			apply: func(c *Config, v string) (err error) { c.StateURL, err = parseURL(v); return }},
 		{Env: "AUTOSHARES_REQUEST_TIMEOUT", Default: "10s", Doc: "Longest wait for one HTTP exchange; a hanging target fails the spec instead of hanging the run.",
 			apply: func(c *Config, v string) (err error) { c.RequestTimeout, err = parsePositiveDuration(v); return }},
-		{Env: "AUTOSHARES_PREFLIGHT_TIMEOUT", Default: "5s", Doc: "Longest wait for the reachability check that runs once before any spec.",
+		{Env: "AUTOSHARES_PREFLIGHT_TIMEOUT", Default: "5s", Doc: "Longest wait for each exchange of the preflight, the check that runs once before any spec (the API answers, accepts the app key; the state endpoint serves every contracted state).",
 			apply: func(c *Config, v string) (err error) { c.PreflightTimeout, err = parsePositiveDuration(v); return }},
 		{Env: "AUTOSHARES_SPEC_TIMEOUT", Default: "2m", Doc: "Longest run of one spec (the slow spec gets the token lifetime on top); a spec that takes longer fails with a progress report of where it hung.",
 			apply: func(c *Config, v string) (err error) { c.SpecTimeout, err = parsePositiveDuration(v); return }},

@@ -98,9 +98,9 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	}
 	secrets.Add(running.AppKey)
 	secrets.Add(running.Secrets()...)
-	pctx, cancel := context.WithTimeout(ctx, cfg.PreflightTimeout)
-	defer cancel()
-	if err := harness.Preflight(pctx, running.Target, world.NewHTTPClient(cfg.PreflightTimeout), cfg.Expect.AppKeyMessage); err != nil {
+	// AUTOSHARES_PREFLIGHT_TIMEOUT bounds each of the preflight's exchanges, not all of them:
+	// probing every contracted state of a distant deployment takes a few dozen round trips.
+	if err := harness.Preflight(ctx, running.Target, world.NewHTTPClient(cfg.PreflightTimeout), cfg.Expect.AppKeyMessage); err != nil {
 		Fail(secrets.String(err.Error()))
 	}
 	runDir, err = os.MkdirTemp("", "autoshares-run-")
