@@ -11,6 +11,7 @@ import (
 	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/refprovider"
+	"github.com/autoshares/conformance/internal/repo"
 )
 
 func TestTheCatalogueIsValid(t *testing.T) {
@@ -96,7 +97,7 @@ func TestTheCatalogueNamesWhatExists(t *testing.T) {
 // docs/CHECKS.md is what the catalogue generates: `make checks-doc` after a change.
 func TestChecksDocIsCurrent(t *testing.T) {
 	want := checks.Markdown(checks.MustDefault(), refprovider.FaultDescription)
-	got, err := os.ReadFile(filepath.Join(moduleRoot(t), "docs", "CHECKS.md"))
+	got, err := os.ReadFile(filepath.Join(repo.RootFor(t), "docs", "CHECKS.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +111,7 @@ var heading = regexp.MustCompile(`(?m)^#{1,6} (.+)$`)
 // documentAnchors lists the anchors GitHub gives the headings of a Markdown file.
 func documentAnchors(t *testing.T, doc string) map[string]bool {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(moduleRoot(t), doc))
+	data, err := os.ReadFile(filepath.Join(repo.RootFor(t), doc))
 	if err != nil {
 		t.Fatalf("a check cites %s: %v", doc, err)
 	}
@@ -132,22 +133,4 @@ func githubAnchor(h string) string {
 		}
 	}
 	return b.String()
-}
-
-func moduleRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test")
-		}
-		dir = parent
-	}
 }

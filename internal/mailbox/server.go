@@ -1,7 +1,6 @@
 package mailbox
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -15,10 +14,9 @@ import (
 	"strings"
 	"sync"
 	"time"
-)
 
-// modulePath is the module whose root holds .tools/bin/mailpit.
-const modulePath = "github.com/autoshares/conformance"
+	"github.com/autoshares/conformance/internal/repo"
+)
 
 // startTimeout bounds how long StartServer waits for Mailpit to answer (it takes well
 // under a second; a slow CI machine gets headroom).
@@ -36,7 +34,7 @@ func BinaryPath() (string, error) {
 		}
 		return p, nil
 	}
-	root, err := moduleRoot()
+	root, err := repo.Root()
 	if err != nil {
 		return "", fmt.Errorf("locating .tools/bin/mailpit: %v; set MAILPIT_BIN or %w", err, ErrNotInstalled)
 	}
@@ -64,47 +62,6 @@ func checkExecutable(p string) error {
 		return errors.New("not executable")
 	}
 	return nil
-}
-
-// moduleRoot finds the directory of this module's go.mod: upwards from the working
-// directory (go test runs in the package directory), else from this source file.
-func moduleRoot() (string, error) {
-	var starts []string
-	if wd, err := os.Getwd(); err == nil {
-		starts = append(starts, wd)
-	}
-	if _, file, _, ok := runtime.Caller(0); ok && filepath.IsAbs(file) {
-		starts = append(starts, filepath.Dir(file))
-	}
-	for _, dir := range starts {
-		for {
-			if isModuleRoot(dir) {
-				return dir, nil
-			}
-			parent := filepath.Dir(dir)
-			if parent == dir {
-				break
-			}
-			dir = parent
-		}
-	}
-	return "", fmt.Errorf("no go.mod of %s above the working directory", modulePath)
-}
-
-// isModuleRoot reports whether dir/go.mod declares modulePath (not just any module, so a
-// nested or foreign go.mod is skipped).
-func isModuleRoot(dir string) bool {
-	data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-	if err != nil {
-		return false
-	}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for sc.Scan() {
-		if f := strings.Fields(sc.Text()); len(f) >= 2 && f[0] == "module" {
-			return strings.Trim(f[1], `"`) == modulePath
-		}
-	}
-	return false
 }
 
 // Server is a Mailpit process started for a test or a run, on free loopback ports, with

@@ -21,20 +21,12 @@ import (
 	"github.com/autoshares/conformance/internal/broker"
 	"github.com/autoshares/conformance/internal/contract"
 	"github.com/autoshares/conformance/internal/contract/contracttest"
+	"github.com/autoshares/conformance/internal/repo"
 )
-
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
 
 func requireCLI(t *testing.T) {
 	t.Helper()
-	if fi, err := os.Stat(filepath.Join(repoRoot(t), ".tools", "pact", "bin", "pact")); err != nil || fi.Mode()&0o111 == 0 {
+	if fi, err := os.Stat(filepath.Join(repo.RootFor(t), ".tools", "pact", "bin", "pact")); err != nil || fi.Mode()&0o111 == 0 {
 		t.Skip("the pact CLI is not installed: run make pact-cli")
 	}
 }
@@ -43,8 +35,8 @@ func requireCLI(t *testing.T) {
 // environment, and returns its exit code and combined output.
 func run(t *testing.T, env map[string]string, script string, args ...string) (int, string) {
 	t.Helper()
-	cmd := exec.Command("bash", append([]string{filepath.Join(repoRoot(t), "scripts", script)}, args...)...)
-	cmd.Dir = repoRoot(t)
+	cmd := exec.Command("bash", append([]string{filepath.Join(repo.RootFor(t), "scripts", script)}, args...)...)
+	cmd.Dir = repo.RootFor(t)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "PACT_DO_NOT_TRACK=true", "PACT_BROKER_HTTP_RETRIES=0"}
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
@@ -192,7 +184,7 @@ func TestGatesNameMissingSettings(t *testing.T) {
 
 func TestCheckConsumerPact(t *testing.T) {
 	requireCLI(t)
-	if _, err := os.Stat(filepath.Join(repoRoot(t), ".tools", "pact", "opc", "cli.cjs")); err != nil {
+	if _, err := os.Stat(filepath.Join(repo.RootFor(t), ".tools", "pact", "opc", "cli.cjs")); err != nil {
 		t.Skip("openapi-pact-comparator is not installed: run make pact-opc")
 	}
 	if _, err := exec.LookPath("node"); err != nil {
@@ -245,7 +237,7 @@ func TestCheckConsumerPact(t *testing.T) {
 // suite (the pacts' consumer), with the commit, the branch and the build URL.
 func TestPublishPacts(t *testing.T) {
 	requireCLI(t)
-	root := repoRoot(t)
+	root := repo.RootFor(t)
 	clone := filepath.Join(t.TempDir(), "clone")
 	if out, err := exec.Command("git", "clone", "--quiet", "--no-checkout", root, clone).CombinedOutput(); err != nil {
 		t.Fatalf("git clone: %v\n%s", err, out)

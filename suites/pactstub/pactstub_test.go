@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -30,6 +29,7 @@ import (
 	"github.com/autoshares/conformance/internal/contract"
 	"github.com/autoshares/conformance/internal/contract/contracttest"
 	"github.com/autoshares/conformance/internal/netns"
+	"github.com/autoshares/conformance/internal/repo"
 )
 
 // stateHeader selects an interaction by provider state; scripts/pact-stub.sh uses the same.
@@ -45,7 +45,7 @@ func TestMain(m *testing.M) {
 }
 
 func TestStubServesTheRecordedResponses(t *testing.T) {
-	root := repoRoot(t)
+	root := repo.RootFor(t)
 	bin := filepath.Join(root, ".tools", "pact", "bin", "pact")
 	if fi, err := os.Stat(bin); err != nil || fi.Mode()&0o111 == 0 {
 		t.Skipf("the pact CLI is not installed at %s: run make pact-cli", bin)
@@ -320,24 +320,6 @@ func freePort(t *testing.T) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
-}
-
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		if parent := filepath.Dir(dir); parent != dir {
-			dir = parent
-			continue
-		}
-		t.Fatal(errors.New("go.mod not found above the test directory"))
-	}
 }
 
 // syncBuffer collects the stub's output from its two pipes' copying goroutines.

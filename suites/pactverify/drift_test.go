@@ -12,6 +12,7 @@ import (
 
 	"github.com/autoshares/conformance/internal/mailbox"
 	"github.com/autoshares/conformance/internal/refprovider"
+	"github.com/autoshares/conformance/internal/repo"
 )
 
 // A pact claims what the suite enforced, no more: a provider whose error lists carry an
@@ -39,7 +40,7 @@ func TestThePactARunRecordsHoldsForTheProviderThatPassedIt(t *testing.T) {
 	}
 	defer p.Close()
 
-	root, err := repoRoot()
+	root, err := repo.Root()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/autoshares/conformance/internal/contract"
 	"github.com/autoshares/conformance/internal/netns"
 	"github.com/autoshares/conformance/internal/refprovider"
+	"github.com/autoshares/conformance/internal/repo"
 	pactlog "github.com/pact-foundation/pact-go/v2/log"
 	"github.com/pact-foundation/pact-go/v2/models"
 	"github.com/pact-foundation/pact-go/v2/provider"
@@ -124,7 +125,7 @@ func TestVerifyPacts(t *testing.T) {
 func pactFiles(list string) (files []string, where string, err error) {
 	entries := filepath.SplitList(list)
 	if strings.TrimSpace(list) == "" {
-		root, err := repoRoot()
+		root, err := repo.Root()
 		if err != nil {
 			return nil, "", err
 		}
@@ -153,24 +154,6 @@ func pactFiles(list string) (files []string, where string, err error) {
 		}
 	}
 	return files, where, nil
-}
-
-// repoRoot is the directory holding go.mod, found upwards from the test's directory.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
 }
 
 // target is a provider to verify against.

@@ -17,6 +17,7 @@ import (
 	"github.com/autoshares/conformance/internal/contract"
 	"github.com/autoshares/conformance/internal/contract/contracttest"
 	"github.com/autoshares/conformance/internal/refprovider"
+	"github.com/autoshares/conformance/internal/repo"
 	"github.com/pact-foundation/pact-go/v2/consumer"
 	"github.com/pact-foundation/pact-go/v2/models"
 )
@@ -104,7 +105,7 @@ func TestPactFileRoundTripsThroughTheNativeLibrary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	root, err := repoRoot()
+	root, err := repo.Root()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -23,6 +22,7 @@ import (
 	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/mailbox"
 	"github.com/autoshares/conformance/internal/refprovider"
+	"github.com/autoshares/conformance/internal/repo"
 	"github.com/autoshares/conformance/internal/report"
 )
 
@@ -59,9 +59,14 @@ func compiledSuite(t *testing.T) string {
 	return suiteBin
 }
 
+// moduleRoot is the repository root; it is always found (repo.Root falls back to the
+// location of its own source file).
 func moduleRoot() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..")
+	root, err := repo.Root()
+	if err != nil {
+		panic(err)
+	}
+	return root
 }
 
 // outcome is what one run of the suite produced.
