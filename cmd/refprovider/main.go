@@ -295,31 +295,11 @@ func parseConfig(args []string, getenv func(string) string) (config, bool, error
 		probs = append(probs, appKey.from+": the app key is empty") // never echo a key
 	}
 
-	faults := get("faults")
-	for _, n := range strings.Split(faults.val, ",") {
-		if n = strings.TrimSpace(n); n == "" {
-			continue
-		}
-		if refprovider.FaultDescription(n) == "" {
-			probs = append(probs, fmt.Sprintf("%s: unknown fault switch %q; known: %s",
-				faults.from, n, strings.Join(refprovider.FaultNames(), ", ")))
-			continue
-		}
-		c.opts.Faults = append(c.opts.Faults, n)
-	}
-
-	quirks := get("quirks")
-	for _, n := range strings.Split(quirks.val, ",") {
-		if n = strings.TrimSpace(n); n == "" {
-			continue
-		}
-		if refprovider.QuirkDescription(n) == "" {
-			probs = append(probs, fmt.Sprintf("%s: unknown quirk %q; known: %s",
-				quirks.from, n, strings.Join(refprovider.QuirkNames(), ", ")))
-			continue
-		}
-		c.opts.Quirks = append(c.opts.Quirks, n)
-	}
+	var bad []string
+	c.opts.Faults, bad = switchNames(get("faults"), "fault switch", refprovider.FaultDescription, refprovider.FaultNames)
+	probs = append(probs, bad...)
+	c.opts.Quirks, bad = switchNames(get("quirks"), "quirk", refprovider.QuirkDescription, refprovider.QuirkNames)
+	probs = append(probs, bad...)
 	redirect := get("redirect-to")
 	if u, err := url.Parse(redirect.val); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		probs = append(probs, fmt.Sprintf("%s: %q is not an absolute http or https URL", redirect.from, redirect.val))
@@ -496,4 +476,20 @@ Flags (each falls back to the environment variable shown, then to the default):
 Prefer REFPROVIDER_APP_KEY to --app-key: command lines are visible to other users.
 Exit status: 0 after a clean stop, 2 for a bad command line or environment, 1 otherwise.
 `)
+}
+
+// switchNames splits a comma-separated list of fault or quirk names and names every unknown
+// one, with the setting it came from and the known names, so one message lists them all.
+func switchNames(v setting, kind string, describe func(string) string, known func() []string) (names, problems []string) {
+	for _, n := range strings.Split(v.val, ",") {
+		if n = strings.TrimSpace(n); n == "" {
+			continue
+		}
+		if describe(n) == "" {
+			problems = append(problems, fmt.Sprintf("%s: unknown %s %q; known: %s", v.from, kind, n, strings.Join(known(), ", ")))
+			continue
+		}
+		names = append(names, n)
+	}
+	return names, problems
 }

@@ -12,9 +12,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 )
@@ -209,17 +209,12 @@ func (c *Catalogue) ByFault() map[string]map[string]string {
 
 // Faults returns every fault switch the catalogue names, in proofs or as not checked, sorted.
 func (c *Catalogue) Faults() []string {
-	set := map[string]bool{}
+	set := maps.Clone(c.FaultsNotChecked)
+	if set == nil {
+		set = map[string]string{}
+	}
 	for f := range c.ByFault() {
-		set[f] = true
+		set[f] = ""
 	}
-	for f := range c.FaultsNotChecked {
-		set[f] = true
-	}
-	out := make([]string, 0, len(set))
-	for f := range set {
-		out = append(out, f)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(set))
 }

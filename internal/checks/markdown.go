@@ -2,7 +2,8 @@ package checks
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -57,12 +58,7 @@ func Markdown(c *Catalogue, describeFault func(string) string) []byte {
 		fmt.Fprintf(&b, "- **Labels:** `%s`, `%s`\n", ch.ID, strings.Join(ch.Labels, "`, `"))
 		if len(ch.Proofs) > 0 {
 			b.WriteString("- **Proven by:**\n")
-			faults := make([]string, 0, len(ch.Proofs))
-			for f := range ch.Proofs {
-				faults = append(faults, f)
-			}
-			sort.Strings(faults)
-			for _, f := range faults {
+			for _, f := range slices.Sorted(maps.Keys(ch.Proofs)) {
 				says := ch.Proofs[f]
 				if says == "" {
 					says = "any problem"
@@ -79,12 +75,7 @@ func Markdown(c *Catalogue, describeFault func(string) string) []byte {
 	if len(c.FaultsNotChecked) > 0 {
 		b.WriteString("## Fault switches no check catches\n\n")
 		b.WriteString("The reference provider has these faults, but the suite deliberately asserts nothing about them:\n\n")
-		faults := make([]string, 0, len(c.FaultsNotChecked))
-		for f := range c.FaultsNotChecked {
-			faults = append(faults, f)
-		}
-		sort.Strings(faults)
-		for _, f := range faults {
+		for _, f := range slices.Sorted(maps.Keys(c.FaultsNotChecked)) {
 			fmt.Fprintf(&b, "- `%s` (%s): %s\n", f, describeFault(f), c.FaultsNotChecked[f])
 		}
 	}

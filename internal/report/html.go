@@ -14,10 +14,6 @@ import (
 // HTMLFile is the page a person reads: report.html.
 const HTMLFile = "report.html"
 
-// transcriptMark separates a failure's problem lines from the transcript it quotes (see
-// verdict.Verdict.Message).
-const transcriptMark = "\n\nTranscript:\n"
-
 // writeHTML renders report.html from the masked report and its summary.
 func writeHTML(masked types.Report, sum Summary, dir string, cat *checks.Catalogue) error {
 	return htmlreport.Write(filepath.Join(dir, HTMLFile), HTMLRun(masked, sum, cat))
@@ -54,7 +50,7 @@ func HTMLRun(masked types.Report, sum Summary, cat *checks.Catalogue) htmlreport
 		switch spec.State {
 		case htmlreport.StateFailed:
 			msg := sp.Failure.Message
-			if problems, transcript, ok := strings.Cut(msg, transcriptMark); ok {
+			if problems, transcript, ok := strings.Cut(msg, verdict.TranscriptMark); ok {
 				spec.Failure, spec.Transcript = problems, transcript
 			} else {
 				spec.Failure = msg

@@ -15,14 +15,15 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
 
 	"github.com/autoshares/conformance/internal/config"
+	"github.com/autoshares/conformance/internal/harness"
 	"github.com/autoshares/conformance/internal/mailflow"
 	"github.com/autoshares/conformance/internal/redact"
 	"github.com/autoshares/conformance/internal/states"
+	"github.com/autoshares/conformance/internal/verdict"
 )
 
 // StateEndpoint is what sources needs of a provider-state client (states.Client).
@@ -94,7 +95,7 @@ func (s *Sources) Given(ctx context.Context, state string) (Made, error) {
 	case states.NoSuchUser:
 		// Absence without a state endpoint: a fresh random name, absent from any deployment
 		// in practice. Specs record no pact interaction for it (the pact's value is fixed).
-		return Made{Values: states.Values{"User": RandomName("unknown-trader-")}, Via: ViaRandomName}, nil
+		return Made{Values: states.Values{"User": harness.RandomSecret("unknown-trader-")}, Via: ViaRandomName}, nil
 	case states.NoSuchCode:
 		return Made{Values: states.Values{"Code": RandomCode()}, Via: ViaRandomName}, nil
 	}
@@ -106,13 +107,6 @@ func (s *Sources) Given(ctx context.Context, state string) (Made, error) {
 		return Made{Values: states.Values{"Token": s.ExpiredToken}, Via: ViaConfiguration}, nil
 	}
 	return Made{}, &SkipError{fmt.Sprintf("needs the provider state %q: %s", state, HowToEnable(state))}
-}
-
-// RandomName is prefix plus 16 random hex digits.
-func RandomName(prefix string) string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b) // crypto/rand does not fail on supported platforms
-	return prefix + hex.EncodeToString(b)
 }
 
 // RandomCode is a 6-digit code no state made; a clash with a real pending code on a shared
@@ -201,7 +195,7 @@ func (s *Sources) fromMailFlow(ctx context.Context, state string) (m Made, ok bo
 func (s *Sources) describe(err error) string {
 	var se *mailflow.StepError
 	if errors.As(err, &se) && se.Exchange != nil {
-		return fmt.Sprintf("%v\n\nTranscript:\n%s", s.Secrets.String(err.Error()), se.Exchange.Transcript(s.Secrets))
+		return s.Secrets.String(err.Error()) + verdict.TranscriptMark + se.Exchange.Transcript(s.Secrets)
 	}
 	return s.Secrets.String(err.Error())
 }

@@ -51,6 +51,10 @@ func (v *Verdict) JSONBody(set *schema.Set, name string) *Verdict {
 // OK reports whether the check held.
 func (v *Verdict) OK() bool { return len(v.Problems) == 0 }
 
+// TranscriptMark separates a failure's problem lines from the masked transcript it quotes;
+// reports split a failure there.
+const TranscriptMark = "\n\nTranscript:\n"
+
 // Header is the first line of a failure: the check's ID in brackets, then its statement.
 // The self-test and the reports find the failed check by this prefix.
 func Header(c checks.Check) string { return "[" + c.ID + "] " + c.Statement }
@@ -64,7 +68,7 @@ func (v *Verdict) Message(r *redact.Redactor) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n%d problem(s):\n- %s", Header(v.Check), len(v.Problems), strings.Join(v.Problems, "\n- "))
 	if v.Exchange != nil {
-		b.WriteString("\n\nTranscript:\n")
+		b.WriteString(TranscriptMark)
 		b.WriteString(v.Exchange.Transcript(r))
 	}
 	return r.String(b.String())

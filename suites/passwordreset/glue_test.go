@@ -141,7 +141,7 @@ func send(ctx context.Context, req apiclient.Request) *apiclient.Exchange {
 	logExchange(ex)
 	if ex.Err != nil {
 		takeFromLog(ex)
-		Fail(suite.Secrets.String(fmt.Sprintf("%s %s: %v\n\n%s", req.Method, req.Path, ex.Err, ex.Transcript(suite.Secrets))))
+		Fail(suite.Secrets.String(fmt.Sprintf("%s %s: %v", req.Method, req.Path, ex.Err) + verdict.TranscriptMark + ex.Transcript(suite.Secrets)))
 	}
 	judgeExchange(ex)
 	return ex
