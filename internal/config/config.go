@@ -47,6 +47,7 @@ type Config struct {
 	AppKey           string        // secret
 	StateURL         string        // "" = no provider-state endpoint
 	RequestTimeout   time.Duration // one HTTP exchange
+	MaxInFlight      int           // a spec's independent exchanges sent at once (per process)
 	PreflightTimeout time.Duration // the reachability check before any spec
 	SpecTimeout      time.Duration // one spec, from its first request to its last cleanup
 	AllowSkips       bool          // a run with skipped specs may still pass

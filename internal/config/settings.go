@@ -34,6 +34,8 @@ func buildSettings() []Setting {
 			apply: func(c *Config, v string) (err error) { c.StateURL, err = parseURL(v); return }},
 		{Env: "AUTOSHARES_REQUEST_TIMEOUT", Default: "10s", Doc: "Longest wait for one HTTP exchange; a hanging target fails the spec instead of hanging the run.",
 			apply: func(c *Config, v string) (err error) { c.RequestTimeout, err = parsePositiveDuration(v); return }},
+		{Env: "AUTOSHARES_MAX_IN_FLIGHT", Default: strconv.Itoa(DefaultMaxInFlight), Doc: "How many of a spec's independent exchanges (generated and malformed bodies, wrong methods and keys, brute-force attempts) are in flight at once, per process: against a distant target a spec then costs about one round trip per this many, not one each. 1 sends them one after another.",
+			apply: func(c *Config, v string) (err error) { c.MaxInFlight, err = parseCount(v, 1, MaxInFlightLimit); return }},
 		{Env: "AUTOSHARES_PREFLIGHT_TIMEOUT", Default: "5s", Doc: "Longest wait for each exchange of the preflight, the check that runs once before any spec (the API answers, accepts the app key; the state endpoint serves every contracted state).",
 			apply: func(c *Config, v string) (err error) { c.PreflightTimeout, err = parsePositiveDuration(v); return }},
 		{Env: "AUTOSHARES_SPEC_TIMEOUT", Default: "2m", Doc: "Longest run of one spec (the slow spec gets the token lifetime on top); a spec that takes longer fails with a progress report of where it hung.",
@@ -146,6 +148,23 @@ func parseProcs(v string) (int, error) {
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 || n > MaxProcs {
 		return 0, fmt.Errorf("%q is not a whole number from 1 to %d", v, MaxProcs)
+	}
+	return n, nil
+}
+
+// DefaultMaxInFlight is AUTOSHARES_MAX_IN_FLIGHT unset: with the default 8 processes, at
+// most 64 requests at once reach the target, which a deployment behind a gateway handles,
+// while a 300ms-distant target answers a spec's 50 generated bodies in 7 round trips.
+const DefaultMaxInFlight = 8
+
+// MaxInFlightLimit bounds AUTOSHARES_MAX_IN_FLIGHT: beyond it the suite would load the
+// target rather than test it.
+const MaxInFlightLimit = 64
+
+func parseCount(v string, lo, hi int) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, fmt.Errorf("%q is not a whole number from %d to %d", v, lo, hi)
 	}
 	return n, nil
 }

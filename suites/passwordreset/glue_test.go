@@ -129,6 +129,31 @@ func needMailbox() {
 // masked transcript. A transport failure (unreachable, timeout) fails the spec here.
 func send(ctx context.Context, req apiclient.Request) *apiclient.Exchange {
 	GinkgoHelper()
+	checkRequest(req)
+	ex := suite.API.Do(ctx, req)
+	received(ex)
+	return ex
+}
+
+// sendAll is send for independent requests: they go concurrently, at most
+// AUTOSHARES_MAX_IN_FLIGHT at a time, and their exchanges come back in the order of reqs,
+// each logged and judged on the spec's own goroutine (Ginkgo's Fail must not be called from
+// another), in that order, as send would.
+func sendAll(ctx context.Context, reqs []apiclient.Request) []*apiclient.Exchange {
+	GinkgoHelper()
+	for _, r := range reqs {
+		checkRequest(r)
+	}
+	exs := suite.API.DoAll(ctx, reqs, suite.Cfg.MaxInFlight)
+	for _, ex := range exs {
+		received(ex)
+	}
+	return exs
+}
+
+// checkRequest fails the spec when the suite built a body its own schema refuses.
+func checkRequest(req apiclient.Request) {
+	GinkgoHelper()
 	if req.Body != nil {
 		if req.Schema == "" {
 			Fail("the suite built a request body without a schema (a bug in the suite)")
@@ -137,14 +162,18 @@ func send(ctx context.Context, req apiclient.Request) *apiclient.Exchange {
 			Fail(suite.Secrets.String("the suite built a request that breaks its own schema (a bug in the suite): " + err.Error()))
 		}
 	}
-	ex := suite.API.Do(ctx, req)
+}
+
+// received logs an exchange's masked transcript, fails the spec on a transport failure, and
+// applies the checks every exchange gets.
+func received(ex *apiclient.Exchange) {
+	GinkgoHelper()
 	logExchange(ex)
 	if ex.Err != nil {
 		takeFromLog(ex)
-		Fail(suite.Secrets.String(fmt.Sprintf("%s %s: %v", req.Method, req.Path, ex.Err) + verdict.TranscriptMark + ex.Transcript(suite.Secrets)))
+		Fail(suite.Secrets.String(fmt.Sprintf("%s %s: %v", ex.Method, ex.URL, ex.Err) + verdict.TranscriptMark + ex.Transcript(suite.Secrets)))
 	}
 	judgeExchange(ex)
-	return ex
 }
 
 // The spec's log holds every exchange's masked transcript, except the one its failure
