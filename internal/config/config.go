@@ -58,8 +58,9 @@ type Config struct {
 	Flow             Flow
 	// Values is every non-secret setting's value in force (file, environment and defaults
 	// merged), by environment name: what the reports show as "the settings of this run".
-	Values   map[string]string
-	Negative Negative // the negative and security checks (negative.go)
+	Values    map[string]string
+	Negative  Negative  // the negative and security checks (negative.go)
+	Transport Transport // rate limits, TLS, cleartext (transport.go)
 }
 
 // Expectations are the exact values the documentation leaves open. Zero values mean
@@ -335,7 +336,7 @@ func (c Config) crossCheck() Problems {
 	if c.BaseURL != "" && c.AppKey == "" {
 		p = append(p, "AUTOSHARES_APP_KEY: required when AUTOSHARES_BASE_URL is set; use the Et-App-Key issued for the target environment")
 	}
-	return p
+	return append(p, c.transportCheck()...)
 }
 
 // targetWithoutBaseURL catches settings of a deployment given without the deployment:

@@ -106,6 +106,7 @@ func buildSettings() []Setting {
 			apply: func(c *Config, v string) error { c.Pact.OutDir = v; return nil }},
 	)
 	s = append(s, negativeSettings()...)
+	s = append(s, transportSettings()...)
 	return s
 }
 
