@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 )
@@ -77,4 +78,9 @@ func (p *Pool) noteProtocol(resp *http.Response) {
 	if p.proto == "" {
 		p.proto = Protocol(resp)
 	}
+}
+
+// ProxyName shows a proxy URL without its credentials: scheme, host and port only.
+func ProxyName(p *url.URL) string {
+	return (&url.URL{Scheme: p.Scheme, Host: p.Host}).String()
 }

@@ -259,7 +259,9 @@ func (rt *RoundTripper) send(req *http.Request) (*http.Response, error) {
 // TimeoutError is an attempt that got no (whole) answer within the client's timeout.
 type TimeoutError struct{ After time.Duration }
 
-func (e *TimeoutError) Error() string   { return fmt.Sprintf("no answer within %s", e.After) }
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("timeout exceeded after %s awaiting the answer", e.After)
+}
 func (e *TimeoutError) Timeout() bool   { return true }
 func (e *TimeoutError) Is(t error) bool { return t == context.DeadlineExceeded }
 

@@ -208,7 +208,7 @@ func TestTheTimeoutBoundsEachAttemptNotTheWaits(t *testing.T) {
 	defer hang.Close()
 	req, _ = http.NewRequest(http.MethodGet, hang.URL, nil)
 	_, err = p.Client(100 * time.Millisecond).Do(req)
-	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "no answer within 100ms") {
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "timeout exceeded after 100ms") {
 		t.Errorf("hanging target: %v", err)
 	}
 }
