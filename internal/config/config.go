@@ -56,11 +56,11 @@ type Config struct {
 	Expect           Expectations
 	Pact             Pact
 	Flow             Flow
+	Transport        Transport // rate limits, TLS, cleartext (transport.go)
 	// Values is every non-secret setting's value in force (file, environment and defaults
 	// merged), by environment name: what the reports show as "the settings of this run".
-	Values    map[string]string
-	Negative  Negative  // the negative and security checks (negative.go)
-	Transport Transport // rate limits, TLS, cleartext (transport.go)
+	Values   map[string]string
+	Negative Negative // the negative and security checks (negative.go)
 }
 
 // Expectations are the exact values the documentation leaves open. Zero values mean
