@@ -327,13 +327,17 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// Waits counts one process's rate-limit waits and holds what is left of its budget.
+// Waits counts one process's rate-limit waits and holds what is left of its budget. The
+// budget and the total are wall time spent waiting: concurrent requests told to wait the
+// same second cost the run one second, not one each.
 type Waits struct {
-	mu        sync.Mutex
-	count     int
-	total     time.Duration
-	budget    time.Duration
-	exhausted bool
+	mu           sync.Mutex
+	count        int
+	total        time.Duration
+	budget       time.Duration
+	exhausted    bool
+	waitingUntil time.Time        // the end of the latest wait booked
+	now          func() time.Time // time.Now; tests replace it
 }
 
 func (w *Waits) setBudget(b time.Duration) {
@@ -349,16 +353,29 @@ func (w *Waits) Budget() time.Duration {
 	return w.budget
 }
 
-// take books d against the budget; false, and the budget marked exhausted, if it does not fit.
+// take books a wait of d from now against the budget, counting only the part that does not
+// overlap waits already booked; false, and the budget marked exhausted, if it does not fit.
 func (w *Waits) take(d time.Duration) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.total+d > w.budget {
+	now := time.Now()
+	if w.now != nil {
+		now = w.now()
+	}
+	end := now.Add(d)
+	extra := end.Sub(now)
+	if w.waitingUntil.After(now) {
+		extra = max(end.Sub(w.waitingUntil), 0)
+	}
+	if w.total+extra > w.budget {
 		w.exhausted = true
 		return false
 	}
 	w.count++
-	w.total += d
+	w.total += extra
+	if end.After(w.waitingUntil) {
+		w.waitingUntil = end
+	}
 	return true
 }
 

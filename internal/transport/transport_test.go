@@ -245,3 +245,22 @@ func TestProtocolIsNamed(t *testing.T) {
 		t.Errorf("Protocol() = %q", got)
 	}
 }
+
+func TestConcurrentWaitsCostTheirWallTimeOnce(t *testing.T) {
+	at := time.Unix(1000, 0)
+	w := &Waits{budget: 3 * time.Second, now: func() time.Time { return at }}
+	for range 8 { // eight requests told, at once, to come back in a second
+		if !w.take(time.Second) {
+			t.Fatal("overlapping waits exhausted the budget")
+		}
+	}
+	at = at.Add(500 * time.Millisecond)
+	w.take(time.Second) // overlaps half
+	if got := w.Snapshot(); got.Waits != 9 || got.WaitSeconds != 1.5 {
+		t.Errorf("%+v, want 9 waits costing 1.5 s of wall time", got)
+	}
+	at = at.Add(10 * time.Second)
+	if !w.take(1500*time.Millisecond) || w.take(time.Second) && w.Snapshot().WaitSeconds > 3 {
+		t.Errorf("the budget was overspent: %+v", w.Snapshot())
+	}
+}
