@@ -246,8 +246,10 @@ func (rt *RoundTripper) send(req *http.Request) (*http.Response, error) {
 	ctx, cancel := context.WithTimeoutCause(req.Context(), rt.timeout, &TimeoutError{After: rt.timeout})
 	resp, err := rt.pool.base.RoundTrip(req.WithContext(ctx))
 	if err != nil {
+		// Read before cancel, which would make every failure look like a cancellation.
+		timedOut, cause := ctx.Err() != nil && req.Context().Err() == nil, context.Cause(ctx)
 		cancel()
-		if cause := context.Cause(ctx); cause != nil && ctx.Err() != nil && req.Context().Err() == nil {
+		if timedOut {
 			return nil, cause
 		}
 		return nil, err

@@ -264,3 +264,17 @@ func TestConcurrentWaitsCostTheirWallTimeOnce(t *testing.T) {
 		t.Errorf("the budget was overspent: %+v", w.Snapshot())
 	}
 }
+
+func TestATransportFailureIsNotMaskedByTheTimeout(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	p := pool(t, Options{})
+	req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
+	_, err := p.Client(5 * time.Second).Do(req)
+	if err == nil || !strings.Contains(err.Error(), "certificate") || errors.Is(err, context.Canceled) {
+		t.Errorf("an untrusted certificate gave %v", err)
+	}
+	if hint := TLSHint(err); !strings.Contains(hint, "AUTOSHARES_CA_BUNDLE") {
+		t.Errorf("hint %q", hint)
+	}
+}
