@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -220,9 +221,8 @@ func TestStateCodesShareTheGenerator(t *testing.T) {
 	r := e.step1("bob", "")
 	mustCheck(t, r, 200, true, nil, nil)
 	b := e.mail.lastCode(t, bob.Email)
-	var na, nb int
-	fmt.Sscan(a, &na)
-	fmt.Sscan(b, &nb)
+	na, _ := strconv.Atoi(a) // not fmt.Sscan: it reads a leading 0 as octal
+	nb, _ := strconv.Atoi(b)
 	if nb != (na+1)%1_000_000 {
 		t.Errorf("state code %s then mailed code %s: not consecutive", a, b)
 	}
