@@ -46,7 +46,7 @@ func (rl RateLimit) Line() string {
 	if rl.Waits == 0 {
 		b.WriteString("Rate limits: the target asked for no wait\n")
 	} else {
-		fmt.Fprintf(&b, "Rate limits: waited %d time(s), %.1f s in all, as the target asked (429 / 503 with Retry-After)\n", rl.Waits, rl.WaitSeconds)
+		fmt.Fprintf(&b, "Rate limits: waited %d time(s), %.1f s in all (each process its own), as the target asked (429, or 503 with Retry-After)\n", rl.Waits, rl.WaitSeconds)
 	}
 	switch {
 	case rl.Inconclusive:
