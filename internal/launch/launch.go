@@ -58,7 +58,6 @@ func Run(o Options) int {
 		fmt.Fprintln(o.Stderr, "No spec was run.")
 		return ExitUsage
 	}
-	protocolNote = probeProtocol(cfg)
 	procs, why := Procs(cfg, o.Procs)
 	fmt.Fprint(o.Stdout, Describe(cfg))
 	fmt.Fprintf(o.Stdout, "Processes: %d%s\n", procs, why)
@@ -104,7 +103,7 @@ func Procs(cfg config.Config, requested int) (n int, why string) {
 }
 
 // Describe says, before anything starts and without any secret, what the run will talk
-// to and which token sources it has.
+// to, how (proxy, TLS, protocol, rate settings: transport.go) and which token sources it has.
 func Describe(cfg config.Config) string { return describeTarget(cfg) + describeTransport(cfg) }
 
 func describeTarget(cfg config.Config) string {

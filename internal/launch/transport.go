@@ -36,7 +36,7 @@ func describeTransport(cfg config.Config) string {
 	if t.AllowCleartext {
 		b.WriteString("Cleartext: allowed to hosts that are not loopback (AUTOSHARES_ALLOW_CLEARTEXT=true)\n")
 	}
-	b.WriteString(protocolNote)
+	b.WriteString(probeProtocol(cfg))
 	rps := "no ceiling (AUTOSHARES_MAX_RPS)"
 	if t.MaxRPS > 0 {
 		rps = fmt.Sprintf("at most %g requests a second, all processes together (AUTOSHARES_MAX_RPS)", t.MaxRPS)
@@ -80,15 +80,17 @@ func proxyVar(scheme string) string {
 	return ""
 }
 
-// protocolNote is the start-of-run line about the protocol, set by Run (probeProtocol)
-// before it describes the run; "" in tests of Describe, which must not touch the network.
-var protocolNote string
-
 // probeProtocol says which protocol the run will speak to the base URL. Over https it asks
 // the target in a TLS handshake alone (ALPN: HTTP/2 or HTTP/1.1; the TLS version), which
 // sends no request and so nothing secret; through a proxy, or if the handshake fails,
 // the preflight and the end-of-run summary say it instead.
+//
+// A configuration without a preflight timeout was not loaded (config validates it
+// positive): a test's hand-made one, which gets no probe and no network.
 func probeProtocol(cfg config.Config) string {
+	if cfg.PreflightTimeout <= 0 {
+		return ""
+	}
 	if cfg.Embedded() {
 		return "Protocol: HTTP/1.1 (cleartext, on loopback)\n"
 	}
