@@ -13,6 +13,7 @@ import (
 // http:// to a host that is not loopback: exit 2 before anything starts or connects, the
 // setting named.
 func TestCleartextToARemoteHostExitsWithUsage(t *testing.T) {
+	t.Setenv(config.RunDirEnv, t.TempDir()) // else Run sets it for the rest of the process
 	t.Setenv("AUTOSHARES_BASE_URL", "http://192.0.2.1/api")
 	t.Setenv("AUTOSHARES_APP_KEY", "k-123456")
 	var out, errOut bytes.Buffer
