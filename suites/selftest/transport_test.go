@@ -59,6 +59,24 @@ func TestARateLimitedTargetPassesAndTheWaitsAreCounted(t *testing.T) {
 	}
 }
 
+// AUTOSHARES_MAX_RPS under the target's limit keeps the run from being rate-limited at all.
+func TestTheRateCeilingKeepsTheRunUnderTheLimit(t *testing.T) {
+	t.Parallel()
+	p, key := startProvider(t, refprovider.Options{TestMode: true, RateLimit: 10})
+	env := targetEnv(p, key)
+	env["AUTOSHARES_MAX_RPS"] = "8"
+	o := runSuite(t, env, "-ginkgo.label-filter=step2")
+	if o.exitErr != nil || len(o.passed) == 0 {
+		t.Fatalf("failed under the ceiling: %q\n%s", o.failed, o.output)
+	}
+	if s := readSummary(t, o); s.RateLimit.Waits != 0 {
+		t.Errorf("rate_limit %+v: the ceiling of 8 a second did not keep the run under the target's 10", s.RateLimit)
+	}
+	if !strings.Contains(o.output, "Rate limits: the target asked for no wait") {
+		t.Errorf("the console does not say so:\n%s", o.output)
+	}
+}
+
 // When the waiting budget runs out, the specs still rate-limited fail as "rate-limited, not
 // proven", naming the setting, and the run is inconclusive, not non-conformant. A gateway in
 // front of the provider keeps step 2 throttled (all but the preflight's own probe, so the
