@@ -14,6 +14,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/autoshares/conformance/internal/transport"
 )
 
 // The documented endpoints, relative to apiURL (docs/API.md).
@@ -59,6 +61,9 @@ type Request struct {
 	// OmitAppKey sends no Et-App-Key; AppKey, when not empty, replaces the configured one.
 	OmitAppKey bool
 	AppKey     string
+	// NoRateLimitRetry: a 429 is the answer itself, not a reason to wait and retry (the
+	// brute-force check, where throttling is the evidence). The transport's 429 retry honours it.
+	NoRateLimitRetry bool
 }
 
 // Exchange is a request and what came of it.
@@ -71,7 +76,9 @@ type Exchange struct {
 	ResponseHeader http.Header
 	ResponseBody   []byte
 	Duration       time.Duration
-	Err            error // transport failure, timeout, unreadable body
+	Err            error // transport failure, timeout, unreadable body; a *transport.NotProvenError when still rate-limited
+	// RateLimitWaits is how many rate-limit waits the transport spent on this exchange.
+	RateLimitWaits int
 }
 
 // Do sends req. It always returns an Exchange; a transport failure is in Exchange.Err.
@@ -111,6 +118,10 @@ func (c *Client) Do(ctx context.Context, req Request) *Exchange {
 		ex.RequestHeader.Set("Content-Type", "application/json")
 	}
 
+	if req.NoRateLimitRetry {
+		ctx = transport.WithoutRetry(ctx)
+	}
+	ctx, outcome := transport.WithOutcome(ctx)
 	hreq, err := http.NewRequestWithContext(ctx, req.Method, ex.URL, bytes.NewReader(ex.RequestBody))
 	if err != nil {
 		ex.Err = err
@@ -135,6 +146,12 @@ func (c *Client) Do(ctx context.Context, req Request) *Exchange {
 	if err != nil {
 		ex.Err = fmt.Errorf("reading the response body: %w", c.describeTransportError(err))
 	}
+	ex.RateLimitWaits = outcome.Waits
+	if err := outcome.Err(); err != nil && ex.Err == nil {
+		// The target never answered the request: its last 429 stays in the exchange, for the
+		// transcript, but is no verdict on any check.
+		ex.Err = err
+	}
 	return ex
 }
 
@@ -146,9 +163,12 @@ func (c *Client) describeTransportError(err error) error {
 	}
 	if errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "Client.Timeout") {
 		if c.TimeoutSetting != "" {
-			return fmt.Errorf("no response within %s (%s): %w", c.HTTP.Timeout, c.TimeoutSetting, err)
+			return fmt.Errorf("no response within %s (%s): %w", transport.TimeoutOf(c.HTTP), c.TimeoutSetting, err)
 		}
 		return fmt.Errorf("no response within the timeout: %w", err)
+	}
+	if hint := transport.TLSHint(err); hint != "" {
+		return fmt.Errorf("%w; %s", err, hint)
 	}
 	return err
 }

@@ -57,6 +57,7 @@ type Config struct {
 	Expect           Expectations
 	Pact             Pact
 	Flow             Flow
+	Transport        Transport // rate limits, TLS, cleartext (transport.go)
 	// Values is every non-secret setting's value in force (file, environment and defaults
 	// merged), by environment name: what the reports show as "the settings of this run".
 	Values   map[string]string
@@ -336,7 +337,7 @@ func (c Config) crossCheck() Problems {
 	if c.BaseURL != "" && c.AppKey == "" {
 		p = append(p, "AUTOSHARES_APP_KEY: required when AUTOSHARES_BASE_URL is set; use the Et-App-Key issued for the target environment")
 	}
-	return p
+	return append(p, c.transportCheck()...)
 }
 
 // targetWithoutBaseURL catches settings of a deployment given without the deployment:

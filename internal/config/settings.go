@@ -107,6 +107,7 @@ func buildSettings() []Setting {
 		Setting{Env: "AUTOSHARES_PACT_DIR", Doc: "Where the recorded pact is written (relative: from the directory the command ran in). Unset: `<report dir>/pacts`. `make pacts` sets it to `pacts/`; a run with a label filter or a failure never writes a partial pact there.",
 			apply: func(c *Config, v string) error { c.Pact.OutDir = v; return nil }},
 	)
+	s = append(s, transportSettings()...)
 	s = append(s, negativeSettings()...)
 	return s
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/autoshares/conformance/internal/mailbox"
 	"github.com/autoshares/conformance/internal/redact"
 	"github.com/autoshares/conformance/internal/states"
+	"github.com/autoshares/conformance/internal/transport"
 )
 
 // noSpec ends every preflight message: the run stopped before any spec, on purpose.
@@ -241,6 +242,7 @@ func probeState(ctx context.Context, stateURL string, hc *http.Client, name stri
 
 func postState(ctx context.Context, stateURL string, hc *http.Client, action, state string, params map[string]any) (int, []byte, error) {
 	reqBody, _ := json.Marshal(map[string]any{"action": action, "state": state, "params": params})
+	ctx, outcome := transport.WithOutcome(ctx)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, stateURL, bytes.NewReader(reqBody))
 	if err != nil {
 		return 0, nil, err
@@ -255,6 +257,9 @@ func postState(ctx context.Context, stateURL string, hc *http.Client, action, st
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
+	if err := outcome.Err(); err != nil {
+		return 0, nil, err // not the endpoint's answer: it never got to answer
+	}
 	return resp.StatusCode, body, nil
 }
 

@@ -24,6 +24,10 @@ type Run struct {
 	Settings []Setting
 	// TokenSources names the sources of reset tokens the run had, e.g. "state endpoint".
 	TokenSources []string
+	// Connection says how the target was reached, e.g. "HTTP/2.0 over TLS 1.3"; RateLimit
+	// what its rate limits cost; Inconclusive, when not empty, why the failed run proves
+	// nothing either way (every failure a rate limit the budget could not wait out).
+	Connection, RateLimit, Inconclusive string
 	// Problems are the run's own verdict beyond its specs (selected specs skipped, a label
 	// filter that selected nothing): any of them fails the run.
 	Problems []string

@@ -258,6 +258,8 @@ func build(run Run) (view, error) {
 		v.Labels = append(v.Labels, filterOption{l, n})
 	}
 	sort.Slice(v.Labels, func(i, j int) bool { return v.Labels[i].Value < v.Labels[j].Value })
+	v.Verdict = inconclusiveVerdict(run, v.Verdict)
+	v.Meta = append(v.Meta, transportMeta(run)...)
 	return v, nil
 }
 

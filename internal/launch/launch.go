@@ -103,8 +103,10 @@ func Procs(cfg config.Config, requested int) (n int, why string) {
 }
 
 // Describe says, before anything starts and without any secret, what the run will talk
-// to and which token sources it has.
-func Describe(cfg config.Config) string {
+// to, how (proxy, TLS, protocol, rate settings: transport.go) and which token sources it has.
+func Describe(cfg config.Config) string { return describeTarget(cfg) + describeTransport(cfg) }
+
+func describeTarget(cfg config.Config) string {
 	if cfg.Embedded() {
 		return "Target: the embedded reference provider, started by the suite on 127.0.0.1 (AUTOSHARES_BASE_URL is not set)\n" +
 			"Provider states: its state endpoint\n"

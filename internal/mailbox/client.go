@@ -20,6 +20,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/autoshares/conformance/internal/transport"
 )
 
 // ClockTolerance is how far before `since` a message may have been received (by Mailpit's
@@ -320,6 +322,7 @@ func (c *Client) getJSON(ctx context.Context, path string, query url.Values, v a
 	if query != nil {
 		u.RawQuery = query.Encode()
 	}
+	ctx, outcome := transport.WithOutcome(ctx)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return err
@@ -340,6 +343,8 @@ func (c *Client) getJSON(ctx context.Context, path string, query url.Values, v a
 	defer resp.Body.Close()
 	ctype := resp.Header.Get("Content-Type")
 	switch {
+	case outcome.Err() != nil:
+		return fmt.Errorf("GET %s: %w", path, outcome.Err())
 	case resp.StatusCode == http.StatusUnauthorized:
 		return fmt.Errorf("GET %s: 401 Unauthorized (Mailpit --ui-auth-file: put user:password@ in the URL)", path)
 	case resp.StatusCode != http.StatusOK:

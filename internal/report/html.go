@@ -30,6 +30,7 @@ func HTMLRun(masked types.Report, sum Summary, cat *checks.Catalogue) htmlreport
 	if sum.Suite.Modified {
 		run.Commit += "+dirty"
 	}
+	run.Connection, run.RateLimit, run.Inconclusive = sum.Connection, sum.RateLimit.HTMLLine(), inconclusive(sum.RateLimit)
 	if run.Target == "" {
 		run.Target = "not known: the run stopped before its target was set up"
 	}

@@ -205,7 +205,7 @@ func (s Summary) skips() string {
 // Text is what skipped.txt holds and the end of the console output shows: every skip
 // with the setting that would enable it, then what was tested and the counts.
 func (s Summary) Text() string {
-	return s.skips() + "\n" + Describe(s)
+	return s.skips() + "\n" + Describe(s) + s.transportLines()
 }
 
 // Describe is the summary as text: the end of the console output and of skipped.txt.

@@ -20,6 +20,10 @@ type Run struct {
 	Step3        string    `json:"step3_variant"`
 	Settings     []Setting `json:"expectations"`
 	TokenSources []string  `json:"token_sources"`
+	// RateLimit counts the waits rate limits cost (transport.go); Connection is how the
+	// target was reached (protocol, proxy).
+	RateLimit  RateLimit `json:"rate_limit"`
+	Connection string    `json:"connection,omitempty"`
 	// Problems are the run's own verdict beyond its specs: selected specs that skipped
 	// (unless allowed), a label filter that selected nothing. Any of them fails the run.
 	Problems []string `json:"problems,omitempty"`

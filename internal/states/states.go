@@ -16,6 +16,7 @@ import (
 	"github.com/autoshares/conformance/fixtures"
 	"github.com/autoshares/conformance/internal/redact"
 	"github.com/autoshares/conformance/internal/schema"
+	"github.com/autoshares/conformance/internal/transport"
 )
 
 // The states of fixtures/provider-states.json, as constants for the specs.
@@ -136,6 +137,7 @@ func (c *Client) post(ctx context.Context, action, state string, params map[stri
 	if err := c.Schemas.Validate(requestSchema, reqBody); err != nil {
 		return nil, err
 	}
+	ctx, outcome := transport.WithOutcome(ctx)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL, bytes.NewReader(reqBody))
 	if err != nil {
 		return nil, err
@@ -149,6 +151,9 @@ func (c *Client) post(ctx context.Context, action, state string, params map[stri
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
 	if err != nil {
 		return nil, fmt.Errorf("AUTOSHARES_STATE_URL: %s of %q: reading the answer: %v", action, state, err)
+	}
+	if err := outcome.Err(); err != nil {
+		return nil, fmt.Errorf("AUTOSHARES_STATE_URL: %s of %q: %w", action, state, err)
 	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("AUTOSHARES_STATE_URL: %s of %q answered %d: %s", action, state, resp.StatusCode,

@@ -19,6 +19,7 @@ import (
 	"github.com/autoshares/conformance/internal/schema"
 	"github.com/autoshares/conformance/internal/sources"
 	"github.com/autoshares/conformance/internal/states"
+	"github.com/autoshares/conformance/internal/transport"
 	"github.com/autoshares/conformance/internal/verdict"
 )
 
@@ -58,7 +59,10 @@ func New(cfg config.Config, sh Shared, p Process, secrets *redact.Redactor, obse
 	if err != nil {
 		return nil, err
 	}
-	hc := NewHTTPClient(cfg.RequestTimeout)
+	hc, err := NewClient(cfg, p, cfg.RequestTimeout)
+	if err != nil {
+		return nil, err
+	}
 	w := &World{
 		Cfg:      cfg,
 		Target:   sh.Target,
@@ -89,6 +93,23 @@ func New(cfg config.Config, sh Shared, p Process, secrets *redact.Redactor, obse
 	}
 	w.Sources = src
 	return w, nil
+}
+
+// NewClient is an HTTP client of this process's transport pool (internal/transport): the
+// rate-limit waits and budget, the rate ceiling (this process's share of AUTOSHARES_MAX_RPS),
+// TLS from the settings, shared connections; timeout bounds each attempt; no redirects.
+func NewClient(cfg config.Config, p Process, timeout time.Duration) (*http.Client, error) {
+	t := cfg.Transport
+	budget := t.RateLimitBudget
+	if budget == 0 {
+		budget = -1 // the setting's 0 is "never wait"; the pool's 0 is its default
+	}
+	pool, err := transport.ForProcess(transport.Options{CABundle: t.CABundle, ClientCert: t.ClientCert, ClientKey: t.ClientKey,
+		MaxRPS: t.MaxRPS / float64(max(p.Total, 1)), MaxWait: t.RateLimitMaxWait, Budget: budget})
+	if err != nil {
+		return nil, err
+	}
+	return pool.Client(timeout), nil
 }
 
 // NewHTTPClient bounds every exchange, so a hanging target fails a spec instead of hanging

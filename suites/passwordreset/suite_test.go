@@ -100,7 +100,11 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	secrets.Add(running.Secrets()...)
 	// AUTOSHARES_PREFLIGHT_TIMEOUT bounds each of the preflight's exchanges, not all of them:
 	// probing every contracted state of a distant deployment takes a few dozen round trips.
-	if err := harness.Preflight(ctx, running.Target, world.NewHTTPClient(cfg.PreflightTimeout), cfg.Expect.AppKeyMessage); err != nil {
+	hc, err := world.NewClient(cfg, world.Process{Me: 1, Total: parallelTotal()}, cfg.PreflightTimeout)
+	if err != nil {
+		Fail(secrets.String(err.Error()))
+	}
+	if err := harness.Preflight(ctx, running.Target, hc, cfg.Expect.AppKeyMessage); err != nil {
 		Fail(secrets.String(err.Error()))
 	}
 	runDir, err = os.MkdirTemp("", "autoshares-run-")
@@ -131,6 +135,9 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 var _ = SynchronizedAfterSuite(func() {
 	if err := secrets.ShareErr(); err != nil {
 		Fail(secrets.String(err.Error()))
+	}
+	if err := shareRateLimits(); err != nil {
+		Fail(err.Error())
 	}
 }, func() {
 	if err := running.Stop(); err != nil {
@@ -178,6 +185,10 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 		if run, err = running.RunInfo(cfg); err != nil {
 			problems = append(problems, err.Error())
 		}
+		if run.RateLimit, err = runRateLimits(r, runDir); err != nil {
+			problems = append(problems, err.Error())
+		}
+		run.Connection = connection(run.Target)
 	}
 	run.Problems = verdict
 	sum, err := report.Write(r, cfg.ReportDir, secrets, run)

@@ -1,0 +1,87 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/autoshares/conformance/internal/transport"
+)
+
+// RateLimit is summary.json's rate_limit: the run's rate-limit waits, all processes
+// together, and whether the waiting budget ran out.
+type RateLimit struct {
+	Waits           int     `json:"waits"`
+	WaitSeconds     float64 `json:"wait_seconds"`
+	BudgetExhausted bool    `json:"budget_exhausted"`
+	// NotProven counts the specs that failed only because the target kept rate-limiting.
+	NotProven int `json:"not_proven_specs"`
+	// Inconclusive: the budget ran out and every failed spec is one of those, so the run
+	// proves neither conformance nor non-conformance.
+	Inconclusive bool `json:"inconclusive"`
+}
+
+// RateLimitOf is the run's RateLimit from the processes' summed counters and the report.
+func RateLimitOf(rep types.Report, s transport.Snapshot) RateLimit {
+	rl := RateLimit{Waits: s.Waits, WaitSeconds: s.WaitSeconds, BudgetExhausted: s.BudgetExhausted}
+	failed := 0
+	for _, sp := range rep.SpecReports {
+		if !sp.State.Is(types.SpecStateFailureStates) {
+			continue
+		}
+		failed++
+		if strings.Contains(sp.Failure.Message, transport.NotProven) {
+			rl.NotProven++
+		}
+	}
+	rl.Inconclusive = rl.NotProven > 0 && rl.NotProven == failed
+	return rl
+}
+
+// Line is the console's and skipped.txt's line about rate limits, with the verdict when the
+// budget ran out.
+func (rl RateLimit) Line() string {
+	var b strings.Builder
+	if rl.Waits == 0 {
+		b.WriteString("Rate limits: the target asked for no wait\n")
+	} else {
+		fmt.Fprintf(&b, "Rate limits: waited %d time(s), %.1f s in all (each process its own), as the target asked (429, or 503 with Retry-After)\n", rl.Waits, rl.WaitSeconds)
+	}
+	switch {
+	case rl.Inconclusive:
+		fmt.Fprintf(&b, "Verdict: INCONCLUSIVE, not non-conformant: %d spec(s) failed only because the target kept rate-limiting after the waiting budget %s ran out; raise it or lower %s and run again\n",
+			rl.NotProven, transport.BudgetSetting, transport.MaxRPSSetting)
+	case rl.BudgetExhausted:
+		fmt.Fprintf(&b, "The waiting budget %s ran out: %d spec(s) are rate-limited, not proven\n", transport.BudgetSetting, rl.NotProven)
+	}
+	return b.String()
+}
+
+// HTMLLine is the page header's line about rate limits.
+func (rl RateLimit) HTMLLine() string {
+	s := "none asked for"
+	if rl.Waits > 0 {
+		s = fmt.Sprintf("%d wait(s), %.1f s", rl.Waits, rl.WaitSeconds)
+	}
+	if rl.BudgetExhausted {
+		s += fmt.Sprintf("; the budget %s ran out, %d spec(s) rate-limited, not proven", transport.BudgetSetting, rl.NotProven)
+	}
+	return s
+}
+
+func inconclusive(rl RateLimit) string {
+	if !rl.Inconclusive {
+		return ""
+	}
+	return fmt.Sprintf("%d spec(s) rate-limited, not proven: the waiting budget %s ran out (not a finding against the target)", rl.NotProven, transport.BudgetSetting)
+}
+
+// transportLines end the console summary: how the target was reached, what rate limits cost.
+func (s Summary) transportLines() string {
+	out := ""
+	if s.Connection != "" {
+		out = "Connection: " + s.Connection + "\n"
+	}
+	return out + s.RateLimit.Line()
+}
