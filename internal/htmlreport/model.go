@@ -27,7 +27,10 @@ type Run struct {
 	// Problems are the run's own verdict beyond its specs (selected specs skipped, a label
 	// filter that selected nothing): any of them fails the run.
 	Problems []string
-	Specs    []Spec
+	// NothingProven, when set, says why the run proved nothing (a dry run, no request
+	// sent to the target): the page says so instead of any pass.
+	NothingProven string
+	Specs         []Spec
 }
 
 // Setting is one expectation setting in force during the run.

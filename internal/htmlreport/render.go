@@ -209,6 +209,9 @@ func build(run Run) (view, error) {
 	if v.Problems = run.Problems; len(v.Problems) > 0 && v.Verdict.Class != "failed" {
 		v.Verdict = verdict{"failed", "Failed", fmt.Sprintf("%d passed, but the run's verdict failed: see below", v.Counts.Specs.Passed)}
 	}
+	if run.NothingProven != "" {
+		v.Verdict = verdict{"failed", "Nothing proven", run.NothingProven}
+	}
 
 	labels := map[string]int{}
 	states := map[State]int{}

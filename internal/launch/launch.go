@@ -44,6 +44,10 @@ type Options struct {
 // returns the exit code. It sets AUTOSHARES_RUN_DIR in this process's environment (the
 // suite's processes inherit it) when it is not already set.
 func Run(o Options) int {
+	if dryRunAsked(o.GinkgoArgs) {
+		fmt.Fprintln(o.Stderr, DryRunRefused)
+		return ExitUsage
+	}
 	wd, err := os.Getwd()
 	if err != nil {
 		fmt.Fprintf(o.Stderr, "cannot tell the directory this command runs in: %v\n", err)

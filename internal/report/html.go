@@ -26,6 +26,7 @@ func HTMLRun(masked types.Report, sum Summary, cat *checks.Catalogue) htmlreport
 	run := htmlreport.Run{
 		SuiteVersion: sum.Suite.Version, Commit: sum.Suite.Commit, Target: sum.Target, Step3Variant: sum.Step3,
 		Started: sum.Start, Ended: sum.End, TokenSources: sum.TokenSources, Problems: sum.Problems,
+		NothingProven: sum.NothingProven,
 	}
 	if sum.Suite.Modified {
 		run.Commit += "+dirty"

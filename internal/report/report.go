@@ -239,7 +239,11 @@ func Describe(s Summary) string {
 	if c.SetupFailures > 0 {
 		fmt.Fprintf(&b, "; %d setup failure(s)", c.SetupFailures)
 	}
-	fmt.Fprintf(&b, "\nFrom %s to %s\n", s.Start.Format(time.RFC3339), s.End.Format(time.RFC3339))
+	fmt.Fprintf(&b, "\nRequests the specs sent to the target: %d\n", s.Exchanges)
+	if s.NothingProven != "" {
+		b.WriteString(s.NothingProven + "\n")
+	}
+	fmt.Fprintf(&b, "From %s to %s\n", s.Start.Format(time.RFC3339), s.End.Format(time.RFC3339))
 	return b.String()
 }
 

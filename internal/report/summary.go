@@ -23,6 +23,11 @@ type Run struct {
 	// Problems are the run's own verdict beyond its specs: selected specs that skipped
 	// (unless allowed), a label filter that selected nothing. Any of them fails the run.
 	Problems []string `json:"problems,omitempty"`
+	// Exchanges counts the requests the specs sent to the target (the preflight's not
+	// included). NothingProven, when set, says why the run proved nothing (a dry run, no
+	// request sent): such a run never succeeds.
+	Exchanges     int    `json:"exchanges"`
+	NothingProven string `json:"nothing_proven,omitempty"`
 }
 
 // Spec statuses in the summary. Not run is split three ways, because they mean different
@@ -79,7 +84,7 @@ type Summary struct {
 
 // Summarize counts and classifies every spec of rep. Pass the masked report.
 func Summarize(rep types.Report, run Run, v Version) Summary {
-	s := Summary{Suite: v, Run: run, LabelFilter: rep.SuiteConfig.LabelFilter, Succeeded: rep.SuiteSucceeded && len(run.Problems) == 0,
+	s := Summary{Suite: v, Run: run, LabelFilter: rep.SuiteConfig.LabelFilter, Succeeded: rep.SuiteSucceeded && len(run.Problems) == 0 && run.NothingProven == "",
 		Start: rep.StartTime, End: rep.EndTime}
 	if s.End.IsZero() || s.End.Before(s.Start) {
 		s.End = time.Now() // ReportAfterSuite may run before Ginkgo stamps the end

@@ -61,6 +61,9 @@ func TestPasswordReset(t *testing.T) {
 	})
 	suiteConfig, reporterConfig := GinkgoConfiguration()
 	suiteConfig.LabelFilter = selection.Filter(suiteConfig.LabelFilter)
+	if *listTo != "" {
+		suiteConfig.DryRun = true // a listing: selected, not run
+	}
 	if suiteConfig.PollProgressAfter == 0 {
 		suiteConfig.PollProgressAfter = progressAfter
 	}
@@ -152,7 +155,20 @@ var _ = ReportAfterEach(func(r SpecReport) {
 })
 
 var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
+	if *listTo != "" {
+		if err := writeList(r, *listTo); err != nil {
+			Fail(err.Error())
+		}
+		return
+	}
 	cfg, cfgErr := config.Load(os.Getenv)
+	if r.SuiteConfig.DryRun {
+		// The BeforeSuite that empties the report directory did not run: an earlier run's
+		// pact or reports must not stand beside this one's "nothing proven".
+		if _, err := report.PrepareDir(reportDir(cfg, cfgErr)); err != nil {
+			Fail(secrets.String(err.Error()))
+		}
+	}
 	// The suite may have failed on the configuration's problems; still leave a report.
 	cfg.ReportDir = reportDir(cfg, cfgErr)
 	var problems []string
@@ -172,6 +188,14 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 				"(set AUTOSHARES_ALLOW_SKIPS=true to accept a partial run):\n%s", len(skipped), strings.Join(skipped, "\n")))
 		}
 	}
+	// A run that sent nothing proved nothing, whatever Ginkgo counts as passed. After a
+	// failed preflight or an empty selection the verdict already says why.
+	nothing := ""
+	if len(verdict) == 0 && (r.SuiteConfig.DryRun || preflightPassed) {
+		if nothing = report.NothingProven(r); nothing != "" {
+			verdict = append(verdict, nothing)
+		}
+	}
 	var run report.Run
 	if running != nil && cfgErr == nil {
 		var err error
@@ -180,6 +204,7 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 		}
 	}
 	run.Problems = verdict
+	run.Exchanges, run.NothingProven = report.Exchanges(r), nothing
 	sum, err := report.Write(r, cfg.ReportDir, secrets, run)
 	if err != nil {
 		problems = append(problems, fmt.Sprintf("writing the reports to %s: %v", cfg.ReportDir, err))

@@ -1,0 +1,73 @@
+package selftest
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/autoshares/conformance/internal/launch"
+	"github.com/autoshares/conformance/internal/report"
+)
+
+// A dry run passes every spec without sending a request: the suite fails it, says nothing
+// was proven in the console and every report, and writes no pact.
+func TestADryRunIsNeverGreen(t *testing.T) {
+	t.Parallel()
+	o := runSuite(t, nil, "-ginkgo.dry-run")
+	if o.exitErr == nil {
+		t.Fatalf("a dry run exited 0:\n%s", o.output)
+	}
+	if !strings.Contains(o.output, "Nothing was proven: this was a dry run") {
+		t.Errorf("the output does not say nothing was proven:\n%s", o.output)
+	}
+	var sum report.Summary
+	raw, err := os.ReadFile(filepath.Join(o.reports, report.SummaryFile))
+	if err != nil || json.Unmarshal(raw, &sum) != nil {
+		t.Fatalf("summary.json: %v", err)
+	}
+	if sum.Succeeded || sum.Exchanges != 0 || !strings.Contains(sum.NothingProven, "dry run") {
+		t.Errorf("summary.json: succeeded %v, exchanges %d, nothing_proven %q", sum.Succeeded, sum.Exchanges, sum.NothingProven)
+	}
+	if html, _ := os.ReadFile(filepath.Join(o.reports, report.HTMLFile)); !strings.Contains(string(html), "Nothing proven") {
+		t.Error("report.html does not say nothing was proven")
+	}
+	if _, err := os.Stat(filepath.Join(o.reports, "pacts")); err == nil {
+		t.Error("a dry run left a pacts directory")
+	}
+}
+
+// A run that exchanged with the target counts its requests.
+func TestARunCountsItsRequests(t *testing.T) {
+	t.Parallel()
+	o := runSuite(t, nil, "-ginkgo.label-filter=step4.mismatch.rejected")
+	var sum report.Summary
+	raw, err := os.ReadFile(filepath.Join(o.reports, report.SummaryFile))
+	if err != nil || json.Unmarshal(raw, &sum) != nil {
+		t.Fatalf("summary.json: %v", err)
+	}
+	if o.exitErr != nil || !sum.Succeeded || sum.Exchanges == 0 || sum.NothingProven != "" || len(o.passed) == 0 {
+		t.Errorf("exit %v, succeeded %v, exchanges %d, nothing_proven %q, passed %q\n%s", o.exitErr, sum.Succeeded, sum.Exchanges, sum.NothingProven, o.passed, o.output)
+	}
+}
+
+// The listing prints the selected specs with their check IDs, runs none and writes nothing.
+func TestTheListingRunsNothing(t *testing.T) {
+	reports := t.TempDir()
+	t.Setenv("AUTOSHARES_REPORT_DIR", reports) // where a run would write
+	var out, errs bytes.Buffer
+	code := launch.List(launch.Options{Suite: compiledSuite(t), Labels: "step4.mismatch.rejected", Stdout: &out, Stderr: &errs})
+	if code != launch.ExitPassed {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errs.String())
+	}
+	for _, want := range []string{"checks: ", "step4.mismatch.rejected", "Nothing was run."} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the listing lacks %q:\n%s", want, out.String())
+		}
+	}
+	if entries, _ := os.ReadDir(reports); len(entries) > 0 {
+		t.Errorf("the listing wrote reports: %v", entries)
+	}
+}
