@@ -206,6 +206,15 @@ func build(run Run) (view, error) {
 	}
 	sort.SliceStable(v.Changed, func(i, j int) bool { return v.Changed[i].Loosened && !v.Changed[j].Loosened })
 	v.Verdict = judge(v.Counts.Specs, v.Loosened)
+	if v.Verdict.Class == "loosened" {
+		var names []string
+		for _, s := range v.Changed {
+			if s.Loosened {
+				names = append(names, s.Name)
+			}
+		}
+		v.Verdict.Detail += ": " + strings.Join(names, ", ")
+	}
 	if v.Problems = run.Problems; len(v.Problems) > 0 && v.Verdict.Class != "failed" {
 		v.Verdict = verdict{"failed", "Failed", fmt.Sprintf("%d passed, but the run's verdict failed: see below", v.Counts.Specs.Passed)}
 	}

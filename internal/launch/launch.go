@@ -64,6 +64,7 @@ func Run(o Options) int {
 	}
 	procs, why := Procs(cfg, o.Procs)
 	fmt.Fprint(o.Stdout, Describe(cfg))
+	fmt.Fprint(o.Stdout, Loosened(cfg))
 	fmt.Fprintf(o.Stdout, "Processes: %d%s\n", procs, why)
 	fmt.Fprintf(o.Stdout, "Reports: %s\n\n", cfg.ReportDir)
 

@@ -97,6 +97,7 @@ func properties(s Summary) []reporters.JUnitProperty {
 		p("counts.not_run", strconv.Itoa(c.NotRun)), p("counts.pending", strconv.Itoa(c.Pending)),
 		p("counts.setup_failures", strconv.Itoa(c.SetupFailures)),
 		p("exchanges", strconv.Itoa(s.Exchanges)), p("nothing_proven", s.NothingProven),
+		p("loosened", strings.Join(s.Loosened, ",")),
 		p("start", s.Start.Format(time.RFC3339Nano)), p("end", s.End.Format(time.RFC3339Nano)),
 	}
 	for _, st := range s.Settings {

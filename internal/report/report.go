@@ -222,16 +222,24 @@ func Describe(s Summary) string {
 		fmt.Fprintf(&b, "Target: %s (%s), step 3 variant %q\n", s.Target, kind, s.Step3)
 	}
 	fmt.Fprintf(&b, "Token sources: %s\n", orNone(strings.Join(s.TokenSources, "; ")))
-	var changed []string
+	var changed, loosened []string
 	for _, st := range s.Settings {
-		if st.Changed {
+		switch {
+		case st.Loosened:
+			loosened = append(loosened, st.Name+"="+st.Mark())
+		case st.Changed:
 			changed = append(changed, st.Name+"="+st.Mark())
 		}
 	}
-	if len(changed) == 0 {
+	if len(changed)+len(loosened) == 0 {
 		b.WriteString("Expectations: every one at its default\n")
-	} else {
-		fmt.Fprintf(&b, "Expectations changed from their defaults:\n  %s\n", strings.Join(changed, "\n  "))
+	}
+	if len(loosened) > 0 {
+		fmt.Fprintf(&b, "LOOSENED: %d setting(s) admit what their default refuses, so a pass is a weaker claim than the defaults':\n  %s\n",
+			len(loosened), strings.Join(loosened, "\n  "))
+	}
+	if len(changed) > 0 {
+		fmt.Fprintf(&b, "Expectations changed from their defaults, stricter:\n  %s\n", strings.Join(changed, "\n  "))
 	}
 	c := s.Counts
 	fmt.Fprintf(&b, "Specs: %d run (%d passed, %d failed), %d skipped, %d filtered out, %d not run, of %d",

@@ -72,14 +72,17 @@ type SpecResult struct {
 // Summary is summary.json: what was tested, against what, with which expectations, and
 // what came of it. docs/REPORTS.md documents every field.
 type Summary struct {
-	Suite       Version      `json:"suite"`
-	Run                      // the target and settings
-	LabelFilter string       `json:"label_filter"`
-	Counts      Counts       `json:"counts"`
-	Succeeded   bool         `json:"succeeded"`
-	Start       time.Time    `json:"start"`
-	End         time.Time    `json:"end"`
-	Specs       []SpecResult `json:"specs"`
+	Suite       Version `json:"suite"`
+	Run                 // the target and settings
+	LabelFilter string  `json:"label_filter"`
+	Counts      Counts  `json:"counts"`
+	Succeeded   bool    `json:"succeeded"`
+	// Loosened names the settings whose value admits what their default refuses: a pass
+	// under them is a weaker claim than the defaults'.
+	Loosened []string     `json:"loosened"`
+	Start    time.Time    `json:"start"`
+	End      time.Time    `json:"end"`
+	Specs    []SpecResult `json:"specs"`
 }
 
 // Summarize counts and classifies every spec of rep. Pass the masked report.
@@ -92,6 +95,7 @@ func Summarize(rep types.Report, run Run, v Version) Summary {
 	if s.Run.Settings == nil {
 		s.Run.Settings = []Setting{}
 	}
+	s.Loosened = LoosenedNames(s.Run.Settings)
 	if s.Run.TokenSources == nil {
 		s.Run.TokenSources = []string{}
 	}
