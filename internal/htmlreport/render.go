@@ -171,7 +171,7 @@ func build(run Run) (view, error) {
 			return view{}, fmt.Errorf("html report: spec %q has state %q, want one of %v", s.Text, s.State, specStates)
 		}
 		for _, c := range s.Checks {
-			if c.State != "" && !known(c.State, StateUnverified) {
+			if c.State != "" && !known(c.State, StateUnverified, StateNotChecked) {
 				return view{}, fmt.Errorf("html report: check %q of spec %q has state %q", c.ID, s.Text, c.State)
 			}
 		}
@@ -217,6 +217,10 @@ func build(run Run) (view, error) {
 	}
 	if v.Problems = run.Problems; len(v.Problems) > 0 && v.Verdict.Class != "failed" {
 		v.Verdict = verdict{"failed", "Failed", fmt.Sprintf("%d passed, but the run's verdict failed: see below", v.Counts.Specs.Passed)}
+	}
+	if n := len(run.DefaultOnNotChecked); n > 0 && (v.Verdict.Class == "passed" || v.Verdict.Class == "loosened") {
+		v.Verdict = verdict{"incomplete", "Passed, not all checked", fmt.Sprintf("%d specs passed, but %d check(s) on by default were not made: %s",
+			v.Counts.Specs.Passed, n, strings.Join(run.DefaultOnNotChecked, ", "))}
 	}
 	if run.NothingProven != "" {
 		v.Verdict = verdict{"failed", "Nothing proven", run.NothingProven}

@@ -26,7 +26,7 @@ func HTMLRun(masked types.Report, sum Summary, cat *checks.Catalogue) htmlreport
 	run := htmlreport.Run{
 		SuiteVersion: sum.Suite.Version, Commit: sum.Suite.Commit, Target: sum.Target, Step3Variant: sum.Step3,
 		Started: sum.Start, Ended: sum.End, TokenSources: sum.TokenSources, Problems: sum.Problems,
-		NothingProven: sum.NothingProven,
+		NothingProven: sum.NothingProven, DefaultOnNotChecked: DefaultOnNotChecked(sum.NotChecked),
 	}
 	if sum.Suite.Modified {
 		run.Commit += "+dirty"
@@ -43,9 +43,17 @@ func HTMLRun(masked types.Report, sum Summary, cat *checks.Catalogue) htmlreport
 		}
 		status, reason := Classify(sp, masked)
 		spec := htmlreport.Spec{Text: sp.FullText(), Labels: sp.Labels(), State: htmlState(status), Duration: sp.RunTime}
+		notChecked := map[string]string{}
+		for _, n := range notCheckedIn(sp) {
+			notChecked[n.Check] = n.Reason
+		}
 		for _, l := range sp.LeafNodeLabels {
 			if c, ok := cat.Get(l); ok {
-				spec.Checks = append(spec.Checks, htmlreport.Check{ID: c.ID, Statement: c.Statement, Kind: string(c.Kind), Source: c.Source.String()})
+				hc := htmlreport.Check{ID: c.ID, Statement: c.Statement, Kind: string(c.Kind), Source: c.Source.String()}
+				if why, ok := notChecked[c.ID]; ok && spec.State == htmlreport.StatePassed {
+					hc.State, hc.NotCheckedReason = htmlreport.StateNotChecked, why
+				}
+				spec.Checks = append(spec.Checks, hc)
 			}
 		}
 		switch spec.State {

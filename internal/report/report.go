@@ -241,6 +241,20 @@ func Describe(s Summary) string {
 	if len(changed) > 0 {
 		fmt.Fprintf(&b, "Expectations changed from their defaults, stricter:\n  %s\n", strings.Join(changed, "\n  "))
 	}
+	if len(s.NotChecked) > 0 {
+		fmt.Fprintf(&b, "NOT CHECKED: %d check(s) of specs that ran were not made, so they are not counted as passed", len(s.NotChecked))
+		if on := DefaultOnNotChecked(s.NotChecked); len(on) > 0 {
+			fmt.Fprintf(&b, "; %d of them on by default, which this run therefore did not check", len(on))
+		}
+		b.WriteString(":\n")
+		for _, n := range s.NotChecked {
+			on := ""
+			if n.DefaultOn {
+				on = " [on by default]"
+			}
+			fmt.Fprintf(&b, "  %s%s: %s\n", n.Check, on, n.Reason)
+		}
+	}
 	c := s.Counts
 	fmt.Fprintf(&b, "Specs: %d run (%d passed, %d failed), %d skipped, %d filtered out, %d not run, of %d",
 		c.Run, c.Passed, c.Failed, c.Skipped, c.Filtered, c.NotRun, c.Specs)

@@ -53,6 +53,9 @@ type Counts struct {
 	NotRun        int `json:"not_run"`        // not reached
 	Pending       int `json:"pending"`        //
 	SetupFailures int `json:"setup_failures"` // BeforeSuite, AfterSuite, ReportAfterSuite... that failed
+	// NotCheckedChecks counts checks (not specs) that a spec ran without making: see
+	// Summary.NotChecked. A spec that passed may hold some; they are not passes.
+	NotCheckedChecks int `json:"not_checked_checks"`
 }
 
 // SpecResult is one spec, or one failed setup node, in the summary.
@@ -67,6 +70,8 @@ type SpecResult struct {
 	Reason   string  `json:"reason,omitempty"`
 	Seconds  float64 `json:"seconds"`
 	Parallel int     `json:"process,omitempty"`
+	// NotChecked are the spec's checks it did not make, with the reason.
+	NotChecked []NotChecked `json:"not_checked,omitempty"`
 }
 
 // Summary is summary.json: what was tested, against what, with which expectations, and
@@ -79,10 +84,13 @@ type Summary struct {
 	Succeeded   bool    `json:"succeeded"`
 	// Loosened names the settings whose value admits what their default refuses: a pass
 	// under them is a weaker claim than the defaults'.
-	Loosened []string     `json:"loosened"`
-	Start    time.Time    `json:"start"`
-	End      time.Time    `json:"end"`
-	Specs    []SpecResult `json:"specs"`
+	Loosened []string `json:"loosened"`
+	// NotChecked lists every check a spec ran without making (the target refused an
+	// optional input, a setting turned it off), with the reason: not counted as passed.
+	NotChecked []NotChecked `json:"not_checked"`
+	Start      time.Time    `json:"start"`
+	End        time.Time    `json:"end"`
+	Specs      []SpecResult `json:"specs"`
 }
 
 // Summarize counts and classifies every spec of rep. Pass the masked report.
@@ -96,6 +104,8 @@ func Summarize(rep types.Report, run Run, v Version) Summary {
 		s.Run.Settings = []Setting{}
 	}
 	s.Loosened = LoosenedNames(s.Run.Settings)
+	s.NotChecked = notCheckedOf(rep, s.Run.Settings)
+	s.Counts.NotCheckedChecks = len(s.NotChecked)
 	if s.Run.TokenSources == nil {
 		s.Run.TokenSources = []string{}
 	}
@@ -129,7 +139,7 @@ func Summarize(rep types.Report, run Run, v Version) Summary {
 		}
 		s.Specs = append(s.Specs, SpecResult{Name: name, Node: sp.LeafNodeType.String(), Labels: sp.Labels(),
 			Location: fmt.Sprintf("%s:%d", sp.LeafNodeLocation.FileName, sp.LeafNodeLocation.LineNumber),
-			Status:   status, Reason: reason, Seconds: sp.RunTime.Seconds(), Parallel: sp.ParallelProcess})
+			Status:   status, Reason: reason, Seconds: sp.RunTime.Seconds(), Parallel: sp.ParallelProcess, NotChecked: notCheckedIn(sp)})
 	}
 	// After a BeforeSuite failure Ginkgo reports no spec at all: count them from its
 	// pre-run statistics, as filtered (not selected) or not run.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -69,5 +70,34 @@ func TestTheListingRunsNothing(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(reports); len(entries) > 0 {
 		t.Errorf("the listing wrote reports: %v", entries)
+	}
+}
+
+// Every "not checked" note of the suite names a catalogued check first ("<id>: <reason>"),
+// which is how the reports count it apart from the passes.
+func TestNotCheckedNotesNameTheirCheck(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(moduleRoot(), "suites", "passwordreset", "*_test.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	note := regexp.MustCompile(`AddReportEntry\(\s*("not checked"|report\.NotCheckedEntry)\s*,\s*(.*)\)`)
+	id := regexp.MustCompile(`^"([a-z0-9.-]+): `)
+	n := 0
+	for _, f := range files {
+		src, _ := os.ReadFile(f)
+		for _, m := range note.FindAllStringSubmatch(string(src), -1) {
+			n++
+			got := id.FindStringSubmatch(m[2])
+			if got == nil {
+				t.Errorf("%s: a not-checked note without a leading check ID: %s", filepath.Base(f), m[0])
+				continue
+			}
+			if _, ok := catalogue.Get(got[1]); !ok {
+				t.Errorf("%s: not-checked note names %q, which the catalogue lacks", filepath.Base(f), got[1])
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("found no not-checked note: has the entry name changed?")
 	}
 }
