@@ -101,3 +101,24 @@ func TestNotCheckedNotesNameTheirCheck(t *testing.T) {
 		t.Error("found no not-checked note: has the entry name changed?")
 	}
 }
+
+// `LABELS=<the slow check's ID>` selects the slow spec (the README says a check's ID
+// selects its specs); a broad area does not.
+func TestTheSlowChecksIDSelectsItsSpec(t *testing.T) {
+	list := func(labels string) string {
+		var out, errs bytes.Buffer
+		if code := launch.List(launch.Options{Suite: compiledSuite(t), Labels: labels, Stdout: &out, Stderr: &errs}); code != launch.ExitPassed {
+			t.Fatalf("--list --labels %q: exit %d\n%s", labels, code, errs.String())
+		}
+		return out.String()
+	}
+	const slow = "refuses a token once its lifetime has passed"
+	for _, labels := range []string{"step4.token-lifetime.enforced", "expired-token"} {
+		if got := list(labels); !strings.Contains(got, slow) {
+			t.Errorf("LABELS=%s does not select the slow spec:\n%s", labels, got)
+		}
+	}
+	if got := list("step4"); strings.Contains(got, slow) {
+		t.Errorf("LABELS=step4 selects the slow spec:\n%s", got)
+	}
+}
