@@ -162,16 +162,16 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 		return
 	}
 	cfg, cfgErr := config.Load(os.Getenv)
-	if r.SuiteConfig.DryRun {
-		// The BeforeSuite that empties the report directory did not run: an earlier run's
-		// pact or reports must not stand beside this one's "nothing proven".
-		if _, err := report.PrepareDir(reportDir(cfg, cfgErr)); err != nil {
-			Fail(secrets.String(err.Error()))
-		}
-	}
 	// The suite may have failed on the configuration's problems; still leave a report.
 	cfg.ReportDir = reportDir(cfg, cfgErr)
 	var problems []string
+	if r.SuiteConfig.DryRun {
+		// The BeforeSuite that empties the report directory did not run: an earlier run's
+		// pact or reports must not stand beside this one's "nothing proven".
+		if _, err := report.PrepareDir(cfg.ReportDir); err != nil {
+			problems = append(problems, err.Error())
+		}
+	}
 	if runDir != "" {
 		if err := secrets.LoadShared(sharedSecretsDir(runDir)); err != nil {
 			problems = append(problems, err.Error())
