@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	"github.com/onsi/ginkgo/v2/ginkgo/command"
 	"github.com/onsi/ginkgo/v2/ginkgo/run"
@@ -77,6 +78,25 @@ func Run(o Options) int {
 	}
 	args = append(args, o.GinkgoArgs...)
 	args = append(args, o.Suite)
+
+	// Ginkgo's output goes through closing (closing.go), which ends the run the way the
+	// suite counts it. Where fd 1 cannot be captured, Ginkgo's own ending stands.
+	start := time.Now()
+	var end *closing
+	out := o.Stdout
+	if original, restore, err := captureStdout(func(original io.Writer) io.Writer {
+		if o.Stdout == os.Stdout {
+			out = original
+		}
+		end = &closing{out: out}
+		return end
+	}); err == nil {
+		defer original.Close()
+		defer func() {
+			restore()
+			end.finish(readSummary(cfg.ReportDir, start.Add(-10*time.Millisecond)))
+		}()
+	}
 
 	code := ExitFailed
 	prog := command.Program{

@@ -112,8 +112,8 @@ func Summarize(rep types.Report, run Run, v Version) Summary {
 	for _, sp := range rep.SpecReports {
 		status, reason := Classify(sp, rep)
 		if sp.LeafNodeType != types.NodeTypeIt {
-			if status != StatusFailed {
-				continue // a setup node is not a check, unless it failed
+			if status != StatusFailed || IsEchoOfProcess1(sp) {
+				continue // a setup node is not a check, unless it failed (once, on process 1)
 			}
 			s.Counts.SetupFailures++
 		} else {
@@ -193,4 +193,14 @@ func withoutTranscripts(msg string) string {
 		keep = append(keep, line)
 	}
 	return strings.TrimSpace(strings.Join(keep, "\n"))
+}
+
+// EchoOfProcess1 is how Ginkgo reports, on every other process, that process 1's
+// SynchronizedBeforeSuite failed: the same failure again, without its reason.
+const EchoOfProcess1 = "SynchronizedBeforeSuite failed on Ginkgo parallel process #1"
+
+// IsEchoOfProcess1 reports whether sp is such an echo: one failure counts once, with the
+// reason process 1 gave.
+func IsEchoOfProcess1(sp types.SpecReport) bool {
+	return sp.LeafNodeType == types.NodeTypeSynchronizedBeforeSuite && strings.Contains(sp.Failure.Message, EchoOfProcess1)
 }
