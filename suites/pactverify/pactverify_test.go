@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/contract"
 	"github.com/autoshares/conformance/internal/netns"
 	"github.com/autoshares/conformance/internal/refprovider"
@@ -30,11 +31,16 @@ import (
 	"github.com/pact-foundation/pact-go/v2/proxy"
 )
 
+// autoshares is this process's AUTOSHARES_* configuration, loaded once (environment and
+// AUTOSHARES_CONFIG, validated like the conformance suite's); autosharesErr holds its
+// problems, which a test that needs the target reports.
+var autoshares, autosharesErr = config.Load(os.Getenv)
+
 func TestMain(m *testing.M) {
 	// pact-go's verification proxy listens on every interface; against the in-process
 	// reference provider nothing needs more than loopback, so run in a private namespace.
 	// A broker or pact URL off this machine must stay reachable, so no namespace then.
-	if os.Getenv("AUTOSHARES_BASE_URL") == "" && loopbackOnly(os.Getenv("PACT_BROKER_BASE_URL"), os.Getenv("PACT_URL")) {
+	if autoshares.BaseURL == "" && loopbackOnly(os.Getenv("PACT_BROKER_BASE_URL"), os.Getenv("PACT_URL")) {
 		if code, ran := netns.Reexec(); ran {
 			os.Exit(code)
 		}
@@ -167,15 +173,18 @@ type target struct {
 // targetFromEnv is the deployment named by AUTOSHARES_BASE_URL, or the reference provider.
 func targetFromEnv(t *testing.T) target {
 	t.Helper()
-	base := os.Getenv("AUTOSHARES_BASE_URL")
+	if autosharesErr != nil {
+		t.Fatal(autosharesErr)
+	}
+	base := autoshares.BaseURL
 	if base == "" {
 		return reference(t, nil)
 	}
 	tgt := target{
 		name:     "AUTOSHARES_BASE_URL " + base,
 		baseURL:  base,
-		stateURL: os.Getenv("AUTOSHARES_STATE_URL"),
-		appKey:   os.Getenv("AUTOSHARES_APP_KEY"),
+		stateURL: autoshares.StateURL,
+		appKey:   autoshares.AppKey,
 	}
 	var problems []string
 	// pact-go needs a scheme, or a base path would be lost (url.Parse treats it as opaque).

@@ -83,7 +83,7 @@ var (
 )
 
 var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
-	cfg, err := config.Load(os.Getenv)
+	cfg, err := runConfig, runConfigErr
 	// A run starts from an empty report directory, even one that fails on its configuration.
 	if foreign, perr := report.PrepareDir(reportDir(cfg, err)); perr != nil {
 		Fail(secrets.String(perr.Error()))
@@ -114,8 +114,7 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 }, func(ctx SpecContext, b []byte) {
 	var sh world.Shared
 	Expect(json.Unmarshal(b, &sh)).To(Succeed())
-	cfg, err := config.Load(os.Getenv)
-	Expect(err).NotTo(HaveOccurred())
+	cfg := runConfig // process 1 refused a broken one before any process got here
 	secrets.Add(cfg.Secrets()...)
 	secrets.Add(sh.Target.AppKey)
 	secrets.Add(sh.Target.Secrets()...)
@@ -124,6 +123,7 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 		Fail(secrets.String(err.Error()))
 	}
 	c, _ := GinkgoConfiguration()
+	var err error
 	suite, err = world.New(cfg, sh, world.Process{Me: c.ParallelProcess, Total: parallelTotal()}, secrets,
 		func(ex *apiclient.Exchange) { flushLog(); GinkgoWriter.Print(ex.Transcript(secrets) + "\n") })
 	if err != nil {
@@ -161,7 +161,7 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 		}
 		return
 	}
-	cfg, cfgErr := config.Load(os.Getenv)
+	cfg, cfgErr := runConfig, runConfigErr
 	// The suite may have failed on the configuration's problems; still leave a report.
 	cfg.ReportDir = reportDir(cfg, cfgErr)
 	var problems []string
@@ -291,10 +291,7 @@ func reportDir(cfg config.Config, loadErr error) string {
 	if loadErr == nil {
 		return cfg.ReportDir
 	}
-	if d := os.Getenv("AUTOSHARES_REPORT_DIR"); d != "" {
-		return d
-	}
-	return "reports"
+	return config.ReportDirOf(os.Getenv)
 }
 
 // sharedSecretsDir is where the processes share their secrets with process 1 (0700, in

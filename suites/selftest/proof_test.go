@@ -122,3 +122,24 @@ func TestTheSlowChecksIDSelectsItsSpec(t *testing.T) {
 		t.Errorf("LABELS=step4 selects the slow spec:\n%s", got)
 	}
 }
+
+// One configuration per process: the conformance suite loads it once and passes it along,
+// and no suite reads an AUTOSHARES_* variable around internal/config (which also reads
+// AUTOSHARES_CONFIG and validates every value).
+func TestOneConfigurationPerProcess(t *testing.T) {
+	direct := regexp.MustCompile(`(?i)(getenv|lookupenv)\(\s*"AUTOSHARES_`)
+	for _, dir := range []string{"passwordreset", "pactverify", "pactstub", "pactgates"} {
+		files, _ := filepath.Glob(filepath.Join(moduleRoot(), "suites", dir, "*.go"))
+		loads := 0
+		for _, f := range files {
+			src, _ := os.ReadFile(f)
+			loads += strings.Count(string(src), "config.Load(")
+			for _, m := range direct.FindAllString(string(src), -1) {
+				t.Errorf("suites/%s/%s reads %s...) directly: take it from the loaded configuration", dir, filepath.Base(f), m)
+			}
+		}
+		if loads > 1 {
+			t.Errorf("suites/%s loads the configuration %d times; load it once per process and pass it along", dir, loads)
+		}
+	}
+}
