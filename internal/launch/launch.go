@@ -63,6 +63,19 @@ func Run(o Options) int {
 		fmt.Fprintln(o.Stderr, "No spec was run.")
 		return ExitUsage
 	}
+	// Everything the suite's processes write to the temp directory (the secrets they share,
+	// pact fragments, the embedded provider's mailbox) goes into a private directory of
+	// this run, removed on every way out of the launcher: a normal end, an interrupt, and
+	// suite processes killed outright, which cannot clean up after themselves.
+	tmp, err := os.MkdirTemp("", "autoshares-tmp-")
+	if err != nil {
+		fmt.Fprintf(o.Stderr, "cannot create the run's private temp directory: %v\n", err)
+		return ExitFailed
+	}
+	defer os.RemoveAll(tmp)
+	defer restoreEnv("TMPDIR")()
+	os.Setenv("TMPDIR", tmp)
+
 	procs, why := Procs(cfg, o.Procs)
 	fmt.Fprint(o.Stdout, Describe(cfg))
 	fmt.Fprint(o.Stdout, Loosened(cfg))
@@ -171,4 +184,16 @@ func ExtractSuite(suite []byte) (path string, remove func(), err error) {
 		return "", nil, fmt.Errorf("unpacking the suite to %s: %w", dir, err)
 	}
 	return path, remove, nil
+}
+
+// restoreEnv returns a function that puts the variable back as it is now.
+func restoreEnv(name string) func() {
+	old, had := os.LookupEnv(name)
+	return func() {
+		if had {
+			os.Setenv(name, old)
+		} else {
+			os.Unsetenv(name)
+		}
+	}
 }

@@ -93,13 +93,13 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	if err != nil {
 		Fail(secrets.String(err.Error()))
 	}
-	secrets.Add(cfg.Secrets()...)
+	secrets.AddConfigured(cfg.Secrets()...)
 	secrets.Add(redact.URLSecrets(cfg.BaseURL, cfg.StateURL, cfg.Flow.MailboxURL)...)
 	running, err = harness.Start(context.Background(), cfg)
 	if err != nil {
 		Fail(secrets.String(err.Error()))
 	}
-	secrets.Add(running.AppKey)
+	secrets.AddConfigured(running.AppKey)
 	secrets.Add(running.Secrets()...)
 	// AUTOSHARES_PREFLIGHT_TIMEOUT bounds each of the preflight's exchanges, not all of them:
 	// probing every contracted state of a distant deployment takes a few dozen round trips.
@@ -115,8 +115,8 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	var sh world.Shared
 	Expect(json.Unmarshal(b, &sh)).To(Succeed())
 	cfg := runConfig // process 1 refused a broken one before any process got here
-	secrets.Add(cfg.Secrets()...)
-	secrets.Add(sh.Target.AppKey)
+	secrets.AddConfigured(cfg.Secrets()...)
+	secrets.AddConfigured(sh.Target.AppKey)
 	secrets.Add(sh.Target.Secrets()...)
 	// Reports are written by process 1: every process shares what it learns with it.
 	if err := secrets.Share(sharedSecretsDir(sh.Fragments), GinkgoParallelProcess()); err != nil {
@@ -160,6 +160,10 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 			Fail(err.Error())
 		}
 		return
+	}
+	if runDir != "" {
+		// The run's secrets and fragments go whatever happens below, a failure included.
+		defer os.RemoveAll(runDir)
 	}
 	cfg, cfgErr := runConfig, runConfigErr
 	// The suite may have failed on the configuration's problems; still leave a report.
