@@ -23,6 +23,7 @@ import (
 	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/contract"
 	"github.com/autoshares/conformance/internal/netns"
+	"github.com/autoshares/conformance/internal/redact"
 	"github.com/autoshares/conformance/internal/refprovider"
 	"github.com/autoshares/conformance/internal/repo"
 	pactlog "github.com/pact-foundation/pact-go/v2/log"
@@ -233,13 +234,17 @@ func reference(t *testing.T, faults []string) target {
 // verify runs pact-go's verifier on the pacts src names against tgt. Mismatches are printed by
 // the native verifier (to stdout); the returned error only says that verification failed.
 func verify(t *testing.T, tgt target, src source) error {
+	// The verifier's output is masked: the real key, and what the states and the target
+	// answered (tokens, codes).
+	secrets := redact.New()
+	secrets.AddConfigured(tgt.appKey)
 	req := provider.VerifyRequest{
 		// pact-go proxies every request and joins the URL's path (/api) in front of the
 		// pact's paths (/v1.0/..., /token), so a base URL with a path works as is.
 		ProviderBaseURL: tgt.baseURL,
 		// Every state any pact names, fetched ones included, goes to the target's state
 		// endpoint: the states are not known before the pacts are fetched.
-		ProviderStatesSetupURL: stateForwarder(t, tgt.stateURL),
+		ProviderStatesSetupURL: stateForwarder(t, tgt.stateURL, secrets),
 		// Pact files carry placeholder keys (never a real one): the proxy swaps in the key.
 		RequestFilter:        appKeyFilter(tgt.appKey),
 		RequestTimeout:       10 * time.Second,
@@ -249,7 +254,11 @@ func verify(t *testing.T, tgt target, src source) error {
 		t.Error(err)
 		return err
 	}
-	return provider.NewVerifier().VerifyProvider(t, req)
+	var err error
+	if merr := maskedStdout(secrets, func() { err = provider.NewVerifier().VerifyProvider(t, req) }); merr != nil {
+		t.Error(merr)
+	}
+	return err
 }
 
 // stateForwarder serves, on 127.0.0.1 until the test ends, the endpoint the native verifier
@@ -259,7 +268,7 @@ func verify(t *testing.T, tgt target, src source) error {
 // A server of our own rather than pact-go's StateHandlers: those must be listed by name
 // before verification, and pact-go answers a state it has no handler for with success
 // without setting anything up, which for a pact fetched from a broker means every state.
-func stateForwarder(t *testing.T, stateURL string) string {
+func stateForwarder(t *testing.T, stateURL string, secrets *redact.Redactor) string {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var change struct {
 			Action string
@@ -287,6 +296,11 @@ func stateForwarder(t *testing.T, stateURL string) string {
 		}
 		if values == nil {
 			values = models.ProviderStateResponse{}
+		}
+		for _, v := range values {
+			if s, ok := v.(string); ok {
+				secrets.Add(s) // tokens, codes, passwords of the state
+			}
 		}
 		_ = json.NewEncoder(w).Encode(values)
 	}))
@@ -370,6 +384,10 @@ func forwardState(stateURL, state string) models.StateHandler {
 func appKeyFilter(realKey string) proxy.Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !fromThisProcess(r) {
+				http.Error(w, "the verification proxy serves only the verifier of this process", http.StatusForbidden)
+				return
+			}
 			if v := r.Header.Values("Et-App-Key"); len(v) > 0 && !(len(v) == 1 && v[0] == contract.WrongAppKey) {
 				r.Header.Set("Et-App-Key", realKey)
 			}
