@@ -58,6 +58,12 @@ func (c *closing) Write(p []byte) (int, error) {
 		c.line(string(c.partial[:i+1]))
 		c.partial = c.partial[i+1:]
 	}
+	// Ginkgo marks each passing spec with a dot and no newline: show them as they come.
+	if pl := plain(string(c.partial)); pl != "" && strings.Trim(pl, "•") == "" && !c.inTail && !c.inSetup {
+		c.flushSep()
+		c.out.Write(c.partial)
+		c.partial = c.partial[:0]
+	}
 	return len(p), nil
 }
 

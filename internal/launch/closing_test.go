@@ -63,3 +63,14 @@ func TestSpecFailuresStayInTheClosingSummary(t *testing.T) {
 		t.Errorf("closing:\n%s", got)
 	}
 }
+
+// The dots Ginkgo prints for passing specs, without a newline, are shown as they come.
+func TestProgressDotsStream(t *testing.T) {
+	var out bytes.Buffer
+	c := &closing{out: &out}
+	c.Write([]byte("\x1b[38;5;10m•\x1b[0m"))
+	c.Write([]byte("•"))
+	if out.String() != "\x1b[38;5;10m•\x1b[0m•" {
+		t.Errorf("dots held back: %q", out.String())
+	}
+}
