@@ -31,11 +31,11 @@ help: ## list the targets
 # The embedded provider mails its codes to a local Mailpit: install it when no target is given.
 # The same launcher as the release binary (cmd/autoshares-conformance), given the freshly
 # compiled suite: the same settings checks, parallel processes, reports and exit codes.
-conformance: $(if $(AUTOSHARES_BASE_URL),,mailpit) ## run the conformance suite against AUTOSHARES_BASE_URL, or the embedded reference provider, in AUTOSHARES_PROCS (8) processes (LABELS=... to pick areas)
+conformance: $(if $(AUTOSHARES_BASE_URL),,mailpit) ## run the conformance suite against AUTOSHARES_BASE_URL, or the embedded reference provider, in AUTOSHARES_PROCS (8) processes (LABELS=... to pick areas; LIST=1 lists the selected specs and checks without running them)
 	@mkdir -p $(BUILD)
 	$(GO) test -c -o $(BUILD)/passwordreset.test $(SUITE)
 	$(GO) build -o $(BUILD)/autoshares-conformance ./cmd/autoshares-conformance
-	$(BUILD)/autoshares-conformance --suite $(BUILD)/passwordreset.test $(if $(LABELS),--labels '$(LABELS)') $(if $(GINKGO_FLAGS),-- $(GINKGO_FLAGS))
+	$(BUILD)/autoshares-conformance --suite $(BUILD)/passwordreset.test $(if $(LABELS),--labels '$(LABELS)') $(if $(LIST),--list) $(if $(GINKGO_FLAGS),-- $(GINKGO_FLAGS))
 
 .PHONY: dist
 dist: ## build the release binary (suite inside, no Go toolchain needed to run it) into dist/ for DIST_PLATFORMS (linux/amd64 darwin/arm64)

@@ -39,6 +39,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	procs := fs.Int("procs", 0, "parallel processes (default: AUTOSHARES_PROCS, which defaults to "+strconv.Itoa(config.DefaultProcs)+")")
 	suite := fs.String("suite", "", "a compiled suite (go test -c) to run instead of the embedded one")
 	showVersion := fs.Bool("version", false, "print the suite's version and commit")
+	list := fs.Bool("list", false, "print the specs the run would select (see --labels) and the check IDs each applies, without running them")
 	err := fs.Parse(args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
@@ -81,7 +82,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		defer remove()
 		path = p
 	}
-	return launch.Run(launch.Options{Suite: path, Labels: *labels, Procs: *procs, GinkgoArgs: rest, Stdout: stdout, Stderr: stderr})
+	o := launch.Options{Suite: path, Labels: *labels, Procs: *procs, GinkgoArgs: rest, Stdout: stdout, Stderr: stderr}
+	if *list {
+		return launch.List(o)
+	}
+	return launch.Run(o)
 }
 
 // dashDashBefore reports whether args[i-1] is the "--" the flag package stopped at.

@@ -132,6 +132,7 @@ func (c *Client) Do(ctx context.Context, req Request) *Exchange {
 		hreq.Body, hreq.ContentLength = http.NoBody, 0 // login is documented with Content-Length: 0
 	}
 	start := time.Now()
+	sent.Add(1)
 	resp, err := c.HTTP.Do(hreq)
 	if err != nil {
 		ex.Duration = time.Since(start)

@@ -16,7 +16,10 @@ type Setting struct {
 	Default string
 	Doc     string
 	Secret  bool
-	apply   func(c *Config, v string) error
+	// Tunes says which of the setting's values are stricter (tunes.go): the one rule by
+	// which a run is marked loosened.
+	Tunes Tunes
+	apply func(c *Config, v string) error
 }
 
 // Settings returns every setting, in documentation order.
@@ -48,9 +51,9 @@ func buildSettings() []Setting {
 			apply: func(c *Config, v string) (err error) { c.Procs, err = parseProcs(v); return }},
 		{Env: RunDirEnv, Doc: "The directory relative paths in settings start from. `make conformance` and the release binary set it to the directory they ran in; unset, the suite's own working directory.",
 			apply: func(c *Config, v string) error { return nil }}, // read first, by runDir
-		{Env: "AUTOSHARES_EXPECT_SUCCESS_STATUS", Default: "200", Doc: "Status of a successful request (the docs show only bodies).",
+		{Env: "AUTOSHARES_EXPECT_SUCCESS_STATUS", Default: "200", Doc: "Status (a 2xx) of a successful request (the docs show only bodies); another than 200 marks the run loosened.",
 			apply: func(c *Config, v string) (err error) { c.Expect.SuccessStatus, err = parseStatus(v, false); return }},
-		{Env: "AUTOSHARES_EXPECT_APP_KEY_STATUS", Default: "401,403", Doc: "Statuses accepted for a missing or wrong Et-App-Key (the docs disagree: 403 in the reference pages, 401 in the error-code page).",
+		{Env: "AUTOSHARES_EXPECT_APP_KEY_STATUS", Default: "401,403", Doc: "Statuses (each a 4xx) accepted for a missing or wrong Et-App-Key (the docs disagree: 403 in the reference pages, 401 in the error-code page).",
 			apply: func(c *Config, v string) (err error) { c.Expect.AppKeyStatuses, err = parseStatuses(v); return }},
 		{Env: "AUTOSHARES_EXPECT_APP_KEY_MESSAGE", Default: "Application key is not defined or does not exist", Doc: "The documented `error` text for a missing or wrong Et-App-Key.",
 			apply: func(c *Config, v string) error { c.Expect.AppKeyMessage = v; return nonEmpty(v) }},
@@ -67,7 +70,7 @@ func buildSettings() []Setting {
 				}}
 		}
 		s = append(s,
-			caseSetting("STATUS", "", "Exact status for the "+caseDoc[ec]+" error. Unset: any 4xx.",
+			caseSetting("STATUS", "", "Exact status (a 4xx) for the "+caseDoc[ec]+" error. Unset: any 4xx.",
 				func(e *ErrorExpectation, v string) (err error) { e.Status, err = parseStatus(v, true); return }),
 			caseSetting("ERRORS_CODE", caseDefaultCode[ec], "An entry `ErrorsCode` must contain for the "+caseDoc[ec]+" error. Empty: not checked.",
 				func(e *ErrorExpectation, v string) error { e.ErrorsCode = v; return nil }),
@@ -109,7 +112,7 @@ func buildSettings() []Setting {
 	)
 	s = append(s, transportSettings()...)
 	s = append(s, negativeSettings()...)
-	return s
+	return classify(s)
 }
 
 var caseDoc = map[ErrorCase]string{

@@ -31,7 +31,13 @@ type Run struct {
 	// Problems are the run's own verdict beyond its specs (selected specs skipped, a label
 	// filter that selected nothing): any of them fails the run.
 	Problems []string
-	Specs    []Spec
+	// NothingProven, when set, says why the run proved nothing (a dry run, no request
+	// sent to the target): the page says so instead of any pass.
+	NothingProven string
+	// DefaultOnNotChecked names the checks, on with the default settings, that a spec
+	// ran without making: the verdict says the run did not check them.
+	DefaultOnNotChecked []string
+	Specs               []Spec
 }
 
 // Setting is one expectation setting in force during the run.
@@ -58,6 +64,10 @@ const (
 	// StateUnverified is a check of a failed spec that is not itself named as failed: the
 	// spec may have stopped before reaching it, so it is not counted as passed.
 	StateUnverified State = "unverified"
+	// StateNotChecked is a check of a passed spec that the spec could not make (the
+	// target refused an optional input, a setting turned it off): Check.NotCheckedReason
+	// says why. It is not a pass.
+	StateNotChecked State = "not-checked"
 )
 
 // Spec is one spec of the suite and what became of it.
@@ -86,6 +96,8 @@ type Check struct {
 	Source string // the documentation or standard it enforces, e.g. "docs/password-reset.md, step 4"
 	// State, when set, overrides the outcome derived from the spec (see CheckState).
 	State State
+	// NotCheckedReason says why a check in StateNotChecked was not made.
+	NotCheckedReason string
 }
 
 // The kinds of check.
@@ -130,7 +142,7 @@ type Counts struct {
 // Tally counts outcomes. Run counts what executed: Passed + Failed + Unverified (a check
 // of a failed spec ran, or was meant to, within a spec that ran).
 type Tally struct {
-	Total, Run, Passed, Failed, Skipped, Filtered, Pending, Unverified int
+	Total, Run, Passed, Failed, Skipped, Filtered, Pending, Unverified, NotChecked int
 }
 
 func (t *Tally) add(s State) {
@@ -151,6 +163,8 @@ func (t *Tally) add(s State) {
 		t.Filtered++
 	case StatePending:
 		t.Pending++
+	case StateNotChecked:
+		t.NotChecked++ // its spec ran, but not this check: neither run nor passed
 	}
 }
 

@@ -171,7 +171,7 @@ func build(run Run) (view, error) {
 			return view{}, fmt.Errorf("html report: spec %q has state %q, want one of %v", s.Text, s.State, specStates)
 		}
 		for _, c := range s.Checks {
-			if c.State != "" && !known(c.State, StateUnverified) {
+			if c.State != "" && !known(c.State, StateUnverified, StateNotChecked) {
 				return view{}, fmt.Errorf("html report: check %q of spec %q has state %q", c.ID, s.Text, c.State)
 			}
 		}
@@ -206,8 +206,24 @@ func build(run Run) (view, error) {
 	}
 	sort.SliceStable(v.Changed, func(i, j int) bool { return v.Changed[i].Loosened && !v.Changed[j].Loosened })
 	v.Verdict = judge(v.Counts.Specs, v.Loosened)
+	if v.Verdict.Class == "loosened" {
+		var names []string
+		for _, s := range v.Changed {
+			if s.Loosened {
+				names = append(names, s.Name)
+			}
+		}
+		v.Verdict.Detail += ": " + strings.Join(names, ", ")
+	}
 	if v.Problems = run.Problems; len(v.Problems) > 0 && v.Verdict.Class != "failed" {
 		v.Verdict = verdict{"failed", "Failed", fmt.Sprintf("%d passed, but the run's verdict failed: see below", v.Counts.Specs.Passed)}
+	}
+	if n := len(run.DefaultOnNotChecked); n > 0 && (v.Verdict.Class == "passed" || v.Verdict.Class == "loosened") {
+		v.Verdict = verdict{"incomplete", "Passed, not all checked", fmt.Sprintf("%d specs passed, but %d check(s) on by default were not made: %s",
+			v.Counts.Specs.Passed, n, strings.Join(run.DefaultOnNotChecked, ", "))}
+	}
+	if run.NothingProven != "" {
+		v.Verdict = verdict{"failed", "Nothing proven", run.NothingProven}
 	}
 
 	labels := map[string]int{}

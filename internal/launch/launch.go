@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	"github.com/onsi/ginkgo/v2/ginkgo/command"
 	"github.com/onsi/ginkgo/v2/ginkgo/run"
@@ -44,6 +45,10 @@ type Options struct {
 // returns the exit code. It sets AUTOSHARES_RUN_DIR in this process's environment (the
 // suite's processes inherit it) when it is not already set.
 func Run(o Options) int {
+	if dryRunAsked(o.GinkgoArgs) {
+		fmt.Fprintln(o.Stderr, DryRunRefused)
+		return ExitUsage
+	}
 	wd, err := os.Getwd()
 	if err != nil {
 		fmt.Fprintf(o.Stderr, "cannot tell the directory this command runs in: %v\n", err)
@@ -58,8 +63,22 @@ func Run(o Options) int {
 		fmt.Fprintln(o.Stderr, "No spec was run.")
 		return ExitUsage
 	}
+	// Everything the suite's processes write to the temp directory (the secrets they share,
+	// pact fragments, the embedded provider's mailbox) goes into a private directory of
+	// this run, removed on every way out of the launcher: a normal end, an interrupt, and
+	// suite processes killed outright, which cannot clean up after themselves.
+	tmp, err := os.MkdirTemp("", "autoshares-tmp-")
+	if err != nil {
+		fmt.Fprintf(o.Stderr, "cannot create the run's private temp directory: %v\n", err)
+		return ExitFailed
+	}
+	defer os.RemoveAll(tmp)
+	defer restoreEnv("TMPDIR")()
+	os.Setenv("TMPDIR", tmp)
+
 	procs, why := Procs(cfg, o.Procs)
 	fmt.Fprint(o.Stdout, Describe(cfg))
+	fmt.Fprint(o.Stdout, Loosened(cfg))
 	fmt.Fprintf(o.Stdout, "Processes: %d%s\n", procs, why)
 	fmt.Fprintf(o.Stdout, "Reports: %s\n\n", cfg.ReportDir)
 
@@ -72,6 +91,25 @@ func Run(o Options) int {
 	}
 	args = append(args, o.GinkgoArgs...)
 	args = append(args, o.Suite)
+
+	// Ginkgo's output goes through closing (closing.go), which ends the run the way the
+	// suite counts it. Where fd 1 cannot be captured, Ginkgo's own ending stands.
+	start := time.Now()
+	var end *closing
+	out := o.Stdout
+	if original, restore, err := captureStdout(func(original io.Writer) io.Writer {
+		if o.Stdout == os.Stdout {
+			out = original
+		}
+		end = &closing{out: out}
+		return end
+	}); err == nil {
+		defer original.Close()
+		defer func() {
+			restore()
+			end.finish(readSummary(cfg.ReportDir, start.Add(-10*time.Millisecond)))
+		}()
+	}
 
 	code := ExitFailed
 	prog := command.Program{
@@ -148,4 +186,16 @@ func ExtractSuite(suite []byte) (path string, remove func(), err error) {
 		return "", nil, fmt.Errorf("unpacking the suite to %s: %w", dir, err)
 	}
 	return path, remove, nil
+}
+
+// restoreEnv returns a function that puts the variable back as it is now.
+func restoreEnv(name string) func() {
+	old, had := os.LookupEnv(name)
+	return func() {
+		if had {
+			os.Setenv(name, old)
+		} else {
+			os.Unsetenv(name)
+		}
+	}
 }

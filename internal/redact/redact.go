@@ -46,12 +46,19 @@ func New(secrets ...string) *Redactor {
 }
 
 // Add registers secret values; empty and very short values are ignored.
-func (r *Redactor) Add(secrets ...string) {
+func (r *Redactor) Add(secrets ...string) { r.add(minSecretLen, secrets) }
+
+// AddConfigured registers secrets the user configured (the app key, a test trader's
+// password or answer, an expired token): masked whatever their length, since a short one
+// is still the user's secret; only empty values are ignored.
+func (r *Redactor) AddConfigured(secrets ...string) { r.add(1, secrets) }
+
+func (r *Redactor) add(minLen int, secrets []string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	changed := false
 	for _, s := range secrets {
-		if len(s) < minSecretLen {
+		if len(s) < minLen {
 			continue
 		}
 		if _, ok := r.secrets[s]; !ok {

@@ -26,6 +26,7 @@ func HTMLRun(masked types.Report, sum Summary, cat *checks.Catalogue) htmlreport
 	run := htmlreport.Run{
 		SuiteVersion: sum.Suite.Version, Commit: sum.Suite.Commit, Target: sum.Target, Step3Variant: sum.Step3,
 		Started: sum.Start, Ended: sum.End, TokenSources: sum.TokenSources, Problems: sum.Problems,
+		NothingProven: sum.NothingProven, DefaultOnNotChecked: DefaultOnNotChecked(sum.NotChecked),
 	}
 	if sum.Suite.Modified {
 		run.Commit += "+dirty"
@@ -35,7 +36,7 @@ func HTMLRun(masked types.Report, sum Summary, cat *checks.Catalogue) htmlreport
 		run.Target = "not known: the run stopped before its target was set up"
 	}
 	for _, s := range sum.Settings {
-		run.Settings = append(run.Settings, htmlreport.Setting{Name: s.Name, Value: s.Value, Default: s.Default, Changed: s.Changed, Loosened: Loosened(s)})
+		run.Settings = append(run.Settings, htmlreport.Setting{Name: s.Name, Value: s.Value, Default: s.Default, Changed: s.Changed, Loosened: s.Loosened})
 	}
 	for _, sp := range masked.SpecReports {
 		if sp.LeafNodeType != types.NodeTypeIt {
@@ -43,9 +44,17 @@ func HTMLRun(masked types.Report, sum Summary, cat *checks.Catalogue) htmlreport
 		}
 		status, reason := Classify(sp, masked)
 		spec := htmlreport.Spec{Text: sp.FullText(), Labels: sp.Labels(), State: htmlState(status), Duration: sp.RunTime}
+		notChecked := map[string]string{}
+		for _, n := range notCheckedIn(sp) {
+			notChecked[n.Check] = n.Reason
+		}
 		for _, l := range sp.LeafNodeLabels {
 			if c, ok := cat.Get(l); ok {
-				spec.Checks = append(spec.Checks, htmlreport.Check{ID: c.ID, Statement: c.Statement, Kind: string(c.Kind), Source: c.Source.String()})
+				hc := htmlreport.Check{ID: c.ID, Statement: c.Statement, Kind: string(c.Kind), Source: c.Source.String()}
+				if why, ok := notChecked[c.ID]; ok && spec.State == htmlreport.StatePassed {
+					hc.State, hc.NotCheckedReason = htmlreport.StateNotChecked, why
+				}
+				spec.Checks = append(spec.Checks, hc)
 			}
 		}
 		switch spec.State {
@@ -79,33 +88,4 @@ func htmlState(status string) htmlreport.State {
 		return htmlreport.StatePending
 	}
 	return htmlreport.StateFiltered // filtered, or not reached
-}
-
-// Loosened says whether a changed expectation accepts more than its default: a check no
-// longer made (an emptied message or code, a false or zero where the default asserts), or
-// more accepted statuses. A pass under it is a weaker claim, and the report shows it first.
-func Loosened(s Setting) bool {
-	if !s.Changed {
-		return false
-	}
-	switch {
-	case s.Value == "" && s.Default != "":
-		return true
-	case strings.EqualFold(s.Value, "false") && strings.EqualFold(s.Default, "true"):
-		return true
-	case s.Value == "0" && s.Default != "0" && s.Default != "":
-		return true
-	case strings.Contains(s.Default, ","):
-		// A list of accepted values: loosened when it accepts one the default does not.
-		def := map[string]bool{}
-		for _, d := range strings.Split(s.Default, ",") {
-			def[strings.TrimSpace(d)] = true
-		}
-		for _, v := range strings.Split(s.Value, ",") {
-			if !def[strings.TrimSpace(v)] {
-				return true
-			}
-		}
-	}
-	return false
 }

@@ -21,7 +21,7 @@ func writeJUnit(rep types.Report, sum Summary, path string) error {
 	specs := rep
 	specs.SpecReports = nil
 	for _, sp := range rep.SpecReports {
-		if sp.LeafNodeType == types.NodeTypeIt || sp.State.Is(types.SpecStateFailureStates) {
+		if sp.LeafNodeType == types.NodeTypeIt || (sp.State.Is(types.SpecStateFailureStates) && !IsEchoOfProcess1(sp)) {
 			specs.SpecReports = append(specs.SpecReports, sp)
 		}
 	}
@@ -49,6 +49,9 @@ func writeJUnit(rep types.Report, sum Summary, path string) error {
 		}
 		status, reason := Classify(sp, rep)
 		tc.Properties = appendProperty(tc.Properties, StatusEntry, map[string]string{"status": status, "reason": reason})
+		for _, n := range notCheckedIn(sp) {
+			tc.Properties.Properties = append(tc.Properties.Properties, reporters.JUnitProperty{Name: PropertyPrefix + "not_checked." + n.Check, Value: n.Reason})
+		}
 		switch status {
 		case StatusSkipped:
 			tc.Skipped = &reporters.JUnitSkipped{Message: "skipped - " + reason}
@@ -96,6 +99,10 @@ func properties(s Summary) []reporters.JUnitProperty {
 		p("counts.skipped", strconv.Itoa(c.Skipped)), p("counts.filtered", strconv.Itoa(c.Filtered)),
 		p("counts.not_run", strconv.Itoa(c.NotRun)), p("counts.pending", strconv.Itoa(c.Pending)),
 		p("counts.setup_failures", strconv.Itoa(c.SetupFailures)),
+		p("exchanges", strconv.Itoa(s.Exchanges)), p("nothing_proven", s.NothingProven),
+		p("loosened", strings.Join(s.Loosened, ",")),
+		p("counts.not_checked_checks", strconv.Itoa(c.NotCheckedChecks)),
+		p("not_checked.default_on", strings.Join(DefaultOnNotChecked(s.NotChecked), ",")),
 		p("start", s.Start.Format(time.RFC3339Nano)), p("end", s.End.Format(time.RFC3339Nano)),
 	}
 	for _, st := range s.Settings {

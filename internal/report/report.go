@@ -222,16 +222,38 @@ func Describe(s Summary) string {
 		fmt.Fprintf(&b, "Target: %s (%s), step 3 variant %q\n", s.Target, kind, s.Step3)
 	}
 	fmt.Fprintf(&b, "Token sources: %s\n", orNone(strings.Join(s.TokenSources, "; ")))
-	var changed []string
+	var changed, loosened []string
 	for _, st := range s.Settings {
-		if st.Changed {
+		switch {
+		case st.Loosened:
+			loosened = append(loosened, st.Name+"="+st.Mark())
+		case st.Changed:
 			changed = append(changed, st.Name+"="+st.Mark())
 		}
 	}
-	if len(changed) == 0 {
+	if len(changed)+len(loosened) == 0 {
 		b.WriteString("Expectations: every one at its default\n")
-	} else {
-		fmt.Fprintf(&b, "Expectations changed from their defaults:\n  %s\n", strings.Join(changed, "\n  "))
+	}
+	if len(loosened) > 0 {
+		fmt.Fprintf(&b, "LOOSENED: %d setting(s) admit what their default refuses, so a pass is a weaker claim than the defaults':\n  %s\n",
+			len(loosened), strings.Join(loosened, "\n  "))
+	}
+	if len(changed) > 0 {
+		fmt.Fprintf(&b, "Expectations changed from their defaults, stricter:\n  %s\n", strings.Join(changed, "\n  "))
+	}
+	if len(s.NotChecked) > 0 {
+		fmt.Fprintf(&b, "NOT CHECKED: %d check(s) of specs that ran were not made, so they are not counted as passed", len(s.NotChecked))
+		if on := DefaultOnNotChecked(s.NotChecked); len(on) > 0 {
+			fmt.Fprintf(&b, "; %d of them on by default, which this run therefore did not check", len(on))
+		}
+		b.WriteString(":\n")
+		for _, n := range s.NotChecked {
+			on := ""
+			if n.DefaultOn {
+				on = " [on by default]"
+			}
+			fmt.Fprintf(&b, "  %s%s: %s\n", n.Check, on, n.Reason)
+		}
 	}
 	c := s.Counts
 	fmt.Fprintf(&b, "Specs: %d run (%d passed, %d failed), %d skipped, %d filtered out, %d not run, of %d",
@@ -239,7 +261,11 @@ func Describe(s Summary) string {
 	if c.SetupFailures > 0 {
 		fmt.Fprintf(&b, "; %d setup failure(s)", c.SetupFailures)
 	}
-	fmt.Fprintf(&b, "\nFrom %s to %s\n", s.Start.Format(time.RFC3339), s.End.Format(time.RFC3339))
+	fmt.Fprintf(&b, "\nRequests the specs sent to the target: %d\n", s.Exchanges)
+	if s.NothingProven != "" {
+		b.WriteString(s.NothingProven + "\n")
+	}
+	fmt.Fprintf(&b, "From %s to %s\n", s.Start.Format(time.RFC3339), s.End.Format(time.RFC3339))
 	return b.String()
 }
 

@@ -27,6 +27,11 @@ type Run struct {
 	// Problems are the run's own verdict beyond its specs: selected specs that skipped
 	// (unless allowed), a label filter that selected nothing. Any of them fails the run.
 	Problems []string `json:"problems,omitempty"`
+	// Exchanges counts the requests the specs sent to the target (the preflight's not
+	// included). NothingProven, when set, says why the run proved nothing (a dry run, no
+	// request sent): such a run never succeeds.
+	Exchanges     int    `json:"exchanges"`
+	NothingProven string `json:"nothing_proven,omitempty"`
 }
 
 // Spec statuses in the summary. Not run is split three ways, because they mean different
@@ -52,6 +57,9 @@ type Counts struct {
 	NotRun        int `json:"not_run"`        // not reached
 	Pending       int `json:"pending"`        //
 	SetupFailures int `json:"setup_failures"` // BeforeSuite, AfterSuite, ReportAfterSuite... that failed
+	// NotCheckedChecks counts checks (not specs) that a spec ran without making: see
+	// Summary.NotChecked. A spec that passed may hold some; they are not passes.
+	NotCheckedChecks int `json:"not_checked_checks"`
 }
 
 // SpecResult is one spec, or one failed setup node, in the summary.
@@ -66,24 +74,32 @@ type SpecResult struct {
 	Reason   string  `json:"reason,omitempty"`
 	Seconds  float64 `json:"seconds"`
 	Parallel int     `json:"process,omitempty"`
+	// NotChecked are the spec's checks it did not make, with the reason.
+	NotChecked []NotChecked `json:"not_checked,omitempty"`
 }
 
 // Summary is summary.json: what was tested, against what, with which expectations, and
 // what came of it. docs/REPORTS.md documents every field.
 type Summary struct {
-	Suite       Version      `json:"suite"`
-	Run                      // the target and settings
-	LabelFilter string       `json:"label_filter"`
-	Counts      Counts       `json:"counts"`
-	Succeeded   bool         `json:"succeeded"`
-	Start       time.Time    `json:"start"`
-	End         time.Time    `json:"end"`
-	Specs       []SpecResult `json:"specs"`
+	Suite       Version `json:"suite"`
+	Run                 // the target and settings
+	LabelFilter string  `json:"label_filter"`
+	Counts      Counts  `json:"counts"`
+	Succeeded   bool    `json:"succeeded"`
+	// Loosened names the settings whose value admits what their default refuses: a pass
+	// under them is a weaker claim than the defaults'.
+	Loosened []string `json:"loosened"`
+	// NotChecked lists every check a spec ran without making (the target refused an
+	// optional input, a setting turned it off), with the reason: not counted as passed.
+	NotChecked []NotChecked `json:"not_checked"`
+	Start      time.Time    `json:"start"`
+	End        time.Time    `json:"end"`
+	Specs      []SpecResult `json:"specs"`
 }
 
 // Summarize counts and classifies every spec of rep. Pass the masked report.
 func Summarize(rep types.Report, run Run, v Version) Summary {
-	s := Summary{Suite: v, Run: run, LabelFilter: rep.SuiteConfig.LabelFilter, Succeeded: rep.SuiteSucceeded && len(run.Problems) == 0,
+	s := Summary{Suite: v, Run: run, LabelFilter: rep.SuiteConfig.LabelFilter, Succeeded: rep.SuiteSucceeded && len(run.Problems) == 0 && run.NothingProven == "",
 		Start: rep.StartTime, End: rep.EndTime}
 	if s.End.IsZero() || s.End.Before(s.Start) {
 		s.End = time.Now() // ReportAfterSuite may run before Ginkgo stamps the end
@@ -91,14 +107,17 @@ func Summarize(rep types.Report, run Run, v Version) Summary {
 	if s.Run.Settings == nil {
 		s.Run.Settings = []Setting{}
 	}
+	s.Loosened = LoosenedNames(s.Run.Settings)
+	s.NotChecked = notCheckedOf(rep, s.Run.Settings)
+	s.Counts.NotCheckedChecks = len(s.NotChecked)
 	if s.Run.TokenSources == nil {
 		s.Run.TokenSources = []string{}
 	}
 	for _, sp := range rep.SpecReports {
 		status, reason := Classify(sp, rep)
 		if sp.LeafNodeType != types.NodeTypeIt {
-			if status != StatusFailed {
-				continue // a setup node is not a check, unless it failed
+			if status != StatusFailed || IsEchoOfProcess1(sp) {
+				continue // a setup node is not a check, unless it failed (once, on process 1)
 			}
 			s.Counts.SetupFailures++
 		} else {
@@ -124,7 +143,7 @@ func Summarize(rep types.Report, run Run, v Version) Summary {
 		}
 		s.Specs = append(s.Specs, SpecResult{Name: name, Node: sp.LeafNodeType.String(), Labels: sp.Labels(),
 			Location: fmt.Sprintf("%s:%d", sp.LeafNodeLocation.FileName, sp.LeafNodeLocation.LineNumber),
-			Status:   status, Reason: reason, Seconds: sp.RunTime.Seconds(), Parallel: sp.ParallelProcess})
+			Status:   status, Reason: reason, Seconds: sp.RunTime.Seconds(), Parallel: sp.ParallelProcess, NotChecked: notCheckedIn(sp)})
 	}
 	// After a BeforeSuite failure Ginkgo reports no spec at all: count them from its
 	// pre-run statistics, as filtered (not selected) or not run.
@@ -178,4 +197,14 @@ func withoutTranscripts(msg string) string {
 		keep = append(keep, line)
 	}
 	return strings.TrimSpace(strings.Join(keep, "\n"))
+}
+
+// EchoOfProcess1 is how Ginkgo reports, on every other process, that process 1's
+// SynchronizedBeforeSuite failed: the same failure again, without its reason.
+const EchoOfProcess1 = "SynchronizedBeforeSuite failed on Ginkgo parallel process #1"
+
+// IsEchoOfProcess1 reports whether sp is such an echo: one failure counts once, with the
+// reason process 1 gave.
+func IsEchoOfProcess1(sp types.SpecReport) bool {
+	return sp.LeafNodeType == types.NodeTypeSynchronizedBeforeSuite && strings.Contains(sp.Failure.Message, EchoOfProcess1)
 }

@@ -20,10 +20,12 @@ var OnlyWhenAsked = []string{"slow"}
 // DefaultExclusion is what Filter adds to a filter that names none of OnlyWhenAsked.
 const DefaultExclusion = "!slow"
 
-// Filter returns the label filter a run uses for the user's filter.
+// Filter returns the label filter a run uses for the user's filter: the user's own when it
+// names one of Askers (the slow spec's label, check ID or topic), else the user's with the
+// specs of OnlyWhenAsked left out.
 func Filter(user string) string {
 	user = strings.TrimSpace(user)
-	for _, l := range OnlyWhenAsked {
+	for _, l := range askers() {
 		if names(user, l) {
 			return user
 		}

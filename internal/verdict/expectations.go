@@ -120,3 +120,11 @@ func OrMissing(raw json.RawMessage) string {
 	}
 	return string(raw)
 }
+
+// ModelIs: the success's Model is exactly the string want (step 2's question, "" for a
+// trader without one); null or missing is not.
+func ModelIs(v *Verdict, env Envelope, want string) *Verdict {
+	var got *string
+	err := json.Unmarshal(env.Model, &got)
+	return v.Expect(err == nil && got != nil && *got == want, "Model: expected %q, got %s", want, OrMissing(env.Model))
+}

@@ -20,8 +20,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/contract"
 	"github.com/autoshares/conformance/internal/netns"
+	"github.com/autoshares/conformance/internal/redact"
 	"github.com/autoshares/conformance/internal/refprovider"
 	"github.com/autoshares/conformance/internal/repo"
 	pactlog "github.com/pact-foundation/pact-go/v2/log"
@@ -30,11 +32,16 @@ import (
 	"github.com/pact-foundation/pact-go/v2/proxy"
 )
 
+// autoshares is this process's AUTOSHARES_* configuration, loaded once (environment and
+// AUTOSHARES_CONFIG, validated like the conformance suite's); autosharesErr holds its
+// problems, which a test that needs the target reports.
+var autoshares, autosharesErr = config.Load(os.Getenv)
+
 func TestMain(m *testing.M) {
 	// pact-go's verification proxy listens on every interface; against the in-process
 	// reference provider nothing needs more than loopback, so run in a private namespace.
 	// A broker or pact URL off this machine must stay reachable, so no namespace then.
-	if os.Getenv("AUTOSHARES_BASE_URL") == "" && loopbackOnly(os.Getenv("PACT_BROKER_BASE_URL"), os.Getenv("PACT_URL")) {
+	if autoshares.BaseURL == "" && loopbackOnly(os.Getenv("PACT_BROKER_BASE_URL"), os.Getenv("PACT_URL")) {
 		if code, ran := netns.Reexec(); ran {
 			os.Exit(code)
 		}
@@ -167,15 +174,18 @@ type target struct {
 // targetFromEnv is the deployment named by AUTOSHARES_BASE_URL, or the reference provider.
 func targetFromEnv(t *testing.T) target {
 	t.Helper()
-	base := os.Getenv("AUTOSHARES_BASE_URL")
+	if autosharesErr != nil {
+		t.Fatal(autosharesErr)
+	}
+	base := autoshares.BaseURL
 	if base == "" {
 		return reference(t, nil)
 	}
 	tgt := target{
 		name:     "AUTOSHARES_BASE_URL " + base,
 		baseURL:  base,
-		stateURL: os.Getenv("AUTOSHARES_STATE_URL"),
-		appKey:   os.Getenv("AUTOSHARES_APP_KEY"),
+		stateURL: autoshares.StateURL,
+		appKey:   autoshares.AppKey,
 	}
 	var problems []string
 	// pact-go needs a scheme, or a base path would be lost (url.Parse treats it as opaque).
@@ -224,13 +234,17 @@ func reference(t *testing.T, faults []string) target {
 // verify runs pact-go's verifier on the pacts src names against tgt. Mismatches are printed by
 // the native verifier (to stdout); the returned error only says that verification failed.
 func verify(t *testing.T, tgt target, src source) error {
+	// The verifier's output is masked: the real key, and what the states and the target
+	// answered (tokens, codes).
+	secrets := redact.New()
+	secrets.AddConfigured(tgt.appKey)
 	req := provider.VerifyRequest{
 		// pact-go proxies every request and joins the URL's path (/api) in front of the
 		// pact's paths (/v1.0/..., /token), so a base URL with a path works as is.
 		ProviderBaseURL: tgt.baseURL,
 		// Every state any pact names, fetched ones included, goes to the target's state
 		// endpoint: the states are not known before the pacts are fetched.
-		ProviderStatesSetupURL: stateForwarder(t, tgt.stateURL),
+		ProviderStatesSetupURL: stateForwarder(t, tgt.stateURL, secrets),
 		// Pact files carry placeholder keys (never a real one): the proxy swaps in the key.
 		RequestFilter:        appKeyFilter(tgt.appKey),
 		RequestTimeout:       10 * time.Second,
@@ -240,7 +254,11 @@ func verify(t *testing.T, tgt target, src source) error {
 		t.Error(err)
 		return err
 	}
-	return provider.NewVerifier().VerifyProvider(t, req)
+	var err error
+	if merr := maskedStdout(secrets, func() { err = provider.NewVerifier().VerifyProvider(t, req) }); merr != nil {
+		t.Error(merr)
+	}
+	return err
 }
 
 // stateForwarder serves, on 127.0.0.1 until the test ends, the endpoint the native verifier
@@ -250,7 +268,7 @@ func verify(t *testing.T, tgt target, src source) error {
 // A server of our own rather than pact-go's StateHandlers: those must be listed by name
 // before verification, and pact-go answers a state it has no handler for with success
 // without setting anything up, which for a pact fetched from a broker means every state.
-func stateForwarder(t *testing.T, stateURL string) string {
+func stateForwarder(t *testing.T, stateURL string, secrets *redact.Redactor) string {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var change struct {
 			Action string
@@ -278,6 +296,11 @@ func stateForwarder(t *testing.T, stateURL string) string {
 		}
 		if values == nil {
 			values = models.ProviderStateResponse{}
+		}
+		for _, v := range values {
+			if s, ok := v.(string); ok {
+				secrets.Add(s) // tokens, codes, passwords of the state
+			}
 		}
 		_ = json.NewEncoder(w).Encode(values)
 	}))
@@ -361,6 +384,10 @@ func forwardState(stateURL, state string) models.StateHandler {
 func appKeyFilter(realKey string) proxy.Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !fromThisProcess(r) {
+				http.Error(w, "the verification proxy serves only the verifier of this process", http.StatusForbidden)
+				return
+			}
 			if v := r.Header.Values("Et-App-Key"); len(v) > 0 && !(len(v) == 1 && v[0] == contract.WrongAppKey) {
 				r.Header.Set("Et-App-Key", realKey)
 			}

@@ -65,7 +65,7 @@ func settingsFromEnv(getenv func(string) string) (source, error) {
 		token:     getenv("PACT_BROKER_TOKEN"),
 		user:      getenv("PACT_BROKER_USERNAME"),
 		password:  getenv("PACT_BROKER_PASSWORD"),
-		provider:  getenv("AUTOSHARES_PACT_PROVIDER"),
+		provider:  autoshares.Pact.Provider,
 		version:   getenv("PACT_PROVIDER_VERSION"),
 		branch:    getenv("PACT_PROVIDER_BRANCH"),
 		buildURL:  getenv("PACT_BUILD_URL"),

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"time"
 
@@ -33,14 +32,14 @@ var suite *world.World
 var catalogue = checks.MustDefault()
 
 // treeConfig is the configuration as far as Ginkgo needs it while it builds the spec tree
-// (timeouts are decorators, fixed before any spec runs). A broken configuration fails the
-// run in the BeforeSuite with every problem; the defaults stand in here until then.
+// (timeouts are decorators, fixed before any spec runs): this process's one configuration
+// (runConfig, config_test.go). A broken configuration fails the run in the BeforeSuite with
+// every problem; the defaults stand in here until then.
 var treeConfig = func() config.Config {
-	cfg, err := config.Load(os.Getenv)
-	if err != nil {
-		cfg, _ = config.Load(func(string) string { return "" })
+	if runConfigErr != nil {
+		return config.Defaults()
 	}
-	return cfg
+	return runConfig
 }()
 
 // Checks declares the checks a spec applies, as Ginkgo labels, so `LABELS=<check ID>` runs

@@ -55,7 +55,7 @@ var _ = Describe("Step 1, request a reset: POST v1.0/users/password/reset", Labe
 			expectCodeOnlyByMail(ex, waitForCode(ctx, "step1.code-mailed", trader["Email"], since))
 
 			record(contract.Interaction{Description: "a reset request for a trader without a secret question", States: rec.InState(states.NoQuestion),
-				Request: rec.ResetPassword(rec.ValidAppKey(), rec.StateUser, nil), Response: suite.Shapes.Succeeded(nil)})
+				Request: rec.ResetPassword(rec.ValidAppKey(), rec.StateUser, nil), Response: suite.Shapes.Step1Succeeded()})
 		})
 
 	It("emails a confirmation code when the secret answer is right", Label("mail", "secret-question"),
@@ -68,7 +68,7 @@ var _ = Describe("Step 1, request a reset: POST v1.0/users/password/reset", Labe
 			expectCodeOnlyByMail(ex, waitForCode(ctx, "step1.code-mailed", trader["Email"], since))
 
 			record(contract.Interaction{Description: "a reset request with the right secret answer", States: rec.InState(states.WithQuestion),
-				Request: rec.ResetPassword(rec.ValidAppKey(), rec.StateUser, &rec.StateAnswer), Response: suite.Shapes.Succeeded(nil)})
+				Request: rec.ResetPassword(rec.ValidAppKey(), rec.StateUser, &rec.StateAnswer), Response: suite.Shapes.Step1Succeeded()})
 		})
 
 	It("refuses a missing secret answer with the documented ErrorIncorrectAnswer", Label("secret-question"),

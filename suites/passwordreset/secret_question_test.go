@@ -1,8 +1,6 @@
 package passwordreset
 
 import (
-	"encoding/json"
-
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/autoshares/conformance/internal/apiclient"
@@ -18,9 +16,7 @@ const secretQuestionResponseSchema = "secret-question.response.schema.json"
 func expectQuestion(ex *apiclient.Exchange, check, want string) {
 	GinkgoHelper()
 	env := expectSuccess(ex, check, secretQuestionResponseSchema)
-	var got *string
-	err := json.Unmarshal(env.Model, &got)
-	done(verdictOn(check, ex).Expect(err == nil && got != nil && *got == want, "Model: expected %q, got %s", want, verdict.OrMissing(env.Model)))
+	done(verdict.ModelIs(verdictOn(check, ex), env, want))
 }
 
 var questionText = contract.Field{Example: "What street did you live on in third grade?", Match: contract.MatchType}

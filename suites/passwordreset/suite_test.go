@@ -61,6 +61,9 @@ func TestPasswordReset(t *testing.T) {
 	})
 	suiteConfig, reporterConfig := GinkgoConfiguration()
 	suiteConfig.LabelFilter = selection.Filter(suiteConfig.LabelFilter)
+	if *listTo != "" {
+		suiteConfig.DryRun = true // a listing: selected, not run
+	}
 	if suiteConfig.PollProgressAfter == 0 {
 		suiteConfig.PollProgressAfter = progressAfter
 	}
@@ -80,7 +83,7 @@ var (
 )
 
 var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
-	cfg, err := config.Load(os.Getenv)
+	cfg, err := runConfig, runConfigErr
 	// A run starts from an empty report directory, even one that fails on its configuration.
 	if foreign, perr := report.PrepareDir(reportDir(cfg, err)); perr != nil {
 		Fail(secrets.String(perr.Error()))
@@ -90,13 +93,13 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	if err != nil {
 		Fail(secrets.String(err.Error()))
 	}
-	secrets.Add(cfg.Secrets()...)
+	secrets.AddConfigured(cfg.Secrets()...)
 	secrets.Add(redact.URLSecrets(cfg.BaseURL, cfg.StateURL, cfg.Flow.MailboxURL)...)
 	running, err = harness.Start(context.Background(), cfg)
 	if err != nil {
 		Fail(secrets.String(err.Error()))
 	}
-	secrets.Add(running.AppKey)
+	secrets.AddConfigured(running.AppKey)
 	secrets.Add(running.Secrets()...)
 	// AUTOSHARES_PREFLIGHT_TIMEOUT bounds each of the preflight's exchanges, not all of them:
 	// probing every contracted state of a distant deployment takes a few dozen round trips.
@@ -115,16 +118,16 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 }, func(ctx SpecContext, b []byte) {
 	var sh world.Shared
 	Expect(json.Unmarshal(b, &sh)).To(Succeed())
-	cfg, err := config.Load(os.Getenv)
-	Expect(err).NotTo(HaveOccurred())
-	secrets.Add(cfg.Secrets()...)
-	secrets.Add(sh.Target.AppKey)
+	cfg := runConfig // process 1 refused a broken one before any process got here
+	secrets.AddConfigured(cfg.Secrets()...)
+	secrets.AddConfigured(sh.Target.AppKey)
 	secrets.Add(sh.Target.Secrets()...)
 	// Reports are written by process 1: every process shares what it learns with it.
 	if err := secrets.Share(sharedSecretsDir(sh.Fragments), GinkgoParallelProcess()); err != nil {
 		Fail(secrets.String(err.Error()))
 	}
 	c, _ := GinkgoConfiguration()
+	var err error
 	suite, err = world.New(cfg, sh, world.Process{Me: c.ParallelProcess, Total: parallelTotal()}, secrets,
 		func(ex *apiclient.Exchange) { flushLog(); GinkgoWriter.Print(ex.Transcript(secrets) + "\n") })
 	if err != nil {
@@ -159,10 +162,27 @@ var _ = ReportAfterEach(func(r SpecReport) {
 })
 
 var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
-	cfg, cfgErr := config.Load(os.Getenv)
+	if *listTo != "" {
+		if err := writeList(r, *listTo); err != nil {
+			Fail(err.Error())
+		}
+		return
+	}
+	if runDir != "" {
+		// The run's secrets and fragments go whatever happens below, a failure included.
+		defer os.RemoveAll(runDir)
+	}
+	cfg, cfgErr := runConfig, runConfigErr
 	// The suite may have failed on the configuration's problems; still leave a report.
 	cfg.ReportDir = reportDir(cfg, cfgErr)
 	var problems []string
+	if r.SuiteConfig.DryRun {
+		// The BeforeSuite that empties the report directory did not run: an earlier run's
+		// pact or reports must not stand beside this one's "nothing proven".
+		if _, err := report.PrepareDir(cfg.ReportDir); err != nil {
+			problems = append(problems, err.Error())
+		}
+	}
 	if runDir != "" {
 		if err := secrets.LoadShared(sharedSecretsDir(runDir)); err != nil {
 			problems = append(problems, err.Error())
@@ -179,6 +199,14 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 				"(set AUTOSHARES_ALLOW_SKIPS=true to accept a partial run):\n%s", len(skipped), strings.Join(skipped, "\n")))
 		}
 	}
+	// A run that sent nothing proved nothing, whatever Ginkgo counts as passed. After a
+	// failed preflight or an empty selection the verdict already says why.
+	nothing := ""
+	if len(verdict) == 0 && (r.SuiteConfig.DryRun || preflightPassed) {
+		if nothing = report.NothingProven(r); nothing != "" {
+			verdict = append(verdict, nothing)
+		}
+	}
 	var run report.Run
 	if running != nil && cfgErr == nil {
 		var err error
@@ -191,6 +219,7 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 		run.Connection = connection(run.Target)
 	}
 	run.Problems = verdict
+	run.Exchanges, run.NothingProven = report.Exchanges(r), nothing
 	sum, err := report.Write(r, cfg.ReportDir, secrets, run)
 	if err != nil {
 		problems = append(problems, fmt.Sprintf("writing the reports to %s: %v", cfg.ReportDir, err))
@@ -277,10 +306,7 @@ func reportDir(cfg config.Config, loadErr error) string {
 	if loadErr == nil {
 		return cfg.ReportDir
 	}
-	if d := os.Getenv("AUTOSHARES_REPORT_DIR"); d != "" {
-		return d
-	}
-	return "reports"
+	return config.ReportDirOf(os.Getenv)
 }
 
 // sharedSecretsDir is where the processes share their secrets with process 1 (0700, in

@@ -87,6 +87,10 @@ type specRun struct {
 	Checks  []string // its labels that are check IDs
 	State   types.SpecState
 	Failure string // the (masked) failure message
+	// Labels are all its labels, its containers' included; Status is what the suite's
+	// reports call its end (report.Classify): passed, failed, skipped, filtered, not-run.
+	Labels []string
+	Status string
 }
 
 // withCheck returns the specs of the run that declare the check.
@@ -157,7 +161,8 @@ func runCompiled(t *testing.T, env map[string]string, procs int, args ...string)
 			name = "[" + s.LeafNodeType.String() + "]"
 		}
 		if s.LeafNodeType == types.NodeTypeIt {
-			run := specRun{Text: s.LeafNodeText, State: s.State, Failure: s.Failure.Message}
+			run := specRun{Text: s.LeafNodeText, State: s.State, Failure: s.Failure.Message, Labels: s.Labels()}
+			run.Status, _ = report.Classify(s, reps[0])
 			for _, l := range s.LeafNodeLabels {
 				if _, ok := catalogue.Get(l); ok {
 					run.Checks = append(run.Checks, l)

@@ -1,0 +1,54 @@
+package report
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/autoshares/conformance/internal/config"
+	"github.com/autoshares/conformance/internal/redact"
+)
+
+// A setting that admits what its default refuses marks the run loosened, naming the
+// setting, in the console text, summary.json, the JUnit properties and report.html.
+func TestALoosenedRunSaysSoEverywhere(t *testing.T) {
+	cfg, err := config.Load(func(k string) string { return map[string]string{"AUTOSHARES_GENERATED_CASES": "5"}[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings, err := ExpectationSettings(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := withExchanges(sample(), "passes", 1)
+	rep.SuiteSucceeded = true
+	rep.SpecReports = rep.SpecReports[:1]
+	rep.SpecReports = append(rep.SpecReports, withExchanges(sample(), "passes", 1).SpecReports[5])
+	dir := t.TempDir()
+	sum, err := Write(rep, dir, redact.New(), Run{Target: "t", Settings: settings})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const name = "AUTOSHARES_GENERATED_CASES"
+	if !strings.Contains(sum.Text(), "LOOSENED") || !strings.Contains(sum.Text(), name+`="5" [LOOSENED from the default "50"`) {
+		t.Errorf("console text:\n%s", sum.Text())
+	}
+	var js struct {
+		Loosened     []string  `json:"loosened"`
+		Expectations []Setting `json:"expectations"`
+	}
+	raw, _ := os.ReadFile(filepath.Join(dir, SummaryFile))
+	if err := json.Unmarshal(raw, &js); err != nil || len(js.Loosened) != 1 || js.Loosened[0] != name {
+		t.Errorf("summary.json loosened %v (%v)", js.Loosened, err)
+	}
+	junit, _ := os.ReadFile(filepath.Join(dir, JUnitFile))
+	if !strings.Contains(string(junit), `name="autoshares.loosened" value="`+name+`"`) {
+		t.Errorf("JUnit does not name the loosened setting:\n%s", junit)
+	}
+	html, _ := os.ReadFile(filepath.Join(dir, HTMLFile))
+	if !strings.Contains(string(html), "Passed, loosened") || !strings.Contains(string(html), name) {
+		t.Error("report.html does not say the run was loosened, naming the setting")
+	}
+}

@@ -1,0 +1,105 @@
+package selftest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/autoshares/conformance/internal/config"
+	"github.com/autoshares/conformance/internal/refprovider"
+	"github.com/autoshares/conformance/internal/report"
+)
+
+var (
+	launcherOnce sync.Once
+	launcherBin  string
+	launcherErr  error
+)
+
+// launcher builds the launcher of `make conformance` (the release binary without the
+// suite inside: it is given the compiled suite with --suite).
+func launcher(t *testing.T) string {
+	t.Helper()
+	launcherOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "selftest-launcher-")
+		if err != nil {
+			launcherErr = err
+			return
+		}
+		launcherBin = filepath.Join(dir, "autoshares-conformance")
+		cmd := exec.Command("go", "build", "-o", launcherBin, "./cmd/autoshares-conformance")
+		cmd.Dir = moduleRoot()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			launcherErr = fmt.Errorf("building the launcher: %v\n%s", err, out)
+		}
+	})
+	if launcherErr != nil {
+		t.Fatal(launcherErr)
+	}
+	return launcherBin
+}
+
+// A failed preflight under the default process count is one failure on screen: the reason
+// and its fix once, last; no process's echo of it; closing counts that are the suite's own
+// (a filtered-out spec is not "skipped").
+func TestAFailedPreflightIsOneFailureLast(t *testing.T) {
+	t.Parallel()
+	p, _ := startProvider(t, refprovider.Options{TestMode: true})
+	env := targetEnv(p, "")
+	env["AUTOSHARES_APP_KEY"] = "not-the-key-0123456789"
+	reports := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, launcher(t), "--suite", compiledSuite(t))
+	cmd.Dir = t.TempDir()
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "AUTOSHARES_") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, "NO_COLOR=1", "AUTOSHARES_REPORT_DIR="+reports)
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	raw, err := cmd.CombinedOutput()
+	out := string(raw)
+	if err == nil {
+		t.Fatalf("a wrong app key passed:\n%s", out)
+	}
+	if !strings.Contains(out, fmt.Sprintf("Processes: %d", config.DefaultProcs)) {
+		t.Fatalf("not the default process count:\n%s", out)
+	}
+	const reason = "rejected AUTOSHARES_APP_KEY"
+	if n := strings.Count(out, reason); n != 1 {
+		t.Errorf("the reason is printed %d times, want once:\n%s", n, out)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	last := strings.Join(lines[max(0, len(lines)-4):], "\n")
+	if !strings.Contains(last, "Set AUTOSHARES_APP_KEY") {
+		t.Errorf("the fix is not the last thing printed; the end is:\n%s", last)
+	}
+	for _, noise := range []string{"This suite will now abort", "failed on Ginkgo parallel process", " Skipped", "all tests were skipped", "not-the-key-0123456789"} {
+		if strings.Contains(out, noise) {
+			t.Errorf("the output has %q:\n%s", noise, out)
+		}
+	}
+	var sum report.Summary
+	js, err := os.ReadFile(filepath.Join(reports, report.SummaryFile))
+	if err != nil || json.Unmarshal(js, &sum) != nil {
+		t.Fatalf("summary.json: %v", err)
+	}
+	if sum.Counts.SetupFailures != 1 {
+		t.Errorf("summary.json counts %d setup failures, want 1", sum.Counts.SetupFailures)
+	}
+	c := sum.Counts
+	if want := fmt.Sprintf("%d skipped, %d filtered out, %d not run, of %d", c.Skipped, c.Filtered, c.NotRun, c.Specs); !strings.Contains(last+"\n"+out, want) {
+		t.Errorf("the closing counts are not the suite's (%q):\n%s", want, out)
+	}
+}

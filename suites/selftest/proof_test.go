@@ -1,0 +1,145 @@
+package selftest
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/autoshares/conformance/internal/launch"
+	"github.com/autoshares/conformance/internal/report"
+)
+
+// A dry run passes every spec without sending a request: the suite fails it, says nothing
+// was proven in the console and every report, and writes no pact.
+func TestADryRunIsNeverGreen(t *testing.T) {
+	t.Parallel()
+	o := runSuite(t, nil, "-ginkgo.dry-run")
+	if o.exitErr == nil {
+		t.Fatalf("a dry run exited 0:\n%s", o.output)
+	}
+	if !strings.Contains(o.output, "Nothing was proven: this was a dry run") {
+		t.Errorf("the output does not say nothing was proven:\n%s", o.output)
+	}
+	var sum report.Summary
+	raw, err := os.ReadFile(filepath.Join(o.reports, report.SummaryFile))
+	if err != nil || json.Unmarshal(raw, &sum) != nil {
+		t.Fatalf("summary.json: %v", err)
+	}
+	if sum.Succeeded || sum.Exchanges != 0 || !strings.Contains(sum.NothingProven, "dry run") {
+		t.Errorf("summary.json: succeeded %v, exchanges %d, nothing_proven %q", sum.Succeeded, sum.Exchanges, sum.NothingProven)
+	}
+	if html, _ := os.ReadFile(filepath.Join(o.reports, report.HTMLFile)); !strings.Contains(string(html), "Nothing proven") {
+		t.Error("report.html does not say nothing was proven")
+	}
+	if _, err := os.Stat(filepath.Join(o.reports, "pacts")); err == nil {
+		t.Error("a dry run left a pacts directory")
+	}
+}
+
+// A run that exchanged with the target counts its requests.
+func TestARunCountsItsRequests(t *testing.T) {
+	t.Parallel()
+	o := runSuite(t, nil, "-ginkgo.label-filter=step4.mismatch.rejected")
+	var sum report.Summary
+	raw, err := os.ReadFile(filepath.Join(o.reports, report.SummaryFile))
+	if err != nil || json.Unmarshal(raw, &sum) != nil {
+		t.Fatalf("summary.json: %v", err)
+	}
+	if o.exitErr != nil || !sum.Succeeded || sum.Exchanges == 0 || sum.NothingProven != "" || len(o.passed) == 0 {
+		t.Errorf("exit %v, succeeded %v, exchanges %d, nothing_proven %q, passed %q\n%s", o.exitErr, sum.Succeeded, sum.Exchanges, sum.NothingProven, o.passed, o.output)
+	}
+}
+
+// The listing prints the selected specs with their check IDs, runs none and writes nothing.
+func TestTheListingRunsNothing(t *testing.T) {
+	reports := t.TempDir()
+	t.Setenv("AUTOSHARES_REPORT_DIR", reports) // where a run would write
+	var out, errs bytes.Buffer
+	code := launch.List(launch.Options{Suite: compiledSuite(t), Labels: "step4.mismatch.rejected", Stdout: &out, Stderr: &errs})
+	if code != launch.ExitPassed {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errs.String())
+	}
+	for _, want := range []string{"checks: ", "step4.mismatch.rejected", "Nothing was run."} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the listing lacks %q:\n%s", want, out.String())
+		}
+	}
+	if entries, _ := os.ReadDir(reports); len(entries) > 0 {
+		t.Errorf("the listing wrote reports: %v", entries)
+	}
+}
+
+// Every "not checked" note of the suite names a catalogued check first ("<id>: <reason>"),
+// which is how the reports count it apart from the passes.
+func TestNotCheckedNotesNameTheirCheck(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(moduleRoot(), "suites", "passwordreset", "*_test.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	note := regexp.MustCompile(`AddReportEntry\(\s*("not checked"|report\.NotCheckedEntry)\s*,\s*(.*)\)`)
+	id := regexp.MustCompile(`^"([a-z0-9.-]+): `)
+	n := 0
+	for _, f := range files {
+		src, _ := os.ReadFile(f)
+		for _, m := range note.FindAllStringSubmatch(string(src), -1) {
+			n++
+			got := id.FindStringSubmatch(m[2])
+			if got == nil {
+				t.Errorf("%s: a not-checked note without a leading check ID: %s", filepath.Base(f), m[0])
+				continue
+			}
+			if _, ok := catalogue.Get(got[1]); !ok {
+				t.Errorf("%s: not-checked note names %q, which the catalogue lacks", filepath.Base(f), got[1])
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("found no not-checked note: has the entry name changed?")
+	}
+}
+
+// `LABELS=<the slow check's ID>` selects the slow spec (the README says a check's ID
+// selects its specs); a broad area does not.
+func TestTheSlowChecksIDSelectsItsSpec(t *testing.T) {
+	list := func(labels string) string {
+		var out, errs bytes.Buffer
+		if code := launch.List(launch.Options{Suite: compiledSuite(t), Labels: labels, Stdout: &out, Stderr: &errs}); code != launch.ExitPassed {
+			t.Fatalf("--list --labels %q: exit %d\n%s", labels, code, errs.String())
+		}
+		return out.String()
+	}
+	const slow = "refuses a token once its lifetime has passed"
+	for _, labels := range []string{"step4.token-lifetime.enforced", "expired-token"} {
+		if got := list(labels); !strings.Contains(got, slow) {
+			t.Errorf("LABELS=%s does not select the slow spec:\n%s", labels, got)
+		}
+	}
+	if got := list("step4"); strings.Contains(got, slow) {
+		t.Errorf("LABELS=step4 selects the slow spec:\n%s", got)
+	}
+}
+
+// One configuration per process: the conformance suite loads it once and passes it along,
+// and no suite reads an AUTOSHARES_* variable around internal/config (which also reads
+// AUTOSHARES_CONFIG and validates every value).
+func TestOneConfigurationPerProcess(t *testing.T) {
+	direct := regexp.MustCompile(`(?i)(getenv|lookupenv)\(\s*"AUTOSHARES_`)
+	for _, dir := range []string{"passwordreset", "pactverify", "pactstub", "pactgates"} {
+		files, _ := filepath.Glob(filepath.Join(moduleRoot(), "suites", dir, "*.go"))
+		loads := 0
+		for _, f := range files {
+			src, _ := os.ReadFile(f)
+			loads += strings.Count(string(src), "config.Load(")
+			for _, m := range direct.FindAllString(string(src), -1) {
+				t.Errorf("suites/%s/%s reads %s...) directly: take it from the loaded configuration", dir, filepath.Base(f), m)
+			}
+		}
+		if loads > 1 {
+			t.Errorf("suites/%s loads the configuration %d times; load it once per process and pass it along", dir, loads)
+		}
+	}
+}
