@@ -75,6 +75,15 @@ var tunes = map[string]Tunes{
 	"AUTOSHARES_SEED":                           NotACheck, // replays bodies; every seed is as strict
 	"AUTOSHARES_EXPECT_MIN_PASSWORD_LENGTH":     StricterHigher,
 	"AUTOSHARES_EXPECT_STEP1_IS_SUCCEED":        StrictWhenTrue,
+	// How and where the requests go, not what a reply must be.
+	"AUTOSHARES_MAX_IN_FLIGHT":       NotACheck,
+	"AUTOSHARES_RATE_LIMIT_MAX_WAIT": NotACheck,
+	"AUTOSHARES_RATE_LIMIT_BUDGET":   NotACheck,
+	"AUTOSHARES_MAX_RPS":             NotACheck,
+	"AUTOSHARES_CA_BUNDLE":           NotACheck,
+	"AUTOSHARES_CLIENT_CERT":         NotACheck,
+	"AUTOSHARES_CLIENT_KEY":          NotACheck,
+	"AUTOSHARES_ALLOW_CLEARTEXT":     NotACheck, // guards the secrets' path, judges no reply
 }
 
 // caseSuffixTunes classifies the settings every error case has.
