@@ -28,6 +28,8 @@ type Run struct {
 	// filter that selected nothing): any of them fails the run.
 	Problems []string
 	Specs    []Spec
+	// Profiles are the conformance profiles and their levels (profiles.go), shown first.
+	Profiles []Profile
 }
 
 // Setting is one expectation setting in force during the run.

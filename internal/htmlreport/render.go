@@ -123,6 +123,7 @@ type view struct {
 	Statuses []filterOption
 	Labels   []filterOption
 	Specs    []specView
+	Profiles []Profile
 }
 
 type verdict struct{ Class, Word, Detail string }
@@ -192,6 +193,7 @@ func build(run Run) (view, error) {
 			{"Token sources", orDash(strings.Join(run.TokenSources, ", "))},
 		},
 		Settings: run.Settings,
+		Profiles: run.Profiles,
 	}
 	if v.Title == "" {
 		v.Title = DefaultTitle

@@ -30,6 +30,7 @@ func HTMLRun(masked types.Report, sum Summary, cat *checks.Catalogue) htmlreport
 	if sum.Suite.Modified {
 		run.Commit += "+dirty"
 	}
+	run.Profiles = htmlProfiles(Conformance(sum, cat))
 	if run.Target == "" {
 		run.Target = "not known: the run stopped before its target was set up"
 	}

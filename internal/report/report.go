@@ -18,6 +18,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/autoshares/conformance/internal/checks"
+	"github.com/autoshares/conformance/internal/conformance"
 	"github.com/autoshares/conformance/internal/redact"
 )
 
@@ -43,6 +44,11 @@ func Write(rep types.Report, dir string, r *redact.Redactor, run Run) (Summary, 
 		return Summary{}, err
 	}
 	run.Target, run.StateURL, run.MailboxURL = r.String(run.Target), r.String(run.StateURL), r.String(run.MailboxURL)
+	inForce := map[string]string{}
+	for k, v := range run.InForce {
+		inForce[k] = r.String(v)
+	}
+	run.InForce = inForce
 	sum := Summarize(masked, run, SuiteVersion())
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return sum, err
@@ -67,6 +73,9 @@ func Write(rep types.Report, dir string, r *redact.Redactor, run Run) (Summary, 
 	cat, err := checks.Default()
 	if err != nil {
 		return sum, err
+	}
+	if err := conformance.Write(dir, Conformance(sum, cat)); err != nil {
+		return sum, fmt.Errorf("%s: %w", conformance.File, err)
 	}
 	if err := writeHTML(masked, sum, dir, cat); err != nil {
 		return sum, fmt.Errorf("%s: %w", HTMLFile, err)

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/autoshares/conformance/internal/deviations"
 )
 
 // Run is what the suite knows about a run that Ginkgo's report does not: what was
@@ -23,6 +25,10 @@ type Run struct {
 	// Problems are the run's own verdict beyond its specs: selected specs that skipped
 	// (unless allowed), a label filter that selected nothing. Any of them fails the run.
 	Problems []string `json:"problems,omitempty"`
+	// KnownDeviations are the entries of AUTOSHARES_KNOWN_DEVIATIONS in force.
+	KnownDeviations []deviations.Entry `json:"known_deviations,omitempty"`
+	// InForce is every non-secret setting's value (masked): the conformance report lists them.
+	InForce map[string]string `json:"-"`
 }
 
 // Spec statuses in the summary. Not run is split three ways, because they mean different

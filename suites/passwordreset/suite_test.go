@@ -34,6 +34,7 @@ import (
 
 	"github.com/autoshares/conformance/internal/apiclient"
 	"github.com/autoshares/conformance/internal/config"
+	"github.com/autoshares/conformance/internal/conformance"
 	"github.com/autoshares/conformance/internal/harness"
 	"github.com/autoshares/conformance/internal/recording"
 	"github.com/autoshares/conformance/internal/redact"
@@ -180,6 +181,9 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 		}
 	}
 	run.Problems = verdict
+	if cfgErr == nil {
+		run.InForce = cfg.Values // masked by report.Write
+	}
 	sum, err := report.Write(r, cfg.ReportDir, secrets, run)
 	if err != nil {
 		problems = append(problems, fmt.Sprintf("writing the reports to %s: %v", cfg.ReportDir, err))
@@ -188,6 +192,7 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 		problems = append(problems, err.Error())
 	}
 	fmt.Print("\n" + secrets.String(sum.Text()))
+	fmt.Print(secrets.String(conformance.Table(report.Conformance(sum, catalogue).Profiles)))
 	if runDir != "" {
 		if cfgErr == nil {
 			why := recording.PartialReason(r)
