@@ -1,7 +1,10 @@
 package report
 
 import (
+	"fmt"
 	"slices"
+	"sort"
+	"strings"
 
 	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/config"
@@ -80,5 +83,18 @@ func htmlProfiles(r conformance.Report) []htmlreport.Profile {
 			Failed: c.Failed, NotChecked: c.NotChecked, Skipped: c.Skipped, KnownDeviation: c.KnownDeviation,
 			Inconclusive: c.Inconclusive, Loosened: c.Loosened})
 	}
+	return out
+}
+
+// deviated lists the specs that met a known deviation, with its entry.
+func deviated(s Summary) []string {
+	var out []string
+	for _, sp := range s.Specs {
+		if sp.Status == StatusKnownDeviation {
+			entry, _, _ := strings.Cut(sp.Reason, "\n")
+			out = append(out, fmt.Sprintf("- %s\n    %s", sp.Name, strings.TrimPrefix(entry, deviations.Mark)))
+		}
+	}
+	sort.Strings(out)
 	return out
 }

@@ -53,6 +53,10 @@ func writeJUnit(rep types.Report, sum Summary, path string) error {
 		case StatusSkipped:
 			tc.Skipped = &reporters.JUnitSkipped{Message: "skipped - " + reason}
 			suite.Skipped++
+		case StatusKnownDeviation:
+			tc.Status = status
+			tc.Skipped = &reporters.JUnitSkipped{Message: "known deviation - " + reason}
+			suite.Skipped++
 		case StatusFiltered, StatusNotRun, StatusPending:
 			tc.Status = status
 			tc.Skipped = &reporters.JUnitSkipped{Message: status + " - " + reason}

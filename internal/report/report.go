@@ -205,6 +205,9 @@ func (s Summary) skips() string {
 	if n := byStatus[StatusNotRun]; n > 0 {
 		fmt.Fprintf(&b, "%d spec(s) not run: a setup failure, --fail-fast or an interrupt stopped the run first.\n", n)
 	}
+	if n := byStatus[StatusKnownDeviation]; n > 0 {
+		fmt.Fprintf(&b, "%d spec(s) failed a known deviation (AUTOSHARES_KNOWN_DEVIATIONS), which does not fail the run:\n%s\n", n, strings.Join(deviated(s), "\n"))
+	}
 	if n := byStatus[StatusPending]; n > 0 {
 		fmt.Fprintf(&b, "%d spec(s) pending.\n", n)
 	}
@@ -247,6 +250,9 @@ func Describe(s Summary) string {
 		c.Run, c.Passed, c.Failed, c.Skipped, c.Filtered, c.NotRun, c.Specs)
 	if c.SetupFailures > 0 {
 		fmt.Fprintf(&b, "; %d setup failure(s)", c.SetupFailures)
+	}
+	if c.KnownDeviations > 0 {
+		fmt.Fprintf(&b, "; %d known deviation(s)", c.KnownDeviations)
 	}
 	fmt.Fprintf(&b, "\nFrom %s to %s\n", s.Start.Format(time.RFC3339), s.End.Format(time.RFC3339))
 	return b.String()

@@ -41,6 +41,9 @@ const (
 	StatusFiltered = "filtered" // left out by the label filter or a focus
 	StatusNotRun   = "not-run"  // an earlier failure or an interrupt stopped the run first
 	StatusPending  = "pending"
+	// StatusKnownDeviation: the spec failed a check AUTOSHARES_KNOWN_DEVIATIONS lists; it was
+	// skipped with the failure in its message (deviations.Mark), so the run does not fail.
+	StatusKnownDeviation = "known-deviation"
 )
 
 // Counts are over specs (It nodes); setup nodes count only in SetupFailures.
@@ -54,6 +57,8 @@ type Counts struct {
 	NotRun        int `json:"not_run"`        // not reached
 	Pending       int `json:"pending"`        //
 	SetupFailures int `json:"setup_failures"` // BeforeSuite, AfterSuite, ReportAfterSuite... that failed
+	// KnownDeviations: failed a check the known-deviations file lists (not counted as failed)
+	KnownDeviations int `json:"known_deviations"`
 }
 
 // SpecResult is one spec, or one failed setup node, in the summary.
@@ -118,6 +123,8 @@ func Summarize(rep types.Report, run Run, v Version) Summary {
 				s.Counts.NotRun++
 			case StatusPending:
 				s.Counts.Pending++
+			case StatusKnownDeviation:
+				s.Counts.KnownDeviations++
 			}
 		}
 		name := sp.FullText()
@@ -154,6 +161,8 @@ func Classify(sp types.SpecReport, rep types.Report) (status, reason string) {
 		return StatusFailed, withoutTranscripts(msg)
 	case sp.State == types.SpecStatePending:
 		return StatusPending, "marked pending"
+	case strings.HasPrefix(sp.Failure.Message, deviations.Mark):
+		return StatusKnownDeviation, withoutTranscripts(sp.Failure.Message)
 	case sp.Failure.Message != "":
 		return StatusSkipped, sp.Failure.Message
 	}
