@@ -64,6 +64,8 @@ type Config struct {
 	Negative Negative // the negative and security checks (negative.go)
 	// KnownDeviations: failing checks accepted until a date (AUTOSHARES_KNOWN_DEVIATIONS).
 	KnownDeviations []deviations.Entry
+	// CompareWith: an earlier run's summary.json to compare this run with; absolute or "".
+	CompareWith string
 }
 
 // Expectations are the exact values the documentation leaves open. Zero values mean

@@ -44,6 +44,8 @@ func buildSettings() []Setting {
 			apply: func(c *Config, v string) (err error) { c.AllowSkips, err = parseBool(v); return }},
 		{Env: KnownDeviationsEnv, Doc: "A JSON file of known deviations (schemas/signoff/known-deviations.schema.json): `{\"deviations\": [{\"check\", \"reason\", \"ticket\", \"expires\": \"YYYY-MM-DD\"}]}`. A listed check that fails is reported as a known deviation and does not fail the run; a listed check that passes fails it (remove the entry), and an expired entry or an unknown check ID is a settings mistake. Unset: none.",
 			apply: func(c *Config, v string) (err error) { c.KnownDeviations, err = loadDeviations(c.RunDir, v); return }},
+		{Env: "AUTOSHARES_COMPARE_WITH", Doc: "An earlier run's summary.json: the console, report.html and comparison.json then say which checks newly fail, were fixed, still fail, or are newly not checked. It may be the last run's summary in the report directory: it is read before the directory is emptied. Unset: no comparison.",
+			apply: func(c *Config, v string) error { c.CompareWith = resolve(c.RunDir, v); return nil }},
 		{Env: "AUTOSHARES_REPORT_DIR", Default: "reports", Doc: "Where the reports (JUnit XML, Ginkgo JSON, summary.json, report.html) and the recorded pact are written, passing or failing; emptied of an earlier run's reports first. A relative path starts from the directory the command ran in.",
 			apply: func(c *Config, v string) error { c.ReportDir = v; return nonEmpty(v) }},
 		{Env: "AUTOSHARES_PROCS", Default: strconv.Itoa(DefaultProcs), Doc: "Parallel processes of `make conformance` and the release binary (`--procs` wins). Fewer when the test traders of the mail token source cannot serve that many; the run says so.",

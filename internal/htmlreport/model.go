@@ -30,6 +30,8 @@ type Run struct {
 	Specs    []Spec
 	// Profiles are the conformance profiles and their levels (profiles.go), shown first.
 	Profiles []Profile
+	// Comparison, when set, is this run against an earlier one (comparison.go).
+	Comparison *Comparison
 }
 
 // Setting is one expectation setting in force during the run.

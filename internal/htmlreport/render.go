@@ -117,13 +117,14 @@ type view struct {
 	Meta     []metaRow
 	Counts   Counts
 	// Changed are the settings that differ from their defaults, loosened ones first.
-	Changed  []Setting
-	Settings []Setting
-	Loosened int
-	Statuses []filterOption
-	Labels   []filterOption
-	Specs    []specView
-	Profiles []Profile
+	Changed    []Setting
+	Settings   []Setting
+	Loosened   int
+	Statuses   []filterOption
+	Labels     []filterOption
+	Specs      []specView
+	Profiles   []Profile
+	Comparison *Comparison
 }
 
 type verdict struct{ Class, Word, Detail string }
@@ -192,8 +193,9 @@ func build(run Run) (view, error) {
 			{"Ended", ended(run.Started, run.Ended)},
 			{"Token sources", orDash(strings.Join(run.TokenSources, ", "))},
 		},
-		Settings: run.Settings,
-		Profiles: run.Profiles,
+		Settings:   run.Settings,
+		Profiles:   run.Profiles,
+		Comparison: run.Comparison,
 	}
 	if v.Title == "" {
 		v.Title = DefaultTitle

@@ -32,6 +32,7 @@ func HTMLRun(masked types.Report, sum Summary, cat *checks.Catalogue) htmlreport
 		run.Commit += "+dirty"
 	}
 	run.Profiles = htmlProfiles(Conformance(sum, cat))
+	run.Comparison = htmlComparison(Compare(sum, cat))
 	if run.Target == "" {
 		run.Target = "not known: the run stopped before its target was set up"
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/autoshares/conformance/internal/checks"
+	"github.com/autoshares/conformance/internal/comparison"
 	"github.com/autoshares/conformance/internal/conformance"
 	"github.com/autoshares/conformance/internal/redact"
 )
@@ -76,6 +77,11 @@ func Write(rep types.Report, dir string, r *redact.Redactor, run Run) (Summary, 
 	}
 	if err := conformance.Write(dir, Conformance(sum, cat)); err != nil {
 		return sum, fmt.Errorf("%s: %w", conformance.File, err)
+	}
+	if c := Compare(sum, cat); c != nil {
+		if err := comparison.Write(dir, *c); err != nil {
+			return sum, fmt.Errorf("%s: %w", comparison.File, err)
+		}
 	}
 	if err := writeHTML(masked, sum, dir, cat); err != nil {
 		return sum, fmt.Errorf("%s: %w", HTMLFile, err)

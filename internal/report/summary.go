@@ -29,6 +29,8 @@ type Run struct {
 	KnownDeviations []deviations.Entry `json:"known_deviations,omitempty"`
 	// InForce is every non-secret setting's value (masked): the conformance report lists them.
 	InForce map[string]string `json:"-"`
+	// Previous is the earlier run's summary to compare with (AUTOSHARES_COMPARE_WITH).
+	Previous *Summary `json:"-"`
 }
 
 // Spec statuses in the summary. Not run is split three ways, because they mean different

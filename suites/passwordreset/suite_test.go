@@ -79,10 +79,16 @@ var (
 	running         *harness.Running // process 1 only
 	runDir          string           // process 1 only: removed at the end
 	preflightPassed bool             // process 1 only: the specs had a target to talk to
+	previous        *report.Summary  // process 1 only: the earlier run to compare with
 )
 
 var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	cfg, err := config.Load(os.Getenv)
+	// The earlier run's summary may be in the report directory: read it before emptying it.
+	var compareErr error
+	if err == nil && cfg.CompareWith != "" {
+		previous, compareErr = report.ReadPrevious(cfg.CompareWith)
+	}
 	// A run starts from an empty report directory, even one that fails on its configuration.
 	if foreign, perr := report.PrepareDir(reportDir(cfg, err)); perr != nil {
 		Fail(secrets.String(perr.Error()))
@@ -91,6 +97,9 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	}
 	if err != nil {
 		Fail(secrets.String(err.Error()))
+	}
+	if compareErr != nil {
+		Fail(secrets.String(compareErr.Error()))
 	}
 	secrets.Add(cfg.Secrets()...)
 	secrets.Add(redact.URLSecrets(cfg.BaseURL, cfg.StateURL, cfg.Flow.MailboxURL)...)
@@ -185,6 +194,7 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 	if cfgErr == nil {
 		run.InForce = cfg.Values // masked by report.Write
 		run.KnownDeviations = cfg.KnownDeviations
+		run.Previous = previous
 		// A listed check that passed: the entry would hide its next regression.
 		run.Problems = append(run.Problems, conformance.Stale(report.Conformance(
 			report.Summarize(r, run, report.Version{}), catalogue).Checks)...)
@@ -199,6 +209,9 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 	}
 	fmt.Print("\n" + secrets.String(sum.Text()))
 	fmt.Print(secrets.String(conformance.Table(report.Conformance(sum, catalogue).Profiles)))
+	if c := report.Compare(sum, catalogue); c != nil {
+		fmt.Print(secrets.String(c.Text()))
+	}
 	if runDir != "" {
 		if cfgErr == nil {
 			why := recording.PartialReason(r)
