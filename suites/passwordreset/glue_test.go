@@ -79,6 +79,9 @@ func verdictOn(id string, ex *apiclient.Exchange) *verdict.Verdict {
 // done fails the spec, naming the check, if the verdict found any problem.
 func done(v *verdict.Verdict) {
 	GinkgoHelper()
+	if !v.OK() {
+		v.Reproduction = reproduction([]string{v.Check.ID}, v.Exchange)
+	}
 	if msg := v.Message(suite.Secrets); msg != "" {
 		takeFromLog(v.Exchange)
 		// A failure the known-deviations file accepts ends the spec as skipped, the failure
@@ -101,6 +104,7 @@ func given(ctx context.Context, state string) states.Values {
 // givenMade is given, also saying which source made the state.
 func givenMade(ctx context.Context, state string) sources.Made {
 	GinkgoHelper()
+	noteState(state)
 	m, err := suite.Sources.Given(ctx, state)
 	if m.Undo != nil {
 		DeferCleanup(func(ctx SpecContext) {
@@ -177,7 +181,8 @@ func received(ex *apiclient.Exchange) {
 	logExchange(ex)
 	if ex.Err != nil {
 		takeFromLog(ex)
-		Fail(suite.Secrets.String(fmt.Sprintf("%s %s: %v", ex.Method, ex.URL, ex.Err) + verdict.TranscriptMark + ex.Transcript(suite.Secrets)))
+		Fail(suite.Secrets.String(fmt.Sprintf("%s %s: %v", ex.Method, ex.URL, ex.Err) +
+			verdict.ReproduceMark + reproduction(declaredChecks(), ex) + verdict.TranscriptMark + ex.Transcript(suite.Secrets)))
 	}
 	judgeExchange(ex)
 }
