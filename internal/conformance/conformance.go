@@ -167,7 +167,7 @@ func Judge(cat *checks.Catalogue, specs []SpecOutcome, loosened []string, devs [
 		first := true
 		for _, sp := range byCheck[c.ID] {
 			r.Specs = append(r.Specs, sp.Name)
-			st, why := stateIn(c.ID, sp)
+			st, why := StateIn(c.ID, sp)
 			if first || rank(st) < rank(r.State) {
 				r.State, r.Reason = st, why
 				first = false
@@ -186,8 +186,8 @@ func Judge(cat *checks.Catalogue, specs []SpecOutcome, loosened []string, devs [
 	return out
 }
 
-// stateIn is the check's state as one spec that declares it saw it.
-func stateIn(id string, sp SpecOutcome) (State, string) {
+// StateIn is the check's state as one spec that declares it saw it.
+func StateIn(id string, sp SpecOutcome) (State, string) {
 	switch sp.Status {
 	case specPassed:
 		return Passed, ""

@@ -11,6 +11,8 @@ import (
 
 	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/autoshares/conformance/internal/checks"
 )
 
 // writeJUnit writes Ginkgo's JUnit report, then makes it say what a sign-off needs:
@@ -49,6 +51,9 @@ func writeJUnit(rep types.Report, sum Summary, path string) error {
 		}
 		status, reason := Classify(sp, rep)
 		tc.Properties = appendProperty(tc.Properties, StatusEntry, map[string]string{"status": status, "reason": reason})
+		if cat, err := checks.Default(); err == nil {
+			tc.Properties.Properties = append(tc.Properties.Properties, checkProperties(sp, status, reason, cat)...)
+		}
 		switch status {
 		case StatusSkipped:
 			tc.Skipped = &reporters.JUnitSkipped{Message: "skipped - " + reason}
