@@ -178,7 +178,7 @@ func SkipSummary(rep types.Report) string {
 }
 
 func (s Summary) skips() string {
-	var lines []string
+	var skipped []Skip
 	byStatus := map[string]int{}
 	filteredWhy := map[string]bool{}
 	for _, sp := range s.Specs {
@@ -188,17 +188,17 @@ func (s Summary) skips() string {
 		byStatus[sp.Status]++
 		switch sp.Status {
 		case StatusSkipped:
-			lines = append(lines, fmt.Sprintf("- %s\n    %s", sp.Name, strings.ReplaceAll(sp.Reason, "\n", "\n    ")))
+			skipped = append(skipped, Skip{Spec: sp.Name, Reason: sp.Reason})
 		case StatusFiltered:
 			filteredWhy[sp.Reason] = true
 		}
 	}
-	sort.Strings(lines)
 	var b strings.Builder
-	if len(lines) == 0 {
+	if len(skipped) == 0 {
 		b.WriteString("No spec skipped itself.\n")
 	} else {
-		fmt.Fprintf(&b, "%d spec(s) skipped because the configuration cannot produce what they need:\n%s\n", len(lines), strings.Join(lines, "\n"))
+		fmt.Fprintf(&b, "%d spec(s) skipped because the configuration cannot produce what they need, by the setting that would enable them:\n%s\n",
+			len(skipped), strings.Join(GroupSkips(skipped), "\n"))
 	}
 	if n := byStatus[StatusFiltered]; n > 0 {
 		var why []string

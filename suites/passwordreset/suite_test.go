@@ -22,7 +22,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -180,7 +179,8 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 	if preflightPassed && cfgErr == nil && !cfg.AllowSkips {
 		if skipped := skippedForSettings(r); len(skipped) > 0 {
 			verdict = append(verdict, fmt.Sprintf("%d selected spec(s) were skipped, so this run did not prove what they check "+
-				"(set AUTOSHARES_ALLOW_SKIPS=true to accept a partial run):\n%s", len(skipped), strings.Join(skipped, "\n")))
+				"(set AUTOSHARES_ALLOW_SKIPS=true to accept a partial run); by the setting that would enable them:\n%s",
+				len(skipped), strings.Join(report.GroupSkips(skipped), "\n")))
 		}
 	}
 	var run report.Run
@@ -237,15 +237,14 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 
 // skippedForSettings lists the specs that skipped themselves for want of a setting (not the
 // ones a label filter left out), each with the reason it gave.
-func skippedForSettings(r Report) []string {
-	var out []string
+func skippedForSettings(r Report) []report.Skip {
+	var out []report.Skip
 	for _, s := range r.SpecReports {
 		if s.LeafNodeType == types.NodeTypeIt && s.State == types.SpecStateSkipped && s.Failure.Message != "" &&
 			!strings.HasPrefix(s.Failure.Message, deviations.Mark) {
-			out = append(out, fmt.Sprintf("- %s\n    %s", s.FullText(), s.Failure.Message))
+			out = append(out, report.Skip{Spec: s.FullText(), Reason: s.Failure.Message})
 		}
 	}
-	sort.Strings(out)
 	return out
 }
 
