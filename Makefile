@@ -86,6 +86,10 @@ sandbox: mailpit ## run the reference provider on 127.0.0.1:SANDBOX_PORT (8080) 
 checks-doc: ## regenerate docs/CHECKS.md from the check catalogue (internal/checks/catalogue.json)
 	$(GO) run ./cmd/checksdoc docs/CHECKS.md
 
+.PHONY: sample-config
+sample-config: ## regenerate fixtures/staging.sample.json (every setting) from the settings table (internal/config)
+	$(GO) run ./cmd/sampleconfig fixtures/staging.sample.json
+
 .PHONY: bench
 bench: mailpit ## time the suite against a bare net/http client, then the whole suite serial vs parallel against a provider with 300ms latency
 	bash scripts/bench.sh
