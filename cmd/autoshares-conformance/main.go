@@ -66,6 +66,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "autoshares-conformance: %s\n", msg)
 		return launch.ExitUsage
 	}
+	if msg := compareMistake(); msg != "" {
+		fmt.Fprintf(stderr, "autoshares-conformance: %s\nNo spec was run.\n", msg)
+		return launch.ExitUsage
+	}
 	if msg := labelMistake(*labels); msg != "" {
 		fmt.Fprintf(stderr, "autoshares-conformance: %s\nNo spec was run.\n", msg)
 		return launch.ExitUsage

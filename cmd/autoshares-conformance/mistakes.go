@@ -3,9 +3,12 @@ package main
 import (
 	"flag"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/autoshares/conformance/internal/checks"
+	"github.com/autoshares/conformance/internal/config"
+	"github.com/autoshares/conformance/internal/report"
 	"github.com/autoshares/conformance/internal/selection"
 	"github.com/autoshares/conformance/internal/spelling"
 )
@@ -50,4 +53,17 @@ func labelMistake(filter string) string {
 		return ""
 	}
 	return fmt.Sprintf("--labels %q:\n  - %s", filter, strings.Join(problems, "\n  - "))
+}
+
+// compareMistake refuses, before anything starts, an AUTOSHARES_COMPARE_WITH that is not an
+// earlier run's summary.json. (The settings' other problems are the launcher's to report.)
+func compareMistake() string {
+	cfg, err := config.Load(os.Getenv)
+	if err != nil || cfg.CompareWith == "" {
+		return ""
+	}
+	if _, err := report.ReadPrevious(cfg.CompareWith); err != nil {
+		return err.Error()
+	}
+	return ""
 }

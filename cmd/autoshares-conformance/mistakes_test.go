@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -36,4 +37,27 @@ func TestFlagAndLabelMistakesExitTwoWithTheNearestName(t *testing.T) {
 			}
 		})
 	}
+}
+
+// An AUTOSHARES_COMPARE_WITH that is no summary.json is a settings mistake: exit 2.
+func TestAnUnreadableComparisonIsAUsageError(t *testing.T) {
+	never := filepath.Join(t.TempDir(), "never-started.test")
+	for name, path := range map[string]string{"missing": filepath.Join(t.TempDir(), "nope.json"), "not a summary": writeFile(t, `{"a": 1}`)} {
+		t.Run(name, func(t *testing.T) {
+			t.Setenv("AUTOSHARES_COMPARE_WITH", path)
+			var out, errOut bytes.Buffer
+			if code := run([]string{"--suite", never}, &out, &errOut); code != launch.ExitUsage || !strings.Contains(errOut.String(), "AUTOSHARES_COMPARE_WITH") {
+				t.Errorf("exit %d, want %d naming AUTOSHARES_COMPARE_WITH:\n%s", code, launch.ExitUsage, errOut.String())
+			}
+		})
+	}
+}
+
+func writeFile(t *testing.T, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "summary.json")
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
