@@ -72,19 +72,25 @@ pacts: mailpit ## regenerate pacts/ from a full, passing run against the embedde
 SANDBOX_PORT         ?= 8080
 SANDBOX_MAILPIT_PORT ?= 8025
 SANDBOX_SMTP_PORT    ?= 1025
+# The settings for the suite against the sandbox, as a file for AUTOSHARES_CONFIG (git ignores *.local.json).
+SANDBOX_SETTINGS     ?= $(CURDIR)/sandbox.local.json
 
 .PHONY: sandbox
 # exec: the provider replaces the recipe's shell, so Ctrl-C reaches it directly and it
 # stops Mailpit and itself cleanly.
-sandbox: mailpit ## run the reference provider on 127.0.0.1:SANDBOX_PORT (8080) with its state endpoint and a Mailpit on SANDBOX_MAILPIT_PORT (8025); prints the settings to paste (Ctrl-C stops both)
+sandbox: mailpit ## run the reference provider on 127.0.0.1:SANDBOX_PORT (8080) with its state endpoint and a Mailpit on SANDBOX_MAILPIT_PORT (8025); prints the settings to paste and writes them to SANDBOX_SETTINGS (sandbox.local.json) for AUTOSHARES_CONFIG (Ctrl-C stops both)
 	@mkdir -p $(BUILD)
 	$(GO) build -o $(BUILD)/refprovider ./cmd/refprovider
-	@exec $(BUILD)/refprovider --test-mode --listen 127.0.0.1:$(SANDBOX_PORT) --mailpit \
+	@REFPROVIDER_SETTINGS_FILE=$(SANDBOX_SETTINGS) exec $(BUILD)/refprovider --test-mode --listen 127.0.0.1:$(SANDBOX_PORT) --mailpit \
 		--mailpit-api 127.0.0.1:$(SANDBOX_MAILPIT_PORT) --mailpit-smtp 127.0.0.1:$(SANDBOX_SMTP_PORT) $(SANDBOX_FLAGS)
 
 .PHONY: checks-doc
 checks-doc: ## regenerate docs/CHECKS.md from the check catalogue (internal/checks/catalogue.json)
 	$(GO) run ./cmd/checksdoc docs/CHECKS.md
+
+.PHONY: sample-config
+sample-config: ## regenerate fixtures/staging.sample.json (every setting) from the settings table (internal/config)
+	$(GO) run ./cmd/sampleconfig fixtures/staging.sample.json
 
 .PHONY: bench
 bench: mailpit ## time the suite against a bare net/http client, then the whole suite serial vs parallel against a provider with 300ms latency

@@ -34,6 +34,35 @@ if [ -n "$failed" ]; then
   # The report's own XML escaping is left as it is (&#34; etc. read well enough in Markdown).
   echo "$failed"
 fi
+# The profiles, from conformance-report.json (written with a two-space indent: each
+# profile's name, level and why on their own lines, in that order).
+if [ -f "$dir/conformance-report.json" ]; then
+  echo
+  echo "### Conformance by profile"
+  echo
+  echo "| profile | level | why |"
+  echo "|---|---|---|"
+  awk '
+    /^  "profiles": \[/ { inp = 1; next }
+    inp && /^  \]/ { inp = 0 }
+    inp && /^      "name": / { sub(/^      "name": "/, ""); sub(/",$/, ""); name = $0 }
+    inp && /^      "level": / { sub(/^      "level": "/, ""); sub(/",$/, ""); level = $0 }
+    inp && /^      "why": / { sub(/^      "why": "/, ""); sub(/",$/, ""); print "| " name " | " level " | " $0 " |" }
+  ' "$dir/conformance-report.json"
+fi
+if [ -f "$dir/comparison.json" ]; then
+  echo
+  echo "### Compared with the last run"
+  echo
+  for group in newly_failing fixed still_failing newly_not_checked; do
+    checks=$(awk -v g="\"$group\": [" '
+      index($0, g) == 3 { in_g = 1; if ($0 ~ /\[\]/) { in_g = 0 }; next }
+      in_g && /^  \]/ { in_g = 0 }
+      in_g && /^      "check": / { sub(/^      "check": "/, ""); sub(/",$/, ""); printf "%s`%s`", sep, $0; sep = ", " }
+    ' "$dir/comparison.json")
+    echo "- ${group//_/ }: ${checks:-none}"
+  done
+fi
 if [ -f "$dir/skipped.txt" ]; then
   echo
   echo "### Skipped"

@@ -22,7 +22,10 @@ export CGO_ENABLED=0
 for p in $platforms; do
   goos=${p%/*} goarch=${p#*/}
   name=autoshares-conformance-$goos-$goarch
-  GOOS=$goos GOARCH=$goarch go test -c -trimpath -ldflags='-s -w' -o "$work/$name.test" ./suites/passwordreset
+  # The suite's reports name the build: it runs unpacked in a temporary directory, where
+  # neither a VCS stamp (test binaries get none) nor git can say it.
+  stamp="-X github.com/autoshares/conformance/internal/report.stampedVersion=$version -X github.com/autoshares/conformance/internal/report.stampedCommit=$commit"
+  GOOS=$goos GOARCH=$goarch go test -c -trimpath -ldflags="-s -w $stamp" -o "$work/$name.test" ./suites/passwordreset
   printf '{"Replace":{"%s":"%s"}}\n' "$embed_path" "$work/$name.test" >"$work/$name.overlay.json"
   GOOS=$goos GOARCH=$goarch go build -tags dist -trimpath -overlay "$work/$name.overlay.json" \
     -ldflags="-s -w -X main.version=$version -X main.commit=$commit" -o "$out/$name" ./cmd/autoshares-conformance

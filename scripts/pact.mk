@@ -18,7 +18,8 @@ PACT_FFI_STAMP := $(PACT_DIR)/.ffi.stamp
 PACT_CLI_STAMP := $(PACT_DIR)/.cli.stamp
 
 .PHONY: pact-ffi pact-cli pact-opc verify-pacts pact-stub publish-pacts openapi check-consumer-pact \
-	can-i-deploy record-deployment record-release broker-smoke
+	can-i-deploy record-deployment record-release broker-smoke \
+	publish-provider-contract
 
 pact-ffi: $(PACT_FFI_STAMP) ## install libpact_ffi 0.4.28 (what pact-go links) into .tools/pact/lib
 
@@ -59,6 +60,9 @@ pact-stub: pact-cli ## serve pacts/ with the pact stub server: base URL http://1
 
 publish-pacts: pact-cli ## publish pacts/ to PACT_BROKER_BASE_URL (refuses a dirty tree or stale pacts)
 	bash scripts/publish-pacts.sh
+
+publish-provider-contract: pact-cli ## publish openapi/ as the provider contract with the last run's results (reports/) to PACT_BROKER_BASE_URL, as PACT_PROVIDER_VERSION on PACT_PROVIDER_BRANCH (bi-directional contract testing)
+	bash scripts/publish-provider-contract.sh
 
 openapi: ## write the provider contract as OpenAPI 3.1 to openapi/ (from schemas/ and internal/openapi)
 	$(GO) run ./cmd/openapi openapi/autoshares-password-reset.openapi.json

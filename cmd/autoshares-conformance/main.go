@@ -48,7 +48,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case err != nil:
 		// The flag package names the flag; it echoes a value only for a malformed
 		// number, and these flags take no secrets.
-		fmt.Fprintf(stderr, "autoshares-conformance: %v\nRun 'autoshares-conformance --help' for the flags and settings.\n", err)
+		fmt.Fprintf(stderr, "autoshares-conformance: %v\nRun 'autoshares-conformance --help' for the flags and settings.\n", flagMistake(err, fs))
 		return launch.ExitUsage
 	}
 	if *showVersion {
@@ -63,8 +63,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 			"Settings are environment variables (AUTOSHARES_*); Ginkgo flags go after --. Run 'autoshares-conformance --help'.\n", len(rest))
 		return launch.ExitUsage
 	}
-	if *procs < 0 || *procs > config.MaxProcs {
-		fmt.Fprintf(stderr, "autoshares-conformance: --procs %d is not from 1 to %d\n", *procs, config.MaxProcs)
+	if msg := procsMistake(fs, *procs, config.MaxProcs); msg != "" {
+		fmt.Fprintf(stderr, "autoshares-conformance: %s\n", msg)
+		return launch.ExitUsage
+	}
+	if msg := compareMistake(); msg != "" {
+		fmt.Fprintf(stderr, "autoshares-conformance: %s\nNo spec was run.\n", msg)
+		return launch.ExitUsage
+	}
+	if msg := labelMistake(*labels); msg != "" {
+		fmt.Fprintf(stderr, "autoshares-conformance: %s\nNo spec was run.\n", msg)
 		return launch.ExitUsage
 	}
 

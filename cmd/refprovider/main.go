@@ -213,6 +213,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 	}
 	fmt.Fprint(stdout, settingsBlock(r, mp, cfg.appKeyFrom))
+	if path := getenv(SettingsFileEnv); path != "" {
+		if err := writeSettingsFile(path, r, mp, cfg.appKeyFrom, stdout); err != nil {
+			fmt.Fprintf(stderr, "refprovider: %v\n", err)
+		}
+	}
 	fmt.Fprintln(stdout, "refprovider: Ctrl-C stops it")
 	err = r.Wait()
 	fmt.Fprintln(stdout, "refprovider: stopped")

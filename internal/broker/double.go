@@ -190,12 +190,15 @@ func (d *Double) index() map[string]any {
 		"self":                               d.link("/"),
 		"pb:provider-pacts-for-verification": d.template("/pacts/provider/{provider}/for-verification"),
 		"pb:publish-contracts":               d.link("/contracts/publish"),
-		"pb:pacticipant":                     d.template("/pacticipants/{pacticipant}"),
-		"pb:pacticipant-version":             d.template("/pacticipants/{pacticipant}/versions/{version}"),
-		"pb:pacticipants":                    d.link("/pacticipants"),
-		"pb:environments":                    d.link("/environments"),
-		"pb:environment":                     d.template("/environments/{uuid}"),
-		"pb:latest-pact-versions":            d.link("/pacts/latest"),
+		// PactFlow's bi-directional contract testing: a provider contract (an OpenAPI document)
+		// published with its self-verification results.
+		"pf:publish-provider-contract": d.template("/provider-contracts/provider/{provider}/publish"),
+		"pb:pacticipant":               d.template("/pacticipants/{pacticipant}"),
+		"pb:pacticipant-version":       d.template("/pacticipants/{pacticipant}/versions/{version}"),
+		"pb:pacticipants":              d.link("/pacticipants"),
+		"pb:environments":              d.link("/environments"),
+		"pb:environment":               d.template("/environments/{uuid}"),
+		"pb:latest-pact-versions":      d.link("/pacts/latest"),
 		"pb:can-i-deploy-pacticipant-version-to-environment": d.template(
 			"/can-i-deploy?pacticipant={pacticipant}&version={version}&environment={environment}"),
 	}}
@@ -223,6 +226,7 @@ func (d *Double) routes() []route {
 		{"POST", re("/pacticipants/" + seg + "/versions/" + seg + "/deployed-versions/environment/" + seg), d.created},
 		{"POST", re("/pacticipants/" + seg + "/versions/" + seg + "/released-versions/environment/" + seg), d.created},
 		{"POST", re("/contracts/publish"), d.published},
+		{"POST", re("/provider-contracts/provider/" + seg + "/publish"), d.providerContractPublished},
 		{"GET", re("/environments"), d.environmentList},
 		{"GET", re("/environments/" + seg), d.environment},
 		{"GET", re("/can-i-deploy"), d.canIDeploy},
@@ -345,6 +349,25 @@ func (d *Double) version(w http.ResponseWriter, _ *http.Request, parts []string,
 func (d *Double) published(w http.ResponseWriter, _ *http.Request, _ []string, _ []byte) {
 	d.hal(w, http.StatusOK, map[string]any{"notices": []any{map[string]any{"type": "success", "text": "published to the broker double"}},
 		"_links": map[string]any{"pb:contracts": []any{}}})
+}
+
+// providerContractPublished answers a provider contract publication as PactFlow does: notices
+// and links to what it created.
+func (d *Double) providerContractPublished(w http.ResponseWriter, _ *http.Request, parts []string, body []byte) {
+	var req struct {
+		PacticipantVersionNumber string `json:"pacticipantVersionNumber"`
+	}
+	_ = json.Unmarshal(body, &req)
+	provider := unescape(parts[0])
+	d.hal(w, http.StatusOK, map[string]any{
+		"notices":   []any{map[string]any{"type": "success", "text": "published the provider contract to the broker double"}},
+		"_embedded": map[string]any{"version": map[string]any{"number": req.PacticipantVersionNumber}},
+		"_links": map[string]any{
+			"pb:pacticipant-version":      d.link("/pacticipants/" + url.PathEscape(provider) + "/versions/" + url.PathEscape(req.PacticipantVersionNumber)),
+			"pb:pacticipant-version-tags": []any{},
+			"pf:provider-contract":        d.link("/provider-contracts/provider/" + url.PathEscape(provider) + "/version/" + url.PathEscape(req.PacticipantVersionNumber)),
+		},
+	})
 }
 
 func (d *Double) environmentList(w http.ResponseWriter, _ *http.Request, _ []string, _ []byte) {

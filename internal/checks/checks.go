@@ -74,6 +74,9 @@ type Check struct {
 	Proofs map[string]string `json:"proofs,omitempty"`
 	// Unproven says why no fault switch breaks this check, and how else it is proven.
 	Unproven string `json:"unproven,omitempty"`
+	// Profile, when set, overrides the profile the kind gives the check (see ProfileOf):
+	// a security check of ASVS level 2 says "security-l2".
+	Profile string `json:"profile,omitempty"`
 }
 
 // Catalogue is every check, plus the fault switches no check catches and why.
@@ -155,6 +158,9 @@ func (c *Catalogue) validate() error {
 		}
 		if len(ch.Labels) == 0 {
 			bad(ch.ID, "has no labels")
+		}
+		if ch.Profile != "" && !slices.Contains(Profiles, ch.Profile) {
+			bad(ch.ID, "profile %q is not one of %v", ch.Profile, Profiles)
 		}
 		if len(ch.Proofs) == 0 && ch.Unproven == "" {
 			bad(ch.ID, "needs a fault switch that proves it can fail, or the reason there is none (unproven)")

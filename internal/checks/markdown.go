@@ -43,6 +43,7 @@ func Markdown(c *Catalogue, describeFault func(string) string) []byte {
 	for _, ch := range c.Checks {
 		fmt.Fprintf(&b, "## %s\n\n%s\n\n", ch.ID, ch.Statement)
 		fmt.Fprintf(&b, "- **Kind:** %s\n", ch.Kind)
+		fmt.Fprintf(&b, "- **Profile:** %s\n", ProfileOf(ch))
 		if ch.Source.Document != "" {
 			// docs/CHECKS.md sits beside the documents it cites.
 			rel := strings.TrimPrefix(ch.Source.Document, "docs/")

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/autoshares/conformance/internal/deviations"
 	"github.com/autoshares/conformance/internal/spelling"
 )
 
@@ -62,6 +63,10 @@ type Config struct {
 	// merged), by environment name: what the reports show as "the settings of this run".
 	Values   map[string]string
 	Negative Negative // the negative and security checks (negative.go)
+	// KnownDeviations: failing checks accepted until a date (AUTOSHARES_KNOWN_DEVIATIONS).
+	KnownDeviations []deviations.Entry
+	// CompareWith: an earlier run's summary.json to compare this run with; absolute or "".
+	CompareWith string
 }
 
 // Expectations are the exact values the documentation leaves open. Zero values mean

@@ -129,7 +129,12 @@ func failingReport(t *testing.T, b *browser) {
 	click(t, b, `[data-filter-status="skipped"]`)
 	expect("failed only", run.Specs[1].Text)
 
-	// Label filter, combined with the status filter, then alone.
+	// Label filter, combined with the status filter, then alone. The label chips are
+	// collapsed behind a search box until asked for.
+	if eval[bool](t, b, `document.querySelector('[data-filter-label="step1"]').checkVisibility()`) {
+		t.Error("the label chips are shown before anyone asked")
+	}
+	click(t, b, ".label-filter summary")
 	click(t, b, `[data-filter-label="step1"]`)
 	expect("failed and step1: none")
 	if !eval[bool](t, b, `document.getElementById("no-match").checkVisibility()`) {
@@ -202,6 +207,7 @@ func hostileReport(t *testing.T, b *browser) {
 		t.Errorf("title reads %q, want the hostile text verbatim", got)
 	}
 	// The hostile spec's label filter works like any other: the hostile spec only.
+	click(t, b, ".label-filter summary")
 	click(t, b, `[data-filter-label='"]']`)
 	if got := eval[[]string](t, b, visibleSpecs); !slices.Equal(got, []string{hostile}) {
 		t.Errorf("filtering by a hostile label shows %q", got)

@@ -38,6 +38,10 @@ type Run struct {
 	// ran without making: the verdict says the run did not check them.
 	DefaultOnNotChecked []string
 	Specs               []Spec
+	// Profiles are the conformance profiles and their levels (profiles.go), shown first.
+	Profiles []Profile
+	// Comparison, when set, is this run against an earlier one (comparison.go).
+	Comparison *Comparison
 }
 
 // Setting is one expectation setting in force during the run.
@@ -61,6 +65,9 @@ const (
 	StateSkipped  State = "skipped"  // selected but not run, e.g. a missing setting: SkipReason says which
 	StateFiltered State = "filtered" // not selected by the label filter of the run
 	StatePending  State = "pending"  // marked pending in the suite
+	// StateKnownDeviation: the spec failed a check the known-deviations file lists
+	// (FailedChecks names it); the run does not fail for it.
+	StateKnownDeviation State = "known-deviation"
 	// StateUnverified is a check of a failed spec that is not itself named as failed: the
 	// spec may have stopped before reaching it, so it is not counted as passed.
 	StateUnverified State = "unverified"
@@ -121,10 +128,10 @@ func CheckState(s Spec, c Check) State {
 	switch s.State {
 	case StatePassed:
 		return StatePassed
-	case StateFailed:
+	case StateFailed, StateKnownDeviation:
 		for _, id := range s.FailedChecks {
 			if id == c.ID {
-				return StateFailed
+				return s.State
 			}
 		}
 		return StateUnverified
@@ -143,6 +150,7 @@ type Counts struct {
 // of a failed spec ran, or was meant to, within a spec that ran).
 type Tally struct {
 	Total, Run, Passed, Failed, Skipped, Filtered, Pending, Unverified, NotChecked int
+	KnownDeviation                                                                 int
 }
 
 func (t *Tally) add(s State) {
@@ -165,6 +173,9 @@ func (t *Tally) add(s State) {
 		t.Pending++
 	case StateNotChecked:
 		t.NotChecked++ // its spec ran, but not this check: neither run nor passed
+	case StateKnownDeviation:
+		t.KnownDeviation++
+		t.Run++
 	}
 }
 

@@ -65,3 +65,15 @@
 
   apply();
 }());
+
+// The label chips are many (one per check ID): collapsed behind a search box that narrows them.
+(function () {
+  "use strict";
+  var box = document.getElementById("label-search");
+  if (!box) { return; }
+  var chips = Array.prototype.slice.call(document.querySelectorAll("[data-filter-label]"));
+  box.addEventListener("input", function () {
+    var q = box.value.trim().toLowerCase();
+    chips.forEach(function (c) { c.hidden = q !== "" && c.getAttribute("data-filter-label").toLowerCase().indexOf(q) < 0; });
+  });
+}());

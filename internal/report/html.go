@@ -7,6 +7,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/autoshares/conformance/internal/checks"
+	"github.com/autoshares/conformance/internal/deviations"
 	"github.com/autoshares/conformance/internal/htmlreport"
 	"github.com/autoshares/conformance/internal/verdict"
 )
@@ -32,6 +33,8 @@ func HTMLRun(masked types.Report, sum Summary, cat *checks.Catalogue) htmlreport
 		run.Commit += "+dirty"
 	}
 	run.Connection, run.RateLimit, run.Inconclusive = sum.Connection, sum.RateLimit.HTMLLine(), inconclusive(sum.RateLimit)
+	run.Profiles = htmlProfiles(Conformance(sum, cat))
+	run.Comparison = htmlComparison(Compare(sum, cat))
 	if run.Target == "" {
 		run.Target = "not known: the run stopped before its target was set up"
 	}
@@ -58,6 +61,13 @@ func HTMLRun(masked types.Report, sum Summary, cat *checks.Catalogue) htmlreport
 			}
 		}
 		switch spec.State {
+		case htmlreport.StateKnownDeviation:
+			entry, msg, _ := strings.Cut(sp.Failure.Message, "\n")
+			spec.SkipReason = entry
+			spec.Failure, spec.Transcript, _ = strings.Cut(msg, verdict.TranscriptMark)
+			if id := deviations.CheckOf(entry); id != "" {
+				spec.FailedChecks = []string{id}
+			}
 		case htmlreport.StateFailed:
 			msg := sp.Failure.Message
 			if problems, transcript, ok := strings.Cut(msg, verdict.TranscriptMark); ok {
@@ -82,6 +92,8 @@ func htmlState(status string) htmlreport.State {
 		return htmlreport.StatePassed
 	case StatusFailed:
 		return htmlreport.StateFailed
+	case StatusKnownDeviation:
+		return htmlreport.StateKnownDeviation
 	case StatusSkipped:
 		return htmlreport.StateSkipped
 	case StatusPending:

@@ -11,6 +11,8 @@ import (
 
 	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/autoshares/conformance/internal/checks"
 )
 
 // writeJUnit writes Ginkgo's JUnit report, then makes it say what a sign-off needs:
@@ -52,9 +54,16 @@ func writeJUnit(rep types.Report, sum Summary, path string) error {
 		for _, n := range notCheckedIn(sp) {
 			tc.Properties.Properties = append(tc.Properties.Properties, reporters.JUnitProperty{Name: PropertyPrefix + "not_checked." + n.Check, Value: n.Reason})
 		}
+		if cat, err := checks.Default(); err == nil {
+			tc.Properties.Properties = append(tc.Properties.Properties, checkProperties(sp, status, reason, cat)...)
+		}
 		switch status {
 		case StatusSkipped:
 			tc.Skipped = &reporters.JUnitSkipped{Message: "skipped - " + reason}
+			suite.Skipped++
+		case StatusKnownDeviation:
+			tc.Status = status
+			tc.Skipped = &reporters.JUnitSkipped{Message: "known deviation - " + reason}
 			suite.Skipped++
 		case StatusFiltered, StatusNotRun, StatusPending:
 			tc.Status = status

@@ -18,6 +18,8 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/autoshares/conformance/internal/checks"
+	"github.com/autoshares/conformance/internal/comparison"
+	"github.com/autoshares/conformance/internal/conformance"
 	"github.com/autoshares/conformance/internal/redact"
 )
 
@@ -43,6 +45,11 @@ func Write(rep types.Report, dir string, r *redact.Redactor, run Run) (Summary, 
 		return Summary{}, err
 	}
 	run.Target, run.StateURL, run.MailboxURL = r.String(run.Target), r.String(run.StateURL), r.String(run.MailboxURL)
+	inForce := map[string]string{}
+	for k, v := range run.InForce {
+		inForce[k] = r.String(v)
+	}
+	run.InForce = inForce
 	sum := Summarize(masked, run, SuiteVersion())
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return sum, err
@@ -67,6 +74,14 @@ func Write(rep types.Report, dir string, r *redact.Redactor, run Run) (Summary, 
 	cat, err := checks.Default()
 	if err != nil {
 		return sum, err
+	}
+	if err := conformance.Write(dir, Conformance(sum, cat)); err != nil {
+		return sum, fmt.Errorf("%s: %w", conformance.File, err)
+	}
+	if c := Compare(sum, cat); c != nil {
+		if err := comparison.Write(dir, *c); err != nil {
+			return sum, fmt.Errorf("%s: %w", comparison.File, err)
+		}
 	}
 	if err := writeHTML(masked, sum, dir, cat); err != nil {
 		return sum, fmt.Errorf("%s: %w", HTMLFile, err)
@@ -163,7 +178,7 @@ func SkipSummary(rep types.Report) string {
 }
 
 func (s Summary) skips() string {
-	var lines []string
+	var skipped []Skip
 	byStatus := map[string]int{}
 	filteredWhy := map[string]bool{}
 	for _, sp := range s.Specs {
@@ -173,17 +188,17 @@ func (s Summary) skips() string {
 		byStatus[sp.Status]++
 		switch sp.Status {
 		case StatusSkipped:
-			lines = append(lines, fmt.Sprintf("- %s\n    %s", sp.Name, strings.ReplaceAll(sp.Reason, "\n", "\n    ")))
+			skipped = append(skipped, Skip{Spec: sp.Name, Reason: sp.Reason})
 		case StatusFiltered:
 			filteredWhy[sp.Reason] = true
 		}
 	}
-	sort.Strings(lines)
 	var b strings.Builder
-	if len(lines) == 0 {
+	if len(skipped) == 0 {
 		b.WriteString("No spec skipped itself.\n")
 	} else {
-		fmt.Fprintf(&b, "%d spec(s) skipped because the configuration cannot produce what they need:\n%s\n", len(lines), strings.Join(lines, "\n"))
+		fmt.Fprintf(&b, "%d spec(s) skipped because the configuration cannot produce what they need, by the setting that would enable them:\n%s\n",
+			len(skipped), strings.Join(GroupSkips(skipped), "\n"))
 	}
 	if n := byStatus[StatusFiltered]; n > 0 {
 		var why []string
@@ -195,6 +210,9 @@ func (s Summary) skips() string {
 	}
 	if n := byStatus[StatusNotRun]; n > 0 {
 		fmt.Fprintf(&b, "%d spec(s) not run: a setup failure, --fail-fast or an interrupt stopped the run first.\n", n)
+	}
+	if n := byStatus[StatusKnownDeviation]; n > 0 {
+		fmt.Fprintf(&b, "%d spec(s) failed a known deviation (AUTOSHARES_KNOWN_DEVIATIONS), which does not fail the run:\n%s\n", n, strings.Join(deviated(s), "\n"))
 	}
 	if n := byStatus[StatusPending]; n > 0 {
 		fmt.Fprintf(&b, "%d spec(s) pending.\n", n)
@@ -260,6 +278,9 @@ func Describe(s Summary) string {
 		c.Run, c.Passed, c.Failed, c.Skipped, c.Filtered, c.NotRun, c.Specs)
 	if c.SetupFailures > 0 {
 		fmt.Fprintf(&b, "; %d setup failure(s)", c.SetupFailures)
+	}
+	if c.KnownDeviations > 0 {
+		fmt.Fprintf(&b, "; %d known deviation(s)", c.KnownDeviations)
 	}
 	fmt.Fprintf(&b, "\nRequests the specs sent to the target: %d\n", s.Exchanges)
 	if s.NothingProven != "" {

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/autoshares/conformance/internal/deviations"
 )
 
 // Run is what the suite knows about a run that Ginkgo's report does not: what was
@@ -32,6 +34,12 @@ type Run struct {
 	// request sent): such a run never succeeds.
 	Exchanges     int    `json:"exchanges"`
 	NothingProven string `json:"nothing_proven,omitempty"`
+	// KnownDeviations are the entries of AUTOSHARES_KNOWN_DEVIATIONS in force.
+	KnownDeviations []deviations.Entry `json:"known_deviations,omitempty"`
+	// InForce is every non-secret setting's value (masked): the conformance report lists them.
+	InForce map[string]string `json:"-"`
+	// Previous is the earlier run's summary to compare with (AUTOSHARES_COMPARE_WITH).
+	Previous *Summary `json:"-"`
 }
 
 // Spec statuses in the summary. Not run is split three ways, because they mean different
@@ -44,6 +52,9 @@ const (
 	StatusFiltered = "filtered" // left out by the label filter or a focus
 	StatusNotRun   = "not-run"  // an earlier failure or an interrupt stopped the run first
 	StatusPending  = "pending"
+	// StatusKnownDeviation: the spec failed a check AUTOSHARES_KNOWN_DEVIATIONS lists; it was
+	// skipped with the failure in its message (deviations.Mark), so the run does not fail.
+	StatusKnownDeviation = "known-deviation"
 )
 
 // Counts are over specs (It nodes); setup nodes count only in SetupFailures.
@@ -60,6 +71,8 @@ type Counts struct {
 	// NotCheckedChecks counts checks (not specs) that a spec ran without making: see
 	// Summary.NotChecked. A spec that passed may hold some; they are not passes.
 	NotCheckedChecks int `json:"not_checked_checks"`
+	// KnownDeviations: failed a check the known-deviations file lists (not counted as failed)
+	KnownDeviations int `json:"known_deviations"`
 }
 
 // SpecResult is one spec, or one failed setup node, in the summary.
@@ -135,6 +148,8 @@ func Summarize(rep types.Report, run Run, v Version) Summary {
 				s.Counts.NotRun++
 			case StatusPending:
 				s.Counts.Pending++
+			case StatusKnownDeviation:
+				s.Counts.KnownDeviations++
 			}
 		}
 		name := sp.FullText()
@@ -171,6 +186,8 @@ func Classify(sp types.SpecReport, rep types.Report) (status, reason string) {
 		return StatusFailed, withoutTranscripts(msg)
 	case sp.State == types.SpecStatePending:
 		return StatusPending, "marked pending"
+	case strings.HasPrefix(sp.Failure.Message, deviations.Mark):
+		return StatusKnownDeviation, withoutTranscripts(sp.Failure.Message)
 	case sp.Failure.Message != "":
 		return StatusSkipped, sp.Failure.Message
 	}

@@ -14,7 +14,7 @@ type Version struct {
 	Version  string `json:"version"`  // module version; "devel" for a build from a work tree
 	Commit   string `json:"commit"`   // VCS revision; "unknown" when neither the build nor git says
 	Modified bool   `json:"modified"` // the work tree had uncommitted changes
-	From     string `json:"from"`     // where Commit came from: "build info", "git" or "none"
+	From     string `json:"from"`     // where Commit came from: "build info", "build stamp", "git" or "none"
 }
 
 // SuiteVersion reads the running binary's build information. Test binaries (which the
@@ -41,7 +41,7 @@ func SuiteVersion() Version {
 			}
 		}
 	}
-	if v.From == "none" {
+	if v.From == "none" && !stamped(&v) {
 		if commit, modified, ok := gitCommit(); ok {
 			v.Commit, v.Modified, v.From = commit, modified, "git"
 		}

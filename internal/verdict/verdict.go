@@ -22,6 +22,9 @@ type Verdict struct {
 	Check    checks.Check
 	Exchange *apiclient.Exchange // nil when the check is not about one reply
 	Problems []string
+	// Reproduction, when set, is how to reproduce the failure (internal/repro): written after
+	// the problem lines, under ReproduceMark, before the transcript.
+	Reproduction string
 }
 
 // For starts a verdict on ex for the given check.
@@ -55,6 +58,10 @@ func (v *Verdict) OK() bool { return len(v.Problems) == 0 }
 // reports split a failure there.
 const TranscriptMark = "\n\nTranscript:\n"
 
+// ReproduceMark starts a failure's reproduction block (the re-run and curl commands), after
+// its problem lines and before TranscriptMark, so every report shows it with the problems.
+const ReproduceMark = "\n\nReproduce:\n"
+
 // Header is the first line of a failure: the check's ID in brackets, then its statement.
 // The self-test and the reports find the failed check by this prefix.
 func Header(c checks.Check) string { return "[" + c.ID + "] " + c.Statement }
@@ -67,6 +74,9 @@ func (v *Verdict) Message(r *redact.Redactor) string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n%d problem(s):\n- %s", Header(v.Check), len(v.Problems), strings.Join(v.Problems, "\n- "))
+	if v.Reproduction != "" {
+		b.WriteString(ReproduceMark + v.Reproduction)
+	}
 	if v.Exchange != nil {
 		b.WriteString(TranscriptMark)
 		b.WriteString(v.Exchange.Transcript(r))

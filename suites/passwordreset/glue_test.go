@@ -18,6 +18,7 @@ import (
 	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/contract"
+	"github.com/autoshares/conformance/internal/deviations"
 	"github.com/autoshares/conformance/internal/harness"
 	"github.com/autoshares/conformance/internal/sources"
 	"github.com/autoshares/conformance/internal/states"
@@ -77,8 +78,16 @@ func verdictOn(id string, ex *apiclient.Exchange) *verdict.Verdict {
 // done fails the spec, naming the check, if the verdict found any problem.
 func done(v *verdict.Verdict) {
 	GinkgoHelper()
+	if !v.OK() {
+		v.Reproduction = reproduction([]string{v.Check.ID}, v.Exchange)
+	}
 	if msg := v.Message(suite.Secrets); msg != "" {
 		takeFromLog(v.Exchange)
+		// A failure the known-deviations file accepts ends the spec as skipped, the failure
+		// kept in full in the message: the reports show it as a known deviation.
+		if d, ok := suite.Cfg.KnownDeviation(v.Check.ID); ok {
+			Skip(deviations.SkipMessage(d, msg))
+		}
 		Fail(msg)
 	}
 }
@@ -94,6 +103,7 @@ func given(ctx context.Context, state string) states.Values {
 // givenMade is given, also saying which source made the state.
 func givenMade(ctx context.Context, state string) sources.Made {
 	GinkgoHelper()
+	noteState(state)
 	m, err := suite.Sources.Given(ctx, state)
 	if m.Undo != nil {
 		DeferCleanup(func(ctx SpecContext) {
@@ -170,7 +180,8 @@ func received(ex *apiclient.Exchange) {
 	logExchange(ex)
 	if ex.Err != nil {
 		takeFromLog(ex)
-		Fail(suite.Secrets.String(fmt.Sprintf("%s %s: %v", ex.Method, ex.URL, ex.Err) + verdict.TranscriptMark + ex.Transcript(suite.Secrets)))
+		Fail(suite.Secrets.String(fmt.Sprintf("%s %s: %v", ex.Method, ex.URL, ex.Err) +
+			verdict.ReproduceMark + reproduction(declaredChecks(), ex) + verdict.TranscriptMark + ex.Transcript(suite.Secrets)))
 	}
 	judgeExchange(ex)
 }

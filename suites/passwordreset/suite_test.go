@@ -22,7 +22,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -34,6 +33,8 @@ import (
 
 	"github.com/autoshares/conformance/internal/apiclient"
 	"github.com/autoshares/conformance/internal/config"
+	"github.com/autoshares/conformance/internal/conformance"
+	"github.com/autoshares/conformance/internal/deviations"
 	"github.com/autoshares/conformance/internal/harness"
 	"github.com/autoshares/conformance/internal/recording"
 	"github.com/autoshares/conformance/internal/redact"
@@ -80,10 +81,16 @@ var (
 	running         *harness.Running // process 1 only
 	runDir          string           // process 1 only: removed at the end
 	preflightPassed bool             // process 1 only: the specs had a target to talk to
+	previous        *report.Summary  // process 1 only: the earlier run to compare with
 )
 
 var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	cfg, err := runConfig, runConfigErr
+	// The earlier run's summary may be in the report directory: read it before emptying it.
+	var compareErr error
+	if err == nil && cfg.CompareWith != "" {
+		previous, compareErr = report.ReadPrevious(cfg.CompareWith)
+	}
 	// A run starts from an empty report directory, even one that fails on its configuration.
 	if foreign, perr := report.PrepareDir(reportDir(cfg, err)); perr != nil {
 		Fail(secrets.String(perr.Error()))
@@ -92,6 +99,9 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	}
 	if err != nil {
 		Fail(secrets.String(err.Error()))
+	}
+	if compareErr != nil {
+		Fail(secrets.String(compareErr.Error()))
 	}
 	secrets.AddConfigured(cfg.Secrets()...)
 	secrets.Add(redact.URLSecrets(cfg.BaseURL, cfg.StateURL, cfg.Flow.MailboxURL)...)
@@ -196,7 +206,8 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 	if preflightPassed && cfgErr == nil && !cfg.AllowSkips {
 		if skipped := skippedForSettings(r); len(skipped) > 0 {
 			verdict = append(verdict, fmt.Sprintf("%d selected spec(s) were skipped, so this run did not prove what they check "+
-				"(set AUTOSHARES_ALLOW_SKIPS=true to accept a partial run):\n%s", len(skipped), strings.Join(skipped, "\n")))
+				"(set AUTOSHARES_ALLOW_SKIPS=true to accept a partial run); by the setting that would enable them:\n%s",
+				len(skipped), strings.Join(report.GroupSkips(skipped), "\n")))
 		}
 	}
 	// A run that sent nothing proved nothing, whatever Ginkgo counts as passed. After a
@@ -220,6 +231,15 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 	}
 	run.Problems = verdict
 	run.Exchanges, run.NothingProven = report.Exchanges(r), nothing
+	if cfgErr == nil {
+		run.InForce = cfg.Values // masked by report.Write
+		run.KnownDeviations = cfg.KnownDeviations
+		run.Previous = previous
+		// A listed check that passed: the entry would hide its next regression.
+		run.Problems = append(run.Problems, conformance.Stale(report.Conformance(
+			report.Summarize(r, run, report.Version{}), catalogue).Checks)...)
+		verdict = run.Problems
+	}
 	sum, err := report.Write(r, cfg.ReportDir, secrets, run)
 	if err != nil {
 		problems = append(problems, fmt.Sprintf("writing the reports to %s: %v", cfg.ReportDir, err))
@@ -228,6 +248,10 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 		problems = append(problems, err.Error())
 	}
 	fmt.Print("\n" + secrets.String(sum.Text()))
+	fmt.Print(secrets.String(conformance.Table(report.Conformance(sum, catalogue).Profiles)))
+	if c := report.Compare(sum, catalogue); c != nil {
+		fmt.Print(secrets.String(c.Text()))
+	}
 	if runDir != "" {
 		if cfgErr == nil {
 			why := recording.PartialReason(r)
@@ -253,14 +277,14 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 
 // skippedForSettings lists the specs that skipped themselves for want of a setting (not the
 // ones a label filter left out), each with the reason it gave.
-func skippedForSettings(r Report) []string {
-	var out []string
+func skippedForSettings(r Report) []report.Skip {
+	var out []report.Skip
 	for _, s := range r.SpecReports {
-		if s.LeafNodeType == types.NodeTypeIt && s.State == types.SpecStateSkipped && s.Failure.Message != "" {
-			out = append(out, fmt.Sprintf("- %s\n    %s", s.FullText(), s.Failure.Message))
+		if s.LeafNodeType == types.NodeTypeIt && s.State == types.SpecStateSkipped && s.Failure.Message != "" &&
+			!strings.HasPrefix(s.Failure.Message, deviations.Mark) {
+			out = append(out, report.Skip{Spec: s.FullText(), Reason: s.Failure.Message})
 		}
 	}
-	sort.Strings(out)
 	return out
 }
 

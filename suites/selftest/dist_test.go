@@ -154,6 +154,26 @@ func TestReleaseBinaryPassesWithoutGoToolchain(t *testing.T) {
 	if strings.Contains(r.output, key) {
 		t.Error("the app key appears in the output")
 	}
+	// The reports name the suite's build, as --version does: the commit of this checkout.
+	head, err := exec.Command("git", "-C", moduleRoot(), "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(reports, report.SummaryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum report.Summary
+	if err := json.Unmarshal(raw, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum.Suite.Commit != strings.TrimSpace(string(head)) || sum.Suite.Version == "devel" || sum.Suite.From != "build stamp" {
+		t.Errorf("summary.json names the suite %+v, want the commit %s and its version, from the build stamp", sum.Suite, head)
+	}
+	html, _ := os.ReadFile(filepath.Join(reports, "report.html"))
+	if !strings.Contains(string(html), strings.TrimSpace(string(head))) {
+		t.Errorf("report.html does not name the commit")
+	}
 }
 
 func TestReleaseBinaryFlagsAndFailureExitCode(t *testing.T) {

@@ -1,7 +1,6 @@
 package selftest
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -22,19 +21,6 @@ import (
 // The transport against deployments shaped like production: a target that rate-limits,
 // one whose rate limit outlasts the waiting budget, TLS under a private CA, mutual TLS,
 // and a cleartext URL to a remote host.
-
-func readSummary(t *testing.T, o outcome) report.Summary {
-	t.Helper()
-	var s report.Summary
-	b, err := os.ReadFile(filepath.Join(o.reports, report.SummaryFile))
-	if err == nil {
-		err = json.Unmarshal(b, &s)
-	}
-	if err != nil {
-		t.Fatalf("summary.json: %v", err)
-	}
-	return s
-}
 
 // Against the reference provider with its rate limit on (30 requests a second per client,
 // 429 Retry-After: 1 beyond, as an API gateway answers), a default run waits and passes: a

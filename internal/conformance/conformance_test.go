@@ -1,0 +1,192 @@
+package conformance_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/autoshares/conformance/internal/checks"
+	"github.com/autoshares/conformance/internal/conformance"
+	"github.com/autoshares/conformance/internal/deviations"
+	"github.com/autoshares/conformance/schemas/signoff"
+)
+
+var cat = checks.MustDefault()
+
+// allPassed is a run in which one spec per check passed.
+func allPassed() []conformance.SpecOutcome {
+	var specs []conformance.SpecOutcome
+	for _, id := range cat.IDs() {
+		specs = append(specs, conformance.SpecOutcome{Name: "spec of " + id, Checks: []string{id}, Status: "passed"})
+	}
+	return specs
+}
+
+func profile(ps []conformance.Profile, name string) conformance.Profile {
+	for _, p := range ps {
+		if p.Name == name {
+			return p
+		}
+	}
+	return conformance.Profile{}
+}
+
+func firstOf(profileName string) string {
+	for _, c := range cat.Checks {
+		if checks.ProfileOf(c) == profileName {
+			return c.ID
+		}
+	}
+	return ""
+}
+
+func TestEveryProfileConformantWhenEveryCheckPassed(t *testing.T) {
+	for _, p := range conformance.Profiles(conformance.Judge(cat, allPassed(), nil, nil)) {
+		if p.Level != conformance.Conformant {
+			t.Errorf("%s: %s (%s)", p.Name, p.Level, p.Why)
+		}
+	}
+}
+
+func TestAFailureMakesOnlyItsProfileNotConformant(t *testing.T) {
+	specs := allPassed()
+	broken := firstOf(checks.ProfileBaseline)
+	for i := range specs {
+		if specs[i].Checks[0] == broken {
+			specs[i].Status, specs[i].Check, specs[i].Reason = "failed", broken, "["+broken+"] ...\n1 problem(s):\n- status: expected 400, got 500"
+		}
+	}
+	ps := conformance.Profiles(conformance.Judge(cat, specs, nil, nil))
+	if p := profile(ps, checks.ProfileBaseline); p.Level != conformance.NotConformant || p.Counts.Failed != 1 {
+		t.Errorf("baseline: %+v", p)
+	}
+	for _, name := range []string{checks.ProfileCore, checks.ProfileSecurityL1, checks.ProfileSecurityL2} {
+		if p := profile(ps, name); p.Level != conformance.Conformant {
+			t.Errorf("%s: %s (%s)", name, p.Level, p.Why)
+		}
+	}
+}
+
+func TestStatesOfAFailedSpecsOtherChecks(t *testing.T) {
+	a, b := firstOf(checks.ProfileCore), firstOf(checks.ProfileBaseline)
+	specs := []conformance.SpecOutcome{{Name: "s", Checks: []string{a, b}, Status: "failed", Check: a, Reason: "[" + a + "] x"}}
+	got := map[string]conformance.CheckResult{}
+	for _, r := range conformance.Judge(cat, specs, nil, nil) {
+		got[r.ID] = r
+	}
+	if got[a].State != conformance.Failed {
+		t.Errorf("%s: %s", a, got[a].State)
+	}
+	if got[b].State != conformance.NotChecked || !strings.Contains(got[b].Reason, "stopped at its failure of "+a) {
+		t.Errorf("%s: %s %q", b, got[b].State, got[b].Reason)
+	}
+	// A failure naming no check (a transport failure) proves nothing about the spec's checks.
+	specs[0].Check = ""
+	for _, r := range conformance.Judge(cat, specs, nil, nil) {
+		if (r.ID == a || r.ID == b) && r.State != conformance.NotChecked {
+			t.Errorf("%s: %s", r.ID, r.State)
+		}
+	}
+}
+
+func TestWorstStateWinsAcrossSpecs(t *testing.T) {
+	id := firstOf(checks.ProfileCore)
+	for _, tc := range []struct {
+		second string
+		want   conformance.State
+	}{{"passed", conformance.Passed}, {"skipped", conformance.Skipped}, {"filtered", conformance.NotChecked},
+		{"inconclusive", conformance.Inconclusive}, {"known-deviation", conformance.KnownDeviation}} {
+		specs := []conformance.SpecOutcome{{Name: "a", Checks: []string{id}, Status: "passed"},
+			{Name: "b", Checks: []string{id}, Status: tc.second, Check: id}}
+		for _, r := range conformance.Judge(cat, specs, nil, nil) {
+			if r.ID == id && r.State != tc.want {
+				t.Errorf("passed + %s: %s, want %s", tc.second, r.State, tc.want)
+			}
+		}
+	}
+}
+
+func TestLevels(t *testing.T) {
+	specs := allPassed()
+	loosenedCheck := ""
+	var setting string
+	for _, c := range cat.Checks {
+		if checks.ProfileOf(c) == checks.ProfileCore && len(c.Settings) > 0 {
+			loosenedCheck, setting = c.ID, c.Settings[0]
+			break
+		}
+	}
+	ps := conformance.Profiles(conformance.Judge(cat, specs, []string{setting}, nil))
+	if p := profile(ps, checks.ProfileCore); p.Level != conformance.PartiallyConformant || p.Counts.Loosened == 0 ||
+		!strings.Contains(p.Why, "loosened") {
+		t.Errorf("a pass under a loosened setting (%s of %s) must not be conformant: %+v", setting, loosenedCheck, p)
+	}
+	ps = conformance.Profiles(conformance.Judge(cat, nil, nil, nil))
+	for _, p := range ps {
+		if p.Level != conformance.NotTested {
+			t.Errorf("a run of no spec: %s is %s", p.Name, p.Level)
+		}
+	}
+	// One check skipped: partially conformant, with the count.
+	id := firstOf(checks.ProfileSecurityL1)
+	for i := range specs {
+		if specs[i].Checks[0] == id {
+			specs[i].Status, specs[i].Reason = "skipped", "needs AUTOSHARES_STATE_URL"
+		}
+	}
+	if p := profile(conformance.Profiles(conformance.Judge(cat, specs, nil, nil)), checks.ProfileSecurityL1); p.Level != conformance.PartiallyConformant || p.Counts.Skipped != 1 {
+		t.Errorf("skipped: %+v", p)
+	}
+}
+
+func TestStaleDeviations(t *testing.T) {
+	id := firstOf(checks.ProfileCore)
+	devs := []deviations.Entry{{Check: id, Reason: "r", Ticket: "https://tickets.example/1", Expires: "2099-01-01"}}
+	stale := conformance.Stale(conformance.Judge(cat, allPassed(), nil, devs))
+	if len(stale) != 1 || !strings.Contains(stale[0], "fixed: remove the entry") || !strings.Contains(stale[0], id) {
+		t.Errorf("Stale = %v", stale)
+	}
+}
+
+// The report a run writes is valid against schemas/signoff/conformance-report.schema.json.
+func TestTheWrittenReportIsValidAgainstItsSchema(t *testing.T) {
+	specs := allPassed()
+	specs[0].Status, specs[0].Check, specs[0].Reason = "known-deviation", specs[0].Checks[0], deviations.Mark+"x"
+	devs := []deviations.Entry{{Check: specs[0].Checks[0], Reason: "r", Ticket: "T-1", Expires: "2099-01-01"}}
+	rep := conformance.Build(conformance.Meta{
+		Suite:  conformance.Suite{Module: "m", Version: "devel", Commit: "abc"},
+		Target: "https://***@staging.example/api", Start: time.Now(), End: time.Now(),
+		Settings: []conformance.Setting{{Name: "AUTOSHARES_EXPECT_SUCCESS_STATUS", Value: "", Default: "200", Changed: true, Loosened: true}},
+	}, conformance.Judge(cat, specs, nil, devs), devs)
+	dir := t.TempDir()
+	if err := conformance.Write(dir, rep); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, conformance.File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ValidReport(t, data)
+	var back conformance.Report
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if len(back.Loosenings) != 1 || len(back.Checks) != len(cat.Checks) || len(back.Profiles) != len(checks.Profiles) {
+		t.Errorf("report: %d loosenings, %d checks, %d profiles", len(back.Loosenings), len(back.Checks), len(back.Profiles))
+	}
+}
+
+// ValidReport fails t unless data is valid against the conformance report's schema.
+func ValidReport(t *testing.T, data []byte) {
+	t.Helper()
+	set, err := deviations.Schemas()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := set.Validate(signoff.ConformanceReport, data); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,30 @@
+package launch
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A known-deviations file with an expired entry and an unknown check is a settings mistake:
+// exit 2 before anything starts, every problem named.
+func TestABadKnownDeviationsFileIsAUsageError(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "deviations.json")
+	os.WriteFile(path, []byte(`{"deviations": [
+		{"check": "step4.no-such-check", "reason": "r", "ticket": "T-1", "expires": "2099-01-01"},
+		{"check": "api.no-redirect", "reason": "r", "ticket": "T-2", "expires": "2020-01-01"}
+	]}`), 0o644)
+	t.Setenv("AUTOSHARES_KNOWN_DEVIATIONS", path)
+	var out, errOut bytes.Buffer
+	code := Run(Options{Suite: filepath.Join(t.TempDir(), "never-started.test"), Stdout: &out, Stderr: &errOut})
+	if code != ExitUsage {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", code, ExitUsage, errOut.String())
+	}
+	for _, want := range []string{"step4.no-such-check", "no check has this ID", "expired on 2020-01-01", "No spec was run"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("stderr does not say %q:\n%s", want, errOut.String())
+		}
+	}
+}

@@ -1,0 +1,71 @@
+package report
+
+import (
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/onsi/ginkgo/v2/reporters"
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/autoshares/conformance/internal/checks"
+	"github.com/autoshares/conformance/internal/redact"
+)
+
+// Each check a spec declares is a property of its test case, with its state in that spec.
+func TestJUnitNamesEveryCheckOfEverySpec(t *testing.T) {
+	ids := checks.MustDefault().IDs()
+	a, b := ids[0], ids[1]
+	rep := sample()
+	rep.SpecReports = append(rep.SpecReports,
+		types.SpecReport{LeafNodeType: types.NodeTypeIt, LeafNodeText: "two checks, one failed", LeafNodeLabels: []string{"step4", a, b},
+			State: types.SpecStateFailed, Failure: types.Failure{Message: "[" + b + "] statement\n1 problem(s):\n- status"}},
+		types.SpecReport{LeafNodeType: types.NodeTypeIt, LeafNodeText: "two checks, passed", LeafNodeLabels: []string{a, b}, State: types.SpecStatePassed})
+	dir := t.TempDir()
+	if _, err := Write(rep, dir, redact.New(), sampleRun(t)); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(filepath.Join(dir, JUnitFile))
+	var doc reporters.JUnitTestSuites
+	if err := xml.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]map[string]string{
+		"two checks, one failed": {a: "not checked", b: "failed"},
+		"two checks, passed":     {a: "passed", b: "passed"},
+	}
+	seen := 0
+	for _, tc := range doc.TestSuites[0].TestCases {
+		for text, states := range want {
+			if tc.Name != "[It] "+text+" ["+labelsOf(rep, text)+"]" {
+				continue
+			}
+			seen++
+			for id, state := range states {
+				if got := tc.Properties.WithName(CheckPropertyPrefix + id); got != state {
+					t.Errorf("%s: property %s%s = %q, want %q", text, CheckPropertyPrefix, id, got, state)
+				}
+			}
+		}
+	}
+	if seen != 2 {
+		t.Fatalf("found %d of the 2 test cases in\n%s", seen, raw)
+	}
+}
+
+func labelsOf(rep types.Report, text string) string {
+	for _, sp := range rep.SpecReports {
+		if sp.LeafNodeText == text {
+			out := ""
+			for i, l := range sp.Labels() {
+				if i > 0 {
+					out += ", "
+				}
+				out += l
+			}
+			return out
+		}
+	}
+	return ""
+}

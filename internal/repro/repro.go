@@ -1,0 +1,231 @@
+// Package repro writes how to reproduce a failure: the command that re-runs just the failed
+// check with the same seed, and a curl command for the failing exchange in which every
+// secret is a shell variable, with a note of where those values come from. Nothing secret is
+// ever written: secret headers, fields and query parameters become variables by name, and
+// the result goes through the redactor as well.
+package repro
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/redact"
+)
+
+// Labels is the label filter that selects the specs of a check; specs labelled slow run
+// only when the filter names slow (internal/selection).
+func Labels(checks []string, slow bool) string {
+	f := strings.Join(checks, " && ")
+	if slow {
+		f = "slow && " + f
+	}
+	return f
+}
+
+// Rerun is the command that re-runs the specs selected by labels with the same seed of
+// generated bodies, from the same settings.
+func Rerun(labels string, seed int64) string {
+	return fmt.Sprintf("AUTOSHARES_SEED=%d autoshares-conformance --labels %s\n"+
+		"  (from a checkout: AUTOSHARES_SEED=%d make conformance LABELS=%s; both with this run's AUTOSHARES_* settings or AUTOSHARES_CONFIG)",
+		seed, quote(labels), seed, quote(labels))
+}
+
+// vars maps secret header and field names to the shell variable that stands for them.
+var vars = map[string]string{
+	"et-app-key": "AUTOSHARES_APP_KEY", "password": "PASSWORD", "passwordconfirmation": "PASSWORD_CONFIRMATION",
+	"token": "TOKEN", "code": "CODE", "secretquestionanswer": "ANSWER", "authorization": "AUTHORIZATION",
+	"cookie": "COOKIE", "pincode": "PIN_CODE", "verificationcode": "VERIFICATION_CODE",
+}
+
+func varFor(name string) (string, bool) {
+	v, ok := vars[strings.ToLower(name)]
+	if !ok && (slices.ContainsFunc(redact.SecretHeaders, func(h string) bool { return strings.EqualFold(h, name) }) ||
+		slices.ContainsFunc(redact.SecretFields, func(f string) bool { return strings.EqualFold(f, name) })) {
+		v, ok = strings.ToUpper(name), true
+	}
+	return v, ok
+}
+
+// skipHeaders are set by curl itself, or only describe the Go client.
+var skipHeaders = map[string]bool{"Content-Length": true, "User-Agent": true, "Accept-Encoding": true}
+
+// piece is a literal or a shell variable; a word is pieces joined without spaces.
+type piece struct {
+	lit  string
+	name string // a variable when not empty
+}
+
+func word(ps ...piece) string {
+	// Adjacent literals are quoted together: 'a''b' reads worse than 'ab'.
+	var merged []piece
+	for _, p := range ps {
+		if n := len(merged); n > 0 && p.name == "" && merged[n-1].name == "" {
+			merged[n-1].lit += p.lit
+			continue
+		}
+		merged = append(merged, p)
+	}
+	var b strings.Builder
+	for _, p := range merged {
+		if p.name != "" {
+			b.WriteString(`"$` + p.name + `"`)
+		} else if p.lit != "" {
+			b.WriteString(quote(p.lit))
+		}
+	}
+	return b.String()
+}
+
+// quote single-quotes s for a POSIX shell.
+func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// Curl is a curl command for the exchange, with the variables it uses.
+func Curl(ex *apiclient.Exchange, r *redact.Redactor) (cmd string, used []string) {
+	seen := map[string]bool{}
+	use := func(v string) piece {
+		if !seen[v] {
+			seen[v] = true
+			used = append(used, v)
+		}
+		return piece{name: v}
+	}
+	args := []string{"curl", "-sS", "-i", "-X", ex.Method}
+	// The URL, with secret query parameters as variables.
+	u, err := url.Parse(ex.URL)
+	if err != nil {
+		args = append(args, quote(r.String(ex.URL)))
+	} else {
+		base := *u
+		base.RawQuery = ""
+		ps := []piece{{lit: r.String(base.String())}}
+		q := u.Query()
+		keys := make([]string, 0, len(q))
+		for k := range q {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for i, k := range keys {
+			for j, val := range q[k] {
+				sep := "&"
+				if i == 0 && j == 0 {
+					sep = "?"
+				}
+				ps = append(ps, piece{lit: sep + url.QueryEscape(k) + "="})
+				if v, secret := varFor(k); secret {
+					ps = append(ps, use(v))
+				} else {
+					ps = append(ps, piece{lit: url.QueryEscape(r.String(val))})
+				}
+			}
+		}
+		args = append(args, word(ps...))
+	}
+	names := make([]string, 0, len(ex.RequestHeader))
+	for k := range ex.RequestHeader {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		if skipHeaders[k] {
+			continue
+		}
+		for _, val := range ex.RequestHeader[k] {
+			if v, secret := varFor(k); secret {
+				args = append(args, "-H", word(piece{lit: k + ": "}, use(v)))
+			} else {
+				args = append(args, "-H", word(piece{lit: k + ": " + r.String(val)}))
+			}
+		}
+	}
+	if len(ex.RequestBody) > 0 {
+		args = append(args, "--data-raw", body(ex.RequestBody, r, use))
+	}
+	return r.String(strings.Join(args, " ")), used
+}
+
+// body is the request body as one shell word: a JSON object's secret fields become
+// variables (PasswordConfirmation the same as Password when the values are equal); any other
+// body is written as sent, masked.
+func body(raw []byte, r *redact.Redactor, use func(string) piece) string {
+	var obj map[string]any
+	if json.Unmarshal(raw, &obj) != nil || obj == nil {
+		return word(piece{lit: r.String(string(raw))})
+	}
+	const sentinel = "\x00var:"
+	password := obj["Password"]
+	for k, v := range obj {
+		name, secret := varFor(k)
+		s, isString := v.(string)
+		if !secret || !isString {
+			continue
+		}
+		if strings.EqualFold(k, "PasswordConfirmation") && s == password {
+			name = "PASSWORD"
+		}
+		obj[k] = sentinel + name + "\x00"
+	}
+	text, _ := json.Marshal(obj)
+	// json.Marshal escapes the NUL bytes: split on their escaped form.
+	parts := strings.Split(string(text), `\u0000`)
+	var ps []piece
+	for _, p := range parts {
+		if name, ok := strings.CutPrefix(p, "var:"); ok {
+			ps = append(ps, use(name))
+		} else {
+			ps = append(ps, piece{lit: r.String(p)})
+		}
+	}
+	return word(ps...)
+}
+
+// Note says where the variables' values come from. states are the provider states the
+// spec set up; embedded says the target was the suite's own, gone after the run.
+func Note(used []string, states []string, embedded bool) string {
+	var lines []string
+	var flow []string
+	for _, v := range used {
+		switch v {
+		case "AUTOSHARES_APP_KEY":
+			lines = append(lines, "$AUTOSHARES_APP_KEY is the app key of the run (the setting of that name).")
+		default:
+			flow = append(flow, "$"+v)
+		}
+	}
+	if len(flow) > 0 {
+		from := "the test trader's settings (AUTOSHARES_TEST_TRADERS) and the flow's earlier steps (step 3's reply holds the token, the mail the code)"
+		if len(states) > 0 {
+			qs := make([]string, len(states))
+			for i, s := range states {
+				qs[i] = fmt.Sprintf("%q", s)
+			}
+			from = fmt.Sprintf("the provider state %s: POST {\"action\":\"setup\",\"state\":...} to AUTOSHARES_STATE_URL returns them; or %s", strings.Join(qs, ", "), from)
+		}
+		verb := " come from "
+		if len(flow) == 1 {
+			verb = " comes from "
+		}
+		lines = append(lines, strings.Join(flow, ", ")+verb+from+".")
+	}
+	if embedded {
+		lines = append(lines, "The run used the embedded reference provider, gone after the run: `make sandbox` serves the same API on 127.0.0.1:8080 (app key sandbox-app-key).")
+	}
+	return strings.Join(lines, "\n  ")
+}
+
+// Block is the whole reproduction block for a failure (without Mark).
+func Block(rerun, curl, note string) string {
+	var b strings.Builder
+	b.WriteString("  " + strings.ReplaceAll(rerun, "\n", "\n  "))
+	if curl != "" {
+		b.WriteString("\n  " + curl)
+	}
+	if note != "" {
+		b.WriteString("\n  " + note)
+	}
+	return b.String()
+}

@@ -1,0 +1,51 @@
+package repro_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/redact"
+	"github.com/autoshares/conformance/internal/repro"
+)
+
+func TestCurlMakesEverySecretAVariable(t *testing.T) {
+	r := redact.New("app-key-canary-1234", "token-canary-5678", "pw-canary-9999", "user:pass")
+	ex := &apiclient.Exchange{Method: "PUT", URL: "https://user:pass@staging.example/api/v1.0/users/password?Code=123456&lang=en",
+		RequestHeader: http.Header{"Et-App-Key": {"app-key-canary-1234"}, "Content-Type": {"application/json"}, "User-Agent": {"Go"}},
+		RequestBody:   []byte(`{"Token":"token-canary-5678","Password":"pw-canary-9999","PasswordConfirmation":"pw-canary-9999","Note":"it's"}`)}
+	cmd, used := repro.Curl(ex, r)
+	for _, secret := range []string{"app-key-canary-1234", "token-canary-5678", "pw-canary-9999", "123456", "user:pass"} {
+		if strings.Contains(cmd, secret) {
+			t.Errorf("the command holds the secret %q:\n%s", secret, cmd)
+		}
+	}
+	for _, want := range []string{`-H 'Et-App-Key: '"$AUTOSHARES_APP_KEY"`, `"Token":"'"$TOKEN"'"`, `"PasswordConfirmation":"'"$PASSWORD"'"`,
+		`/password?Code='"$CODE"'&lang=en'`, `-X PUT`, `"Note":"it'\''s"`} {
+		if !strings.Contains(cmd, want) {
+			t.Errorf("the command lacks %s:\n%s", want, cmd)
+		}
+	}
+	if strings.Contains(cmd, "User-Agent") {
+		t.Errorf("curl sets its own User-Agent:\n%s", cmd)
+	}
+	if got := strings.Join(used, ","); got != "CODE,AUTOSHARES_APP_KEY,PASSWORD,TOKEN" {
+		t.Errorf("used %s", got)
+	}
+	note := repro.Note(used, []string{"a trader has a valid reset token"}, true)
+	for _, want := range []string{"$AUTOSHARES_APP_KEY is the app key", "$CODE, $PASSWORD, $TOKEN come from the provider state \"a trader has a valid reset token\"", "make sandbox"} {
+		if !strings.Contains(note, want) {
+			t.Errorf("the note lacks %q:\n%s", want, note)
+		}
+	}
+}
+
+func TestRerunAndLabels(t *testing.T) {
+	if got := repro.Labels([]string{"a.b"}, true); got != "slow && a.b" {
+		t.Errorf("Labels = %q", got)
+	}
+	if got := repro.Rerun("a.b", 42); !strings.HasPrefix(got, "AUTOSHARES_SEED=42 autoshares-conformance --labels 'a.b'\n") {
+		t.Errorf("Rerun = %q", got)
+	}
+}

@@ -1,0 +1,64 @@
+package passwordreset
+
+import (
+	"fmt"
+	"slices"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/repro"
+)
+
+// reproduction is how to reproduce a failure of the running spec on the checks ids (the
+// re-run command with this process's seed) and, when the failure is about one exchange, the
+// curl command for it with every secret a shell variable.
+func reproduction(ids []string, ex *apiclient.Exchange) string {
+	slow := slices.Contains(CurrentSpecReport().Labels(), "slow")
+	rerun := repro.Rerun(repro.Labels(ids, slow), runSeed())
+	if ex == nil {
+		return repro.Block(rerun, "", "")
+	}
+	curl, used := repro.Curl(ex, suite.Secrets)
+	return suite.Secrets.String(repro.Block(rerun, curl, repro.Note(used, statesOfSpec(), suite.Target.Embedded)))
+}
+
+// declaredChecks are the check IDs the running spec declares (its labels in the catalogue).
+func declaredChecks() []string {
+	var out []string
+	for _, l := range CurrentSpecReport().LeafNodeLabels {
+		if _, ok := catalogue.Get(l); ok {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// specStates are the provider states the running spec asked for, for the reproduction's
+// note on where the curl command's variables come from. Specs of one process run one after
+// another, so one record, keyed by the spec, is enough.
+var specStates struct {
+	spec  string
+	names []string
+}
+
+func specKey() string {
+	r := CurrentSpecReport()
+	return fmt.Sprintf("%s:%d %s", r.LeafNodeLocation.FileName, r.LeafNodeLocation.LineNumber, r.FullText())
+}
+
+func noteState(name string) {
+	if k := specKey(); specStates.spec != k {
+		specStates.spec, specStates.names = k, nil
+	}
+	if !slices.Contains(specStates.names, name) {
+		specStates.names = append(specStates.names, name)
+	}
+}
+
+func statesOfSpec() []string {
+	if specStates.spec != specKey() {
+		return nil
+	}
+	return specStates.names
+}

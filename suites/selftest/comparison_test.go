@@ -1,0 +1,72 @@
+package selftest
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/autoshares/conformance/internal/comparison"
+	"github.com/autoshares/conformance/internal/conformance"
+	"github.com/autoshares/conformance/internal/deviations"
+	"github.com/autoshares/conformance/internal/refprovider"
+	"github.com/autoshares/conformance/internal/report"
+	"github.com/autoshares/conformance/schemas/signoff"
+)
+
+// A failing run compared with a passing one names exactly its new failures.
+func TestComparisonNamesExactlyTheNewFailures(t *testing.T) {
+	t.Parallel()
+	fault, broken := faultInOneProfile()
+	good, key := startProvider(t, refprovider.Options{TestMode: true})
+	passing := runSuite(t, targetEnv(good, key), "-ginkgo.label-filter=!slow")
+	if passing.exitErr != nil {
+		t.Fatalf("the run against the correct provider failed: %v\n%s", passing.exitErr, passing.output)
+	}
+	bad, key := startProvider(t, refprovider.Options{TestMode: true, Faults: []string{fault}})
+	env := targetEnv(bad, key)
+	env["AUTOSHARES_COMPARE_WITH"] = filepath.Join(passing.reports, report.SummaryFile)
+	failing := runSuite(t, env, "-ginkgo.label-filter=!slow")
+
+	data, err := os.ReadFile(filepath.Join(failing.reports, comparison.File))
+	if err != nil {
+		t.Fatalf("no %s: %v\n%s", comparison.File, err, failing.output)
+	}
+	set, err := deviations.Schemas()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := set.Validate(signoff.Comparison, data); err != nil {
+		t.Fatal(err)
+	}
+	var c comparison.Comparison
+	if err := json.Unmarshal(data, &c); err != nil {
+		t.Fatal(err)
+	}
+	var failed []string
+	for _, r := range conformanceReport(t, failing).Checks {
+		if r.State == conformance.Failed {
+			failed = append(failed, r.ID)
+		}
+	}
+	slices.Sort(failed)
+	if got := comparison.IDs(c.NewlyFailing); len(got) == 0 || !slices.Equal(got, failed) {
+		t.Errorf("newly failing %v, want the run's failed checks %v", got, failed)
+	}
+	for _, id := range failed {
+		if !slices.Contains(broken, id) {
+			t.Errorf("%s failed; fault %s breaks %v", id, fault, broken)
+		}
+	}
+	if len(c.Fixed)+len(c.StillFailing) != 0 {
+		t.Errorf("fixed %v, still failing %v: the earlier run passed", comparison.IDs(c.Fixed), comparison.IDs(c.StillFailing))
+	}
+	html, _ := os.ReadFile(filepath.Join(failing.reports, "report.html"))
+	for name, text := range map[string]string{"console": failing.output, "report.html": string(html)} {
+		if !strings.Contains(text, "Compared with") || !strings.Contains(text, failed[0]) {
+			t.Errorf("the %s does not show the comparison", name)
+		}
+	}
+}

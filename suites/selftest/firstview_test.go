@@ -1,0 +1,49 @@
+package selftest
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/autoshares/conformance/internal/browsertest"
+	"github.com/autoshares/conformance/internal/refprovider"
+)
+
+// A failing run's report.html, in headless Chromium at a laptop's 1280x800, shows the first
+// failure without scrolling, with nothing pinned over the page.
+func TestAFailingRunsReportShowsTheFirstFailureWithoutScrolling(t *testing.T) {
+	t.Parallel()
+	p, key := startProvider(t, refprovider.Options{TestMode: true, Faults: []string{refprovider.FaultAcceptMismatchedPasswords}})
+	o := runSuite(t, targetEnv(p, key), "-ginkgo.label-filter=!slow")
+	if o.exitErr == nil {
+		t.Fatalf("want a failing run\n%s", o.output)
+	}
+	b := browsertest.New(t)
+	if err := chromedp.Do(b.Ctx, chromedp.EmulateViewport(1280, 800)); err != nil {
+		t.Fatal(err)
+	}
+	b.Open(t, filepath.Join(o.reports, "report.html"))
+	if got := browsertest.Eval[string](t, b, firstFailureInView); got != "ok" {
+		t.Error(got)
+	}
+	first := browsertest.Eval[string](t, b, `document.querySelector(".failure-list .failure-item").innerText`)
+	if !strings.Contains(first, "problem(s)") || !strings.Contains(first, "step4.") {
+		t.Errorf("the first failure reads %q", first)
+	}
+	browsertest.Screenshot(t, b, chromedp.CaptureScreenshot(), filepath.Join(browsertest.OutDir(t, "selftest-html-report"), "first-view-1280x800.png"))
+}
+
+// firstFailureInView: is the first failure under the verdict inside the window scrolled to
+// the top, with nothing pinned? (The same as internal/htmlreport's test.)
+const firstFailureInView = `(() => {
+	window.scrollTo(0, 0);
+	const first = document.querySelector(".failure-list .failure-item");
+	if (!first) { return "no failure listed under the verdict"; }
+	const r = first.getBoundingClientRect();
+	if (r.top < 0 || r.bottom > window.innerHeight) { return "the first failure spans " + r.top + "-" + r.bottom + "px of a " + window.innerHeight + "px window"; }
+	const pinned = Array.from(document.querySelectorAll("*")).filter(e => ["fixed", "sticky"].includes(getComputedStyle(e).position));
+	if (pinned.length) { return "pinned: " + pinned.map(e => e.className || e.tagName).join(", "); }
+	return "ok";
+})()`
