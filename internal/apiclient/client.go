@@ -59,6 +59,9 @@ type Request struct {
 	// OmitAppKey sends no Et-App-Key; AppKey, when not empty, replaces the configured one.
 	OmitAppKey bool
 	AppKey     string
+	// NoRateLimitRetry: a 429 is the answer itself, not a reason to wait and retry (the
+	// brute-force check, where throttling is the evidence). The transport's 429 retry honours it.
+	NoRateLimitRetry bool
 }
 
 // Exchange is a request and what came of it.

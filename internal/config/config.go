@@ -61,6 +61,7 @@ type Config struct {
 	// merged), by environment name: what the reports show as "the settings of this run".
 	Values   map[string]string
 	Negative Negative // the negative and security checks (negative.go)
+	Security Security // the credential-recovery security profile (security.go)
 }
 
 // Expectations are the exact values the documentation leaves open. Zero values mean

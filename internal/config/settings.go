@@ -108,6 +108,7 @@ func buildSettings() []Setting {
 			apply: func(c *Config, v string) error { c.Pact.OutDir = v; return nil }},
 	)
 	s = append(s, negativeSettings()...)
+	s = append(s, securitySettings()...)
 	return s
 }
 
