@@ -74,6 +74,10 @@ type Check struct {
 	Proofs map[string]string `json:"proofs,omitempty"`
 	// Unproven says why no fault switch breaks this check, and how else it is proven.
 	Unproven string `json:"unproven,omitempty"`
+	// EveryExchange: the check is judged on every exchange of every spec (every spec
+	// declares it), so a fault that breaks it fails the specs whose exchanges meet the
+	// fault, not every spec: the self-test wants some spec to fail on it, not all.
+	EveryExchange bool `json:"every_exchange,omitempty"`
 }
 
 // Catalogue is every check, plus the fault switches no check catches and why.
