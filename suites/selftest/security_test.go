@@ -1,0 +1,20 @@
+package selftest
+
+import (
+	"testing"
+
+	"github.com/autoshares/conformance/internal/refprovider"
+)
+
+// Many deployments lock an account after a few failed logins (ASVS 6.3.1 allows it). No
+// spec makes more than 3 failed logins for one trader, each after the right password
+// logged in, so against a provider that locks after 4 the whole default run still passes:
+// a lock is never taken for a verdict.
+func TestSuitePassesAgainstAProviderThatLocksAccounts(t *testing.T) {
+	t.Parallel()
+	p, key := startProvider(t, refprovider.Options{TestMode: true, LoginLockout: 4})
+	o := runSuite(t, targetEnv(p, key))
+	if o.exitErr != nil || len(o.failed) > 0 || len(o.skipped) > 0 {
+		t.Fatalf("want a clean pass against a provider that locks an account after 4 failed logins; exit %v, failed %q, skipped %q\n%s", o.exitErr, o.failed, o.skipped, o.output)
+	}
+}
