@@ -80,12 +80,24 @@ type Check struct {
 	EveryExchange bool `json:"every_exchange,omitempty"`
 }
 
+// Finding is an informational finding: a deviation from a published standard that the
+// documented flow itself prescribes, so it is reported, never failed.
+type Finding struct {
+	ID        string   `json:"id"`
+	Statement string   `json:"statement"` // what was observed and why a reviewer should know
+	Source    Source   `json:"source"`    // the standard it deviates from
+	Labels    []string `json:"labels"`
+}
+
 // Catalogue is every check, plus the fault switches no check catches and why.
 type Catalogue struct {
 	Checks []Check `json:"checks"`
 	// FaultsNotChecked: fault switches whose behaviour the suite deliberately does not
 	// assert, each with the reason.
 	FaultsNotChecked map[string]string `json:"faults_not_checked"`
+	// Findings: what a security reviewer must see but the run does not fail on (a design
+	// the documentation itself prescribes), reported when a spec observed it.
+	Findings []Finding `json:"findings,omitempty"`
 
 	byID map[string]int
 }
@@ -164,7 +176,25 @@ func (c *Catalogue) validate() error {
 			bad(ch.ID, "needs a fault switch that proves it can fail, or the reason there is none (unproven)")
 		}
 	}
+	for _, f := range c.Findings {
+		if !idPattern.MatchString(f.ID) || f.Statement == "" || f.Source.Standard == "" || f.Source.Section == "" || len(f.Labels) == 0 {
+			errs = append(errs, fmt.Errorf("finding %q: needs a dotted ID, a statement, a standard with its section, and labels", f.ID))
+		}
+		if _, dup := c.byID[f.ID]; dup {
+			errs = append(errs, fmt.Errorf("finding %q: shares its ID with a check", f.ID))
+		}
+	}
 	return errors.Join(errs...)
+}
+
+// Finding returns the informational finding with the given ID.
+func (c *Catalogue) Finding(id string) (Finding, bool) {
+	for _, f := range c.Findings {
+		if f.ID == id {
+			return f, true
+		}
+	}
+	return Finding{}, false
 }
 
 // Get returns the check with the given ID.

@@ -27,7 +27,17 @@ type Run struct {
 	// Problems are the run's own verdict beyond its specs (selected specs skipped, a label
 	// filter that selected nothing): any of them fails the run.
 	Problems []string
+	// Findings are informational security findings the run observed: shown for a
+	// reviewer, never failing the run.
+	Findings []Finding
 	Specs    []Spec
+}
+
+// Finding is one informational finding, with the requirement it deviates from.
+type Finding struct {
+	Requirement string // e.g. "ASVS 6.4.2"
+	Standard    string // e.g. "OWASP ASVS 5.0"
+	Statement   string
 }
 
 // Setting is one expectation setting in force during the run.

@@ -114,6 +114,7 @@ type view struct {
 	JS       template.JS
 	Verdict  verdict
 	Problems []string
+	Findings []Finding
 	Meta     []metaRow
 	Counts   Counts
 	// Changed are the settings that differ from their defaults, loosened ones first.
@@ -206,6 +207,7 @@ func build(run Run) (view, error) {
 	}
 	sort.SliceStable(v.Changed, func(i, j int) bool { return v.Changed[i].Loosened && !v.Changed[j].Loosened })
 	v.Verdict = judge(v.Counts.Specs, v.Loosened)
+	v.Findings = run.Findings
 	if v.Problems = run.Problems; len(v.Problems) > 0 && v.Verdict.Class != "failed" {
 		v.Verdict = verdict{"failed", "Failed", fmt.Sprintf("%d passed, but the run's verdict failed: see below", v.Counts.Specs.Passed)}
 	}

@@ -27,6 +27,9 @@ func HTMLRun(masked types.Report, sum Summary, cat *checks.Catalogue) htmlreport
 		SuiteVersion: sum.Suite.Version, Commit: sum.Suite.Commit, Target: sum.Target, Step3Variant: sum.Step3,
 		Started: sum.Start, Ended: sum.End, TokenSources: sum.TokenSources, Problems: sum.Problems,
 	}
+	for _, f := range sum.Findings {
+		run.Findings = append(run.Findings, htmlreport.Finding{Requirement: f.Requirement, Standard: f.Standard, Statement: f.Statement})
+	}
 	if sum.Suite.Modified {
 		run.Commit += "+dirty"
 	}

@@ -240,6 +240,7 @@ func Describe(s Summary) string {
 		fmt.Fprintf(&b, "; %d setup failure(s)", c.SetupFailures)
 	}
 	fmt.Fprintf(&b, "\nFrom %s to %s\n", s.Start.Format(time.RFC3339), s.End.Format(time.RFC3339))
+	b.WriteString(describeFindings(s.Findings))
 	return b.String()
 }
 
