@@ -252,3 +252,14 @@ func (c *Catalogue) Faults() []string {
 	}
 	return slices.Sorted(maps.Keys(set))
 }
+
+// IsRequirementLabel: the label names a published requirement (asvs-6.2.8, nist-800-63b,
+// rfc-9111, owasp-api3), so specs carry it and LABELS=<requirement> selects them.
+func IsRequirementLabel(l string) bool {
+	for _, p := range []string{"asvs-", "nist-", "rfc-", "owasp-"} {
+		if strings.HasPrefix(l, p) {
+			return true
+		}
+	}
+	return false
+}
