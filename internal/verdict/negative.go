@@ -53,17 +53,43 @@ func CarriedSecrets(header http.Header, body []byte) []Carried {
 	add("app key", header.Get("Et-App-Key"))
 	add("password", header.Get("Password"))
 	var props map[string]any
-	if json.Unmarshal(body, &props) == nil {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber() // a code or password sent as a number is echoed as its digits
+	if dec.Decode(&props) == nil {
 		for k, val := range props {
 			if what, ok := bodySecretFields[strings.ToLower(k)]; ok {
-				if s, ok := val.(string); ok {
+				for _, s := range scalars(val) {
 					add(what, s)
 				}
 			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].What < out[j].What })
+	sort.SliceStable(out, func(i, j int) bool { return out[i].What < out[j].What })
 	return out
+}
+
+// scalars are the strings and numbers of a JSON value, inside arrays and objects too (a
+// secret wrapped in a list is still carried).
+func scalars(v any) []string {
+	switch t := v.(type) {
+	case string:
+		return []string{t}
+	case json.Number:
+		return []string{t.String()}
+	case []any:
+		var out []string
+		for _, e := range t {
+			out = append(out, scalars(e)...)
+		}
+		return out
+	case map[string]any:
+		var out []string
+		for _, e := range t {
+			out = append(out, scalars(e)...)
+		}
+		return out
+	}
+	return nil
 }
 
 // Echo is a carried secret found in the response.
