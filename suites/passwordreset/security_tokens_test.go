@@ -50,7 +50,15 @@ var _ = Describe("Security: tokens and ownership", Label("security", "tokens", "
 	It("changes only the token owner's password, whatever other trader the body names", Label("mass-assignment"),
 		Checks(checkOwnerOnly), func(ctx SpecContext) {
 			owner := given(ctx, states.ValidToken)
-			other := given(ctx, states.ValidToken)
+			// Another trader: the mail flow hands out configured test traders, the first that
+			// fits each state, so ask for the kind the owner is not.
+			other := given(ctx, states.NoQuestion)
+			if other["User"] == owner["User"] {
+				other = given(ctx, states.WithQuestion)
+			}
+			if other["User"] == owner["User"] {
+				Skip("needs two different traders: add a test trader with a secret question and one without to AUTOSHARES_TEST_TRADERS, or set AUTOSHARES_STATE_URL")
+			}
 			pw := newPassword()
 			body := step4Body(owner["Token"], pw, pw)
 			for _, k := range []string{"User", "UserName", "Login", "UserId"} {
