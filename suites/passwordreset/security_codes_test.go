@@ -67,6 +67,7 @@ var _ = Describe("Security: confirmation codes (ASVS 6.5)", Label("security", "c
 
 	It("issues confirmation codes that show no pattern: not repeating, not counting, no constant step",
 		Checks(checkCodeUnpredictable), func(ctx SpecContext) {
+			// One after another: the order they were issued in is what a pattern follows.
 			codes := make([]string, suite.Cfg.Security.CodeSamples)
 			for i := range codes {
 				codes[i] = given(ctx, states.PendingCode)["Code"]
