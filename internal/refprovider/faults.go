@@ -194,7 +194,7 @@ var faultTable = []switchDef{
 		h.answerMatches = func(string, string) bool { return true }
 	}},
 	{FaultWrongIncorrectAnswerCode, `a wrong secret answer gives ErrorsCode ["ErrorAnswer"] and a different text`, func(h *hooks) {
-		h.wrongAnswer = func(string) problem { return errFaultWrongAnswer }
+		h.wrongAnswer = func(string) []problem { return []problem{errFaultWrongAnswer} }
 	}},
 	{FaultAcceptUnknownUser, "step 1 answers success for an unknown user", func(h *hooks) {
 		h.unknownUser = func(s *Server, w http.ResponseWriter) { s.succeed(w, nil) }
@@ -400,7 +400,7 @@ var faultTable = []switchDef{
 	{FaultSequentialCodes, "confirmation codes count up: each new code is the previous one plus 1", func(h *hooks) {
 		h.newCode = sequentialCodes()
 	}},
-	{FaultLenientTokenMatch, "step 4 compares only the first 35 characters of a token: altered, truncated or extended tokens work", func(h *hooks) {
+	{FaultLenientTokenMatch, "step 4 compares only the first 35 characters of a token of up to 64: altered, truncated or extended tokens work", func(h *hooks) {
 		h.tokenLookup = prefixToken
 	}},
 	{FaultMassAssignment, "step 4 honours a body property User, UserName, Login, Email or UserId naming another trader: it sets that trader's password", func(h *hooks) {
@@ -416,12 +416,12 @@ var faultTable = []switchDef{
 			return p
 		}
 	}},
-	{FaultEchoSecretAnswer, "step 1's wrong-answer error quotes the SecretQuestionAnswer the request carried", func(h *hooks) {
+	{FaultEchoSecretAnswer, "step 1's wrong-answer error quotes the SecretQuestionAnswer the request carried, in an extra Errors entry", func(h *hooks) {
 		prev := h.wrongAnswer
-		h.wrongAnswer = func(given string) problem {
-			p := prev(given)
-			p.msg += fmt.Sprintf(" (SecretQuestionAnswer %q)", given)
-			return p
+		h.wrongAnswer = func(given string) []problem {
+			// An entry of its own, so the documented message and code are still there.
+			return append(prev(given), problem{code: "ErrorIncorrectAnswerDetail",
+				msg: fmt.Sprintf("The answer given was %q.", given)})
 		}
 	}},
 }

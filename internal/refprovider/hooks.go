@@ -74,8 +74,8 @@ type hooks struct {
 	// answerAttemptLimit is how many consecutive wrong answers lock step 1 for a trader
 	// (Options.LockoutPeriod); 0 = never.
 	answerAttemptLimit int
-	// wrongAnswer is the problem a wrong or missing answer gets.
-	wrongAnswer func(given string) problem
+	// wrongAnswer is the problems a wrong or missing answer gets.
+	wrongAnswer func(given string) []problem
 	// mailCode sends the confirmation code.
 	mailCode func(s *Server, ctx context.Context, login, email, code string) error
 	// step1Success answers a step 1 that mailed code.
@@ -180,7 +180,7 @@ func correctHooks() hooks {
 		},
 		answerMatches:      answerMatches,
 		answerAttemptLimit: DefaultAnswerAttempts,
-		wrongAnswer:        func(string) problem { return errIncorrectAnswer },
+		wrongAnswer:        func(string) []problem { return []problem{errIncorrectAnswer} },
 		mailCode:           (*Server).sendCode,
 		step1Success:       func(s *Server, w http.ResponseWriter, _ string) { s.succeed(w, nil) },
 		newCode:            randomCode,

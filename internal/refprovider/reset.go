@@ -65,7 +65,7 @@ func (s *Server) handleResetStart(w http.ResponseWriter, r *http.Request) {
 		if !s.hook.answerMatches(t.answer, req.SecretQuestionAnswer) {
 			s.st.failedLocked(answerAttempts, lk, s.hook.answerAttemptLimit, now.Add(s.cfg.lockout))
 			s.st.mu.Unlock()
-			s.fail(w, http.StatusBadRequest, s.hook.wrongAnswer(req.SecretQuestionAnswer))
+			s.fail(w, http.StatusBadRequest, s.hook.wrongAnswer(req.SecretQuestionAnswer)...)
 			return
 		}
 		s.st.succeededLocked(answerAttempts, lk)
@@ -355,13 +355,14 @@ func exactToken(tokens map[string]*grant, token string) string {
 }
 
 // prefixToken is the lenient-token-match fault's lookup: any outstanding token sharing the
-// first 35 characters.
+// first 35 characters, for a token of 35 to 64 characters (a longer one is left to the
+// malformed-token checks, which this fault is not about).
 func prefixToken(tokens map[string]*grant, token string) string {
 	if c := exactToken(tokens, token); c != "" {
 		return c
 	}
 	const n = 35
-	if len(token) < n {
+	if len(token) < n || len(token) > 64 {
 		return ""
 	}
 	for tk := range tokens {
