@@ -103,7 +103,7 @@ func Echoes(v *Verdict) []Echo {
 	ex := v.Exchange
 	var out []Echo
 	for _, c := range CarriedSecrets(ex.RequestHeader, ex.RequestBody) {
-		if bytes.Contains(ex.ResponseBody, []byte(c.Value)) {
+		if carries(string(ex.ResponseBody), c) {
 			out = append(out, Echo{c, "body"})
 		}
 		names := make([]string, 0, len(ex.ResponseHeader))
@@ -112,12 +112,36 @@ func Echoes(v *Verdict) []Echo {
 		}
 		sort.Strings(names)
 		for _, name := range names {
-			if strings.Contains(strings.Join(ex.ResponseHeader[name], "\n"), c.Value) {
+			if carries(strings.Join(ex.ResponseHeader[name], "\n"), c) {
 				out = append(out, Echo{c, "header " + name})
 			}
 		}
 	}
 	return out
+}
+
+// carries reports whether text holds the secret. A code (a few digits) counts only as a
+// whole word: inside a longer run of letters and digits, such as a new GUID token, six
+// given digits turn up by chance about once in 600 000 tokens.
+func carries(text string, c Carried) bool {
+	if c.What != "code" {
+		return strings.Contains(text, c.Value)
+	}
+	for i := 0; ; {
+		j := strings.Index(text[i:], c.Value)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(c.Value)
+		if (start == 0 || !isAlnum(text[start-1])) && (end == len(text) || !isAlnum(text[end])) {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+func isAlnum(b byte) bool {
+	return '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'
 }
 
 // NoEcho: no response carries back a secret of the given kinds that its request carried

@@ -119,3 +119,18 @@ func TestCarriedSecretsCoversEveryKind(t *testing.T) {
 		}
 	}
 }
+
+// A code inside a new token is chance, not an echo; a code on its own is an echo.
+func TestACodeEchoesOnlyAsAWholeWord(t *testing.T) {
+	req := []byte(`{"Code": "483920"}`)
+	for body, echoed := range map[string]bool{
+		`{"Model": "9f2c4839204b-…", "IsSucceed": true}`:          false,
+		`{"Errors": ["Code 483920 is invalid."], "IsSucceed": false}`: true,
+		`{"Code":"483920"}`: true,
+	} {
+		ex := &apiclient.Exchange{RequestHeader: http.Header{}, RequestBody: req, ResponseBody: []byte(body)}
+		if got := len(verdict.Echoes(verdict.For(check, ex))) > 0; got != echoed {
+			t.Errorf("%s: echoed %v, want %v", body, got, echoed)
+		}
+	}
+}
