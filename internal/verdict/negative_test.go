@@ -124,7 +124,7 @@ func TestCarriedSecretsCoversEveryKind(t *testing.T) {
 func TestACodeEchoesOnlyAsAWholeWord(t *testing.T) {
 	req := []byte(`{"Code": "483920"}`)
 	for body, echoed := range map[string]bool{
-		`{"Model": "9f2c4839204b-…", "IsSucceed": true}`:          false,
+		`{"Model": "9f2c4839204b-…", "IsSucceed": true}`:              false,
 		`{"Errors": ["Code 483920 is invalid."], "IsSucceed": false}`: true,
 		`{"Code":"483920"}`: true,
 	} {
