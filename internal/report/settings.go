@@ -23,7 +23,9 @@ type Setting struct {
 const expectPrefix = "AUTOSHARES_EXPECT_"
 
 // verdictSettings are the other settings that change what a green run claims.
-var verdictSettings = []string{"AUTOSHARES_ALLOW_SKIPS"}
+var verdictSettings = []string{"AUTOSHARES_ALLOW_SKIPS",
+	// The security profile's switches and bounds (docs/SECURITY.md): 0 or false skips a check.
+	"AUTOSHARES_PASSWORD_MAX_LENGTH_REQUIRED", "AUTOSHARES_CHECK_BLOCKLIST", "AUTOSHARES_MAX_FAILED_ANSWERS", "AUTOSHARES_CODE_SAMPLES"}
 
 // ExpectationSettings lists every AUTOSHARES_EXPECT_* setting, and the settings that change
 // what a green run claims (AUTOSHARES_ALLOW_SKIPS), with the value in force in cfg, in
