@@ -77,6 +77,19 @@ type Check struct {
 	// Profile, when set, overrides the profile the kind gives the check (see ProfileOf):
 	// a security check of ASVS level 2 says "security-l2".
 	Profile string `json:"profile,omitempty"`
+	// EveryExchange: the check is judged on every exchange of every spec (every spec
+	// declares it), so a fault that breaks it fails the specs whose exchanges meet the
+	// fault, not every spec: the self-test wants some spec to fail on it, not all.
+	EveryExchange bool `json:"every_exchange,omitempty"`
+}
+
+// Finding is an informational finding: a deviation from a published standard that the
+// documented flow itself prescribes, so it is reported, never failed.
+type Finding struct {
+	ID        string   `json:"id"`
+	Statement string   `json:"statement"` // what was observed and why a reviewer should know
+	Source    Source   `json:"source"`    // the standard it deviates from
+	Labels    []string `json:"labels"`
 }
 
 // Catalogue is every check, plus the fault switches no check catches and why.
@@ -85,6 +98,9 @@ type Catalogue struct {
 	// FaultsNotChecked: fault switches whose behaviour the suite deliberately does not
 	// assert, each with the reason.
 	FaultsNotChecked map[string]string `json:"faults_not_checked"`
+	// Findings: what a security reviewer must see but the run does not fail on (a design
+	// the documentation itself prescribes), reported when a spec observed it.
+	Findings []Finding `json:"findings,omitempty"`
 
 	byID map[string]int
 }
@@ -166,7 +182,25 @@ func (c *Catalogue) validate() error {
 			bad(ch.ID, "needs a fault switch that proves it can fail, or the reason there is none (unproven)")
 		}
 	}
+	for _, f := range c.Findings {
+		if !idPattern.MatchString(f.ID) || f.Statement == "" || f.Source.Standard == "" || f.Source.Section == "" || len(f.Labels) == 0 {
+			errs = append(errs, fmt.Errorf("finding %q: needs a dotted ID, a statement, a standard with its section, and labels", f.ID))
+		}
+		if _, dup := c.byID[f.ID]; dup {
+			errs = append(errs, fmt.Errorf("finding %q: shares its ID with a check", f.ID))
+		}
+	}
 	return errors.Join(errs...)
+}
+
+// Finding returns the informational finding with the given ID.
+func (c *Catalogue) Finding(id string) (Finding, bool) {
+	for _, f := range c.Findings {
+		if f.ID == id {
+			return f, true
+		}
+	}
+	return Finding{}, false
 }
 
 // Get returns the check with the given ID.
@@ -223,4 +257,15 @@ func (c *Catalogue) Faults() []string {
 		set[f] = ""
 	}
 	return slices.Sorted(maps.Keys(set))
+}
+
+// IsRequirementLabel: the label names a published requirement (asvs-6.2.8, nist-800-63b,
+// rfc-9111, owasp-api3), so specs carry it and LABELS=<requirement> selects them.
+func IsRequirementLabel(l string) bool {
+	for _, p := range []string{"asvs-", "nist-", "rfc-", "owasp-"} {
+		if strings.HasPrefix(l, p) {
+			return true
+		}
+	}
+	return false
 }

@@ -39,6 +39,7 @@ func Markdown(c *Catalogue, describeFault func(string) string) []byte {
 		fmt.Fprintf(&b, "| [`%s`](#%s) | %s | %s |\n", ch.ID, anchorOf(ch.ID), ch.Kind, cell(ch.Statement))
 	}
 	b.WriteString("\n")
+	writeSecurityByASVS(&b, c)
 
 	for _, ch := range c.Checks {
 		fmt.Fprintf(&b, "## %s\n\n%s\n\n", ch.ID, ch.Statement)
@@ -67,6 +68,9 @@ func Markdown(c *Catalogue, describeFault func(string) string) []byte {
 				fmt.Fprintf(&b, "  - `%s` (%s): the failure shows `%s`\n", f, describeFault(f), says)
 			}
 		}
+		if ch.EveryExchange {
+			b.WriteString("- **Judged on:** every exchange of every spec; a fault breaking it fails the specs whose exchanges meet it\n")
+		}
 		if ch.Unproven != "" {
 			fmt.Fprintf(&b, "- **No fault switch:** %s\n", ch.Unproven)
 		}
@@ -87,3 +91,90 @@ func Markdown(c *Catalogue, describeFault func(string) string) []byte {
 func anchorOf(id string) string { return strings.ReplaceAll(id, ".", "") }
 
 func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+
+// asvsSections names the OWASP ASVS 5.0 sections the security checks cite.
+var asvsSections = map[string]string{
+	"6.2":  "V6.2 Password security",
+	"6.3":  "V6.3 General authentication security",
+	"6.4":  "V6.4 Authentication factor lifecycle and recovery",
+	"6.5":  "V6.5 General multi-factor authentication requirements",
+	"14.3": "V14.3 Client-side data protection",
+	"15.3": "V15.3 Defensive coding",
+	"16.5": "V16.5 Error handling",
+}
+
+// asvsSection is the section of a label like asvs-6.2.8 ("6.2"), "" for other labels.
+func asvsSection(label string) string {
+	id, ok := strings.CutPrefix(label, "asvs-")
+	if !ok {
+		return ""
+	}
+	parts := strings.Split(id, ".")
+	if len(parts) < 2 {
+		return id
+	}
+	return parts[0] + "." + parts[1]
+}
+
+// writeSecurityByASVS lists the security checks by the ASVS section of their requirement
+// labels (a check citing two sections is under both), then those citing no ASVS
+// requirement, then the informational findings.
+func writeSecurityByASVS(b *strings.Builder, c *Catalogue) {
+	b.WriteString("## Security checks by OWASP ASVS 5.0 section\n\n")
+	b.WriteString("Each requirement ID is a label: `make conformance LABELS=asvs-6.2.8` runs the checks of ASVS 6.2.8\n")
+	b.WriteString("(`nist-800-63b`, `rfc-9111`, `owasp-api3` likewise). Defaults and tuning: [SECURITY.md](SECURITY.md).\n\n")
+	bySection := map[string][]string{}
+	var other []string
+	for _, ch := range c.Checks {
+		if ch.Kind != Security {
+			continue
+		}
+		found := false
+		for _, l := range ch.Labels {
+			if sec := asvsSection(l); sec != "" {
+				req := strings.TrimPrefix(l, "asvs-")
+				entry := fmt.Sprintf("- ASVS %s: [`%s`](#%s)", req, ch.ID, anchorOf(ch.ID))
+				if !slices.Contains(bySection[sec], entry) {
+					bySection[sec] = append(bySection[sec], entry)
+				}
+				found = true
+			}
+		}
+		if !found {
+			other = append(other, fmt.Sprintf("- %s: [`%s`](#%s)", ch.Source.Section, ch.ID, anchorOf(ch.ID)))
+		}
+	}
+	secs := slices.Collect(maps.Keys(bySection))
+	slices.SortFunc(secs, func(x, y string) int { return compareVersions(x, y) })
+	for _, sec := range secs {
+		name := asvsSections[sec]
+		if name == "" {
+			name = "V" + sec
+		}
+		fmt.Fprintf(b, "### %s\n\n%s\n\n", name, strings.Join(bySection[sec], "\n"))
+	}
+	if len(other) > 0 {
+		fmt.Fprintf(b, "### Other standards (no ASVS requirement)\n\n%s\n\n", strings.Join(other, "\n"))
+	}
+	if len(c.Findings) > 0 {
+		b.WriteString("### Informational findings (reported, never failed)\n\n")
+		for _, f := range c.Findings {
+			fmt.Fprintf(b, "- **%s** (`%s`, %s): %s\n", f.Source.Section, f.ID, f.Source.Standard, f.Statement)
+		}
+		b.WriteString("\n")
+	}
+}
+
+// compareVersions orders dotted numbers ("6.10" after "6.9").
+func compareVersions(x, y string) int {
+	xs, ys := strings.Split(x, "."), strings.Split(y, ".")
+	for i := 0; i < len(xs) && i < len(ys); i++ {
+		var a, b int
+		fmt.Sscan(xs[i], &a)
+		fmt.Sscan(ys[i], &b)
+		if a != b {
+			return a - b
+		}
+	}
+	return len(xs) - len(ys)
+}

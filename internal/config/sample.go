@@ -16,7 +16,7 @@ var sampleValues = map[string]any{
 	"AUTOSHARES_BASE_URL":     "https://staging.example.com/api",
 	"AUTOSHARES_APP_KEY":      "replace-with-the-staging-Et-App-Key",
 	"AUTOSHARES_STATE_URL":    "https://staging.example.com/test-support/provider-states",
-	"AUTOSHARES_MAILBOX_URL":  "http://mailpit.staging.example.com:8025",
+	"AUTOSHARES_MAILBOX_URL":  "https://mailpit.staging.example.com",
 	"AUTOSHARES_MAIL_TIMEOUT": "60s",
 	"AUTOSHARES_TEST_TRADERS": []Trader{
 		{User: "qa.trader.1", Email: "qa.trader.1@staging.example.com", Password: "replace-me-1"},

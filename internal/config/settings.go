@@ -116,6 +116,7 @@ func buildSettings() []Setting {
 	)
 	s = append(s, transportSettings()...)
 	s = append(s, negativeSettings()...)
+	s = append(s, securitySettings()...)
 	return classify(s)
 }
 

@@ -75,6 +75,15 @@ var tunes = map[string]Tunes{
 	"AUTOSHARES_SEED":                           NotACheck, // replays bodies; every seed is as strict
 	"AUTOSHARES_EXPECT_MIN_PASSWORD_LENGTH":     StricterHigher,
 	"AUTOSHARES_EXPECT_STEP1_IS_SUCCEED":        StrictWhenTrue,
+	// The security profile (security.go): 0 or false turns a check off.
+	"AUTOSHARES_PASSWORD_MAX_LENGTH_REQUIRED": StricterHigher,
+	"AUTOSHARES_CHECK_BLOCKLIST":              StrictWhenTrue,
+	"AUTOSHARES_BLOCKLIST":                    NotACheck, // which common passwords are tried, each as strict
+	"AUTOSHARES_MAX_FAILED_ANSWERS":           StricterLower,
+	"AUTOSHARES_CODE_SAMPLES":                 StricterHigher, // more codes, more chances to see a pattern
+	// Reported everywhere in their own right (known deviations, the comparison), never as passes.
+	"AUTOSHARES_KNOWN_DEVIATIONS": NotACheck,
+	"AUTOSHARES_COMPARE_WITH":     NotACheck,
 	// How and where the requests go, not what a reply must be.
 	"AUTOSHARES_MAX_IN_FLIGHT":       NotACheck,
 	"AUTOSHARES_RATE_LIMIT_MAX_WAIT": NotACheck,

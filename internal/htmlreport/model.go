@@ -37,11 +37,21 @@ type Run struct {
 	// DefaultOnNotChecked names the checks, on with the default settings, that a spec
 	// ran without making: the verdict says the run did not check them.
 	DefaultOnNotChecked []string
-	Specs               []Spec
+	// Findings are informational security findings the run observed: shown for a
+	// reviewer, never failing the run.
+	Findings []Finding
+	Specs    []Spec
 	// Profiles are the conformance profiles and their levels (profiles.go), shown first.
 	Profiles []Profile
 	// Comparison, when set, is this run against an earlier one (comparison.go).
 	Comparison *Comparison
+}
+
+// Finding is one informational finding, with the requirement it deviates from.
+type Finding struct {
+	Requirement string // e.g. "ASVS 6.4.2"
+	Standard    string // e.g. "OWASP ASVS 5.0"
+	Statement   string
 }
 
 // Setting is one expectation setting in force during the run.

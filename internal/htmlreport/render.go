@@ -114,6 +114,7 @@ type view struct {
 	JS       template.JS
 	Verdict  verdict
 	Problems []string
+	Findings []Finding
 	Meta     []metaRow
 	Counts   Counts
 	// Changed are the settings that differ from their defaults, loosened ones first.
@@ -219,6 +220,7 @@ func build(run Run) (view, error) {
 		}
 		v.Verdict.Detail += ": " + strings.Join(names, ", ")
 	}
+	v.Findings = run.Findings
 	if v.Problems = run.Problems; len(v.Problems) > 0 && v.Verdict.Class != "failed" {
 		v.Verdict = verdict{"failed", "Failed", fmt.Sprintf("%d passed, but the run's verdict failed: see below", v.Counts.Specs.Passed)}
 	}

@@ -101,6 +101,19 @@ func TestRunProblemsFailARunOfPassingSpecs(t *testing.T) {
 	}
 }
 
+// Findings are listed with their requirement IDs and leave a passing run passed.
+func TestFindingsAreListedWithoutFailingTheRun(t *testing.T) {
+	run := Run{Specs: []Spec{{Text: "a spec", State: StatePassed}},
+		Findings: []Finding{{Requirement: "ASVS 6.4.2", Standard: "OWASP ASVS 5.0", Statement: "The flow asks a secret question."}}}
+	page := render(t, run)
+	if !strings.Contains(page, "<strong>Passed</strong>") || !strings.Contains(page, "ASVS 6.4.2") || !strings.Contains(page, "The flow asks a secret question.") {
+		t.Errorf("the page does not list the finding under a passed verdict:\n%s", page)
+	}
+	if page := render(t, Run{Specs: []Spec{{Text: "a spec", State: StatePassed}}}); strings.Contains(page, "findings-h") {
+		t.Error("a findings section without findings")
+	}
+}
+
 // hostile puts markup and script into every field a run carries.
 const hostile = `</pre></script><script>window.pwned=1</script><img src=x onerror="window.pwned=2">"'&`
 
@@ -111,6 +124,7 @@ func hostileRun() Run {
 	run.SuiteVersion, run.Commit, run.Step3Variant = hostile, hostile, hostile
 	run.TokenSources = []string{hostile}
 	run.Problems = []string{hostile}
+	run.Findings = []Finding{{Requirement: hostile, Standard: hostile, Statement: hostile}}
 	run.Settings = append(run.Settings, Setting{Name: hostile, Value: hostile, Default: hostile, Changed: true, Loosened: true})
 	run.Specs = append(run.Specs, Spec{
 		Text: hostile, Labels: []string{hostile, `"]`}, State: StateFailed,

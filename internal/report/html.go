@@ -29,6 +29,9 @@ func HTMLRun(masked types.Report, sum Summary, cat *checks.Catalogue) htmlreport
 		Started: sum.Start, Ended: sum.End, TokenSources: sum.TokenSources, Problems: sum.Problems,
 		NothingProven: sum.NothingProven, DefaultOnNotChecked: DefaultOnNotChecked(sum.NotChecked),
 	}
+	for _, f := range sum.Findings {
+		run.Findings = append(run.Findings, htmlreport.Finding{Requirement: f.Requirement, Standard: f.Standard, Statement: f.Statement})
+	}
 	if sum.Suite.Modified {
 		run.Commit += "+dirty"
 	}

@@ -287,6 +287,7 @@ func Describe(s Summary) string {
 		b.WriteString(s.NothingProven + "\n")
 	}
 	fmt.Fprintf(&b, "From %s to %s\n", s.Start.Format(time.RFC3339), s.End.Format(time.RFC3339))
+	b.WriteString(describeFindings(s.Findings))
 	return b.String()
 }
 

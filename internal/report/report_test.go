@@ -322,3 +322,25 @@ func TestASetupFailureStillCountsEverySpec(t *testing.T) {
 		t.Errorf("%s", Describe(s))
 	}
 }
+
+// A finding is listed when some spec observed it, once, with its requirement ID; never
+// when no spec did, and it does not change the verdict.
+func TestFindingsListObservedOnes(t *testing.T) {
+	rep := sample()
+	rep.SpecReports[0].ReportEntries = append(rep.SpecReports[0].ReportEntries,
+		types.ReportEntry{Name: FindingEntry, Value: types.WrapEntryValue("finding.secret-question")},
+		types.ReportEntry{Name: FindingEntry, Value: types.WrapEntryValue("finding.secret-question")})
+	s := Summarize(rep, Run{}, Version{})
+	if len(s.Findings) != 1 || s.Findings[0].ID != "finding.secret-question" || s.Findings[0].Requirement != "ASVS 6.4.2" {
+		t.Fatalf("findings: %+v", s.Findings)
+	}
+	if !strings.Contains(Describe(s), "[ASVS 6.4.2]") {
+		t.Errorf("the console summary does not list the finding:\n%s", Describe(s))
+	}
+	if s.Succeeded != Summarize(sample(), Run{}, Version{}).Succeeded {
+		t.Error("a finding changed the verdict")
+	}
+	if none := Summarize(sample(), Run{}, Version{}); len(none.Findings) != 0 || strings.Contains(Describe(none), "Findings") {
+		t.Errorf("findings listed that no spec observed: %+v", none.Findings)
+	}
+}

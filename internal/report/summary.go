@@ -8,6 +8,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/deviations"
 )
 
@@ -108,6 +109,9 @@ type Summary struct {
 	Start      time.Time    `json:"start"`
 	End        time.Time    `json:"end"`
 	Specs      []SpecResult `json:"specs"`
+	// Findings: informational findings the run observed (catalogue findings), with their
+	// requirement IDs; they never fail a run.
+	Findings []FindingResult `json:"findings"`
 }
 
 // Summarize counts and classifies every spec of rep. Pass the masked report.
@@ -169,6 +173,8 @@ func Summarize(rep types.Report, run Run, v Version) Summary {
 		s.Counts.Specs = rep.PreRunStats.TotalSpecs
 	}
 	s.Counts.Run = s.Counts.Passed + s.Counts.Failed
+	cat, _ := checks.Default()
+	s.Findings = Findings(rep, cat)
 	sort.SliceStable(s.Specs, func(i, j int) bool { return s.Specs[i].Name < s.Specs[j].Name })
 	return s
 }

@@ -53,17 +53,43 @@ func CarriedSecrets(header http.Header, body []byte) []Carried {
 	add("app key", header.Get("Et-App-Key"))
 	add("password", header.Get("Password"))
 	var props map[string]any
-	if json.Unmarshal(body, &props) == nil {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber() // a code or password sent as a number is echoed as its digits
+	if dec.Decode(&props) == nil {
 		for k, val := range props {
 			if what, ok := bodySecretFields[strings.ToLower(k)]; ok {
-				if s, ok := val.(string); ok {
+				for _, s := range scalars(val) {
 					add(what, s)
 				}
 			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].What < out[j].What })
+	sort.SliceStable(out, func(i, j int) bool { return out[i].What < out[j].What })
 	return out
+}
+
+// scalars are the strings and numbers of a JSON value, inside arrays and objects too (a
+// secret wrapped in a list is still carried).
+func scalars(v any) []string {
+	switch t := v.(type) {
+	case string:
+		return []string{t}
+	case json.Number:
+		return []string{t.String()}
+	case []any:
+		var out []string
+		for _, e := range t {
+			out = append(out, scalars(e)...)
+		}
+		return out
+	case map[string]any:
+		var out []string
+		for _, e := range t {
+			out = append(out, scalars(e)...)
+		}
+		return out
+	}
+	return nil
 }
 
 // Echo is a carried secret found in the response.
@@ -77,7 +103,7 @@ func Echoes(v *Verdict) []Echo {
 	ex := v.Exchange
 	var out []Echo
 	for _, c := range CarriedSecrets(ex.RequestHeader, ex.RequestBody) {
-		if bytes.Contains(ex.ResponseBody, []byte(c.Value)) {
+		if carries(string(ex.ResponseBody), c) {
 			out = append(out, Echo{c, "body"})
 		}
 		names := make([]string, 0, len(ex.ResponseHeader))
@@ -86,12 +112,36 @@ func Echoes(v *Verdict) []Echo {
 		}
 		sort.Strings(names)
 		for _, name := range names {
-			if strings.Contains(strings.Join(ex.ResponseHeader[name], "\n"), c.Value) {
+			if carries(strings.Join(ex.ResponseHeader[name], "\n"), c) {
 				out = append(out, Echo{c, "header " + name})
 			}
 		}
 	}
 	return out
+}
+
+// carries reports whether text holds the secret. A code (a few digits) counts only as a
+// whole word: inside a longer run of letters and digits, such as a new GUID token, six
+// given digits turn up by chance about once in 600 000 tokens.
+func carries(text string, c Carried) bool {
+	if c.What != "code" {
+		return strings.Contains(text, c.Value)
+	}
+	for i := 0; ; {
+		j := strings.Index(text[i:], c.Value)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(c.Value)
+		if (start == 0 || !isAlnum(text[start-1])) && (end == len(text) || !isAlnum(text[end])) {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+func isAlnum(b byte) bool {
+	return '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'
 }
 
 // NoEcho: no response carries back a secret of the given kinds that its request carried

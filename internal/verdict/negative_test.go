@@ -101,3 +101,36 @@ func TestStep1SuccessToleratesTheDocumentedBody(t *testing.T) {
 		}
 	}
 }
+
+// Every secret a request carries is looked for: passwords in the header and the body, and
+// tokens, codes and secret answers however the body wraps them (a number, a list).
+func TestCarriedSecretsCoversEveryKind(t *testing.T) {
+	got := verdict.CarriedSecrets(http.Header{"Password": {"s3cret-Passw0rd"}, "Et-App-Key": {"app-key-123456"}},
+		[]byte(`{"Token": ["tok-123456"], "code": 654321, "SecretQuestionAnswer": "Elm Street 9", "PasswordConfirmation": "s3cret-Other"}`))
+	kinds := map[string]string{}
+	for _, c := range got {
+		kinds[c.Value] = c.What
+	}
+	want := map[string]string{"s3cret-Passw0rd": "password", "app-key-123456": "app key", "tok-123456": "token", "654321": "code",
+		"Elm Street 9": "secret answer", "s3cret-Other": "password"}
+	for v, what := range want {
+		if kinds[v] != what {
+			t.Errorf("%q: want %s, got %q (all: %+v)", v, what, kinds[v], got)
+		}
+	}
+}
+
+// A code inside a new token is chance, not an echo; a code on its own is an echo.
+func TestACodeEchoesOnlyAsAWholeWord(t *testing.T) {
+	req := []byte(`{"Code": "483920"}`)
+	for body, echoed := range map[string]bool{
+		`{"Model": "9f2c4839204b-…", "IsSucceed": true}`:              false,
+		`{"Errors": ["Code 483920 is invalid."], "IsSucceed": false}`: true,
+		`{"Code":"483920"}`: true,
+	} {
+		ex := &apiclient.Exchange{RequestHeader: http.Header{}, RequestBody: req, ResponseBody: []byte(body)}
+		if got := len(verdict.Echoes(verdict.For(check, ex))) > 0; got != echoed {
+			t.Errorf("%s: echoed %v, want %v", body, got, echoed)
+		}
+	}
+}

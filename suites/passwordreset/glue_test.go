@@ -61,7 +61,27 @@ func checksWithin(timeout time.Duration, ids ...string) []any {
 	if unknown := catalogue.Unknown(ids...); len(unknown) > 0 {
 		panic(fmt.Sprintf("the spec names check(s) %v that internal/checks/catalogue.json lacks", unknown))
 	}
-	return []any{Label(append(ids, everyExchange...)...), SpecTimeout(timeout)}
+	var labels []string // each once: a spec may also name an every-exchange check
+	add := func(l string) {
+		if !slices.Contains(labels, l) {
+			labels = append(labels, l)
+		}
+	}
+	for _, id := range ids {
+		add(id)
+		// The requirement labels of its checks (asvs-6.2.8, nist-800-63b, ...), so
+		// LABELS=<requirement> runs the specs that test it.
+		c, _ := catalogue.Get(id)
+		for _, l := range c.Labels {
+			if checks.IsRequirementLabel(l) {
+				add(l)
+			}
+		}
+	}
+	for _, id := range everyExchange {
+		add(id)
+	}
+	return []any{Label(labels...), SpecTimeout(timeout)}
 }
 
 // verdictOn starts the judgement of ex for the check id, which the running spec must

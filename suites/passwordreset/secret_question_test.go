@@ -26,6 +26,9 @@ var _ = Describe("Step 2, the secret question: GET v1.0/users/password/secret-qu
 	It("returns a trader's secret question, asked by login", Checks("step2.by-login.question"), func(ctx SpecContext) {
 		trader := given(ctx, states.WithQuestion)
 		expectQuestion(send(ctx, apiclient.SecretQuestion(trader["User"])), "step2.by-login.question", trader["SecretQuestion"])
+		if trader["SecretQuestion"] != "" {
+			observed(findingSecretQuestion)
+		}
 
 		record(contract.Interaction{Description: "the secret question of a trader, asked by login", States: rec.InState(states.WithQuestion),
 			Request:  rec.SecretQuestion(rec.ValidAppKey(), rec.StateUser),

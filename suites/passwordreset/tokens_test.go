@@ -87,8 +87,12 @@ var _ = Describe("Step 4 tokens: unknown, malformed, reused, raced", Label("step
 				"%d simultaneous updates with one token (AUTOSHARES_CONCURRENT_UPDATES): expected exactly one success, got %d (updates %s)", n, len(wins), strings.Join(wins, ", ")))
 			expectSuccess(exchanges[winner], "step4.token.one-concurrent-update", updatePasswordResponseSchema)
 			expectLoginSucceeds(ctx, "step4.token.one-concurrent-update", trader["User"], passwords[winner], "with the password of the one update that succeeded")
+			// Two refused updates' passwords and the old one: at most 3 failed logins per
+			// trader, so a deployment's account lockout never decides the verdict.
+			tried := 0
 			for i, pw := range passwords {
-				if i != winner {
+				if i != winner && tried < 2 {
+					tried++
 					expectLoginFails(ctx, "step4.token.one-concurrent-update", trader["User"], pw, fmt.Sprintf("with the password of refused update %d", i+1))
 				}
 			}

@@ -1,0 +1,84 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// Security holds the settings of the credential-recovery security profile
+// (docs/SECURITY.md): each default is what OWASP ASVS 5.0 or NIST SP 800-63B-4 requires, and
+// a deployment that legitimately chose otherwise says so here.
+type Security struct {
+	// PasswordMaxLengthRequired: a new password of this many characters must be accepted
+	// and verified exactly (ASVS 6.2.9: at least 64); 0 = neither checked.
+	PasswordMaxLengthRequired int
+	CheckBlocklist            bool     // common passwords are refused (ASVS 6.2.4)
+	Blocklist                 []string // the common passwords tried
+	MaxFailedAnswers          int      // wrong secret answers after which the right one is refused too; 0 = not checked
+	CodeSamples               int      // confirmation codes compared for a pattern
+}
+
+// Bounds of the security settings.
+const (
+	// MinBlocklistEntry: a shorter entry would be refused for its length alone, proving
+	// nothing about a blocklist (NIST's minimum password length).
+	MinBlocklistEntry = 8
+	// MinCodeSamples: with fewer codes a random generator could show a "pattern" by chance
+	// more often than once in a million runs (docs/SECURITY.md works out the odds).
+	MinCodeSamples = 4
+	MaxCodeSamples = 32
+	// MaxFailedAnswersLimit: NIST SP 800-63B-4 allows at most 100.
+	MaxFailedAnswersLimit = 100
+)
+
+// DefaultBlocklist: common passwords of at least 8 characters from public breach lists.
+const DefaultBlocklist = "password1,12345678,qwerty123,iloveyou"
+
+func securitySettings() []Setting {
+	return []Setting{
+		{Env: "AUTOSHARES_PASSWORD_MAX_LENGTH_REQUIRED", Default: "64", Doc: "A new password of this many characters is accepted by step 4, logs in, and is verified exactly: its prefixes (at 16, 20, 32, 50, 64, 72 and one character short, below its length) and its letter case swapped do not log in (ASVS 6.2.8, 6.2.9: permit at least 64; NIST: no truncation). A target may refuse longer ones. `0` skips these checks.",
+			apply: func(c *Config, v string) (err error) {
+				n, err := parseIntIn(v, 0, 1024)
+				if err == nil && n != 0 && n < 16 {
+					err = fmt.Errorf("%q: 0, or a length of 16 or more (a shorter maximum is no long-password check)", v)
+				}
+				c.Security.PasswordMaxLengthRequired = n
+				return err
+			}},
+		{Env: "AUTOSHARES_CHECK_BLOCKLIST", Default: "true", Doc: "Common passwords (AUTOSHARES_BLOCKLIST) are refused by step 4 as a client error and change nothing (ASVS 6.2.4, NIST SP 800-63B-4 SHALL). `false` skips the check, for a deployment whose blocklist is enforced elsewhere.",
+			apply: func(c *Config, v string) (err error) { c.Security.CheckBlocklist, err = parseBool(v); return }},
+		{Env: "AUTOSHARES_BLOCKLIST", Default: DefaultBlocklist, Doc: fmt.Sprintf("Comma-separated common passwords the blocklist check tries, each of at least %d characters (shorter ones would be refused for their length alone): among the most common in public breach lists.", MinBlocklistEntry),
+			apply: func(c *Config, v string) error {
+				c.Security.Blocklist = nil
+				var short []string
+				for _, p := range strings.Split(v, ",") {
+					p = strings.TrimSpace(p)
+					if p == "" {
+						continue
+					}
+					if utf8.RuneCountInString(p) < MinBlocklistEntry {
+						short = append(short, fmt.Sprintf("%q", p))
+					}
+					c.Security.Blocklist = append(c.Security.Blocklist, p)
+				}
+				switch {
+				case len(short) > 0:
+					return fmt.Errorf("entries %s are shorter than %d characters", strings.Join(short, ", "), MinBlocklistEntry)
+				case len(c.Security.Blocklist) == 0:
+					return fmt.Errorf("%q names no password (to skip the check: AUTOSHARES_CHECK_BLOCKLIST=false)", v)
+				}
+				return nil
+			}},
+		{Env: "AUTOSHARES_MAX_FAILED_ANSWERS", Default: "100", Doc: fmt.Sprintf("After this many wrong secret answers for one trader (sent concurrently, AUTOSHARES_MAX_IN_FLIGHT at a time), step 1 refuses the right answer too (a 4xx, or 429), and another trader is not affected (ASVS 6.3.1; NIST SP 800-63B-4 3.2.2: at most %d). A target that locks earlier passes. `0` skips the check.", MaxFailedAnswersLimit),
+			apply: func(c *Config, v string) (err error) {
+				c.Security.MaxFailedAnswers, err = parseIntIn(v, 0, MaxFailedAnswersLimit)
+				return
+			}},
+		{Env: "AUTOSHARES_CODE_SAMPLES", Default: "6", Doc: fmt.Sprintf("How many confirmation codes, issued back to back, the code-pattern check compares (%d to %d): codes from a random generator show its pattern (half or more repeats, every step within ±1000, or one constant step) far less than once in a million runs.", MinCodeSamples, MaxCodeSamples),
+			apply: func(c *Config, v string) (err error) {
+				c.Security.CodeSamples, err = parseIntIn(v, MinCodeSamples, MaxCodeSamples)
+				return
+			}},
+	}
+}

@@ -1,0 +1,59 @@
+package report
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/autoshares/conformance/internal/checks"
+)
+
+// FindingEntry names the report entry a spec adds when it observed an informational
+// finding of the catalogue (its value is the finding's ID).
+const FindingEntry = "finding"
+
+// FindingResult is an informational finding the run observed: listed for a security
+// reviewer, never failing the run.
+type FindingResult struct {
+	ID          string `json:"id"`
+	Requirement string `json:"requirement"` // e.g. "ASVS 6.4.2"
+	Standard    string `json:"standard"`
+	Statement   string `json:"statement"`
+}
+
+// Findings lists the catalogue's findings that some spec of rep observed, in catalogue order.
+func Findings(rep types.Report, cat *checks.Catalogue) []FindingResult {
+	seen := map[string]bool{}
+	for _, sp := range rep.SpecReports {
+		for _, e := range sp.ReportEntries {
+			if e.Name == FindingEntry {
+				seen[strings.Trim(e.StringRepresentation(), `"`)] = true
+			}
+		}
+	}
+	out := []FindingResult{}
+	if cat == nil {
+		return out
+	}
+	for _, f := range cat.Findings {
+		if seen[f.ID] {
+			out = append(out, FindingResult{ID: f.ID, Requirement: f.Source.Section, Standard: f.Source.Standard, Statement: f.Statement})
+		}
+	}
+	return out
+}
+
+// describeFindings is the console's list of findings, "" when there are none.
+func describeFindings(fs []FindingResult) string {
+	if len(fs) == 0 {
+		return ""
+	}
+	lines := make([]string, 0, len(fs))
+	for _, f := range fs {
+		lines = append(lines, fmt.Sprintf("  [%s] %s", f.Requirement, f.Statement))
+	}
+	slices.Sort(lines)
+	return fmt.Sprintf("Findings (informational, they never fail a run; docs/SECURITY.md):\n%s\n", strings.Join(lines, "\n"))
+}

@@ -1,0 +1,81 @@
+package passwordreset
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/states"
+	"github.com/autoshares/conformance/internal/verdict"
+)
+
+const (
+	checkCodeOneExchange   = "security.code.one-concurrent-exchange"
+	checkCodeUnpredictable = "security.code.unpredictable"
+)
+
+// sendTogether sends the requests at the same instant (all built first, released
+// together, not bounded by AUTOSHARES_MAX_IN_FLIGHT): a race check needs them to overlap on
+// the target. The exchanges are logged and judged in order on the spec's goroutine.
+func sendTogether(ctx SpecContext, reqs []apiclient.Request) []*apiclient.Exchange {
+	GinkgoHelper()
+	for _, r := range reqs {
+		checkRequest(r)
+	}
+	exs := make([]*apiclient.Exchange, len(reqs))
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i, r := range reqs {
+		wg.Go(func() {
+			<-start
+			exs[i] = suite.API.Do(ctx, r)
+		})
+	}
+	close(start)
+	wg.Wait()
+	for _, ex := range exs {
+		received(ex)
+	}
+	return exs
+}
+
+var _ = Describe("Security: confirmation codes (ASVS 6.5)", Label("security", "codes", "step3", "reset-code"), func() {
+
+	It("lets exactly one of concurrent exchanges of one code return a token", Label("race"),
+		Checks(checkCodeOneExchange), func(ctx SpecContext) {
+			trader := given(ctx, states.PendingCode)
+			n := suite.Cfg.Negative.ConcurrentUpdates
+			reqs := make([]apiclient.Request, n)
+			for i := range reqs {
+				reqs[i] = resetCode(trader["Code"])
+			}
+			var wins []string
+			for i, ex := range sendTogether(ctx, reqs) {
+				if succeeded(ex) {
+					wins = append(wins, fmt.Sprint(i+1))
+					expectToken(ex, checkCodeOneExchange)
+				} else {
+					expectFailure(ex, checkCodeOneExchange, resetCodeResponseSchema, anyFailure)
+				}
+			}
+			done(verdictOn(checkCodeOneExchange, nil).Expect(len(wins) == 1,
+				"%d simultaneous step 3 exchanges of one code (AUTOSHARES_CONCURRENT_UPDATES): expected exactly one success, got %d (exchanges %s)", n, len(wins), strings.Join(wins, ", ")))
+		})
+
+	It("issues confirmation codes that show no pattern: not repeating, not counting, no constant step",
+		Checks(checkCodeUnpredictable), func(ctx SpecContext) {
+			// One after another: the order they were issued in is what a pattern follows.
+			codes := make([]string, suite.Cfg.Security.CodeSamples)
+			for i := range codes {
+				codes[i] = given(ctx, states.PendingCode)["Code"]
+			}
+			v := verdictOn(checkCodeUnpredictable, nil)
+			for _, p := range verdict.CodePatternProblems(codes) {
+				v.Expect(false, "%s (AUTOSHARES_CODE_SAMPLES=%d)", p, len(codes))
+			}
+			done(v)
+		})
+})

@@ -1,0 +1,36 @@
+package passwordreset
+
+import (
+	"net/http"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/states"
+)
+
+// Every exchange of every spec is judged for internals in its error body (judgeExchange);
+// this spec makes sure each endpoint is asked something it must refuse, malformed bodies
+// included, so the check never depends on which other specs ran.
+var _ = Describe("Security: errors reveal no internals (ASVS 16.5.1)", Label("security", "errors"), func() {
+
+	It("refuses malformed and wrong requests on every endpoint without a stack trace, exception, source path or SQL",
+		Checks(checkNoInternals), func(ctx SpecContext) {
+			unknown := given(ctx, states.NoSuchUser)
+			put, post := http.MethodPut, http.MethodPost
+			reqs := []apiclient.Request{
+				rawBody(post, apiclient.PathResetPassword, []byte(`{"User": `), ""),
+				rawBody(post, apiclient.PathResetPassword, []byte(`{"User": ["a", 1]}`), ""),
+				rawBody(post, step3Path(), []byte(`not json`), ""),
+				rawBody(post, step3Path(), jsonOf(step3Body(map[string]any{"x": 1})), ""),
+				rawBody(put, apiclient.PathUpdatePassword, []byte(`{"Token": 1e999}`), ""),
+				rawBody(put, apiclient.PathUpdatePassword, jsonOf(step4Body(nil, 12, false)), ""),
+				{Method: http.MethodGet, Path: apiclient.PathSecretQuestion},
+				apiclient.SecretQuestion(unknown["User"]),
+				{Method: post, Path: apiclient.PathLogin},
+			}
+			// send judges each error body (judgeExchange); a request the target processed
+			// instead is another check's concern.
+			sendAll(ctx, reqs)
+		})
+})

@@ -1,0 +1,80 @@
+package passwordreset
+
+import (
+	"net/http"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/states"
+)
+
+const (
+	checkTokenExact = "security.token.exact-match"
+	checkOwnerOnly  = "security.token.owner-only"
+)
+
+// alterLast changes the last character into another hex digit, never the same one in
+// another letter case (another text form of a GUID is the same token, not an alteration).
+func alterLast(tok string) string {
+	if tok == "" {
+		return "0"
+	}
+	last := strings.ToLower(tok[len(tok)-1:])
+	repl := "0"
+	if last == "0" {
+		repl = "1"
+	}
+	return tok[:len(tok)-1] + repl
+}
+
+var _ = Describe("Security: tokens and ownership", Label("security", "tokens", "step4", "update-password"), func() {
+
+	It("refuses an issued token changed in one character, cut short or extended, and changes nothing",
+		Checks(checkTokenExact), func(ctx SpecContext) {
+			trader := given(ctx, states.ValidToken)
+			pw := newPassword()
+			tok := trader["Token"]
+			var reqs []apiclient.Request
+			for _, altered := range []string{alterLast(tok), tok[:max(len(tok)-1, 0)], tok + "0"} {
+				suite.Secrets.Add(altered)
+				reqs = append(reqs, updatePassword(altered, pw, pw))
+			}
+			for _, ex := range sendAll(ctx, reqs) {
+				expectRejected(ex, checkTokenExact)
+			}
+			expectPasswordUnchanged(ctx, checkTokenExact, trader["User"], trader["Password"], pw)
+		})
+
+	It("changes only the token owner's password, whatever other trader the body names", Label("mass-assignment"),
+		Checks(checkOwnerOnly), func(ctx SpecContext) {
+			owner := given(ctx, states.ValidToken)
+			// Another trader: the mail flow hands out configured test traders, the first that
+			// fits each state, so ask for the kind the owner is not.
+			other := given(ctx, states.NoQuestion)
+			if other["User"] == owner["User"] {
+				other = given(ctx, states.WithQuestion)
+			}
+			if other["User"] == owner["User"] {
+				Skip("needs two different traders: add a test trader with a secret question and one without to AUTOSHARES_TEST_TRADERS, or set AUTOSHARES_STATE_URL")
+			}
+			pw := newPassword()
+			body := step4Body(owner["Token"], pw, pw)
+			for _, k := range []string{"User", "UserName", "Login", "UserId"} {
+				body[k] = other["User"]
+			}
+			body["Email"] = other["Email"]
+			ex := send(ctx, rawBody(http.MethodPut, apiclient.PathUpdatePassword, jsonOf(body), ""))
+
+			expectLoginSucceeds(ctx, checkOwnerOnly, other["User"], other["Password"], "for the other trader named in the body, with that trader's own password: a token changes only its owner's password")
+			expectLoginFails(ctx, checkOwnerOnly, other["User"], pw, "for the other trader named in the body, with the password of the request: a token changes only its owner's password")
+			if succeeded(ex) {
+				expectSuccess(ex, checkOwnerOnly, updatePasswordResponseSchema)
+				expectLoginSucceeds(ctx, checkOwnerOnly, owner["User"], pw, "for the token's owner, with the password the update set")
+				return
+			}
+			expectRejected(ex, checkOwnerOnly)
+			expectPasswordUnchanged(ctx, checkOwnerOnly, owner["User"], owner["Password"], "")
+		})
+})
