@@ -67,7 +67,7 @@ type Config struct {
 	KnownDeviations []deviations.Entry
 	// CompareWith: an earlier run's summary.json to compare this run with; absolute or "".
 	CompareWith string
-	Security Security // the credential-recovery security profile (security.go)
+	Security    Security // the credential-recovery security profile (security.go)
 }
 
 // Expectations are the exact values the documentation leaves open. Zero values mean

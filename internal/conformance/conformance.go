@@ -63,6 +63,7 @@ const (
 	specSkipped        = "skipped"
 	specKnownDeviation = "known-deviation"
 	specInconclusive   = "inconclusive"
+	specFiltered       = "filtered"
 )
 
 // SpecOutcome is one spec of the run as the reports classified it.
@@ -165,7 +166,7 @@ func Judge(cat *checks.Catalogue, specs []SpecOutcome, loosened []string, devs [
 		r := CheckResult{ID: c.ID, Profile: checks.ProfileOf(c), Kind: string(c.Kind), State: NotChecked,
 			Reason: "no spec of this run applies it", Specs: []string{}}
 		first := true
-		for _, sp := range byCheck[c.ID] {
+		for _, sp := range selectedOf(byCheck[c.ID]) {
 			r.Specs = append(r.Specs, sp.Name)
 			st, why := StateIn(c.ID, sp)
 			if first || rank(st) < rank(r.State) {
@@ -182,6 +183,23 @@ func Judge(cat *checks.Catalogue, specs []SpecOutcome, loosened []string, devs [
 			r.Deviation = &d
 		}
 		out = append(out, r)
+	}
+	return out
+}
+
+// selectedOf leaves out the specs the label filter left out, unless no spec of the check
+// was selected: a check that another spec of the run made is not "not checked" because
+// the slow spec (or a spec of another area) was not asked for. Every-exchange checks,
+// declared by every spec, depend on this.
+func selectedOf(specs []SpecOutcome) []SpecOutcome {
+	var out []SpecOutcome
+	for _, sp := range specs {
+		if sp.Status != specFiltered {
+			out = append(out, sp)
+		}
+	}
+	if len(out) == 0 {
+		return specs
 	}
 	return out
 }

@@ -92,12 +92,23 @@ func TestStatesOfAFailedSpecsOtherChecks(t *testing.T) {
 	}
 }
 
+// A check whose only specs the filter left out is not checked.
+func TestACheckOnlyFilteredSpecsDeclareIsNotChecked(t *testing.T) {
+	id := firstOf(checks.ProfileCore)
+	specs := []conformance.SpecOutcome{{Name: "a", Checks: []string{id}, Status: "filtered"}}
+	for _, r := range conformance.Judge(cat, specs, nil, nil) {
+		if r.ID == id && r.State != conformance.NotChecked {
+			t.Errorf("only filtered: %s, want not checked", r.State)
+		}
+	}
+}
+
 func TestWorstStateWinsAcrossSpecs(t *testing.T) {
 	id := firstOf(checks.ProfileCore)
 	for _, tc := range []struct {
 		second string
 		want   conformance.State
-	}{{"passed", conformance.Passed}, {"skipped", conformance.Skipped}, {"filtered", conformance.NotChecked},
+	}{{"passed", conformance.Passed}, {"skipped", conformance.Skipped}, {"filtered", conformance.Passed}, // a spec left out by the filter does not unmake the check
 		{"inconclusive", conformance.Inconclusive}, {"known-deviation", conformance.KnownDeviation}} {
 		specs := []conformance.SpecOutcome{{Name: "a", Checks: []string{id}, Status: "passed"},
 			{Name: "b", Checks: []string{id}, Status: tc.second, Check: id}}
