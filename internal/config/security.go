@@ -48,17 +48,18 @@ func securitySettings() []Setting {
 			}},
 		{Env: "AUTOSHARES_CHECK_BLOCKLIST", Default: "true", Doc: "Common passwords (AUTOSHARES_BLOCKLIST) are refused by step 4 as a client error and change nothing (ASVS 6.2.4, NIST SP 800-63B-4 SHALL). `false` skips the check, for a deployment whose blocklist is enforced elsewhere.",
 			apply: func(c *Config, v string) (err error) { c.Security.CheckBlocklist, err = parseBool(v); return }},
-		{Env: "AUTOSHARES_BLOCKLIST", Default: DefaultBlocklist, Doc: fmt.Sprintf("Comma-separated common passwords the blocklist check tries, each of at least %d characters (shorter ones would be refused for their length alone): among the most common in public breach lists.", MinBlocklistEntry),
+		{Env: "AUTOSHARES_BLOCKLIST", Secret: true, Default: DefaultBlocklist, Doc: fmt.Sprintf("Comma-separated common passwords the blocklist check tries, each of at least %d characters (shorter ones would be refused for their length alone): among the most common in public breach lists.", MinBlocklistEntry),
 			apply: func(c *Config, v string) error {
 				c.Security.Blocklist = nil
 				var short []string
-				for _, p := range strings.Split(v, ",") {
+				// The entries are passwords the suite sends: a problem names their place, not them.
+				for i, p := range strings.Split(v, ",") {
 					p = strings.TrimSpace(p)
 					if p == "" {
 						continue
 					}
 					if utf8.RuneCountInString(p) < MinBlocklistEntry {
-						short = append(short, fmt.Sprintf("%q", p))
+						short = append(short, fmt.Sprintf("#%d", i+1))
 					}
 					c.Security.Blocklist = append(c.Security.Blocklist, p)
 				}
@@ -66,7 +67,7 @@ func securitySettings() []Setting {
 				case len(short) > 0:
 					return fmt.Errorf("entries %s are shorter than %d characters", strings.Join(short, ", "), MinBlocklistEntry)
 				case len(c.Security.Blocklist) == 0:
-					return fmt.Errorf("%q names no password (to skip the check: AUTOSHARES_CHECK_BLOCKLIST=false)", v)
+					return fmt.Errorf("names no password (to skip the check: AUTOSHARES_CHECK_BLOCKLIST=false)")
 				}
 				return nil
 			}},

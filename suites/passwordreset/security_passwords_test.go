@@ -128,7 +128,7 @@ var _ = Describe("Security: passwords (ASVS 6.2, NIST SP 800-63B-4 3.1.1.2)", La
 				// Refusing is allowed: login carries the password in a header.
 				expectRejected(ex, checkUnicodeUsable)
 				expectPasswordUnchanged(ctx, checkUnicodeUsable, trader["User"], trader["Password"], "")
-				AddReportEntry("not checked", checkUnicodeUsable+": the target refuses non-ASCII passwords at step 4 (allowed); nothing changed")
+				AddReportEntry("not checked", "security.password.unicode-usable: the target refuses non-ASCII passwords at step 4 (allowed); nothing changed")
 				return
 			}
 			expectSuccess(ex, checkUnicodeUsable, updatePasswordResponseSchema)
