@@ -85,8 +85,9 @@ func done(v *verdict.Verdict) {
 }
 
 // given produces the named provider state for the current spec from the first source the
-// configuration enables, and undoes it after the spec; with none, the spec is skipped,
-// naming the settings that would enable it.
+// configuration enables, and undoes it after the spec (a state endpoint's teardown in the
+// background: teardown_test.go); with none, the spec is skipped, naming the settings that
+// would enable it.
 func given(ctx context.Context, state string) states.Values {
 	GinkgoHelper()
 	return givenMade(ctx, state).Values
@@ -96,7 +97,11 @@ func given(ctx context.Context, state string) states.Values {
 func givenMade(ctx context.Context, state string) sources.Made {
 	GinkgoHelper()
 	m, err := suite.Sources.Given(ctx, state)
-	if m.Undo != nil {
+	switch {
+	case m.Undo != nil && m.Via == sources.ViaStateEndpoint:
+		spec := CurrentSpecReport().FullText()
+		DeferCleanup(func() { teardownLater(spec, m.Undo) })
+	case m.Undo != nil:
 		DeferCleanup(func(ctx SpecContext) {
 			if err := m.Undo(ctx); err != nil {
 				Fail(suite.Secrets.String(err.Error()))
@@ -290,13 +295,15 @@ func expectLogin(ctx context.Context, check, user, password string, status int, 
 	done(v)
 }
 
-// expectPasswordUnchanged: the old password still works and the attempted one does not.
+// expectPasswordUnchanged: the old password still works and the attempted one does not
+// (both logins at once: neither changes anything).
 func expectPasswordUnchanged(ctx context.Context, check, user, oldPassword, attempted string) {
 	GinkgoHelper()
-	expectLoginSucceeds(ctx, check, user, oldPassword, "with the old password: a rejected request must change nothing")
+	logins := []login{loginSucceeds(check, user, oldPassword, "with the old password: a rejected request must change nothing")}
 	if attempted != "" {
-		expectLoginFails(ctx, check, user, attempted, "with the password of the rejected request: a rejected request must change nothing")
+		logins = append(logins, loginFails(check, user, attempted, "with the password of the rejected request: a rejected request must change nothing"))
 	}
+	expectLogins(ctx, logins...)
 }
 
 // parallelTotal is how many Ginkgo processes run this suite (1 when not in parallel).

@@ -129,6 +129,7 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 })
 
 var _ = SynchronizedAfterSuite(func() {
+	waitTeardowns()
 	if err := secrets.ShareErr(); err != nil {
 		Fail(secrets.String(err.Error()))
 	}
