@@ -10,6 +10,7 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -84,6 +85,12 @@ var flagSpecs = []flagSpec{
 	{name: "mailpit-smtp", usage: "with --mailpit: host:port of its SMTP server (default: a free loopback port)"},
 	{name: "mail-from", def: refprovider.DefaultMailFrom, usage: "sender of the confirmation mail"},
 	{name: "latency", def: "0s", usage: "delay every response this long, as a remote deployment would (e.g. 300ms)"},
+	{name: "rate-limit", def: "0", usage: "requests per second per client (IP and app key); over it: 429 with Retry-After: 1 (0 = no limit)"},
+	{name: "login-lockout", def: "0", usage: "consecutive failed logins that lock an account's login for --lockout-period (0 = never)"},
+	{name: "lockout-period", def: refprovider.DefaultLockoutPeriod.String(), usage: "how long a login or secret-answer lockout lasts"},
+	{name: "tls", def: "false", isBool: true, usage: "serve HTTPS with a certificate from a private CA generated at start (see --tls-ca-out)"},
+	{name: "tls-ca-out", usage: "with --tls: write that CA's PEM certificate to this file, for clients to trust"},
+	{name: "client-ca", usage: "with --tls: PEM file of CAs whose client certificates are required (mutual TLS)"},
 	{name: "traders", usage: "JSON file: array of {User, Email, Password, SecretQuestion, SecretQuestionAnswer}"},
 	{name: "code-ttl", def: refprovider.DefaultCodeTTL.String(), usage: "confirmation code lifetime"},
 	{name: "token-ttl", def: refprovider.DefaultTokenTTL.String(), usage: "password reset token lifetime"},
@@ -112,6 +119,7 @@ type config struct {
 	listen      string
 	mailpitAPI  string
 	mailpitSMTP string
+	tlsCAOut    string
 	appKeyFrom  string
 	tradersSrc  string
 	listFaults  bool
@@ -184,6 +192,26 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if cfg.opts.Latency > 0 {
 		fmt.Fprintf(stdout, "refprovider: every response delayed by %s\n", cfg.opts.Latency)
+	}
+	if cfg.opts.RateLimit > 0 {
+		fmt.Fprintf(stdout, "refprovider: rate limit %d requests per second per client (429 with Retry-After: 1 above it)\n", cfg.opts.RateLimit)
+	}
+	if cfg.opts.LoginLockout > 0 {
+		fmt.Fprintf(stdout, "refprovider: %d consecutive failed logins lock an account's login for %s\n", cfg.opts.LoginLockout, cfg.opts.LockoutPeriod)
+	}
+	if cfg.opts.TLS {
+		if cfg.tlsCAOut != "" {
+			if err := os.WriteFile(cfg.tlsCAOut, r.CACertPEM(), 0o644); err != nil {
+				_ = r.Close()
+				return fmt.Errorf("--tls-ca-out: %w", err)
+			}
+			fmt.Fprintf(stdout, "refprovider: HTTPS; the private CA's certificate is in %s\n", cfg.tlsCAOut)
+		} else {
+			fmt.Fprintln(stdout, "refprovider: HTTPS with a private CA (give --tls-ca-out to trust it)")
+		}
+		if len(cfg.opts.ClientCA) > 0 {
+			fmt.Fprintln(stdout, "refprovider: client certificates required (--client-ca)")
+		}
 	}
 	fmt.Fprint(stdout, settingsBlock(r, mp, cfg.appKeyFrom))
 	fmt.Fprintln(stdout, "refprovider: Ctrl-C stops it")
@@ -352,6 +380,39 @@ func parseConfig(args []string, getenv func(string) string) (config, bool, error
 
 	c.opts.CodeTTL = duration("code-ttl")
 	c.opts.TokenTTL = duration("token-ttl")
+	c.opts.LockoutPeriod = duration("lockout-period")
+
+	count := func(name string) int {
+		s := get(name)
+		n, err := strconv.Atoi(s.val)
+		if err != nil || n < 0 {
+			probs = append(probs, fmt.Sprintf("%s: %q is not a whole number of 0 or more", s.from, s.val))
+		}
+		return n
+	}
+	c.opts.RateLimit = count("rate-limit")
+	c.opts.LoginLockout = count("login-lockout")
+
+	c.opts.TLS = boolean("tls")
+	caOut, clientCA := get("tls-ca-out"), get("client-ca")
+	c.tlsCAOut = caOut.val
+	if caOut.val != "" && !c.opts.TLS {
+		probs = append(probs, fmt.Sprintf("%s is set without --tls", caOut.from))
+	}
+	if clientCA.val != "" {
+		if !c.opts.TLS {
+			probs = append(probs, fmt.Sprintf("%s is set without --tls", clientCA.from))
+		}
+		pemBytes, err := os.ReadFile(clientCA.val)
+		switch {
+		case err != nil:
+			probs = append(probs, fmt.Sprintf("%s: %v", clientCA.from, err))
+		case !x509.NewCertPool().AppendCertsFromPEM(pemBytes):
+			probs = append(probs, fmt.Sprintf("%s: %s holds no PEM certificate", clientCA.from, clientCA.val))
+		default:
+			c.opts.ClientCA = pemBytes
+		}
+	}
 
 	minLen := get("min-password-length")
 	n, err := strconv.Atoi(minLen.val)

@@ -6,12 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"regexp"
 	"strconv"
-	"strings"
-	"unicode"
 )
 
 // bodyField is one string property of a request body, bound the way ASP.NET Web API's
@@ -31,7 +28,8 @@ func field(name string, required bool) *bodyField { return &bodyField{name: name
 // integerLiteral is a JSON number without fraction or exponent.
 var integerLiteral = regexp.MustCompile(`^-?(0|[1-9][0-9]*)$`)
 
-// bodyProblem is why a body could not be bound, by class; the class picks the fault.
+// bodyProblem is why a body could not be bound, by class; faults and quirks answer some
+// classes differently.
 type bodyProblem int
 
 const (
@@ -39,10 +37,13 @@ const (
 	bodyNotJSON
 	bodyNotObject
 	bodyWrongType
+	bodyTooLarge
+	bodyUnreadable
 )
 
 // bind reads r's body and binds the fields from a JSON object. On failure it answers the
-// request itself and returns false. The rules, as ASP.NET binds a string property:
+// request itself (the refuseBody hook) and returns false. The rules, as ASP.NET binds a
+// string property:
 //   - property names match case-insensitively; unknown properties are ignored; a repeated
 //     property takes its last value;
 //   - an empty body or a JSON null is an empty object (every field missing);
@@ -57,58 +58,31 @@ const (
 // The Content-Type is not checked: clients differ, and a JSON body labelled text/plain is
 // processed as JSON.
 func (s *Server) bind(w http.ResponseWriter, r *http.Request, fields ...*bodyField) bool {
-	limit := int64(MaxBodyBytes)
-	if s.has(FaultNoBodyLimit) {
-		limit = faultBodyCap
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.hook.bodyLimit))
 	if err != nil {
 		if _, tooBig := errors.AsType[*http.MaxBytesError](err); tooBig {
-			s.fail(w, http.StatusRequestEntityTooLarge, problem{code: "ErrorRequestTooLarge",
-				msg: fmt.Sprintf("The request body exceeds %d bytes.", MaxBodyBytes)})
+			s.hook.refuseBody(s, w, bodyTooLarge, http.StatusRequestEntityTooLarge, []problem{{code: "ErrorRequestTooLarge",
+				msg: fmt.Sprintf("The request body exceeds %d bytes.", MaxBodyBytes)}})
 			return false
 		}
-		s.fail(w, http.StatusBadRequest, problem{codeValidation, "The request body could not be read.", "resource"})
+		s.hook.refuseBody(s, w, bodyUnreadable, http.StatusBadRequest,
+			[]problem{{codeValidation, "The request body could not be read.", "resource"}})
 		return false
 	}
-	if s.has(FaultTextPlain500) && len(bytes.TrimSpace(body)) > 0 {
-		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "text/plain" {
-			s.fail(w, http.StatusInternalServerError, errInternal)
-			return false
-		}
+	if s.hook.beforeBind(s, w, r, body) {
+		return false
 	}
 	kind, probs := s.bindJSON(body, fields)
 	switch kind {
-	case bodyNotJSON:
-		if s.has(FaultNonJSONBody500) {
-			s.htmlServerError(w)
-			return false
-		}
-		fallthrough
-	case bodyNotObject:
-		s.fail(w, http.StatusBadRequest, problem{codeValidation, "The request body is not a valid JSON object.", "resource"})
+	case bodyNotJSON, bodyNotObject:
+		s.hook.refuseBody(s, w, kind, http.StatusBadRequest,
+			[]problem{{codeValidation, "The request body is not a valid JSON object.", "resource"}})
 		return false
 	case bodyWrongType:
-		if s.has(FaultWrongType500) {
-			s.fail(w, http.StatusInternalServerError, errInternal)
-			return false
-		}
-		s.fail(w, http.StatusBadRequest, probs...)
+		s.hook.refuseBody(s, w, kind, http.StatusBadRequest, probs)
 		return false
 	}
-	for _, f := range fields {
-		if f.required && !f.set && s.has(FaultMissingField500) {
-			s.fail(w, http.StatusInternalServerError, errInternal)
-			return false
-		}
-		if s.has(FaultUnusualValue500) && strings.ContainsFunc(f.value, func(c rune) bool {
-			return c > unicode.MaxASCII || unicode.IsControl(c)
-		}) {
-			s.fail(w, http.StatusInternalServerError, errInternal)
-			return false
-		}
-	}
-	return true
+	return !s.hook.boundFields(s, w, fields)
 }
 
 // bindJSON binds body into fields; see bind for the rules.
@@ -163,7 +137,7 @@ func (s *Server) bindJSON(body []byte, fields []*bodyField) (bodyProblem, []prob
 		case '{', '[':
 			wrong[f] = true
 		default: // a number
-			v, ok := s.numberAsString(string(raw))
+			v, ok := s.hook.numberAsString(string(raw))
 			f.value, f.set, wrong[f] = v, ok, !ok
 		}
 	}
@@ -187,23 +161,16 @@ func (s *Server) bindJSON(body []byte, fields []*bodyField) (bodyProblem, []prob
 
 func (s *Server) matchField(fields []*bodyField, name string) *bodyField {
 	for _, f := range fields {
-		if f.name == name || (!s.has(FaultCaseSensitiveProperties) && strings.EqualFold(f.name, name)) {
+		if s.hook.propertyMatches(f.name, name) {
 			return f
 		}
 	}
 	return nil
 }
 
-// numberAsString converts a JSON number literal to the string .NET binds it as; false
+// integerAsString converts a JSON number literal to the string .NET binds it as; false
 // means it is refused (see bind).
-func (s *Server) numberAsString(lit string) (string, bool) {
-	if s.has(FaultNumbersBoundWrong) {
-		f, err := strconv.ParseFloat(lit, 64)
-		if err != nil {
-			return "", false
-		}
-		return strconv.FormatFloat(f, 'g', -1, 64), true
-	}
+func integerAsString(lit string) (string, bool) {
 	if !integerLiteral.MatchString(lit) {
 		return "", false
 	}
@@ -221,4 +188,42 @@ func (s *Server) htmlServerError(w http.ResponseWriter) {
 	w.WriteHeader(http.StatusInternalServerError)
 	_, _ = io.WriteString(w, "<!DOCTYPE html>\n<html><head><title>Runtime Error</title></head>\n"+
 		"<body><h1>Server Error in '/' Application.</h1><p>An unhandled exception occurred.</p></body></html>\n")
+}
+
+// problemDetails answers a body refusal as ASP.NET Core's model binding does (the
+// problem-details quirk): RFC 9457 application/problem+json, errors keyed by JSON path.
+func (s *Server) problemDetails(w http.ResponseWriter, kind bodyProblem, status int, probs []problem) {
+	errs := map[string][]string{}
+	for _, p := range probs {
+		path := "$"
+		if p.field != "" && p.field != "resource" {
+			path = "$." + p.field
+		}
+		msg := p.msg
+		switch kind {
+		case bodyWrongType:
+			msg = "The JSON value could not be converted to System.String. Path: " + path + "."
+		case bodyNotJSON, bodyNotObject:
+			msg = "The JSON value could not be converted to the request model. Path: $."
+		}
+		errs[path] = append(errs[path], msg)
+	}
+	typ, title := "https://tools.ietf.org/html/rfc9110#section-15.5.1", "One or more validation errors occurred."
+	if status == http.StatusRequestEntityTooLarge {
+		typ, title = "https://tools.ietf.org/html/rfc9110#section-15.5.14", "Request body too large."
+	}
+	trace, _ := randomHex(16)
+	span, _ := randomHex(8)
+	body, _ := json.Marshal(struct {
+		Type    string              `json:"type"`
+		Title   string              `json:"title"`
+		Status  int                 `json:"status"`
+		Errors  map[string][]string `json:"errors"`
+		TraceID string              `json:"traceId"`
+	}{typ, title, status, errs, "00-" + trace + "-" + span + "-00"})
+	w.Header().Set("Content-Type", "application/problem+json; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
 }

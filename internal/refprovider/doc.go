@@ -40,9 +40,13 @@
 //	expired token           400 "Password reset token has expired."      ErrorTokenExpired
 //	password != confirm     400 "Password and confirmation do not match." ErrorPasswordMismatch
 //	password too short      400 "Password must be at least N characters long." ErrorPasswordTooShort
+//	common password         400 "Password is too common: ..."           ErrorPasswordTooCommon
+//	10 wrong answers in a row 400 "Too many incorrect answers. Try again later." ErrorTooManyAttempts
 //	wrong method            405 {"Message":"The requested resource does not support http method 'X'."}
 //	unknown path            404 {"Message":"No HTTP resource was found that matches the request URI '/path'."}
 //	login failure           401 {"State":"Failed","Step":"BaseAuthentication","Reason":"Invalid credentials"}
+//	login locked            401 the same with "Reason":"Account locked" (Options.LoginLockout only)
+//	over Options.RateLimit  429 Retry-After: 1 {"Message":"Too many requests. Retry after 1 second."}
 //
 // ErrorsCode[i] is always the code of Errors[i] (the arrays are parallel), Errors and
 // ErrorsCode are always arrays, StatusCode is the .NET HttpStatusCode name of the HTTP
@@ -70,8 +74,23 @@
 // any Unicode, control characters or length within the bound (invalid UTF-8 becomes
 // U+FFFD); no value in a well-formed body gives a 5xx. Step 4 compares Password and
 // PasswordConfirmation byte for byte and stores Password as sent, spaces included; the
-// Token is trimmed and must equal an issued one exactly, so a token that is not a GUID,
-// or is very long, is simply unknown (400 ErrorInvalidToken).
+// Token is trimmed and must name an issued one exactly, in any text form of its GUID
+// (letter case, braces or parentheses, hyphens or none, as Guid.Parse reads it), so a
+// token that is not a GUID, is altered, cut or extended, is simply unknown (400
+// ErrorInvalidToken). Extra body properties (User, Email, ...) are ignored: only the
+// token decides whose password changes.
+//
+// # Credentials (OWASP ASVS 5.0 V6, NIST SP 800-63B-4)
+//
+// A new password needs Options.MinPasswordLength characters, has no maximum but the body
+// bound, no composition rules, and must not be on the embedded blocklist of common
+// breached passwords (blocklist.txt, compared case-insensitively). Passwords are stored
+// and verified exactly, after Unicode NFC normalisation of both sides (login carries the
+// password's UTF-8 bytes in its Password header). Confirmation codes are uniformly random
+// (crypto/rand), step 3 checks and consumes a code under one lock, and secret answers
+// lock step 1 for a trader after DefaultAnswerAttempts consecutive wrong or missing ones,
+// for Options.LockoutPeriod (a right answer before that resets the count). Responses that
+// carry a token (step 3, login) say Cache-Control: no-store, as every response does.
 //
 // # Tokens, methods, redirects
 //
@@ -88,13 +107,23 @@
 // Options.Quirks (QuirkNames) turns on documented oddities that a client must tolerate;
 // they are not faults. QuirkStep1DocumentedBody answers step 1's success with the
 // documentation's own example, {"Errors": [], "IsSucceed": false}, byte for byte.
+// QuirkProblemDetails answers a body that cannot be bound (not JSON, not an object, a
+// wrong type, over the bound) as ASP.NET Core does: 400 (413 over the bound)
+// application/problem+json {"type","title","status","errors":{"$.Field":[...]},"traceId"}.
+//
+// # Where faults live
+//
+// hooks.go names the points where behaviour may deviate and holds the correct behaviour
+// at each; faults.go's faultTable declares every fault switch once, beside its
+// description, as the hooks it replaces or wraps (quirks.go's quirkTable likewise). The
+// handlers call the hooks and know nothing of faults.
 //
 // # Faults that need a word
 //
 // accept-malformed-token answers 500 (a crash on client input) for a token that is not a
-// GUID in a form .NET's Guid.Parse reads. token-race holds each step 4 for
-// tokenRaceWindow (200 ms) between check and consume, so concurrent updates reliably all
-// succeed. numbers-bound-wrong shows only for numbers of 7 or more digits (12345678
+// GUID in a form .NET's Guid.Parse reads. token-race and code-race hold each step 4 or
+// step 3 for raceWindow (200 ms) between check and consume, so concurrent requests
+// reliably all succeed. numbers-bound-wrong shows only for numbers of 7 or more digits (12345678
 // becomes "1.2345678e+07"). redirect-elsewhere answers every API request, before the app
 // key check, with 307 to the same path and query on Options.RedirectTo (default
 // DefaultRedirectTo, a loopback port nothing listens on). no-body-limit still stops
@@ -105,6 +134,13 @@
 // With Options.TestMode the Pact provider-state endpoint is mounted at StatePath (outside
 // the API, no app key). Each setup creates a fresh trader, so verifications never share
 // or depend on state; see States and the State* constants.
+//
+// # Transport
+//
+// Start serves HTTP on loopback; with Options.TLS, HTTPS with a certificate for 127.0.0.1
+// and localhost from a private CA made at start (Running.CACertPEM), and with
+// Options.ClientCA, only to clients with a certificate from those CAs. Options.RateLimit
+// limits each client (remote IP and app key) as a gateway would.
 //
 // # Secrets
 //

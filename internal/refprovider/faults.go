@@ -1,9 +1,19 @@
 package refprovider
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"fmt"
+	"mime"
+	"net/http"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Fault switch names. Each makes the provider deliberately wrong in exactly one way, so a
@@ -66,65 +76,405 @@ const (
 	FaultRedirectElsewhere       = "redirect-elsewhere"
 	FaultEchoPassword            = "echo-password"
 	FaultEchoAppKey              = "echo-app-key"
+
+	// The credential-recovery security profile (OWASP ASVS 5.0 V6, NIST SP 800-63B-4).
+	FaultPasswordMax32            = "password-max-32"
+	FaultTruncatePassword         = "truncate-password"
+	FaultLoginIgnoresPasswordCase = "login-ignores-password-case"
+	FaultUnicodePasswordUnusable  = "unicode-password-unusable"
+	FaultAcceptCommonPassword     = "accept-common-password"
+	FaultRequireComposition       = "require-composition"
+	FaultUnlimitedAnswerAttempts  = "unlimited-answer-attempts"
+	FaultCodeRace                 = "code-race"
+	FaultSequentialCodes          = "sequential-codes"
+	FaultLenientTokenMatch        = "lenient-token-match"
+	FaultMassAssignment           = "mass-assignment"
+	FaultCacheableToken           = "cacheable-token"
+	FaultStackTraceInErrors       = "stack-trace-in-errors"
+	FaultEchoSecretAnswer         = "echo-secret-answer"
 )
 
-var faultDescriptions = map[string]string{
-	FaultAcceptMismatchedPasswords: "step 4 ignores PasswordConfirmation: sets Password and succeeds when they differ",
-	FaultAcceptExpiredToken:        "step 4 accepts an expired reset token",
-	FaultSuccessWithoutChange:      "step 4 answers success but keeps the old password",
-	FaultMismatchConsumesToken:     "a step 4 password-mismatch rejection consumes the token, so a corrected retry fails",
-	FaultReusableToken:             "step 4 does not consume the token on success: it can reset the password again",
-	FaultAcceptShortPassword:       "step 4 skips the minimum password length check",
-	FaultKeepOutstandingGrants:     "step 4 success leaves the trader's other outstanding codes and tokens usable",
+// switchDef is one fault switch or quirk: its name, what it does, and how, as changes to
+// the hook points of hooks.go. A switch that changes only part of what a hook does wraps
+// the hook it finds (prev), so switches at one hook point combine.
+type switchDef struct {
+	name, description string
+	apply             func(h *hooks)
+}
 
-	FaultIgnoreAppKey:         "no Et-App-Key check anywhere: any or no key is accepted",
-	FaultWrongAppKeyMessage:   `app-key error body is {"error":"Invalid application key"} instead of the documented text`,
-	FaultAppKeyStatus400:      "app-key error answered with status 400 instead of 403",
-	FaultAppKeyCheckedLate:    "with a bad app key, step 4 still applies the password change, then answers the app-key error",
-	FaultIsSucceedAsString:    `IsSucceed sent as the JSON string "true"/"false" on every envelope`,
-	FaultErrorsEmptyOnFailure: "failure envelopes send Errors [] (no message explaining the failure)",
-	FaultErrorsNullOnSuccess:  "success envelopes send Errors and ErrorsCode as null instead of []",
-	FaultFailureStatus200:     "failure envelopes are answered with HTTP 200 (IsSucceed still false)",
-	FaultFailureStatus500:     "failure envelopes are answered with HTTP 500 (client errors reported as server errors)",
-	FaultWrongContentType:     "JSON responses are labelled Content-Type text/plain",
+// faultTable is every fault switch, each the one deviation it describes.
+var faultTable = []switchDef{
+	// ---- step 4 ----
+	{FaultAcceptMismatchedPasswords, "step 4 ignores PasswordConfirmation: sets Password and succeeds when they differ", func(h *hooks) {
+		h.confirmationMatches = func(string, string) bool { return true }
+	}},
+	{FaultAcceptExpiredToken, "step 4 accepts an expired reset token", func(h *hooks) {
+		h.tokenExpired = func(*grant, time.Time) bool { return false }
+	}},
+	{FaultSuccessWithoutChange, "step 4 answers success but keeps the old password", func(h *hooks) {
+		h.applyPassword = func(*trader, passwordHash) {}
+	}},
+	{FaultMismatchConsumesToken, "a step 4 password-mismatch rejection consumes the token, so a corrected retry fails", func(h *hooks) {
+		h.mismatch = func(st *store, token string) { delete(st.tokens, token) }
+	}},
+	{FaultReusableToken, "step 4 does not consume the token on success: it can reset the password again", func(h *hooks) {
+		h.consumeToken = func(*store, string, string) {}
+	}},
+	{FaultAcceptShortPassword, "step 4 skips the minimum password length check", func(h *hooks) {
+		h.minPasswordLength = func(int) int { return 0 }
+	}},
+	{FaultKeepOutstandingGrants, "step 4 success leaves the trader's other outstanding codes and tokens usable", func(h *hooks) {
+		h.consumeToken = func(st *store, _, token string) { delete(st.tokens, token) }
+	}},
 
-	FaultOldPasswordStillWorks: "login still accepts the previous password after a reset",
-	FaultLoginIgnoresPassword:  "login succeeds for an existing user with any password",
-	FaultLoginWithoutToken:     `a successful login answers {"State":"Succeeded"} without the documented Token`,
+	// ---- app key and envelope ----
+	{FaultIgnoreAppKey, "no Et-App-Key check anywhere: any or no key is accepted", func(h *hooks) {
+		h.appKeyOK = func(*Server, *http.Request, string) bool { return true }
+	}},
+	{FaultWrongAppKeyMessage, `app-key error body is {"error":"Invalid application key"} instead of the documented text`, func(h *hooks) {
+		h.appKeyBody = `{"error":"Invalid application key"}`
+	}},
+	{FaultAppKeyStatus400, "app-key error answered with status 400 instead of 403", func(h *hooks) {
+		h.appKeyStatus = http.StatusBadRequest
+	}},
+	{FaultAppKeyCheckedLate, "with a bad app key, step 4 still applies the password change, then answers the app-key error", func(h *hooks) {
+		h.badKeyStep4 = func(_ *Server, r *http.Request, step4 http.HandlerFunc) { step4(newDiscardWriter(), r) }
+	}},
+	{FaultIsSucceedAsString, `IsSucceed sent as the JSON string "true"/"false" on every envelope`, func(h *hooks) {
+		prev := h.envelope
+		h.envelope = func(env *envelope, status int, ok bool) int {
+			env.IsSucceed = fmt.Sprint(ok)
+			return prev(env, status, ok)
+		}
+	}},
+	{FaultErrorsEmptyOnFailure, "failure envelopes send Errors [] (no message explaining the failure)", func(h *hooks) {
+		prev := h.envelope
+		h.envelope = func(env *envelope, status int, ok bool) int {
+			if !ok {
+				env.Errors = []string{}
+			}
+			return prev(env, status, ok)
+		}
+	}},
+	{FaultErrorsNullOnSuccess, "success envelopes send Errors and ErrorsCode as null instead of []", func(h *hooks) {
+		prev := h.envelope
+		h.envelope = func(env *envelope, status int, ok bool) int {
+			if ok {
+				env.Errors, env.ErrorsCode = nil, nil
+			}
+			return prev(env, status, ok)
+		}
+	}},
+	{FaultFailureStatus200, "failure envelopes are answered with HTTP 200 (IsSucceed still false)", func(h *hooks) {
+		h.envelope = failureStatus(h.envelope, http.StatusOK)
+	}},
+	{FaultFailureStatus500, "failure envelopes are answered with HTTP 500 (client errors reported as server errors)", func(h *hooks) {
+		h.envelope = failureStatus(h.envelope, http.StatusInternalServerError)
+	}},
+	{FaultWrongContentType, "JSON responses are labelled Content-Type text/plain", func(h *hooks) {
+		h.contentType = "text/plain; charset=utf-8"
+	}},
 
-	FaultSkipSecretAnswerCheck:    "step 1 accepts a missing or wrong secret answer",
-	FaultWrongIncorrectAnswerCode: `a wrong secret answer gives ErrorsCode ["ErrorAnswer"] and a different text`,
-	FaultAcceptUnknownUser:        "step 1 answers success for an unknown user",
-	FaultNoConfirmationEmail:      "step 1 answers success but sends no confirmation email",
-	FaultCodeInResponse:           "step 1 leaks the confirmation code in the response Model",
+	// ---- login ----
+	{FaultOldPasswordStillWorks, "login still accepts the previous password after a reset", func(h *hooks) {
+		prev := h.passwordMatches
+		h.passwordMatches = func(cur, old passwordHash, password string) bool {
+			return prev(cur, old, password) || prev(old, old, password)
+		}
+	}},
+	{FaultLoginIgnoresPassword, "login succeeds for an existing user with any password", func(h *hooks) {
+		h.passwordMatches = func(passwordHash, passwordHash, string) bool { return true }
+	}},
+	{FaultLoginWithoutToken, `a successful login answers {"State":"Succeeded"} without the documented Token`, func(h *hooks) {
+		h.loginBody = func(string) any { return struct{ State string }{"Succeeded"} }
+	}},
 
-	FaultSecretQuestionNull:      `step 2 answers Model null instead of "" for a trader without a secret question`,
-	FaultSecretQuestionLoginOnly: "step 2 looks traders up by login only: by email gives user not found",
+	// ---- step 1 ----
+	{FaultSkipSecretAnswerCheck, "step 1 accepts a missing or wrong secret answer", func(h *hooks) {
+		h.answerMatches = func(string, string) bool { return true }
+	}},
+	{FaultWrongIncorrectAnswerCode, `a wrong secret answer gives ErrorsCode ["ErrorAnswer"] and a different text`, func(h *hooks) {
+		h.wrongAnswer = func(string) problem { return errFaultWrongAnswer }
+	}},
+	{FaultAcceptUnknownUser, "step 1 answers success for an unknown user", func(h *hooks) {
+		h.unknownUser = func(s *Server, w http.ResponseWriter) { s.succeed(w, nil) }
+	}},
+	{FaultNoConfirmationEmail, "step 1 answers success but sends no confirmation email", func(h *hooks) {
+		h.mailCode = func(*Server, context.Context, string, string, string) error { return nil }
+	}},
+	{FaultCodeInResponse, "step 1 leaks the confirmation code in the response Model", func(h *hooks) {
+		h.step1Success = func(s *Server, w http.ResponseWriter, code string) { s.succeed(w, code) }
+	}},
 
-	FaultAcceptExpiredCode: "step 3 accepts an expired confirmation code",
-	FaultReusableCode:      "step 3 does not consume the code: it can be traded for a token again",
+	// ---- step 2 ----
+	{FaultSecretQuestionNull, `step 2 answers Model null instead of "" for a trader without a secret question`, func(h *hooks) {
+		h.noQuestion = json.RawMessage("null")
+	}},
+	{FaultSecretQuestionLoginOnly, "step 2 looks traders up by login only: by email gives user not found", func(h *hooks) {
+		h.findTrader = func(st *store, username string) *trader { return st.traders[key(username)] }
+	}},
 
-	FaultAcceptUnknownToken:      "step 4 answers success (and changes nothing) for a token it never issued",
-	FaultAcceptMalformedToken:    "step 4 crashes on a token that is not a GUID (or is very long): 500 instead of 400",
-	FaultTokenRace:               "step 4 checks and consumes a token non-atomically: concurrent updates with one token all succeed",
-	FaultConfirmationIgnoresCase: "step 4 compares Password and PasswordConfirmation case-insensitively",
-	FaultConfirmationTrimsSpaces: "step 4 compares Password and PasswordConfirmation after trimming leading and trailing whitespace",
-	FaultPasswordSpacesStripped:  "step 4 stores the new password with its spaces removed",
-	FaultNonJSONBody500:          "a request body that is not JSON gets an HTML 500 page (text/html)",
-	FaultMissingField500:         "a missing or null required body field gets a 500",
-	FaultWrongType500:            "an object or array where a body field's string belongs gets a 500",
-	FaultNumbersBoundWrong:       `a number where a string belongs is stored in Go's %g form (12345678 becomes "1.2345678e+07")`,
-	FaultCaseSensitiveProperties: `body property names bind case-sensitively: "password" is treated as a missing Password`,
-	FaultTextPlain500:            "a JSON body sent with Content-Type text/plain gets a 500",
-	FaultNoBodyLimit:             "request bodies over MaxBodyBytes are processed instead of refused with 413",
-	FaultUnusualValue500:         "a non-ASCII or control character in a body string field gets a 500",
-	FaultStep4AnyMethod:          "GET and POST on the step 4 path are handled like PUT (they change the password)",
-	FaultWrongMethod200:          "an undocumented method on a step 1, 2 or 3 path answers a 200 success envelope (changing nothing)",
-	FaultWrongAppKeyAccepted:     "steps 1, 2, 3 and login accept any non-empty Et-App-Key (step 4 still checks it)",
-	FaultBadKeyConsumesToken:     "a step 4 refused for its Et-App-Key still consumes the reset token",
-	FaultRedirectElsewhere:       "every API request is answered 307 with Location on Options.RedirectTo (another origin)",
-	FaultEchoPassword:            "step 4 error messages quote the Password and PasswordConfirmation the request carried",
-	FaultEchoAppKey:              "every API response carries the request's Et-App-Key back in an Et-App-Key header",
+	// ---- step 3 ----
+	{FaultAcceptExpiredCode, "step 3 accepts an expired confirmation code", func(h *hooks) {
+		h.codeExpired = func(*grant, time.Time) bool { return false }
+	}},
+	{FaultReusableCode, "step 3 does not consume the code: it can be traded for a token again", func(h *hooks) {
+		h.consumeCode = func(*store, string) {}
+	}},
+
+	// ---- the negative and security catalogue ----
+	{FaultAcceptUnknownToken, "step 4 answers success (and changes nothing) for a token it never issued", func(h *hooks) {
+		h.setup = func(s *Server) { s.st.issued = map[string]bool{} }
+		h.unknownToken = func(s *Server, w http.ResponseWriter, token string) bool {
+			s.st.mu.Lock()
+			issued := s.st.issued[canonicalToken(token)]
+			s.st.mu.Unlock()
+			if !issued {
+				s.succeed(w, nil)
+			}
+			return !issued
+		}
+	}},
+	{FaultAcceptMalformedToken, "step 4 crashes on a token that is not a GUID (or is very long): 500 instead of 400", func(h *hooks) {
+		h.beforeTokenLookup = func(s *Server, w http.ResponseWriter, token string) bool {
+			if guidForm.MatchString(token) {
+				return false
+			}
+			s.failInternal(w)
+			return true
+		}
+	}},
+	{FaultTokenRace, "step 4 checks and consumes a token non-atomically: concurrent updates with one token all succeed", func(h *hooks) {
+		h.tokenRaceWindow = raceWindow
+	}},
+	{FaultConfirmationIgnoresCase, "step 4 compares Password and PasswordConfirmation case-insensitively", func(h *hooks) {
+		h.confirmationMatches = strings.EqualFold
+	}},
+	{FaultConfirmationTrimsSpaces, "step 4 compares Password and PasswordConfirmation after trimming leading and trailing whitespace", func(h *hooks) {
+		h.confirmationMatches = func(p, c string) bool { return strings.TrimSpace(p) == strings.TrimSpace(c) }
+	}},
+	{FaultPasswordSpacesStripped, "step 4 stores the new password with its spaces removed", func(h *hooks) {
+		h.storePassword = func(p string) string { return strings.ReplaceAll(p, " ", "") }
+	}},
+	{FaultNonJSONBody500, "a request body that is not JSON gets an HTML 500 page (text/html)", func(h *hooks) {
+		prev := h.refuseBody
+		h.refuseBody = func(s *Server, w http.ResponseWriter, kind bodyProblem, status int, probs []problem) {
+			if kind != bodyNotJSON {
+				prev(s, w, kind, status, probs)
+				return
+			}
+			s.htmlServerError(w)
+		}
+	}},
+	{FaultMissingField500, "a missing or null required body field gets a 500", func(h *hooks) {
+		h.boundFields = serverErrorIf(h.boundFields, func(f *bodyField) bool { return f.required && !f.set })
+	}},
+	{FaultWrongType500, "an object or array where a body field's string belongs gets a 500", func(h *hooks) {
+		prev := h.refuseBody
+		h.refuseBody = func(s *Server, w http.ResponseWriter, kind bodyProblem, status int, probs []problem) {
+			if kind != bodyWrongType {
+				prev(s, w, kind, status, probs)
+				return
+			}
+			s.failInternal(w)
+		}
+	}},
+	{FaultNumbersBoundWrong, `a number where a string belongs is stored in Go's %g form (12345678 becomes "1.2345678e+07")`, func(h *hooks) {
+		h.numberAsString = func(lit string) (string, bool) {
+			f, err := strconv.ParseFloat(lit, 64)
+			if err != nil {
+				return "", false
+			}
+			return strconv.FormatFloat(f, 'g', -1, 64), true
+		}
+	}},
+	{FaultCaseSensitiveProperties, `body property names bind case-sensitively: "password" is treated as a missing Password`, func(h *hooks) {
+		h.propertyMatches = func(f, p string) bool { return f == p }
+	}},
+	{FaultTextPlain500, "a JSON body sent with Content-Type text/plain gets a 500", func(h *hooks) {
+		h.beforeBind = func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) bool {
+			mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+			if mt != "text/plain" || len(bytes.TrimSpace(body)) == 0 {
+				return false
+			}
+			s.failInternal(w)
+			return true
+		}
+	}},
+	{FaultNoBodyLimit, "request bodies over MaxBodyBytes are processed instead of refused with 413", func(h *hooks) {
+		h.bodyLimit = faultBodyCap
+	}},
+	{FaultUnusualValue500, "a non-ASCII or control character in a body string field gets a 500", func(h *hooks) {
+		h.boundFields = serverErrorIf(h.boundFields, func(f *bodyField) bool {
+			return strings.ContainsFunc(f.value, func(c rune) bool { return c > unicode.MaxASCII || unicode.IsControl(c) })
+		})
+	}},
+	{FaultStep4AnyMethod, "GET and POST on the step 4 path are handled like PUT (they change the password)", func(h *hooks) {
+		prev := h.wrongMethod
+		h.wrongMethod = func(s *Server, w http.ResponseWriter, r *http.Request, rest string, rt route) bool {
+			if rest == pathStep4 && (r.Method == http.MethodGet || r.Method == http.MethodPost) {
+				rt.handler(w, r)
+				return true
+			}
+			return prev(s, w, r, rest, rt)
+		}
+	}},
+	{FaultWrongMethod200, "an undocumented method on a step 1, 2 or 3 path answers a 200 success envelope (changing nothing)", func(h *hooks) {
+		prev := h.wrongMethod
+		h.wrongMethod = func(s *Server, w http.ResponseWriter, r *http.Request, rest string, rt route) bool {
+			if rest != pathStep4 && rest != pathLogin {
+				s.succeed(w, nil) // a catch-all that does nothing and says it worked
+				return true
+			}
+			return prev(s, w, r, rest, rt)
+		}
+	}},
+	{FaultWrongAppKeyAccepted, "steps 1, 2, 3 and login accept any non-empty Et-App-Key (step 4 still checks it)", func(h *hooks) {
+		prev := h.appKeyOK
+		h.appKeyOK = func(s *Server, r *http.Request, rest string) bool {
+			if rest != pathStep4 {
+				return r.Header.Get("Et-App-Key") != "" // presence is checked, not the value
+			}
+			return prev(s, r, rest)
+		}
+	}},
+	{FaultBadKeyConsumesToken, "a step 4 refused for its Et-App-Key still consumes the reset token", func(h *hooks) {
+		h.badKeyStep4 = func(s *Server, r *http.Request, _ http.HandlerFunc) { s.consumeTokenOf(r) }
+	}},
+	{FaultRedirectElsewhere, "every API request is answered 307 with Location on Options.RedirectTo (another origin)", func(h *hooks) {
+		h.intercept = func(s *Server, w http.ResponseWriter, r *http.Request) bool {
+			s.redirectElsewhere(w, r)
+			return true
+		}
+	}},
+	{FaultEchoPassword, "step 4 error messages quote the Password and PasswordConfirmation the request carried", func(h *hooks) {
+		prev := h.step4Error
+		h.step4Error = func(p problem, req newPasswordRequest) problem {
+			p = prev(p, req)
+			p.msg += fmt.Sprintf(" (Password %q, PasswordConfirmation %q)", req.Password, req.PasswordConfirmation)
+			return p
+		}
+	}},
+	{FaultEchoAppKey, "every API response carries the request's Et-App-Key back in an Et-App-Key header", func(h *hooks) {
+		h.responseHeaders = func(hd http.Header, r *http.Request) {
+			if k := r.Header.Get("Et-App-Key"); k != "" {
+				hd.Set("Et-App-Key", k)
+			}
+		}
+	}},
+
+	// ---- the credential-recovery security profile ----
+	{FaultPasswordMax32, "step 4 refuses passwords longer than 32 characters (ErrorPasswordTooLong)", func(h *hooks) {
+		h.maxPasswordLength = 32
+	}},
+	{FaultTruncatePassword, "passwords are stored and checked by their first 32 characters only", func(h *hooks) {
+		h.storePassword = func(p string) string { return firstRunes(norm.NFC.String(p), 32) }
+		h.passwordMatches = func(cur, _ passwordHash, p string) bool { return cur.matches(firstRunes(norm.NFC.String(p), 32)) }
+	}},
+	{FaultLoginIgnoresPasswordCase, "login compares the password case-insensitively", func(h *hooks) {
+		h.storePassword = func(p string) string { return strings.ToLower(norm.NFC.String(p)) }
+		h.passwordMatches = func(cur, _ passwordHash, p string) bool { return cur.matches(strings.ToLower(norm.NFC.String(p))) }
+	}},
+	{FaultUnicodePasswordUnusable, "step 4 accepts a password with non-ASCII characters but stores it without them, so it cannot log in", func(h *hooks) {
+		h.storePassword = func(p string) string {
+			return strings.Map(func(c rune) rune {
+				if c > unicode.MaxASCII {
+					return -1
+				}
+				return c
+			}, p)
+		}
+	}},
+	{FaultAcceptCommonPassword, "step 4 accepts passwords on the common-password blocklist (e.g. password1)", func(h *hooks) {
+		h.commonPassword = func(string) bool { return false }
+	}},
+	{FaultRequireComposition, "step 4 requires an upper-case letter, a digit and a symbol (composition rules)", func(h *hooks) {
+		h.composition = compositionRule
+	}},
+	{FaultUnlimitedAnswerAttempts, "step 1 never locks a trader after consecutive wrong secret answers", func(h *hooks) {
+		h.answerAttemptLimit = 0
+	}},
+	{FaultCodeRace, "step 3 checks and consumes a code non-atomically: concurrent exchanges of one code all get a token", func(h *hooks) {
+		h.codeRaceWindow = raceWindow
+	}},
+	{FaultSequentialCodes, "confirmation codes count up: each new code is the previous one plus 1", func(h *hooks) {
+		h.newCode = sequentialCodes()
+	}},
+	{FaultLenientTokenMatch, "step 4 compares only the first 35 characters of a token: altered, truncated or extended tokens work", func(h *hooks) {
+		h.tokenLookup = prefixToken
+	}},
+	{FaultMassAssignment, "step 4 honours a body property User, UserName, Login, Email or UserId naming another trader: it sets that trader's password", func(h *hooks) {
+		h.step4ExtraFields = massAssignmentFields
+		h.passwordOwner = namedOwner
+	}},
+	{FaultCacheableToken, "step 3 and login success responses carry Cache-Control: public, max-age=3600", func(h *hooks) {
+		h.secretCacheControl = "public, max-age=3600"
+	}},
+	{FaultStackTraceInErrors, "errors for unreadable request bodies and 500s carry an exception type, a stack frame and a source path", func(h *hooks) {
+		h.errorText = func(p problem) problem {
+			p.msg = "System.Text.Json.JsonException: " + p.msg + stackTrace
+			return p
+		}
+	}},
+	{FaultEchoSecretAnswer, "step 1's wrong-answer error quotes the SecretQuestionAnswer the request carried", func(h *hooks) {
+		prev := h.wrongAnswer
+		h.wrongAnswer = func(given string) problem {
+			p := prev(given)
+			p.msg += fmt.Sprintf(" (SecretQuestionAnswer %q)", given)
+			return p
+		}
+	}},
+}
+
+// faultDescriptions indexes faultTable by name.
+var faultDescriptions = func() map[string]string {
+	m := make(map[string]string, len(faultTable))
+	for _, f := range faultTable {
+		m[f.name] = f.description
+	}
+	return m
+}()
+
+// raceWindow is how long the race faults hold a request between checking a grant and
+// consuming it: long enough that concurrent requests reliably all pass the check.
+const raceWindow = 200 * time.Millisecond
+
+// stackTrace is what the stack-trace-in-errors fault appends: a frame and a source path,
+// as an unhandled .NET exception shows them.
+const stackTrace = " at AutoShares.Api.Controllers.PasswordController.Reset() in /src/Api/Controllers/PasswordController.cs:line 42"
+
+// failureStatus answers every failure envelope with status instead of its own.
+func failureStatus(prev func(*envelope, int, bool) int, status int) func(*envelope, int, bool) int {
+	return func(env *envelope, s int, ok bool) int {
+		s = prev(env, s, ok)
+		if !ok {
+			return status
+		}
+		return s
+	}
+}
+
+// serverErrorIf answers 500 when any bound field meets bad.
+func serverErrorIf(prev func(*Server, http.ResponseWriter, []*bodyField) bool, bad func(*bodyField) bool) func(*Server, http.ResponseWriter, []*bodyField) bool {
+	return func(s *Server, w http.ResponseWriter, fields []*bodyField) bool {
+		if slices.ContainsFunc(fields, bad) {
+			s.failInternal(w)
+			return true
+		}
+		return prev(s, w, fields)
+	}
+}
+
+// firstRunes is s cut to its first n characters.
+func firstRunes(s string, n int) string {
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j]
+		}
+		i++
+	}
+	return s
 }
 
 // FaultNames returns every fault switch name, sorted.

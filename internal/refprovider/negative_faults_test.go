@@ -211,8 +211,8 @@ var negativeFaultCases = map[string]faultCase{
 	FaultNumbersBoundWrong: {func(e *env) error {
 		v := e.state(StateValidToken)
 		r := e.do(http.MethodPut, pStep4, fmt.Sprintf(
-			`{"Token":%q,"Password":12345678,"PasswordConfirmation":12345678}`, v["Token"]), nil)
-		if r.status >= 200 && r.status < 300 && loginStatus(e, v["User"], "12345678") != 200 {
+			`{"Token":%q,"Password":31415926,"PasswordConfirmation":31415926}`, v["Token"]), nil)
+		if r.status >= 200 && r.status < 300 && loginStatus(e, v["User"], "31415926") != 200 {
 			return errors.New("numeric password accepted but the trader cannot log in with its string form")
 		}
 		return nil

@@ -1,6 +1,7 @@
 package refprovider
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -50,6 +51,25 @@ type Options struct {
 	// Latency delays every response served by Start, as a remote deployment's network
 	// and load would (make bench measures the suite against 300ms); 0 = none.
 	Latency time.Duration
+
+	// RateLimit is requests per second per client (remote IP and Et-App-Key), as an API
+	// gateway enforces it: a token bucket with a burst of RateLimit. A request over it is
+	// answered 429 with Retry-After: 1 and not processed, on every path (the state
+	// endpoint included); 0 = no limit.
+	RateLimit int
+	// LoginLockout is how many consecutive failed logins lock an account's login for
+	// LockoutPeriod (401, Reason "Account locked", even with the right password); 0 = never.
+	LoginLockout int
+	// LockoutPeriod is how long a lockout lasts: LoginLockout's, and step 1's after
+	// DefaultAnswerAttempts consecutive wrong secret answers; 0 = DefaultLockoutPeriod.
+	LockoutPeriod time.Duration
+
+	// TLS makes Start serve HTTPS with a certificate (127.0.0.1 and localhost) issued by a
+	// private CA generated at start; Running.CACertPEM is that CA, for clients to trust.
+	TLS bool
+	// ClientCA (PEM certificates), with TLS, makes Start require a client certificate
+	// issued by one of them (mutual TLS).
+	ClientCA []byte
 }
 
 // Defaults for zero Options fields.
@@ -58,6 +78,12 @@ const (
 	DefaultTokenTTL          = 30 * time.Minute
 	DefaultMailFrom          = "no-reply@autoshares.example.test"
 	DefaultMinPasswordLength = 8
+	DefaultLockoutPeriod     = 15 * time.Minute
+
+	// DefaultAnswerAttempts is how many consecutive wrong (or missing) secret answers lock
+	// step 1 for a trader for LockoutPeriod (ASVS 6.3.1, NIST SP 800-63B-4 3.2.2 allow at
+	// most 100); a right answer before that resets the count.
+	DefaultAnswerAttempts = 10
 
 	// DefaultHashIterations is far below the ~600k OWASP suggests for PBKDF2-SHA256 on
 	// purpose: this is a test double, and a login, a step 4 or a provider-state setup each
@@ -102,6 +128,12 @@ type config struct {
 	iter     int
 	log      io.Writer
 	latency  time.Duration
+
+	rateLimit    int
+	loginLockout int
+	lockout      time.Duration
+	tls          bool
+	clientCA     []byte
 }
 
 // Validate reports every problem with o, as New would, without creating anything (no
@@ -126,6 +158,12 @@ func (o Options) validate() (config, error) {
 		iter:     o.HashIterations,
 		log:      o.Log,
 		latency:  o.Latency,
+
+		rateLimit:    o.RateLimit,
+		loginLockout: o.LoginLockout,
+		lockout:      o.LockoutPeriod,
+		tls:          o.TLS,
+		clientCA:     o.ClientCA,
 	}
 	if strings.TrimSpace(o.AppKey) == "" {
 		errs = append(errs, errors.New("AppKey is required"))
@@ -159,7 +197,21 @@ func (o Options) validate() (config, error) {
 		defaultIfZero(&c.codeTTL, DefaultCodeTTL, "CodeTTL"),
 		defaultIfZero(&c.tokenTTL, DefaultTokenTTL, "TokenTTL"),
 		defaultIfZero(&c.minLen, DefaultMinPasswordLength, "MinPasswordLength"),
-		defaultIfZero(&c.iter, DefaultHashIterations, "HashIterations"))
+		defaultIfZero(&c.iter, DefaultHashIterations, "HashIterations"),
+		defaultIfZero(&c.lockout, DefaultLockoutPeriod, "LockoutPeriod"))
+	if c.rateLimit < 0 {
+		errs = append(errs, fmt.Errorf("RateLimit %d is negative", c.rateLimit))
+	}
+	if c.loginLockout < 0 {
+		errs = append(errs, fmt.Errorf("LoginLockout %d is negative", c.loginLockout))
+	}
+	if len(c.clientCA) > 0 {
+		if !c.tls {
+			errs = append(errs, errors.New("ClientCA needs TLS"))
+		} else if !x509.NewCertPool().AppendCertsFromPEM(c.clientCA) {
+			errs = append(errs, errors.New("ClientCA holds no PEM certificate"))
+		}
+	}
 	if c.latency < 0 {
 		errs = append(errs, fmt.Errorf("Latency %v is negative", c.latency))
 	}

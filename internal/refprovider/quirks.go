@@ -1,8 +1,13 @@
 package refprovider
 
+import (
+	"net/http"
+)
+
 // Quirk names. A quirk is not a fault: it makes the provider behave the way the public
-// documentation literally shows where that is odd but tolerable, so a test can prove the
-// suite tolerates it. Options.Quirks switches them on.
+// documentation literally shows, or the way a common framework answers, where that is odd
+// but tolerable, so a test can prove the suite tolerates it. Options.Quirks switches them
+// on.
 const (
 	// QuirkStep1DocumentedBody answers step 1's success with the documentation's own
 	// example body, whose IsSucceed is false.
@@ -11,6 +16,10 @@ const (
 	// every error envelope, as deployments that wrap errors do: Errors and ErrorsCode still
 	// contain what the suite checks, among others.
 	QuirkExtraErrorEntries = "extra-error-entries"
+	// QuirkProblemDetails answers a request body that cannot be bound with RFC 9457
+	// problem details, as ASP.NET Core's model binding does before any application code
+	// runs (see problemDetails in body.go).
+	QuirkProblemDetails = "problem-details"
 )
 
 // The general entry QuirkExtraErrorEntries adds.
@@ -22,10 +31,30 @@ const (
 // step1DocumentedBody is the documented step 1 success body, byte for byte.
 const step1DocumentedBody = `{"Errors": [], "IsSucceed": false}`
 
-var quirkDescriptions = map[string]string{
-	QuirkStep1DocumentedBody: "step 1 success answers 200 " + step1DocumentedBody + ", the documentation's example, verbatim",
-	QuirkExtraErrorEntries:   "error envelopes carry a general message and code (" + extraErrorCode + ") before the specific ones",
+// quirkTable is every quirk, in the form of faultTable.
+var quirkTable = []switchDef{
+	{QuirkStep1DocumentedBody, "step 1 success answers 200 " + step1DocumentedBody + ", the documentation's example, verbatim", func(h *hooks) {
+		h.step1Success = func(s *Server, w http.ResponseWriter, _ string) {
+			s.writeRaw(w, http.StatusOK, []byte(step1DocumentedBody))
+		}
+	}},
+	{QuirkExtraErrorEntries, "error envelopes carry a general message and code (" + extraErrorCode + ") before the specific ones", func(h *hooks) {
+		h.errorPrefix = []problem{{code: extraErrorCode, msg: extraErrorMessage}}
+	}},
+	{QuirkProblemDetails, "a request body that cannot be bound gets an RFC 9457 application/problem+json 400 (413 when too large), as ASP.NET Core answers", func(h *hooks) {
+		h.refuseBody = func(s *Server, w http.ResponseWriter, kind bodyProblem, status int, probs []problem) {
+			s.problemDetails(w, kind, status, probs)
+		}
+	}},
 }
+
+var quirkDescriptions = func() map[string]string {
+	m := make(map[string]string, len(quirkTable))
+	for _, q := range quirkTable {
+		m[q.name] = q.description
+	}
+	return m
+}()
 
 // QuirkNames returns every quirk name, sorted.
 func QuirkNames() []string { return sortedNames(quirkDescriptions) }

@@ -2,13 +2,13 @@ package refprovider
 
 import (
 	"crypto/subtle"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -26,7 +26,11 @@ var (
 	errPasswordMismatch  = problem{code: "ErrorPasswordMismatch", msg: "Password and confirmation do not match."}
 	errInternal          = problem{code: "ErrorInternal", msg: "An internal error occurred."}
 	errFaultWrongAnswer  = problem{code: "ErrorAnswer", msg: "Wrong secret answer."}
+	errTooManyAttempts   = problem{code: "ErrorTooManyAttempts", msg: "Too many incorrect answers. Try again later."}
+	errPasswordTooCommon = problem{code: "ErrorPasswordTooCommon",
+		msg: "Password is too common: it appears on lists of breached passwords. Choose another."}
 	codePasswordTooShort = "ErrorPasswordTooShort"
+	codePasswordTooLong  = "ErrorPasswordTooLong"
 )
 
 // handleResetStart is step 1: check the user and secret answer, then mail a code.
@@ -46,54 +50,48 @@ func (s *Server) handleResetStart(w http.ResponseWriter, r *http.Request) {
 	t := s.st.traders[key(req.User)]
 	if t == nil {
 		s.st.mu.Unlock()
-		if s.has(FaultAcceptUnknownUser) {
-			s.succeed(w, nil)
-			return
-		}
-		s.fail(w, http.StatusBadRequest, errUserNotFound)
+		s.hook.unknownUser(s, w)
 		return
 	}
-	if t.question != "" && !s.has(FaultSkipSecretAnswerCheck) && !answerMatches(t.answer, req.SecretQuestionAnswer) {
-		s.st.mu.Unlock()
-		if s.has(FaultWrongIncorrectAnswerCode) {
-			s.fail(w, http.StatusBadRequest, errFaultWrongAnswer)
+	lk := key(t.login)
+	if t.question != "" {
+		// Brute force (ASVS 6.3.1): consecutive wrong answers lock step 1 for this trader,
+		// the right answer included, for the lockout period.
+		if s.st.lockedLocked(answerAttempts, lk, now) {
+			s.st.mu.Unlock()
+			s.fail(w, http.StatusBadRequest, errTooManyAttempts)
 			return
 		}
-		s.fail(w, http.StatusBadRequest, errIncorrectAnswer)
-		return
+		if !s.hook.answerMatches(t.answer, req.SecretQuestionAnswer) {
+			s.st.failedLocked(answerAttempts, lk, s.hook.answerAttemptLimit, now.Add(s.cfg.lockout))
+			s.st.mu.Unlock()
+			s.fail(w, http.StatusBadRequest, s.hook.wrongAnswer(req.SecretQuestionAnswer))
+			return
+		}
+		s.st.succeededLocked(answerAttempts, lk)
 	}
 	s.st.pruneLocked(now)
-	lk := key(t.login)
 	// The code is stored before the mail goes out, so a client that reads the mail
 	// quickly can never beat the store; it is withdrawn again if sending fails.
-	code, err := s.st.newCodeLocked(lk, now.Add(s.cfg.codeTTL))
+	code, err := s.st.newCodeLocked(lk, now.Add(s.cfg.codeTTL), s.hook.newCode)
 	g := s.st.codes[code]
 	login, email := t.login, t.email
 	s.st.mu.Unlock()
 	if err != nil {
-		s.fail(w, http.StatusInternalServerError, errInternal)
+		s.failInternal(w)
 		return
 	}
 
-	if !s.has(FaultNoConfirmationEmail) {
-		if err := s.sendCode(r.Context(), login, email, code); err != nil {
-			s.st.mu.Lock()
-			if s.st.codes[code] == g {
-				delete(s.st.codes, code)
-			}
-			s.st.mu.Unlock()
-			s.fail(w, http.StatusServiceUnavailable, errEmailNotSent)
-			return
+	if err := s.hook.mailCode(s, r.Context(), login, email, code); err != nil {
+		s.st.mu.Lock()
+		if s.st.codes[code] == g {
+			delete(s.st.codes, code)
 		}
+		s.st.mu.Unlock()
+		s.fail(w, http.StatusServiceUnavailable, errEmailNotSent)
+		return
 	}
-	switch {
-	case s.has(FaultCodeInResponse):
-		s.succeed(w, code)
-	case s.cfg.quirks[QuirkStep1DocumentedBody]:
-		s.writeRaw(w, http.StatusOK, []byte(step1DocumentedBody))
-	default:
-		s.succeed(w, nil)
-	}
+	s.hook.step1Success(s, w, code)
 }
 
 // answerMatches compares trimmed and case-insensitively, in constant time; a missing
@@ -118,10 +116,7 @@ func (s *Server) handleSecretQuestion(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.st.mu.Lock()
-	t := s.st.traders[key(username)]
-	if t == nil && !s.has(FaultSecretQuestionLoginOnly) {
-		t = s.st.traders[s.st.byEmail[key(username)]]
-	}
+	t := s.hook.findTrader(s.st, username)
 	var question string
 	if t != nil {
 		question = t.question
@@ -130,8 +125,8 @@ func (s *Server) handleSecretQuestion(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case t == nil:
 		s.fail(w, http.StatusBadRequest, errUserNotFound)
-	case question == "" && s.has(FaultSecretQuestionNull):
-		s.succeed(w, json.RawMessage("null"))
+	case question == "":
+		s.succeed(w, s.hook.noQuestion)
 	default:
 		s.succeed(w, question)
 	}
@@ -188,37 +183,63 @@ func (s *Server) redeemCode(w http.ResponseWriter, code string) {
 		s.fail(w, http.StatusBadRequest, errInvalidCode)
 		return
 	}
-	if g.expiredAt(now) && !s.has(FaultAcceptExpiredCode) {
+	if s.hook.codeExpired(g, now) {
 		s.st.mu.Unlock()
 		s.fail(w, http.StatusBadRequest, errCodeExpired)
 		return
 	}
-	if !s.has(FaultReusableCode) {
-		delete(s.st.codes, code)
+	if d := s.hook.codeRaceWindow; d > 0 {
+		// The code-race fault: the check above is trusted after a pause in which
+		// concurrent requests pass it too.
+		s.st.mu.Unlock()
+		time.Sleep(d)
+		s.st.mu.Lock()
 	}
+	s.hook.consumeCode(s.st, code)
 	token, err := s.st.newTokenLocked(g.login, now.Add(s.cfg.tokenTTL))
 	s.st.mu.Unlock()
 	if err != nil {
-		s.fail(w, http.StatusInternalServerError, errInternal)
+		s.failInternal(w)
 		return
 	}
-	s.succeed(w, token)
+	s.succeedWithSecret(w, token)
 }
 
-type newPasswordRequest struct{ Token, Password, PasswordConfirmation string }
+// succeedWithSecret answers success with a Model that is a secret (a reset token): shared
+// caches must not keep it.
+func (s *Server) succeedWithSecret(w http.ResponseWriter, model any) {
+	w.Header().Set("Cache-Control", s.hook.secretCacheControl)
+	s.succeed(w, model)
+}
 
-// tokenRaceWindow is how long the token-race fault holds a step 4 between checking the
-// token and consuming it: long enough that concurrent updates reliably all pass the check.
-const tokenRaceWindow = 200 * time.Millisecond
+type newPasswordRequest struct {
+	Token, Password, PasswordConfirmation string
+	// extra holds the step4ExtraFields hook's properties (none by default: other
+	// properties are ignored).
+	extra map[string]string
+}
 
 // bindNewPassword binds step 4's body; false means the request has been answered.
 func (s *Server) bindNewPassword(w http.ResponseWriter, r *http.Request) (newPasswordRequest, bool) {
 	tok, pw, conf := field("Token", true), field("Password", true), field("PasswordConfirmation", true)
-	if !s.bind(w, r, tok, pw, conf) {
+	fields := []*bodyField{tok, pw, conf}
+	for _, name := range s.hook.step4ExtraFields {
+		fields = append(fields, field(name, false))
+	}
+	if !s.bind(w, r, fields...) {
 		return newPasswordRequest{}, false
 	}
+	req := newPasswordRequest{Token: strings.TrimSpace(tok.value), Password: pw.value, PasswordConfirmation: conf.value}
+	for _, f := range fields[3:] {
+		if f.set {
+			if req.extra == nil {
+				req.extra = map[string]string{}
+			}
+			req.extra[f.name] = f.value
+		}
+	}
 	// Passwords are taken as sent: spaces are legitimate password characters.
-	return newPasswordRequest{strings.TrimSpace(tok.value), pw.value, conf.value}, true
+	return req, true
 }
 
 // handleNewPassword is step 4: set the password with a reset token.
@@ -241,18 +262,15 @@ func (s *Server) handleNewPassword(w http.ResponseWriter, r *http.Request) {
 		s.failNewPassword(w, req, http.StatusBadRequest, probs...)
 		return
 	}
-	if s.has(FaultAcceptMalformedToken) && !guidForm.MatchString(req.Token) {
-		s.fail(w, http.StatusInternalServerError, errInternal)
+	if s.hook.beforeTokenLookup(s, w, req.Token) {
 		return
 	}
 	now := s.cfg.now()
 
 	s.st.mu.Lock()
-	lk, p := s.checkNewPasswordLocked(req, now)
-	unissued := p == &errInvalidToken && s.st.issued != nil && !s.st.issued[req.Token]
+	lk, p := s.checkNewPasswordLocked(&req, now)
 	s.st.mu.Unlock()
-	if unissued { // the accept-unknown-token fault: success, and nothing happens
-		s.succeed(w, nil)
+	if p == &errInvalidToken && s.hook.unknownToken(s, w, req.Token) {
 		return
 	}
 	if p != nil {
@@ -260,105 +278,175 @@ func (s *Server) handleNewPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	stored := req.Password
-	if s.has(FaultPasswordSpacesStripped) {
-		stored = strings.ReplaceAll(stored, " ", "")
-	}
 	// Hash outside the lock (it is the slow part), then check again: a concurrent request
 	// may have used the token meanwhile, and a token must change a password only once.
-	h, err := hashPassword(stored, s.cfg.iter)
+	h, err := s.hashNewPassword(req.Password)
 	if err != nil {
-		s.fail(w, http.StatusInternalServerError, errInternal)
+		s.failInternal(w)
 		return
 	}
-	if s.has(FaultTokenRace) {
-		// The fault: the first check is trusted after a pause in which concurrent
-		// requests pass it too.
-		time.Sleep(tokenRaceWindow)
+	if d := s.hook.tokenRaceWindow; d > 0 {
+		// The token-race fault: the first check is trusted after a pause in which
+		// concurrent requests pass it too.
+		time.Sleep(d)
 		s.st.mu.Lock()
-		if t := s.st.traders[lk]; t != nil {
-			t.prevHash, t.hash = t.hash, h
+	} else {
+		s.st.mu.Lock()
+		if lk, p = s.checkNewPasswordLocked(&req, now); p != nil {
+			s.st.mu.Unlock()
+			s.failNewPassword(w, req, http.StatusBadRequest, *p)
+			return
 		}
-		s.st.revokeLocked(lk, "", "")
-		s.st.mu.Unlock()
-		s.succeed(w, nil)
-		return
 	}
-	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
-	lk, p = s.checkNewPasswordLocked(req, now)
-	if p != nil {
-		s.failNewPassword(w, req, http.StatusBadRequest, *p)
-		return
+	// Only the token decides whose password changes, whatever else the body names
+	// (OWASP API3:2023, mass assignment).
+	if t := s.st.traders[s.hook.passwordOwner(s.st, lk, req.extra)]; t != nil {
+		s.hook.applyPassword(t, h)
 	}
-	t := s.st.traders[lk]
-	if !s.has(FaultSuccessWithoutChange) {
-		t.prevHash, t.hash = t.hash, h
-	}
-	switch {
-	case s.has(FaultReusableToken):
-		// The fault: nothing is consumed.
-	case s.has(FaultKeepOutstandingGrants):
-		delete(s.st.tokens, req.Token)
-	default:
-		// A completed reset ends every other reset in flight for this trader.
-		s.st.revokeLocked(lk, "", "")
-	}
+	s.hook.consumeToken(s.st, lk, req.Token)
 	s.succeed(w, nil)
 }
 
-// failNewPassword answers a step 4 failure; under the echo-password fault the messages
-// quote the passwords the request carried.
+// hashNewPassword hashes a password being set, as the storePassword hook keeps it.
+func (s *Server) hashNewPassword(password string) (passwordHash, error) {
+	return hashPassword(s.hook.storePassword(password), s.cfg.iter)
+}
+
+// failNewPassword answers a step 4 failure through the step4Error hook.
 func (s *Server) failNewPassword(w http.ResponseWriter, req newPasswordRequest, status int, probs ...problem) {
-	if s.has(FaultEchoPassword) {
-		probs = slices.Clone(probs)
-		for i := range probs {
-			probs[i].msg += fmt.Sprintf(" (Password %q, PasswordConfirmation %q)", req.Password, req.PasswordConfirmation)
-		}
+	probs = slices.Clone(probs)
+	for i := range probs {
+		probs[i] = s.hook.step4Error(probs[i], req)
 	}
 	s.fail(w, status, probs...)
 }
 
 // guidForm matches the forms .NET's Guid.Parse accepts (32 hex digits, optionally
-// hyphenated 8-4-4-4-12 and wrapped in braces or parentheses); only the
-// accept-malformed-token fault tells tokens of this form from others.
+// hyphenated 8-4-4-4-12 and wrapped in braces or parentheses).
 var guidForm = regexp.MustCompile(`^[{(]?[0-9A-Fa-f]{8}(-?)[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{12}[)}]?$`)
 
-// confirmationMatches compares byte for byte: letter case and surrounding whitespace are
-// part of a password.
-func (s *Server) confirmationMatches(password, confirmation string) bool {
-	switch {
-	case s.has(FaultAcceptMismatchedPasswords):
-		return true
-	case s.has(FaultConfirmationIgnoresCase):
-		return strings.EqualFold(password, confirmation)
-	case s.has(FaultConfirmationTrimsSpaces):
-		return strings.TrimSpace(password) == strings.TrimSpace(confirmation)
+// canonicalToken is the form tokens are issued in (lower-case 8-4-4-4-12) for any text
+// form of the same GUID: other letter case, braces or parentheses, no hyphens. Those name
+// the same token, as .NET's Guid.Parse reads them, so they are accepted. Anything else is
+// returned as it is (and is unknown).
+func canonicalToken(token string) string {
+	if !guidForm.MatchString(token) {
+		return token
 	}
-	return password == confirmation
+	if open, end := token[0], token[len(token)-1]; (open == '{') != (end == '}') || (open == '(') != (end == ')') {
+		return token // unbalanced wrapping is not a GUID
+	}
+	hx := strings.ToLower(strings.Map(func(c rune) rune {
+		if strings.ContainsRune("{}()-", c) {
+			return -1
+		}
+		return c
+	}, token))
+	return hx[0:8] + "-" + hx[8:12] + "-" + hx[12:16] + "-" + hx[16:20] + "-" + hx[20:32]
+}
+
+// exactToken is the correct token lookup: exactly an issued token, in any GUID text form.
+func exactToken(tokens map[string]*grant, token string) string {
+	if c := canonicalToken(token); tokens[c] != nil {
+		return c
+	}
+	return ""
+}
+
+// prefixToken is the lenient-token-match fault's lookup: any outstanding token sharing the
+// first 35 characters.
+func prefixToken(tokens map[string]*grant, token string) string {
+	if c := exactToken(tokens, token); c != "" {
+		return c
+	}
+	const n = 35
+	if len(token) < n {
+		return ""
+	}
+	for tk := range tokens {
+		if len(tk) >= n && strings.EqualFold(tk[:n], token[:n]) {
+			return tk
+		}
+	}
+	return ""
+}
+
+// massAssignmentFields are the properties the mass-assignment fault binds, in the order
+// it honours them.
+var massAssignmentFields = []string{"User", "UserName", "Login", "Email", "UserId"}
+
+// namedOwner is the mass-assignment fault: the first extra property naming an existing
+// trader (by login or email) is whose password changes.
+func namedOwner(st *store, owner string, extra map[string]string) string {
+	for _, f := range massAssignmentFields {
+		v, ok := extra[f]
+		if !ok {
+			continue
+		}
+		if _, ok := st.traders[key(v)]; ok {
+			return key(v)
+		}
+		if lk, ok := st.byEmail[key(v)]; ok {
+			return lk
+		}
+	}
+	return owner
 }
 
 // checkNewPasswordLocked applies step 4's checks in the documented order and returns the
-// trader's key, or the problem to answer. The caller holds s.st.mu.
-func (s *Server) checkNewPasswordLocked(req newPasswordRequest, now time.Time) (string, *problem) {
-	g := s.st.tokens[req.Token]
-	if g == nil || s.st.traders[g.login] == nil {
+// trader's key, or the problem to answer; it sets req.Token to the key of the token found.
+// The caller holds s.st.mu.
+func (s *Server) checkNewPasswordLocked(req *newPasswordRequest, now time.Time) (string, *problem) {
+	tk := s.hook.tokenLookup(s.st.tokens, req.Token)
+	g := s.st.tokens[tk]
+	if tk == "" || g == nil || s.st.traders[g.login] == nil {
 		return "", &errInvalidToken
 	}
-	if g.expiredAt(now) && !s.has(FaultAcceptExpiredToken) {
+	req.Token = tk
+	if s.hook.tokenExpired(g, now) {
 		return "", &errTokenExpired
 	}
-	if !s.confirmationMatches(req.Password, req.PasswordConfirmation) {
-		if s.has(FaultMismatchConsumesToken) {
-			delete(s.st.tokens, req.Token)
-		}
+	if !s.hook.confirmationMatches(req.Password, req.PasswordConfirmation) {
+		s.hook.mismatch(s.st, req.Token)
 		return "", &errPasswordMismatch
 	}
-	if utf8.RuneCountInString(req.Password) < s.cfg.minLen && !s.has(FaultAcceptShortPassword) {
-		return "", &problem{code: codePasswordTooShort,
-			msg: fmt.Sprintf("Password must be at least %d characters long.", s.cfg.minLen)}
+	if p := s.passwordRules(req.Password); p != nil {
+		return "", p
 	}
 	return g.login, nil
+}
+
+// passwordRules are step 4's rules for a new password (ASVS 6.2, NIST SP 800-63B-4
+// 3.1.1.2): a minimum length, no maximum below 64 (here none but the body bound), not a
+// common breached password, and no composition rules.
+func (s *Server) passwordRules(password string) *problem {
+	n := utf8.RuneCountInString(password)
+	if minLen := s.hook.minPasswordLength(s.cfg.minLen); n < minLen {
+		return &problem{code: codePasswordTooShort, msg: fmt.Sprintf("Password must be at least %d characters long.", minLen)}
+	}
+	if maxLen := s.hook.maxPasswordLength; maxLen > 0 && n > maxLen {
+		return &problem{code: codePasswordTooLong, msg: fmt.Sprintf("Password must be at most %d characters long.", maxLen)}
+	}
+	if s.hook.commonPassword(password) {
+		return &errPasswordTooCommon
+	}
+	return s.hook.composition(password)
+}
+
+// compositionRule is the require-composition fault's rule (ASVS 6.2.5 forbids it).
+func compositionRule(password string) *problem {
+	var upper, digit, symbol bool
+	for _, c := range password {
+		upper = upper || unicode.IsUpper(c)
+		digit = digit || unicode.IsDigit(c)
+		symbol = symbol || !(unicode.IsLetter(c) || unicode.IsDigit(c) || unicode.IsSpace(c))
+	}
+	if upper && digit && symbol {
+		return nil
+	}
+	return &problem{code: "ErrorPasswordComposition",
+		msg: "Password must contain an upper-case letter, a digit and a symbol."}
 }
 
 // consumeTokenOf deletes the reset token a step 4 request carries; only the
@@ -369,49 +457,66 @@ func (s *Server) consumeTokenOf(r *http.Request) {
 		return
 	}
 	s.st.mu.Lock()
-	delete(s.st.tokens, req.Token)
+	delete(s.st.tokens, canonicalToken(req.Token))
 	s.st.mu.Unlock()
 }
 
 // handleLogin is POST /api/token with Username and Password headers.
+//
+// With Options.LoginLockout > 0, that many consecutive failed logins lock the account's
+// login for Options.LockoutPeriod: it answers 401 with Reason "Account locked", even with
+// the right password. Unknown users are not counted (there is no account to lock).
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	user, password := r.Header.Get("Username"), r.Header.Get("Password")
+	now := s.cfg.now()
+	lk := key(user)
 	s.st.mu.Lock()
-	t := s.st.traders[key(user)]
+	t := s.st.traders[lk]
 	var cur, prev passwordHash
 	if t != nil {
 		cur, prev = t.hash, t.prevHash
 	}
+	locked := t != nil && s.st.lockedLocked(loginAttempts, lk, now)
 	s.st.mu.Unlock()
 
 	var ok bool
 	switch {
 	case t == nil:
 		s.dummyHash.matches(password) // same cost as a wrong password
-	case s.has(FaultLoginIgnoresPassword):
-		ok = true
+	case locked:
+		cur.matches(password) // same cost as any other answer
+		s.loginFailed(w, "Account locked")
+		return
 	default:
-		ok = cur.matches(password)
-		if !ok && s.has(FaultOldPasswordStillWorks) {
-			ok = prev.matches(password)
+		ok = s.hook.passwordMatches(cur, prev, password)
+	}
+	if t != nil {
+		s.st.mu.Lock()
+		if ok {
+			s.st.succeededLocked(loginAttempts, lk)
+		} else {
+			s.st.failedLocked(loginAttempts, lk, s.cfg.loginLockout, now.Add(s.cfg.lockout))
 		}
+		s.st.mu.Unlock()
 	}
 	if !ok {
-		s.writeJSON(w, http.StatusUnauthorized, struct{ State, Step, Reason string }{
-			"Failed", "BaseAuthentication", "Invalid credentials"})
-		return
-	}
-	if s.has(FaultLoginWithoutToken) {
-		s.writeJSON(w, http.StatusOK, struct{ State string }{"Succeeded"})
+		s.loginFailed(w, "Invalid credentials")
 		return
 	}
 	token, err := randomHex(32)
 	if err != nil {
-		s.fail(w, http.StatusInternalServerError, errInternal)
+		s.failInternal(w)
 		return
 	}
 	// The token is opaque and not stored: no endpoint here accepts a bearer token.
-	s.writeJSON(w, http.StatusOK, struct{ State, Token string }{"Succeeded", token})
+	w.Header().Set("Cache-Control", s.hook.secretCacheControl)
+	s.writeJSON(w, http.StatusOK, s.hook.loginBody(token))
+}
+
+// loginFailed is the login refusal: 401 {"State":"Failed","Step":"BaseAuthentication","Reason"}.
+func (s *Server) loginFailed(w http.ResponseWriter, reason string) {
+	s.writeJSON(w, http.StatusUnauthorized, struct{ State, Step, Reason string }{
+		"Failed", "BaseAuthentication", reason})
 }
 
 // formatTTL renders a lifetime for the confirmation mail ("15 minutes").

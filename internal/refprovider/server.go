@@ -1,7 +1,6 @@
 package refprovider
 
 import (
-	"crypto/subtle"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,8 +14,11 @@ import (
 // Server is the reference provider. It implements http.Handler; create it with New.
 type Server struct {
 	cfg   config
+	hook  hooks // where the enabled faults and quirks change the behaviour (hooks.go)
 	st    *store
 	logMu sync.Mutex
+
+	limiter *rateLimiter // nil without Options.RateLimit
 
 	// dummyHash is verified against when a login names an unknown user, so that answer
 	// takes as long as a wrong password and does not reveal which users exist.
@@ -48,15 +50,16 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("refprovider: invalid options: %w", err)
 	}
-	s := &Server{cfg: cfg, st: newStore()}
-	if s.has(FaultAcceptUnknownToken) {
-		s.st.issued = map[string]bool{}
+	s := &Server{cfg: cfg, hook: newHooks(cfg), st: newStore()}
+	s.hook.setup(s)
+	if cfg.rateLimit > 0 {
+		s.limiter = newRateLimiter(cfg.rateLimit)
 	}
 	if s.dummyHash, err = hashPassword("not a password of anyone", cfg.iter); err != nil {
 		return nil, err
 	}
 	for _, t := range opts.Traders {
-		h, err := hashPassword(t.Password, cfg.iter)
+		h, err := s.hashNewPassword(t.Password)
 		if err != nil {
 			return nil, err
 		}
@@ -90,13 +93,15 @@ func (s *Server) MailStats() (sent, dropped int64) {
 	return s.mailSent.Load(), s.mailDropped.Load()
 }
 
-func (s *Server) has(fault string) bool { return s.cfg.faults[fault] }
-
 // ServeHTTP routes a request and writes one line to the request log.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	sw := &statusWriter{ResponseWriter: w}
-	s.serve(sw, r)
+	if s.limiter != nil && !s.limiter.allow(r) {
+		s.tooManyRequests(sw)
+	} else {
+		s.serve(sw, r)
+	}
 	s.logRequest(r, sw.status(), time.Since(start))
 }
 
@@ -111,23 +116,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	if s.has(FaultRedirectElsewhere) {
-		s.redirectElsewhere(w, r)
+	if s.hook.intercept(s, w, r) {
 		return
 	}
-	if k := r.Header.Get("Et-App-Key"); k != "" && s.has(FaultEchoAppKey) {
-		w.Header().Set("Et-App-Key", k)
-	}
+	s.hook.responseHeaders(w.Header(), r)
 	rt, known := s.routes[rest]
-	if !s.appKeyOK(r, rest) {
+	if !s.hook.appKeyOK(s, r, rest) {
 		if rest == pathStep4 && r.Method == rt.method {
-			switch {
-			case s.has(FaultAppKeyCheckedLate):
-				// The fault: the change happens, only the answer is the app-key error.
-				rt.handler(newDiscardWriter(), r)
-			case s.has(FaultBadKeyConsumesToken):
-				s.consumeTokenOf(r)
-			}
+			s.hook.badKeyStep4(s, r, rt.handler)
 		}
 		s.appKeyError(w)
 		return
@@ -137,13 +133,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method != rt.method {
-		switch {
-		case rest == pathStep4 && s.has(FaultStep4AnyMethod) &&
-			(r.Method == http.MethodGet || r.Method == http.MethodPost):
-			rt.handler(w, r)
-			return
-		case s.has(FaultWrongMethod200) && rest != pathStep4 && rest != pathLogin:
-			s.succeed(w, nil) // a catch-all that does nothing and says it worked
+		if s.hook.wrongMethod(s, w, r, rest, rt) {
 			return
 		}
 		w.Header().Set("Allow", rt.method)
@@ -153,18 +143,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rt.handler(w, r)
-}
-
-// appKeyOK checks the Et-App-Key header for the route key rest.
-func (s *Server) appKeyOK(r *http.Request, rest string) bool {
-	if s.has(FaultIgnoreAppKey) {
-		return true
-	}
-	got := r.Header.Get("Et-App-Key")
-	if s.has(FaultWrongAppKeyAccepted) && rest != pathStep4 {
-		return got != "" // the fault: presence is checked, not the value
-	}
-	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.appKey)) == 1
 }
 
 // redirectElsewhere answers the redirect-elsewhere fault: 307 (method and body kept) to
@@ -183,14 +161,7 @@ func (s *Server) redirectElsewhere(w http.ResponseWriter, r *http.Request) {
 const appKeyErrorBody = `{"error":"Application key is not defined or does not exist"}`
 
 func (s *Server) appKeyError(w http.ResponseWriter) {
-	body, status := appKeyErrorBody, http.StatusForbidden
-	if s.has(FaultWrongAppKeyMessage) {
-		body = `{"error":"Invalid application key"}`
-	}
-	if s.has(FaultAppKeyStatus400) {
-		status = http.StatusBadRequest
-	}
-	s.writeRaw(w, status, []byte(body))
+	s.writeRaw(w, s.hook.appKeyStatus, []byte(s.hook.appKeyBody))
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
@@ -241,17 +212,14 @@ func required(field string) problem {
 // succeed answers 200 with an optional Model.
 func (s *Server) succeed(w http.ResponseWriter, model any) {
 	env := envelope{Model: model, Errors: []string{}, ErrorsCode: []string{}}
-	if s.has(FaultErrorsNullOnSuccess) {
-		env.Errors, env.ErrorsCode = nil, nil
-	}
 	s.writeEnvelope(w, http.StatusOK, env, true)
 }
 
 // fail answers an error envelope. Errors and ErrorsCode are parallel arrays.
 func (s *Server) fail(w http.ResponseWriter, status int, probs ...problem) {
 	env := envelope{Errors: []string{}, ErrorsCode: []string{}}
-	if s.cfg.quirks[QuirkExtraErrorEntries] {
-		env.Errors, env.ErrorsCode = append(env.Errors, extraErrorMessage), append(env.ErrorsCode, extraErrorCode)
+	for _, p := range s.hook.errorPrefix {
+		env.Errors, env.ErrorsCode = append(env.Errors, p.msg), append(env.ErrorsCode, p.code)
 	}
 	for _, p := range probs {
 		env.Errors = append(env.Errors, p.msg)
@@ -263,10 +231,12 @@ func (s *Server) fail(w http.ResponseWriter, status int, probs ...problem) {
 			env.ModelState[p.field] = append(env.ModelState[p.field], p.msg)
 		}
 	}
-	if s.has(FaultErrorsEmptyOnFailure) {
-		env.Errors = []string{}
-	}
 	s.writeEnvelope(w, status, env, false)
+}
+
+// failInternal answers 500 ErrorInternal.
+func (s *Server) failInternal(w http.ResponseWriter) {
+	s.fail(w, http.StatusInternalServerError, s.hook.errorText(errInternal))
 }
 
 func (s *Server) writeEnvelope(w http.ResponseWriter, status int, env envelope, ok bool) {
@@ -274,17 +244,7 @@ func (s *Server) writeEnvelope(w http.ResponseWriter, status int, env envelope, 
 	// status, so each fault breaks exactly one thing.
 	env.StatusCode = statusName(status)
 	env.IsSucceed = ok
-	if s.has(FaultIsSucceedAsString) {
-		env.IsSucceed = fmt.Sprint(ok)
-	}
-	if !ok {
-		switch {
-		case s.has(FaultFailureStatus200):
-			status = http.StatusOK
-		case s.has(FaultFailureStatus500):
-			status = http.StatusInternalServerError
-		}
-	}
+	status = s.hook.envelope(&env, status, ok)
 	s.writeJSON(w, status, env)
 }
 
@@ -299,12 +259,11 @@ func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
 func (s *Server) writeRaw(w http.ResponseWriter, status int, body []byte) {
 	h := w.Header()
 	// ASP.NET sends the charset parameter; clients must compare the media type only.
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	if s.has(FaultWrongContentType) {
-		h.Set("Content-Type", "text/plain; charset=utf-8")
-	}
+	h.Set("Content-Type", s.hook.contentType)
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "no-store") // bodies carry reset tokens and login tokens
+	if h.Get("Cache-Control") == "" { // a handler may have set the secret-bearing answer's
+		h.Set("Cache-Control", "no-store") // bodies carry reset tokens and login tokens
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }
@@ -326,6 +285,8 @@ func statusName(status int) string {
 		return "MethodNotAllowed"
 	case http.StatusRequestEntityTooLarge:
 		return "RequestEntityTooLarge"
+	case http.StatusTooManyRequests:
+		return "TooManyRequests"
 	case http.StatusInternalServerError:
 		return "InternalServerError"
 	case http.StatusServiceUnavailable:

@@ -150,7 +150,7 @@ func (s *Server) setupState(state string) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, err := hashPassword(password, s.cfg.iter)
+	h, err := s.hashNewPassword(password)
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +190,7 @@ func (s *Server) setupState(state string) (map[string]string, error) {
 		if state == StateExpiredCode {
 			exp = expired
 		}
-		vals["Code"], err = s.st.newCodeLocked(lk, exp)
+		vals["Code"], err = s.st.newCodeLocked(lk, exp, s.hook.newCode)
 	case StateSecretQuestion:
 		vals["SecretQuestion"], vals["SecretQuestionAnswer"] = question, answer
 	}

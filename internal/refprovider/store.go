@@ -10,6 +10,7 @@ import (
 	"math/big"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -87,14 +88,65 @@ type store struct {
 	// issued records every reset token ever issued; nil (not kept) unless the
 	// accept-unknown-token fault needs to tell never-issued tokens from used ones.
 	issued map[string]bool
+	// attempts counts consecutive failures per kind and trader key, for lockouts.
+	attempts map[attemptKey]*attempts
 }
+
+// What a lockout counts.
+const (
+	answerAttempts = "answer" // step 1's secret answers
+	loginAttempts  = "login"  // login's passwords
+)
+
+type attemptKey struct{ kind, lk string }
+
+// attempts is a run of consecutive failures and, once it reached its limit, the lock.
+type attempts struct {
+	failed      int
+	lockedUntil time.Time
+}
+
+// lockedLocked reports whether kind is locked for lk at now; an expired lock is
+// forgotten, with its count. The caller holds s.mu.
+func (s *store) lockedLocked(kind, lk string, now time.Time) bool {
+	a := s.attempts[attemptKey{kind, lk}]
+	if a == nil || a.lockedUntil.IsZero() {
+		return false
+	}
+	if now.Before(a.lockedUntil) {
+		return true
+	}
+	delete(s.attempts, attemptKey{kind, lk})
+	return false
+}
+
+// failedLocked counts a failure; the limit-th consecutive one locks until until. A limit
+// of 0 counts nothing. The caller holds s.mu.
+func (s *store) failedLocked(kind, lk string, limit int, until time.Time) {
+	if limit <= 0 {
+		return
+	}
+	k := attemptKey{kind, lk}
+	a := s.attempts[k]
+	if a == nil {
+		a = &attempts{}
+		s.attempts[k] = a
+	}
+	if a.failed++; a.failed >= limit {
+		a.lockedUntil = until
+	}
+}
+
+// succeededLocked ends a run of failures. The caller holds s.mu.
+func (s *store) succeededLocked(kind, lk string) { delete(s.attempts, attemptKey{kind, lk}) }
 
 func newStore() *store {
 	return &store{
-		traders: map[string]*trader{},
-		byEmail: map[string]string{},
-		codes:   map[string]*grant{},
-		tokens:  map[string]*grant{},
+		traders:  map[string]*trader{},
+		byEmail:  map[string]string{},
+		codes:    map[string]*grant{},
+		tokens:   map[string]*grant{},
+		attempts: map[attemptKey]*attempts{},
 	}
 }
 
@@ -126,6 +178,8 @@ func (s *store) deleteLocked(login string) {
 	}
 	delete(s.byEmail, key(t.email))
 	delete(s.traders, lk)
+	delete(s.attempts, attemptKey{answerAttempts, lk})
+	delete(s.attempts, attemptKey{loginAttempts, lk})
 	s.revokeLocked(lk, "", "")
 }
 
@@ -159,21 +213,41 @@ func (s *store) pruneLocked(now time.Time) {
 	}
 }
 
-// newCodeLocked stores a fresh 6-digit confirmation code. Codes are looked up by value
-// alone in step 3, so an outstanding duplicate is redrawn; the caller holds s.mu.
-func (s *store) newCodeLocked(lk string, expires time.Time) (string, error) {
+// newCodeLocked stores a fresh 6-digit confirmation code drawn by draw. Codes are looked
+// up by value alone in step 3, so an outstanding duplicate is redrawn; the caller holds
+// s.mu.
+func (s *store) newCodeLocked(lk string, expires time.Time, draw func() (string, error)) (string, error) {
 	for range 100 {
-		n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+		c, err := draw()
 		if err != nil {
 			return "", err
 		}
-		c := fmt.Sprintf("%06d", n.Int64())
 		if _, taken := s.codes[c]; !taken {
 			s.codes[c] = &grant{login: lk, expires: expires}
 			return c, nil
 		}
 	}
 	return "", fmt.Errorf("no free confirmation code")
+}
+
+// randomCode is a uniformly random 6-digit code from crypto/rand (ASVS 6.5.3).
+func randomCode() (string, error) {
+	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%06d", n.Int64()), nil
+}
+
+// sequentialCodes is the sequential-codes fault's generator: each code is the previous
+// one plus 1 (modulo 1000000), starting at a random one.
+func sequentialCodes() func() (string, error) {
+	var next atomic.Int64
+	first, _ := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	next.Store(first.Int64())
+	return func() (string, error) {
+		return fmt.Sprintf("%06d", (next.Add(1)-1)%1_000_000), nil
+	}
 }
 
 // newTokenLocked stores a fresh reset token; the caller holds s.mu.

@@ -1,0 +1,289 @@
+package refprovider
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/autoshares/conformance/internal/refprovider/testpki"
+)
+
+func TestRateLimit(t *testing.T) {
+	t.Parallel()
+	// One request per second: a burst of one, so back-to-back requests meet the limit
+	// even on a slow machine.
+	e := newEnv(t, Options{RateLimit: 1})
+	step2 := func(headers map[string]string) resp {
+		return e.do(http.MethodGet, pStep2+"?username=bob", nil, headers)
+	}
+	mustCheck(t, step2(nil), 200, true, nil, nil)
+	r := step2(nil)
+	if r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") != "1" || r.body["Message"] == nil {
+		t.Fatalf("over the limit: %d Retry-After %q %s", r.status, r.header.Get("Retry-After"), r.raw)
+	}
+	// The state endpoint counts too, and a refused request is not processed.
+	r = e.do(http.MethodPost, StatePath, obj{"action": "setup", "state": StateValidToken}, nil)
+	if r.status != http.StatusTooManyRequests || r.body["User"] != nil {
+		t.Errorf("state endpoint over the limit: %d %s", r.status, r.raw)
+	}
+	// Another app key is another client.
+	if r := step2(map[string]string{"Et-App-Key": "another-key"}); r.status != http.StatusForbidden {
+		t.Errorf("another client: %d", r.status)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	mustCheck(t, step2(nil), 200, true, nil, nil)
+}
+
+func TestLoginLockout(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Options{LoginLockout: 3})
+	reason := func(r resp) any { return r.body["Reason"] }
+	for range 2 {
+		loginStatus(e, "bob", "wrong-password")
+	}
+	if s := loginStatus(e, "bob", bob.Password); s != 200 { // a success resets the count
+		t.Fatalf("right password after 2 failures: %d", s)
+	}
+	for range 3 {
+		if r := e.login("bob", "wrong-password"); r.status != 401 || reason(r) != "Invalid credentials" {
+			t.Fatalf("wrong password: %d %s", r.status, r.raw)
+		}
+	}
+	if r := e.login("bob", bob.Password); r.status != 401 || reason(r) != "Account locked" {
+		t.Fatalf("locked, right password: %d %s", r.status, r.raw)
+	}
+	if s := loginStatus(e, "alice", alice.Password); s != 200 {
+		t.Errorf("another trader: %d", s)
+	}
+	e.clock.Advance(DefaultLockoutPeriod)
+	if s := loginStatus(e, "bob", bob.Password); s != 200 {
+		t.Errorf("after the lockout period: %d", s)
+	}
+	// Off by default.
+	d := newEnv(t, Options{})
+	for range 10 {
+		loginStatus(d, "bob", "wrong-password")
+	}
+	if s := loginStatus(d, "bob", bob.Password); s != 200 {
+		t.Errorf("no lockout by default: %d", s)
+	}
+}
+
+func TestAnswerLockout(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Options{LockoutPeriod: time.Hour})
+	v := e.state(StateSecretQuestion)
+	wrong := func(n int) {
+		t.Helper()
+		for range n {
+			mustCheck(t, e.step1(v["User"], "wrong"), 400, false, nil, []string{"ErrorIncorrectAnswer"})
+		}
+	}
+	wrong(DefaultAnswerAttempts - 1)
+	mustCheck(t, e.step1(v["User"], v["SecretQuestionAnswer"]), 200, true, nil, nil) // resets the count
+	wrong(DefaultAnswerAttempts - 1)
+	mustCheck(t, e.do(http.MethodPost, pStep1, obj{"User": v["User"]}, nil), 400, false, nil, []string{"ErrorIncorrectAnswer"}) // missing counts
+	mustCheck(t, e.step1(v["User"], v["SecretQuestionAnswer"]), 400, false,
+		[]string{"Too many incorrect answers. Try again later."}, []string{"ErrorTooManyAttempts"})
+	e.clock.Advance(time.Hour - time.Second)
+	mustCheck(t, e.step1(v["User"], v["SecretQuestionAnswer"]), 400, false, nil, []string{"ErrorTooManyAttempts"})
+	e.clock.Advance(time.Second)
+	mustCheck(t, e.step1(v["User"], v["SecretQuestionAnswer"]), 200, true, nil, nil)
+}
+
+func TestProblemDetailsQuirk(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Options{Quirks: []string{QuirkProblemDetails}})
+	v := e.state(StateValidToken)
+	for _, c := range []struct {
+		what, body string
+		status     int
+		errKey     string
+	}{
+		{"not JSON", `not json`, 400, "$"},
+		{"a JSON array", `[1]`, 400, "$"},
+		{"an object for a string", fmt.Sprintf(`{"Token":{"a":1},"Password":"x","PasswordConfirmation":"x"}`), 400, "$.Token"},
+		{"too large", `{"Password":"` + strings.Repeat("p", MaxBodyBytes) + `"}`, 413, ""},
+	} {
+		r := e.do(http.MethodPut, pStep4, c.body, nil)
+		mt, _, _ := mime.ParseMediaType(r.header.Get("Content-Type"))
+		if r.status != c.status || mt != "application/problem+json" {
+			t.Errorf("%s: %d %q", c.what, r.status, r.header.Get("Content-Type"))
+			continue
+		}
+		var pd struct {
+			Type, Title, TraceID string
+			Status               int
+			Errors               map[string][]string
+		}
+		if err := json.Unmarshal([]byte(r.raw), &pd); err != nil || pd.Type == "" || pd.Title == "" ||
+			pd.Status != c.status || !strings.HasPrefix(pd.TraceID, "00-") {
+			t.Errorf("%s: not problem details: %s", c.what, r.raw)
+		}
+		if c.errKey != "" && len(pd.Errors[c.errKey]) == 0 {
+			t.Errorf("%s: errors lack %q: %s", c.what, c.errKey, r.raw)
+		}
+	}
+	if err := unchanged(e, v); err != nil {
+		t.Error(err)
+	}
+	// Business errors keep the envelope.
+	mustCheck(t, e.step4(v["Token"], "new-password-a", "new-password-b"), 400, false, nil, []string{"ErrorPasswordMismatch"})
+}
+
+func TestPasswordRules(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Options{})
+	v := e.state(StateValidToken)
+	for _, p := range []string{"PASSWORD", "Password123", "qwertyuiop", "Sunshine", "password"} {
+		mustCheck(t, e.step4(v["Token"], p, p), 400, false, nil, []string{"ErrorPasswordTooCommon"})
+	}
+	long := strings.Repeat("0123456789abcdef", 16) // 256 characters: no maximum below the body bound
+	mustCheck(t, e.step4(v["Token"], long, long), 200, true, nil, nil)
+	if loginStatus(e, v["User"], long) != 200 || loginStatus(e, v["User"], long[:255]) != 401 {
+		t.Error("a long password is not verified exactly")
+	}
+	// NFC and NFD spellings of one password are one password.
+	v = e.state(StateValidToken)
+	mustCheck(t, e.step4(v["Token"], "caf\u00e9-password", "caf\u00e9-password"), 200, true, nil, nil)
+	if loginStatus(e, v["User"], "cafe\u0301-password") != 200 {
+		t.Error("the NFD spelling of the password does not log in")
+	}
+
+	f := newEnv(t, Options{Faults: []string{FaultPasswordMax32}})
+	v = f.state(StateValidToken)
+	p32 := strings.Repeat("x", 31) + "y"
+	mustCheck(t, f.step4(v["Token"], p32+"z", p32+"z"), 400, false,
+		[]string{"Password must be at most 32 characters long."}, []string{"ErrorPasswordTooLong"})
+	mustCheck(t, f.step4(v["Token"], p32, p32), 200, true, nil, nil)
+
+	f = newEnv(t, Options{Faults: []string{FaultRequireComposition}})
+	v = f.state(StateValidToken)
+	mustCheck(t, f.step4(v["Token"], "all-lower-case-words", "all-lower-case-words"), 400, false, nil, []string{"ErrorPasswordComposition"})
+	mustCheck(t, f.step4(v["Token"], "Has-Upper-1", "Has-Upper-1"), 200, true, nil, nil)
+}
+
+func TestTokenTextForms(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Options{})
+	for _, form := range []func(string) string{
+		strings.ToUpper,
+		func(s string) string { return "{" + s + "}" },
+		func(s string) string { return "(" + strings.ToUpper(s) + ")" },
+		func(s string) string { return strings.ReplaceAll(s, "-", "") },
+	} {
+		v := e.state(StateValidToken)
+		mustCheck(t, e.step4(form(v["Token"]), "other-form-password", "other-form-password"), 200, true, nil, nil)
+		mustCheck(t, e.step4(v["Token"], "again-password", "again-password"), 400, false, nil, []string{"ErrorInvalidToken"})
+	}
+	v := e.state(StateValidToken)
+	mustCheck(t, e.step4("{"+v["Token"]+")", "x-password", "x-password"), 400, false, nil, []string{"ErrorInvalidToken"})
+}
+
+func TestExtraPropertiesNameNobody(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Options{})
+	for _, f := range massAssignmentFields {
+		owner := e.state(StateValidToken)
+		body := step4Body(owner["Token"], "owner-new-password", "owner-new-password")
+		body[f] = "bob"
+		if f == "Email" {
+			body[f] = bob.Email
+		}
+		mustCheck(t, e.do(http.MethodPut, pStep4, body, nil), 200, true, nil, nil)
+		if loginStatus(e, "bob", bob.Password) != 200 || loginStatus(e, owner["User"], "owner-new-password") != 200 {
+			t.Errorf("%s: the wrong password changed", f)
+		}
+	}
+	f := newEnv(t, Options{Faults: []string{FaultMassAssignment}})
+	owner := f.state(StateValidToken)
+	body := step4Body(owner["Token"], "taken-over-password", "taken-over-password")
+	body["UserId"] = "bob"
+	mustCheck(t, f.do(http.MethodPut, pStep4, body, nil), 200, true, nil, nil)
+	if loginStatus(f, "bob", "taken-over-password") != 200 {
+		t.Error("the fault did not set the named trader's password")
+	}
+	mustCheck(t, f.step4(owner["Token"], "second-password", "second-password"), 400, false, nil, []string{"ErrorInvalidToken"})
+}
+
+func TestStateCodesShareTheGenerator(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Options{Faults: []string{FaultSequentialCodes}})
+	a := e.state(StatePendingCode)["Code"]
+	r := e.step1("bob", "")
+	mustCheck(t, r, 200, true, nil, nil)
+	b := e.mail.lastCode(t, bob.Email)
+	var na, nb int
+	fmt.Sscan(a, &na)
+	fmt.Sscan(b, &nb)
+	if nb != (na+1)%1_000_000 {
+		t.Errorf("state code %s then mailed code %s: not consecutive", a, b)
+	}
+}
+
+func TestTLS(t *testing.T) {
+	t.Parallel()
+	clients, err := testpki.NewCA("test client CA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Start(context.Background(), Options{AppKey: testAppKey, HashIterations: testIterations, TLS: true,
+		ClientCA: clients.CertPEM(), Traders: []Trader{bob}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = r.Close() })
+	if !strings.HasPrefix(r.BaseURL, "https://127.0.0.1:") {
+		t.Fatalf("BaseURL %s", r.BaseURL)
+	}
+	roots := x509.NewCertPool()
+	if !roots.AppendCertsFromPEM(r.CACertPEM()) {
+		t.Fatal("CACertPEM holds no certificate")
+	}
+	certPEM, keyPEM, err := clients.ClientCert("conformance suite")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(c *tls.Config, host string) (int, error) {
+		cl := &http.Client{Transport: &http.Transport{TLSClientConfig: c}, Timeout: 10 * time.Second}
+		req, _ := http.NewRequest(http.MethodGet, strings.Replace(r.BaseURL, "127.0.0.1", host, 1)+"/v1.0/users/password/secret-question?username=bob", nil)
+		req.Header.Set("Et-App-Key", testAppKey)
+		res, err := cl.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		res.Body.Close()
+		return res.StatusCode, nil
+	}
+	for _, host := range []string{"127.0.0.1", "localhost"} {
+		if s, err := get(&tls.Config{RootCAs: roots, Certificates: []tls.Certificate{cert}}, host); err != nil || s != 200 {
+			t.Errorf("%s with the CA and a client certificate: %d %v", host, s, err)
+		}
+	}
+	if _, err := get(&tls.Config{RootCAs: roots}, "127.0.0.1"); err == nil {
+		t.Error("no client certificate, yet served")
+	}
+	if _, err := get(&tls.Config{Certificates: []tls.Certificate{cert}}, "127.0.0.1"); err == nil {
+		t.Error("the private CA is trusted without being given")
+	}
+	other, _ := testpki.NewCA("other")
+	oc, ok, _ := other.ClientCert("intruder")
+	ocert, _ := tls.X509KeyPair(oc, ok)
+	if _, err := get(&tls.Config{RootCAs: roots, Certificates: []tls.Certificate{ocert}}, "127.0.0.1"); err == nil {
+		t.Error("a client certificate from another CA was accepted")
+	}
+	if err := (Options{AppKey: "k", ClientCA: clients.CertPEM()}).Validate(); err == nil {
+		t.Error("ClientCA without TLS validated")
+	}
+}
