@@ -67,7 +67,7 @@ func generated(ctx context.Context, check, method, path, schemaName string, vali
 		for _, c := range cs {
 			reqs = append(reqs, rawBody(method, path, c.Body, ""))
 		}
-		exs := suite.API.DoAll(ctx, reqs, suite.Cfg.MaxInFlight)
+		exs := suite.API.DoAll(oneRound(ctx), reqs, suite.Cfg.MaxInFlight)
 		received(exs[0])
 		for _, ex := range exs[1:] {
 			receivedGenerated(ex)

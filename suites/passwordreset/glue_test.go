@@ -149,7 +149,7 @@ func sendAll(ctx context.Context, reqs []apiclient.Request) []*apiclient.Exchang
 	for _, r := range reqs {
 		checkRequest(r)
 	}
-	exs := suite.API.DoAll(ctx, reqs, suite.Cfg.MaxInFlight)
+	exs := suite.API.DoAll(oneRound(ctx), reqs, suite.Cfg.MaxInFlight)
 	for _, ex := range exs {
 		received(ex)
 	}

@@ -24,7 +24,7 @@ var teardowns struct {
 func teardownLater(spec string, undo func(context.Context) error) {
 	timeout := suite.Cfg.Flow.MailTimeout + 4*suite.Cfg.RequestTimeout // as a cleanup node's timeout
 	teardowns.wg.Go(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		ctx, cancel := context.WithTimeout(offChain(context.Background()), timeout)
 		defer cancel()
 		if err := undo(ctx); err != nil {
 			teardowns.mu.Lock()

@@ -64,10 +64,11 @@ var _ = Describe("Step 4 tokens: unknown, malformed, reused, raced", Label("step
 			exchanges := make([]*apiclient.Exchange, n)
 			var wg sync.WaitGroup
 			start := make(chan struct{})
+			together := oneRound(ctx)
 			for i := range n {
 				wg.Go(func() {
 					<-start
-					exchanges[i] = suite.API.Do(ctx, updatePassword(trader["Token"], passwords[i], passwords[i]))
+					exchanges[i] = suite.API.Do(together, updatePassword(trader["Token"], passwords[i], passwords[i]))
 				})
 			}
 			close(start)
