@@ -37,6 +37,9 @@ func teardownLater(spec string, undo func(context.Context) error) {
 // waitTeardowns waits for this process's teardowns and fails if any failed.
 func waitTeardowns() {
 	GinkgoHelper()
+	if ahead != nil {
+		ahead.drain()
+	}
 	teardowns.wg.Wait()
 	teardowns.mu.Lock()
 	defer teardowns.mu.Unlock()
