@@ -103,11 +103,14 @@ func givenMade(ctx context.Context, state string) sources.Made {
 		DeferCleanup(func() { teardownLater(spec, m.Undo) })
 	case m.Undo != nil:
 		DeferCleanup(func(ctx SpecContext) {
-			if err := m.Undo(ctx); err != nil {
+			err := m.Undo(ctx)
+			judgeObserved()
+			if err != nil {
 				Fail(suite.Secrets.String(err.Error()))
 			}
 		}, NodeTimeout(suite.Cfg.Flow.MailTimeout+4*suite.Cfg.RequestTimeout))
 	}
+	judgeObserved()
 	var skip *sources.SkipError
 	switch {
 	case errors.As(err, &skip):
@@ -181,6 +184,31 @@ func received(ex *apiclient.Exchange) {
 	judgeExchange(ex)
 }
 
+// observedExchanges are the exchanges the mail flow made for the spec's state (made, or
+// undone), not judged yet: they get the checks every exchange gets once the flow's work is
+// over, so a failure never leaves a test trader half-way through a reset, before its Undo.
+var observedExchanges []*apiclient.Exchange
+
+// observed logs an exchange of the mail flow (world.New's observer) and keeps it for
+// judgeObserved.
+func observed(ex *apiclient.Exchange) {
+	flushLog()
+	GinkgoWriter.Print(ex.Transcript(secrets) + "\n")
+	observedExchanges = append(observedExchanges, ex)
+}
+
+// judgeObserved applies the checks every exchange gets to the mail flow's exchanges.
+func judgeObserved() {
+	GinkgoHelper()
+	exs := observedExchanges
+	observedExchanges = nil
+	for _, ex := range exs {
+		if ex.Err == nil { // the flow reports its own transport failures
+			judgeExchange(ex)
+		}
+	}
+}
+
 // The spec's log holds every exchange's masked transcript, except the one its failure
 // quotes: a failure shows its transcript once. The latest transcript waits until the next
 // exchange, or the end of the spec, to be sure its verdict did not fail.
@@ -212,7 +240,7 @@ func flushLog() {
 // Every spec starts with an empty log and writes what is held back when it ends, after its
 // cleanups.
 var _ = BeforeEach(func() {
-	pendingLog.ex, pendingLog.text = nil, ""
+	pendingLog.ex, pendingLog.text, observedExchanges = nil, "", nil
 	DeferCleanup(flushLog)
 })
 

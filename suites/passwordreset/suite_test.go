@@ -122,7 +122,7 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	}
 	c, _ := GinkgoConfiguration()
 	suite, err = world.New(cfg, sh, world.Process{Me: c.ParallelProcess, Total: parallelTotal()}, secrets,
-		func(ex *apiclient.Exchange) { flushLog(); GinkgoWriter.Print(ex.Transcript(secrets) + "\n") })
+		func(ex *apiclient.Exchange) { observed(ex) })
 	if err != nil {
 		Fail(secrets.String(err.Error()))
 	}
