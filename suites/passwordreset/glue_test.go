@@ -98,7 +98,7 @@ func givenMade(ctx context.Context, state string) sources.Made {
 	GinkgoHelper()
 	m, err := suite.Sources.Given(ctx, state)
 	switch {
-	case m.Undo != nil && m.Via == sources.ViaStateEndpoint:
+	case m.Undo != nil && m.Via == sources.ViaStateEndpoint && suite.Cfg.MaxInFlight > 1:
 		spec := CurrentSpecReport().FullText()
 		DeferCleanup(func() { teardownLater(spec, m.Undo) })
 	case m.Undo != nil:

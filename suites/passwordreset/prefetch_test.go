@@ -121,11 +121,12 @@ var aheadOnce sync.Once
 
 // makeStatesAhead puts states made ahead under this process's sources, once: for a target
 // of its own (the embedded provider answers at once: nothing to hide), with a state
-// endpoint. A valid token is made ahead only when the token lifetime is known to leave it
-// fresh (AUTOSHARES_TOKEN_LIFETIME unset or long).
+// endpoint, unless AUTOSHARES_MAX_IN_FLIGHT=1 asks for one exchange at a time. A valid
+// token is made ahead only when the token lifetime is known to leave it fresh
+// (AUTOSHARES_TOKEN_LIFETIME unset or long).
 func makeStatesAhead() {
 	aheadOnce.Do(func() {
-		if suite.Target.Embedded || suite.Sources.States == nil {
+		if suite.Target.Embedded || suite.Sources.States == nil || suite.Cfg.MaxInFlight <= 1 {
 			return
 		}
 		maxAge := map[string]time.Duration{states.PendingCode: aheadMaxAge, states.WithQuestion: aheadMaxAge, states.NoQuestion: aheadMaxAge, states.ValidToken: aheadMaxAge}

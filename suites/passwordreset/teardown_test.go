@@ -13,7 +13,8 @@ import (
 // trader), so it runs in the background once its spec is done, off the spec's chain of
 // round trips: against a distant target that is one round trip less per spec. A teardown
 // that fails still fails the run, at the end of this process's specs, naming the spec and
-// the state: nothing is swallowed, and a deployment is never left dirty unnoticed.
+// the state: nothing is swallowed, and a deployment is never left dirty unnoticed. With
+// AUTOSHARES_MAX_IN_FLIGHT=1 (one exchange at a time) the spec tears its state down itself.
 var teardowns struct {
 	wg       sync.WaitGroup
 	mu       sync.Mutex
