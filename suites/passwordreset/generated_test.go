@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -44,6 +46,13 @@ func generated(ctx context.Context, check, method, path, schemaName string, vali
 	}
 	validReq := apiclient.Request{Method: method, Path: path, Body: valid, Schema: schemaName}
 	checkRequest(validReq)
+	// Every exchange is logged: the valid body's secret values are masked wherever a
+	// mutation moves them (into an array, an object, a longer string).
+	for k, v := range valid {
+		if slices.Contains([]string{"token", "code", "password", "passwordconfirmation", "secretquestionanswer"}, strings.ToLower(k)) {
+			suite.Secrets.Add(v)
+		}
+	}
 
 	seed := runSeed()
 	AddReportEntry("seed", fmt.Sprintf("generated bodies: seed %d (AUTOSHARES_SEED=%d replays them)", seed, seed), ReportEntryVisibilityAlways)
