@@ -87,7 +87,7 @@ checks-doc: ## regenerate docs/CHECKS.md from the check catalogue (internal/chec
 	$(GO) run ./cmd/checksdoc docs/CHECKS.md
 
 .PHONY: bench
-bench: mailpit ## time the suite against a bare net/http client, then the whole suite serial vs parallel against a provider with 300ms latency
+bench: mailpit ## time the suite against a bare net/http client, then the default run against a provider at 300ms and at 0 latency, beside its critical path
 	bash scripts/bench.sh
 
 .PHONY: clean
