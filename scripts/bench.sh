@@ -5,11 +5,15 @@
 # client mirrors the step 4 and login specs, so the suite runs those (LABELS below).
 # Target: the suite within 3x of the bare client. Prints both means and their ratio.
 #
-# Then the whole suite against the reference provider delaying every response by
-# LATENCY (300ms, about what a remote staging answers in), run serially and then as
-# `make conformance` runs it by default (AUTOSHARES_PROCS processes, default 8), through
-# the same launcher. Target: the default run at least 4x faster. Prints both and the ratio.
+# Then the default run (all but the slow spec, AUTOSHARES_PROCS processes, default 8,
+# through the same launcher as `make conformance`) against the reference provider
+# delaying every response by LATENCY (300ms, about what a remote staging answers in), and
+# the same run against it answering at once; last, the run's critical path (the longest
+# chain of round trips that must follow one another, times the latency: no run can be
+# faster) beside the default run's wall time (cmd/criticalpath). Target: the default run
+# at 300 ms within 6 s, about twice its critical path.
 #   RUNS=10 LATENCY=300ms bash scripts/bench.sh
+#   PROVIDER_FLAGS='--hash-iterations 1000' bash scripts/bench.sh   (the provider's CPU off the suite's cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +26,7 @@ go tool ginkgo build -o "$out" ./suites/passwordreset >/dev/null
 go build -o "$out/bareclient" ./cmd/bareclient
 go build -o "$out/autoshares-conformance" ./cmd/autoshares-conformance
 go build -o "$out/refprovider" ./cmd/refprovider
+go build -o "$out/criticalpath" ./cmd/criticalpath
 suite_bin=$(ls "$out"/*.test)
 mailpit_bin=${MAILPIT_BIN:-}
 procs=${AUTOSHARES_PROCS:-}
@@ -56,37 +61,56 @@ ratio=$(awk -v s="$suite_mean" -v b="$bare_mean" 'BEGIN { printf "%.2f", s / b }
 echo "mean over $runs runs: suite ${suite_mean} ms, bare client ${bare_mean} ms, ratio ${ratio}x (target: within 3x)"
 awk -v r="$ratio" 'BEGIN { exit !(r <= 3.0) }' || { echo "ratio above the 3x target" >&2; exit 1; }
 
-# --- The whole suite against a slow provider: serial against the default parallel run.
+# --- The default run against a distant provider and a near one, and its critical path.
 latency=${LATENCY:-300ms}
-echo
-echo "whole suite (all but the slow spec) against the reference provider with ${latency} latency per response..."
-provider_args=(--test-mode --listen 127.0.0.1:0 --latency "$latency")
-if [ -x "$mailpit_bin" ]; then
-  export MAILPIT_BIN="$mailpit_bin" # the mail specs read their codes from a Mailpit
-  provider_args+=(--mailpit)
-fi
-REFPROVIDER_APP_KEY=bench-app-key "$out/refprovider" "${provider_args[@]}" >"$out/provider.log" 2>/dev/null &
-provider_pid=$!
-trap 'kill "$provider_pid" 2>/dev/null; wait "$provider_pid" 2>/dev/null; rm -rf "$out"' EXIT
-for _ in $(seq 1 100); do grep -q '^export AUTOSHARES_BASE_URL' "$out/provider.log" && break; sleep 0.1; done
-# The provider prints the settings to paste; the app key line refers to REFPROVIDER_APP_KEY.
-export REFPROVIDER_APP_KEY=bench-app-key
-eval "$(grep '^export AUTOSHARES_' "$out/provider.log")" || { cat "$out/provider.log"; exit 1; }
-unset REFPROVIDER_APP_KEY
-unset MAILPIT_BIN
+# start_provider LATENCY: the reference provider (and its Mailpit, when there is one)
+# answering every request after LATENCY; sets provider_pid and exports the settings.
+start_provider() {
+  local args=(--test-mode --listen 127.0.0.1:0 --latency "$1")
+  if [ -x "$mailpit_bin" ]; then
+    export MAILPIT_BIN="$mailpit_bin" # the mail specs read their codes from a Mailpit
+    args+=(--mailpit)
+  fi
+  # shellcheck disable=SC2206 # PROVIDER_FLAGS is a list of flags
+  args+=(${PROVIDER_FLAGS:-})
+  : >"$out/provider.log"
+  REFPROVIDER_APP_KEY=bench-app-key "$out/refprovider" "${args[@]}" >"$out/provider.log" 2>/dev/null &
+  provider_pid=$!
+  for _ in $(seq 1 100); do grep -q '^export AUTOSHARES_BASE_URL' "$out/provider.log" && break; sleep 0.1; done
+  # The provider prints the settings to paste; the app key line refers to REFPROVIDER_APP_KEY.
+  export REFPROVIDER_APP_KEY=bench-app-key
+  eval "$(grep '^export AUTOSHARES_' "$out/provider.log")" || { cat "$out/provider.log"; exit 1; }
+  unset REFPROVIDER_APP_KEY MAILPIT_BIN
+}
+stop_provider() { kill "$provider_pid" 2>/dev/null || true; wait "$provider_pid" 2>/dev/null || true; provider_pid=; }
+provider_pid=
+trap 'stop_provider; rm -rf "$out"' EXIT
 if [ -n "$procs" ]; then export AUTOSHARES_PROCS=$procs; fi
 run_suite() { "$out/autoshares-conformance" --suite "$suite_bin" --labels '!slow' "$@"; }
-serial_total=0 parallel_total=0
-printf '%-5s %12s %12s\n' run serial_ms parallel_ms
-for i in $(seq 1 "$runs"); do
-  s=$(time_ms run_suite --procs 1)
-  p=$(time_ms run_suite)
-  # The launcher says how many processes the default run used.
+
+# bench_at LATENCY: RUNS default runs against a provider at LATENCY; prints each, sets mean
+# and keeps the last run's JSON report in $out/report-LATENCY.json.
+bench_at() {
+  start_provider "$1"
+  local total=0 t i
+  for i in $(seq 1 "$runs"); do
+    t=$(time_ms run_suite)
+    total=$((total + t))
+    printf '%-5s %-8s %12s\n' "$i" "$1" "$t"
+  done
+  cp "$AUTOSHARES_REPORT_DIR/ginkgo-report.json" "$out/report-$1.json"
   procs=$(sed -n 's/^Processes: \([0-9]*\).*/\1/p' "$out/last.log")
-  serial_total=$((serial_total + s)) parallel_total=$((parallel_total + p))
-  printf '%-5s %12s %12s\n' "$i" "$s" "$p"
-done
-serial_mean=$((serial_total / runs)) parallel_mean=$((parallel_total / runs))
-speedup=$(awk -v s="$serial_mean" -v p="$parallel_mean" 'BEGIN { printf "%.2f", s / p }')
-echo "mean over $runs runs at ${latency} latency: serial ${serial_mean} ms, ${procs} processes ${parallel_mean} ms, ${speedup}x faster (target: 4x)"
-awk -v r="$speedup" 'BEGIN { exit !(r >= 4.0) }' || { echo "parallel speed-up below the 4x target" >&2; exit 1; }
+  stop_provider
+  mean=$((total / runs))
+}
+echo
+echo "the default run (all but the slow spec) against the reference provider at ${latency} and at 0 latency per response..."
+printf '%-5s %-8s %12s\n' run latency wall_ms
+bench_at "$latency"
+slow_mean=$mean
+bench_at 0s
+fast_mean=$mean
+echo "mean over $runs runs, ${procs} processes: ${slow_mean} ms at ${latency}, ${fast_mean} ms at 0 latency"
+"$out/criticalpath" --latency "$latency" --wall-ms "$slow_mean" --zero-wall-ms "$fast_mean" "$out/report-$latency.json" "$out/report-0s.json"
+target_ms=${TARGET_MS:-6000}
+[ "$slow_mean" -le "$target_ms" ] || { echo "the default run at ${latency} took ${slow_mean} ms, above the ${target_ms} ms target" >&2; exit 1; }

@@ -95,6 +95,7 @@ var flagSpecs = []flagSpec{
 	{name: "code-ttl", def: refprovider.DefaultCodeTTL.String(), usage: "confirmation code lifetime"},
 	{name: "token-ttl", def: refprovider.DefaultTokenTTL.String(), usage: "password reset token lifetime"},
 	{name: "min-password-length", def: strconv.Itoa(refprovider.DefaultMinPasswordLength), usage: "minimum new password length"},
+	{name: "hash-iterations", def: strconv.Itoa(refprovider.DefaultHashIterations), usage: "PBKDF2-SHA256 iterations of the password hashes (fewer: less CPU per login, for benchmarks on a small machine)"},
 	{name: "list-faults", def: "false", isBool: true, usage: "print the fault switches and the quirks, and exit"},
 }
 
@@ -424,6 +425,13 @@ func parseConfig(args []string, getenv func(string) string) (config, bool, error
 		probs = append(probs, fmt.Sprintf("%s: %q is not a whole number of at least 1", minLen.from, minLen.val))
 	}
 	c.opts.MinPasswordLength = n
+
+	iter := get("hash-iterations")
+	if n, err := strconv.Atoi(iter.val); err != nil || n < 1 {
+		probs = append(probs, fmt.Sprintf("%s: %q is not a whole number of at least 1", iter.from, iter.val))
+	} else {
+		c.opts.HashIterations = n
+	}
 
 	if traders := get("traders"); traders.val != "" {
 		c.tradersSrc = traders.val

@@ -37,7 +37,7 @@ func buildSettings() []Setting {
 			apply: func(c *Config, v string) (err error) { c.StateURL, err = parseURL(v); return }},
 		{Env: "AUTOSHARES_REQUEST_TIMEOUT", Default: "10s", Doc: "Longest wait for one HTTP exchange; a hanging target fails the spec instead of hanging the run.",
 			apply: func(c *Config, v string) (err error) { c.RequestTimeout, err = parsePositiveDuration(v); return }},
-		{Env: "AUTOSHARES_MAX_IN_FLIGHT", Default: strconv.Itoa(DefaultMaxInFlight), Doc: "How many of a spec's independent exchanges (generated and malformed bodies, wrong methods and keys, brute-force attempts) are in flight at once, per process: against a distant target a spec then costs about one round trip per this many, not one each. 1 sends them one after another.",
+		{Env: "AUTOSHARES_MAX_IN_FLIGHT", Default: strconv.Itoa(DefaultMaxInFlight), Doc: "How many of a spec's independent exchanges (generated and malformed bodies, wrong methods and keys, brute-force attempts) are in flight at once, per process: against a distant target a spec then costs about one round trip per this many, not one each. 1 sends them one after another, and (against a deployment) makes no provider state ahead and tears states down within their spec.",
 			apply: func(c *Config, v string) (err error) { c.MaxInFlight, err = parseCount(v, 1, MaxInFlightLimit); return }},
 		{Env: "AUTOSHARES_PREFLIGHT_TIMEOUT", Default: "5s", Doc: "Longest wait for each exchange of the preflight, the check that runs once before any spec (the API answers, accepts the app key; the state endpoint serves every contracted state).",
 			apply: func(c *Config, v string) (err error) { c.PreflightTimeout, err = parsePositiveDuration(v); return }},

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/autoshares/conformance/internal/apiclient"
 	"github.com/autoshares/conformance/internal/mailbox"
@@ -34,14 +35,34 @@ func Preflight(ctx context.Context, t Target, hc *http.Client, appKeyMessage str
 	hc = &noRedirect
 	api := &apiclient.Client{BaseURL: t.BaseURL, AppKey: t.AppKey, HTTP: hc, TimeoutSetting: "AUTOSHARES_PREFLIGHT_TIMEOUT"}
 	base := redact.URL(t.BaseURL)
+	// The mailbox and the state endpoint are probed while the API is: against a distant
+	// target each round trip counts. Problems are told in order: the API's, the mailbox's,
+	// the state endpoint's; every probe is over before Preflight returns.
+	var mailboxErr error
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	if t.MailboxURL != "" {
+		wg.Go(func() { mailboxErr = (&mailbox.Client{BaseURL: t.MailboxURL, HTTP: hc}).Ping(ctx) })
+	}
+	var statesErr error
+	if t.StateURL != "" && !t.Embedded {
+		// The embedded provider's states are the contract by construction (its own tests
+		// prove it); probing them would only slow every run.
+		contract, err := states.LoadContract()
+		if err != nil {
+			return fmt.Errorf("the suite's state contract: %w", err)
+		}
+		wg.Go(func() { statesErr = probeStates(ctx, t.StateURL, hc, contract) })
+	}
 	// Login without credentials, then step 2 for a login nobody has: endpoints every
 	// deployment has, cheap, and they change nothing.
 	probes := []apiclient.Request{
 		{Method: http.MethodPost, Path: apiclient.PathLogin},
 		apiclient.SecretQuestion(RandomSecret("preflight-")),
 	}
-	for i, req := range probes {
-		ex := api.Do(ctx, req)
+	// Both at once, judged in order: against a distant target each round trip counts.
+	for i, ex := range api.DoAll(ctx, probes, len(probes)) {
+		req := probes[i]
 		what := req.Method + " " + base + req.Path
 		if ex.Err != nil {
 			return fmt.Errorf("AUTOSHARES_BASE_URL %s is unreachable: %s: %s\n"+
@@ -71,22 +92,11 @@ func Preflight(ctx context.Context, t Target, hc *http.Client, appKeyMessage str
 				base, what, problem, suggestBase(ctx, t, hc))
 		}
 	}
-	if t.MailboxURL != "" {
-		mb := &mailbox.Client{BaseURL: t.MailboxURL, HTTP: hc}
-		if err := mb.Ping(ctx); err != nil {
-			return fmt.Errorf("AUTOSHARES_MAILBOX_URL: %s\nIt must be the Mailpit HTTP API that receives the target's mail, or unset."+noSpec, redact.URL(err.Error()))
-		}
+	wg.Wait()
+	if mailboxErr != nil {
+		return fmt.Errorf("AUTOSHARES_MAILBOX_URL: %s\nIt must be the Mailpit HTTP API that receives the target's mail, or unset."+noSpec, redact.URL(mailboxErr.Error()))
 	}
-	if t.StateURL == "" || t.Embedded {
-		// The embedded provider's states are the contract by construction (its own tests
-		// prove it); probing them would only slow every run.
-		return nil
-	}
-	contract, err := states.LoadContract()
-	if err != nil {
-		return fmt.Errorf("the suite's state contract: %w", err)
-	}
-	return probeStates(ctx, t.StateURL, hc, contract)
+	return statesErr
 }
 
 // notTheAPI says how an answer shows that the URL is not the API, or "" if it looks like
@@ -154,15 +164,28 @@ type stateProbe struct {
 	teardownErr string
 }
 
-// probeStates sets up every state of the contract, one after the other (a setup hashes a
-// password: concurrent ones would only make each slower against its timeout), and tears each down with the User it returned, so a state endpoint that lacks any
-// contracted state is one failure listing all of them.
+// statesInFlight bounds the state probes in flight at once (the default
+// AUTOSHARES_MAX_IN_FLIGHT): against a distant target the contract's states then cost two
+// round trips in all, not two each, and a setup (which hashes a password) is not sent to
+// the target more than that many at a time.
+const statesInFlight = 8
+
+// probeStates sets up every state of the contract, a few at a time, and tears each down
+// with the User it returned, so a state endpoint that lacks any contracted state is one
+// failure listing all of them (in the contract's order).
 func probeStates(ctx context.Context, stateURL string, hc *http.Client, contract states.Contract) error {
 	names := contract.Names()
 	results := make([]stateProbe, len(names))
+	slots := make(chan struct{}, statesInFlight)
+	var wg sync.WaitGroup
 	for i, name := range names {
-		results[i] = probeState(ctx, stateURL, hc, name, contract[name])
+		wg.Go(func() {
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			results[i] = probeState(ctx, stateURL, hc, name, contract[name])
+		})
 	}
+	wg.Wait()
 	where := redact.URL(stateURL)
 	for _, r := range results {
 		if r.transport == "" {

@@ -63,17 +63,20 @@ func bodies(t *testing.T, seed int64) []string {
 	t.Helper()
 	s, _ := mutate.Load(schemas.FS, "update-password.request.schema.json")
 	var out []string
-	res, err := mutate.Run(20, seed, mutate.Cases(s, requests[s.Name]), func(c mutate.Case) []string {
-		out = append(out, string(c.Body))
-		return nil
-	})
+	res, err := mutate.Run(20, seed, mutate.Cases(s, requests[s.Name]), func(cs []mutate.Case) [][]string {
+		for _, c := range cs {
+			out = append(out, string(c.Body))
+		}
+		return make([][]string, len(cs))
+	}, nil)
 	if err != nil || res.Failure != nil || res.Cases != 20 || res.Seed != seed {
 		t.Fatalf("run: %+v, %v", res, err)
 	}
 	return out
 }
 
-// A seed replays the same bodies; another seed gives others.
+// A seed replays the same bodies, in the same order, whether drawn by Generate or handed
+// to the judge by Run; another seed gives others.
 func TestASeedReplaysItsBodies(t *testing.T) {
 	a, b, c := bodies(t, 42), bodies(t, 42), bodies(t, 43)
 	if strings.Join(a, "\n") != strings.Join(b, "\n") {
@@ -82,21 +85,48 @@ func TestASeedReplaysItsBodies(t *testing.T) {
 	if strings.Join(a, "\n") == strings.Join(c, "\n") {
 		t.Error("two seeds gave the same bodies")
 	}
+	s, _ := mutate.Load(schemas.FS, "update-password.request.schema.json")
+	cases, err := mutate.Generate(20, 42, mutate.Cases(s, requests[s.Name]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range cases {
+		if string(c.Body) != a[i] {
+			t.Fatalf("case %d: Generate drew %s, Run judged %s", i, c.Body, a[i])
+		}
+	}
 }
 
-// A failure is reported as the smallest body rapid can shrink it to: a judge that fails
-// every body with a non-ASCII character gets a single such character back.
+// Every case reaches the judge at once (the suite sends them concurrently); only the first
+// failing case, in order, is shrunk, one case at a time, and the result names the smallest
+// body rapid can shrink it to: a judge that fails every body with a non-ASCII character
+// gets a single such character back.
 func TestAFailureIsShrunk(t *testing.T) {
 	s, _ := mutate.Load(schemas.FS, "reset-code.request.schema.json")
 	nonASCII := func(r rune) bool { return r > unicode.MaxASCII }
-	res, err := mutate.Run(200, 7, mutate.Cases(s, requests[s.Name]), func(c mutate.Case) []string {
+	judge := func(c mutate.Case) []string {
 		if strings.ContainsFunc(string(c.Body), nonASCII) {
 			return []string{"status: 500"}
 		}
 		return nil
-	})
+	}
+	var batch []mutate.Case
+	firstFailing := -1
+	res, err := mutate.Run(200, 7, mutate.Cases(s, requests[s.Name]), func(cs []mutate.Case) [][]string {
+		batch = cs
+		out := make([][]string, len(cs))
+		for i, c := range cs {
+			if out[i] = judge(c); out[i] != nil && firstFailing < 0 {
+				firstFailing = i
+			}
+		}
+		return out
+	}, judge)
 	if err != nil || res.Failure == nil {
 		t.Fatalf("want a failure, got %+v, %v", res, err)
+	}
+	if len(batch) != 200 || res.Failure.Index != firstFailing {
+		t.Errorf("judged %d cases at once, shrunk case %d, want 200 and %d", len(batch), res.Failure.Index, firstFailing)
 	}
 	body := string(res.Failure.Case.Body)
 	n := 0
@@ -110,12 +140,33 @@ func TestAFailureIsShrunk(t *testing.T) {
 	}
 }
 
+// A case that passes when judged again (a flaky target) is reported as first seen.
+func TestAFailureThatDoesNotRecurStandsAsSeen(t *testing.T) {
+	s, _ := mutate.Load(schemas.FS, "reset-code.request.schema.json")
+	res, err := mutate.Run(5, 3, mutate.Cases(s, requests[s.Name]), func(cs []mutate.Case) [][]string {
+		out := make([][]string, len(cs))
+		out[2] = []string{"status: 502"}
+		return out
+	}, func(mutate.Case) []string { return nil })
+	if err != nil || res.Failure == nil || res.Failure.Index != 2 || res.Failure.Problems[0] != "status: 502" {
+		t.Fatalf("want case 2's failure as seen, got %+v, %v", res.Failure, err)
+	}
+	cases, _ := mutate.Generate(5, 3, mutate.Cases(s, requests[s.Name]))
+	if string(res.Failure.Case.Body) != string(cases[2].Body) {
+		t.Errorf("reported %s, case 2 was %s", res.Failure.Case.Body, cases[2].Body)
+	}
+}
+
 func TestRunRefusesNoCasesOrNoSeed(t *testing.T) {
 	gen := rapid.Just(mutate.Case{})
-	if _, err := mutate.Run(0, 1, gen, nil); err == nil {
+	all := func(cs []mutate.Case) [][]string { return make([][]string, len(cs)) }
+	if _, err := mutate.Run(0, 1, gen, all, nil); err == nil {
 		t.Error("zero cases ran")
 	}
-	if _, err := mutate.Run(1, 0, gen, nil); err == nil {
+	if _, err := mutate.Run(1, 0, gen, all, nil); err == nil {
 		t.Error("seed 0 ran")
+	}
+	if _, err := mutate.Run(3, 1, gen, func([]mutate.Case) [][]string { return nil }, nil); err == nil {
+		t.Error("a judge that lost verdicts passed")
 	}
 }

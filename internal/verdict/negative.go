@@ -160,7 +160,8 @@ func (r Rules) NoEcho(v *Verdict, kinds ...string) *Verdict {
 
 // Refused: a malformed request is refused as the client's fault, and says so in JSON: a
 // 4xx (not a 2xx, not a 5xx), a JSON Content-Type, and either the error envelope
-// (IsSucceed false) or the API's documented validation shape {"Message", "ModelState"}.
+// (IsSucceed false), the API's documented validation shape {"Message", "ModelState"}, or
+// RFC 9457 problem details (what a framework answers before the application runs).
 func (r Rules) Refused(v *Verdict, what string) *Verdict {
 	ex := v.Exchange
 	v.Expect(ex.Status >= 400 && ex.Status < 500, "status: %s: expected a 4xx client error, got %d%s", what, ex.Status, StatusHint(ex.Status))
@@ -178,11 +179,22 @@ func (r Rules) NotServerError(v *Verdict, what string) *Verdict {
 	return v
 }
 
+// ProblemJSON is the media type of RFC 9457 problem details.
+const ProblemJSON = "application/problem+json"
+
+// problemDetailsSchema is RFC 9457's object, in schemas/.
+const problemDetailsSchema = "problem-details.schema.json"
+
+// jsonError: a framework-level refusal in JSON, in one of the shapes a client can read.
 func (r Rules) jsonError(v *Verdict, what string) *Verdict {
 	ex := v.Exchange
 	ct := ex.ResponseHeader.Get("Content-Type")
-	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
-		return v.Expect(false, "Content-Type: %s: expected application/json, got %q", what, ct)
+	mt, _, err := mime.ParseMediaType(ct)
+	if err == nil && mt == ProblemJSON {
+		return r.problemDetails(v, what)
+	}
+	if err != nil || mt != "application/json" {
+		return v.Expect(false, "Content-Type: %s: expected application/json or %s, got %q", what, ProblemJSON, ct)
 	}
 	var body map[string]json.RawMessage
 	if err := json.Unmarshal(ex.ResponseBody, &body); err != nil {
@@ -197,6 +209,28 @@ func (r Rules) jsonError(v *Verdict, what string) *Verdict {
 		return v
 	}
 	return v.Expect(hasMessage, "body: %s: expected the error envelope or {\"Message\", \"ModelState\"}, got %s", what, cutBody(ex.ResponseBody))
+}
+
+// problemDetails: an RFC 9457 body is a JSON object whose standard members have their
+// defined types (extensions such as errors and traceId are allowed), and whose status, if
+// given, is the response's own (RFC 9457 section 3.1.3).
+func (r Rules) problemDetails(v *Verdict, what string) *Verdict {
+	ex := v.Exchange
+	var body map[string]json.RawMessage
+	if err := json.Unmarshal(ex.ResponseBody, &body); err != nil || body == nil {
+		return v.Expect(false, "body: %s: %s must be a JSON object (RFC 9457), got %s", what, ProblemJSON, cutBody(ex.ResponseBody))
+	}
+	if err := r.Schemas.Validate(problemDetailsSchema, ex.ResponseBody); err != nil {
+		return v.Expect(false, "body: %s: %v", what, err)
+	}
+	var pd struct {
+		Status *int `json:"status"`
+	}
+	_ = json.Unmarshal(ex.ResponseBody, &pd) // the schema has made sure status is an integer
+	if pd.Status != nil {
+		v.Expect(*pd.Status == ex.Status, "status: %s: the problem details say %d, the response is %d", what, *pd.Status, ex.Status)
+	}
+	return v
 }
 
 // Step1Success: step 1's success is a 2xx (the configured status), the schema and an empty

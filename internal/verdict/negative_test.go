@@ -59,7 +59,7 @@ func TestRefusedAcceptsBothErrorShapes(t *testing.T) {
 	}
 	v := r.Refused(verdict.For(check, reply(500, "text/html", "<html>")), "step 1 with a body that is not JSON")
 	got := strings.Join(v.Problems, "\n")
-	for _, want := range []string{"step 1 with a body that is not JSON: expected a 4xx client error, got 500", `Content-Type: step 1 with a body that is not JSON: expected application/json, got "text/html"`} {
+	for _, want := range []string{"step 1 with a body that is not JSON: expected a 4xx client error, got 500", `Content-Type: step 1 with a body that is not JSON: expected application/json or application/problem+json, got "text/html"`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("problems lack %q:\n%s", want, got)
 		}

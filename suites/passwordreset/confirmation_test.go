@@ -3,6 +3,7 @@ package passwordreset
 import (
 	. "github.com/onsi/ginkgo/v2"
 
+	"github.com/autoshares/conformance/internal/apiclient"
 	"github.com/autoshares/conformance/internal/states"
 )
 
@@ -24,9 +25,13 @@ var _ = Describe("Step 4 compares and stores passwords exactly", Label("step4", 
 		NegativeChecks("step4.confirmation.whitespace-exact", checkSecretsNotEchoed), func(ctx SpecContext) {
 			trader := given(ctx, states.ValidToken)
 			pw := newPassword()
+			var reqs []apiclient.Request
 			for _, pair := range [][2]string{{pw, " " + pw}, {pw, pw + " "}, {pw + "\t", pw}} {
 				suite.Secrets.Add(pair[0], pair[1])
-				expectRejected(send(ctx, updatePassword(trader["Token"], pair[0], pair[1])), "step4.confirmation.whitespace-exact")
+				reqs = append(reqs, updatePassword(trader["Token"], pair[0], pair[1]))
+			}
+			for _, ex := range sendAll(ctx, reqs) {
+				expectRejected(ex, "step4.confirmation.whitespace-exact")
 			}
 			expectPasswordUnchanged(ctx, "step4.confirmation.whitespace-exact", trader["User"], trader["Password"], pw)
 		})

@@ -14,7 +14,7 @@ import (
 // answer first, the secret question when that fails, step 1 again with the answer.
 var _ = Describe("The whole reset flow, as a client walks it", Label("e2e", "flow"), func() {
 
-	It("resets a forgotten password: step 1, step 2, step 1 with the answer, the emailed code, step 3, step 4, login", Label("mail"),
+	It("resets a forgotten password: step 1, step 2, step 1 with the answer, the emailed code, step 3, step 4, login", Label("mail"), longSpec,
 		Checks("step1.missing-answer.refused", "step2.by-login.question", "step1.right-answer.accepted", "step1.code-mailed", "step1.code-not-in-response",
 			"step3.valid-code.token", "step4.valid.succeeds", "step4.valid.new-password-logs-in", "step4.valid.old-password-refused"), func(ctx SpecContext) {
 			needMailbox()
@@ -41,7 +41,7 @@ var _ = Describe("The whole reset flow, as a client walks it", Label("e2e", "flo
 			expectSuccess(send(ctx, updatePassword(token, pw, pw)), "step4.valid.succeeds", updatePasswordResponseSchema)
 
 			By("login: with the new password, not the old")
-			expectLoginSucceeds(ctx, "step4.valid.new-password-logs-in", trader["User"], pw, "with the new password at the end of the flow")
-			expectLoginFails(ctx, "step4.valid.old-password-refused", trader["User"], trader["Password"], "with the old password at the end of the flow")
+			expectLogins(ctx, loginSucceeds("step4.valid.new-password-logs-in", trader["User"], pw, "with the new password at the end of the flow"),
+				loginFails("step4.valid.old-password-refused", trader["User"], trader["Password"], "with the old password at the end of the flow"))
 		})
 })

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -27,7 +29,11 @@ var runSeed = sync.OnceValue(func() int64 {
 
 // generated sends AUTOSHARES_GENERATED_CASES bodies generated from the request schema to
 // one endpoint and judges each by its class (see internal/mutate). The valid body's values
-// are all unknown to the target, so no generated request can change anything.
+// are all unknown to the target, so no generated request can change anything, and the
+// bodies (with the valid one) go concurrently, AUTOSHARES_MAX_IN_FLIGHT at a time. Every
+// exchange, shrinking's included, gets the checks every exchange gets (no redirect, no
+// echoed secret), in order; the first failing body in order is then shrunk, one request
+// at a time, and the failure names the smallest body that still fails.
 func generated(ctx context.Context, check, method, path, schemaName string, valid map[string]string) {
 	GinkgoHelper()
 	n := suite.Cfg.Negative.GeneratedCases
@@ -38,16 +44,20 @@ func generated(ctx context.Context, check, method, path, schemaName string, vali
 	if err != nil {
 		Fail("the request schema cannot drive the generator (a bug in the suite): " + err.Error())
 	}
-	// The valid body itself first, through send: it is judged as every exchange is.
-	send(ctx, apiclient.Request{Method: method, Path: path, Body: valid, Schema: schemaName})
+	validReq := apiclient.Request{Method: method, Path: path, Body: valid, Schema: schemaName}
+	checkRequest(validReq)
+	// Every exchange is logged: the valid body's secret values are masked wherever a
+	// mutation moves them (into an array, an object, a longer string).
+	for k, v := range valid {
+		if slices.Contains([]string{"token", "code", "password", "passwordconfirmation", "secretquestionanswer"}, strings.ToLower(k)) {
+			suite.Secrets.Add(v)
+		}
+	}
 
 	seed := runSeed()
 	AddReportEntry("seed", fmt.Sprintf("generated bodies: seed %d (AUTOSHARES_SEED=%d replays them)", seed, seed), ReportEntryVisibilityAlways)
-	var failing *apiclient.Exchange
-	res, err := mutate.Run(n, seed, mutate.Cases(s, valid), func(c mutate.Case) []string {
-		ex := suite.API.Do(ctx, rawBody(method, path, c.Body, ""))
+	judge := func(c mutate.Case, ex *apiclient.Exchange) []string {
 		if ex.Err != nil {
-			failing = ex
 			return []string{"no answer: " + ex.Err.Error()}
 		}
 		v := verdictOn(check, ex)
@@ -57,22 +67,64 @@ func generated(ctx context.Context, check, method, path, schemaName string, vali
 		default:
 			suite.Rules.NotServerError(v, c.What)
 		}
-		if !v.OK() {
+		return v.Problems
+	}
+	var failing *apiclient.Exchange // the exchange of the failure reported
+	var shrinking []*apiclient.Exchange
+	res, err := mutate.Run(n, seed, mutate.Cases(s, valid), func(cs []mutate.Case) [][]string {
+		reqs := []apiclient.Request{validReq}
+		for _, c := range cs {
+			reqs = append(reqs, rawBody(method, path, c.Body, ""))
+		}
+		exs := suite.API.DoAll(oneRound(ctx), reqs, suite.Cfg.MaxInFlight)
+		received(exs[0])
+		for _, ex := range exs[1:] {
+			receivedGenerated(ex)
+		}
+		out := make([][]string, len(cs))
+		for i, c := range cs {
+			if out[i] = judge(c, exs[i+1]); len(out[i]) > 0 && failing == nil {
+				failing = exs[i+1]
+			}
+		}
+		return out
+	}, func(c mutate.Case) []string {
+		// Shrinking runs inside rapid, which must not see Ginkgo's Fail: the exchanges are
+		// judged as every exchange is once it is done.
+		ex := suite.API.Do(ctx, rawBody(method, path, c.Body, ""))
+		shrinking = append(shrinking, ex)
+		problems := judge(c, ex)
+		if len(problems) > 0 {
 			failing = ex
 		}
-		return v.Problems
+		return problems
 	})
+	for _, ex := range shrinking {
+		receivedGenerated(ex)
+	}
 	if err != nil {
 		Fail(err.Error())
 	}
 	if f := res.Failure; f != nil {
 		v := verdictOn(check, failing)
-		v.Problems = append(f.Problems, fmt.Sprintf("the smallest failing body of %d generated (seed %d, AUTOSHARES_SEED=%d replays them): %s", n, seed, seed, f.Case.Describe()))
+		v.Problems = append(f.Problems, fmt.Sprintf("the smallest failing body of %d generated (seed %d, AUTOSHARES_SEED=%d replays them; body %d of them failed first): %s",
+			n, seed, seed, f.Index+1, f.Case.Describe()))
 		done(v)
 	}
 }
 
-var _ = Describe("Generated bodies from the request schemas", Label("negative", "generated"), func() {
+// receivedGenerated is received for a generated body's exchange, whose transport failure
+// is a failure of its body (to be shrunk), not of the spec there and then.
+func receivedGenerated(ex *apiclient.Exchange) {
+	GinkgoHelper()
+	if ex.Err != nil {
+		logExchange(ex)
+		return
+	}
+	received(ex)
+}
+
+var _ = Describe("Generated bodies from the request schemas", Label("negative", "generated"), longSpec, func() {
 
 	It("step 1: broken bodies are refused with a 4xx, unusual ones never get a 5xx", Label("step1"),
 		NegativeChecks("step1.generated.answered-by-class"), func(ctx SpecContext) {

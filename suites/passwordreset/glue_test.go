@@ -113,8 +113,9 @@ func done(v *verdict.Verdict) {
 }
 
 // given produces the named provider state for the current spec from the first source the
-// configuration enables, and undoes it after the spec; with none, the spec is skipped,
-// naming the settings that would enable it.
+// configuration enables, and undoes it after the spec (a state endpoint's teardown in the
+// background: teardown_test.go); with none, the spec is skipped, naming the settings that
+// would enable it.
 func given(ctx context.Context, state string) states.Values {
 	GinkgoHelper()
 	return givenMade(ctx, state).Values
@@ -125,13 +126,20 @@ func givenMade(ctx context.Context, state string) sources.Made {
 	GinkgoHelper()
 	noteState(state)
 	m, err := suite.Sources.Given(ctx, state)
-	if m.Undo != nil {
+	switch {
+	case m.Undo != nil && m.Via == sources.ViaStateEndpoint && suite.Cfg.MaxInFlight > 1:
+		spec := CurrentSpecReport().FullText()
+		DeferCleanup(func() { teardownLater(spec, m.Undo) })
+	case m.Undo != nil:
 		DeferCleanup(func(ctx SpecContext) {
-			if err := m.Undo(ctx); err != nil {
+			err := m.Undo(ctx)
+			judgeObserved()
+			if err != nil {
 				Fail(suite.Secrets.String(err.Error()))
 			}
 		}, NodeTimeout(suite.Cfg.Flow.MailTimeout+4*suite.Cfg.RequestTimeout))
 	}
+	judgeObserved()
 	var skip *sources.SkipError
 	switch {
 	case errors.As(err, &skip):
@@ -173,7 +181,7 @@ func sendAll(ctx context.Context, reqs []apiclient.Request) []*apiclient.Exchang
 	for _, r := range reqs {
 		checkRequest(r)
 	}
-	exs := suite.API.DoAll(ctx, reqs, suite.Cfg.MaxInFlight)
+	exs := suite.API.DoAll(oneRound(ctx), reqs, suite.Cfg.MaxInFlight)
 	for _, ex := range exs {
 		received(ex)
 	}
@@ -204,6 +212,31 @@ func received(ex *apiclient.Exchange) {
 			verdict.ReproduceMark + reproduction(declaredChecks(), ex) + verdict.TranscriptMark + ex.Transcript(suite.Secrets)))
 	}
 	judgeExchange(ex)
+}
+
+// observedExchanges are the exchanges the mail flow made for the spec's state (made, or
+// undone), not judged yet: they get the checks every exchange gets once the flow's work is
+// over, so a failure never leaves a test trader half-way through a reset, before its Undo.
+var observedExchanges []*apiclient.Exchange
+
+// observed logs an exchange of the mail flow (world.New's observer) and keeps it for
+// judgeObserved.
+func observed(ex *apiclient.Exchange) {
+	flushLog()
+	GinkgoWriter.Print(ex.Transcript(secrets) + "\n")
+	observedExchanges = append(observedExchanges, ex)
+}
+
+// judgeObserved applies the checks every exchange gets to the mail flow's exchanges.
+func judgeObserved() {
+	GinkgoHelper()
+	exs := observedExchanges
+	observedExchanges = nil
+	for _, ex := range exs {
+		if ex.Err == nil { // the flow reports its own transport failures
+			judgeExchange(ex)
+		}
+	}
 }
 
 // The spec's log holds every exchange's masked transcript, except the one its failure
@@ -237,7 +270,7 @@ func flushLog() {
 // Every spec starts with an empty log and writes what is held back when it ends, after its
 // cleanups.
 var _ = BeforeEach(func() {
-	pendingLog.ex, pendingLog.text = nil, ""
+	pendingLog.ex, pendingLog.text, observedExchanges = nil, "", nil
 	DeferCleanup(flushLog)
 })
 
@@ -320,13 +353,15 @@ func expectLogin(ctx context.Context, check, user, password string, status int, 
 	done(v)
 }
 
-// expectPasswordUnchanged: the old password still works and the attempted one does not.
+// expectPasswordUnchanged: the old password still works and the attempted one does not
+// (both logins at once: neither changes anything).
 func expectPasswordUnchanged(ctx context.Context, check, user, oldPassword, attempted string) {
 	GinkgoHelper()
-	expectLoginSucceeds(ctx, check, user, oldPassword, "with the old password: a rejected request must change nothing")
+	logins := []login{loginSucceeds(check, user, oldPassword, "with the old password: a rejected request must change nothing")}
 	if attempted != "" {
-		expectLoginFails(ctx, check, user, attempted, "with the password of the rejected request: a rejected request must change nothing")
+		logins = append(logins, loginFails(check, user, attempted, "with the password of the rejected request: a rejected request must change nothing"))
 	}
+	expectLogins(ctx, logins...)
 }
 
 // parallelTotal is how many Ginkgo processes run this suite (1 when not in parallel).

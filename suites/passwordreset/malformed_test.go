@@ -2,8 +2,10 @@ package passwordreset
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -37,7 +39,8 @@ func brokenBodies(valid map[string]any) []struct {
 		{"an empty body", []byte{}},
 		{"an empty JSON object", []byte(`{}`)},
 	}
-	for name, v := range valid {
+	for _, name := range slices.Sorted(maps.Keys(valid)) { // a fixed order: failures name the same body every run
+		v := valid[name]
 		with := func(x any) []byte {
 			m := map[string]any{}
 			for k, val := range valid {
@@ -81,15 +84,18 @@ func bodyEndpoints(token, password string) []endpointBody {
 
 var _ = Describe("Malformed request bodies on steps 1, 3 and 4", Label("negative", "step1", "step3", "step4", "malformed"), func() {
 
-	It("refuses structurally broken bodies with a 4xx and a JSON error, and changes nothing",
+	It("refuses structurally broken bodies with a 4xx and a JSON error, and changes nothing", longSpec,
 		NegativeChecks("body.malformed.refused"), func(ctx SpecContext) {
 			trader := given(ctx, states.ValidToken)
 			pw := newPassword()
+			var bodies []labelled
 			for _, e := range bodyEndpoints(trader["Token"], pw) {
 				for _, b := range brokenBodies(e.valid) {
-					ex := send(ctx, rawBody(e.method, e.path, b.body, ""))
-					expectRefused(ex, "body.malformed.refused", fmt.Sprintf("%s with %s", e.step, b.what))
+					bodies = append(bodies, labelled{fmt.Sprintf("%s with %s", e.step, b.what), rawBody(e.method, e.path, b.body, "")})
 				}
+			}
+			for i, ex := range sendLabelled(ctx, bodies) {
+				expectRefused(ex, "body.malformed.refused", bodies[i].what)
 			}
 			expectPasswordUnchanged(ctx, "body.malformed.refused", trader["User"], trader["Password"], pw)
 			expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), "body.malformed.refused", updatePasswordResponseSchema)
@@ -98,17 +104,18 @@ var _ = Describe("Malformed request bodies on steps 1, 3 and 4", Label("negative
 	It("binds a number where a string belongs as its string form, or refuses it; never a 5xx",
 		NegativeChecks("body.number-as-string.bound"), func(ctx SpecContext) {
 			trader := given(ctx, states.ValidToken)
+			var bodies []labelled
 			for _, e := range bodyEndpoints(trader["Token"], "")[:2] {
-				for name := range e.valid {
+				for _, name := range slices.Sorted(maps.Keys(e.valid)) {
 					for _, v := range []any{123456789, true} {
-						m := map[string]any{}
-						for k, val := range e.valid {
-							m[k] = val
-						}
+						m := maps.Clone(e.valid)
 						m[name] = v
-						expectNoServerError(send(ctx, rawBody(e.method, e.path, jsonOf(m), "")), "body.number-as-string.bound", fmt.Sprintf("%s with %s %v", e.step, name, v))
+						bodies = append(bodies, labelled{fmt.Sprintf("%s with %s %v", e.step, name, v), rawBody(e.method, e.path, jsonOf(m), "")})
 					}
 				}
+			}
+			for i, ex := range sendLabelled(ctx, bodies) {
+				expectNoServerError(ex, "body.number-as-string.bound", bodies[i].what)
 			}
 			// Step 4, where the effect shows: a numeric password is the password of its digits.
 			n := 100_000_000 + rand.IntN(900_000_000)
@@ -143,10 +150,14 @@ var _ = Describe("Malformed request bodies on steps 1, 3 and 4", Label("negative
 		NegativeChecks("body.text-plain.not-server-error"), func(ctx SpecContext) {
 			trader := given(ctx, states.ValidToken)
 			pw := newPassword()
-			var ex *apiclient.Exchange
+			var bodies []labelled
 			for _, e := range bodyEndpoints(trader["Token"], pw) {
-				ex = send(ctx, rawBody(e.method, e.path, jsonOf(e.valid), "text/plain; charset=utf-8"))
-				expectNoServerError(ex, "body.text-plain.not-server-error", e.step+" with a JSON body labelled text/plain")
+				bodies = append(bodies, labelled{e.step + " with a JSON body labelled text/plain", rawBody(e.method, e.path, jsonOf(e.valid), "text/plain; charset=utf-8")})
+			}
+			var ex *apiclient.Exchange
+			for i, x := range sendLabelled(ctx, bodies) {
+				ex = x
+				expectNoServerError(ex, "body.text-plain.not-server-error", bodies[i].what)
 			}
 			// ex is step 4's: processed means the password changed, refused means it did not.
 			if succeeded(ex) {
@@ -164,6 +175,7 @@ var _ = Describe("Malformed request bodies on steps 1, 3 and 4", Label("negative
 			}
 			trader := given(ctx, states.ValidToken)
 			pw := newPassword()
+			var bodies []labelled
 			for _, e := range bodyEndpoints(trader["Token"], pw) {
 				// A valid body, padded past the bound with a property the API ignores: only the
 				// size is wrong, so a target without a bound would act on it.
@@ -171,8 +183,11 @@ var _ = Describe("Malformed request bodies on steps 1, 3 and 4", Label("negative
 				for k, v := range e.valid {
 					m[k] = v
 				}
-				ex := send(ctx, rawBody(e.method, e.path, jsonOf(m), ""))
-				expectRefused(ex, "body.size.bounded", fmt.Sprintf("%s with a %d-byte body (AUTOSHARES_MAX_BODY_BYTES=%d)", e.step, len(ex.RequestBody), limit))
+				body := jsonOf(m)
+				bodies = append(bodies, labelled{fmt.Sprintf("%s with a %d-byte body (AUTOSHARES_MAX_BODY_BYTES=%d)", e.step, len(body), limit), rawBody(e.method, e.path, body, "")})
+			}
+			for i, ex := range sendLabelled(ctx, bodies) {
+				expectRefused(ex, "body.size.bounded", bodies[i].what)
 			}
 			expectPasswordUnchanged(ctx, "body.size.bounded", trader["User"], trader["Password"], pw)
 		})

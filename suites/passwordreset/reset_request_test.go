@@ -96,7 +96,7 @@ var _ = Describe("Step 1, request a reset: POST v1.0/users/password/reset", Labe
 		unknown := givenMade(ctx, states.NoSuchUser)
 		ex := send(ctx, apiclient.ResetPassword(unknown.Values["User"], ""))
 		expectFailure(ex, "step1.unknown-user.refused", resetPasswordResponseSchema, config.CaseUnknownUser)
-		observed(findingUserEnumeration)
+		sawFinding(findingUserEnumeration)
 
 		recordAbsence(unknown, contract.Interaction{Description: "a reset request for an unknown user", States: rec.InState(states.NoSuchUser),
 			Request: rec.ResetPassword(rec.ValidAppKey(), rec.UnknownUser, nil), Response: suite.Shapes.Failed(config.CaseUnknownUser)})

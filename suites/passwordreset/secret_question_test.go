@@ -27,7 +27,7 @@ var _ = Describe("Step 2, the secret question: GET v1.0/users/password/secret-qu
 		trader := given(ctx, states.WithQuestion)
 		expectQuestion(send(ctx, apiclient.SecretQuestion(trader["User"])), "step2.by-login.question", trader["SecretQuestion"])
 		if trader["SecretQuestion"] != "" {
-			observed(findingSecretQuestion)
+			sawFinding(findingSecretQuestion)
 		}
 
 		record(contract.Interaction{Description: "the secret question of a trader, asked by login", States: rec.InState(states.WithQuestion),

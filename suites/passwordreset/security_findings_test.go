@@ -14,8 +14,8 @@ const (
 	findingUserEnumeration = "finding.user-enumeration"
 )
 
-// observed records that the running spec saw the finding.
-func observed(id string) {
+// sawFinding records that the running spec saw the finding.
+func sawFinding(id string) {
 	GinkgoHelper()
 	if _, ok := catalogue.Finding(id); !ok {
 		Fail("the spec observes finding " + id + ", which internal/checks/catalogue.json lacks (a bug in the suite)")

@@ -139,13 +139,14 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	c, _ := GinkgoConfiguration()
 	var err error
 	suite, err = world.New(cfg, sh, world.Process{Me: c.ParallelProcess, Total: parallelTotal()}, secrets,
-		func(ex *apiclient.Exchange) { flushLog(); GinkgoWriter.Print(ex.Transcript(secrets) + "\n") })
+		func(ex *apiclient.Exchange) { observed(ex) })
 	if err != nil {
 		Fail(secrets.String(err.Error()))
 	}
 })
 
 var _ = SynchronizedAfterSuite(func() {
+	waitTeardowns()
 	if err := secrets.ShareErr(); err != nil {
 		Fail(secrets.String(err.Error()))
 	}

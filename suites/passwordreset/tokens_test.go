@@ -27,8 +27,12 @@ var _ = Describe("Step 4 tokens: unknown, malformed, reused, raced", Label("step
 		NegativeChecks("step4.malformed-token.refused", checkSecretsNotEchoed), func(ctx SpecContext) {
 			trader := given(ctx, states.ValidToken)
 			pw := newPassword()
+			var reqs []apiclient.Request
 			for _, tok := range []string{"not-a-guid-" + randomGUID()[:8], strings.Repeat(trader["Token"], 128)} {
-				expectRejected(send(ctx, updatePassword(tok, pw, pw)), "step4.malformed-token.refused")
+				reqs = append(reqs, updatePassword(tok, pw, pw))
+			}
+			for _, ex := range sendAll(ctx, reqs) {
+				expectRejected(ex, "step4.malformed-token.refused")
 			}
 			expectPasswordUnchanged(ctx, "step4.malformed-token.refused", trader["User"], trader["Password"], pw)
 		})
@@ -60,10 +64,11 @@ var _ = Describe("Step 4 tokens: unknown, malformed, reused, raced", Label("step
 			exchanges := make([]*apiclient.Exchange, n)
 			var wg sync.WaitGroup
 			start := make(chan struct{})
+			together := oneRound(ctx)
 			for i := range n {
 				wg.Go(func() {
 					<-start
-					exchanges[i] = suite.API.Do(ctx, updatePassword(trader["Token"], passwords[i], passwords[i]))
+					exchanges[i] = suite.API.Do(together, updatePassword(trader["Token"], passwords[i], passwords[i]))
 				})
 			}
 			close(start)
@@ -86,17 +91,18 @@ var _ = Describe("Step 4 tokens: unknown, malformed, reused, raced", Label("step
 			done(verdictOn("step4.token.one-concurrent-update", nil).Expect(len(wins) == 1,
 				"%d simultaneous updates with one token (AUTOSHARES_CONCURRENT_UPDATES): expected exactly one success, got %d (updates %s)", n, len(wins), strings.Join(wins, ", ")))
 			expectSuccess(exchanges[winner], "step4.token.one-concurrent-update", updatePasswordResponseSchema)
-			expectLoginSucceeds(ctx, "step4.token.one-concurrent-update", trader["User"], passwords[winner], "with the password of the one update that succeeded")
+			logins := []login{loginSucceeds("step4.token.one-concurrent-update", trader["User"], passwords[winner], "with the password of the one update that succeeded")}
 			// Two refused updates' passwords and the old one: at most 3 failed logins per
 			// trader, so a deployment's account lockout never decides the verdict.
 			tried := 0
 			for i, pw := range passwords {
 				if i != winner && tried < 2 {
 					tried++
-					expectLoginFails(ctx, "step4.token.one-concurrent-update", trader["User"], pw, fmt.Sprintf("with the password of refused update %d", i+1))
+					logins = append(logins, loginFails("step4.token.one-concurrent-update", trader["User"], pw, fmt.Sprintf("with the password of refused update %d", i+1)))
 				}
 			}
-			expectLoginFails(ctx, "step4.token.one-concurrent-update", trader["User"], trader["Password"], "with the password from before the updates")
+			logins = append(logins, loginFails("step4.token.one-concurrent-update", trader["User"], trader["Password"], "with the password from before the updates"))
+			expectLogins(ctx, logins...)
 		})
 
 	It("refuses a new password shorter than the minimum and changes nothing", Label("negative", "password-policy"),

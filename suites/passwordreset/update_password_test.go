@@ -24,8 +24,8 @@ var _ = Describe("Step 4, update the password: PUT v1.0/users/passwords/reset/",
 			pw := newPassword()
 
 			expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), "step4.valid.succeeds", updatePasswordResponseSchema)
-			expectLoginSucceeds(ctx, "step4.valid.new-password-logs-in", trader["User"], pw, "with the new password after a successful update")
-			expectLoginFails(ctx, "step4.valid.old-password-refused", trader["User"], trader["Password"], "with the old password after a successful update")
+			expectLogins(ctx, loginSucceeds("step4.valid.new-password-logs-in", trader["User"], pw, "with the new password after a successful update"),
+				loginFails("step4.valid.old-password-refused", trader["User"], trader["Password"], "with the old password after a successful update"))
 
 			record(contract.Interaction{Description: "a password update with a valid token and matching passwords",
 				States: rec.InState(states.ValidToken), Request: rec.UpdatePassword(rec.ValidAppKey(), rec.ExampleNewPassword), Response: suite.Shapes.Succeeded(nil)})

@@ -1,0 +1,147 @@
+package passwordreset
+
+// A spec's provider state is made while the process's previous spec runs: against a distant
+// target that takes the state setup, one round trip, off every spec's chain. Only the
+// states that make a fresh trader are made ahead (each is independent of every other spec,
+// and of when it was made), at most one of each per process, and only when it is still
+// fresh when taken; anything else is made when asked, as before. A state made ahead and
+// never taken is torn down at the end, with the other teardowns.
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/autoshares/conformance/internal/sources"
+	"github.com/autoshares/conformance/internal/states"
+)
+
+// aheadMaxAge bounds how old a state made ahead may be when taken: a spec gets a state made
+// moments before, as it would unprefetched (a process's next spec starts within seconds).
+const aheadMaxAge = 10 * time.Second
+
+// made is a state setup in the background.
+type made struct {
+	started time.Time
+	done    chan struct{}
+	values  states.Values
+	err     error
+}
+
+// aheadEndpoint is the state endpoint with states made ahead.
+type aheadEndpoint struct {
+	sources.StateEndpoint
+	maxAge  map[string]time.Duration // the states made ahead, and how old they may be when taken
+	timeout time.Duration
+
+	mu      sync.Mutex
+	ahead   map[string]*made
+	started bool
+}
+
+// Setup hands out the state made ahead if it is fresh, and starts making the next one.
+func (a *aheadEndpoint) Setup(ctx context.Context, state string, params map[string]any) (states.Values, error) {
+	maxAge, ok := a.maxAge[state]
+	if !ok || len(params) > 0 {
+		return a.StateEndpoint.Setup(ctx, state, params)
+	}
+	a.mu.Lock()
+	m := a.ahead[state]
+	delete(a.ahead, state)
+	if !a.started {
+		// The first state this process asks for: make one of each kind ahead for the specs
+		// that follow (this one's own kind below).
+		a.started = true
+		for s := range a.maxAge {
+			if s != state {
+				a.makeAhead(s)
+			}
+		}
+	}
+	a.makeAhead(state)
+	a.mu.Unlock()
+	if m != nil {
+		select {
+		case <-m.done:
+			if m.err == nil && time.Since(m.started) <= maxAge {
+				return m.values, nil
+			}
+			a.discard(state, m) // made, but too old by now: made again below
+		case <-ctx.Done():
+			a.discard(state, m)
+			return nil, ctx.Err()
+		}
+	}
+	return a.StateEndpoint.Setup(ctx, state, params)
+}
+
+// makeAhead starts making state in the background; a.mu is held.
+func (a *aheadEndpoint) makeAhead(state string) {
+	m := &made{started: time.Now(), done: make(chan struct{})}
+	a.ahead[state] = m
+	go func() {
+		defer close(m.done)
+		ctx, cancel := context.WithTimeout(offChain(context.Background()), a.timeout)
+		defer cancel()
+		m.values, m.err = a.StateEndpoint.Setup(ctx, state, nil)
+	}()
+}
+
+// discard tears down a state made ahead and not used, in the background, once it is made.
+func (a *aheadEndpoint) discard(state string, m *made) {
+	teardownLater("(a state made ahead, not used)", func(ctx context.Context) error {
+		<-m.done
+		if m.err != nil {
+			return nil // nothing was made
+		}
+		if err := a.StateEndpoint.Teardown(ctx, state, map[string]any{"User": m.values["User"]}); err != nil {
+			return fmt.Errorf("teardown of the provider state %q (trader %q): %w", state, m.values["User"], err)
+		}
+		return nil
+	})
+}
+
+// drain discards every state made ahead that no spec took.
+func (a *aheadEndpoint) drain() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for state, m := range a.ahead {
+		a.discard(state, m)
+	}
+	a.ahead = map[string]*made{}
+}
+
+// ahead is this process's state endpoint with states made ahead; nil when none is used.
+var ahead *aheadEndpoint
+
+var aheadOnce sync.Once
+
+// makeStatesAhead puts states made ahead under this process's sources, once: for a target
+// of its own (the embedded provider answers at once: nothing to hide), with a state
+// endpoint, unless AUTOSHARES_MAX_IN_FLIGHT=1 asks for one exchange at a time. A valid
+// token is made ahead only when the token lifetime is known to leave it fresh
+// (AUTOSHARES_TOKEN_LIFETIME unset or long).
+func makeStatesAhead() {
+	aheadOnce.Do(func() {
+		if suite.Target.Embedded || suite.Sources.States == nil || suite.Cfg.MaxInFlight <= 1 {
+			return
+		}
+		maxAge := map[string]time.Duration{states.PendingCode: aheadMaxAge, states.WithQuestion: aheadMaxAge, states.NoQuestion: aheadMaxAge, states.ValidToken: aheadMaxAge}
+		if lt := suite.Cfg.Flow.TokenLifetime; lt > 0 {
+			if age := lt / 20; age < aheadMaxAge {
+				maxAge[states.ValidToken] = age
+			}
+			if maxAge[states.ValidToken] < time.Second {
+				delete(maxAge, states.ValidToken) // too short-lived to make ahead
+			}
+		}
+		ahead = &aheadEndpoint{StateEndpoint: suite.Sources.States, maxAge: maxAge, ahead: map[string]*made{},
+			timeout: suite.Cfg.Flow.MailTimeout + 4*suite.Cfg.RequestTimeout}
+		suite.Sources.States = ahead
+	})
+}
+
+var _ = BeforeEach(makeStatesAhead)
