@@ -72,11 +72,29 @@ func (p *Pool) Protocol() string {
 	return p.proto
 }
 
+// ProtocolOf is how the first answer from host (host[:port]) came, "" before any: the
+// target's protocol, whatever the mailbox beside it speaks.
+func (p *Pool) ProtocolOf(host string) string {
+	p.protoMu.Lock()
+	defer p.protoMu.Unlock()
+	return p.protoByHost[host]
+}
+
 func (p *Pool) noteProtocol(resp *http.Response) {
 	p.protoMu.Lock()
 	defer p.protoMu.Unlock()
+	proto := Protocol(resp)
 	if p.proto == "" {
-		p.proto = Protocol(resp)
+		p.proto = proto
+	}
+	if resp.Request == nil || resp.Request.URL == nil {
+		return
+	}
+	if p.protoByHost == nil {
+		p.protoByHost = map[string]string{}
+	}
+	if _, seen := p.protoByHost[resp.Request.URL.Host]; !seen {
+		p.protoByHost[resp.Request.URL.Host] = proto
 	}
 }
 

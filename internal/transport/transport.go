@@ -75,6 +75,8 @@ type Pool struct {
 
 	protoMu sync.Mutex
 	proto   string // how the first answer came: "HTTP/2 over TLS 1.3", ...
+	// protoByHost is how the first answer from each host came.
+	protoByHost map[string]string
 }
 
 // New builds a Pool. The TLS files are read here; config has validated them already, so an

@@ -244,6 +244,21 @@ func TestProtocolIsNamed(t *testing.T) {
 	if got := p.Protocol(); got != "HTTP/2.0 over TLS 1.3" {
 		t.Errorf("Protocol() = %q", got)
 	}
+	// A cleartext mailbox answering later does not change what the target is said to speak.
+	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer plain.Close()
+	req, _ = http.NewRequest(http.MethodGet, plain.URL, nil)
+	if resp, err = p.Client(time.Second).Do(req); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	host := strings.TrimPrefix(srv.URL, "https://")
+	if got := p.ProtocolOf(host); got != "HTTP/2.0 over TLS 1.3" {
+		t.Errorf("ProtocolOf(target) = %q", got)
+	}
+	if got := p.ProtocolOf(strings.TrimPrefix(plain.URL, "http://")); got != "HTTP/1.1 (cleartext)" {
+		t.Errorf("ProtocolOf(mailbox) = %q", got)
+	}
 }
 
 func TestConcurrentWaitsCostTheirWallTimeOnce(t *testing.T) {

@@ -70,10 +70,17 @@ func runRateLimits(r Report, runDir string) (report.RateLimit, error) {
 // and the proxy from the environment, if any (never its credentials).
 func connection(baseURL string) string {
 	var parts []string
-	if pool := transport.ProcessPool(); pool != nil && pool.Protocol() != "" {
-		parts = append(parts, pool.Protocol())
+	u, err := url.Parse(baseURL)
+	if pool := transport.ProcessPool(); pool != nil {
+		proto := pool.Protocol()
+		if err == nil && pool.ProtocolOf(u.Host) != "" {
+			proto = pool.ProtocolOf(u.Host) // the target's, not the mailbox's
+		}
+		if proto != "" {
+			parts = append(parts, proto)
+		}
 	}
-	if u, err := url.Parse(baseURL); err == nil && baseURL != "" {
+	if err == nil && baseURL != "" {
 		if p, _ := http.ProxyFromEnvironment(&http.Request{URL: u}); p != nil {
 			parts = append(parts, "via the proxy "+transport.ProxyName(p))
 		}
