@@ -31,7 +31,7 @@ help: ## list the targets
 # The embedded provider mails its codes to a local Mailpit: install it when no target is given.
 # The same launcher as the release binary (cmd/autoshares-conformance), given the freshly
 # compiled suite: the same settings checks, parallel processes, reports and exit codes.
-conformance: $(if $(AUTOSHARES_BASE_URL),,mailpit) ## run the conformance suite against AUTOSHARES_BASE_URL, or the embedded reference provider, in AUTOSHARES_PROCS (8) processes (LABELS=... to pick areas; LIST=1 lists the selected specs and checks without running them)
+conformance: $(if $(AUTOSHARES_BASE_URL),,mailpit) ## run the conformance suite against AUTOSHARES_BASE_URL, or the embedded reference provider, in AUTOSHARES_PROCS (16) processes (LABELS=... to pick areas; LIST=1 lists the selected specs and checks without running them)
 	@mkdir -p $(BUILD)
 	$(GO) test -c -o $(BUILD)/passwordreset.test $(SUITE)
 	$(GO) build -o $(BUILD)/autoshares-conformance ./cmd/autoshares-conformance

@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/autoshares/conformance/internal/apiclient"
 )
 
 // Refusal: the request was refused, whatever the reason: a 4xx that does not claim success
@@ -27,6 +30,18 @@ func (r Rules) Refusal(v *Verdict, what string) *Verdict {
 		v.Expect(string(env.IsSucceed) != "true", "IsSucceed: %s: expected a refusal, got true", what)
 	}
 	return v
+}
+
+// RefusalKind is how a refusal reads to a client: its status and its ErrorsCode entries.
+// When wrong answers start to be refused in another way than the first was (another
+// status, another code: most often a lock), the brute-force check tries the right answer
+// early instead of sending every guess it may.
+func RefusalKind(ex *apiclient.Exchange) string {
+	var env struct{ ErrorsCode []string }
+	_ = json.Unmarshal(ex.ResponseBody, &env)
+	codes := slices.Clone(env.ErrorsCode)
+	slices.Sort(codes)
+	return fmt.Sprintf("%d %s", ex.Status, strings.Join(codes, ","))
 }
 
 // CodePatternProblems says what pattern, if any, confirmation codes issued back to back

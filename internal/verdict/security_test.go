@@ -132,3 +132,16 @@ func TestRefusal(t *testing.T) {
 		}
 	}
 }
+
+func TestRefusalKindIsStatusAndCodes(t *testing.T) {
+	wrong := &apiclient.Exchange{Status: 400, ResponseBody: []byte(`{"ErrorsCode":["ErrorIncorrectAnswer"],"IsSucceed":false}`)}
+	locked := &apiclient.Exchange{Status: 400, ResponseBody: []byte(`{"ErrorsCode":["ErrorTooManyAttempts"],"IsSucceed":false}`)}
+	limited := &apiclient.Exchange{Status: 429, ResponseBody: []byte(`not json`)}
+	if RefusalKind(wrong) == RefusalKind(locked) || RefusalKind(wrong) == RefusalKind(limited) {
+		t.Errorf("kinds: %q %q %q", RefusalKind(wrong), RefusalKind(locked), RefusalKind(limited))
+	}
+	again := &apiclient.Exchange{Status: 400, ResponseBody: []byte(`{"IsSucceed":false,"ErrorsCode":["ErrorIncorrectAnswer"],"Errors":["x"]}`)}
+	if RefusalKind(wrong) != RefusalKind(again) {
+		t.Errorf("the same refusal read as two kinds: %q %q", RefusalKind(wrong), RefusalKind(again))
+	}
+}

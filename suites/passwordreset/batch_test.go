@@ -66,3 +66,7 @@ func sendLabelled(ctx context.Context, ls []labelled) []*apiclient.Exchange {
 // longSpec goes on the specs with the longest chains of round trips: they are handed out
 // to the parallel processes first, so no process starts one when the others are done.
 var longSpec = SpecPriority(1)
+
+// longestSpec is for the few specs whose chain is longer still (the secret-answer guesses):
+// first of all.
+var longestSpec = SpecPriority(2)

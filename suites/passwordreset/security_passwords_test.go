@@ -90,7 +90,7 @@ func exactnessAttempts(n int) []loginAttempt {
 
 var _ = Describe("Security: passwords (ASVS 6.2, NIST SP 800-63B-4 3.1.1.2)", Label("security", passwordPolicyLabel, "step4", "login"), func() {
 
-	It("accepts a long password and verifies it exactly: no prefix of it and no other letter case logs in",
+	It("accepts a long password and verifies it exactly: no prefix of it and no other letter case logs in", longSpec,
 		Checks(checkLongAccepted, checkNotTruncated, checkCaseSensitive), func(ctx SpecContext) {
 			n := suite.Cfg.Security.PasswordMaxLengthRequired
 			if n == 0 {

@@ -47,7 +47,7 @@ var _ = Describe("Security: tokens and ownership", Label("security", "tokens", "
 			expectPasswordUnchanged(ctx, checkTokenExact, trader["User"], trader["Password"], pw)
 		})
 
-	It("changes only the token owner's password, whatever other trader the body names", Label("mass-assignment"),
+	It("changes only the token owner's password, whatever other trader the body names", Label("mass-assignment"), longSpec,
 		Checks(checkOwnerOnly), func(ctx SpecContext) {
 			owner := given(ctx, states.ValidToken)
 			// Another trader: the mail flow hands out configured test traders, the first that
