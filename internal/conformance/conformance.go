@@ -73,6 +73,9 @@ type SpecOutcome struct {
 	Status string   // internal/report's status: passed, failed, skipped, filtered, not-run, pending, known-deviation, inconclusive
 	Check  string   // the check its failure (or known deviation) names, "" if none
 	Reason string   // the failure's problem lines, or the skip's reason
+	// NotChecked are the checks the spec ran without making (its "not checked" report
+	// entries), with the reason: not passed, even when the spec passed.
+	NotChecked map[string]string
 }
 
 // CheckResult is one check in the report.
@@ -206,6 +209,9 @@ func selectedOf(specs []SpecOutcome) []SpecOutcome {
 
 // StateIn is the check's state as one spec that declares it saw it.
 func StateIn(id string, sp SpecOutcome) (State, string) {
+	if why, ok := sp.NotChecked[id]; ok && sp.Check != id {
+		return NotChecked, fmt.Sprintf("the spec %q did not make it: %s", sp.Name, why)
+	}
 	switch sp.Status {
 	case specPassed:
 		return Passed, ""

@@ -201,3 +201,28 @@ func ValidReport(t *testing.T, data []byte) {
 		t.Fatal(err)
 	}
 }
+
+// A check a passing spec recorded as not checked is not passed, and a known deviation
+// listing it is not stale.
+func TestANotCheckedEntryOfAPassingSpec(t *testing.T) {
+	id := firstOf(checks.ProfileCore)
+	specs := allPassed()
+	for i := range specs {
+		if specs[i].Checks[0] == id {
+			specs[i].NotChecked = map[string]string{id: "the target refused the optional input"}
+		}
+	}
+	devs := []deviations.Entry{{Check: id, Reason: "r", Ticket: "T-1", Expires: "2099-01-01"}}
+	results := conformance.Judge(cat, specs, nil, devs)
+	for _, r := range results {
+		if r.ID == id && (r.State != conformance.NotChecked || !strings.Contains(r.Reason, "refused the optional input")) {
+			t.Errorf("%s: %s %q, want not checked with the reason", id, r.State, r.Reason)
+		}
+	}
+	if stale := conformance.Stale(results); len(stale) != 0 {
+		t.Errorf("a not-checked check is not fixed: %v", stale)
+	}
+	if p := profile(conformance.Profiles(results), checks.ProfileCore); p.Level != conformance.PartiallyConformant || p.Counts.NotChecked != 1 {
+		t.Errorf("core: %+v", p)
+	}
+}

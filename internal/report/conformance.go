@@ -24,7 +24,7 @@ func SpecOutcomes(sum Summary, cat *checks.Catalogue) []conformance.SpecOutcome 
 		if sp.Node != "It" {
 			continue
 		}
-		o := conformance.SpecOutcome{Name: sp.Name, Status: sp.Status, Reason: sp.Reason}
+		o := conformance.SpecOutcome{Name: sp.Name, Status: sp.Status, Reason: sp.Reason, NotChecked: notCheckedMap(sp.NotChecked)}
 		for _, l := range sp.Labels {
 			if _, ok := cat.Get(l); ok && !slices.Contains(o.Checks, l) {
 				o.Checks = append(o.Checks, l)
@@ -37,6 +37,20 @@ func SpecOutcomes(sum Summary, cat *checks.Catalogue) []conformance.SpecOutcome 
 		out = append(out, o)
 	}
 	return out
+}
+
+// notCheckedMap is a spec's not-checked entries by check ID, as SpecOutcome holds them.
+func notCheckedMap(ns []NotChecked) map[string]string {
+	if len(ns) == 0 {
+		return nil
+	}
+	m := map[string]string{}
+	for _, n := range ns {
+		if _, ok := m[n.Check]; !ok {
+			m[n.Check] = n.Reason
+		}
+	}
+	return m
 }
 
 // Conformance is the run's conformance report, from its (masked) summary.

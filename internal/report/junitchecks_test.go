@@ -21,7 +21,9 @@ func TestJUnitNamesEveryCheckOfEverySpec(t *testing.T) {
 	rep.SpecReports = append(rep.SpecReports,
 		types.SpecReport{LeafNodeType: types.NodeTypeIt, LeafNodeText: "two checks, one failed", LeafNodeLabels: []string{"step4", a, b},
 			State: types.SpecStateFailed, Failure: types.Failure{Message: "[" + b + "] statement\n1 problem(s):\n- status"}},
-		types.SpecReport{LeafNodeType: types.NodeTypeIt, LeafNodeText: "two checks, passed", LeafNodeLabels: []string{a, b}, State: types.SpecStatePassed})
+		types.SpecReport{LeafNodeType: types.NodeTypeIt, LeafNodeText: "two checks, passed", LeafNodeLabels: []string{a, b}, State: types.SpecStatePassed},
+		types.SpecReport{LeafNodeType: types.NodeTypeIt, LeafNodeText: "two checks, one not made", LeafNodeLabels: []string{a, b}, State: types.SpecStatePassed,
+			ReportEntries: types.ReportEntries{{Name: NotCheckedEntry, Value: types.WrapEntryValue(b + ": the target refused the optional input")}}})
 	dir := t.TempDir()
 	if _, err := Write(rep, dir, redact.New(), sampleRun(t)); err != nil {
 		t.Fatal(err)
@@ -32,8 +34,9 @@ func TestJUnitNamesEveryCheckOfEverySpec(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]map[string]string{
-		"two checks, one failed": {a: "not checked", b: "failed"},
-		"two checks, passed":     {a: "passed", b: "passed"},
+		"two checks, one failed":   {a: "not checked", b: "failed"},
+		"two checks, passed":       {a: "passed", b: "passed"},
+		"two checks, one not made": {a: "passed", b: "not checked"},
 	}
 	seen := 0
 	for _, tc := range doc.TestSuites[0].TestCases {
@@ -49,8 +52,8 @@ func TestJUnitNamesEveryCheckOfEverySpec(t *testing.T) {
 			}
 		}
 	}
-	if seen != 2 {
-		t.Fatalf("found %d of the 2 test cases in\n%s", seen, raw)
+	if seen != 3 {
+		t.Fatalf("found %d of the 3 test cases in\n%s", seen, raw)
 	}
 }
 
