@@ -45,12 +45,12 @@ var States = []State{Failed, KnownDeviation, Inconclusive, Skipped, NotChecked, 
 
 // Levels of a profile.
 const (
-	// Conformant: every check of the profile ran and passed, none under a loosened setting.
+	// Conformant: every check of the profile ran and passed, and the run loosened no setting.
 	Conformant = "conformant"
 	// NotConformant: a check of the profile failed, or failed as a known deviation.
 	NotConformant = "not conformant"
 	// PartiallyConformant: nothing failed, but not every check passed as its default demands
-	// (skipped, not checked, inconclusive, or passed under a loosened setting).
+	// (skipped, not checked, inconclusive), or the run loosened a setting.
 	PartiallyConformant = "partially conformant"
 	// NotTested: no check of the profile passed or failed in this run.
 	NotTested = "not tested"
@@ -242,8 +242,11 @@ func firstLine(s string) string {
 	return l
 }
 
-// Profiles counts each profile's checks and gives its level.
-func Profiles(results []CheckResult) []Profile {
+// Profiles counts each profile's checks and gives its level. loosened names the run's
+// loosened settings: while any is in force no profile is conformant, since a setting's
+// effect reaches further than the checks whose catalogue entry lists it (the success
+// status, for one, is asked of nearly every spec).
+func Profiles(results []CheckResult, loosened []string) []Profile {
 	var out []Profile
 	for _, name := range checks.Profiles {
 		p := Profile{Name: name}
@@ -271,13 +274,13 @@ func Profiles(results []CheckResult) []Profile {
 				c.Inconclusive++
 			}
 		}
-		p.Level, p.Why = level(p.Counts)
+		p.Level, p.Why = level(p.Counts, loosened)
 		out = append(out, p)
 	}
 	return out
 }
 
-func level(c Counts) (string, string) {
+func level(c Counts, loosened []string) (string, string) {
 	var gaps []string
 	add := func(n int, what string) {
 		if n > 0 {
@@ -290,6 +293,9 @@ func level(c Counts) (string, string) {
 	add(c.Skipped, "skipped")
 	add(c.NotChecked, "not checked")
 	add(c.Loosened, "passed under a loosened setting")
+	if len(loosened) > 0 {
+		gaps = append(gaps, "the run loosened "+strings.Join(loosened, ", "))
+	}
 	why := strings.Join(gaps, ", ")
 	switch {
 	case c.Checks == 0:
@@ -298,7 +304,7 @@ func level(c Counts) (string, string) {
 		return NotConformant, why
 	case c.Passed == 0:
 		return NotTested, why
-	case c.Passed == c.Checks && c.Loosened == 0:
+	case c.Passed == c.Checks && c.Loosened == 0 && len(loosened) == 0:
 		return Conformant, fmt.Sprintf("all %d check(s) ran and passed under the default expectations", c.Checks)
 	}
 	return PartiallyConformant, why
@@ -308,7 +314,7 @@ func level(c Counts) (string, string) {
 func Build(meta Meta, results []CheckResult, devs []deviations.Entry) Report {
 	r := Report{SchemaVersion: SchemaVersion, Suite: meta.Suite, Target: meta.Target, Embedded: meta.Embedded,
 		Date: meta.Start, End: meta.End, LabelFilter: meta.LabelFilter, Succeeded: meta.Succeeded,
-		Settings: meta.Settings, Loosenings: []string{}, KnownDeviations: devs, Profiles: Profiles(results), Checks: results}
+		Settings: meta.Settings, Loosenings: []string{}, KnownDeviations: devs, Checks: results}
 	if r.Settings == nil {
 		r.Settings = []Setting{}
 	}
@@ -321,6 +327,7 @@ func Build(meta Meta, results []CheckResult, devs []deviations.Entry) Report {
 		}
 	}
 	sort.Strings(r.Loosenings)
+	r.Profiles = Profiles(results, r.Loosenings)
 	return r
 }
 

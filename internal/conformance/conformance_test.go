@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -44,7 +45,7 @@ func firstOf(profileName string) string {
 }
 
 func TestEveryProfileConformantWhenEveryCheckPassed(t *testing.T) {
-	for _, p := range conformance.Profiles(conformance.Judge(cat, allPassed(), nil, nil)) {
+	for _, p := range conformance.Profiles(conformance.Judge(cat, allPassed(), nil, nil), nil) {
 		if p.Level != conformance.Conformant {
 			t.Errorf("%s: %s (%s)", p.Name, p.Level, p.Why)
 		}
@@ -59,7 +60,7 @@ func TestAFailureMakesOnlyItsProfileNotConformant(t *testing.T) {
 			specs[i].Status, specs[i].Check, specs[i].Reason = "failed", broken, "["+broken+"] ...\n1 problem(s):\n- status: expected 400, got 500"
 		}
 	}
-	ps := conformance.Profiles(conformance.Judge(cat, specs, nil, nil))
+	ps := conformance.Profiles(conformance.Judge(cat, specs, nil, nil), nil)
 	if p := profile(ps, checks.ProfileBaseline); p.Level != conformance.NotConformant || p.Counts.Failed != 1 {
 		t.Errorf("baseline: %+v", p)
 	}
@@ -130,12 +131,12 @@ func TestLevels(t *testing.T) {
 			break
 		}
 	}
-	ps := conformance.Profiles(conformance.Judge(cat, specs, []string{setting}, nil))
+	ps := conformance.Profiles(conformance.Judge(cat, specs, []string{setting}, nil), []string{setting})
 	if p := profile(ps, checks.ProfileCore); p.Level != conformance.PartiallyConformant || p.Counts.Loosened == 0 ||
 		!strings.Contains(p.Why, "loosened") {
 		t.Errorf("a pass under a loosened setting (%s of %s) must not be conformant: %+v", setting, loosenedCheck, p)
 	}
-	ps = conformance.Profiles(conformance.Judge(cat, nil, nil, nil))
+	ps = conformance.Profiles(conformance.Judge(cat, nil, nil, nil), nil)
 	for _, p := range ps {
 		if p.Level != conformance.NotTested {
 			t.Errorf("a run of no spec: %s is %s", p.Name, p.Level)
@@ -148,7 +149,7 @@ func TestLevels(t *testing.T) {
 			specs[i].Status, specs[i].Reason = "skipped", "needs AUTOSHARES_STATE_URL"
 		}
 	}
-	if p := profile(conformance.Profiles(conformance.Judge(cat, specs, nil, nil)), checks.ProfileSecurityL1); p.Level != conformance.PartiallyConformant || p.Counts.Skipped != 1 {
+	if p := profile(conformance.Profiles(conformance.Judge(cat, specs, nil, nil), nil), checks.ProfileSecurityL1); p.Level != conformance.PartiallyConformant || p.Counts.Skipped != 1 {
 		t.Errorf("skipped: %+v", p)
 	}
 }
@@ -222,7 +223,31 @@ func TestANotCheckedEntryOfAPassingSpec(t *testing.T) {
 	if stale := conformance.Stale(results); len(stale) != 0 {
 		t.Errorf("a not-checked check is not fixed: %v", stale)
 	}
-	if p := profile(conformance.Profiles(results), checks.ProfileCore); p.Level != conformance.PartiallyConformant || p.Counts.NotChecked != 1 {
+	if p := profile(conformance.Profiles(results, nil), checks.ProfileCore); p.Level != conformance.PartiallyConformant || p.Counts.NotChecked != 1 {
 		t.Errorf("core: %+v", p)
+	}
+}
+
+// A loosened setting reaches further than the checks listing it: no profile is conformant
+// while one is in force, and only the checks listing it say so.
+func TestALoosenedRunIsConformantNowhere(t *testing.T) {
+	const setting = "AUTOSHARES_EXPECT_SUCCESS_STATUS"
+	results := conformance.Judge(cat, allPassed(), []string{setting}, nil)
+	for _, p := range conformance.Profiles(results, []string{setting}) {
+		if p.Level != conformance.PartiallyConformant || !strings.Contains(p.Why, "the run loosened "+setting) {
+			t.Errorf("%s: %s (%s)", p.Name, p.Level, p.Why)
+		}
+	}
+	for _, r := range results {
+		c, _ := cat.Get(r.ID)
+		if lists := slices.Contains(c.Settings, setting); lists != (len(r.LoosenedBy) > 0) {
+			t.Errorf("%s: loosened_by %v, catalogue settings %v", r.ID, r.LoosenedBy, c.Settings)
+		}
+	}
+	rep := conformance.Build(conformance.Meta{Settings: []conformance.Setting{{Name: setting, Loosened: true}}}, results, nil)
+	for _, p := range rep.Profiles {
+		if p.Level == conformance.Conformant {
+			t.Errorf("Build: %s conformant under a loosened run", p.Name)
+		}
 	}
 }
