@@ -230,6 +230,9 @@ func StateIn(id string, sp SpecOutcome) (State, string) {
 	case specSkipped:
 		return Skipped, sp.Reason
 	case specInconclusive:
+		if sp.Check != "" && sp.Check != id {
+			return NotChecked, fmt.Sprintf("the spec %q stopped at its rate-limited exchange for %s", sp.Name, sp.Check)
+		}
 		return Inconclusive, sp.Reason
 	}
 	return NotChecked, fmt.Sprintf("the spec %q was %s: %s", sp.Name, sp.Status, sp.Reason)

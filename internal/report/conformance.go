@@ -24,7 +24,7 @@ func SpecOutcomes(sum Summary, cat *checks.Catalogue) []conformance.SpecOutcome 
 		if sp.Node != "It" {
 			continue
 		}
-		o := conformance.SpecOutcome{Name: sp.Name, Status: sp.Status, Reason: sp.Reason, NotChecked: notCheckedMap(sp.NotChecked)}
+		o := conformance.SpecOutcome{Name: sp.Name, Status: outcomeStatus(sp.Status, sp.Reason), Reason: sp.Reason, NotChecked: notCheckedMap(sp.NotChecked)}
 		for _, l := range sp.Labels {
 			if _, ok := cat.Get(l); ok && !slices.Contains(o.Checks, l) {
 				o.Checks = append(o.Checks, l)
@@ -37,6 +37,15 @@ func SpecOutcomes(sum Summary, cat *checks.Catalogue) []conformance.SpecOutcome 
 		out = append(out, o)
 	}
 	return out
+}
+
+// outcomeStatus is a spec's status as internal/conformance reads it: a failure that is only
+// the rate limit outlasting the budget is inconclusive, not a failed check.
+func outcomeStatus(status, reason string) string {
+	if status == StatusFailed && NotProven(reason) {
+		return StatusInconclusive
+	}
+	return status
 }
 
 // notCheckedMap is a spec's not-checked entries by check ID, as SpecOutcome holds them.

@@ -17,7 +17,7 @@ const CheckPropertyPrefix = PropertyPrefix + "check."
 
 // checkProperties are the properties of the checks spec sp declares, in declaration order.
 func checkProperties(sp types.SpecReport, status, reason string, cat *checks.Catalogue) []reporters.JUnitProperty {
-	o := conformance.SpecOutcome{Name: sp.FullText(), Status: status, Reason: reason, Check: verdict.CheckID(reason),
+	o := conformance.SpecOutcome{Name: sp.FullText(), Status: outcomeStatus(status, reason), Reason: reason, Check: verdict.CheckID(reason),
 		NotChecked: notCheckedMap(notCheckedIn(sp))}
 	if id := deviations.CheckOf(reason); id != "" {
 		o.Check = id

@@ -56,6 +56,10 @@ const (
 	// StatusKnownDeviation: the spec failed a check AUTOSHARES_KNOWN_DEVIATIONS lists; it was
 	// skipped with the failure in its message (deviations.Mark), so the run does not fail.
 	StatusKnownDeviation = "known-deviation"
+	// StatusInconclusive is no spec's status in summary.json (a rate-limited spec is failed
+	// there, and its failure says "rate-limited, not proven"): the conformance report reads
+	// such a spec as inconclusive.
+	StatusInconclusive = "inconclusive"
 )
 
 // Counts are over specs (It nodes); setup nodes count only in SetupFailures.

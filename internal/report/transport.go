@@ -22,6 +22,10 @@ type RateLimit struct {
 	Inconclusive bool `json:"inconclusive"`
 }
 
+// NotProven reports whether a failure is the target's rate limiting outlasting the waiting
+// budget: not a finding against the target, so its checks are inconclusive.
+func NotProven(failure string) bool { return strings.Contains(failure, transport.NotProven) }
+
 // RateLimitOf is the run's RateLimit from the processes' summed counters and the report.
 func RateLimitOf(rep types.Report, s transport.Snapshot) RateLimit {
 	rl := RateLimit{Waits: s.Waits, WaitSeconds: s.WaitSeconds, BudgetExhausted: s.BudgetExhausted}
@@ -31,7 +35,7 @@ func RateLimitOf(rep types.Report, s transport.Snapshot) RateLimit {
 			continue
 		}
 		failed++
-		if strings.Contains(sp.Failure.Message, transport.NotProven) {
+		if NotProven(sp.Failure.Message) {
 			rl.NotProven++
 		}
 	}
