@@ -30,13 +30,19 @@ func SpecOutcomes(sum Summary, cat *checks.Catalogue) []conformance.SpecOutcome 
 				o.Checks = append(o.Checks, l)
 			}
 		}
-		o.Check = verdict.CheckID(sp.Reason)
-		if id := deviations.CheckOf(sp.Reason); id != "" {
-			o.Check = id
-		}
+		o.Check = FailedCheck(sp.Reason)
 		out = append(out, o)
 	}
 	return out
+}
+
+// FailedCheck is the check a failure (or a known deviation's message) names, "" if none: a
+// known deviation's entry first, since its message starts "[known deviation] ".
+func FailedCheck(failure string) string {
+	if id := deviations.CheckOf(failure); id != "" {
+		return id
+	}
+	return verdict.CheckID(failure)
 }
 
 // outcomeStatus is a spec's status as internal/conformance reads it: a failure that is only

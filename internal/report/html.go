@@ -7,7 +7,6 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/autoshares/conformance/internal/checks"
-	"github.com/autoshares/conformance/internal/deviations"
 	"github.com/autoshares/conformance/internal/htmlreport"
 	"github.com/autoshares/conformance/internal/verdict"
 )
@@ -68,7 +67,7 @@ func HTMLRun(masked types.Report, sum Summary, cat *checks.Catalogue) htmlreport
 			entry, msg, _ := strings.Cut(sp.Failure.Message, "\n")
 			spec.SkipReason = entry
 			spec.Failure, spec.Transcript, _ = strings.Cut(msg, verdict.TranscriptMark)
-			if id := deviations.CheckOf(entry); id != "" {
+			if id := FailedCheck(entry); id != "" {
 				spec.FailedChecks = []string{id}
 			}
 		case htmlreport.StateFailed:
@@ -78,7 +77,7 @@ func HTMLRun(masked types.Report, sum Summary, cat *checks.Catalogue) htmlreport
 			} else {
 				spec.Failure = msg
 			}
-			if id := verdict.CheckID(msg); id != "" {
+			if id := FailedCheck(msg); id != "" {
 				spec.FailedChecks = []string{id}
 			}
 		case htmlreport.StateSkipped, htmlreport.StateFiltered, htmlreport.StatePending:

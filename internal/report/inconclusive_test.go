@@ -5,6 +5,7 @@ import (
 
 	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/conformance"
+	"github.com/autoshares/conformance/internal/deviations"
 	"github.com/autoshares/conformance/internal/transport"
 )
 
@@ -29,5 +30,17 @@ func TestARateLimitedFailureIsInconclusive(t *testing.T) {
 	sum.Specs[0].Reason = "[" + id + "] statement\n1 problem(s):\n- status: expected 400, got 500"
 	if outs := SpecOutcomes(sum, cat); outs[0].Status != StatusFailed {
 		t.Errorf("a real failure: %s", outs[0].Status)
+	}
+}
+
+func TestFailedCheck(t *testing.T) {
+	for msg, want := range map[string]string{
+		"[api.a] statement\n1 problem(s)":                                    "api.a",
+		deviations.Mark + "api.b: reason (T-1, until 2099-01-01)\n[api.b] x": "api.b",
+		"GET /x: connection refused":                                         "",
+	} {
+		if got := FailedCheck(msg); got != want {
+			t.Errorf("FailedCheck(%q) = %q, want %q", msg, got, want)
+		}
 	}
 }

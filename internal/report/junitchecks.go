@@ -6,8 +6,6 @@ import (
 
 	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/conformance"
-	"github.com/autoshares/conformance/internal/deviations"
-	"github.com/autoshares/conformance/internal/verdict"
 )
 
 // CheckPropertyPrefix names the JUnit property of each check a spec applies:
@@ -17,11 +15,8 @@ const CheckPropertyPrefix = PropertyPrefix + "check."
 
 // checkProperties are the properties of the checks spec sp declares, in declaration order.
 func checkProperties(sp types.SpecReport, status, reason string, cat *checks.Catalogue) []reporters.JUnitProperty {
-	o := conformance.SpecOutcome{Name: sp.FullText(), Status: outcomeStatus(status, reason), Reason: reason, Check: verdict.CheckID(reason),
+	o := conformance.SpecOutcome{Name: sp.FullText(), Status: outcomeStatus(status, reason), Reason: reason, Check: FailedCheck(reason),
 		NotChecked: notCheckedMap(notCheckedIn(sp))}
-	if id := deviations.CheckOf(reason); id != "" {
-		o.Check = id
-	}
 	var out []reporters.JUnitProperty
 	for _, l := range sp.LeafNodeLabels {
 		if _, ok := cat.Get(l); !ok {
