@@ -169,7 +169,14 @@ func Judge(cat *checks.Catalogue, specs []SpecOutcome, loosened []string, devs [
 		r := CheckResult{ID: c.ID, Profile: checks.ProfileOf(c), Kind: string(c.Kind), State: NotChecked,
 			Reason: "no spec of this run applies it", Specs: []string{}}
 		first := true
-		for _, sp := range selectedOf(byCheck[c.ID]) {
+		specsOf := selectedOf(byCheck[c.ID])
+		if c.EveryExchange {
+			specsOf = judgedEveryExchange(c.ID, specsOf)
+			if len(specsOf) == 0 {
+				r.Reason = "no spec of this run passed or failed it"
+			}
+		}
+		for _, sp := range specsOf {
 			r.Specs = append(r.Specs, sp.Name)
 			st, why := StateIn(c.ID, sp)
 			if first || rank(st) < rank(r.State) {
@@ -203,6 +210,20 @@ func selectedOf(specs []SpecOutcome) []SpecOutcome {
 	}
 	if len(out) == 0 {
 		return specs
+	}
+	return out
+}
+
+// judgedEveryExchange keeps, of the specs declaring an every-exchange check, those that
+// judged it: the specs that passed (every exchange of theirs met it) and those whose failure
+// names it. Every spec declares such a check, so a spec that failed another check, met a
+// known deviation, or skipped itself says nothing of it and must not unmake it.
+func judgedEveryExchange(id string, specs []SpecOutcome) []SpecOutcome {
+	var out []SpecOutcome
+	for _, sp := range specs {
+		if sp.Status == specPassed || sp.Check == id {
+			out = append(out, sp)
+		}
 	}
 	return out
 }

@@ -251,3 +251,48 @@ func TestALoosenedRunIsConformantNowhere(t *testing.T) {
 		}
 	}
 }
+
+// An every-exchange check is judged by the specs that passed and the failures naming it: a
+// failure of another check or a skipped spec does not unmake it.
+func TestEveryExchangeChecksIgnoreOtherOutcomes(t *testing.T) {
+	var every []string
+	for _, c := range cat.Checks {
+		if c.EveryExchange {
+			every = append(every, c.ID)
+		}
+	}
+	if len(every) == 0 {
+		t.Fatal("the catalogue has no every-exchange check")
+	}
+	other := firstOf(checks.ProfileCore)
+	with := func(own ...string) []string { return append(append([]string{}, own...), every...) }
+	state := func(specs []conformance.SpecOutcome, id string) conformance.CheckResult {
+		for _, r := range conformance.Judge(cat, specs, nil, nil) {
+			if r.ID == id {
+				return r
+			}
+		}
+		return conformance.CheckResult{}
+	}
+	specs := []conformance.SpecOutcome{
+		{Name: "passes", Checks: with(), Status: "passed"},
+		{Name: "fails another", Checks: with(other), Status: "failed", Check: other, Reason: "[" + other + "] x"},
+		{Name: "skips", Checks: with(), Status: "skipped", Reason: "needs AUTOSHARES_STATE_URL"},
+		{Name: "broken transport", Checks: with(), Status: "failed", Reason: "GET /x: connection refused"},
+		{Name: "deviates", Checks: with(other), Status: "known-deviation", Check: other, Reason: deviations.Mark + other + ": r"},
+	}
+	for _, id := range every {
+		if r := state(specs, id); r.State != conformance.Passed || len(r.Specs) != 1 {
+			t.Errorf("%s: %s %q %v, want passed by the one spec that passed", id, r.State, r.Reason, r.Specs)
+		}
+	}
+	// A failure naming it fails it.
+	bad := append(specs, conformance.SpecOutcome{Name: "echoes", Checks: with(), Status: "failed", Check: every[0], Reason: "[" + every[0] + "] x"})
+	if r := state(bad, every[0]); r.State != conformance.Failed {
+		t.Errorf("%s named by a failure: %s", every[0], r.State)
+	}
+	// No spec that ran it: not checked.
+	if r := state(specs[1:], every[0]); r.State != conformance.NotChecked {
+		t.Errorf("%s with no spec passing: %s", every[0], r.State)
+	}
+}
