@@ -70,6 +70,11 @@ func Parse(data []byte, cat *checks.Catalogue, today time.Time) ([]Entry, error)
 	seen := map[string]bool{}
 	for i, e := range f.Deviations {
 		at := fmt.Sprintf("entry %d (%s)", i+1, e.Check)
+		if c, ok := cat.Get(e.Check); ok && c.EveryExchange {
+			// A failure of a listed check skips its spec; this check is judged on every
+			// exchange of every spec, so the entry would skip every spec that meets it.
+			problems = append(problems, at+": an every-exchange check cannot be a known deviation: the entry would skip every spec that meets it, untested")
+		}
 		if _, ok := cat.Get(e.Check); !ok {
 			msg := at + ": no check has this ID"
 			if near := spelling.Nearest(e.Check, cat.IDs()); near != "" {

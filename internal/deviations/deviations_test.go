@@ -72,3 +72,16 @@ func TestSkipMessageRoundTrip(t *testing.T) {
 		t.Error("a plain failure is not a known deviation")
 	}
 }
+
+// An every-exchange check cannot be listed: its failure would skip every spec meeting it.
+func TestEveryExchangeChecksAreRefused(t *testing.T) {
+	for _, c := range cat.Checks {
+		if !c.EveryExchange {
+			continue
+		}
+		_, err := deviations.Parse([]byte(`{"deviations": [{"check": "`+c.ID+`", "reason": "r", "ticket": "T-1", "expires": "2099-01-01"}]}`), cat, today)
+		if err == nil || !strings.Contains(err.Error(), c.ID) || !strings.Contains(err.Error(), "every-exchange") {
+			t.Errorf("%s: %v", c.ID, err)
+		}
+	}
+}

@@ -22,7 +22,7 @@ func TestABadKnownDeviationsFileIsAUsageError(t *testing.T) {
 	if code != ExitUsage {
 		t.Fatalf("exit %d, want %d; stderr:\n%s", code, ExitUsage, errOut.String())
 	}
-	for _, want := range []string{"step4.no-such-check", "no check has this ID", "expired on 2020-01-01", "No spec was run"} {
+	for _, want := range []string{"step4.no-such-check", "no check has this ID", "expired on 2020-01-01", "an every-exchange check cannot be a known deviation", "No spec was run"} {
 		if !strings.Contains(errOut.String(), want) {
 			t.Errorf("stderr does not say %q:\n%s", want, errOut.String())
 		}
