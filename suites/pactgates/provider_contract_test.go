@@ -13,7 +13,7 @@ import (
 
 // runReports writes the reports of a run as the suite does (summary.json with its indent,
 // junit.xml) into a new directory.
-func runReports(t *testing.T, succeeded, embedded bool, filter string) string {
+func runReports(t *testing.T, succeeded, embedded bool, filter string, change ...func(summary map[string]any)) string {
 	t.Helper()
 	dir := t.TempDir()
 	summary := map[string]any{
@@ -22,7 +22,12 @@ func runReports(t *testing.T, succeeded, embedded bool, filter string) string {
 		"embedded":     embedded,
 		"label_filter": filter,
 		"succeeded":    succeeded,
+		"counts":       map[string]any{"specs": 2, "passed": 2, "skipped": 0, "known_deviations": 0},
+		"loosened":     []string{},
 		"specs":        []any{},
+	}
+	for _, c := range change {
+		c(summary)
 	}
 	b, _ := json.MarshalIndent(summary, "", "  ")
 	if err := os.WriteFile(filepath.Join(dir, "summary.json"), b, 0o644); err != nil {
@@ -99,6 +104,44 @@ func TestPublishProviderContract(t *testing.T) {
 		if strings.Contains(out, "broker-token-for-the-test") {
 			t.Errorf("the output holds the broker token")
 		}
+	}
+}
+
+// A run that succeeded short of a full verification (skips allowed, known deviations,
+// loosened settings) is published as a failed self-verification, saying why.
+func TestProviderContractShortOfAFullVerification(t *testing.T) {
+	requireCLI(t)
+	for name, tc := range map[string]struct {
+		change func(map[string]any)
+		says   string
+	}{
+		"skips allowed":    {func(s map[string]any) { s["counts"].(map[string]any)["skipped"] = 3 }, "3 spec(s) skipped"},
+		"known deviations": {func(s map[string]any) { s["counts"].(map[string]any)["known_deviations"] = 1 }, "1 known deviation(s)"},
+		"loosened settings": {func(s map[string]any) {
+			s["loosened"] = []string{"AUTOSHARES_EXPECT_SUCCESS_STATUS", "AUTOSHARES_EXPECT_MIN_ENTROPY"}
+		}, "loosened settings (AUTOSHARES_EXPECT_SUCCESS_STATUS,AUTOSHARES_EXPECT_MIN_ENTROPY)"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			d := broker.Start("AutoSharesTradingAPI")
+			defer d.Close()
+			code, out := run(t, contractEnv(d, runReports(t, true, false, "!slow", tc.change)), "publish-provider-contract.sh")
+			if code != 0 || !strings.Contains(out, tc.says) || !strings.Contains(out, "publishing it as a failed self-verification") {
+				t.Fatalf("exit %d, want a publication saying %q:\n%s", code, tc.says, out)
+			}
+			reqs := d.Requests()
+			if len(reqs) != 1 {
+				t.Fatalf("requests = %v", reqs)
+			}
+			var pub struct {
+				Contract struct{ SelfVerificationResults struct{ Success bool } }
+			}
+			if err := json.Unmarshal([]byte(reqs[0].Body), &pub); err != nil {
+				t.Fatal(err)
+			}
+			if pub.Contract.SelfVerificationResults.Success {
+				t.Errorf("published as a successful self-verification")
+			}
+		})
 	}
 }
 
