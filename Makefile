@@ -35,7 +35,7 @@ conformance: $(if $(AUTOSHARES_BASE_URL),,mailpit) ## run the conformance suite 
 	@mkdir -p $(BUILD)
 	$(GO) test -c -o $(BUILD)/passwordreset.test $(SUITE)
 	$(GO) build -o $(BUILD)/autoshares-conformance ./cmd/autoshares-conformance
-	$(BUILD)/autoshares-conformance --suite $(BUILD)/passwordreset.test $(if $(LABELS),--labels '$(LABELS)') $(if $(LIST),--list) $(if $(GINKGO_FLAGS),-- $(GINKGO_FLAGS))
+	AUTOSHARES_INVOKED_AS='make conformance' $(BUILD)/autoshares-conformance --suite $(BUILD)/passwordreset.test $(if $(LABELS),--labels '$(LABELS)') $(if $(LIST),--list) $(if $(GINKGO_FLAGS),-- $(GINKGO_FLAGS))
 
 .PHONY: dist
 dist: ## build the release binary (suite inside, no Go toolchain needed to run it) into dist/ for DIST_PLATFORMS (linux/amd64 darwin/arm64)

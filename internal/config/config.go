@@ -31,6 +31,11 @@ const FileEnv = "AUTOSHARES_CONFIG"
 // binary unpacked the suite to), where a relative path would point somewhere unexpected.
 const RunDirEnv = "AUTOSHARES_RUN_DIR"
 
+// InvokedAsEnv is how the run was started, set by the launcher for the suite's processes:
+// the launcher's name (the release binary's file name), or "make conformance" when the
+// Makefile ran it. A failure's re-run command names it (internal/repro). Not a setting.
+const InvokedAsEnv = "AUTOSHARES_INVOKED_AS"
+
 // targetSettings only mean something for a configured deployment. Set without
 // AUTOSHARES_BASE_URL, the run would silently test the embedded provider instead.
 var targetSettings = []string{"AUTOSHARES_APP_KEY", "AUTOSHARES_STATE_URL", "AUTOSHARES_MAILBOX_URL",
@@ -40,6 +45,7 @@ var targetSettings = []string{"AUTOSHARES_APP_KEY", "AUTOSHARES_STATE_URL", "AUT
 // processes; they are not settings but are not mistakes either.
 var reservedEnv = []string{
 	"AUTOSHARES_PRIVATE_NETNS", // internal/netns marks its re-run test binary
+	InvokedAsEnv,               // the launcher tells the suite how it was started
 }
 
 // Config is the validated configuration of one run.

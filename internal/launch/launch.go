@@ -57,6 +57,12 @@ func Run(o Options) int {
 	if os.Getenv(config.RunDirEnv) == "" {
 		os.Setenv(config.RunDirEnv, wd)
 	}
+	// The re-run command a failure prints names the command the user ran: the Makefile
+	// sets its own form; otherwise this program's file name (the release binary's
+	// carries its platform).
+	if os.Getenv(config.InvokedAsEnv) == "" {
+		os.Setenv(config.InvokedAsEnv, filepath.Base(os.Args[0]))
+	}
 	cfg, err := config.Load(os.Getenv)
 	if err != nil {
 		fmt.Fprintln(o.Stderr, err)

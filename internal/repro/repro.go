@@ -27,12 +27,24 @@ func Labels(checks []string, slow bool) string {
 	return f
 }
 
+// Command is the launcher's name when the launcher did not say (config.InvokedAsEnv).
+const Command = "autoshares-conformance"
+
 // Rerun is the command that re-runs the specs selected by labels with the same seed of
-// generated bodies, from the same settings.
-func Rerun(labels string, seed int64) string {
-	return fmt.Sprintf("AUTOSHARES_SEED=%d autoshares-conformance --labels %s\n"+
-		"  (from a checkout: AUTOSHARES_SEED=%d make conformance LABELS=%s; both with this run's AUTOSHARES_* settings or AUTOSHARES_CONFIG)",
-		seed, quote(labels), seed, quote(labels))
+// generated bodies, from the same settings. invokedAs is how the run was started: the
+// launcher's file name, or a make command ("make conformance"); "" names Command.
+func Rerun(labels string, seed int64, invokedAs string) string {
+	const same = "with this run's AUTOSHARES_* settings or AUTOSHARES_CONFIG"
+	if strings.HasPrefix(invokedAs, "make ") {
+		return fmt.Sprintf("AUTOSHARES_SEED=%d %s LABELS=%s\n  (%s; or the release binary: AUTOSHARES_SEED=%d %s-<os>-<arch> --labels %s)",
+			seed, invokedAs, quote(labels), same, seed, Command, quote(labels))
+	}
+	if invokedAs == "" || strings.ContainsAny(invokedAs, " \t\n'\"$`\\") {
+		invokedAs = Command
+	}
+	return fmt.Sprintf("AUTOSHARES_SEED=%d %s --labels %s\n"+
+		"  (from a checkout: AUTOSHARES_SEED=%d make conformance LABELS=%s; both %s)",
+		seed, invokedAs, quote(labels), seed, quote(labels), same)
 }
 
 // vars maps secret header and field names to the shell variable that stands for them.

@@ -45,7 +45,14 @@ func TestRerunAndLabels(t *testing.T) {
 	if got := repro.Labels([]string{"a.b"}, true); got != "slow && a.b" {
 		t.Errorf("Labels = %q", got)
 	}
-	if got := repro.Rerun("a.b", 42); !strings.HasPrefix(got, "AUTOSHARES_SEED=42 autoshares-conformance --labels 'a.b'\n") {
-		t.Errorf("Rerun = %q", got)
+	for invokedAs, want := range map[string]string{
+		"":                                   "AUTOSHARES_SEED=42 autoshares-conformance --labels 'a.b'\n",
+		"autoshares-conformance-linux-amd64": "AUTOSHARES_SEED=42 autoshares-conformance-linux-amd64 --labels 'a.b'\n",
+		"make conformance":                   "AUTOSHARES_SEED=42 make conformance LABELS='a.b'\n",
+		"odd name; rm -rf x":                 "AUTOSHARES_SEED=42 autoshares-conformance --labels 'a.b'\n",
+	} {
+		if got := repro.Rerun("a.b", 42, invokedAs); !strings.HasPrefix(got, want) {
+			t.Errorf("Rerun(%q) = %q, want it to start %q", invokedAs, got, want)
+		}
 	}
 }

@@ -2,11 +2,13 @@ package passwordreset
 
 import (
 	"fmt"
+	"os"
 	"slices"
 
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/repro"
 )
 
@@ -15,7 +17,7 @@ import (
 // curl command for it with every secret a shell variable.
 func reproduction(ids []string, ex *apiclient.Exchange) string {
 	slow := slices.Contains(CurrentSpecReport().Labels(), "slow")
-	rerun := repro.Rerun(repro.Labels(ids, slow), runSeed())
+	rerun := repro.Rerun(repro.Labels(ids, slow), runSeed(), os.Getenv(config.InvokedAsEnv))
 	if ex == nil {
 		return repro.Block(rerun, "", "")
 	}
