@@ -6,8 +6,10 @@
 package repro
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/url"
 	"slices"
 	"sort"
@@ -96,8 +98,9 @@ func word(ps ...piece) string {
 // quote single-quotes s for a POSIX shell.
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
-// Curl is a curl command for the exchange, with the variables it uses.
-func Curl(ex *apiclient.Exchange, r *redact.Redactor) (cmd string, used []string) {
+// Curl is a curl command for the exchange, with the variables it uses. masked says its body
+// holds a secret no variable could stand for, masked: the command cannot be run as is.
+func Curl(ex *apiclient.Exchange, r *redact.Redactor) (cmd string, used []string, masked bool) {
 	seen := map[string]bool{}
 	use := func(v string) piece {
 		if !seen[v] {
@@ -155,50 +158,134 @@ func Curl(ex *apiclient.Exchange, r *redact.Redactor) (cmd string, used []string
 		}
 	}
 	if len(ex.RequestBody) > 0 {
-		args = append(args, "--data-raw", body(ex.RequestBody, r, use))
+		b, m := body(ex.RequestBody, r, use)
+		args = append(args, "--data-raw", b)
+		masked = masked || m
 	}
-	return r.String(strings.Join(args, " ")), used
+	return r.String(strings.Join(args, " ")), used, masked
 }
 
-// body is the request body as one shell word: a JSON object's secret fields become
-// variables (PasswordConfirmation the same as Password when the values are equal); any other
-// body is written as sent, masked.
-func body(raw []byte, r *redact.Redactor, use func(string) piece) string {
-	var obj map[string]any
-	if json.Unmarshal(raw, &obj) != nil || obj == nil {
-		return word(piece{lit: r.String(string(raw))})
-	}
-	const sentinel = "\x00var:"
-	password := obj["Password"]
-	for k, v := range obj {
-		name, secret := varFor(k)
-		s, isString := v.(string)
-		if !secret || !isString {
-			continue
-		}
-		if strings.EqualFold(k, "PasswordConfirmation") && s == password {
-			name = "PASSWORD"
-		}
-		obj[k] = sentinel + name + "\x00"
-	}
-	text, _ := json.Marshal(obj)
-	// json.Marshal escapes the NUL bytes: split on their escaped form.
-	parts := strings.Split(string(text), `\u0000`)
+// body is the request body as one shell word, byte for byte as sent: in a JSON object, the
+// string values of secret fields become variables (PasswordConfirmation the same as
+// Password when the values are equal); everything else is kept as sent, masked. masked
+// says the masking changed something, a value the command cannot send as the run did.
+func body(raw []byte, r *redact.Redactor, use func(string) piece) (w string, masked bool) {
 	var ps []piece
-	for _, p := range parts {
-		if name, ok := strings.CutPrefix(p, "var:"); ok {
-			ps = append(ps, use(name))
-		} else {
-			ps = append(ps, piece{lit: r.String(p)})
-		}
+	lit := func(s string) {
+		m := r.String(s)
+		masked = masked || m != s
+		ps = append(ps, piece{lit: m})
 	}
-	return word(ps...)
+	at := 0
+	for _, sp := range secretStrings(raw) {
+		lit(string(raw[at:sp.start]))
+		ps = append(ps, use(sp.name))
+		at = sp.end
+	}
+	lit(string(raw[at:]))
+	return word(ps...), masked
 }
 
-// Note says where the variables' values come from. states are the provider states the
-// spec set up; embedded says the target was the suite's own, gone after the run.
-func Note(used []string, states []string, embedded bool) string {
+// span is the inside of a JSON string literal of the body (between its quotes) that a
+// variable stands for.
+type span struct {
+	start, end int
+	name       string
+}
+
+// secretStrings finds, in a JSON object body, the string values of its secret top-level
+// fields, in order. Anything but one valid JSON object gives none: the body is then kept
+// masked. The decoder reads numbers as written (UseNumber) and only locates the values:
+// the body itself is never re-encoded.
+func secretStrings(raw []byte) []span {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil
+	}
+	type found struct {
+		span
+		key, value string
+	}
+	var all []found
+	for dec.More() {
+		kt, err := dec.Token()
+		if err != nil {
+			return nil
+		}
+		key, _ := kt.(string)
+		before := int(dec.InputOffset())
+		vt, err := dec.Token()
+		if err != nil {
+			return nil
+		}
+		switch v := vt.(type) {
+		case json.Delim:
+			if skipNested(dec) != nil {
+				return nil
+			}
+		case string:
+			name, secret := varFor(key)
+			if !secret {
+				continue
+			}
+			end := int(dec.InputOffset())
+			// Between the key and the value come only ':' and white space.
+			open := bytes.IndexByte(raw[before:end], '"')
+			if open < 0 {
+				return nil
+			}
+			all = append(all, found{span{before + open + 1, end - 1, name}, key, v})
+		}
+	}
+	if t, err := dec.Token(); err != nil || t != json.Delim('}') {
+		return nil
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil // more after the object
+	}
+	password, hasPassword := "", false
+	for _, f := range all {
+		if strings.EqualFold(f.key, "Password") {
+			password, hasPassword = f.value, true
+		}
+	}
+	out := make([]span, len(all))
+	for i, f := range all {
+		if strings.EqualFold(f.key, "PasswordConfirmation") && hasPassword && f.value == password {
+			f.name = "PASSWORD"
+		}
+		out[i] = f.span
+	}
+	return out
+}
+
+// skipNested reads the rest of an object or array whose opening token was just read.
+func skipNested(dec *json.Decoder) error {
+	for depth := 1; depth > 0; {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		if d, ok := t.(json.Delim); ok {
+			if d == '{' || d == '[' {
+				depth++
+			} else {
+				depth--
+			}
+		}
+	}
+	return nil
+}
+
+// Note says where the variables' values come from, and whether the body holds masked
+// values (Curl's masked). states are the provider states the spec set up; embedded says the
+// target was the suite's own, gone after the run.
+func Note(used []string, states []string, embedded, masked bool) string {
 	var lines []string
+	if masked {
+		lines = append(lines, "The body contains masked values ("+redact.Mask+"): put the values the run sent in their place.")
+	}
 	var flow []string
 	for _, v := range used {
 		switch v {

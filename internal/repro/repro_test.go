@@ -15,7 +15,10 @@ func TestCurlMakesEverySecretAVariable(t *testing.T) {
 	ex := &apiclient.Exchange{Method: "PUT", URL: "https://user:pass@staging.example/api/v1.0/users/password?Code=123456&lang=en",
 		RequestHeader: http.Header{"Et-App-Key": {"app-key-canary-1234"}, "Content-Type": {"application/json"}, "User-Agent": {"Go"}},
 		RequestBody:   []byte(`{"Token":"token-canary-5678","Password":"pw-canary-9999","PasswordConfirmation":"pw-canary-9999","Note":"it's"}`)}
-	cmd, used := repro.Curl(ex, r)
+	cmd, used, masked := repro.Curl(ex, r)
+	if masked {
+		t.Errorf("every secret has its variable, yet masked:\n%s", cmd)
+	}
 	for _, secret := range []string{"app-key-canary-1234", "token-canary-5678", "pw-canary-9999", "123456", "user:pass"} {
 		if strings.Contains(cmd, secret) {
 			t.Errorf("the command holds the secret %q:\n%s", secret, cmd)
@@ -30,11 +33,11 @@ func TestCurlMakesEverySecretAVariable(t *testing.T) {
 	if strings.Contains(cmd, "User-Agent") {
 		t.Errorf("curl sets its own User-Agent:\n%s", cmd)
 	}
-	if got := strings.Join(used, ","); got != "CODE,AUTOSHARES_APP_KEY,PASSWORD,TOKEN" {
+	if got := strings.Join(used, ","); got != "CODE,AUTOSHARES_APP_KEY,TOKEN,PASSWORD" {
 		t.Errorf("used %s", got)
 	}
-	note := repro.Note(used, []string{"a trader has a valid reset token"}, true)
-	for _, want := range []string{"$AUTOSHARES_APP_KEY is the app key", "$CODE, $PASSWORD, $TOKEN come from the provider state \"a trader has a valid reset token\"", "make sandbox"} {
+	note := repro.Note(used, []string{"a trader has a valid reset token"}, true, false)
+	for _, want := range []string{"$AUTOSHARES_APP_KEY is the app key", "$CODE, $TOKEN, $PASSWORD come from the provider state \"a trader has a valid reset token\"", "make sandbox"} {
 		if !strings.Contains(note, want) {
 			t.Errorf("the note lacks %q:\n%s", want, note)
 		}
@@ -53,6 +56,32 @@ func TestRerunAndLabels(t *testing.T) {
 	} {
 		if got := repro.Rerun("a.b", 42, invokedAs); !strings.HasPrefix(got, want) {
 			t.Errorf("Rerun(%q) = %q, want it to start %q", invokedAs, got, want)
+		}
+	}
+}
+
+// The body is kept byte for byte: key order, numbers, white space and escapes as sent, with
+// only the secret strings' insides replaced by variables.
+func TestCurlKeepsTheBodyAsSent(t *testing.T) {
+	r := redact.New("pw-canary-9999", "token-canary-5678")
+	raw := `{ "Token" : "token-canary-5678", "Amount": 12345678901234567890.50, "Html": "<a&b>", "Nested": {"Password": "x"}, "Password":"pw-canary-9999", "PasswordConfirmation":"pw-canary-9999"}`
+	ex := &apiclient.Exchange{Method: "POST", URL: "https://staging.example/api", RequestBody: []byte(raw)}
+	cmd, used, masked := repro.Curl(ex, r)
+	want := `--data-raw '{ "Token" : "'"$TOKEN"'", "Amount": 12345678901234567890.50, "Html": "<a&b>", "Nested": {"Password": "x"}, "Password":"'"$PASSWORD"'", "PasswordConfirmation":"'"$PASSWORD"'"}'`
+	if !strings.HasSuffix(cmd, want) || masked || strings.Join(used, ",") != "TOKEN,PASSWORD" {
+		t.Errorf("masked %v, used %v, command:\n%s\nwant it to end\n%s", masked, used, cmd, want)
+	}
+	// A secret no variable can stand for (a number; a body that is not JSON): kept masked,
+	// and the note says so.
+	for _, body := range []string{`{"Password": 12345678, "Token": "token-canary-5678"}`, `Password=pw-canary-9999&x=1`} {
+		r := redact.New("12345678", "pw-canary-9999", "token-canary-5678")
+		ex.RequestBody = []byte(body)
+		cmd, used, masked := repro.Curl(ex, r)
+		if !masked || strings.Contains(cmd, "12345678") || strings.Contains(cmd, "pw-canary") || strings.Contains(cmd, "token-canary") {
+			t.Errorf("%s: masked %v:\n%s", body, masked, cmd)
+		}
+		if note := repro.Note(used, nil, false, masked); !strings.Contains(note, "contains masked values") {
+			t.Errorf("%s: the note does not say the body is masked: %q", body, note)
 		}
 	}
 }

@@ -21,8 +21,8 @@ func reproduction(ids []string, ex *apiclient.Exchange) string {
 	if ex == nil {
 		return repro.Block(rerun, "", "")
 	}
-	curl, used := repro.Curl(ex, suite.Secrets)
-	return suite.Secrets.String(repro.Block(rerun, curl, repro.Note(used, statesOfSpec(), suite.Target.Embedded)))
+	curl, used, masked := repro.Curl(ex, suite.Secrets)
+	return suite.Secrets.String(repro.Block(rerun, curl, repro.Note(used, statesOfSpec(), suite.Target.Embedded, masked)))
 }
 
 // declaredChecks are the check IDs the running spec declares (its labels in the catalogue).
