@@ -87,6 +87,15 @@ const (
 	StateNotChecked State = "not-checked"
 )
 
+// Words is the state as the page writes it in a check's result: "not checked", the word of
+// every report (the state itself is also a CSS class, so it keeps its hyphen).
+func (s State) Words() string {
+	if s == StateNotChecked {
+		return "not checked"
+	}
+	return string(s)
+}
+
 // Spec is one spec of the suite and what became of it.
 type Spec struct {
 	Text   string   // the full spec text (containers and leaf joined)
@@ -122,7 +131,7 @@ const (
 	KindDocumented   = "documented"   // the API documentation states it
 	KindConfigurable = "configurable" // the documentation is silent; the exact value is a setting
 	KindBaseline     = "baseline"     // what every client relies on, e.g. a failure is not a 2xx
-	KindSecurity     = "security"     // e.g. a rejected request changes nothing
+	KindSecurity     = "security"     // required by a published security standard, which Source names
 )
 
 // DefaultTitle is the page title when Run.Title is empty.

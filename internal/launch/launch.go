@@ -26,8 +26,8 @@ import (
 
 // Exit codes of a run, the same for `make conformance` and the release binary.
 const (
-	ExitPassed = 0 // every spec that ran passed
-	ExitFailed = 1 // a spec failed, or the target failed the preflight (Ginkgo's code)
+	ExitPassed = 0 // every selected spec ran and passed
+	ExitFailed = 1 // a spec, the preflight or the run's verdict failed
 	ExitUsage  = 2 // a mistake in the settings or flags: nothing was started
 )
 

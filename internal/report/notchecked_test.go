@@ -53,7 +53,7 @@ func TestNotCheckedIsItsOwnState(t *testing.T) {
 		t.Errorf("JUnit lacks the check's property:\n%s", junit)
 	}
 	html, _ := os.ReadFile(filepath.Join(dir, HTMLFile))
-	for _, want := range []string{`id="checks-not-checked">1</span> not checked`, `st-not-checked">not-checked</span>`, "Passed, not all checked"} {
+	for _, want := range []string{`id="checks-not-checked">1</span> not checked`, `st-not-checked">not checked</span>`, "Passed, not all checked"} {
 		if !strings.Contains(string(html), want) {
 			t.Errorf("report.html lacks %q", want)
 		}
