@@ -135,7 +135,7 @@ func TestSampleConfigurationLoads(t *testing.T) {
 
 func TestMisspeltVariableNamesTheNearestSetting(t *testing.T) {
 	p := UnknownNames([]string{"AUTOSHARES_BASEURL=https://staging.example.com/api", "AUTOSHARES_BASE_URL=x",
-		"AUTOSHARES_PRIVATE_NETNS=1", "HOME=/root", "AUTOSHARES_ZZZZZZZZZZZZZZZZZZZZZZZ=secret-value"})
+		"AUTOSHARES_PRIVATE_NETNS=1", InvokedAsEnv + "=make conformance", "HOME=/root", "AUTOSHARES_ZZZZZZZZZZZZZZZZZZZZZZZ=secret-value"})
 	if len(p) != 2 {
 		t.Fatalf("want 2 problems, got %q", p)
 	}
