@@ -45,7 +45,12 @@ const (
 	DefaultMaxWait = 10 * time.Second
 	DefaultBudget  = 60 * time.Second
 	// defaultRetryAfter is the wait for a 429 without Retry-After: the usual gateway window.
+	// It is also the shortest wait: a Retry-After of 0 or a past date would otherwise make
+	// every wait free and resend in a tight loop.
 	defaultRetryAfter = time.Second
+	// maxAttempts bounds the sends of one request, whatever the waits cost: a target that
+	// keeps rate-limiting has not answered, and resending forever proves nothing.
+	maxAttempts = 30
 	// idleConnsPerHost is above any number of requests one process has in flight, so a
 	// burst of concurrent requests returns its connections to the pool instead of closing them.
 	idleConnsPerHost = 64
@@ -213,10 +218,23 @@ func (rt *RoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		if out != nil {
 			out.LastStatus = resp.StatusCode
 		}
-		if !retry || (req.Body != nil && req.Body != http.NoBody && req.GetBody == nil) {
-			return resp, nil // the caller judges the 429 itself, or it cannot be resent
+		if !retry {
+			return resp, nil // the caller judges the 429 itself
 		}
-		wait = min(wait, rt.pool.maxWait)
+		if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
+			// Cannot be resent: the 429 is still no answer to the check.
+			if out != nil {
+				out.Exhausted, out.Unresendable = true, true
+			}
+			return resp, nil
+		}
+		if attempt+1 >= maxAttempts {
+			if out != nil {
+				out.Exhausted, out.Attempts = true, attempt+1
+			}
+			return resp, nil
+		}
+		wait = min(max(wait, defaultRetryAfter), rt.pool.maxWait)
 		if !rt.pool.waits.take(wait) {
 			if out != nil {
 				out.Exhausted = true
@@ -366,6 +384,10 @@ func (w *Waits) take(d time.Duration) bool {
 	if w.now != nil {
 		now = w.now()
 	}
+	if w.budget <= 0 || d <= 0 { // a budget of 0 is "never wait"; a free wait is a tight loop
+		w.exhausted = true
+		return false
+	}
 	end := now.Add(d)
 	extra := end.Sub(now)
 	if w.waitingUntil.After(now) {
@@ -407,19 +429,33 @@ type Outcome struct {
 	Waits      int
 	Waited     time.Duration
 	LastStatus int  // the last rate-limiting status seen, 0 if none
-	Exhausted  bool // the target still rate-limited when the budget ran out
+	Exhausted  bool // the target still rate-limited when the transport stopped resending
 	Budget     time.Duration
+	// Why it stopped, when not for the budget: the attempts cap was reached (Attempts), or
+	// the request's body could not be sent again (Unresendable).
+	Attempts     int
+	Unresendable bool
 }
 
 // NotProvenError is an exchange the target kept rate-limiting until the budget ran out: the
 // check it was for is neither passed nor failed.
 type NotProvenError struct {
-	Status int
-	Budget time.Duration
-	Waits  int
+	Status       int
+	Budget       time.Duration
+	Waits        int
+	Attempts     int  // > 0: stopped at the attempts cap, not the budget
+	Unresendable bool // stopped because the body could not be sent again
 }
 
 func (e *NotProvenError) Error() string {
+	switch {
+	case e.Unresendable:
+		return fmt.Sprintf("%s: the target answered %d %s, and the request's body cannot be sent again after a wait",
+			NotProven, e.Status, http.StatusText(e.Status))
+	case e.Attempts > 0:
+		return fmt.Sprintf("%s: the target answered %d %s to each of %d attempts (%d wait(s)); stopped resending; lower %s",
+			NotProven, e.Status, http.StatusText(e.Status), e.Attempts, e.Waits, MaxRPSSetting)
+	}
 	return fmt.Sprintf("%s: the target answered %d %s (still rate-limiting after this request's %d wait(s)), and the waiting budget %s (%s) ran out; raise it or lower %s",
 		NotProven, e.Status, http.StatusText(e.Status), e.Waits, BudgetSetting, e.Budget, MaxRPSSetting)
 }
@@ -429,7 +465,7 @@ func (o *Outcome) Err() error {
 	if o == nil || !o.Exhausted {
 		return nil
 	}
-	return &NotProvenError{Status: o.LastStatus, Budget: o.Budget, Waits: o.Waits}
+	return &NotProvenError{Status: o.LastStatus, Budget: o.Budget, Waits: o.Waits, Attempts: o.Attempts, Unresendable: o.Unresendable}
 }
 
 type outcomeKey struct{}
