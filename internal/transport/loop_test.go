@@ -76,3 +76,28 @@ func TestAnUnresendableBodyIsNotProven(t *testing.T) {
 		t.Errorf("outcome error %v, want not proven", err)
 	}
 }
+
+// wrapper is a RoundTripper around the pool's, as the suite's round-trip counter is.
+type wrapper struct{ base http.RoundTripper }
+
+func (w wrapper) RoundTrip(r *http.Request) (*http.Response, error) { return w.base.RoundTrip(r) }
+func (w wrapper) Timeout() time.Duration {
+	if t, ok := w.base.(interface{ Timeout() time.Duration }); ok {
+		return t.Timeout()
+	}
+	return 0
+}
+
+func TestTimeoutOfSeesThroughAWrapper(t *testing.T) {
+	c := pool(t, Options{}).Client(7 * time.Second)
+	if got := TimeoutOf(c); got != 7*time.Second {
+		t.Errorf("bare: %s", got)
+	}
+	c.Transport = wrapper{base: c.Transport}
+	if got := TimeoutOf(c); got != 7*time.Second {
+		t.Errorf("wrapped: %s, want 7s", got)
+	}
+	if got := TimeoutOf(&http.Client{Timeout: 3 * time.Second}); got != 3*time.Second {
+		t.Errorf("plain client: %s", got)
+	}
+}

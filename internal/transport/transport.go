@@ -177,10 +177,13 @@ type RoundTripper struct {
 // Timeout is what each attempt may take.
 func (rt *RoundTripper) Timeout() time.Duration { return rt.timeout }
 
-// TimeoutOf is the per-attempt timeout of a client built by Client, else its Timeout.
+// TimeoutOf is the per-attempt timeout of a client built by Client, else its Timeout. A
+// RoundTripper wrapping another one tells its timeout by a Timeout method too (delegating).
 func TimeoutOf(c *http.Client) time.Duration {
-	if rt, ok := c.Transport.(*RoundTripper); ok {
-		return rt.timeout
+	if rt, ok := c.Transport.(interface{ Timeout() time.Duration }); ok {
+		if d := rt.Timeout(); d > 0 {
+			return d
+		}
 	}
 	return c.Timeout
 }
