@@ -101,3 +101,18 @@ func TestTimeoutOfSeesThroughAWrapper(t *testing.T) {
 		t.Errorf("plain client: %s", got)
 	}
 }
+
+// The outcome says how long the rate ceiling held a request: a race check whose requests
+// were held did not send them together.
+func TestTheOutcomeCountsTheCeilingsHold(t *testing.T) {
+	_, url := serve(t, status(200, ""))
+	p := pool(t, Options{MaxRPS: 2})
+	var held []time.Duration
+	for range 3 {
+		_, out, _ := post(t, p, url, "")
+		held = append(held, out.Throttled)
+	}
+	if held[0] != 0 || held[1] != 0 || held[2] <= 0 {
+		t.Errorf("held %v; want the burst of 2 unheld, the third held", held)
+	}
+}

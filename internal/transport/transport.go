@@ -194,8 +194,12 @@ func (rt *RoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	retry := !noRetry(req.Context())
 	for attempt := 0; ; attempt++ {
 		if rt.pool.bucket != nil {
-			if err := rt.pool.bucket.wait(req.Context()); err != nil {
+			d, err := rt.pool.bucket.wait(req.Context())
+			if err != nil {
 				return nil, err
+			}
+			if out != nil {
+				out.Throttled += d
 			}
 		}
 		areq := req
@@ -429,8 +433,10 @@ func (s Snapshot) Add(o Snapshot) Snapshot {
 
 // Outcome is what the transport did for one request, for the caller that asked (WithOutcome).
 type Outcome struct {
-	Waits      int
-	Waited     time.Duration
+	Waits  int
+	Waited time.Duration
+	// Throttled is how long the request was held for the rate ceiling (MaxRPS).
+	Throttled  time.Duration
 	LastStatus int  // the last rate-limiting status seen, 0 if none
 	Exhausted  bool // the target still rate-limited when the transport stopped resending
 	Budget     time.Duration

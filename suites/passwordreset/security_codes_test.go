@@ -3,7 +3,6 @@ package passwordreset
 import (
 	"fmt"
 	"strings"
-	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
 
@@ -16,31 +15,6 @@ const (
 	checkCodeOneExchange   = "security.code.one-concurrent-exchange"
 	checkCodeUnpredictable = "security.code.unpredictable"
 )
-
-// sendTogether sends the requests at the same instant (all built first, released
-// together, not bounded by AUTOSHARES_MAX_IN_FLIGHT): a race check needs them to overlap on
-// the target. The exchanges are logged and judged in order on the spec's goroutine.
-func sendTogether(ctx SpecContext, reqs []apiclient.Request) []*apiclient.Exchange {
-	GinkgoHelper()
-	for _, r := range reqs {
-		checkRequest(r)
-	}
-	exs := make([]*apiclient.Exchange, len(reqs))
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i, r := range reqs {
-		wg.Go(func() {
-			<-start
-			exs[i] = suite.API.Do(ctx, r)
-		})
-	}
-	close(start)
-	wg.Wait()
-	for _, ex := range exs {
-		received(ex)
-	}
-	return exs
-}
 
 var _ = Describe("Security: confirmation codes (ASVS 6.5)", Label("security", "codes", "step3", "reset-code"), func() {
 
