@@ -3,15 +3,16 @@
 //
 //   - waits out rate limits: a 429, or a 503 with Retry-After, means the request was not
 //     processed, so the same request is sent again after the wait the target asks for (each
-//     wait capped, all waits of the process within a budget), and the waits are counted for
-//     the reports;
+//     wait at least 1 s and capped, at most 30 sends a request, all waits of the process
+//     within a budget), and the waits are counted for the reports;
 //   - keeps the suite under a client-side request rate (AUTOSHARES_MAX_RPS), when set;
 //   - trusts the configured extra CAs and presents the configured client certificate;
 //   - reuses connections, takes a proxy from the environment, and never follows a redirect.
 //
-// A target that is still rate-limiting when the budget runs out has not answered the
-// check: the request's Outcome (see WithOutcome) says so, so the suite reports "rate-limited,
-// not proven" instead of judging the 429 as the target's answer.
+// A target that is still rate-limiting when the budget or the sends run out (or when the
+// request's body cannot be sent again) has not answered the check: the request's Outcome
+// (see WithOutcome) says so, so the suite reports "rate-limited, not proven" instead of
+// judging the 429 as the target's answer.
 package transport
 
 import (
