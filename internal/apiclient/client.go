@@ -81,6 +81,8 @@ type Exchange struct {
 	RateLimitWaits int
 	// RateCeilingWait is how long the transport held the exchange for AUTOSHARES_MAX_RPS.
 	RateCeilingWait time.Duration
+	// LastSent is when the transport sent the request's last attempt; zero if none went out.
+	LastSent time.Time
 }
 
 // Do sends req. It always returns an Exchange; a transport failure is in Exchange.Err.
@@ -149,7 +151,7 @@ func (c *Client) Do(ctx context.Context, req Request) *Exchange {
 	if err != nil {
 		ex.Err = fmt.Errorf("reading the response body: %w", c.describeTransportError(err))
 	}
-	ex.RateLimitWaits, ex.RateCeilingWait = outcome.Waits, outcome.Throttled
+	ex.RateLimitWaits, ex.RateCeilingWait, ex.LastSent = outcome.Waits, outcome.Throttled, outcome.LastSent
 	if err := outcome.Err(); err != nil && ex.Err == nil {
 		// The target never answered the request: its last 429 stays in the exchange, for the
 		// transcript, but is no verdict on any check.

@@ -214,6 +214,9 @@ func (rt *RoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 				areq.Body = body
 			}
 		}
+		if out != nil {
+			out.LastSent = time.Now()
+		}
 		resp, err := rt.send(areq)
 		if err != nil {
 			return nil, err
@@ -437,7 +440,9 @@ type Outcome struct {
 	Waits  int
 	Waited time.Duration
 	// Throttled is how long the request was held for the rate ceiling (MaxRPS).
-	Throttled  time.Duration
+	Throttled time.Duration
+	// LastSent is when the last attempt went out (after every wait).
+	LastSent   time.Time
 	LastStatus int  // the last rate-limiting status seen, 0 if none
 	Exhausted  bool // the target still rate-limited when the transport stopped resending
 	Budget     time.Duration

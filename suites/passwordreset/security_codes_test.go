@@ -20,14 +20,17 @@ var _ = Describe("Security: confirmation codes (ASVS 6.5)", Label("security", "c
 
 	It("lets exactly one of concurrent exchanges of one code return a token", Label("race"),
 		Checks(checkCodeOneExchange), func(ctx SpecContext) {
-			trader := given(ctx, states.PendingCode)
 			n := suite.Cfg.Negative.ConcurrentUpdates
-			reqs := make([]apiclient.Request, n)
-			for i := range reqs {
-				reqs[i] = resetCode(trader["Code"])
-			}
+			exchanges := sendTogether(ctx, func() []apiclient.Request {
+				trader := given(ctx, states.PendingCode)
+				reqs := make([]apiclient.Request, n)
+				for i := range reqs {
+					reqs[i] = resetCode(trader["Code"])
+				}
+				return reqs
+			})
 			var wins []string
-			for i, ex := range sendTogether(ctx, reqs) {
+			for i, ex := range exchanges {
 				if succeeded(ex) {
 					wins = append(wins, fmt.Sprint(i+1))
 					expectToken(ex, checkCodeOneExchange)

@@ -53,17 +53,18 @@ var _ = Describe("Step 4 tokens: unknown, malformed, reused, raced", Label("step
 			if !suite.Cfg.Negative.SingleUseToken {
 				Skip("AUTOSHARES_EXPECT_SINGLE_USE_TOKEN=false: the target's tokens may be used again")
 			}
-			trader := given(ctx, states.ValidToken)
 			n := suite.Cfg.Negative.ConcurrentUpdates
+			var trader states.Values
 			passwords := make([]string, n)
-			for i := range passwords {
-				passwords[i] = newPassword()
-			}
-			reqs := make([]apiclient.Request, n)
-			for i := range reqs {
-				reqs[i] = updatePassword(trader["Token"], passwords[i], passwords[i])
-			}
-			exchanges := sendTogether(ctx, reqs)
+			exchanges := sendTogether(ctx, func() []apiclient.Request {
+				trader = given(ctx, states.ValidToken)
+				reqs := make([]apiclient.Request, n)
+				for i := range reqs {
+					passwords[i] = newPassword()
+					reqs[i] = updatePassword(trader["Token"], passwords[i], passwords[i])
+				}
+				return reqs
+			})
 			winner := -1
 			var wins []string
 			for i, ex := range exchanges {
