@@ -5,7 +5,7 @@
 # client mirrors the step 4 and login specs, so the suite runs those (LABELS below).
 # Target: the suite within 3x of the bare client. Prints both means and their ratio.
 #
-# Then the default run (all but the slow spec, AUTOSHARES_PROCS processes, default 8,
+# Then the default run (all but the slow spec, AUTOSHARES_PROCS processes, default 16 (config.DefaultProcs),
 # through the same launcher as `make conformance`) against the reference provider
 # delaying every response by LATENCY (300ms, about what a remote staging answers in), and
 # the same run against it answering at once; last, the run's critical path (the longest

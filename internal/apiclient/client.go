@@ -79,6 +79,10 @@ type Exchange struct {
 	Err            error // transport failure, timeout, unreadable body; a *transport.NotProvenError when still rate-limited
 	// RateLimitWaits is how many rate-limit waits the transport spent on this exchange.
 	RateLimitWaits int
+	// RateCeilingWait is how long the transport held the exchange for AUTOSHARES_MAX_RPS.
+	RateCeilingWait time.Duration
+	// LastSent is when the transport sent the request's last attempt; zero if none went out.
+	LastSent time.Time
 }
 
 // Do sends req. It always returns an Exchange; a transport failure is in Exchange.Err.
@@ -147,7 +151,7 @@ func (c *Client) Do(ctx context.Context, req Request) *Exchange {
 	if err != nil {
 		ex.Err = fmt.Errorf("reading the response body: %w", c.describeTransportError(err))
 	}
-	ex.RateLimitWaits = outcome.Waits
+	ex.RateLimitWaits, ex.RateCeilingWait, ex.LastSent = outcome.Waits, outcome.Throttled, outcome.LastSent
 	if err := outcome.Err(); err != nil && ex.Err == nil {
 		// The target never answered the request: its last 429 stays in the exchange, for the
 		// transcript, but is no verdict on any check.

@@ -38,11 +38,13 @@ func Preflight(ctx context.Context, t Target, hc *http.Client, appKeyMessage str
 	// The mailbox and the state endpoint are probed while the API is: against a distant
 	// target each round trip counts. Problems are told in order: the API's, the mailbox's,
 	// the state endpoint's; every probe is over before Preflight returns.
+	// A failure of the API ends the probes still in flight: its message is the one told.
+	probeCtx, cancelProbes := context.WithCancel(ctx)
 	var mailboxErr error
 	var wg sync.WaitGroup
-	defer wg.Wait()
+	defer func() { cancelProbes(); wg.Wait() }()
 	if t.MailboxURL != "" {
-		wg.Go(func() { mailboxErr = (&mailbox.Client{BaseURL: t.MailboxURL, HTTP: hc}).Ping(ctx) })
+		wg.Go(func() { mailboxErr = (&mailbox.Client{BaseURL: t.MailboxURL, HTTP: hc}).Ping(probeCtx) })
 	}
 	var statesErr error
 	if t.StateURL != "" && !t.Embedded {
@@ -52,7 +54,7 @@ func Preflight(ctx context.Context, t Target, hc *http.Client, appKeyMessage str
 		if err != nil {
 			return fmt.Errorf("the suite's state contract: %w", err)
 		}
-		wg.Go(func() { statesErr = probeStates(ctx, t.StateURL, hc, contract) })
+		wg.Go(func() { statesErr = probeStates(probeCtx, t.StateURL, hc, contract) })
 	}
 	// Login without credentials, then step 2 for a login nobody has: endpoints every
 	// deployment has, cheap, and they change nothing.

@@ -25,8 +25,8 @@ func newBucket(rate float64) *bucket {
 	return &bucket{rate: rate, burst: burst, tokens: burst, last: time.Now()}
 }
 
-// wait takes a token, sleeping until one is there or ctx ends.
-func (b *bucket) wait(ctx context.Context) error {
+// wait takes a token, sleeping until one is there or ctx ends; it returns how long it slept.
+func (b *bucket) wait(ctx context.Context) (time.Duration, error) {
 	b.mu.Lock()
 	now := time.Now()
 	b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
@@ -38,18 +38,18 @@ func (b *bucket) wait(ctx context.Context) error {
 	}
 	b.mu.Unlock()
 	if d == 0 {
-		return nil
+		return 0, nil
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
-		return nil
+		return d, nil
 	case <-ctx.Done():
 		b.mu.Lock()
 		b.tokens++ // give the reservation back
 		b.mu.Unlock()
-		return ctx.Err()
+		return 0, ctx.Err()
 	}
 }
 

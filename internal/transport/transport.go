@@ -3,15 +3,16 @@
 //
 //   - waits out rate limits: a 429, or a 503 with Retry-After, means the request was not
 //     processed, so the same request is sent again after the wait the target asks for (each
-//     wait capped, all waits of the process within a budget), and the waits are counted for
-//     the reports;
+//     wait at least 1 s and capped, at most 30 sends a request, all waits of the process
+//     within a budget), and the waits are counted for the reports;
 //   - keeps the suite under a client-side request rate (AUTOSHARES_MAX_RPS), when set;
 //   - trusts the configured extra CAs and presents the configured client certificate;
 //   - reuses connections, takes a proxy from the environment, and never follows a redirect.
 //
-// A target that is still rate-limiting when the budget runs out has not answered the
-// check: the request's Outcome (see WithOutcome) says so, so the suite reports "rate-limited,
-// not proven" instead of judging the 429 as the target's answer.
+// A target that is still rate-limiting when the budget or the sends run out (or when the
+// request's body cannot be sent again) has not answered the check: the request's Outcome
+// (see WithOutcome) says so, so the suite reports "rate-limited, not proven" instead of
+// judging the 429 as the target's answer.
 package transport
 
 import (
@@ -45,7 +46,12 @@ const (
 	DefaultMaxWait = 10 * time.Second
 	DefaultBudget  = 60 * time.Second
 	// defaultRetryAfter is the wait for a 429 without Retry-After: the usual gateway window.
+	// It is also the shortest wait: a Retry-After of 0 or a past date would otherwise make
+	// every wait free and resend in a tight loop.
 	defaultRetryAfter = time.Second
+	// maxAttempts bounds the sends of one request, whatever the waits cost: a target that
+	// keeps rate-limiting has not answered, and resending forever proves nothing.
+	maxAttempts = 30
 	// idleConnsPerHost is above any number of requests one process has in flight, so a
 	// burst of concurrent requests returns its connections to the pool instead of closing them.
 	idleConnsPerHost = 64
@@ -172,10 +178,13 @@ type RoundTripper struct {
 // Timeout is what each attempt may take.
 func (rt *RoundTripper) Timeout() time.Duration { return rt.timeout }
 
-// TimeoutOf is the per-attempt timeout of a client built by Client, else its Timeout.
+// TimeoutOf is the per-attempt timeout of a client built by Client, else its Timeout. A
+// RoundTripper wrapping another one tells its timeout by a Timeout method too (delegating).
 func TimeoutOf(c *http.Client) time.Duration {
-	if rt, ok := c.Transport.(*RoundTripper); ok {
-		return rt.timeout
+	if rt, ok := c.Transport.(interface{ Timeout() time.Duration }); ok {
+		if d := rt.Timeout(); d > 0 {
+			return d
+		}
 	}
 	return c.Timeout
 }
@@ -186,8 +195,12 @@ func (rt *RoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	retry := !noRetry(req.Context())
 	for attempt := 0; ; attempt++ {
 		if rt.pool.bucket != nil {
-			if err := rt.pool.bucket.wait(req.Context()); err != nil {
+			d, err := rt.pool.bucket.wait(req.Context())
+			if err != nil {
 				return nil, err
+			}
+			if out != nil {
+				out.Throttled += d
 			}
 		}
 		areq := req
@@ -201,6 +214,9 @@ func (rt *RoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 				areq.Body = body
 			}
 		}
+		if out != nil {
+			out.LastSent = time.Now()
+		}
 		resp, err := rt.send(areq)
 		if err != nil {
 			return nil, err
@@ -213,10 +229,23 @@ func (rt *RoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		if out != nil {
 			out.LastStatus = resp.StatusCode
 		}
-		if !retry || (req.Body != nil && req.Body != http.NoBody && req.GetBody == nil) {
-			return resp, nil // the caller judges the 429 itself, or it cannot be resent
+		if !retry {
+			return resp, nil // the caller judges the 429 itself
 		}
-		wait = min(wait, rt.pool.maxWait)
+		if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
+			// Cannot be resent: the 429 is still no answer to the check.
+			if out != nil {
+				out.Exhausted, out.Unresendable = true, true
+			}
+			return resp, nil
+		}
+		if attempt+1 >= maxAttempts {
+			if out != nil {
+				out.Exhausted, out.Attempts = true, attempt+1
+			}
+			return resp, nil
+		}
+		wait = min(max(wait, defaultRetryAfter), rt.pool.maxWait)
 		if !rt.pool.waits.take(wait) {
 			if out != nil {
 				out.Exhausted = true
@@ -366,6 +395,10 @@ func (w *Waits) take(d time.Duration) bool {
 	if w.now != nil {
 		now = w.now()
 	}
+	if w.budget <= 0 || d <= 0 { // a budget of 0 is "never wait"; a free wait is a tight loop
+		w.exhausted = true
+		return false
+	}
 	end := now.Add(d)
 	extra := end.Sub(now)
 	if w.waitingUntil.After(now) {
@@ -404,22 +437,40 @@ func (s Snapshot) Add(o Snapshot) Snapshot {
 
 // Outcome is what the transport did for one request, for the caller that asked (WithOutcome).
 type Outcome struct {
-	Waits      int
-	Waited     time.Duration
+	Waits  int
+	Waited time.Duration
+	// Throttled is how long the request was held for the rate ceiling (MaxRPS).
+	Throttled time.Duration
+	// LastSent is when the last attempt went out (after every wait).
+	LastSent   time.Time
 	LastStatus int  // the last rate-limiting status seen, 0 if none
-	Exhausted  bool // the target still rate-limited when the budget ran out
+	Exhausted  bool // the target still rate-limited when the transport stopped resending
 	Budget     time.Duration
+	// Why it stopped, when not for the budget: the attempts cap was reached (Attempts), or
+	// the request's body could not be sent again (Unresendable).
+	Attempts     int
+	Unresendable bool
 }
 
 // NotProvenError is an exchange the target kept rate-limiting until the budget ran out: the
 // check it was for is neither passed nor failed.
 type NotProvenError struct {
-	Status int
-	Budget time.Duration
-	Waits  int
+	Status       int
+	Budget       time.Duration
+	Waits        int
+	Attempts     int  // > 0: stopped at the attempts cap, not the budget
+	Unresendable bool // stopped because the body could not be sent again
 }
 
 func (e *NotProvenError) Error() string {
+	switch {
+	case e.Unresendable:
+		return fmt.Sprintf("%s: the target answered %d %s, and the request's body cannot be sent again after a wait",
+			NotProven, e.Status, http.StatusText(e.Status))
+	case e.Attempts > 0:
+		return fmt.Sprintf("%s: the target answered %d %s to each of %d attempts (%d wait(s)); stopped resending; lower %s",
+			NotProven, e.Status, http.StatusText(e.Status), e.Attempts, e.Waits, MaxRPSSetting)
+	}
 	return fmt.Sprintf("%s: the target answered %d %s (still rate-limiting after this request's %d wait(s)), and the waiting budget %s (%s) ran out; raise it or lower %s",
 		NotProven, e.Status, http.StatusText(e.Status), e.Waits, BudgetSetting, e.Budget, MaxRPSSetting)
 }
@@ -429,7 +480,7 @@ func (o *Outcome) Err() error {
 	if o == nil || !o.Exhausted {
 		return nil
 	}
-	return &NotProvenError{Status: o.LastStatus, Budget: o.Budget, Waits: o.Waits}
+	return &NotProvenError{Status: o.LastStatus, Budget: o.Budget, Waits: o.Waits, Attempts: o.Attempts, Unresendable: o.Unresendable}
 }
 
 type outcomeKey struct{}

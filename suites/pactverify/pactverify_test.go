@@ -289,9 +289,11 @@ func stateForwarder(t *testing.T, stateURL string, secrets *redact.Redactor) str
 		values, err := forwardState(stateURL, change.State)(change.Action != "teardown", models.ProviderState{
 			Name: change.State, Parameters: map[string]any{"params": change.Params}})
 		if err != nil {
-			// The verifier reports only that the state change failed; say why here.
-			fmt.Fprintf(os.Stderr, "pactverify: %v\n", err)
-			http.Error(w, err.Error(), http.StatusInternalServerError)
+			// The verifier reports only that the state change failed; say why here, masked:
+			// the endpoint may have echoed a secret.
+			msg := secrets.String(err.Error())
+			fmt.Fprintf(os.Stderr, "pactverify: %s\n", msg)
+			http.Error(w, msg, http.StatusInternalServerError)
 			return
 		}
 		if values == nil {
@@ -355,7 +357,8 @@ func forwardState(stateURL, state string) models.StateHandler {
 		}
 		resp, err := client.Post(stateURL, "application/json", bytes.NewReader(body))
 		if err != nil {
-			return nil, fmt.Errorf("provider state %q %s: %w", state, action, err)
+			// The error quotes the URL, credentials and all.
+			return nil, fmt.Errorf("provider state %q %s: %s", state, action, redact.URL(err.Error()))
 		}
 		defer resp.Body.Close()
 		data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
@@ -364,14 +367,14 @@ func forwardState(stateURL, state string) models.StateHandler {
 		}
 		if resp.StatusCode/100 != 2 {
 			// Only error answers are quoted: a successful one holds credentials.
-			return nil, fmt.Errorf("provider state %q %s: %s answered %s: %.512s", state, action, stateURL, resp.Status, data)
+			return nil, fmt.Errorf("provider state %q %s: %s answered %s: %.512s", state, action, redact.URL(stateURL), resp.Status, data)
 		}
 		if !setup || len(bytes.TrimSpace(data)) == 0 {
 			return nil, nil
 		}
 		var values models.ProviderStateResponse
 		if err := json.Unmarshal(data, &values); err != nil {
-			return nil, fmt.Errorf("provider state %q setup: %s did not answer a JSON object: %v", state, stateURL, err)
+			return nil, fmt.Errorf("provider state %q setup: %s did not answer a JSON object: %v", state, redact.URL(stateURL), err)
 		}
 		return values, nil
 	}

@@ -42,10 +42,19 @@ type aheadEndpoint struct {
 	started bool
 }
 
+// freshKey marks a context whose states must be made when asked (freshState).
+type freshKey struct{}
+
+// freshState: the states given with the returned context are made now, never taken ahead,
+// for a spec that times the state's age from when it gets it (a token's lifetime).
+func freshState(ctx context.Context) context.Context {
+	return context.WithValue(ctx, freshKey{}, true)
+}
+
 // Setup hands out the state made ahead if it is fresh, and starts making the next one.
 func (a *aheadEndpoint) Setup(ctx context.Context, state string, params map[string]any) (states.Values, error) {
 	maxAge, ok := a.maxAge[state]
-	if !ok || len(params) > 0 {
+	if !ok || len(params) > 0 || ctx.Value(freshKey{}) != nil {
 		return a.StateEndpoint.Setup(ctx, state, params)
 	}
 	a.mu.Lock()

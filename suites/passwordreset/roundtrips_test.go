@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 
@@ -56,6 +57,15 @@ func (c chainCounter) RoundTrip(r *http.Request) (*http.Response, error) {
 		base = http.DefaultTransport
 	}
 	return base.RoundTrip(r)
+}
+
+// Timeout tells the wrapped client's per-attempt timeout (transport.TimeoutOf), so a
+// timeout message names the real one.
+func (c chainCounter) Timeout() time.Duration {
+	if t, ok := c.base.(interface{ Timeout() time.Duration }); ok {
+		return t.Timeout()
+	}
+	return 0
 }
 
 var countOnce sync.Once

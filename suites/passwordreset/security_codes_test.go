@@ -3,7 +3,6 @@ package passwordreset
 import (
 	"fmt"
 	"strings"
-	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
 
@@ -17,43 +16,21 @@ const (
 	checkCodeUnpredictable = "security.code.unpredictable"
 )
 
-// sendTogether sends the requests at the same instant (all built first, released
-// together, not bounded by AUTOSHARES_MAX_IN_FLIGHT): a race check needs them to overlap on
-// the target. The exchanges are logged and judged in order on the spec's goroutine.
-func sendTogether(ctx SpecContext, reqs []apiclient.Request) []*apiclient.Exchange {
-	GinkgoHelper()
-	for _, r := range reqs {
-		checkRequest(r)
-	}
-	exs := make([]*apiclient.Exchange, len(reqs))
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i, r := range reqs {
-		wg.Go(func() {
-			<-start
-			exs[i] = suite.API.Do(ctx, r)
-		})
-	}
-	close(start)
-	wg.Wait()
-	for _, ex := range exs {
-		received(ex)
-	}
-	return exs
-}
-
 var _ = Describe("Security: confirmation codes (ASVS 6.5)", Label("security", "codes", "step3", "reset-code"), func() {
 
 	It("lets exactly one of concurrent exchanges of one code return a token", Label("race"),
 		Checks(checkCodeOneExchange), func(ctx SpecContext) {
-			trader := given(ctx, states.PendingCode)
 			n := suite.Cfg.Negative.ConcurrentUpdates
-			reqs := make([]apiclient.Request, n)
-			for i := range reqs {
-				reqs[i] = resetCode(trader["Code"])
-			}
+			exchanges := sendTogether(ctx, func() []apiclient.Request {
+				trader := given(ctx, states.PendingCode)
+				reqs := make([]apiclient.Request, n)
+				for i := range reqs {
+					reqs[i] = resetCode(trader["Code"])
+				}
+				return reqs
+			})
 			var wins []string
-			for i, ex := range sendTogether(ctx, reqs) {
+			for i, ex := range exchanges {
 				if succeeded(ex) {
 					wins = append(wins, fmt.Sprint(i+1))
 					expectToken(ex, checkCodeOneExchange)

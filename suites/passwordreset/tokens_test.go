@@ -3,7 +3,6 @@ package passwordreset
 import (
 	"fmt"
 	"strings"
-	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
 
@@ -54,33 +53,21 @@ var _ = Describe("Step 4 tokens: unknown, malformed, reused, raced", Label("step
 			if !suite.Cfg.Negative.SingleUseToken {
 				Skip("AUTOSHARES_EXPECT_SINGLE_USE_TOKEN=false: the target's tokens may be used again")
 			}
-			trader := given(ctx, states.ValidToken)
 			n := suite.Cfg.Negative.ConcurrentUpdates
+			var trader states.Values
 			passwords := make([]string, n)
-			for i := range passwords {
-				passwords[i] = newPassword()
-			}
-			// All requests are built first and released together, so they overlap on the target.
-			exchanges := make([]*apiclient.Exchange, n)
-			var wg sync.WaitGroup
-			start := make(chan struct{})
-			together := oneRound(ctx)
-			for i := range n {
-				wg.Go(func() {
-					<-start
-					exchanges[i] = suite.API.Do(together, updatePassword(trader["Token"], passwords[i], passwords[i]))
-				})
-			}
-			close(start)
-			wg.Wait()
+			exchanges := sendTogether(ctx, func() []apiclient.Request {
+				trader = given(ctx, states.ValidToken)
+				reqs := make([]apiclient.Request, n)
+				for i := range reqs {
+					passwords[i] = newPassword()
+					reqs[i] = updatePassword(trader["Token"], passwords[i], passwords[i])
+				}
+				return reqs
+			})
 			winner := -1
 			var wins []string
 			for i, ex := range exchanges {
-				logExchange(ex)
-				judgeExchange(ex)
-				if ex.Err != nil {
-					Fail(suite.Secrets.String(fmt.Sprintf("update %d of %d: %v", i+1, n, ex.Err)))
-				}
 				if succeeded(ex) {
 					winner = i
 					wins = append(wins, fmt.Sprint(i+1))

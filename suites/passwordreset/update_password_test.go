@@ -72,7 +72,9 @@ var _ = Describe("Step 4, update the password: PUT v1.0/users/passwords/reset/",
 			if lifetime == 0 {
 				Skip("needs the target's token lifetime: set AUTOSHARES_TOKEN_LIFETIME (e.g. 2m) to wait it out")
 			}
-			trader := given(ctx, states.ValidToken)
+			// Made now, not ahead: a token made ahead is already up to seconds old, which the
+			// wait below would not count.
+			trader := given(freshState(ctx), states.ValidToken)
 			pw := newPassword()
 			By(fmt.Sprintf("waiting out the token lifetime (%s, AUTOSHARES_TOKEN_LIFETIME)", lifetime))
 			if !waitFor(ctx, lifetime+timeSlack) {

@@ -1,0 +1,52 @@
+package selftest
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/autoshares/conformance/internal/refprovider"
+)
+
+// A spec whose exchange hangs fails naming the timeout it had and its setting (the suite's
+// round-trip counter wraps the client's transport; the message once said "0s"). A gateway
+// hangs step 2 for all but the preflight's own probe.
+func TestASpecsTimeoutNamesTheRealTimeout(t *testing.T) {
+	t.Parallel()
+	p, key := startProvider(t, refprovider.Options{TestMode: true})
+	u, _ := url.Parse(p.BaseURL)
+	rp := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: u.Scheme, Host: u.Host})
+	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/secret-question") && !strings.HasPrefix(r.URL.Query().Get("username"), "preflight-") {
+			<-r.Context().Done()
+			return
+		}
+		rp.ServeHTTP(w, r)
+	}))
+	defer gw.Close()
+	env := targetEnv(p, key)
+	env["AUTOSHARES_BASE_URL"] = gw.URL + u.Path
+	env["AUTOSHARES_REQUEST_TIMEOUT"] = "1s"
+	o := runSuite(t, env, "-ginkgo.label-filter=step2")
+	if o.exitErr == nil {
+		t.Fatalf("passed with step 2 hanging:\n%s", o.output)
+	}
+	failed := 0
+	for _, sp := range o.specs {
+		if !sp.State.Is(types.SpecStateFailureStates) {
+			continue
+		}
+		failed++
+		if !strings.Contains(sp.Failure, "no response within 1s (AUTOSHARES_REQUEST_TIMEOUT)") {
+			t.Errorf("%s failed without naming the 1s timeout: %s", sp.Text, sp.Failure)
+		}
+	}
+	if failed == 0 {
+		t.Errorf("no spec failed:\n%s", o.output)
+	}
+}
