@@ -54,8 +54,8 @@ func (rl RateLimit) Line() string {
 	}
 	switch {
 	case rl.Inconclusive:
-		fmt.Fprintf(&b, "Verdict: INCONCLUSIVE, not non-conformant: %d spec(s) failed only because the target kept rate-limiting after the waiting budget %s ran out; raise it or lower %s and run again\n",
-			rl.NotProven, transport.BudgetSetting, transport.MaxRPSSetting)
+		fmt.Fprintf(&b, "Verdict: INCONCLUSIVE, not non-conformant: %d spec(s) failed only on rate limits (the target kept answering 429 past the waiting budget %s, or %s held back a race): each failure says which; raise the budget or change %s and run again\n",
+			rl.NotProven, transport.BudgetSetting, transport.MaxRPSSetting, transport.MaxRPSSetting)
 	case rl.BudgetExhausted:
 		fmt.Fprintf(&b, "The waiting budget %s ran out: %d spec(s) are rate-limited, not proven\n", transport.BudgetSetting, rl.NotProven)
 	}
@@ -78,7 +78,7 @@ func inconclusive(rl RateLimit) string {
 	if !rl.Inconclusive {
 		return ""
 	}
-	return fmt.Sprintf("%d spec(s) rate-limited, not proven: the waiting budget %s ran out (not a finding against the target)", rl.NotProven, transport.BudgetSetting)
+	return fmt.Sprintf("%d spec(s) rate-limited, not proven (not a finding against the target): each failure says why", rl.NotProven)
 }
 
 // transportLines end the console summary: how the target was reached, what rate limits cost.
