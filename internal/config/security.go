@@ -76,7 +76,7 @@ func securitySettings() []Setting {
 				c.Security.MaxFailedAnswers, err = parseIntIn(v, 0, MaxFailedAnswersLimit)
 				return
 			}},
-		{Env: "AUTOSHARES_CODE_SAMPLES", Default: "6", Doc: fmt.Sprintf("How many confirmation codes, issued back to back, the code-pattern check compares (%d to %d): codes from a random generator show its pattern (half or more repeats, every step within ±1000, or one constant step) far less than once in a million runs.", MinCodeSamples, MaxCodeSamples),
+		{Env: "AUTOSHARES_CODE_SAMPLES", Default: "6", Doc: fmt.Sprintf("How many confirmation codes, issued back to back, the code-pattern check compares (%d to %d): codes from a random generator show its pattern (half or more repeats, every step within a thousandth of the code space, or one constant step) far less than once in a million runs.", MinCodeSamples, MaxCodeSamples),
 			apply: func(c *Config, v string) (err error) {
 				c.Security.CodeSamples, err = parseIntIn(v, MinCodeSamples, MaxCodeSamples)
 				return

@@ -45,12 +45,14 @@ func RefusalKind(ex *apiclient.Exchange) string {
 }
 
 // CodePatternProblems says what pattern, if any, confirmation codes issued back to back
-// show. Each rule is one a random 6-digit generator meets by chance far less than once in a
-// million runs of 4 or more codes (docs/SECURITY.md works out the odds), so a single repeat
-// is allowed: 6 random codes repeat one of them once in about 67 000 runs.
+// show. Each rule is one a random generator of codes of 4 or more digits meets by chance far
+// less than once in a million runs of 4 or more codes (docs/SECURITY.md works out the
+// odds), so a single repeat is allowed: 6 random codes repeat one of them once in about
+// 67 000 runs.
 //   - half or more of the codes repeat an earlier one (all equal included);
-//   - every step from one code to the next is within ±1000 (a counter, even one that other
-//     traders' codes advance in between);
+//   - every step from one code to the next is within ±modulus/1000 (±1000 for 6 digits, ±10
+//     for 4: a counter, even one that other traders' codes advance in between), so the
+//     chance per step stays about 2/1000 whatever the length;
 //   - every step is the same (any arithmetic progression, modulo 10^digits).
 //
 // Codes that are not all numbers of one length are judged on repeats alone.
@@ -71,6 +73,7 @@ func CodePatternProblems(codes []string) []string {
 	if !ok || len(nums) < 3 {
 		return problems
 	}
+	window := codeStepWindow(modulus)
 	steps := make([]int64, len(nums)-1)
 	small, constant := true, true
 	for i := 1; i < len(nums); i++ {
@@ -79,20 +82,24 @@ func CodePatternProblems(codes []string) []string {
 			d -= modulus // the step as a signed number, -modulus/2 < d <= modulus/2
 		}
 		steps[i-1] = d
-		small = small && d >= -codeStepWindow && d <= codeStepWindow
+		small = small && d >= -window && d <= window
 		constant = constant && d == steps[0]
 	}
 	switch {
 	case constant && repeats < len(codes)-1:
 		problems = append(problems, fmt.Sprintf("codes follow a constant step of %d: %d codes issued back to back form an arithmetic sequence: predictable", steps[0], len(codes)))
 	case small && !constant:
-		problems = append(problems, fmt.Sprintf("codes are consecutive: every step between %d codes issued back to back is within ±%d (steps %v): predictable: a counter, not a random generator", len(codes), codeStepWindow, steps))
+		problems = append(problems, fmt.Sprintf("codes are consecutive: every step between %d codes issued back to back is within ±%d (steps %v): predictable: a counter, not a random generator", len(codes), window, steps))
 	}
 	return problems
 }
 
-// codeStepWindow: a step this small, every time, is a counter.
-const codeStepWindow = 1000
+// codeStepWindow: a step this small, every time, is a counter. It follows the code space
+// (a thousandth of it), so random codes meet it with the same odds at every length: a
+// fixed ±1000 would be a fifth of all 4-digit codes.
+func codeStepWindow(modulus int64) int64 {
+	return max(modulus/1000, 1)
+}
 
 func numericCodes(codes []string) ([]int64, int64, bool) {
 	if len(codes) == 0 || len(codes[0]) == 0 || len(codes[0]) > 12 {

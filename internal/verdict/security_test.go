@@ -1,6 +1,7 @@
 package verdict
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -27,6 +28,10 @@ func TestCodePatterns(t *testing.T) {
 		{[]string{"100000", "300000", "500000", "700000"}, "constant step of 200000"},
 		{[]string{"ab12cd", "ab12cd", "zz", "zz"}, "repeat an earlier one"},
 		{[]string{"ab12cd", "xy34ef", "qq", "rr"}, ""},
+		// 4-digit codes: the window is a thousandth of the code space, ±10.
+		{[]string{"4821", "4830", "4825", "4835"}, "within ±10"},
+		{[]string{"4821", "4900", "4850", "4950"}, ""},
+		{[]string{"9998", "0003", "0001", "0009"}, "within ±10"},
 	} {
 		got := strings.Join(CodePatternProblems(tc.codes), "\n")
 		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
@@ -38,27 +43,28 @@ func TestCodePatterns(t *testing.T) {
 	}
 }
 
-// A million draws of 4 random codes (the fewest the setting allows) never show a pattern.
+// A million draws of 4 random codes (the fewest the setting allows) never show a pattern,
+// for 6-digit codes and for 4-digit ones (where a fixed ±1000 window would meet a fifth of
+// all steps).
 func TestRandomCodesShowNoPattern(t *testing.T) {
 	n := 1_000_000
 	if testing.Short() {
 		n = 50_000
 	}
-	r := rand.New(rand.NewPCG(1, 2))
-	codes := make([]string, 4)
-	for range n {
-		for i := range codes {
-			codes[i] = strings.Repeat("0", 6)
-			s := []byte(codes[i])
-			v := r.IntN(1_000_000)
-			for j := 5; j >= 0; j-- {
-				s[j] = byte('0' + v%10)
-				v /= 10
-			}
-			codes[i] = string(s)
+	for _, digits := range []int{6, 4} {
+		r := rand.New(rand.NewPCG(1, uint64(digits)))
+		modulus := 1
+		for range digits {
+			modulus *= 10
 		}
-		if p := CodePatternProblems(codes); len(p) > 0 {
-			t.Fatalf("random codes %v judged predictable: %v", codes, p)
+		codes := make([]string, 4)
+		for range n {
+			for i := range codes {
+				codes[i] = fmt.Sprintf("%0*d", digits, r.IntN(modulus))
+			}
+			if p := CodePatternProblems(codes); len(p) > 0 {
+				t.Fatalf("random %d-digit codes %v judged predictable: %v", digits, codes, p)
+			}
 		}
 	}
 }
