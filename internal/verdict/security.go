@@ -32,6 +32,20 @@ func (r Rules) Refusal(v *Verdict, what string) *Verdict {
 	return v
 }
 
+// NotLoggedIn: a login that must not succeed did not: no 2xx and no token. The exact shape
+// of a refused login is the login checks' business; a security check that sends wrong
+// passwords accepts any refusal, since an account may be locked after a few failures
+// (423, 403, another State) and a lock is never a defect. It returns the token, if any,
+// for the redactor.
+func (r Rules) NotLoggedIn(v *Verdict, why string) string {
+	ex := v.Exchange
+	var body struct{ Token string }
+	_ = json.Unmarshal(ex.ResponseBody, &body)
+	v.Expect(ex.Status/100 != 2, "login %s: status: expected a refusal, got %d", why, ex.Status).
+		Expect(body.Token == "", "login %s: Token: expected none, got one", why)
+	return body.Token
+}
+
 // RefusalKind is how a refusal reads to a client: its status and its ErrorsCode entries.
 // When wrong answers start to be refused in another way than the first was (another
 // status, another code: most often a lock), the brute-force check tries the right answer

@@ -151,3 +151,23 @@ func TestRefusalKindIsStatusAndCodes(t *testing.T) {
 		t.Errorf("the same refusal read as two kinds: %q %q", RefusalKind(wrong), RefusalKind(again))
 	}
 }
+
+func TestNotLoggedIn(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		body   string
+		ok     bool
+	}{
+		{401, `{"State":"Failed","Step":"BaseAuthentication","Reason":"Invalid credentials"}`, true},
+		{423, `{"State":"Locked"}`, true},
+		{403, ``, true},
+		{200, `{"State":"Succeeded","Token":"abc"}`, false},
+		{401, `{"State":"Failed","Token":"abc"}`, false},
+	} {
+		v := For(checks.Check{ID: "security.password.not-truncated"}, &apiclient.Exchange{Status: tc.status, ResponseBody: []byte(tc.body)})
+		Rules{}.NotLoggedIn(v, "with a wrong password")
+		if v.OK() != tc.ok {
+			t.Errorf("%d %s: ok %v, want %v: %v", tc.status, tc.body, v.OK(), tc.ok, v.Problems)
+		}
+	}
+}
