@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+
+	"github.com/autoshares/conformance/internal/apiclient"
 )
 
 // NoRedirect: a reset endpoint answers at its documented path. A 3xx is not an answer (and
@@ -209,6 +211,12 @@ func (r Rules) jsonError(v *Verdict, what string) *Verdict {
 		return v
 	}
 	return v.Expect(hasMessage, "body: %s: expected the error envelope or {\"Message\", \"ModelState\"}, got %s", what, cutBody(ex.ResponseBody))
+}
+
+// IsProblemDetails reports whether the response says it is RFC 9457 problem details.
+func IsProblemDetails(ex *apiclient.Exchange) bool {
+	mt, _, err := mime.ParseMediaType(ex.ResponseHeader.Get("Content-Type"))
+	return err == nil && mt == ProblemJSON
 }
 
 // problemDetails: an RFC 9457 body is a JSON object whose standard members have their
