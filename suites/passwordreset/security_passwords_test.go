@@ -188,7 +188,7 @@ var _ = Describe("Security: passwords (ASVS 6.2, NIST SP 800-63B-4 3.1.1.2)", La
 	It("accepts a long random password of lower-case letters only: no composition rules",
 		Checks(checkNoComposition), func(ctx SpecContext) {
 			trader := given(ctx, states.ValidToken)
-			pw := lowerPassword(24)
+			pw := lowerPassword(max(24, suite.Cfg.Negative.MinPasswordLength))
 			expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), checkNoComposition, updatePasswordResponseSchema)
 			expectLoginSucceeds(ctx, checkNoComposition, trader["User"], pw, "with the lower-case password step 4 accepted")
 		})
