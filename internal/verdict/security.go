@@ -137,8 +137,8 @@ func numericCodes(codes []string) ([]int64, int64, bool) {
 
 // NotSharedCacheable: a response that carries a secret (a reset token, a session token) is
 // not stored by a shared cache (RFC 9111): no Cache-Control public, no max-age or s-maxage
-// above 0 without private or no-store, no Expires in the future (unless Cache-Control
-// forbids storing or sets max-age, which overrides Expires). No cache header at all is fine:
+// above 0, no Expires in the future (max-age and s-maxage override Expires), unless
+// Cache-Control says no-store, private or s-maxage=0, which win for a shared cache. No cache header at all is fine:
 // a POST response is not cacheable by default (RFC 9110 9.3.3).
 func (r Rules) NotSharedCacheable(v *Verdict, what string) *Verdict {
 	problems := CacheProblems(v.Exchange.ResponseHeader, time.Now())
@@ -156,20 +156,24 @@ func CacheProblems(h http.Header, now time.Time) []string {
 	_, public := cc["public"]
 	_, private := cc["private"]
 	_, noStore := cc["no-store"]
+	sMaxAge, hasSMaxAge := cc["s-maxage"]
+	if noStore || private || hasSMaxAge && sMaxAge == "0" {
+		// A shared cache does not store (no-store, private) or keeps nothing fresh
+		// (s-maxage=0 overrides max-age and Expires for it), whatever else is said.
+		return nil
+	}
 	if public {
 		problems = append(problems, fmt.Sprintf("Cache-Control: %q says public: any shared cache may store the secret it carries", strings.Join(h.Values("Cache-Control"), ", ")))
 	}
-	if !private && !noStore {
-		for _, d := range []string{"max-age", "s-maxage"} {
-			if val, ok := cc[d]; ok {
-				if n, err := strconv.Atoi(val); err == nil && n > 0 {
-					problems = append(problems, fmt.Sprintf("Cache-Control: %s=%d without private or no-store: a shared cache may keep the secret it carries", d, n))
-				}
+	for _, d := range []string{"max-age", "s-maxage"} {
+		if val, ok := cc[d]; ok {
+			if n, err := strconv.Atoi(val); err == nil && n > 0 {
+				problems = append(problems, fmt.Sprintf("Cache-Control: %s=%d without private or no-store: a shared cache may keep the secret it carries", d, n))
 			}
 		}
 	}
 	_, maxAge := cc["max-age"]
-	if exp := h.Get("Expires"); exp != "" && !noStore && !private && !maxAge {
+	if exp := h.Get("Expires"); exp != "" && !maxAge && !hasSMaxAge { // both override Expires
 		if t, err := http.ParseTime(exp); err == nil {
 			base, slack := now, time.Minute // the client's clock may differ from the target's
 			if d, err := http.ParseTime(h.Get("Date")); err == nil {

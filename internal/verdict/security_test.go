@@ -88,6 +88,13 @@ func TestCacheProblems(t *testing.T) {
 		{http.Header{"Date": {date}, "Expires": {now.Add(-time.Hour).Format(http.TimeFormat)}}, ""},
 		{http.Header{"Expires": {now.Add(30 * time.Second).Format(http.TimeFormat)}}, ""}, // within the clock slack
 		{http.Header{"Cache-Control": {"no-store"}, "Expires": {now.Add(time.Hour).Format(http.TimeFormat)}}, ""},
+		// For a shared cache no-store, private and s-maxage=0 win over public, max-age and Expires.
+		{http.Header{"Cache-Control": {"public, no-store"}}, ""},
+		{http.Header{"Cache-Control": {"public", "private"}}, ""},
+		{http.Header{"Cache-Control": {"public, max-age=600, s-maxage=0"}}, ""},
+		{http.Header{"Cache-Control": {"s-maxage=0"}, "Date": {date}, "Expires": {now.Add(time.Hour).Format(http.TimeFormat)}}, ""},
+		{http.Header{"Cache-Control": {"public, max-age=0"}}, "says public"},
+		{http.Header{"Cache-Control": {"s-maxage=60"}, "Date": {date}, "Expires": {now.Add(time.Hour).Format(http.TimeFormat)}}, "s-maxage=60"},
 	} {
 		got := strings.Join(CacheProblems(tc.h, now), "\n")
 		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
