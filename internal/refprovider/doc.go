@@ -46,6 +46,7 @@
 //	unknown path            404 {"Message":"No HTTP resource was found that matches the request URI '/path'."}
 //	login failure           401 {"State":"Failed","Step":"BaseAuthentication","Reason":"Invalid credentials"}
 //	login locked            401 the same with "Reason":"Account locked" (Options.LoginLockout only)
+//	                        423 {"State":"Locked",...} with Options.LoginLockoutNoReset
 //	over Options.RateLimit  429 Retry-After: 1 {"Message":"Too many requests. Retry after 1 second."}
 //
 // ErrorsCode[i] is always the code of Errors[i] (the arrays are parallel), Errors and

@@ -77,6 +77,34 @@ func TestLoginLockout(t *testing.T) {
 	}
 }
 
+// With LoginLockoutNoReset every failed login counts, successes in between too, and the
+// lock answers 423 from the failed login that trips it on, counted by LoginLockouts.
+func TestLoginLockoutNoReset(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Options{LoginLockout: 3, LoginLockoutNoReset: true})
+	for range 2 {
+		loginStatus(e, "bob", "wrong-password")
+		if s := loginStatus(e, "bob", bob.Password); s != 200 {
+			t.Fatalf("right password before the lock: %d", s)
+		}
+	}
+	if n := e.srv.LoginLockouts(); n != 0 {
+		t.Fatalf("LoginLockouts before the lock: %d", n)
+	}
+	if r := e.login("bob", "wrong-password"); r.status != 423 || r.body["State"] != "Locked" {
+		t.Fatalf("the third failed login in total (successes between): %d %s, want 423 Locked", r.status, r.raw)
+	}
+	if r := e.login("bob", bob.Password); r.status != 423 {
+		t.Fatalf("locked, right password: %d %s", r.status, r.raw)
+	}
+	if n := e.srv.LoginLockouts(); n != 1 {
+		t.Errorf("LoginLockouts: %d, want 1", n)
+	}
+	if s := loginStatus(e, "alice", alice.Password); s != 200 {
+		t.Errorf("another trader: %d", s)
+	}
+}
+
 func TestAnswerLockout(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, Options{LockoutPeriod: time.Hour})
