@@ -114,7 +114,7 @@ var _ = Describe("Security: passwords (ASVS 6.2, NIST SP 800-63B-4 3.1.1.2)", La
 		Checks(checkLongAccepted, checkNotTruncated, checkCaseSensitive), func(ctx SpecContext) {
 			n := suite.Cfg.Security.PasswordMaxLengthRequired
 			if n == 0 {
-				Skip("AUTOSHARES_PASSWORD_MAX_LENGTH_REQUIRED=0: long passwords are not checked")
+				Skip("AUTOSHARES_PASSWORD_MAX_LENGTH_REQUIRED=0: long passwords, their exactness and their letter case are not checked")
 			}
 			attempts := exactnessAttempts(n)
 			// One trader per maxFailedLogins wrong passwords, each trader's own right password
