@@ -100,12 +100,22 @@ type Echo struct {
 	Where string // "body", or "header <Name>"
 }
 
-// Echoes finds every carried secret of the exchange in its response body and headers.
+// Echoes finds every carried secret of the exchange in its response body and headers. A
+// JSON body is also read with its strings decoded (as InternalsProblems does): an encoder
+// may write a secret's characters as \uXXXX escapes (ASP.NET's System.Text.Json does for
+// every non-ASCII one), which the raw bytes do not show.
 func Echoes(v *Verdict) []Echo {
 	ex := v.Exchange
 	var out []Echo
+	decoded := ""
+	var doc any
+	if json.Unmarshal(ex.ResponseBody, &doc) == nil {
+		var b strings.Builder
+		jsonStrings(doc, &b)
+		decoded = b.String()
+	}
 	for _, c := range CarriedSecrets(ex.RequestHeader, ex.RequestBody) {
-		if carries(string(ex.ResponseBody), c) {
+		if carries(string(ex.ResponseBody), c) || decoded != "" && carries(decoded, c) {
 			out = append(out, Echo{c, "body"})
 		}
 		names := make([]string, 0, len(ex.ResponseHeader))
