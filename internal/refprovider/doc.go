@@ -111,6 +111,8 @@
 // QuirkProblemDetails answers a body that cannot be bound (not JSON, not an object, a
 // wrong type, over the bound) as ASP.NET Core does: 400 (413 over the bound)
 // application/problem+json {"type","title","status","errors":{"$.Field":[...]},"traceId"}.
+// QuirkGUIDToken binds step 4's Token as a .NET Guid: a token that is no GUID (cut
+// short, extended) gets those problem details, naming System.Guid.
 //
 // # Where faults live
 //

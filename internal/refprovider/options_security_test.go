@@ -315,3 +315,26 @@ func TestTLS(t *testing.T) {
 		t.Error("ClientCA without TLS validated")
 	}
 }
+
+// The guid-token quirk: a step 4 token that is no GUID is refused by binding, with problem
+// details naming System.Guid; a GUID that is no issued token still gets the envelope, and
+// the issued token in another GUID form still works.
+func TestGUIDTokenQuirk(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Options{Quirks: []string{QuirkGUIDToken}})
+	v := e.state(StateValidToken)
+	tok := v["Token"]
+	for _, bad := range []string{tok[:len(tok)-1], tok + "0", "not-a-guid"} {
+		r := e.step4(bad, "Nw-Quirk-Passw0rd!", "Nw-Quirk-Passw0rd!")
+		mt, _, _ := mime.ParseMediaType(r.header.Get("Content-Type"))
+		if r.status != 400 || mt != "application/problem+json" || !strings.Contains(r.raw, "System.Guid") || !strings.Contains(r.raw, "$.Token") {
+			t.Errorf("token of %d characters: %d %q %s", len(bad), r.status, r.header.Get("Content-Type"), r.raw)
+		}
+	}
+	if r := e.step4("00000000-0000-4000-8000-000000000000", "Nw-Quirk-Passw0rd!", "Nw-Quirk-Passw0rd!"); r.status != 400 || strings.Contains(r.header.Get("Content-Type"), "problem") {
+		t.Errorf("an unknown GUID: %d %q", r.status, r.header.Get("Content-Type"))
+	}
+	if r := e.step4("{"+strings.ToUpper(tok)+"}", "Nw-Quirk-Passw0rd!", "Nw-Quirk-Passw0rd!"); r.status != 200 {
+		t.Errorf("the issued token in braces and upper case: %d %s", r.status, r.raw)
+	}
+}

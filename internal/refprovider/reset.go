@@ -238,6 +238,10 @@ func (s *Server) bindNewPassword(w http.ResponseWriter, r *http.Request) (newPas
 			req.extra[f.name] = f.value
 		}
 	}
+	if s.hook.guidToken && req.Token != "" && !isGUID(req.Token) {
+		s.problemDetails(w, bodyWrongType, http.StatusBadRequest, []problem{{field: "Token"}})
+		return newPasswordRequest{}, false
+	}
 	// Passwords are taken as sent: spaces are legitimate password characters.
 	return req, true
 }
@@ -330,12 +334,17 @@ var guidForm = regexp.MustCompile(`^[{(]?[0-9A-Fa-f]{8}(-?)[0-9A-Fa-f]{4}-?[0-9A
 // form of the same GUID: other letter case, braces or parentheses, no hyphens. Those name
 // the same token, as .NET's Guid.Parse reads them, so they are accepted. Anything else is
 // returned as it is (and is unknown).
-func canonicalToken(token string) string {
+func isGUID(token string) bool {
 	if !guidForm.MatchString(token) {
-		return token
+		return false
 	}
-	if open, end := token[0], token[len(token)-1]; (open == '{') != (end == '}') || (open == '(') != (end == ')') {
-		return token // unbalanced wrapping is not a GUID
+	open, end := token[0], token[len(token)-1]
+	return (open == '{') == (end == '}') && (open == '(') == (end == ')') // unbalanced wrapping is not a GUID
+}
+
+func canonicalToken(token string) string {
+	if !isGUID(token) {
+		return token
 	}
 	hx := strings.ToLower(strings.Map(func(c rune) rune {
 		if strings.ContainsRune("{}()-", c) {
