@@ -349,6 +349,7 @@ func (c Config) crossCheck() Problems {
 	if c.BaseURL != "" && c.AppKey == "" {
 		p = append(p, "AUTOSHARES_APP_KEY: required when AUTOSHARES_BASE_URL is set; use the Et-App-Key issued for the target environment")
 	}
+	p = append(p, c.blocklistCheck()...)
 	return append(p, c.transportCheck()...)
 }
 

@@ -17,6 +17,8 @@ type Security struct {
 	Blocklist                 []string // the common passwords tried
 	MaxFailedAnswers          int      // wrong secret answers after which the right one is refused too; 0 = not checked
 	CodeSamples               int      // confirmation codes compared for a pattern
+
+	blocklistPlaces []int // each Blocklist entry's place (1-based) in AUTOSHARES_BLOCKLIST
 }
 
 // Bounds of the security settings.
@@ -48,25 +50,16 @@ func securitySettings() []Setting {
 			}},
 		{Env: "AUTOSHARES_CHECK_BLOCKLIST", Default: "true", Doc: "Common passwords (AUTOSHARES_BLOCKLIST) are refused by step 4 as a client error and change nothing (ASVS 6.2.4, NIST SP 800-63B-4 SHALL). `false` skips the check, for a deployment whose blocklist is enforced elsewhere.",
 			apply: func(c *Config, v string) (err error) { c.Security.CheckBlocklist, err = parseBool(v); return }},
-		{Env: "AUTOSHARES_BLOCKLIST", Secret: true, Default: DefaultBlocklist, Doc: fmt.Sprintf("Comma-separated common passwords the blocklist check tries, each of at least %d characters (shorter ones would be refused for their length alone): among the most common in public breach lists.", MinBlocklistEntry),
+		{Env: "AUTOSHARES_BLOCKLIST", Secret: true, Default: DefaultBlocklist, Doc: fmt.Sprintf("Comma-separated common passwords the blocklist check tries, each of at least %d characters and of AUTOSHARES_EXPECT_MIN_PASSWORD_LENGTH (shorter ones would be refused for their length alone): among the most common in public breach lists.", MinBlocklistEntry),
 			apply: func(c *Config, v string) error {
-				c.Security.Blocklist = nil
-				var short []string
-				// The entries are passwords the suite sends: a problem names their place, not them.
+				c.Security.Blocklist, c.Security.blocklistPlaces = nil, nil
 				for i, p := range strings.Split(v, ",") {
-					p = strings.TrimSpace(p)
-					if p == "" {
-						continue
+					if p = strings.TrimSpace(p); p != "" {
+						c.Security.Blocklist = append(c.Security.Blocklist, p)
+						c.Security.blocklistPlaces = append(c.Security.blocklistPlaces, i+1)
 					}
-					if utf8.RuneCountInString(p) < MinBlocklistEntry {
-						short = append(short, fmt.Sprintf("#%d", i+1))
-					}
-					c.Security.Blocklist = append(c.Security.Blocklist, p)
 				}
-				switch {
-				case len(short) > 0:
-					return fmt.Errorf("entries %s are shorter than %d characters", strings.Join(short, ", "), MinBlocklistEntry)
-				case len(c.Security.Blocklist) == 0:
+				if len(c.Security.Blocklist) == 0 {
 					return fmt.Errorf("names no password (to skip the check: AUTOSHARES_CHECK_BLOCKLIST=false)")
 				}
 				return nil
@@ -76,10 +69,34 @@ func securitySettings() []Setting {
 				c.Security.MaxFailedAnswers, err = parseIntIn(v, 0, MaxFailedAnswersLimit)
 				return
 			}},
-		{Env: "AUTOSHARES_CODE_SAMPLES", Default: "6", Doc: fmt.Sprintf("How many confirmation codes, issued back to back, the code-pattern check compares (%d to %d): codes from a random generator show its pattern (half or more repeats, every step within ±1000, or one constant step) far less than once in a million runs.", MinCodeSamples, MaxCodeSamples),
+		{Env: "AUTOSHARES_CODE_SAMPLES", Default: "6", Doc: fmt.Sprintf("How many confirmation codes, issued back to back, the code-pattern check compares (%d to %d): codes from a random generator show its pattern (half or more repeats, every step within a thousandth of the code space, or one constant step) far less than once in a million runs.", MinCodeSamples, MaxCodeSamples),
 			apply: func(c *Config, v string) (err error) {
 				c.Security.CodeSamples, err = parseIntIn(v, MinCodeSamples, MaxCodeSamples)
 				return
 			}},
 	}
+}
+
+// blocklistCheck: an entry shorter than the password minimum the run expects (at least
+// MinBlocklistEntry) is refused for its length alone, so the blocklist check could never
+// fail on it. The entries are passwords the suite sends: the problem names their places.
+func (c Config) blocklistCheck() Problems {
+	if !c.Security.CheckBlocklist {
+		return nil
+	}
+	least := max(MinBlocklistEntry, c.Negative.MinPasswordLength)
+	var short []string
+	for i, p := range c.Security.Blocklist {
+		if utf8.RuneCountInString(p) < least {
+			short = append(short, fmt.Sprintf("#%d", c.Security.blocklistPlaces[i]))
+		}
+	}
+	if len(short) == 0 {
+		return nil
+	}
+	why := fmt.Sprintf("%d characters", least)
+	if least > MinBlocklistEntry {
+		why += fmt.Sprintf(" (AUTOSHARES_EXPECT_MIN_PASSWORD_LENGTH=%d)", least)
+	}
+	return Problems{fmt.Sprintf("AUTOSHARES_BLOCKLIST: entries %s are shorter than %s: the target refuses them for their length alone, which proves nothing about a blocklist; list common passwords of at least that length, or set AUTOSHARES_CHECK_BLOCKLIST=false", strings.Join(short, ", "), why)}
 }

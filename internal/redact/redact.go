@@ -9,11 +9,15 @@ package redact
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // Mask replaces every secret.
@@ -33,14 +37,15 @@ var SecretFields = []string{"Password", "PasswordConfirmation", "Token", "Code",
 type Redactor struct {
 	mu       sync.RWMutex
 	secrets  map[string]struct{}
-	sorted   []string // longest first, so a secret containing another is masked whole
-	share    *os.File // see Share; nil = not sharing
+	sorted   []string            // longest first, so a secret containing another is masked whole
+	escaped  map[string][]string // each secret's escapedForms, worked out once
+	share    *os.File            // see Share; nil = not sharing
 	shareErr error
 }
 
 // New returns a Redactor that already knows the given secrets.
 func New(secrets ...string) *Redactor {
-	r := &Redactor{secrets: map[string]struct{}{}}
+	r := &Redactor{secrets: map[string]struct{}{}, escaped: map[string][]string{}}
 	r.Add(secrets...)
 	return r
 }
@@ -63,6 +68,9 @@ func (r *Redactor) add(minLen int, secrets []string) {
 		}
 		if _, ok := r.secrets[s]; !ok {
 			r.secrets[s] = struct{}{}
+			if !isDigits(s) {
+				r.escaped[s] = escapedForms(s)
+			}
 			changed = true
 			r.writeSharedLocked(s)
 		}
@@ -89,7 +97,7 @@ func (r *Redactor) String(s string) string {
 			continue
 		}
 		s = strings.ReplaceAll(s, secret, Mask)
-		if esc := jsonEscaped(secret); esc != secret {
+		for _, esc := range r.escaped[secret] {
 			s = strings.ReplaceAll(s, esc, Mask)
 		}
 	}
@@ -197,4 +205,51 @@ func isSecretField(name string) bool {
 func jsonEscaped(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b[1 : len(b)-1])
+}
+
+// escapedForms are the other ways a JSON body may write s, as JSON encoders do: Go's (HTML
+// characters as \u003c), and \uXXXX for every non-ASCII character, with or without the
+// HTML-sensitive ones ("<>&'+`), in upper- or lower-case hex (ASP.NET's System.Text.Json
+// writes "\u00E8" for è by default). Only the forms that differ from s.
+func escapedForms(s string) []string {
+	var out []string
+	add := func(f string) {
+		if f != s && !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	add(jsonEscaped(s))
+	for _, hex := range []string{`\u%04X`, `\u%04x`} {
+		for _, html := range []bool{false, true} {
+			add(unicodeEscaped(s, hex, html))
+		}
+	}
+	return out
+}
+
+// unicodeEscaped writes s as a JSON string's content with every non-ASCII character (and,
+// with html, every HTML-sensitive one) as \uXXXX, in UTF-16 as JSON has it.
+func unicodeEscaped(s, hex string, html bool) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '"':
+			if html {
+				fmt.Fprintf(&b, hex, r)
+			} else {
+				b.WriteString(`\"`)
+			}
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r < 0x20 || r >= 0x7f || html && strings.ContainsRune("<>&'+`", r):
+			if r1, r2 := utf16.EncodeRune(r); r1 != utf8.RuneError {
+				fmt.Fprintf(&b, hex+hex, r1, r2)
+			} else {
+				fmt.Fprintf(&b, hex, r)
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

@@ -115,3 +115,21 @@ func TestSecretsLearnedByOtherProcessesReachTheReportWriter(t *testing.T) {
 		t.Fatalf("no directory: %v", err)
 	}
 }
+
+// A JSON body may write a non-ASCII secret with \uXXXX escapes (ASP.NET's System.Text.Json
+// does by default, in upper-case hex, escaping + and other HTML-sensitive characters too):
+// masked like the raw value.
+func TestUnicodeEscapedSecretsAreMasked(t *testing.T) {
+	secret := "Cr\u00e8me-br\u00fbl\u00e9e-\u6771\u4eac-\U0001F511+x<y"
+	r := New(secret)
+	for _, body := range []string{
+		`{"Errors":["Cr\u00E8me-br\u00FBl\u00E9e-\u6771\u4EAC-\uD83D\uDD11\u002Bx\u003Cy"]}`,
+		`{"Errors":["Cr\u00e8me-br\u00fbl\u00e9e-\u6771\u4eac-\ud83d\udd11+x<y"]}`,
+		`{"Errors":["Cr\u00E8me-br\u00FBl\u00E9e-\u6771\u4EAC-\uD83D\uDD11+x<y"]}`,
+		`{"Errors":["Crème-brûlée-東京-🔑+x\u003cy"]}`,
+	} {
+		if got := r.String(body); got != `{"Errors":["`+Mask+`"]}` {
+			t.Errorf("%s: masked as %s", body, got)
+		}
+	}
+}

@@ -202,7 +202,11 @@ func (s *Server) problemDetails(w http.ResponseWriter, kind bodyProblem, status 
 		msg := p.msg
 		switch kind {
 		case bodyWrongType:
-			msg = "The JSON value could not be converted to System.String. Path: " + path + "."
+			target := "System.String"
+			if p.field == "Token" && s.hook.guidToken {
+				target = "System.Guid"
+			}
+			msg = "The JSON value could not be converted to " + target + ". Path: " + path + "."
 		case bodyNotJSON, bodyNotObject:
 			msg = "The JSON value could not be converted to the request model. Path: $."
 		}

@@ -46,6 +46,7 @@
 //	unknown path            404 {"Message":"No HTTP resource was found that matches the request URI '/path'."}
 //	login failure           401 {"State":"Failed","Step":"BaseAuthentication","Reason":"Invalid credentials"}
 //	login locked            401 the same with "Reason":"Account locked" (Options.LoginLockout only)
+//	                        423 {"State":"Locked",...} with Options.LoginLockoutNoReset
 //	over Options.RateLimit  429 Retry-After: 1 {"Message":"Too many requests. Retry after 1 second."}
 //
 // ErrorsCode[i] is always the code of Errors[i] (the arrays are parallel), Errors and
@@ -110,6 +111,8 @@
 // QuirkProblemDetails answers a body that cannot be bound (not JSON, not an object, a
 // wrong type, over the bound) as ASP.NET Core does: 400 (413 over the bound)
 // application/problem+json {"type","title","status","errors":{"$.Field":[...]},"traceId"}.
+// QuirkGUIDToken binds step 4's Token as a .NET Guid: a token that is no GUID (cut
+// short, extended) gets those problem details, naming System.Guid.
 //
 // # Where faults live
 //

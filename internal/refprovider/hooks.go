@@ -129,6 +129,9 @@ type hooks struct {
 	// passwordOwner picks whose password a valid token sets; the store is locked.
 	step4ExtraFields []string
 	passwordOwner    func(st *store, tokenOwner string, extra map[string]string) string
+	// guidToken binds step 4's Token as a .NET Guid: a token that is no GUID is refused
+	// by model binding, before the application runs (the guid-token quirk).
+	guidToken bool
 	// applyPassword stores the new hash.
 	applyPassword func(t *trader, h passwordHash)
 	// consumeToken ends the token (and the trader's other grants); the store is locked.

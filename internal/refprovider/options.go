@@ -60,6 +60,12 @@ type Options struct {
 	// LoginLockout is how many consecutive failed logins lock an account's login for
 	// LockoutPeriod (401, Reason "Account locked", even with the right password); 0 = never.
 	LoginLockout int
+	// LoginLockoutNoReset makes LoginLockout a tripwire for the self-test: a success does
+	// not reset the count, so LoginLockout failed logins of one account in total lock it,
+	// and the failed login that locks it and every login after it answer 423 Locked
+	// {"State":"Locked",...}, which no login expectation of the suite accepts.
+	// Server.LoginLockouts counts the accounts locked.
+	LoginLockoutNoReset bool
 	// LockoutPeriod is how long a lockout lasts: LoginLockout's, and step 1's after
 	// DefaultAnswerAttempts consecutive wrong secret answers; 0 = DefaultLockoutPeriod.
 	LockoutPeriod time.Duration
@@ -131,6 +137,7 @@ type config struct {
 
 	rateLimit    int
 	loginLockout int
+	lockoutNoRst bool
 	lockout      time.Duration
 	tls          bool
 	clientCA     []byte
@@ -161,6 +168,7 @@ func (o Options) validate() (config, error) {
 
 		rateLimit:    o.RateLimit,
 		loginLockout: o.LoginLockout,
+		lockoutNoRst: o.LoginLockoutNoReset,
 		lockout:      o.LockoutPeriod,
 		tls:          o.TLS,
 		clientCA:     o.ClientCA,

@@ -77,6 +77,34 @@ func TestLoginLockout(t *testing.T) {
 	}
 }
 
+// With LoginLockoutNoReset every failed login counts, successes in between too, and the
+// lock answers 423 from the failed login that trips it on, counted by LoginLockouts.
+func TestLoginLockoutNoReset(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Options{LoginLockout: 3, LoginLockoutNoReset: true})
+	for range 2 {
+		loginStatus(e, "bob", "wrong-password")
+		if s := loginStatus(e, "bob", bob.Password); s != 200 {
+			t.Fatalf("right password before the lock: %d", s)
+		}
+	}
+	if n := e.srv.LoginLockouts(); n != 0 {
+		t.Fatalf("LoginLockouts before the lock: %d", n)
+	}
+	if r := e.login("bob", "wrong-password"); r.status != 423 || r.body["State"] != "Locked" {
+		t.Fatalf("the third failed login in total (successes between): %d %s, want 423 Locked", r.status, r.raw)
+	}
+	if r := e.login("bob", bob.Password); r.status != 423 {
+		t.Fatalf("locked, right password: %d %s", r.status, r.raw)
+	}
+	if n := e.srv.LoginLockouts(); n != 1 {
+		t.Errorf("LoginLockouts: %d, want 1", n)
+	}
+	if s := loginStatus(e, "alice", alice.Password); s != 200 {
+		t.Errorf("another trader: %d", s)
+	}
+}
+
 func TestAnswerLockout(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, Options{LockoutPeriod: time.Hour})
@@ -285,5 +313,28 @@ func TestTLS(t *testing.T) {
 	}
 	if err := (Options{AppKey: "k", ClientCA: clients.CertPEM()}).Validate(); err == nil {
 		t.Error("ClientCA without TLS validated")
+	}
+}
+
+// The guid-token quirk: a step 4 token that is no GUID is refused by binding, with problem
+// details naming System.Guid; a GUID that is no issued token still gets the envelope, and
+// the issued token in another GUID form still works.
+func TestGUIDTokenQuirk(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Options{Quirks: []string{QuirkGUIDToken}})
+	v := e.state(StateValidToken)
+	tok := v["Token"]
+	for _, bad := range []string{tok[:len(tok)-1], tok + "0", "not-a-guid"} {
+		r := e.step4(bad, "Nw-Quirk-Passw0rd!", "Nw-Quirk-Passw0rd!")
+		mt, _, _ := mime.ParseMediaType(r.header.Get("Content-Type"))
+		if r.status != 400 || mt != "application/problem+json" || !strings.Contains(r.raw, "System.Guid") || !strings.Contains(r.raw, "$.Token") {
+			t.Errorf("token of %d characters: %d %q %s", len(bad), r.status, r.header.Get("Content-Type"), r.raw)
+		}
+	}
+	if r := e.step4("00000000-0000-4000-8000-000000000000", "Nw-Quirk-Passw0rd!", "Nw-Quirk-Passw0rd!"); r.status != 400 || strings.Contains(r.header.Get("Content-Type"), "problem") {
+		t.Errorf("an unknown GUID: %d %q", r.status, r.header.Get("Content-Type"))
+	}
+	if r := e.step4("{"+strings.ToUpper(tok)+"}", "Nw-Quirk-Passw0rd!", "Nw-Quirk-Passw0rd!"); r.status != 200 {
+		t.Errorf("the issued token in braces and upper case: %d %s", r.status, r.raw)
 	}
 }

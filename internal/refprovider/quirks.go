@@ -20,6 +20,10 @@ const (
 	// problem details, as ASP.NET Core's model binding does before any application code
 	// runs (see problemDetails in body.go).
 	QuirkProblemDetails = "problem-details"
+	// QuirkGUIDToken binds step 4's Token as a .NET Guid, as a deployment whose request
+	// model types it so does: a token that is no GUID (cut short, extended by a character)
+	// gets ASP.NET Core's RFC 9457 problem details before any application code runs.
+	QuirkGUIDToken = "guid-token"
 )
 
 // The general entry QuirkExtraErrorEntries adds.
@@ -45,6 +49,9 @@ var quirkTable = []switchDef{
 		h.refuseBody = func(s *Server, w http.ResponseWriter, kind bodyProblem, status int, probs []problem) {
 			s.problemDetails(w, kind, status, probs)
 		}
+	}},
+	{QuirkGUIDToken, "step 4 binds Token as a .NET Guid: a token that is no GUID gets an RFC 9457 application/problem+json 400, as ASP.NET Core answers", func(h *hooks) {
+		h.guidToken = true
 	}},
 }
 

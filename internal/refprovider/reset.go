@@ -238,6 +238,10 @@ func (s *Server) bindNewPassword(w http.ResponseWriter, r *http.Request) (newPas
 			req.extra[f.name] = f.value
 		}
 	}
+	if s.hook.guidToken && req.Token != "" && !isGUID(req.Token) {
+		s.problemDetails(w, bodyWrongType, http.StatusBadRequest, []problem{{field: "Token"}})
+		return newPasswordRequest{}, false
+	}
 	// Passwords are taken as sent: spaces are legitimate password characters.
 	return req, true
 }
@@ -330,12 +334,17 @@ var guidForm = regexp.MustCompile(`^[{(]?[0-9A-Fa-f]{8}(-?)[0-9A-Fa-f]{4}-?[0-9A
 // form of the same GUID: other letter case, braces or parentheses, no hyphens. Those name
 // the same token, as .NET's Guid.Parse reads them, so they are accepted. Anything else is
 // returned as it is (and is unknown).
-func canonicalToken(token string) string {
+func isGUID(token string) bool {
 	if !guidForm.MatchString(token) {
-		return token
+		return false
 	}
-	if open, end := token[0], token[len(token)-1]; (open == '{') != (end == '}') || (open == '(') != (end == ')') {
-		return token // unbalanced wrapping is not a GUID
+	open, end := token[0], token[len(token)-1]
+	return (open == '{') == (end == '}') && (open == '(') == (end == ')') // unbalanced wrapping is not a GUID
+}
+
+func canonicalToken(token string) string {
+	if !isGUID(token) {
+		return token
 	}
 	hx := strings.ToLower(strings.Map(func(c rune) rune {
 		if strings.ContainsRune("{}()-", c) {
@@ -486,19 +495,28 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.dummyHash.matches(password) // same cost as a wrong password
 	case locked:
 		cur.matches(password) // same cost as any other answer
-		s.loginFailed(w, "Account locked")
+		s.loginLocked(w)
 		return
 	default:
 		ok = s.hook.passwordMatches(cur, prev, password)
 	}
 	if t != nil {
 		s.st.mu.Lock()
-		if ok {
+		locks := false
+		switch {
+		case ok && !s.cfg.lockoutNoRst:
 			s.st.succeededLocked(loginAttempts, lk)
-		} else {
-			s.st.failedLocked(loginAttempts, lk, s.cfg.loginLockout, now.Add(s.cfg.lockout))
+		case !ok:
+			locks = s.st.failedLocked(loginAttempts, lk, s.cfg.loginLockout, now.Add(s.cfg.lockout))
 		}
 		s.st.mu.Unlock()
+		if locks {
+			s.loginLockouts.Add(1)
+			if s.cfg.lockoutNoRst {
+				s.loginLocked(w) // the tripwire shows on the login that tripped it
+				return
+			}
+		}
 	}
 	if !ok {
 		s.loginFailed(w, "Invalid credentials")
@@ -513,6 +531,20 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", s.hook.secretCacheControl)
 	s.writeJSON(w, http.StatusOK, s.hook.loginBody(token))
 }
+
+// loginLocked answers a login to a locked account: 401 Reason "Account locked", or, with
+// Options.LoginLockoutNoReset, 423 State "Locked", an answer no login expectation accepts.
+func (s *Server) loginLocked(w http.ResponseWriter) {
+	if !s.cfg.lockoutNoRst {
+		s.loginFailed(w, "Account locked")
+		return
+	}
+	s.writeJSON(w, http.StatusLocked, struct{ State, Step, Reason string }{
+		"Locked", "BaseAuthentication", "Account locked"})
+}
+
+// LoginLockouts is how many times an account's login was locked (Options.LoginLockout).
+func (s *Server) LoginLockouts() int64 { return s.loginLockouts.Load() }
 
 // loginFailed is the login refusal: 401 {"State":"Failed","Step":"BaseAuthentication","Reason"}.
 func (s *Server) loginFailed(w http.ResponseWriter, reason string) {

@@ -25,6 +25,7 @@ type Server struct {
 	dummyHash passwordHash
 
 	mailSent, mailDropped atomic.Int64
+	loginLockouts         atomic.Int64 // accounts locked by Options.LoginLockout
 
 	routes map[string]route
 }

@@ -120,11 +120,11 @@ func (s *store) lockedLocked(kind, lk string, now time.Time) bool {
 	return false
 }
 
-// failedLocked counts a failure; the limit-th consecutive one locks until until. A limit
-// of 0 counts nothing. The caller holds s.mu.
-func (s *store) failedLocked(kind, lk string, limit int, until time.Time) {
+// failedLocked counts a failure; the limit-th consecutive one locks until until, and it
+// reports whether this one did. A limit of 0 counts nothing. The caller holds s.mu.
+func (s *store) failedLocked(kind, lk string, limit int, until time.Time) bool {
 	if limit <= 0 {
-		return
+		return false
 	}
 	k := attemptKey{kind, lk}
 	a := s.attempts[k]
@@ -133,8 +133,11 @@ func (s *store) failedLocked(kind, lk string, limit int, until time.Time) {
 		s.attempts[k] = a
 	}
 	if a.failed++; a.failed >= limit {
+		locks := a.lockedUntil.IsZero()
 		a.lockedUntil = until
+		return locks
 	}
+	return false
 }
 
 // succeededLocked ends a run of failures. The caller holds s.mu.

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+
+	"github.com/autoshares/conformance/internal/apiclient"
 )
 
 // NoRedirect: a reset endpoint answers at its documented path. A 3xx is not an answer (and
@@ -98,12 +100,22 @@ type Echo struct {
 	Where string // "body", or "header <Name>"
 }
 
-// Echoes finds every carried secret of the exchange in its response body and headers.
+// Echoes finds every carried secret of the exchange in its response body and headers. A
+// JSON body is also read with its strings decoded (as InternalsProblems does): an encoder
+// may write a secret's characters as \uXXXX escapes (ASP.NET's System.Text.Json does for
+// every non-ASCII one), which the raw bytes do not show.
 func Echoes(v *Verdict) []Echo {
 	ex := v.Exchange
 	var out []Echo
+	decoded := ""
+	var doc any
+	if json.Unmarshal(ex.ResponseBody, &doc) == nil {
+		var b strings.Builder
+		jsonStrings(doc, &b)
+		decoded = b.String()
+	}
 	for _, c := range CarriedSecrets(ex.RequestHeader, ex.RequestBody) {
-		if carries(string(ex.ResponseBody), c) {
+		if carries(string(ex.ResponseBody), c) || decoded != "" && carries(decoded, c) {
 			out = append(out, Echo{c, "body"})
 		}
 		names := make([]string, 0, len(ex.ResponseHeader))
@@ -209,6 +221,12 @@ func (r Rules) jsonError(v *Verdict, what string) *Verdict {
 		return v
 	}
 	return v.Expect(hasMessage, "body: %s: expected the error envelope or {\"Message\", \"ModelState\"}, got %s", what, cutBody(ex.ResponseBody))
+}
+
+// IsProblemDetails reports whether the response says it is RFC 9457 problem details.
+func IsProblemDetails(ex *apiclient.Exchange) bool {
+	mt, _, err := mime.ParseMediaType(ex.ResponseHeader.Get("Content-Type"))
+	return err == nil && mt == ProblemJSON
 }
 
 // problemDetails: an RFC 9457 body is a JSON object whose standard members have their

@@ -134,3 +134,19 @@ func TestACodeEchoesOnlyAsAWholeWord(t *testing.T) {
 		}
 	}
 }
+
+// ASP.NET's System.Text.Json writes every non-ASCII character as \uXXXX: an echoed
+// non-ASCII password is found in the body's decoded strings, not only in its raw bytes.
+func TestAnEscapedEchoIsFound(t *testing.T) {
+	req := []byte(`{"Token": "0f8fad5b-d9cb-469f-a165-70867728950e", "Password": "Cr\u00e8me-br\u00fbl\u00e9e-\u6771\u4eac", "PasswordConfirmation": "x"}`)
+	for body, echoed := range map[string]bool{
+		`{"Errors": ["Password 'Cr\u00E8me-br\u00FBl\u00E9e-\u6771\u4EAC' is not allowed."], "IsSucceed": false}`: true,
+		`{"Errors": ["Password 'Crème-brûlée-東京' is not allowed."], "IsSucceed": false}`:                          true,
+		`{"Errors": ["Password is not allowed."], "IsSucceed": false}`:                                            false,
+	} {
+		ex := &apiclient.Exchange{RequestHeader: http.Header{}, RequestBody: req, ResponseBody: []byte(body)}
+		if got := len(verdict.Echoes(verdict.For(check, ex))) > 0; got != echoed {
+			t.Errorf("%s: echoed %v, want %v", body, got, echoed)
+		}
+	}
+}

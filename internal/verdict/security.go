@@ -32,6 +32,20 @@ func (r Rules) Refusal(v *Verdict, what string) *Verdict {
 	return v
 }
 
+// NotLoggedIn: a login that must not succeed did not: no 2xx and no token. The exact shape
+// of a refused login is the login checks' business; a security check that sends wrong
+// passwords accepts any refusal, since an account may be locked after a few failures
+// (423, 403, another State) and a lock is never a defect. It returns the token, if any,
+// for the redactor.
+func (r Rules) NotLoggedIn(v *Verdict, why string) string {
+	ex := v.Exchange
+	var body struct{ Token string }
+	_ = json.Unmarshal(ex.ResponseBody, &body)
+	v.Expect(ex.Status/100 != 2, "login %s: status: expected a refusal, got %d", why, ex.Status).
+		Expect(body.Token == "", "login %s: Token: expected none, got one", why)
+	return body.Token
+}
+
 // RefusalKind is how a refusal reads to a client: its status and its ErrorsCode entries.
 // When wrong answers start to be refused in another way than the first was (another
 // status, another code: most often a lock), the brute-force check tries the right answer
@@ -45,12 +59,14 @@ func RefusalKind(ex *apiclient.Exchange) string {
 }
 
 // CodePatternProblems says what pattern, if any, confirmation codes issued back to back
-// show. Each rule is one a random 6-digit generator meets by chance far less than once in a
-// million runs of 4 or more codes (docs/SECURITY.md works out the odds), so a single repeat
-// is allowed: 6 random codes repeat one of them once in about 67 000 runs.
+// show. Each rule is one a random generator of codes of 4 or more digits meets by chance far
+// less than once in a million runs of 4 or more codes (docs/SECURITY.md works out the
+// odds), so a single repeat is allowed: 6 random codes repeat one of them once in about
+// 67 000 runs.
 //   - half or more of the codes repeat an earlier one (all equal included);
-//   - every step from one code to the next is within ±1000 (a counter, even one that other
-//     traders' codes advance in between);
+//   - every step from one code to the next is within ±modulus/1000 (±1000 for 6 digits, ±10
+//     for 4: a counter, even one that other traders' codes advance in between), so the
+//     chance per step stays about 2/1000 whatever the length;
 //   - every step is the same (any arithmetic progression, modulo 10^digits).
 //
 // Codes that are not all numbers of one length are judged on repeats alone.
@@ -71,6 +87,7 @@ func CodePatternProblems(codes []string) []string {
 	if !ok || len(nums) < 3 {
 		return problems
 	}
+	window := codeStepWindow(modulus)
 	steps := make([]int64, len(nums)-1)
 	small, constant := true, true
 	for i := 1; i < len(nums); i++ {
@@ -79,20 +96,24 @@ func CodePatternProblems(codes []string) []string {
 			d -= modulus // the step as a signed number, -modulus/2 < d <= modulus/2
 		}
 		steps[i-1] = d
-		small = small && d >= -codeStepWindow && d <= codeStepWindow
+		small = small && d >= -window && d <= window
 		constant = constant && d == steps[0]
 	}
 	switch {
 	case constant && repeats < len(codes)-1:
 		problems = append(problems, fmt.Sprintf("codes follow a constant step of %d: %d codes issued back to back form an arithmetic sequence: predictable", steps[0], len(codes)))
 	case small && !constant:
-		problems = append(problems, fmt.Sprintf("codes are consecutive: every step between %d codes issued back to back is within ±%d (steps %v): predictable: a counter, not a random generator", len(codes), codeStepWindow, steps))
+		problems = append(problems, fmt.Sprintf("codes are consecutive: every step between %d codes issued back to back is within ±%d (steps %v): predictable: a counter, not a random generator", len(codes), window, steps))
 	}
 	return problems
 }
 
-// codeStepWindow: a step this small, every time, is a counter.
-const codeStepWindow = 1000
+// codeStepWindow: a step this small, every time, is a counter. It follows the code space
+// (a thousandth of it), so random codes meet it with the same odds at every length: a
+// fixed ±1000 would be a fifth of all 4-digit codes.
+func codeStepWindow(modulus int64) int64 {
+	return max(modulus/1000, 1)
+}
 
 func numericCodes(codes []string) ([]int64, int64, bool) {
 	if len(codes) == 0 || len(codes[0]) == 0 || len(codes[0]) > 12 {
@@ -116,8 +137,8 @@ func numericCodes(codes []string) ([]int64, int64, bool) {
 
 // NotSharedCacheable: a response that carries a secret (a reset token, a session token) is
 // not stored by a shared cache (RFC 9111): no Cache-Control public, no max-age or s-maxage
-// above 0 without private or no-store, no Expires in the future (unless Cache-Control
-// forbids storing or sets max-age, which overrides Expires). No cache header at all is fine:
+// above 0, no Expires in the future (max-age and s-maxage override Expires), unless
+// Cache-Control says no-store, private or s-maxage=0, which win for a shared cache. No cache header at all is fine:
 // a POST response is not cacheable by default (RFC 9110 9.3.3).
 func (r Rules) NotSharedCacheable(v *Verdict, what string) *Verdict {
 	problems := CacheProblems(v.Exchange.ResponseHeader, time.Now())
@@ -135,20 +156,24 @@ func CacheProblems(h http.Header, now time.Time) []string {
 	_, public := cc["public"]
 	_, private := cc["private"]
 	_, noStore := cc["no-store"]
+	sMaxAge, hasSMaxAge := cc["s-maxage"]
+	if noStore || private || hasSMaxAge && sMaxAge == "0" {
+		// A shared cache does not store (no-store, private) or keeps nothing fresh
+		// (s-maxage=0 overrides max-age and Expires for it), whatever else is said.
+		return nil
+	}
 	if public {
 		problems = append(problems, fmt.Sprintf("Cache-Control: %q says public: any shared cache may store the secret it carries", strings.Join(h.Values("Cache-Control"), ", ")))
 	}
-	if !private && !noStore {
-		for _, d := range []string{"max-age", "s-maxage"} {
-			if val, ok := cc[d]; ok {
-				if n, err := strconv.Atoi(val); err == nil && n > 0 {
-					problems = append(problems, fmt.Sprintf("Cache-Control: %s=%d without private or no-store: a shared cache may keep the secret it carries", d, n))
-				}
+	for _, d := range []string{"max-age", "s-maxage"} {
+		if val, ok := cc[d]; ok {
+			if n, err := strconv.Atoi(val); err == nil && n > 0 {
+				problems = append(problems, fmt.Sprintf("Cache-Control: %s=%d without private or no-store: a shared cache may keep the secret it carries", d, n))
 			}
 		}
 	}
 	_, maxAge := cc["max-age"]
-	if exp := h.Get("Expires"); exp != "" && !noStore && !private && !maxAge {
+	if exp := h.Get("Expires"); exp != "" && !maxAge && !hasSMaxAge { // both override Expires
 		if t, err := http.ParseTime(exp); err == nil {
 			base, slack := now, time.Minute // the client's clock may differ from the target's
 			if d, err := http.ParseTime(h.Get("Date")); err == nil {

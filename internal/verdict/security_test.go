@@ -1,6 +1,7 @@
 package verdict
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -27,6 +28,10 @@ func TestCodePatterns(t *testing.T) {
 		{[]string{"100000", "300000", "500000", "700000"}, "constant step of 200000"},
 		{[]string{"ab12cd", "ab12cd", "zz", "zz"}, "repeat an earlier one"},
 		{[]string{"ab12cd", "xy34ef", "qq", "rr"}, ""},
+		// 4-digit codes: the window is a thousandth of the code space, ±10.
+		{[]string{"4821", "4830", "4825", "4835"}, "within ±10"},
+		{[]string{"4821", "4900", "4850", "4950"}, ""},
+		{[]string{"9998", "0003", "0001", "0009"}, "within ±10"},
 	} {
 		got := strings.Join(CodePatternProblems(tc.codes), "\n")
 		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
@@ -38,27 +43,28 @@ func TestCodePatterns(t *testing.T) {
 	}
 }
 
-// A million draws of 4 random codes (the fewest the setting allows) never show a pattern.
+// A million draws of 4 random codes (the fewest the setting allows) never show a pattern,
+// for 6-digit codes and for 4-digit ones (where a fixed ±1000 window would meet a fifth of
+// all steps).
 func TestRandomCodesShowNoPattern(t *testing.T) {
 	n := 1_000_000
 	if testing.Short() {
 		n = 50_000
 	}
-	r := rand.New(rand.NewPCG(1, 2))
-	codes := make([]string, 4)
-	for range n {
-		for i := range codes {
-			codes[i] = strings.Repeat("0", 6)
-			s := []byte(codes[i])
-			v := r.IntN(1_000_000)
-			for j := 5; j >= 0; j-- {
-				s[j] = byte('0' + v%10)
-				v /= 10
-			}
-			codes[i] = string(s)
+	for _, digits := range []int{6, 4} {
+		r := rand.New(rand.NewPCG(1, uint64(digits)))
+		modulus := 1
+		for range digits {
+			modulus *= 10
 		}
-		if p := CodePatternProblems(codes); len(p) > 0 {
-			t.Fatalf("random codes %v judged predictable: %v", codes, p)
+		codes := make([]string, 4)
+		for range n {
+			for i := range codes {
+				codes[i] = fmt.Sprintf("%0*d", digits, r.IntN(modulus))
+			}
+			if p := CodePatternProblems(codes); len(p) > 0 {
+				t.Fatalf("random %d-digit codes %v judged predictable: %v", digits, codes, p)
+			}
 		}
 	}
 }
@@ -82,6 +88,13 @@ func TestCacheProblems(t *testing.T) {
 		{http.Header{"Date": {date}, "Expires": {now.Add(-time.Hour).Format(http.TimeFormat)}}, ""},
 		{http.Header{"Expires": {now.Add(30 * time.Second).Format(http.TimeFormat)}}, ""}, // within the clock slack
 		{http.Header{"Cache-Control": {"no-store"}, "Expires": {now.Add(time.Hour).Format(http.TimeFormat)}}, ""},
+		// For a shared cache no-store, private and s-maxage=0 win over public, max-age and Expires.
+		{http.Header{"Cache-Control": {"public, no-store"}}, ""},
+		{http.Header{"Cache-Control": {"public", "private"}}, ""},
+		{http.Header{"Cache-Control": {"public, max-age=600, s-maxage=0"}}, ""},
+		{http.Header{"Cache-Control": {"s-maxage=0"}, "Date": {date}, "Expires": {now.Add(time.Hour).Format(http.TimeFormat)}}, ""},
+		{http.Header{"Cache-Control": {"public, max-age=0"}}, "says public"},
+		{http.Header{"Cache-Control": {"s-maxage=60"}, "Date": {date}, "Expires": {now.Add(time.Hour).Format(http.TimeFormat)}}, "s-maxage=60"},
 	} {
 		got := strings.Join(CacheProblems(tc.h, now), "\n")
 		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
@@ -143,5 +156,25 @@ func TestRefusalKindIsStatusAndCodes(t *testing.T) {
 	again := &apiclient.Exchange{Status: 400, ResponseBody: []byte(`{"IsSucceed":false,"ErrorsCode":["ErrorIncorrectAnswer"],"Errors":["x"]}`)}
 	if RefusalKind(wrong) != RefusalKind(again) {
 		t.Errorf("the same refusal read as two kinds: %q %q", RefusalKind(wrong), RefusalKind(again))
+	}
+}
+
+func TestNotLoggedIn(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		body   string
+		ok     bool
+	}{
+		{401, `{"State":"Failed","Step":"BaseAuthentication","Reason":"Invalid credentials"}`, true},
+		{423, `{"State":"Locked"}`, true},
+		{403, ``, true},
+		{200, `{"State":"Succeeded","Token":"abc"}`, false},
+		{401, `{"State":"Failed","Token":"abc"}`, false},
+	} {
+		v := For(checks.Check{ID: "security.password.not-truncated"}, &apiclient.Exchange{Status: tc.status, ResponseBody: []byte(tc.body)})
+		Rules{}.NotLoggedIn(v, "with a wrong password")
+		if v.OK() != tc.ok {
+			t.Errorf("%d %s: ok %v, want %v: %v", tc.status, tc.body, v.OK(), tc.ok, v.Problems)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package passwordreset
 import (
 	"context"
 	"fmt"
+	"net/http"
 
 	. "github.com/onsi/ginkgo/v2"
 
@@ -32,14 +33,16 @@ var _ = Describe("Security: guessing the secret answer (ASVS 6.3.1, NIST SP 800-
 			target := made.Values
 			other := given(ctx, states.WithQuestion)
 
-			// The wrong answers go in batches of AUTOSHARES_MAX_IN_FLIGHT. A wrong answer a
-			// gateway answers 429 was not processed, so it is retried like any exchange (the
-			// count must reach the target); only the right answer's 429 is taken as it is, as
-			// the evidence that guessing is throttled. Once wrong answers are refused in
-			// another way than the first (a lock, most often), the right answer is tried at
-			// once: refused, the limit is proven with fewer guesses. Accepted, that early try
-			// proved nothing against a limit of n and restarted the target's count, so all n
-			// wrong answers follow, and then the right one.
+			// The wrong answers go in batches of AUTOSHARES_MAX_IN_FLIGHT. At first each is
+			// sent once, a 429 taken as it is: a target may limit guessing with a 429 and a
+			// long Retry-After (900 s after 5 wrong answers), which no waiting budget covers.
+			// Once wrong answers are refused in another way than the first (a lock, most
+			// often, or that 429), the right answer is tried at once, also without waiting:
+			// refused, 429 included, the limit is proven with fewer guesses. Accepted, that
+			// early try proved nothing against a limit of n and restarted the target's count,
+			// so all n wrong answers follow, each 429 waited out and resent like any exchange
+			// (a gateway's 429 was not processed: the count must reach the target), and then
+			// the right one, whose 429 is again taken as the evidence it is.
 			rightAnswer := func() *apiclient.Exchange {
 				req := apiclient.ResetPassword(target["User"], target["SecretQuestionAnswer"])
 				req.NoRateLimitRetry = true
@@ -61,9 +64,11 @@ var _ = Describe("Security: guessing the secret answer (ASVS 6.3.1, NIST SP 800-
 })
 
 // guessAnswers sends up to n wrong secret answers for user, AUTOSHARES_MAX_IN_FLIGHT at a
-// time, each of which must be refused. With early, it stops after the first batch whose
-// refusals differ from the first wrong answer's (RefusalKind), and says so. It returns how
-// many it sent.
+// time, each of which must be refused. With early, each is sent once (a 429 is an answer,
+// not waited out), and it stops after the first batch whose refusals differ from the first
+// wrong answer's (RefusalKind; a 429 always counts as a change), and says so. Without
+// early, a 429 is waited out and the answer resent, so all n reach the target. It returns
+// how many it sent.
 func guessAnswers(ctx context.Context, user string, n int, early bool) (int, bool) {
 	GinkgoHelper()
 	first, sent := "", 0
@@ -73,11 +78,14 @@ func guessAnswers(ctx context.Context, user string, n int, early bool) (int, boo
 			wrong := harness.RandomSecret("wrong-")
 			suite.Secrets.Add(wrong)
 			batch[i] = apiclient.ResetPassword(user, wrong)
+			batch[i].NoRateLimitRetry = early
 		}
 		changed := false
 		for i, ex := range sendAll(ctx, batch) {
 			done(suite.Rules.Refusal(verdictOn(checkAnswersLimited, ex), fmt.Sprintf("wrong answer %d of %d", sent+i+1, n)))
 			switch kind := verdict.RefusalKind(ex); {
+			case ex.Status == http.StatusTooManyRequests:
+				changed = true // throttled: guessing is limited, or the right answer says otherwise
 			case first == "":
 				first = kind
 			case kind != first:

@@ -4,11 +4,13 @@ import (
 	"crypto/rand"
 	"fmt"
 	"slices"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/autoshares/conformance/internal/apiclient"
 	"github.com/autoshares/conformance/internal/harness"
+	"github.com/autoshares/conformance/internal/sources"
 	"github.com/autoshares/conformance/internal/states"
 )
 
@@ -88,19 +90,47 @@ func exactnessAttempts(n int) []loginAttempt {
 	return out
 }
 
+// notCheckedAttempts notes the wrong passwords a spec could not try, per check.
+func notCheckedAttempts(left []loginAttempt, why string) {
+	var truncated, cased []string
+	for _, a := range left {
+		if a.check == checkCaseSensitive {
+			cased = append(cased, a.what)
+		} else {
+			truncated = append(truncated, a.what)
+		}
+	}
+	if len(truncated) > 0 {
+		AddReportEntry("not checked", "security.password.not-truncated: login "+strings.Join(truncated, "; ")+": "+why)
+	}
+	if len(cased) > 0 {
+		AddReportEntry("not checked", "security.password.case-sensitive: login "+strings.Join(cased, "; ")+": "+why)
+	}
+}
+
 var _ = Describe("Security: passwords (ASVS 6.2, NIST SP 800-63B-4 3.1.1.2)", Label("security", passwordPolicyLabel, "step4", "login"), func() {
 
 	It("accepts a long password and verifies it exactly: no prefix of it and no other letter case logs in", longSpec,
 		Checks(checkLongAccepted, checkNotTruncated, checkCaseSensitive), func(ctx SpecContext) {
 			n := suite.Cfg.Security.PasswordMaxLengthRequired
 			if n == 0 {
-				Skip("AUTOSHARES_PASSWORD_MAX_LENGTH_REQUIRED=0: long passwords are not checked")
+				Skip("AUTOSHARES_PASSWORD_MAX_LENGTH_REQUIRED=0: long passwords, their exactness and their letter case are not checked")
 			}
 			attempts := exactnessAttempts(n)
 			// One trader per maxFailedLogins wrong passwords, each trader's own right password
-			// proven first.
-			for chunk := range slices.Chunk(attempts, maxFailedLogins) {
-				trader := given(ctx, states.ValidToken)
+			// proven first. The state endpoint makes a fresh trader each time; another source
+			// (the mail flow) may hand out the same configured trader again, which would then
+			// get more than maxFailedLogins failed logins: what is left is not checked.
+			used := map[string]bool{}
+			for i := 0; i < len(attempts); i += maxFailedLogins {
+				chunk := attempts[i:min(i+maxFailedLogins, len(attempts))]
+				made := givenMade(ctx, states.ValidToken)
+				trader := made.Values
+				if used[strings.ToLower(trader["User"])] && made.Via != sources.ViaStateEndpoint {
+					notCheckedAttempts(attempts[i:], "the token source hands out the same trader again, which may lock after a few failed logins; set AUTOSHARES_STATE_URL (fresh traders) or add test traders")
+					return
+				}
+				used[strings.ToLower(trader["User"])] = true
 				pw := longPassword(n)
 				expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), checkLongAccepted, updatePasswordResponseSchema)
 				expectLoginSucceeds(ctx, checkLongAccepted, trader["User"], pw, fmt.Sprintf("with the %d-character password step 4 accepted", n))
@@ -111,9 +141,11 @@ var _ = Describe("Security: passwords (ASVS 6.2, NIST SP 800-63B-4 3.1.1.2)", La
 					suite.Secrets.Add(wrong)
 					reqs[i] = apiclient.Login(trader["User"], wrong)
 				}
+				// Not logged in is the verdict: the third failure may already be answered as a
+				// lock (423, 403, another State); the exact refusal is the login checks' business.
 				for i, ex := range sendAll(ctx, reqs) {
 					v := verdictOn(chunk[i].check, ex)
-					suite.Secrets.Add(suite.Rules.Login(v, 401, "Failed", fmt.Sprintf("should fail with the %d-character password just set, %s: a password is verified exactly as set", n, chunk[i].what)))
+					suite.Secrets.Add(suite.Rules.NotLoggedIn(v, fmt.Sprintf("should fail with the %d-character password just set, %s: a password is verified exactly as set", n, chunk[i].what)))
 					done(v)
 				}
 			}
@@ -126,7 +158,7 @@ var _ = Describe("Security: passwords (ASVS 6.2, NIST SP 800-63B-4 3.1.1.2)", La
 			ex := send(ctx, updatePassword(trader["Token"], pw, pw))
 			if !succeeded(ex) {
 				// Refusing is allowed: login carries the password in a header.
-				expectRejected(ex, checkUnicodeUsable)
+				expectRefusedAnyShape(ex, checkUnicodeUsable)
 				expectPasswordUnchanged(ctx, checkUnicodeUsable, trader["User"], trader["Password"], "")
 				AddReportEntry("not checked", "security.password.unicode-usable: the target refuses non-ASCII passwords at step 4 (allowed); nothing changed")
 				return
@@ -156,7 +188,7 @@ var _ = Describe("Security: passwords (ASVS 6.2, NIST SP 800-63B-4 3.1.1.2)", La
 	It("accepts a long random password of lower-case letters only: no composition rules",
 		Checks(checkNoComposition), func(ctx SpecContext) {
 			trader := given(ctx, states.ValidToken)
-			pw := lowerPassword(24)
+			pw := lowerPassword(max(24, suite.Cfg.Negative.MinPasswordLength))
 			expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), checkNoComposition, updatePasswordResponseSchema)
 			expectLoginSucceeds(ctx, checkNoComposition, trader["User"], pw, "with the lower-case password step 4 accepted")
 		})

@@ -8,6 +8,7 @@ import (
 
 	"github.com/autoshares/conformance/internal/apiclient"
 	"github.com/autoshares/conformance/internal/states"
+	"github.com/autoshares/conformance/internal/verdict"
 )
 
 const (
@@ -29,6 +30,20 @@ func alterLast(tok string) string {
 	return tok[:len(tok)-1] + repl
 }
 
+// expectRefusedAnyShape: a step 4 a security check needs refused, in the error envelope
+// (as expectRejected judges it) or as RFC 9457 problem details: an ASP.NET deployment's
+// model binding answers those before the application runs, for a token that is no GUID
+// (cut short, extended) or a body it will not bind. Either way the caller then proves
+// that nothing changed.
+func expectRefusedAnyShape(ex *apiclient.Exchange, check string) {
+	GinkgoHelper()
+	if verdict.IsProblemDetails(ex) {
+		done(suite.Rules.Refused(verdictOn(check, ex), "step 4 must be refused"))
+		return
+	}
+	expectRejected(ex, check)
+}
+
 var _ = Describe("Security: tokens and ownership", Label("security", "tokens", "step4", "update-password"), func() {
 
 	It("refuses an issued token changed in one character, cut short or extended, and changes nothing",
@@ -42,7 +57,7 @@ var _ = Describe("Security: tokens and ownership", Label("security", "tokens", "
 				reqs = append(reqs, updatePassword(altered, pw, pw))
 			}
 			for _, ex := range sendAll(ctx, reqs) {
-				expectRejected(ex, checkTokenExact)
+				expectRefusedAnyShape(ex, checkTokenExact)
 			}
 			expectPasswordUnchanged(ctx, checkTokenExact, trader["User"], trader["Password"], pw)
 		})
@@ -74,7 +89,7 @@ var _ = Describe("Security: tokens and ownership", Label("security", "tokens", "
 				expectLoginSucceeds(ctx, checkOwnerOnly, owner["User"], pw, "for the token's owner, with the password the update set")
 				return
 			}
-			expectRejected(ex, checkOwnerOnly)
+			expectRefusedAnyShape(ex, checkOwnerOnly)
 			expectPasswordUnchanged(ctx, checkOwnerOnly, owner["User"], owner["Password"], "")
 		})
 })

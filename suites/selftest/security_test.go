@@ -10,15 +10,21 @@ import (
 )
 
 // Many deployments lock an account after a few failed logins (ASVS 6.3.1 allows it). No
-// spec makes more than 3 failed logins for one trader, each after the right password
-// logged in, so against a provider that locks after 4 the whole default run still passes:
-// a lock is never taken for a verdict.
+// spec makes more than 3 failed logins for one trader, so against a provider that locks
+// after 4 the whole default run still passes: a lock is never taken for a verdict. The
+// provider counts every failed login of an account, successes in between too, answers a
+// lock with 423 (which no login expectation accepts) and counts the locks: a spec that
+// makes a 4th failed login for one trader fails this test even where it accepts any
+// refusal.
 func TestSuitePassesAgainstAProviderThatLocksAccounts(t *testing.T) {
 	t.Parallel()
-	p, key := startProvider(t, refprovider.Options{TestMode: true, LoginLockout: 4})
+	p, key := startProvider(t, refprovider.Options{TestMode: true, LoginLockout: 4, LoginLockoutNoReset: true})
 	o := runSuite(t, targetEnv(p, key))
 	if o.exitErr != nil || len(o.failed) > 0 || len(o.skipped) > 0 {
 		t.Fatalf("want a clean pass against a provider that locks an account after 4 failed logins; exit %v, failed %q, skipped %q\n%s", o.exitErr, o.failed, o.skipped, o.output)
+	}
+	if n := p.Server.LoginLockouts(); n > 0 {
+		t.Errorf("the run locked %d account(s): some spec made more than 3 failed logins for one trader", n)
 	}
 }
 
