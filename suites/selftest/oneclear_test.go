@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,33 +16,11 @@ import (
 	"github.com/autoshares/conformance/internal/report"
 )
 
-var (
-	launcherOnce sync.Once
-	launcherBin  string
-	launcherErr  error
-)
-
 // launcher builds the launcher of `make conformance` (the release binary without the
 // suite inside: it is given the compiled suite with --suite).
 func launcher(t *testing.T) string {
 	t.Helper()
-	launcherOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "selftest-launcher-")
-		if err != nil {
-			launcherErr = err
-			return
-		}
-		launcherBin = filepath.Join(dir, "autoshares-conformance")
-		cmd := exec.Command("go", "build", "-o", launcherBin, "./cmd/autoshares-conformance")
-		cmd.Dir = moduleRoot()
-		if out, err := cmd.CombinedOutput(); err != nil {
-			launcherErr = fmt.Errorf("building the launcher: %v\n%s", err, out)
-		}
-	})
-	if launcherErr != nil {
-		t.Fatal(launcherErr)
-	}
-	return launcherBin
+	return launcherBuild.get(t, "the launcher", "autoshares-conformance", "build", "./cmd/autoshares-conformance")
 }
 
 // A failed preflight under the default process count is one failure on screen: the reason

@@ -28,35 +28,44 @@ import (
 
 var catalogue = checks.MustDefault()
 
-var (
-	buildOnce sync.Once
-	suiteBin  string
-	buildErr  error
-)
+// built is a binary the self-test builds once per test binary, whichever test asks first.
+type built struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// get builds the binary named name with the go command's args (the output path follows
+// "-o") from the repository root, once.
+func (b *built) get(t *testing.T, what, name string, args ...string) string {
+	t.Helper()
+	b.once.Do(func() {
+		dir, err := os.MkdirTemp("", "selftest-"+name+"-")
+		if err != nil {
+			b.err = err
+			return
+		}
+		b.path = filepath.Join(dir, name)
+		cmd := exec.Command("go", append([]string{args[0], "-o", b.path}, args[1:]...)...)
+		cmd.Dir = moduleRoot()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.err = fmt.Errorf("building %s: %v\n%s", what, err, out)
+		}
+	})
+	if b.err != nil {
+		t.Fatal(b.err)
+	}
+	return b.path
+}
+
+var suiteBuild, launcherBuild built
 
 // compiledSuite builds the password reset suite once per test binary. Without -race:
 // the race detector already runs the suite itself elsewhere in `make test`, and here
 // speed matters because the suite runs once per fault.
 func compiledSuite(t *testing.T) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "selftest-bin-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		suiteBin = filepath.Join(dir, "passwordreset.test")
-		cmd := exec.Command("go", "test", "-c", "-o", suiteBin, "./suites/passwordreset")
-		cmd.Dir = moduleRoot()
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("building the suite: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return suiteBin
+	return suiteBuild.get(t, "the suite", "passwordreset.test", "test", "-c", "./suites/passwordreset")
 }
 
 // moduleRoot is the repository root; it is always found (repo.Root falls back to the
