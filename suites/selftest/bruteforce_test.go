@@ -5,9 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -23,11 +20,9 @@ import (
 func TestAnswerGuessingLimitedBy429Passes(t *testing.T) {
 	t.Parallel()
 	p, key := startProvider(t, refprovider.Options{TestMode: true})
-	u, _ := url.Parse(p.BaseURL)
-	rp := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: u.Scheme, Host: u.Host})
 	var mu sync.Mutex
 	tries := map[string]int{}
-	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	env := behindGateway(t, p, key, func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, apiclient.PathResetPassword) {
 			body, _ := io.ReadAll(r.Body)
 			r.Body = io.NopCloser(bytes.NewReader(body))
@@ -45,11 +40,8 @@ func TestAnswerGuessingLimitedBy429Passes(t *testing.T) {
 				return
 			}
 		}
-		rp.ServeHTTP(w, r)
-	}))
-	defer gw.Close()
-	env := targetEnv(p, key)
-	env["AUTOSHARES_BASE_URL"] = gw.URL + u.Path
+		next.ServeHTTP(w, r)
+	})
 	o := runSuite(t, env, "-ginkgo.label-filter=brute-force")
 	if o.exitErr != nil || len(o.failed) > 0 || len(o.passed) == 0 {
 		t.Fatalf("want the brute-force spec to pass against a 429 after 5 wrong answers; exit %v, passed %q, failed %q, skipped %q\n%s", o.exitErr, o.passed, o.failed, o.skipped, o.output)

@@ -8,6 +8,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -261,6 +265,29 @@ func targetEnv(p *refprovider.Running, key string) map[string]string {
 		env["AUTOSHARES_STATE_URL"] = p.StateURL
 	}
 	return env
+}
+
+// behindGateway is targetEnv for a run through a gateway in front of the provider's API,
+// as a production deployment sits behind one: handle answers a request itself or passes
+// it on with next.ServeHTTP. The gateway stops with the test.
+func behindGateway(t *testing.T, p *refprovider.Running, key string, handle func(w http.ResponseWriter, r *http.Request, next http.Handler)) map[string]string {
+	t.Helper()
+	u, err := url.Parse(p.BaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: u.Scheme, Host: u.Host})
+	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handle(w, r, next) }))
+	t.Cleanup(gw.Close)
+	env := targetEnv(p, key)
+	env["AUTOSHARES_BASE_URL"] = gw.URL + u.Path
+	return env
+}
+
+// specsStep2 is a step 2 request of a spec, not the preflight's own probe (whose login
+// starts "preflight-"): a gateway that stops those lets the run reach its specs.
+func specsStep2(r *http.Request) bool {
+	return strings.HasSuffix(r.URL.Path, "/secret-question") && !strings.HasPrefix(r.URL.Query().Get("username"), "preflight-")
 }
 
 func containsAny(list []string, sub string) bool {

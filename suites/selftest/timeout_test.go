@@ -2,9 +2,6 @@ package selftest
 
 import (
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -19,18 +16,13 @@ import (
 func TestASpecsTimeoutNamesTheRealTimeout(t *testing.T) {
 	t.Parallel()
 	p, key := startProvider(t, refprovider.Options{TestMode: true})
-	u, _ := url.Parse(p.BaseURL)
-	rp := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: u.Scheme, Host: u.Host})
-	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "/secret-question") && !strings.HasPrefix(r.URL.Query().Get("username"), "preflight-") {
+	env := behindGateway(t, p, key, func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		if specsStep2(r) {
 			<-r.Context().Done()
 			return
 		}
-		rp.ServeHTTP(w, r)
-	}))
-	defer gw.Close()
-	env := targetEnv(p, key)
-	env["AUTOSHARES_BASE_URL"] = gw.URL + u.Path
+		next.ServeHTTP(w, r)
+	})
 	env["AUTOSHARES_REQUEST_TIMEOUT"] = "1s"
 	o := runSuite(t, env, "-ginkgo.label-filter=step2")
 	if o.exitErr == nil {
