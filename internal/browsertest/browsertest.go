@@ -200,3 +200,17 @@ func Screenshot(t testing.TB, b *Browser, action chromedp.Action[[]byte], path s
 	}
 	t.Logf("screenshot: %s", path)
 }
+
+// FirstFailureInView is the script (for Eval) that tells whether report.html's first
+// failure (its spec, failed check and first problem line, under the verdict) is inside the
+// window scrolled to the top, and that nothing is pinned over the page: "ok", or what is not.
+const FirstFailureInView = `(() => {
+	window.scrollTo(0, 0);
+	const first = document.querySelector(".failure-list .failure-item");
+	if (!first) { return "no failure listed under the verdict"; }
+	const r = first.getBoundingClientRect();
+	if (r.top < 0 || r.bottom > window.innerHeight) { return "the first failure spans " + r.top + "-" + r.bottom + "px of a " + window.innerHeight + "px window"; }
+	const pinned = Array.from(document.querySelectorAll("*")).filter(e => ["fixed", "sticky"].includes(getComputedStyle(e).position));
+	if (pinned.length) { return "pinned: " + pinned.map(e => e.className || e.tagName).join(", "); }
+	return "ok";
+})()`

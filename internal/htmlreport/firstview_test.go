@@ -10,20 +10,6 @@ import (
 	"github.com/autoshares/conformance/internal/browsertest"
 )
 
-// FirstFailureInView is the script that tells whether the first failure (its spec, failed
-// check and first problem line, under the verdict) is inside a 800px-high window scrolled to
-// the top, and that nothing is pinned over the page.
-const FirstFailureInView = `(() => {
-	window.scrollTo(0, 0);
-	const first = document.querySelector(".failure-list .failure-item");
-	if (!first) { return "no failure listed under the verdict"; }
-	const r = first.getBoundingClientRect();
-	if (r.top < 0 || r.bottom > window.innerHeight) { return "the first failure spans " + r.top + "-" + r.bottom + "px of a " + window.innerHeight + "px window"; }
-	const pinned = Array.from(document.querySelectorAll("*")).filter(e => ["fixed", "sticky"].includes(getComputedStyle(e).position));
-	if (pinned.length) { return "pinned: " + pinned.map(e => e.className || e.tagName).join(", "); }
-	return "ok";
-})()`
-
 // At a laptop's 1280x800, the first failure is in view without scrolling, nothing pinned
 // covers the page, and the label chips wait behind a search box that narrows them.
 func TestFirstFailureWithoutScrolling(t *testing.T) {
@@ -37,7 +23,7 @@ func TestFirstFailureWithoutScrolling(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.Open(t, path)
-	if got := eval[string](t, b, FirstFailureInView); got != "ok" {
+	if got := eval[string](t, b, browsertest.FirstFailureInView); got != "ok" {
 		t.Error(got)
 	}
 	first := eval[string](t, b, `document.querySelector(".failure-list .failure-item").innerText`)

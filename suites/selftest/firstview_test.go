@@ -25,7 +25,7 @@ func TestAFailingRunsReportShowsTheFirstFailureWithoutScrolling(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.Open(t, filepath.Join(o.reports, "report.html"))
-	if got := browsertest.Eval[string](t, b, firstFailureInView); got != "ok" {
+	if got := browsertest.Eval[string](t, b, browsertest.FirstFailureInView); got != "ok" {
 		t.Error(got)
 	}
 	first := browsertest.Eval[string](t, b, `document.querySelector(".failure-list .failure-item").innerText`)
@@ -34,16 +34,3 @@ func TestAFailingRunsReportShowsTheFirstFailureWithoutScrolling(t *testing.T) {
 	}
 	browsertest.Screenshot(t, b, chromedp.CaptureScreenshot(), filepath.Join(browsertest.OutDir(t, "selftest-html-report"), "first-view-1280x800.png"))
 }
-
-// firstFailureInView: is the first failure under the verdict inside the window scrolled to
-// the top, with nothing pinned? (The same as internal/htmlreport's test.)
-const firstFailureInView = `(() => {
-	window.scrollTo(0, 0);
-	const first = document.querySelector(".failure-list .failure-item");
-	if (!first) { return "no failure listed under the verdict"; }
-	const r = first.getBoundingClientRect();
-	if (r.top < 0 || r.bottom > window.innerHeight) { return "the first failure spans " + r.top + "-" + r.bottom + "px of a " + window.innerHeight + "px window"; }
-	const pinned = Array.from(document.querySelectorAll("*")).filter(e => ["fixed", "sticky"].includes(getComputedStyle(e).position));
-	if (pinned.length) { return "pinned: " + pinned.map(e => e.className || e.tagName).join(", "); }
-	return "ok";
-})()`
