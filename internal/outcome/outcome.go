@@ -77,7 +77,9 @@ func SignatureOf(status int, problems []Problem) Signature {
 }
 
 // Equal reports whether two signatures name the same failure.
-func (s Signature) Equal(o Signature) bool { return s.Status == o.Status && slices.Equal(s.Kinds, o.Kinds) }
+func (s Signature) Equal(o Signature) bool {
+	return s.Status == o.Status && slices.Equal(s.Kinds, o.Kinds)
+}
 
 // Record is one judgement of one check by one spec (or, with Check empty, what ended a spec
 // outside any check: State Errored, Reason saying what). Every text in it is already masked.
