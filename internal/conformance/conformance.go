@@ -301,7 +301,34 @@ func Profiles(results []CheckResult, loosened []string) []Profile {
 		p.Level, p.Why = level(p.Counts, loosened)
 		out = append(out, p)
 	}
+	holdLowerLevels(out)
 	return out
+}
+
+// holdLowerLevels: an ASVS level includes every lower one, so a security profile is
+// conformant only when every lower level is too; one that failed below is not conformant.
+func holdLowerLevels(ps []Profile) {
+	levels := map[string]string{}
+	for i, p := range ps {
+		for _, lower := range checks.SecurityLevelsBelow(p.Name) {
+			l, ok := levels[lower]
+			switch {
+			case !ok || l == Conformant:
+			case l == NotConformant && p.Level != NotConformant:
+				ps[i].Level, ps[i].Why = NotConformant, joinWhy(ps[i].Why, lower+" is not conformant")
+			case l != NotConformant && ps[i].Level == Conformant:
+				ps[i].Level, ps[i].Why = PartiallyConformant, lower+" is "+l
+			}
+		}
+		levels[p.Name] = ps[i].Level
+	}
+}
+
+func joinWhy(why, more string) string {
+	if why == "" {
+		return more
+	}
+	return why + ", " + more
 }
 
 func level(c Counts, loosened []string) (string, string) {

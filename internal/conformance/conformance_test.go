@@ -71,6 +71,37 @@ func TestAFailureMakesOnlyItsProfileNotConformant(t *testing.T) {
 	}
 }
 
+// ASVS levels are cumulative: a failure at level 2 leaves level 1 conformant and makes
+// levels 2 and 3 not conformant; a level 1 check merely skipped leaves level 3, whose own
+// checks passed, partially conformant.
+func TestASecurityLevelHoldsOnlyWithTheLevelsBelow(t *testing.T) {
+	levels := func(specs []conformance.SpecOutcome) []string {
+		ps := conformance.Profiles(conformance.Judge(cat, specs, nil, nil), nil)
+		var out []string
+		for _, name := range checks.SecurityProfiles {
+			out = append(out, profile(ps, name).Level)
+		}
+		return out
+	}
+	set := func(id, status string) []conformance.SpecOutcome {
+		specs := allPassed()
+		for i := range specs {
+			if specs[i].Checks[0] == id {
+				specs[i].Status, specs[i].Check, specs[i].Reason = status, id, "["+id+"] ...\n1 problem(s):\n- x"
+			}
+		}
+		return specs
+	}
+	got := levels(set(firstOf(checks.ProfileSecurityL2), "failed"))
+	if want := []string{conformance.Conformant, conformance.NotConformant, conformance.NotConformant}; !slices.Equal(got, want) {
+		t.Errorf("a level 2 failure: levels %q, want %q", got, want)
+	}
+	got = levels(set(firstOf(checks.ProfileSecurityL1), "skipped"))
+	if want := []string{conformance.PartiallyConformant, conformance.PartiallyConformant, conformance.PartiallyConformant}; !slices.Equal(got, want) {
+		t.Errorf("a level 1 skip: levels %q, want %q", got, want)
+	}
+}
+
 func TestStatesOfAFailedSpecsOtherChecks(t *testing.T) {
 	a, b := firstOf(checks.ProfileCore), firstOf(checks.ProfileBaseline)
 	specs := []conformance.SpecOutcome{{Name: "s", Checks: []string{a, b}, Status: "failed", Check: a, Reason: "[" + a + "] x"}}
