@@ -307,28 +307,32 @@ func Profiles(results []CheckResult, loosened []string) []Profile {
 
 // holdLowerLevels: an ASVS level includes every lower one, so a security profile is
 // conformant only when every lower level is too; one that failed below is not conformant.
+// The lowest level holding it back is named; the counts stay the profile's own.
 func holdLowerLevels(ps []Profile) {
 	levels := map[string]string{}
 	for i, p := range ps {
 		for _, lower := range checks.SecurityLevelsBelow(p.Name) {
 			l, ok := levels[lower]
-			switch {
-			case !ok || l == Conformant:
-			case l == NotConformant && p.Level != NotConformant:
-				ps[i].Level, ps[i].Why = NotConformant, joinWhy(ps[i].Why, lower+" is not conformant")
-			case l != NotConformant && ps[i].Level == Conformant:
-				ps[i].Level, ps[i].Why = PartiallyConformant, lower+" is "+l
+			if !ok || l == Conformant || (l != NotConformant && p.Level != Conformant) || p.Level == NotConformant {
+				continue
 			}
+			held := lower + " is " + l + ", and a level includes every lower one"
+			switch {
+			case p.Level == Conformant:
+				ps[i].Why = "its own checks passed, but " + held
+			case p.Why == "":
+				ps[i].Why = held
+			default:
+				ps[i].Why = p.Why + "; " + held
+			}
+			ps[i].Level = PartiallyConformant
+			if l == NotConformant {
+				ps[i].Level = NotConformant
+			}
+			break
 		}
 		levels[p.Name] = ps[i].Level
 	}
-}
-
-func joinWhy(why, more string) string {
-	if why == "" {
-		return more
-	}
-	return why + ", " + more
 }
 
 func level(c Counts, loosened []string) (string, string) {
