@@ -50,12 +50,25 @@ type Source struct {
 	Says     string `json:"says"`               // what it says, in the project's words
 }
 
-// String names the source in one line, for reports.
+// String names the source in one line, for reports: each standard with its sections
+// ("OWASP ASVS 5.0.0 6.2.9; NIST SP 800-63B-4 3.1.1.2 Password Verifiers").
 func (s Source) String() string {
 	if s.Document != "" {
 		return s.Document + ", " + s.Section
 	}
-	return s.Standard + ", " + s.Section
+	cs, err := Citations(s)
+	if err != nil || len(cs) == 0 {
+		return s.Standard + ", " + s.Section
+	}
+	var parts []string
+	for i, c := range cs {
+		if i > 0 && cs[i-1].Standard == c.Standard {
+			parts[len(parts)-1] += ", " + c.Section
+			continue
+		}
+		parts = append(parts, c.Standard+" "+c.Section)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // Check is one verifiable statement about the provider.

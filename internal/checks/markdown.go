@@ -53,7 +53,7 @@ func Markdown(c *Catalogue, describeFault func(string) string) []byte {
 			rel := strings.TrimPrefix(ch.Source.Document, "docs/")
 			fmt.Fprintf(&b, "- **Source:** [%s, %s](%s#%s): %s\n", ch.Source.Document, ch.Source.Section, rel, ch.Source.Section, ch.Source.Says)
 		} else {
-			fmt.Fprintf(&b, "- **Source:** %s, %s: %s\n", ch.Source.Standard, ch.Source.Section, ch.Source.Says)
+			fmt.Fprintf(&b, "- **Source:** %s: %s\n", ch.Source, ch.Source.Says)
 		}
 		if len(ch.Settings) > 0 {
 			fmt.Fprintf(&b, "- **Settings:** `%s`\n", strings.Join(ch.Settings, "`, `"))

@@ -98,12 +98,14 @@ func (s *Standards) Document(name string) (Document, bool) {
 // Citation is one section of one standard that a source cites.
 type Citation struct {
 	Standard string
-	Section  string // an ASVS requirement ID, or a heading of the document
+	Section  string // an ASVS requirement ID ("6.2.9"), or a heading of the document
 }
 
 // Citations splits a source into what it cites. A source of several standards lists them
 // separated by "; " in Standard, and their sections in the same order separated by "; "
-// in Section; several sections of one standard are separated by ", ".
+// in Section; several sections of one standard are separated by ", ". An ASVS
+// requirement is written "ASVS 6.2.9" (so the section reads alone in a report); its
+// Citation holds the ID.
 func Citations(s Source) ([]Citation, error) {
 	if s.Standard == "" {
 		return nil, nil
@@ -116,6 +118,13 @@ func Citations(s Source) ([]Citation, error) {
 	var out []Citation
 	for i, std := range stds {
 		for _, sec := range strings.Split(secs[i], ", ") {
+			if std == ASVSName {
+				id, ok := strings.CutPrefix(sec, "ASVS ")
+				if !ok {
+					return nil, fmt.Errorf("ASVS section %q: write an ASVS requirement as \"ASVS 6.2.9\"", sec)
+				}
+				sec = id
+			}
 			out = append(out, Citation{Standard: std, Section: sec})
 		}
 	}

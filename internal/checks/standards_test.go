@@ -154,4 +154,19 @@ func TestCitationsSplitsPerStandard(t *testing.T) {
 	if _, err := checks.Citations(checks.Source{Standard: "A; B", Section: "1, 2"}); err == nil {
 		t.Error("two standards with one group of sections must be refused")
 	}
+	got, err = checks.Citations(checks.Source{Standard: checks.ASVSName + "; N", Section: "ASVS 6.2.9, ASVS 15.4.2; 3 x"})
+	want = []checks.Citation{{checks.ASVSName, "6.2.9"}, {checks.ASVSName, "15.4.2"}, {"N", "3 x"}}
+	if err != nil || !slices.Equal(got, want) {
+		t.Errorf("Citations = %v, %v; want %v", got, err, want)
+	}
+	if _, err := checks.Citations(checks.Source{Standard: checks.ASVSName, Section: "6.2.9"}); err == nil {
+		t.Error("an ASVS section without \"ASVS \" must be refused")
+	}
+}
+
+func TestSourceStringNamesEachStandardWithItsSections(t *testing.T) {
+	s := checks.Source{Standard: checks.ASVSName + "; NIST SP 800-63B-4", Section: "ASVS 6.2.8, ASVS 6.2.9; 3.1.1.2 Password Verifiers"}
+	if got, want := s.String(), "OWASP ASVS 5.0.0 6.2.8, 6.2.9; NIST SP 800-63B-4 3.1.1.2 Password Verifiers"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
 }
