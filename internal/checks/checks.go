@@ -89,7 +89,7 @@ type Check struct {
 	Unproven string `json:"unproven,omitempty"`
 	// Profile, when set, overrides the profile the kind gives the check (see ProfileOf).
 	// A security check must set it: its ASVS level ("security-l2"), the lowest level of
-	// the ASVS requirements it enforces (its asvs-* labels).
+	// the ASVS requirements its source cites.
 	Profile string `json:"profile,omitempty"`
 	// LevelReason: for a security check that enforces no ASVS requirement (a NIST SHALL,
 	// a cheat sheet point), why it is held to its level.
@@ -211,10 +211,10 @@ func (c *Catalogue) validate() error {
 	return errors.Join(errs...)
 }
 
-// validateLevel: a security check names its ASVS level, and says why when no ASVS
-// requirement gives it one; a check of another kind has no ASVS level.
+// validateLevel: a security check names its ASVS level, and says why when it cites no
+// ASVS requirement to give it one; a check of another kind has no ASVS level.
 func validateLevel(ch Check, bad func(id, format string, args ...any)) {
-	asvs := slices.ContainsFunc(ch.Labels, func(l string) bool { return strings.HasPrefix(l, "asvs-") })
+	asvs := len(ASVSRequirements(ch.Source)) > 0
 	switch {
 	case ch.Kind != Security && (slices.Contains(SecurityProfiles, ch.Profile) || ch.LevelReason != ""):
 		bad(ch.ID, "only a security check has an ASVS level (profile %q, level_reason)", ch.Profile)
@@ -222,9 +222,9 @@ func validateLevel(ch Check, bad func(id, format string, args ...any)) {
 	case !slices.Contains(SecurityProfiles, ch.Profile):
 		bad(ch.ID, "a security check must name its ASVS level as its profile, one of %v", SecurityProfiles)
 	case !asvs && strings.TrimSpace(ch.LevelReason) == "":
-		bad(ch.ID, "enforces no ASVS requirement (no asvs-* label): level_reason must say why it is held to %s", ch.Profile)
+		bad(ch.ID, "cites no ASVS requirement (standard %q, section \"ASVS 6.2.9\"): level_reason must say why it is held to %s", ASVSName, ch.Profile)
 	case asvs && ch.LevelReason != "":
-		bad(ch.ID, "its ASVS requirements give its level: level_reason is only for a check without one")
+		bad(ch.ID, "the ASVS requirements it cites give its level: level_reason is only for a check citing none")
 	}
 }
 

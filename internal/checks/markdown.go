@@ -108,8 +108,8 @@ func asvsSection(label string) string {
 	return parts[0] + "." + parts[1]
 }
 
-// writeSecurityByASVS lists the security checks by the ASVS section of their requirement
-// labels (a check citing two sections is under both), then those citing no ASVS
+// writeSecurityByASVS lists the security checks by the ASVS section of the requirements
+// their sources cite (a check citing two sections is under both), then those citing no ASVS
 // requirement, then the informational findings.
 func writeSecurityByASVS(b *strings.Builder, c *Catalogue) {
 	b.WriteString("## Security checks by OWASP ASVS 5.0.0 section\n\n")
@@ -123,9 +123,8 @@ func writeSecurityByASVS(b *strings.Builder, c *Catalogue) {
 			continue
 		}
 		found := false
-		for _, l := range ch.Labels {
-			if sec := asvsSection(l); sec != "" {
-				req := strings.TrimPrefix(l, "asvs-")
+		for _, req := range ASVSRequirements(ch.Source) {
+			if sec := asvsSection("asvs-" + req); sec != "" {
 				entry := fmt.Sprintf("- ASVS %s: [`%s`](#%s)", req, ch.ID, anchorOf(ch.ID))
 				if !slices.Contains(bySection[sec], entry) {
 					bySection[sec] = append(bySection[sec], entry)
