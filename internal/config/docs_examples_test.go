@@ -95,3 +95,24 @@ func checkLine(t *testing.T, cat *checks.Catalogue, file string, quoted *regexp.
 		t.Errorf("%s names %q, which is no check or finding of the catalogue", file, id)
 	}
 }
+// A JSON example holding "deviations" is a known-deviations file a reader copies: it loads.
+func TestEveryKnownDeviationsExampleLoads(t *testing.T) {
+	cat := checks.MustDefault()
+	block := regexp.MustCompile("(?s)```json\n(.*?)```")
+	found := 0
+	for file, text := range docFiles(t) {
+		for _, m := range block.FindAllStringSubmatch(text, -1) {
+			if !strings.Contains(m[1], `"deviations"`) {
+				continue
+			}
+			found++
+			// The day the example's entries are honoured: before any expiry a doc shows.
+			if _, err := deviations.Parse([]byte(m[1]), cat, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+				t.Errorf("%s: the known-deviations example does not load: %v\n%s", file, err, m[1])
+			}
+		}
+	}
+	if found == 0 {
+		t.Error("no known-deviations example found in the docs: the test reads nothing")
+	}
+}
