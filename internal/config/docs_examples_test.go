@@ -95,6 +95,7 @@ func checkLine(t *testing.T, cat *checks.Catalogue, file string, quoted *regexp.
 		t.Errorf("%s names %q, which is no check or finding of the catalogue", file, id)
 	}
 }
+
 // A JSON example holding "deviations" is a known-deviations file a reader copies: it loads.
 func TestEveryKnownDeviationsExampleLoads(t *testing.T) {
 	cat := checks.MustDefault()
