@@ -163,6 +163,9 @@ type Shapes struct {
 	// Step1IsSucceedRequired is AUTOSHARES_EXPECT_STEP1_IS_SUCCEED: only then does step 1's
 	// success pin IsSucceed true.
 	Step1IsSucceedRequired bool
+	// Step3Path is AUTOSHARES_STEP3_PATH, the step 3 variant the target serves (apiclient's
+	// Step3AutoShares or Step3ETNA): the path of the pact's step 3 requests.
+	Step3Path string
 }
 
 var jsonResponse = map[string]contract.Field{"Content-Type": {Example: "application/json; charset=utf-8", Match: contract.MatchRegex, Regex: `^application/json.*$`}}
