@@ -218,6 +218,11 @@ func TestEveryShapePinsOnlyWhatItsSettingsEnforce(t *testing.T) {
 			add("app key", "PUT", apiclient.PathUpdatePassword, s.AppKeyRejected())
 			add("login", "POST", apiclient.PathLogin, s.LoginSucceeded())
 			add("login refused", "POST", apiclient.PathLogin, s.LoginFailed())
+			for _, i := range recording.Interactions { // every interaction a spec records
+				req := i.Request(cfg.Flow.Step3Path)
+				add(i.Description, req.Method, req.Path, s.Response(i.Answer))
+				rs[len(rs)-1].errorCase = i.Answer.Case
+			}
 			expectEnforced(t, rs, rules, cfg.Negative.Step1IsSucceedRequired)
 		})
 	}

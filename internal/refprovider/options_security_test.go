@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/autoshares/conformance/internal/apiclient"
 	"github.com/autoshares/conformance/internal/refprovider/testpki"
 )
 
@@ -285,14 +286,9 @@ func TestTLS(t *testing.T) {
 	}
 	get := func(c *tls.Config, host string) (int, error) {
 		cl := &http.Client{Transport: &http.Transport{TLSClientConfig: c}, Timeout: 10 * time.Second}
-		req, _ := http.NewRequest(http.MethodGet, strings.Replace(r.BaseURL, "127.0.0.1", host, 1)+"/v1.0/users/password/secret-question?username=bob", nil)
-		req.Header.Set("Et-App-Key", testAppKey)
-		res, err := cl.Do(req)
-		if err != nil {
-			return 0, err
-		}
-		res.Body.Close()
-		return res.StatusCode, nil
+		api := apiclient.Client{BaseURL: strings.Replace(r.BaseURL, "127.0.0.1", host, 1), AppKey: testAppKey, HTTP: cl}
+		ex := api.Do(context.Background(), apiclient.SecretQuestion("bob"))
+		return ex.Status, ex.Err
 	}
 	for _, host := range []string{"127.0.0.1", "localhost"} {
 		if s, err := get(&tls.Config{RootCAs: roots, Certificates: []tls.Certificate{cert}}, host); err != nil || s != 200 {

@@ -9,7 +9,6 @@ import (
 
 	"github.com/autoshares/conformance/internal/apiclient"
 	"github.com/autoshares/conformance/internal/config"
-	"github.com/autoshares/conformance/internal/contract"
 	rec "github.com/autoshares/conformance/internal/recording"
 	"github.com/autoshares/conformance/internal/states"
 )
@@ -54,8 +53,7 @@ var _ = Describe("Step 1, request a reset: POST v1.0/users/password/reset", Labe
 			expectStep1Success(ex, "step1.no-question.accepted")
 			expectCodeOnlyByMail(ex, waitForCode(ctx, "step1.code-mailed", trader["Email"], since))
 
-			record(contract.Interaction{Description: "a reset request for a trader without a secret question", States: rec.InState(states.NoQuestion),
-				Request: rec.ResetPassword(rec.ValidAppKey(), rec.StateUser, nil), Response: suite.Shapes.Step1Succeeded()})
+			record(suite.Shapes.Interaction(rec.ResetNoQuestion))
 		})
 
 	It("emails a confirmation code when the secret answer is right", Label("mail", "secret-question"),
@@ -67,8 +65,7 @@ var _ = Describe("Step 1, request a reset: POST v1.0/users/password/reset", Labe
 			expectStep1Success(ex, "step1.right-answer.accepted")
 			expectCodeOnlyByMail(ex, waitForCode(ctx, "step1.code-mailed", trader["Email"], since))
 
-			record(contract.Interaction{Description: "a reset request with the right secret answer", States: rec.InState(states.WithQuestion),
-				Request: rec.ResetPassword(rec.ValidAppKey(), rec.StateUser, &rec.StateAnswer), Response: suite.Shapes.Step1Succeeded()})
+			record(suite.Shapes.Interaction(rec.ResetRightAnswer))
 		})
 
 	It("refuses a missing secret answer with the documented ErrorIncorrectAnswer", Label("secret-question"),
@@ -77,8 +74,7 @@ var _ = Describe("Step 1, request a reset: POST v1.0/users/password/reset", Labe
 			ex := send(ctx, apiclient.ResetPassword(trader["User"], ""))
 			expectFailure(ex, "step1.missing-answer.refused", resetPasswordResponseSchema, config.CaseWrongAnswer)
 
-			record(contract.Interaction{Description: "a reset request without the secret answer", States: rec.InState(states.WithQuestion),
-				Request: rec.ResetPassword(rec.ValidAppKey(), rec.StateUser, nil), Response: suite.Shapes.Failed(config.CaseWrongAnswer)})
+			record(suite.Shapes.Interaction(rec.ResetMissingAnswer))
 		})
 
 	It("refuses a wrong secret answer with the documented ErrorIncorrectAnswer", Label("secret-question"),
@@ -87,9 +83,7 @@ var _ = Describe("Step 1, request a reset: POST v1.0/users/password/reset", Labe
 			ex := send(ctx, apiclient.ResetPassword(trader["User"], "not-"+trader["SecretQuestionAnswer"]))
 			expectFailure(ex, "step1.wrong-answer.refused", resetPasswordResponseSchema, config.CaseWrongAnswer)
 
-			record(contract.Interaction{Description: "a reset request with a wrong secret answer", States: rec.InState(states.WithQuestion),
-				Request:  rec.ResetPassword(rec.ValidAppKey(), rec.StateUser, &contract.Field{Example: rec.ExampleWrongAnswer}),
-				Response: suite.Shapes.Failed(config.CaseWrongAnswer)})
+			record(suite.Shapes.Interaction(rec.ResetWrongAnswer))
 		})
 
 	It("refuses an unknown user", Checks("step1.unknown-user.refused"), func(ctx SpecContext) {
@@ -98,8 +92,7 @@ var _ = Describe("Step 1, request a reset: POST v1.0/users/password/reset", Labe
 		expectFailure(ex, "step1.unknown-user.refused", resetPasswordResponseSchema, config.CaseUnknownUser)
 		sawFinding(findingUserEnumeration)
 
-		recordAbsence(unknown, contract.Interaction{Description: "a reset request for an unknown user", States: rec.InState(states.NoSuchUser),
-			Request: rec.ResetPassword(rec.ValidAppKey(), rec.UnknownUser, nil), Response: suite.Shapes.Failed(config.CaseUnknownUser)})
+		recordAbsence(unknown, suite.Shapes.Interaction(rec.ResetUnknownUser))
 	})
 
 	It("refuses a reset request without Et-App-Key with the documented error", Label("app-key"),
@@ -109,7 +102,6 @@ var _ = Describe("Step 1, request a reset: POST v1.0/users/password/reset", Labe
 			req.OmitAppKey = true
 			expectAppKeyError(send(ctx, req), "step1.app-key.missing.refused")
 
-			recordAbsence(unknown, contract.Interaction{Description: "a reset request without Et-App-Key", States: rec.InState(states.NoSuchUser),
-				Request: rec.ResetPassword(rec.NoAppKey(), rec.UnknownUser, nil), Response: suite.Shapes.AppKeyRejected()})
+			recordAbsence(unknown, suite.Shapes.Interaction(rec.ResetNoAppKey))
 		})
 })
