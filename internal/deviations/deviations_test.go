@@ -16,7 +16,7 @@ var (
 
 func TestAValidFileLoads(t *testing.T) {
 	id := cat.IDs()[0]
-	list, err := deviations.Parse([]byte(`{"deviations": [{"check": "`+id+`", "reason": "staging runs an old build", "ticket": "https://tickets.example/QA-1", "expires": "2026-12-06"}]}`), cat, today)
+	list, err := deviations.Parse([]byte(`{"deviations": [{"check": "`+id+`", "reason": "staging runs an old build", "ticket": "https://tickets.example/QA-1", "failure": {"status": 500, "kinds": ["status"]}, "expires": "2026-12-06"}]}`), cat, today)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,9 +31,9 @@ func TestEveryProblemAtOnce(t *testing.T) {
 	id := cat.IDs()[0]
 	typo := id[:len(id)-1]
 	_, err := deviations.Parse([]byte(`{"deviations": [
-		{"check": "`+typo+`", "reason": "r", "ticket": "T-1", "expires": "2099-01-01"},
-		{"check": "`+id+`", "reason": "r", "ticket": "T-2", "expires": "2026-12-05"},
-		{"check": "`+id+`", "reason": "r", "ticket": "T-3", "expires": "2099-01-01"}
+		{"check": "`+typo+`", "reason": "r", "ticket": "T-1", "failure": {"status": 500, "kinds": ["status"]}, "expires": "2099-01-01"},
+		{"check": "`+id+`", "reason": "r", "ticket": "T-2", "failure": {"status": 500, "kinds": ["status"]}, "expires": "2026-12-05"},
+		{"check": "`+id+`", "reason": "r", "ticket": "T-3", "failure": {"status": 500, "kinds": ["status"]}, "expires": "2099-01-01"}
 	]}`), cat, today)
 	if err == nil {
 		t.Fatal("want problems")
@@ -47,14 +47,14 @@ func TestEveryProblemAtOnce(t *testing.T) {
 
 func TestTheSchemaIsEnforced(t *testing.T) {
 	for name, doc := range map[string]string{
-		"no ticket":      `{"deviations": [{"check": "a.b", "reason": "r", "expires": "2099-01-01"}]}`,
-		"not a date":     `{"deviations": [{"check": "a.b", "reason": "r", "ticket": "t", "expires": "soon"}]}`,
+		"no ticket":      `{"deviations": [{"check": "a.b", "reason": "r", "failure": {"status": 500, "kinds": ["status"]}, "expires": "2099-01-01"}]}`,
+		"not a date":     `{"deviations": [{"check": "a.b", "reason": "r", "ticket": "t", "failure": {"status": 500, "kinds": ["status"]}, "expires": "soon"}]}`,
 		"unknown key":    `{"deviations": [], "extra": 1}`,
 		"not an object":  `[]`,
-		"empty reason":   `{"deviations": [{"check": "a.b", "reason": "", "ticket": "t", "expires": "2099-01-01"}]}`,
+		"empty reason":   `{"deviations": [{"check": "a.b", "reason": "", "ticket": "t", "failure": {"status": 500, "kinds": ["status"]}, "expires": "2099-01-01"}]}`,
 		"not even JSON":  `{`,
 		"no deviations":  `{}`,
-		"check not a ID": `{"deviations": [{"check": "Not An ID", "reason": "r", "ticket": "t", "expires": "2099-01-01"}]}`,
+		"check not a ID": `{"deviations": [{"check": "Not An ID", "reason": "r", "ticket": "t", "failure": {"status": 500, "kinds": ["status"]}, "expires": "2099-01-01"}]}`,
 	} {
 		if _, err := deviations.Parse([]byte(doc), cat, today); err == nil {
 			t.Errorf("%s: accepted", name)
@@ -79,7 +79,7 @@ func TestEveryExchangeChecksAreRefused(t *testing.T) {
 		if !c.EveryExchange {
 			continue
 		}
-		_, err := deviations.Parse([]byte(`{"deviations": [{"check": "`+c.ID+`", "reason": "r", "ticket": "T-1", "expires": "2099-01-01"}]}`), cat, today)
+		_, err := deviations.Parse([]byte(`{"deviations": [{"check": "`+c.ID+`", "reason": "r", "ticket": "T-1", "failure": {"status": 500, "kinds": ["status"]}, "expires": "2099-01-01"}]}`), cat, today)
 		if err == nil || !strings.Contains(err.Error(), c.ID) || !strings.Contains(err.Error(), "every-exchange") {
 			t.Errorf("%s: %v", c.ID, err)
 		}
