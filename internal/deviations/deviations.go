@@ -56,16 +56,28 @@ func describe(s outcome.Signature) string {
 	return fmt.Sprintf("%s and problems %s", st, strings.Join(s.Kinds, ", "))
 }
 
-// SignatureOf is a failed record's signature, without the mismatch problem this package
-// adds: what an entry for it must name.
-func SignatureOf(r outcome.Record) outcome.Signature {
+// CheckSignature is the failure of one check in one spec: the status of its first failed
+// record and the kinds of every problem of its failed records (a check may be judged on
+// several replies of a spec), without the mismatch problem this package adds. It is what
+// an entry names, and what the suite compares with it when the spec ends.
+func CheckSignature(failed []outcome.Record) outcome.Signature {
 	var own []outcome.Problem
-	for _, p := range r.Problems {
-		if p.Kind != MismatchKind {
-			own = append(own, p)
+	status := 0
+	for i, r := range failed {
+		if i == 0 {
+			status = r.Status
+		}
+		for _, p := range r.Problems {
+			if p.Kind != MismatchKind {
+				own = append(own, p)
+			}
 		}
 	}
-	return outcome.SignatureOf(r.Status, own)
+	s := outcome.SignatureOf(status, own)
+	if s.Kinds == nil {
+		s.Kinds = []string{}
+	}
+	return s
 }
 
 // String is the entry in one line, for reports.
@@ -178,9 +190,10 @@ const SuggestedFile = "known-deviations.suggested.json"
 const SuggestedNote = "Suggested by a failing run: each entry accepts exactly the failure this run saw. " +
 	"A person must fill in each reason, ticket and expiry (at most what the team accepts) before passing it as AUTOSHARES_KNOWN_DEVIATIONS."
 
-// Suggested is one entry per check that failed in records (the first failure of each,
-// in record order), with placeholders for the reason and ticket and an expiry 30 days
-// after today. Every-exchange checks cannot be known deviations and are left out.
+// Suggested is one entry per check that failed in records (its failure in the first spec
+// that failed it, CheckSignature), with placeholders for the reason and ticket and an
+// expiry 30 days after today. Every-exchange checks cannot be known deviations and are
+// left out.
 func Suggested(records []outcome.Record, cat *checks.Catalogue, today time.Time) File {
 	f := File{Note: SuggestedNote, Deviations: []Entry{}}
 	var seen []string
@@ -192,7 +205,13 @@ func Suggested(records []outcome.Record, cat *checks.Catalogue, today time.Time)
 			continue
 		}
 		seen = append(seen, r.Check)
-		f.Deviations = append(f.Deviations, Entry{Check: r.Check, Failure: SignatureOf(r),
+		var failed []outcome.Record
+		for _, o := range records {
+			if o.Spec == r.Spec && o.Check == r.Check && o.State == outcome.Failed {
+				failed = append(failed, o)
+			}
+		}
+		f.Deviations = append(f.Deviations, Entry{Check: r.Check, Failure: CheckSignature(failed),
 			Reason: "FILL IN: why this failure is accepted for now", Ticket: "FILL IN: the ticket that tracks the fix",
 			Expires: today.AddDate(0, 0, 30).Format(time.DateOnly)})
 	}

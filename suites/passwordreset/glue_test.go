@@ -18,9 +18,7 @@ import (
 	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/contract"
-	"github.com/autoshares/conformance/internal/deviations"
 	"github.com/autoshares/conformance/internal/harness"
-	"github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/internal/sources"
 	"github.com/autoshares/conformance/internal/states"
 	"github.com/autoshares/conformance/internal/transport"
@@ -98,10 +96,10 @@ func verdictOn(id string, ex *apiclient.Exchange) *verdict.Verdict {
 }
 
 // done records the verdict (outcomes_test.go) and tells whether the check held: passed, or
-// failed exactly as its known-deviations entry records (then the spec goes on as if it
-// had passed). A failed check does not stop the spec: it fails at its end, listing every
-// failed check (endSpec). A failure of a listed check that its entry does not accept stays
-// a failure, with a problem naming the entry.
+// failed, so far, exactly as its known-deviations entry records (then the spec goes on as
+// if it had passed). A failed check does not stop the spec: when the spec ends, a listed
+// check whose failures in it are exactly its entry's is a known deviation, and every other
+// failed check fails the spec, each listed (endSpec).
 func done(v *verdict.Verdict) bool {
 	GinkgoHelper()
 	if v.OK() {
@@ -110,26 +108,8 @@ func done(v *verdict.Verdict) bool {
 	}
 	v.Reproduction = reproduction([]string{v.Check.ID}, v.Exchange)
 	takeFromLog(v.Exchange) // the failure quotes its transcript
-	r := v.Record(suite.Secrets)
-	d, listed := suite.Cfg.KnownDeviation(v.Check.ID)
-	if listed && !d.Accepts(r.Signature()) {
-		v.Problems = append(v.Problems, deviations.Mismatch(d, r.Signature()))
-		r = v.Record(suite.Secrets)
-	}
-	msg := v.Message(suite.Secrets)
-	if listed {
-		r.Deviation = &outcome.DeviationRef{Check: d.Check, Ticket: d.Ticket}
-		if d.Accepts(deviations.SignatureOf(r)) {
-			r.State = outcome.KnownDeviation
-			recordOutcome(r)
-			GinkgoWriter.Print("Known deviation " + d.String() + ":\n" + msg + "\n")
-			return true
-		}
-		r.DeviationMismatch = true
-	}
-	recordOutcome(r)
-	failedCheck(msg)
-	return false
+	failedCheck(v)
+	return acceptedSoFar(v.Check.ID)
 }
 
 // given produces the named provider state for the current spec from the first source the

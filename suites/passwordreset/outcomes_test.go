@@ -14,22 +14,31 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/deviations"
 	"github.com/autoshares/conformance/internal/outcome"
+	"github.com/autoshares/conformance/internal/verdict"
 )
 
-// outcomes are this process's records; spec holds the running spec's failure messages and
-// whether it has ended (endSpec). Specs of one process run one after another; the mutex is
-// for the background work that may outlive a spec.
+// outcomes are this process's records, and the running spec's failed checks, decided when
+// it ends (endSpec). Specs of one process run one after another; the mutex is for the
+// background work that may outlive a spec.
 var outcomes struct {
 	mu       sync.Mutex
 	all      []outcome.Record
-	failures []string // the running spec's failed checks, as people read them
-	ended    bool     // endSpec ran: a later failure (in a cleanup) fails the spec at once
+	failures []failure // the running spec's failed verdicts, not decided yet
+	ended    bool      // endSpec ran: a later failure (in a cleanup) is decided at once
 }
 
-// recordOutcome adds a record of the running spec. A check passing again in the same spec
-// is recorded once (the every-exchange checks pass on each exchange).
-func recordOutcome(r outcome.Record) {
+// failure is a failed verdict and the index of its record in outcomes.all.
+type failure struct {
+	v  *verdict.Verdict
+	at int
+}
+
+// recordOutcome adds a record of the running spec and returns its index (-1 when left
+// out). A check passing again in the same spec is recorded once (the every-exchange checks
+// pass on each exchange).
+func recordOutcome(r outcome.Record) int {
 	spec := CurrentSpecReport()
 	r.Spec, r.Process = spec.FullText(), GinkgoParallelProcess()
 	outcomes.mu.Lock()
@@ -37,9 +46,10 @@ func recordOutcome(r outcome.Record) {
 	if r.State == outcome.Passed && slices.ContainsFunc(outcomes.all, func(o outcome.Record) bool {
 		return o.Spec == r.Spec && o.Check == r.Check && o.State == outcome.Passed
 	}) {
-		return
+		return -1
 	}
 	outcomes.all = append(outcomes.all, r)
+	return len(outcomes.all) - 1
 }
 
 // specRecords are the records of the spec with the given full text, so far.
@@ -55,14 +65,94 @@ func specRecords(spec string) []outcome.Record {
 	return out
 }
 
-// failedCheck keeps a failed check's message for the spec's end; after it (a check judged
-// in a cleanup), the spec fails at once.
-func failedCheck(msg string) {
+// failedCheck records a failed verdict, to be decided when the spec ends; after it (a
+// check judged in a cleanup), at once.
+func failedCheck(v *verdict.Verdict) {
 	GinkgoHelper()
+	outcomes.failures = append(outcomes.failures, failure{v, recordOutcome(v.Record(suite.Secrets))})
 	if outcomes.ended {
-		Fail(msg)
+		endSpec()
 	}
-	outcomes.failures = append(outcomes.failures, msg)
+}
+
+// failedRecords are the records of the running spec's undecided failures of the check.
+func failedRecords(id string) []outcome.Record {
+	outcomes.mu.Lock()
+	defer outcomes.mu.Unlock()
+	var out []outcome.Record
+	for _, f := range outcomes.failures {
+		if f.v.Check.ID == id {
+			out = append(out, outcomes.all[f.at])
+		}
+	}
+	return out
+}
+
+// acceptedSoFar reports whether the check's failures in the running spec are, so far,
+// exactly what its known-deviations entry accepts.
+func acceptedSoFar(id string) bool {
+	d, listed := suite.Cfg.KnownDeviation(id)
+	return listed && d.Accepts(deviations.CheckSignature(failedRecords(id)))
+}
+
+// decide settles the running spec's failed checks: a listed check whose failures in the
+// spec are exactly its entry's (deviations.CheckSignature) becomes a known deviation, shown
+// in the spec's log; a listed check that failed otherwise stays failed, with a problem
+// naming the entry. It returns the failed checks' messages, in the order they failed.
+func decide() []string {
+	fs := outcomes.failures
+	outcomes.failures = nil
+	known := map[string]bool{}
+	for _, f := range fs {
+		id := f.v.Check.ID
+		if _, done := known[id]; done {
+			continue
+		}
+		d, listed := suite.Cfg.KnownDeviation(id)
+		if !listed {
+			known[id] = false
+			continue
+		}
+		var mine []failure
+		var recs []outcome.Record
+		outcomes.mu.Lock()
+		for _, g := range fs {
+			if g.v.Check.ID == id {
+				mine, recs = append(mine, g), append(recs, outcomes.all[g.at])
+			}
+		}
+		outcomes.mu.Unlock()
+		sig := deviations.CheckSignature(recs)
+		known[id] = d.Accepts(sig)
+		if !known[id] {
+			mine[0].v.Problems = append(mine[0].v.Problems, deviations.Mismatch(d, sig))
+		}
+		ref := &outcome.DeviationRef{Check: d.Check, Ticket: d.Ticket}
+		outcomes.mu.Lock()
+		for _, g := range mine {
+			r := g.v.Record(suite.Secrets)
+			r.Spec, r.Process, r.Deviation = outcomes.all[g.at].Spec, outcomes.all[g.at].Process, ref
+			if known[id] {
+				r.State = outcome.KnownDeviation
+			} else {
+				r.DeviationMismatch = true
+			}
+			outcomes.all[g.at] = r
+		}
+		outcomes.mu.Unlock()
+		if known[id] {
+			for _, g := range mine {
+				GinkgoWriter.Print("Known deviation " + d.String() + ":\n" + g.v.Message(suite.Secrets) + "\n")
+			}
+		}
+	}
+	var msgs []string
+	for _, f := range fs {
+		if !known[f.v.Check.ID] {
+			msgs = append(msgs, f.v.Message(suite.Secrets))
+		}
+	}
+	return msgs
 }
 
 // unjudged are the checks the running spec declares and has no record of yet.
@@ -129,19 +219,20 @@ func need(ok bool, step string) {
 	}
 }
 
-// endSpec fails the spec when any of its checks failed, with every failed check's message
-// (check, statement, problems, reproduction, transcript), and reports whether it did.
+// endSpec decides the spec's failed checks and fails the spec when any is a failure, with
+// every failed check's message (check, statement, problems, reproduction, transcript); it
+// reports whether it did.
 func endSpec() bool {
 	GinkgoHelper()
 	outcomes.ended = true
-	if len(outcomes.failures) == 0 {
+	msgs := decide()
+	if len(msgs) == 0 {
 		return false
 	}
-	msg := strings.Join(outcomes.failures, "\n\n")
-	if n := len(outcomes.failures); n > 1 {
-		msg += fmt.Sprintf("\n\n%d checks of this spec failed (each above).", n)
+	msg := strings.Join(msgs, "\n\n")
+	if n := len(msgs); n > 1 {
+		msg += fmt.Sprintf("\n\n%d failures of this spec's checks (each above).", n)
 	}
-	outcomes.failures = nil
 	Fail(msg)
 	return true
 }
