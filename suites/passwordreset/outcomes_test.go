@@ -44,7 +44,7 @@ func recordOutcome(r outcome.Record) int {
 	outcomes.mu.Lock()
 	defer outcomes.mu.Unlock()
 	if r.State == outcome.Passed && slices.ContainsFunc(outcomes.all, func(o outcome.Record) bool {
-		return o.Spec == r.Spec && o.Check == r.Check && o.State == outcome.Passed
+		return o.Spec == r.Spec && o.Check == r.Check && o.Finding == r.Finding && o.State == outcome.Passed
 	}) {
 		return -1
 	}
