@@ -75,16 +75,10 @@ func checksOf(rs []oc.Record) string {
 	return fmt.Sprintf("%v", ids)
 }
 
-// failedOnlyOn reports whether the spec failed, and every check it failed is id with a
-// problem that holds text.
-func failedOnlyOn(o outcome, s specRun, id, text string) bool {
-	failures := o.inState(s, oc.Failed)
-	for _, r := range failures {
-		if r.Check != id || !says(r, text) {
-			return false
-		}
-	}
-	return len(failures) > 0
+// failedOn reports whether the spec failed the check with a problem that holds text (it
+// may have failed others on the way: a spec judges every check it declares).
+func failedOn(o outcome, s specRun, id, text string) bool {
+	return slices.ContainsFunc(o.inState(s, oc.Failed), func(r oc.Record) bool { return r.Check == id && says(r, text) })
 }
 
 // expectInconclusive: the failed spec's records are inconclusive, none failed, each
