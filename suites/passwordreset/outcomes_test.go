@@ -155,12 +155,14 @@ func decide() []string {
 	return msgs
 }
 
-// unjudged are the checks the running spec declares and has no record of yet.
+// unjudged are the checks the running spec declares and has no record of yet. The checks
+// every exchange gets are not among them: they are judged on each exchange a spec sends,
+// so a spec that sent none (or none after some point) says nothing of them.
 func unjudged() []string {
 	recs := specRecords(CurrentSpecReport().FullText())
 	var out []string
 	for _, id := range declaredChecks() {
-		if !slices.ContainsFunc(recs, func(r outcome.Record) bool { return r.Check == id }) {
+		if !slices.Contains(everyExchange, id) && !slices.ContainsFunc(recs, func(r outcome.Record) bool { return r.Check == id }) {
 			out = append(out, id)
 		}
 	}
@@ -251,7 +253,7 @@ var _ = AfterEach(func() {
 // After each spec, what its records do not say: a spec that failed with no record of why
 // (a timeout, a panic, a failure outside any check) is errored, and so is each check it
 // declares but did not judge; a spec that ran to its end without judging a declared check
-// leaves it not checked.
+// leaves it not checked. (The every-exchange checks are left alone: see unjudged.)
 var _ = ReportAfterEach(func(r SpecReport) {
 	if suite == nil || r.LeafNodeType != types.NodeTypeIt || r.State == types.SpecStateSkipped || r.State == types.SpecStatePending {
 		return
@@ -279,7 +281,7 @@ var _ = ReportAfterEach(func(r SpecReport) {
 		add(*cause)
 	}
 	for _, l := range r.LeafNodeLabels {
-		if _, ok := catalogue.Get(l); !ok || slices.ContainsFunc(recs, func(rec outcome.Record) bool { return rec.Check == l }) {
+		if _, ok := catalogue.Get(l); !ok || slices.Contains(everyExchange, l) || slices.ContainsFunc(recs, func(rec outcome.Record) bool { return rec.Check == l }) {
 			continue
 		}
 		switch {
