@@ -123,6 +123,14 @@ func TestSuitePassesAgainstTheCorrectProvider(t *testing.T) {
 		if !slices.ContainsFunc(o.withCheck(id), func(s specRun) bool { return s.Status == report.StatusPassed }) {
 			t.Errorf("no spec of check %q ran and passed", id)
 		}
+		if !slices.ContainsFunc(o.checkRecords(id), func(r oc.Record) bool { return r.State == oc.Passed }) {
+			t.Errorf("no outcome record says check %q passed", id)
+		}
+	}
+	for _, r := range o.records {
+		if r.State != oc.Passed {
+			t.Errorf("spec %q: check %q is %s: %s", r.Spec, r.Check, r.State, r.Reason)
+		}
 	}
 	// The slow spec waits out a token lifetime: it runs only when asked for by its label,
 	// even with AUTOSHARES_TOKEN_LIFETIME set.
