@@ -69,7 +69,7 @@ func judge(p pinned, rules verdict.Rules, step1Required bool) func(status int, b
 				verdict.ModelIs(v, env, p.body["Model"].(string)) // the spec's question check
 			}
 		}
-		return v.Problems
+		return v.Texts()
 	}
 }
 

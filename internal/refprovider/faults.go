@@ -23,6 +23,7 @@ const (
 	FaultAcceptExpiredToken        = "accept-expired-token"
 	FaultSuccessWithoutChange      = "success-without-change"
 	FaultMismatchConsumesToken     = "mismatch-consumes-token"
+	FaultMismatchStatus500         = "mismatch-status-500"
 	FaultReusableToken             = "reusable-token"
 	FaultAcceptShortPassword       = "accept-short-password"
 	FaultKeepOutstandingGrants     = "keep-outstanding-grants"
@@ -116,6 +117,16 @@ var faultTable = []switchDef{
 	}},
 	{FaultMismatchConsumesToken, "a step 4 password-mismatch rejection consumes the token, so a corrected retry fails", func(h *hooks) {
 		h.mismatch = func(st *store, token string) { delete(st.tokens, token) }
+	}},
+	{FaultMismatchStatus500, "step 4 answers a password mismatch with HTTP 500 (the error envelope otherwise right, nothing changed)", func(h *hooks) {
+		prev := h.envelope
+		h.envelope = func(env *envelope, status int, ok bool) int {
+			status = prev(env, status, ok)
+			if !ok && slices.Contains(env.ErrorsCode, errPasswordMismatch.code) {
+				return http.StatusInternalServerError
+			}
+			return status
+		}
 	}},
 	{FaultReusableToken, "step 4 does not consume the token on success: it can reset the password again", func(h *hooks) {
 		h.consumeToken = func(*store, string, string) {}

@@ -23,7 +23,7 @@ func (r Rules) NoRedirect(v *Verdict) *Verdict {
 	if loc == "" {
 		loc = "(no Location header)"
 	}
-	return v.Expect(false, "status: %d: the endpoint did not answer at its documented path; it redirects to %s (not followed: nothing was sent there)", ex.Status, loc)
+	return v.Expect(false, KindRedirect, "status: %d: the endpoint did not answer at its documented path; it redirects to %s (not followed: nothing was sent there)", ex.Status, loc)
 }
 
 // Carried is one secret value a request carried, and what it is.
@@ -163,7 +163,7 @@ func (r Rules) NoEcho(v *Verdict, kinds ...string) *Verdict {
 	for _, e := range Echoes(v) {
 		for _, k := range kinds {
 			if e.What == k {
-				v.Expect(false, "%s: carries back the %s the request sent (%s)", e.Where, e.What, e.Value)
+				v.Expect(false, KindEcho, "%s: carries back the %s the request sent (%s)", e.Where, e.What, e.Value)
 			}
 		}
 	}
@@ -176,7 +176,7 @@ func (r Rules) NoEcho(v *Verdict, kinds ...string) *Verdict {
 // RFC 9457 problem details (what a framework answers before the application runs).
 func (r Rules) Refused(v *Verdict, what string) *Verdict {
 	ex := v.Exchange
-	v.Expect(ex.Status >= 400 && ex.Status < 500, "status: %s: expected a 4xx client error, got %d%s", what, ex.Status, StatusHint(ex.Status))
+	v.Expect(ex.Status >= 400 && ex.Status < 500, KindStatus, "status: %s: expected a 4xx client error, got %d%s", what, ex.Status, StatusHint(ex.Status))
 	return r.jsonError(v, what)
 }
 
@@ -184,7 +184,7 @@ func (r Rules) Refused(v *Verdict, what string) *Verdict {
 // labelled text/plain) may get a 2xx; never a 5xx.
 func (r Rules) NotServerError(v *Verdict, what string) *Verdict {
 	ex := v.Exchange
-	v.Expect(ex.Status < 500, "status: %s: expected a 4xx or a processed request, got %d%s", what, ex.Status, StatusHint(ex.Status))
+	v.Expect(ex.Status < 500, KindStatus, "status: %s: expected a 4xx or a processed request, got %d%s", what, ex.Status, StatusHint(ex.Status))
 	if ex.Status >= 400 {
 		r.jsonError(v, what)
 	}
@@ -206,21 +206,21 @@ func (r Rules) jsonError(v *Verdict, what string) *Verdict {
 		return r.problemDetails(v, what)
 	}
 	if err != nil || mt != "application/json" {
-		return v.Expect(false, "Content-Type: %s: expected application/json or %s, got %q", what, ProblemJSON, ct)
+		return v.Expect(false, KindContentType, "Content-Type: %s: expected application/json or %s, got %q", what, ProblemJSON, ct)
 	}
 	var body map[string]json.RawMessage
 	if err := json.Unmarshal(ex.ResponseBody, &body); err != nil {
-		return v.Expect(false, "body: %s: expected a JSON object, got %v", what, err)
+		return v.Expect(false, KindBody, "body: %s: expected a JSON object, got %v", what, err)
 	}
 	_, hasMessage := body["Message"]
 	if _, hasEnvelope := body["IsSucceed"]; hasEnvelope {
 		var env Envelope
 		_ = json.Unmarshal(ex.ResponseBody, &env)
-		v.Expect(string(env.IsSucceed) == "false", "IsSucceed: %s: expected false, got %s", what, OrMissing(env.IsSucceed))
-		v.Expect(len(env.Errors) > 0, "Errors: %s: expected at least one message, got none", what)
+		v.Expect(string(env.IsSucceed) == "false", KindIsSucceed, "IsSucceed: %s: expected false, got %s", what, OrMissing(env.IsSucceed))
+		v.Expect(len(env.Errors) > 0, KindErrors, "Errors: %s: expected at least one message, got none", what)
 		return v
 	}
-	return v.Expect(hasMessage, "body: %s: expected the error envelope or {\"Message\", \"ModelState\"}, got %s", what, cutBody(ex.ResponseBody))
+	return v.Expect(hasMessage, KindBody, "body: %s: expected the error envelope or {\"Message\", \"ModelState\"}, got %s", what, cutBody(ex.ResponseBody))
 }
 
 // IsProblemDetails reports whether the response says it is RFC 9457 problem details.
@@ -236,17 +236,17 @@ func (r Rules) problemDetails(v *Verdict, what string) *Verdict {
 	ex := v.Exchange
 	var body map[string]json.RawMessage
 	if err := json.Unmarshal(ex.ResponseBody, &body); err != nil || body == nil {
-		return v.Expect(false, "body: %s: %s must be a JSON object (RFC 9457), got %s", what, ProblemJSON, cutBody(ex.ResponseBody))
+		return v.Expect(false, KindBody, "body: %s: %s must be a JSON object (RFC 9457), got %s", what, ProblemJSON, cutBody(ex.ResponseBody))
 	}
 	if err := r.Schemas.Validate(problemDetailsSchema, ex.ResponseBody); err != nil {
-		return v.Expect(false, "body: %s: %v", what, err)
+		return v.Expect(false, KindSchema, "body: %s: %v", what, err)
 	}
 	var pd struct {
 		Status *int `json:"status"`
 	}
 	_ = json.Unmarshal(ex.ResponseBody, &pd) // the schema has made sure status is an integer
 	if pd.Status != nil {
-		v.Expect(*pd.Status == ex.Status, "status: %s: the problem details say %d, the response is %d", what, *pd.Status, ex.Status)
+		v.Expect(*pd.Status == ex.Status, KindStatus, "status: %s: the problem details say %d, the response is %d", what, *pd.Status, ex.Status)
 	}
 	return v
 }

@@ -26,7 +26,8 @@ func expectToken(ex *apiclient.Exchange, check string) string {
 	var token string
 	_ = json.Unmarshal(env.Model, &token)
 	suite.Secrets.Add(token)
-	done(verdictOn(check, ex).Expect(token != "", "Model: expected the reset token, got %s", verdict.OrMissing(env.Model)))
+	need(done(verdictOn(check, ex).Expect(token != "", verdict.KindModel, "Model: expected the reset token, got %s", verdict.OrMissing(env.Model))),
+		"no reset token from "+check+" for the steps after it")
 	return token
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/autoshares/conformance/internal/config"
 	rec "github.com/autoshares/conformance/internal/recording"
 	"github.com/autoshares/conformance/internal/states"
+	"github.com/autoshares/conformance/internal/verdict"
 )
 
 const resetPasswordResponseSchema = "reset-password.response.schema.json"
@@ -22,14 +23,15 @@ func expectStep1Success(ex *apiclient.Exchange, check string) {
 	GinkgoHelper()
 	v := verdictOn(check, ex)
 	suite.Rules.Step1Success(v, resetPasswordResponseSchema, suite.Cfg.Negative.Step1IsSucceedRequired)
-	done(v)
+	need(done(v), "the success of "+check+" failed, and the rest of the spec needs it")
 }
 
 // waitForCode returns the newest confirmation code mailed to email since the given time.
 func waitForCode(ctx context.Context, check, email string, since time.Time) string {
 	GinkgoHelper()
 	code, err := suite.Flow.Code(ctx, email, since)
-	done(verdictOn(check, nil).Expect(err == nil, "step 1 answered success, but no confirmation code reached the trader's mailbox: %v", err))
+	need(done(verdictOn(check, nil).Expect(err == nil, verdict.KindNoMail, "step 1 answered success, but no confirmation code reached the trader's mailbox: %v", err)),
+		"no confirmation code reached the mailbox ("+check+") for the steps after it")
 	suite.Secrets.Add(code)
 	return code
 }
@@ -39,7 +41,7 @@ func waitForCode(ctx context.Context, check, email string, since time.Time) stri
 func expectCodeOnlyByMail(ex *apiclient.Exchange, code string) {
 	GinkgoHelper()
 	done(verdictOn("step1.code-not-in-response", ex).
-		Expect(!strings.Contains(string(ex.ResponseBody), code), "body: holds the confirmation code, which must reach the trader only by email"))
+		Expect(!strings.Contains(string(ex.ResponseBody), code), verdict.KindEcho, "body: holds the confirmation code, which must reach the trader only by email"))
 }
 
 var _ = Describe("Step 1, request a reset: POST v1.0/users/password/reset", Label("step1", "reset-request"), func() {
