@@ -1,4 +1,4 @@
-# Sourced by the publishing scripts: builds cmd/pactgate once into a private temp directory
+# Sourced by the scripts that talk to a broker (publish-*.sh, pact-broker.sh): builds cmd/pactgate once into a private temp directory
 # (removed on exit) as $gate, checks the broker settings (credentials only over https, or
 # to loopback), and defines `masked CMD...`, which runs CMD with its output (both streams)
 # masked: the broker's token and password, credentials and secret query parameters of URLs.
@@ -11,10 +11,11 @@ gate="$gate_dir/pactgate"
 "$gate" broker || die "the broker settings (above) would expose the broker's credentials"
 
 masked() {
-	local status
+	local status errexit=0
+	[[ $- == *e* ]] && errexit=1
 	set +e
 	"$@" 2>&1 | "$gate" mask
 	status=${PIPESTATUS[0]}
-	set -e
+	[ $errexit -eq 0 ] || set -e
 	return "$status"
 }
