@@ -85,6 +85,7 @@ func TestURLSecretsAreLearnedSoTheyAreMaskedElsewhere(t *testing.T) {
 }
 
 func TestSecretsLearnedByOtherProcessesReachTheReportWriter(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir()) // Share sweeps the temp directory for killed runs' files
 	dir := filepath.Join(t.TempDir(), "secrets")
 	p2 := New("known-before-sharing")
 	if err := p2.Share(dir, 2); err != nil {
