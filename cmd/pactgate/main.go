@@ -191,6 +191,8 @@ func judge(data []byte, w want) judgement {
 	switch {
 	case end.IsZero():
 		refuse("the run's summary has no start or end time")
+	case end.Sub(w.now) > time.Hour:
+		refuse("the run's summary says it ended at %s, in the future: check this machine's clock", end.UTC().Format(time.RFC3339))
 	case w.now.Sub(end) > w.maxAge:
 		refuse("the run ended %s ago (%s), more than PUBLISH_MAX_AGE (%s): run make conformance again", w.now.Sub(end).Round(time.Minute), end.UTC().Format(time.RFC3339), w.maxAge)
 	}

@@ -76,6 +76,7 @@ func TestWhatIsNotAFullFreshRunIsRefused(t *testing.T) {
 		"the embedded provider":     {func(s *report.Summary) { s.Embedded = true }, nil, "embedded reference provider"},
 		"an old run":                {func(s *report.Summary) { s.End = now.Add(-25 * time.Hour); s.Start = s.End }, nil, "more than PUBLISH_MAX_AGE (24h0m0s)"},
 		"an old run, a shorter age": {nil, func(w *want) { w.maxAge = 30 * time.Minute }, "more than PUBLISH_MAX_AGE (30m0s)"},
+		"a run from the future":     {func(s *report.Summary) { s.End = now.Add(3 * time.Hour) }, nil, "in the future"},
 		"no time":                   {func(s *report.Summary) { s.Start, s.End = time.Time{}, time.Time{} }, nil, "no start or end time"},
 	} {
 		t.Run(name, func(t *testing.T) {
