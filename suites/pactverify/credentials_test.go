@@ -6,6 +6,7 @@ import (
 
 	"github.com/pact-foundation/pact-go/v2/provider"
 
+	"github.com/autoshares/conformance/internal/broker"
 	"github.com/autoshares/conformance/internal/config"
 )
 
@@ -97,4 +98,47 @@ func TestVerificationMessagesMaskURLs(t *testing.T) {
 // autosharesWith is a configuration naming base as the target, with a key and a state URL.
 func autosharesWith(base string) config.Config {
 	return config.Config{BaseURL: base, AppKey: "k", StateURL: "https://states.example.com/states"}
+}
+
+// End to end, through pact-go and the native verifier: a PACT_URL on another host than
+// the broker is fetched without the broker's token (also when the token is in this
+// process's environment, where a library might look for it); on the broker's host, with it.
+func TestAPactURLOnAnotherHostGetsNoCredentials(t *testing.T) {
+	brokerD := broker.Start(DefaultProvider)
+	defer brokerD.Close()
+	other := broker.Start(DefaultProvider)
+	defer other.Close()
+	for _, d := range []*broker.Double{brokerD, other} {
+		d.AddPact(broker.Pact{Consumer: "TeamWebApp", Content: teamPact(t, "TeamWebApp", false)})
+	}
+	t.Setenv("PACT_BROKER_TOKEN", "broker-token-for-the-test")
+	pact := "/pacts/provider/AutoSharesTradingAPI/consumer/TeamWebApp/pact-version/0"
+	tgt := reference(t, nil)
+	for _, tc := range []struct {
+		d        *broker.Double
+		wantAuth string
+	}{{other, ""}, {brokerD, "bearer broker-token-for-the-test"}} {
+		e := brokerEnv(brokerD)
+		e["PACT_PUBLISH_VERIFICATION_RESULTS"] = "false"
+		e["PACT_URL"] = tc.d.URL + pact
+		src, err := settingsFromEnv(env(e))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok, out := runIsolated(t, func(it *testing.T) { _ = verify(it, tgt, src) }); !ok {
+			t.Fatalf("verification of PACT_URL %s failed:\n%s", tc.d.URL, out)
+		}
+		reqs := tc.d.Requests()
+		if len(reqs) == 0 {
+			t.Fatalf("PACT_URL %s was not fetched", tc.d.URL)
+		}
+		for _, r := range reqs {
+			if r.Auth != tc.wantAuth {
+				t.Errorf("PACT_URL on %s: %s %s authenticated as %q, want %q", tc.d.URL, r.Method, r.Path, r.Auth, tc.wantAuth)
+			}
+		}
+	}
+	if n := len(brokerD.Requests()); n == 0 {
+		t.Error("the broker's own PACT_URL was not fetched")
+	}
 }

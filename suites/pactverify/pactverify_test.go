@@ -58,6 +58,7 @@ func TestMain(m *testing.M) {
 	// (settingsFromEnv) and passes it explicitly, so no other test verifies it by accident.
 	pactURLFromEnv = os.Getenv("PACT_URL")
 	os.Unsetenv("PACT_URL")
+	takeBrokerEnv()
 	log.SetOutput(dropLoggerNoise{log.Writer()})
 	os.Exit(m.Run())
 }
@@ -269,6 +270,11 @@ func verify(t *testing.T, tgt target, src source) error {
 	if err := src.apply(&req); err != nil {
 		t.Error(err)
 		return err
+	}
+	// The credentials go only where src.apply put them: pact-go would fill empty ones from
+	// the environment.
+	for _, k := range brokerEnvVars {
+		os.Unsetenv(k)
 	}
 	var err error
 	if merr := maskedStdout(secrets, func() { err = provider.NewVerifier().VerifyProvider(t, req) }); merr != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -17,6 +18,33 @@ import (
 // pactURLFromEnv is PACT_URL as the process started (TestMain clears it: pact-go would add
 // it to every verification).
 var pactURLFromEnv string
+
+// brokerEnvVars are what pact-go reads from the environment when a verification request
+// leaves the field empty: the broker's credentials would then go to a PACT_URL on another
+// host, and PACT_BROKER_URL would add a broker source. TestMain reads them once into
+// credsFromEnv and removes them; verify removes them again (a test may set them).
+var brokerEnvVars = []string{"PACT_BROKER_TOKEN", "PACT_BROKER_USERNAME", "PACT_BROKER_PASSWORD", "PACT_BROKER_URL"}
+
+// credsFromEnv holds brokerEnvVars as the process started.
+var credsFromEnv = map[string]string{}
+
+// takeBrokerEnv moves brokerEnvVars from the environment into credsFromEnv.
+func takeBrokerEnv() {
+	for _, k := range brokerEnvVars {
+		if v, ok := os.LookupEnv(k); ok {
+			credsFromEnv[k] = v
+		}
+		os.Unsetenv(k)
+	}
+}
+
+// envOr is getenv(k), or the value the process started with when TestMain took it away.
+func envOr(getenv func(string) string, k string) string {
+	if v := getenv(k); v != "" {
+		return v
+	}
+	return credsFromEnv[k]
+}
 
 // DefaultSelectors are the consumer versions whose pacts a verification from a broker
 // covers unless PACT_CONSUMER_VERSION_SELECTORS says otherwise: each consumer's main branch,
@@ -104,9 +132,9 @@ func settingsFromEnv(getenv func(string) string) (source, error) {
 	s := source{
 		pactURL:   pactURLFromEnv,
 		brokerURL: strings.TrimRight(getenv("PACT_BROKER_BASE_URL"), "/"),
-		token:     getenv("PACT_BROKER_TOKEN"),
-		user:      getenv("PACT_BROKER_USERNAME"),
-		password:  getenv("PACT_BROKER_PASSWORD"),
+		token:     envOr(getenv, "PACT_BROKER_TOKEN"),
+		user:      envOr(getenv, "PACT_BROKER_USERNAME"),
+		password:  envOr(getenv, "PACT_BROKER_PASSWORD"),
 		provider:  autoshares.Pact.Provider,
 		version:   getenv("PACT_PROVIDER_VERSION"),
 		branch:    getenv("PACT_PROVIDER_BRANCH"),
