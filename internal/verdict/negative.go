@@ -30,6 +30,7 @@ func (r Rules) NoRedirect(v *Verdict) *Verdict {
 type Carried struct {
 	What  string // "app key", "password", "token", "code", "secret answer"
 	Value string
+	Field string // where the request carried it: "Et-App-Key header", "Password property"
 }
 
 // echoMinLength: shorter values are too likely to occur by chance ("Passwo" is in
@@ -47,13 +48,13 @@ var bodySecretFields = map[string]string{
 // Password headers and the secret properties of a JSON body.
 func CarriedSecrets(header http.Header, body []byte) []Carried {
 	var out []Carried
-	add := func(what, v string) {
+	add := func(what, v, field string) {
 		if len(v) >= echoMinLength {
-			out = append(out, Carried{What: what, Value: v})
+			out = append(out, Carried{What: what, Value: v, Field: field})
 		}
 	}
-	add("app key", header.Get("Et-App-Key"))
-	add("password", header.Get("Password"))
+	add("app key", header.Get("Et-App-Key"), "Et-App-Key header")
+	add("password", header.Get("Password"), "Password header")
 	var props map[string]any
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber() // a code or password sent as a number is echoed as its digits
@@ -61,7 +62,7 @@ func CarriedSecrets(header http.Header, body []byte) []Carried {
 		for k, val := range props {
 			if what, ok := bodySecretFields[strings.ToLower(k)]; ok {
 				for _, s := range scalars(val) {
-					add(what, s)
+					add(what, s, k+" property")
 				}
 			}
 		}
@@ -157,13 +158,13 @@ func isAlnum(b byte) bool {
 }
 
 // NoEcho: no response carries back a secret of the given kinds that its request carried
-// (a reflected secret ends up in logs, caches and error trackers). The value is masked in
-// the failure by the redactor, which knows every secret the suite sent.
+// (a reflected secret ends up in logs, caches and error trackers). The problem names the
+// field that carried it, never the value.
 func (r Rules) NoEcho(v *Verdict, kinds ...string) *Verdict {
 	for _, e := range Echoes(v) {
 		for _, k := range kinds {
 			if e.What == k {
-				v.Expect(false, KindEcho, "%s: carries back the %s the request sent (%s)", e.Where, e.What, e.Value)
+				v.Expect(false, KindEcho, "%s: carries back the %s the request sent (in its %s)", e.Where, e.What, e.Field)
 			}
 		}
 	}

@@ -37,6 +37,10 @@ func TestNoEchoFindsAndMasksCarriedSecrets(t *testing.T) {
 	if len(v.Problems) != 1 || !strings.HasPrefix(v.Problems[0].Text, "header X-Debug-Key: carries back the app key") {
 		t.Errorf("problems = %q", v.Problems)
 	}
+	// The problem names the field, never the value, even before any masking.
+	if !strings.Contains(v.Problems[0].Text, "in its Et-App-Key header") || strings.Contains(strings.Join(v.Texts(), "\n"), "app-key-123456") {
+		t.Errorf("the problem must name the field and not the value: %q", v.Problems)
+	}
 	if msg := v.Message(redact.New("app-key-123456", "s3cret-Passw0rd")); strings.Contains(msg, "app-key-123456") {
 		t.Errorf("the failure shows the app key:\n%s", msg)
 	}
