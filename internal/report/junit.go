@@ -184,4 +184,3 @@ func properties(s Summary) []reporters.JUnitProperty {
 	}
 	return out
 }
-
