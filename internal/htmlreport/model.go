@@ -78,7 +78,10 @@ type Spec struct {
 	Checks []Check // the checks the spec declares, each with its state in this spec
 	// Failure holds the problem lines of a failing spec (failed, errored, inconclusive,
 	// known deviation), masked: each failed check's problems, or what ended the spec.
-	Failure    string
+	Failure string
+	// Problems are the failure's problem lines alone, without its reproductions: "What
+	// failed" lists them; empty: Failure.
+	Problems   string
 	Transcript string // the masked HTTP exchanges of a failing spec; may be empty
 	SkipReason string // why a spec did not run (skipped, filtered, not reached), naming the setting that would enable it
 	Duration   time.Duration

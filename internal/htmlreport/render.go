@@ -152,6 +152,7 @@ type specView struct {
 	Checks        []checkView
 	FailedCount   int
 	Failure       string
+	Problems      string
 	Transcript    string
 	TranscriptCut int
 	SkipReason    string
@@ -250,6 +251,7 @@ func build(run Run) (view, error) {
 			Class:      Class(s.State),
 			Failing:    failing(s.State),
 			Failure:    strings.TrimRight(s.Failure, "\n"),
+			Problems:   strings.TrimRight(s.Problems, "\n"),
 			SkipReason: s.SkipReason,
 		}
 		if s.Duration > 0 {
@@ -269,6 +271,9 @@ func build(run Run) (view, error) {
 				sv.FailedCount++
 			}
 			sv.Checks = append(sv.Checks, cv)
+		}
+		if sv.Problems == "" {
+			sv.Problems = sv.Failure
 		}
 		sv.Transcript, sv.TranscriptCut = cut(strings.TrimRight(s.Transcript, "\n"), MaxTranscript)
 		v.Specs = append(v.Specs, sv)

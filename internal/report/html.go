@@ -51,13 +51,14 @@ func HTMLRun(m Model, cat *checks.Catalogue) htmlreport.Run {
 		failing := s.Failing()
 		switch {
 		case len(failing) > 0:
-			var problems, transcripts []string
+			var problems, lines, transcripts []string
 			for _, r := range failing {
 				head := "[" + r.Check + "] " + string(r.State)
 				if r.Check == "" {
 					head = string(r.State)
 				}
 				p := head + "\n" + recordReason(r)
+				lines = append(lines, p)
 				if r.Reproduction != "" {
 					p += "\n\nReproduce:\n" + r.Reproduction
 				}
@@ -68,8 +69,9 @@ func HTMLRun(m Model, cat *checks.Catalogue) htmlreport.Run {
 			}
 			if s.State == outcome.Errored && s.Reason != "" {
 				problems = append([]string{s.Reason}, problems...)
+				lines = append([]string{s.Reason}, lines...)
 			}
-			spec.Failure = joinBlocks(problems)
+			spec.Failure, spec.Problems = joinBlocks(problems), joinBlocks(lines)
 			spec.Transcript = joinBlocks(transcripts)
 		case s.State == outcome.Errored:
 			spec.Failure = s.Reason // what Ginkgo reports, as it is
