@@ -67,7 +67,8 @@ func HTMLRun(m Model, cat *checks.Catalogue) htmlreport.Run {
 					transcripts = append(transcripts, r.Transcript)
 				}
 			}
-			if s.State == outcome.Errored && s.Reason != "" {
+			outside := slices.ContainsFunc(failing, func(r outcome.Record) bool { return r.Check == "" })
+			if s.State == outcome.Errored && s.Reason != "" && !outside {
 				problems = append([]string{s.Reason}, problems...)
 				lines = append([]string{s.Reason}, lines...)
 			}

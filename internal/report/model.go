@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sort"
@@ -118,10 +119,7 @@ func joinSpec(sp types.SpecReport, rep types.Report, recs []outcome.Record, cat 
 	errored := ""
 	for _, r := range recs {
 		if r.Check == "" && r.State == outcome.Errored {
-			errored = r.Reason
-			if errored == "" {
-				errored = why
-			}
+			errored = cmp.Or(r.Reason, why, "the spec failed outside any check")
 		}
 	}
 	explained := slices.ContainsFunc(recs, func(r outcome.Record) bool {

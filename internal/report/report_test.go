@@ -267,7 +267,13 @@ func TestPrepareDirEmptiesOnlyWhatTheSuiteWrote(t *testing.T) {
 	os.WriteFile(filepath.Join(users, "notes.txt"), []byte("mine"), 0o644)
 	os.WriteFile(filepath.Join(users, SummaryFile), []byte("old"), 0o644)
 	os.MkdirAll(filepath.Join(users, "pacts"), 0o755) // e.g. the repository's committed pacts
+	if err := outcome.Write(users, 3, []outcome.Record{{Spec: "an earlier run's", State: outcome.Failed}}); err != nil {
+		t.Fatal(err)
+	}
 	foreign, err := PrepareDir(users)
+	if recs, _ := outcome.ReadAll(users); len(recs) != 0 {
+		t.Fatalf("an earlier run's outcome records survived: %+v", recs)
+	}
 	if err != nil || len(foreign) != 2 || foreign[0] != "notes.txt" || foreign[1] != "pacts" {
 		t.Fatal(foreign, err)
 	}
