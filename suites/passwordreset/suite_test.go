@@ -33,8 +33,6 @@ import (
 
 	"github.com/autoshares/conformance/internal/apiclient"
 	"github.com/autoshares/conformance/internal/config"
-	"github.com/autoshares/conformance/internal/conformance"
-	"github.com/autoshares/conformance/internal/deviations"
 	"github.com/autoshares/conformance/internal/harness"
 	"github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/internal/recording"
@@ -248,27 +246,18 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 		run.InForce = cfg.Values // masked by report.Write
 		run.KnownDeviations = cfg.KnownDeviations
 		run.Previous = previous
-		// A listed check that passed: the entry would hide its next regression.
-		run.Problems = append(run.Problems, deviations.Stale(cfg.KnownDeviations, records)...)
-		verdict = run.Problems
-		// Every failing run suggests the known-deviations file that would accept exactly
-		// its failures (a person fills in the reasons, tickets and expiries).
-		if err := deviations.WriteSuggested(cfg.ReportDir, records, time.Now()); err != nil {
-			problems = append(problems, "writing "+deviations.SuggestedFile+": "+err.Error())
-		}
 	}
-	sum, err := report.Write(r, cfg.ReportDir, secrets, run)
+	// The model adds the problems its checks show (a known deviation that failed
+	// differently, or whose check passed).
+	model, err := report.Write(r, cfg.ReportDir, secrets, run)
 	if err != nil {
 		problems = append(problems, fmt.Sprintf("writing the reports to %s: %v", cfg.ReportDir, err))
 	}
+	verdict = model.Summary.Problems
 	if err := writeRequestedReports(r); err != nil {
 		problems = append(problems, err.Error())
 	}
-	fmt.Print("\n" + secrets.String(sum.Text()))
-	fmt.Print(secrets.String(conformance.Table(report.Conformance(sum, catalogue).Profiles)))
-	if c := report.Compare(sum, catalogue); c != nil {
-		fmt.Print(secrets.String(c.Text()))
-	}
+	fmt.Print("\n" + secrets.String(model.Console()))
 	if runDir != "" {
 		if cfgErr == nil {
 			why := recording.PartialReason(r)

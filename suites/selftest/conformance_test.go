@@ -11,6 +11,7 @@ import (
 	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/conformance"
 	"github.com/autoshares/conformance/internal/deviations"
+	states "github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/internal/refprovider"
 	"github.com/autoshares/conformance/schemas/signoff"
 )
@@ -85,7 +86,7 @@ func TestConformanceReportUnderAFault(t *testing.T) {
 		}
 	}
 	for _, c := range r.Checks {
-		if c.State == conformance.Failed && !slices.Contains(broken, c.ID) {
+		if c.State == states.Failed && !slices.Contains(broken, c.ID) {
 			t.Errorf("check %s failed; fault %s breaks only %v", c.ID, fault, broken)
 		}
 	}
