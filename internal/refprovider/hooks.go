@@ -87,8 +87,8 @@ type hooks struct {
 	// refusedRequest runs for a step 1 refused for its wrong or missing answer, before the
 	// refusal is answered; the store is not locked.
 	refusedRequest func(s *Server, ctx context.Context, login string)
-	// mailLimit is how many code mails a trader gets per MailWindow from the configured
-	// Options.MailLimit; 0 = unlimited.
+	// mailLimit is how many pending codes a trader may have before step 1 mails no more,
+	// from the configured Options.MailLimit; 0 = unlimited.
 	mailLimit func(configured int) int
 	// codeTTL is a confirmation code's lifetime from the configured Options.CodeTTL.
 	codeTTL func(configured time.Duration) time.Duration

@@ -74,10 +74,12 @@ type Options struct {
 	// codes is revoked (ASVS 6.6.3, NIST SP 800-63B-4 3.2.2); 0 = DefaultCodeAttempts,
 	// negative = unlimited.
 	CodeAttempts int
-	// MailLimit is how many confirmation-code mails one trader gets per MailWindow: a
-	// further step 1 with the right answer is answered as usual but mails nothing and
-	// issues no code (the cheat sheet's "Forgot Password Request": no mail flooding);
-	// 0 = DefaultMailLimit, negative = unlimited.
+	// MailLimit is how many pending confirmation codes one trader may have: a further step
+	// 1 with the right answer is answered as usual but mails nothing and issues no code,
+	// until a code is used, expires or a reset completes (the cheat sheet's "Forgot
+	// Password Request": no mail flooding; whoever floods cannot read the codes, so at most
+	// MailLimit mails reach the trader per code lifetime); 0 = DefaultMailLimit, negative =
+	// unlimited.
 	MailLimit int
 	// LockoutPeriod is how long a lockout lasts: LoginLockout's, and step 1's after
 	// DefaultAnswerAttempts consecutive wrong secret answers; 0 = DefaultLockoutPeriod.
@@ -113,12 +115,13 @@ const (
 	// DefaultCodeAttempts is how many wrong step 3 codes a pending code survives.
 	DefaultCodeAttempts = 10
 
-	// DefaultMailLimit code mails per trader per MailWindow. A conformance run against
-	// configured test traders (no state endpoint) resets their passwords through the mail
-	// flow many times in a few seconds, so the limit is generous; it still stops a flood.
-	DefaultMailLimit = 30
-	// MailWindow is the period MailLimit counts over.
-	MailWindow = 15 * time.Minute
+	// DefaultMailLimit is how many pending codes a trader may have: at most 20 code mails
+	// per code lifetime reach a trader whose codes go unused. It counts pending codes, not
+	// mails, and is not lower, because a conformance run with configured test traders (no
+	// state endpoint) mails one trader some 60 codes in seconds, using most and resetting
+	// the password as it goes, with up to 8 pending at once (its generated step 1 bodies
+	// each mail one).
+	DefaultMailLimit = 20
 
 	// DefaultHashIterations is far below the ~600k OWASP suggests for PBKDF2-SHA256 on
 	// purpose: this is a test double, and a login, a step 4 or a provider-state setup each

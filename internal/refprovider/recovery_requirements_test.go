@@ -718,25 +718,62 @@ func TestResetNotificationFailure(t *testing.T) {
 	}
 }
 
-// The mail limit counts per trader and window: another trader is not limited, and after
-// MailWindow the trader gets mail again. Off with a negative MailLimit.
-func TestMailLimitWindow(t *testing.T) {
+// The mail limit counts each trader's pending codes: another trader is not limited, and
+// once a code is used, or the codes expire, or a reset revokes them, mail flows again. Off
+// with a negative MailLimit.
+func TestMailLimit(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, Options{MailLimit: 2})
-	for range 3 {
-		if r, err := requestReset(e, "bob", ""); err != nil || r.status != 200 {
-			t.Fatalf("step 1: %v %d", err, r.status)
+	step1 := func(n int) {
+		t.Helper()
+		for range n {
+			if r, err := requestReset(e, "bob", ""); err != nil || r.status != 200 {
+				t.Fatalf("step 1: %v %d", err, r.status)
+			}
 		}
 	}
-	if n := len(mailsTo(e, bob.Email)); n != 2 {
+	codes := func() []string {
+		var out []string
+		for _, m := range mailsTo(e, bob.Email) {
+			if c := codeLine.FindStringSubmatch(m.body); c != nil {
+				out = append(out, c[1])
+			}
+		}
+		return out
+	}
+	step1(3)
+	if n := len(codes()); n != 2 {
 		t.Fatalf("%d mails, want 2", n)
 	}
 	if r, err := requestReset(e, "alice", "blue"); err != nil || r.status != 200 || len(mailsTo(e, alice.Email)) != 1 {
 		t.Errorf("another trader: %v %d", err, r.status)
 	}
-	e.clock.Advance(MailWindow)
-	if _, err := requestReset(e, "bob", ""); err != nil || len(mailsTo(e, bob.Email)) != 3 {
-		t.Errorf("after the window: %v, %d mails", err, len(mailsTo(e, bob.Email)))
+	// Using a code frees a place.
+	if r, err := redeem(e, codes()[0]); err != nil || r.status != 200 {
+		t.Fatalf("step 3: %v %d", err, r.status)
+	}
+	step1(2)
+	if n := len(codes()); n != 3 {
+		t.Fatalf("after using a code: %d mails, want 3", n)
+	}
+	// Expired codes are not pending.
+	e.clock.Advance(DefaultCodeTTL)
+	step1(2)
+	if n := len(codes()); n != 5 {
+		t.Fatalf("after the codes expired: %d mails, want 5", n)
+	}
+	// A reset revokes the trader's codes.
+	r, err := redeem(e, codes()[4])
+	if err := errors.Join(err, want(r, 200, "")); err != nil {
+		t.Fatal(err)
+	}
+	token, _ := r.body["Model"].(string)
+	if r, err := newPassword(e, token, "bob-password-new-1", "bob-password-new-1"); err != nil || r.status != 200 {
+		t.Fatalf("step 4: %v %d", err, r.status)
+	}
+	step1(2)
+	if n := len(codes()); n != 7 {
+		t.Fatalf("after a reset: %d mails, want 7", n)
 	}
 	off := newEnv(t, Options{MailLimit: -1})
 	for range DefaultMailLimit + 2 {
@@ -833,4 +870,16 @@ func TestContextSpecificRefusal(t *testing.T) {
 	if r, err := newPassword(e, v["Token"], p, p); err != nil || r.status != 200 {
 		t.Errorf("a password with a product name among enough else: %v %d %s", err, r.status, r.raw)
 	}
+}
+
+// codeMails is the sink's messages that carry a confirmation code: since a successful
+// step 4 mails a notification, a test counting the mails a request caused counts these.
+func (s *smtpSink) codeMails() []sinkMsg {
+	var out []sinkMsg
+	for _, m := range s.messages() {
+		if codeLine.MatchString(strings.ReplaceAll(m.data, "\r\n", "\n")) {
+			out = append(out, m)
+		}
+	}
+	return out
 }

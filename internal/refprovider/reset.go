@@ -220,7 +220,7 @@ func (s *Server) redeemCode(w http.ResponseWriter, code string) {
 		if _, spent := s.st.spent[code]; !spent {
 			// A guess (ASVS 6.6.3): it counts against every pending code. A code that was
 			// issued and used is no guess, so a client that retries one costs nothing.
-			s.st.wrongCodeLocked(s.hook.codeAttempts(s.cfg.codeAttempts))
+			s.st.wrongCodeLocked(code, s.hook.codeAttempts(s.cfg.codeAttempts))
 		}
 	}
 	if g == nil || s.st.traders[g.login] == nil {

@@ -95,42 +95,38 @@ type store struct {
 	// spent holds the codes traded for a token, until they would have expired: sent again,
 	// they are refused like any unknown code but are not counted as guesses.
 	spent map[string]time.Time
-	// mails counts each trader's code mails in the current MailWindow.
-	mails map[string]*mailCount
 }
 
-// mailCount is a trader's code mails since a window began.
-type mailCount struct {
-	n     int
-	since time.Time
-}
-
-// mailAllowedLocked counts a code mail for lk and reports whether it is within limit per
-// MailWindow (a limit of 0 allows all). The caller holds s.mu.
+// mailAllowedLocked reports whether the trader lk may be mailed another code: fewer than
+// limit of its codes are pending (not used, expired or revoked; a reset revokes them all).
+// Whoever floods a trader with requests cannot read the codes, so at most limit mails
+// reach the trader per code lifetime; the trader, using them, is never held up. A limit
+// of 0 allows all. The caller holds s.mu.
 func (s *store) mailAllowedLocked(lk string, limit int, now time.Time) bool {
 	if limit <= 0 {
 		return true
 	}
-	m := s.mails[lk]
-	if m == nil || !now.Before(m.since.Add(MailWindow)) {
-		m = &mailCount{since: now}
-		s.mails[lk] = m
+	n := 0
+	for _, g := range s.codes {
+		if g.login == lk && !g.expiredAt(now) {
+			n++
+		}
 	}
-	if m.n >= limit {
-		return false
-	}
-	m.n++
-	return true
+	return n < limit
 }
 
-// wrongCodeLocked counts a wrong step 3 code against every pending code: step 3 takes a
-// code alone, so a wrong one is a guess at each of them. A code that has seen limit wrong
-// codes is revoked (a limit of 0 revokes none). The caller holds s.mu.
-func (s *store) wrongCodeLocked(limit int) {
-	if limit <= 0 {
+// wrongCodeLocked counts a wrong step 3 code against every pending code of its form (as
+// many ASCII digits): step 3 takes a code alone, so such a code is a guess at each of them;
+// anything else could never have matched one. A code that has seen limit guesses is
+// revoked (a limit of 0 revokes none). The caller holds s.mu.
+func (s *store) wrongCodeLocked(guess string, limit int) {
+	if limit <= 0 || strings.ContainsFunc(guess, func(c rune) bool { return c < '0' || c > '9' }) {
 		return
 	}
 	for c, g := range s.codes {
+		if len(c) != len(guess) {
+			continue
+		}
 		if g.wrong++; g.wrong >= limit {
 			delete(s.codes, c)
 		}
@@ -195,7 +191,6 @@ func newStore() *store {
 		codes:    map[string]*grant{},
 		tokens:   map[string]*grant{},
 		attempts: map[attemptKey]*attempts{},
-		mails:    map[string]*mailCount{},
 		spent:    map[string]time.Time{},
 	}
 }
@@ -230,7 +225,6 @@ func (s *store) deleteLocked(login string) {
 	delete(s.traders, lk)
 	delete(s.attempts, attemptKey{answerAttempts, lk})
 	delete(s.attempts, attemptKey{loginAttempts, lk})
-	delete(s.mails, lk)
 	s.revokeLocked(lk, "", "")
 }
 
