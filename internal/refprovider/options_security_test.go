@@ -68,13 +68,20 @@ func TestLoginLockout(t *testing.T) {
 	if s := loginStatus(e, "bob", bob.Password); s != 200 {
 		t.Errorf("after the lockout period: %d", s)
 	}
-	// Off by default.
+	// On by default, at 20 consecutive failures: 10 do not lock (far above the suite's own
+	// 3 per trader), 20 do.
 	d := newEnv(t, Options{})
 	for range 10 {
 		loginStatus(d, "bob", "wrong-password")
 	}
 	if s := loginStatus(d, "bob", bob.Password); s != 200 {
-		t.Errorf("no lockout by default: %d", s)
+		t.Errorf("10 failures locked the account by default: %d", s)
+	}
+	for range 20 {
+		loginStatus(d, "bob", "wrong-password")
+	}
+	if s := loginStatus(d, "bob", bob.Password); s == 200 {
+		t.Errorf("20 consecutive failures did not lock the account by default")
 	}
 }
 
