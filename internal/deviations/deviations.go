@@ -236,30 +236,6 @@ func WriteSuggested(reportDir string, records []outcome.Record, today time.Time)
 	return os.WriteFile(filepath.Join(reportDir, SuggestedFile), append(b, '\n'), 0o644)
 }
 
-// Mark starts the message of a spec that met a known deviation, as the suite wrote it
-// before outcomes were records.
-//
-// Deprecated: read the run's outcome records instead; kept for the reports until they do.
-const Mark = "[known deviation] "
-
-// SkipMessage is the message of a spec whose failure is the known deviation e: the entry,
-// then the failure as it would have been reported.
-func SkipMessage(e Entry, failure string) string {
-	return Mark + e.String() + "\n" + failure
-}
-
-// CheckOf returns the check a known-deviation message names, "" if msg is not one.
-//
-// Deprecated: read the run's outcome records instead.
-func CheckOf(msg string) string {
-	rest, ok := strings.CutPrefix(msg, Mark)
-	if !ok {
-		return ""
-	}
-	id, _, _ := strings.Cut(rest, ":")
-	return id
-}
-
 // Fixed is the run's problem for a listed check that passed.
 func Fixed(e Entry) string {
 	return fmt.Sprintf("fixed: remove the entry: the known deviation %s (ticket %s) is listed in AUTOSHARES_KNOWN_DEVIATIONS, but the check passed", e.Check, e.Ticket)

@@ -66,17 +66,6 @@ func TestTheSchemaIsEnforced(t *testing.T) {
 	}
 }
 
-func TestSkipMessageRoundTrip(t *testing.T) {
-	e := deviations.Entry{Check: "step4.x", Reason: "r", Ticket: "T-1", Expires: "2099-01-01"}
-	msg := deviations.SkipMessage(e, "[step4.x] statement\n1 problem(s):\n- status")
-	if got := deviations.CheckOf(msg); got != "step4.x" {
-		t.Errorf("CheckOf = %q", got)
-	}
-	if deviations.CheckOf("[step4.x] statement") != "" {
-		t.Error("a plain failure is not a known deviation")
-	}
-}
-
 // An every-exchange check cannot be listed: its failure would skip every spec meeting it.
 func TestEveryExchangeChecksAreRefused(t *testing.T) {
 	for _, c := range cat.Checks {

@@ -5,14 +5,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/onsi/ginkgo/v2/types"
-
 	"github.com/autoshares/conformance/internal/checks"
 )
-
-// FindingEntry names the report entry a spec adds when it observed an informational
-// finding of the catalogue (its value is the finding's ID).
-const FindingEntry = "finding"
 
 // FindingResult is an informational finding the run observed: listed for a security
 // reviewer, never failing the run.
@@ -23,13 +17,14 @@ type FindingResult struct {
 	Statement   string `json:"statement"`
 }
 
-// Findings lists the catalogue's findings that some spec of rep observed, in catalogue order.
-func Findings(rep types.Report, cat *checks.Catalogue) []FindingResult {
+// Findings lists the catalogue's findings that some spec of the run observed (its outcome
+// records with Finding set), in catalogue order.
+func Findings(specs []Spec, cat *checks.Catalogue) []FindingResult {
 	seen := map[string]bool{}
-	for _, sp := range rep.SpecReports {
-		for _, e := range sp.ReportEntries {
-			if e.Name == FindingEntry {
-				seen[strings.Trim(e.StringRepresentation(), `"`)] = true
+	for _, sp := range specs {
+		for _, r := range sp.Records {
+			if r.Finding != "" {
+				seen[r.Finding] = true
 			}
 		}
 	}

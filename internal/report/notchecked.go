@@ -2,11 +2,6 @@ package report
 
 import "slices"
 
-// NotCheckedEntry named the report entry a spec added when it could not make a check. The
-// reports no longer read it: a check not made is an outcome record in state "not checked"
-// with its reason (internal/outcome). Kept until the specs no longer add the entry.
-const NotCheckedEntry = "not checked"
-
 // NotChecked is one check a spec did not make, and why.
 type NotChecked struct {
 	Check  string `json:"check"`

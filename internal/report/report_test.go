@@ -337,10 +337,9 @@ func TestASetupFailureStillCountsEverySpec(t *testing.T) {
 // when no spec did, and it does not change the verdict.
 func TestFindingsListObservedOnes(t *testing.T) {
 	rep := sample()
-	rep.SpecReports[0].ReportEntries = append(rep.SpecReports[0].ReportEntries,
-		types.ReportEntry{Name: FindingEntry, Value: types.WrapEntryValue("finding.secret-question")},
-		types.ReportEntry{Name: FindingEntry, Value: types.WrapEntryValue("finding.secret-question")})
-	s := build(rep, nil, Run{}).Summary
+	spec := rep.SpecReports[5].FullText() // the spec that passed
+	seen := outcome.Record{Spec: spec, Finding: "finding.secret-question", State: outcome.Passed}
+	s := build(rep, []outcome.Record{seen, seen}, Run{}).Summary
 	if len(s.Findings) != 1 || s.Findings[0].ID != "finding.secret-question" || s.Findings[0].Requirement != "ASVS 6.4.2" {
 		t.Fatalf("findings: %+v", s.Findings)
 	}

@@ -210,7 +210,7 @@ func summarize(m Model, run Run, v Version, cat *checks.Catalogue) Summary {
 	// The run succeeds when no spec failed (Ginkgo's word, so a failed AfterSuite or an
 	// interrupt counts) and no record did, and the run's own verdict found nothing.
 	s.Succeeded = rep.SuiteSucceeded && !failing && len(run.Problems) == 0 && run.NothingProven == ""
-	s.Findings = Findings(rep, cat)
+	s.Findings = Findings(m.Specs, cat)
 	sort.SliceStable(s.Specs, func(i, j int) bool { return s.Specs[i].Name < s.Specs[j].Name })
 	return s
 }

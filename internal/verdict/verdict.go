@@ -94,17 +94,12 @@ func (v *Verdict) OK() bool { return len(v.Problems) == 0 }
 // transcriptHeading separates a failure's problem lines from the masked transcript it quotes.
 const transcriptHeading = "\n\nTranscript:\n"
 
-// TranscriptMark is transcriptHeading, for the reports that still split failures there.
-//
-// Deprecated: outcome records carry the transcript apart; nothing should split text.
-const TranscriptMark = transcriptHeading
-
 // ReproduceMark starts a failure's reproduction block (the re-run and curl commands), after
-// its problem lines and before TranscriptMark, so every report shows it with the problems.
+// its problem lines and before the transcript, so a person reads it with the problems.
 const ReproduceMark = "\n\nReproduce:\n"
 
 // Header is the first line of a failure: the check's ID in brackets, then its statement.
-// The self-test and the reports find the failed check by this prefix.
+// It is for people: the reports take the check from the outcome record.
 func Header(c checks.Check) string { return "[" + c.ID + "] " + c.Statement }
 
 // Message is the failure text, every secret the redactor knows masked: the check, every
@@ -145,19 +140,4 @@ func (v *Verdict) Record(r *redact.Redactor) outcome.Record {
 		rec.Transcript = r.String(v.Exchange.Transcript(r))
 	}
 	return rec
-}
-
-// CheckID finds the check a failure message names, "" if none.
-//
-// Deprecated: read the run's outcome records (internal/outcome) instead; kept for the
-// reports until they read them.
-func CheckID(message string) string {
-	if !strings.HasPrefix(message, "[") {
-		return ""
-	}
-	end := strings.IndexByte(message, ']')
-	if end < 0 {
-		return ""
-	}
-	return message[1:end]
 }

@@ -56,7 +56,7 @@ func generated(ctx context.Context, check, method, path, schemaName string, vali
 	}
 
 	seed := runSeed()
-	AddReportEntry("seed", fmt.Sprintf("generated bodies: seed %d (AUTOSHARES_SEED=%d replays them)", seed, seed), ReportEntryVisibilityAlways)
+	AddReportEntry("seed", fmt.Sprintf("generated bodies: seed %d (AUTOSHARES_SEED=%d replays them)", seed, seed), ReportEntryVisibilityFailureOrVerbose)
 	// mutate deals in problem lines; their kinds are kept here for the failure's record.
 	kinds := map[string]string{}
 	judge := func(c mutate.Case, ex *apiclient.Exchange) []string {

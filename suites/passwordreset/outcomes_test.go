@@ -170,10 +170,9 @@ func unjudged() []string {
 }
 
 // notChecked records that the running spec could not make the check, and why (a setting,
-// a refused optional input). The report entry stays for the reports that read it.
+// a refused optional input).
 func notChecked(id, why string) {
 	recordOutcome(outcome.Record{Check: id, State: outcome.NotChecked, Reason: suite.Secrets.String(why)})
-	AddReportEntry("not checked", id+": "+why)
 }
 
 // errored records what ended the spec outside any check (a transport error, a provider
