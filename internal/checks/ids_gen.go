@@ -291,6 +291,28 @@ const (
 	// (4xx or 5xx, malformed-body refusals included) MUST carry a stack frame, an exception type
 	// name, a source path or an SQL fragment. Judged on every exchange of every spec.
 	SecurityErrorsNoInternals = "security.errors.no-internals"
+	// SecurityHeadersNosniff (security.headers.nosniff): Every response of every endpoint (errors
+	// and a gateway's 429 included) MUST carry X-Content-Type-Options: nosniff. Judged on every
+	// exchange of every spec.
+	SecurityHeadersNosniff = "security.headers.nosniff"
+	// SecurityHeadersHsts (security.headers.hsts): Every response of an https target MUST carry
+	// Strict-Transport-Security with a max-age of at least AUTOSHARES_HSTS_MIN_AGE seconds (a year
+	// by default); includeSubDomains and preload are welcome. On an http target the check is not
+	// checked: RFC 6797 has an http response carry no Strict-Transport-Security. Judged on every
+	// exchange of every spec.
+	SecurityHeadersHsts = "security.headers.hsts"
+	// SecurityHeadersNoVersions (security.headers.no-versions): No response MUST name a version of
+	// a backend component: no Server, X-Powered-By, X-AspNet-Version or X-AspNetMvc-Version field
+	// carrying a version number (a product name alone, "Server: nginx", passes). Judged on every
+	// exchange of every spec.
+	SecurityHeadersNoVersions = "security.headers.no-versions"
+	// SecurityHeadersCors (security.headers.cors): A request from a foreign Origin
+	// (AUTOSHARES_CORS_ORIGIN), to every documented endpoint, as a simple request and as an
+	// OPTIONS preflight, MUST NOT be answered with that origin in Access-Control-Allow-Origin
+	// together with Access-Control-Allow-Credentials: true, and no response MUST allow "*" with
+	// credentials. A deployment that allows a fixed list of origins passes while the foreign one
+	// is not among them.
+	SecurityHeadersCors = "security.headers.cors"
 )
 
 // The informational findings of the catalogue.

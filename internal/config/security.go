@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 )
@@ -17,6 +18,8 @@ type Security struct {
 	Blocklist                 []string // the common passwords tried
 	MaxFailedAnswers          int      // wrong secret answers after which the right one is refused too; 0 = not checked
 	CodeSamples               int      // confirmation codes compared for a pattern
+	HSTSMinAge                int      // the least Strict-Transport-Security max-age (seconds) of an https response; 0 = not checked
+	CORSOrigin                string   // the foreign Origin the CORS check sends
 
 	blocklistPlaces []int // each Blocklist entry's place (1-based) in AUTOSHARES_BLOCKLIST
 }
@@ -73,6 +76,20 @@ func securitySettings() []Setting {
 			apply: func(c *Config, v string) (err error) {
 				c.Security.CodeSamples, err = parseIntIn(v, MinCodeSamples, MaxCodeSamples)
 				return
+			}},
+		{Env: "AUTOSHARES_HSTS_MIN_AGE", Default: "31536000", Doc: "Every response of an https target carries Strict-Transport-Security with a max-age of at least this many seconds (ASVS 3.4.1: a year). Not checked on an http target, whose responses RFC 6797 keeps free of the field. `0` skips the check.",
+			apply: func(c *Config, v string) (err error) {
+				c.Security.HSTSMinAge, err = parseIntIn(v, 0, 1<<31-1)
+				return
+			}},
+		{Env: "AUTOSHARES_CORS_ORIGIN", Default: "https://attacker.invalid", Doc: "The foreign origin the CORS check sends as Origin, in simple requests and OPTIONS preflights: no response may allow it with credentials, nor allow `*` with credentials (ASVS 3.4.2). Choose one outside the deployment's allowlist of origins.",
+			apply: func(c *Config, v string) error {
+				u, err := url.Parse(v)
+				if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Path != "" || u.RawQuery != "" || u.User != nil {
+					return fmt.Errorf("%q: an origin, scheme and host only (https://attacker.invalid)", v)
+				}
+				c.Security.CORSOrigin = v
+				return nil
 			}},
 	}
 }

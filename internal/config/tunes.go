@@ -81,6 +81,8 @@ var tunes = map[string]Tunes{
 	"AUTOSHARES_BLOCKLIST":                    NotACheck, // which common passwords are tried, each as strict
 	"AUTOSHARES_MAX_FAILED_ANSWERS":           StricterLower,
 	"AUTOSHARES_CODE_SAMPLES":                 StricterHigher, // more codes, more chances to see a pattern
+	"AUTOSHARES_HSTS_MIN_AGE":                 StricterHigher,
+	"AUTOSHARES_CORS_ORIGIN":                  NotACheck, // which foreign origin is tried, each as strict
 	// Reported everywhere in their own right (known deviations, the comparison), never as passes.
 	"AUTOSHARES_KNOWN_DEVIATIONS": NotACheck,
 	"AUTOSHARES_COMPARE_WITH":     NotACheck,

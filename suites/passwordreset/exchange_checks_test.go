@@ -4,6 +4,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/checks"
 )
 
 // The checks judged on every exchange a spec sends (send, sendAll), whatever the spec is
@@ -16,7 +17,8 @@ const (
 	checkNoInternals      = "security.errors.no-internals"
 )
 
-var everyExchange = []string{checkNoRedirect, checkAppKeyNotEchoed, checkSecretsNotEchoed, checkNoInternals}
+var everyExchange = []string{checkNoRedirect, checkAppKeyNotEchoed, checkSecretsNotEchoed, checkNoInternals,
+	checks.SecurityHeadersNosniff, checks.SecurityHeadersHsts, checks.SecurityHeadersNoVersions}
 
 // NegativeChecks declares the checks of a negative or security spec (the echo checks
 // come with every spec now).
@@ -29,4 +31,5 @@ func judgeExchange(ex *apiclient.Exchange) {
 	done(suite.Rules.NoEcho(verdictOn(checkAppKeyNotEchoed, ex), "app key"))
 	done(suite.Rules.NoEcho(verdictOn(checkSecretsNotEchoed, ex), "password", "token", "code", "secret answer"))
 	done(suite.Rules.NoInternals(verdictOn(checkNoInternals, ex)))
+	judgeHeaders(ex) // security_headers_test.go
 }

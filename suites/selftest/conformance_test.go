@@ -37,11 +37,13 @@ func conformanceReport(t *testing.T, o outcome) conformance.Report {
 	return r
 }
 
-// Against the correct provider, with every spec selected, every profile is conformant.
+// Against the correct provider over https (HSTS is shown by https responses only), with
+// every spec selected, every profile is conformant.
 func TestConformanceReportOfTheCorrectProvider(t *testing.T) {
 	t.Parallel()
-	p, key := startProvider(t, refprovider.Options{TestMode: true})
-	o := runSuite(t, targetEnv(p, key), everySpec)
+	env := overTLS(t, refprovider.Options{TestMode: true})
+	key := env["AUTOSHARES_APP_KEY"]
+	o := runSuite(t, env, everySpec)
 	if o.exitErr != nil {
 		t.Fatalf("the run failed: %v\n%s", o.exitErr, o.output)
 	}

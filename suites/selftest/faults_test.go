@@ -109,10 +109,10 @@ func TestACheckIDSelectsItsSpecs(t *testing.T) {
 	}
 }
 
+// Over https, so that HSTS (shown by https responses only) is judged too.
 func TestSuitePassesAgainstTheCorrectProvider(t *testing.T) {
 	t.Parallel()
-	p, key := startProvider(t, refprovider.Options{TestMode: true})
-	o := runSuite(t, targetEnv(p, key))
+	o := runSuite(t, overTLS(t, refprovider.Options{TestMode: true}))
 	if o.exitErr != nil || len(o.failed) > 0 || len(o.skipped) > 0 {
 		t.Fatalf("want a clean pass; exit %v, failed %q, skipped %q\n%s", o.exitErr, o.failed, o.skipped, o.output)
 	}
@@ -150,8 +150,7 @@ func TestEachFaultIsDetected(t *testing.T) {
 	for fault, breaks := range catalogue.ByFault() {
 		t.Run(fault, func(t *testing.T) {
 			t.Parallel()
-			p, key := startProvider(t, refprovider.Options{TestMode: true, Faults: []string{fault}})
-			o := runSuite(t, targetEnv(p, key), "-ginkgo.label-filter=!slow")
+			o := runSuite(t, faultTarget(t, fault, breaks), "-ginkgo.label-filter=!slow") // headers_test.go
 			expectDetected(t, fault, o, breaks)
 		})
 	}

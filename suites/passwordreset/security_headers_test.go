@@ -1,0 +1,82 @@
+package passwordreset
+
+import (
+	"net/http"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/checks"
+	"github.com/autoshares/conformance/internal/harness"
+	"github.com/autoshares/conformance/internal/sources"
+	"github.com/autoshares/conformance/internal/states"
+)
+
+// judgeHeaders applies the security-header checks every exchange gets (judgeExchange).
+func judgeHeaders(ex *apiclient.Exchange) {
+	GinkgoHelper()
+	done(suite.Rules.Nosniff(verdictOn(checks.SecurityHeadersNosniff, ex)))
+	done(suite.Rules.NoVersions(verdictOn(checks.SecurityHeadersNoVersions, ex)))
+	// HSTS is for https responses only (RFC 6797 7.2); over http the CORS spec records the
+	// check not checked, once, rather than every exchange saying so.
+	if min := suite.Cfg.Security.HSTSMinAge; min > 0 && strings.HasPrefix(ex.URL, "https://") {
+		done(suite.Rules.HSTS(verdictOn(checks.SecurityHeadersHsts, ex), min))
+	}
+}
+
+// hstsNotCheckedWhy says why the HSTS check is not made in this run, or "" when it is.
+func hstsNotCheckedWhy() string {
+	switch {
+	case suite.Cfg.Security.HSTSMinAge == 0:
+		return "AUTOSHARES_HSTS_MIN_AGE=0 turns it off"
+	case !strings.HasPrefix(suite.API.BaseURL, "https://"):
+		return "the target is http, not https: Strict-Transport-Security applies to https responses only (RFC 6797 7.2), so an http run cannot show ASVS 3.4.1; run against the https deployment"
+	}
+	return ""
+}
+
+// The spec also carries the header checks' own labels: they are judged on every exchange,
+// and LABELS=asvs-3.4.4 (or https) runs at least this spec, whose exchanges go to every
+// endpoint, and which says why HSTS is not checked when it is not.
+var _ = Describe("Security: CORS allows no foreign origin with credentials (ASVS 3.4.2)",
+	Label("security", "headers", "cors", "https", "asvs-3.4.1", "asvs-3.4.4", "asvs-13.4.6"), func() {
+
+		It("answers a foreign Origin, in simple requests and preflights on every endpoint, without allowing it with credentials",
+			Label("step1", "step2", "step3", "step4", "login"), Checks(checks.SecurityHeadersCors), func(ctx SpecContext) {
+				if why := hstsNotCheckedWhy(); why != "" {
+					notChecked(checks.SecurityHeadersHsts, why)
+				}
+				given(ctx, states.NoSuchUser)
+				origin := suite.Cfg.Security.CORSOrigin
+				pw := newPassword()
+				var reqs []apiclient.Request
+				for _, r := range []apiclient.Request{
+					apiclient.ResetPassword(harness.RandomSecret("unknown-trader-"), ""),
+					apiclient.SecretQuestion(harness.RandomSecret("unknown-trader-")),
+					resetCode(sources.RandomCode()),
+					updatePassword(randomGUID(), pw, pw),
+					apiclient.Login(harness.RandomSecret("unknown-trader-"), newPassword()),
+				} {
+					simple := r
+					simple.Header = r.Header.Clone()
+					if simple.Header == nil {
+						simple.Header = http.Header{}
+					}
+					simple.Header.Set("Origin", origin)
+					// A browser's preflight carries neither the body nor the app key: it asks
+					// whether the real request, with them, may be sent.
+					preflight := apiclient.Request{Method: http.MethodOptions, Path: r.Path, Query: r.Query, OmitAppKey: true,
+						Header: http.Header{"Origin": {origin}, "Access-Control-Request-Method": {r.Method},
+							"Access-Control-Request-Headers": {strings.ToLower(apiclient.HeaderAppKey) + ", content-type"}}}
+					reqs = append(reqs, simple, preflight)
+				}
+				for _, ex := range sendAll(ctx, reqs) {
+					what := ex.Method + " " + strings.TrimPrefix(ex.URL, suite.API.BaseURL)
+					if ex.Method == http.MethodOptions {
+						what = "the preflight of " + ex.RequestHeader.Get("Access-Control-Request-Method") + " " + strings.TrimPrefix(ex.URL, suite.API.BaseURL)
+					}
+					done(suite.Rules.CORS(verdictOn(checks.SecurityHeadersCors, ex), origin, what))
+				}
+			})
+	})
