@@ -41,4 +41,5 @@ env -u AUTOSHARES_BASE_URL -u AUTOSHARES_STATE_URL -u AUTOSHARES_APP_KEY -u PACT
 echo "broker-smoke: 3/3 can-i-deploy and record-deployment of $provider smoke-$commit to $PACT_ENVIRONMENT"
 PACT_PACTICIPANT="$provider" PACT_PACTICIPANT_VERSION="smoke-$commit" bash scripts/pact-broker.sh can-i-deploy
 PACT_PACTICIPANT="$provider" PACT_PACTICIPANT_VERSION="smoke-$commit" bash scripts/pact-broker.sh record-deployment
-echo "broker-smoke: the broker flow works against $PACT_BROKER_BASE_URL"
+# The URL may carry credentials (user:password@): shown without them.
+echo "broker-smoke: the broker flow works against $(printf '%s' "$PACT_BROKER_BASE_URL" | sed -E 's#://[^/@]*@#://[REDACTED]@#; s#\?.*##')"

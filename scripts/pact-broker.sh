@@ -14,7 +14,8 @@
 #                              (verification results still missing); default 300, 0 = ask once
 #   PACT_CAN_I_DEPLOY_INTERVAL can-i-deploy: seconds between questions; default 10
 #
-# Credentials reach the CLI through the environment only: never on a command line, never printed.
+# Credentials reach the CLI through the environment only: never on a command line, never
+# printed; the CLI's output is masked, and they go only over https (or to loopback).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -45,6 +46,8 @@ if [ ${#problems[@]} -gt 0 ]; then
 	exit 2
 fi
 pacticipant=${PACT_PACTICIPANT:-${AUTOSHARES_PACT_PROVIDER:-AutoSharesTradingAPI}}
+# shellcheck source=scripts/pactgate.sh
+. "$root/scripts/pactgate.sh"
 
 # The CLI reads PACT_BROKER_BASE_URL and the credentials from the environment.
 set +e
@@ -52,16 +55,16 @@ case "$cmd" in
 can-i-deploy)
 	retries=$((timeout / interval))
 	echo "can-i-deploy: may $pacticipant $PACT_PACTICIPANT_VERSION be deployed to $PACT_ENVIRONMENT? (asking for up to ${timeout}s while unknown)"
-	"$pact" broker can-i-deploy --pacticipant "$pacticipant" --version "$PACT_PACTICIPANT_VERSION" \
+	masked "$pact" broker can-i-deploy --pacticipant "$pacticipant" --version "$PACT_PACTICIPANT_VERSION" \
 		--to-environment "$PACT_ENVIRONMENT" --retry-while-unknown "$retries" --retry-interval "$interval"
 	;;
 record-deployment)
 	echo "record-deployment: $pacticipant $PACT_PACTICIPANT_VERSION is deployed to $PACT_ENVIRONMENT"
-	"$pact" broker record-deployment --pacticipant "$pacticipant" --version "$PACT_PACTICIPANT_VERSION" --environment "$PACT_ENVIRONMENT"
+	masked "$pact" broker record-deployment --pacticipant "$pacticipant" --version "$PACT_PACTICIPANT_VERSION" --environment "$PACT_ENVIRONMENT"
 	;;
 record-release)
 	echo "record-release: $pacticipant $PACT_PACTICIPANT_VERSION is released to $PACT_ENVIRONMENT"
-	"$pact" broker record-release --pacticipant "$pacticipant" --version "$PACT_PACTICIPANT_VERSION" --environment "$PACT_ENVIRONMENT"
+	masked "$pact" broker record-release --pacticipant "$pacticipant" --version "$PACT_PACTICIPANT_VERSION" --environment "$PACT_ENVIRONMENT"
 	;;
 esac
 rc=$?
@@ -69,7 +72,7 @@ set -e
 if [ $rc -ne 0 ]; then
 	case "$cmd" in
 	can-i-deploy) echo "can-i-deploy: NO: $pacticipant $PACT_PACTICIPANT_VERSION must not be deployed to $PACT_ENVIRONMENT (the broker's answer, or its error, is above)" >&2 ;;
-	*) echo "$cmd: the broker at $PACT_BROKER_BASE_URL did not record it (its answer is above)" >&2 ;;
+	*) echo "$cmd: the broker at $(printf '%s' "$PACT_BROKER_BASE_URL" | "$gate" mask) did not record it (its answer is above)" >&2 ;;
 	esac
 	exit 1
 fi

@@ -12,12 +12,18 @@
 #   PACT_BUILD_URL         the CI build that ran the suite (optional)
 #   AUTOSHARES_REPORT_DIR  the run's reports (default: reports/)
 #   AUTOSHARES_PACT_PROVIDER  the provider's name (default AutoSharesTradingAPI)
+#   AUTOSHARES_BASE_URL    the deployment the run tested (or AUTOSHARES_CONFIG's), required
+#   PUBLISH_MAX_AGE        how old the run may be (a Go duration; default 24h)
 #
-# It publishes only the results of a full run against a deployment: not of the embedded
-# reference provider, not of a run whose label filter picked some specs. A failed run is
-# published as a failed self-verification (the broker must know), and the script says so; so
-# is a passed run with skipped specs, known deviations or loosened settings.
-# Credentials reach the CLI through the environment only: never on a command line, never printed.
+# It publishes only the results of a complete, fresh run against this deployment
+# (cmd/pactgate reads summary.json): not of the embedded reference provider, not of a run
+# whose label filter, focus or skip left out any spec but the slow one a default run leaves
+# out, not of a run made by another commit of the suite (or with uncommitted changes) or
+# against another target, not of a run older than PUBLISH_MAX_AGE. A failed run is published
+# as a failed self-verification (the broker must know), and the script says so; so is a
+# passed run with skipped specs, known deviations or loosened settings.
+# Credentials reach the CLI through the environment only: never on a command line, never
+# printed; the CLI's output is masked, and they go only over https (or to loopback).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -44,47 +50,24 @@ junit="$reports/junit.xml"
 [ -f "$summary" ] && [ -f "$junit" ] || die "no run's reports in $reports (summary.json, junit.xml): run make conformance against the provider version first"
 [ -f "$contract" ] || die "$contract is missing: run make openapi"
 
-# summary.json is written by the suite with a two-space indent: top-level fields at two
-# spaces, the suite's at four.
-field() { sed -n "s/^$1\"\\(.*\\)\",\$/\\1/p" "$summary" | head -1; }
-if grep -q '^  "embedded": true,' "$summary"; then
-	die "the run tested the embedded reference provider, not a deployment: run make conformance with AUTOSHARES_BASE_URL set to the provider version"
-fi
-filter=$(field '  "label_filter": ')
-case "$filter" in
-"" | "!slow" | "slow || !slow") ;;
-*) die "the run selected only some specs (label filter \"$filter\"): publish the results of a full run" ;;
+# shellcheck source=scripts/pactgate.sh
+. "$root/scripts/pactgate.sh"
+commit=$(git rev-parse HEAD)
+set +e
+"$gate" run -prefix publish-provider-contract -commit "$commit" -max-age "${PUBLISH_MAX_AGE:-24h}" "$summary"
+verdict=$?
+set -e
+case $verdict in
+0) code=0 ;;
+3) code=1 ;; # published as a failed self-verification; the gate said why
+*) exit 1 ;; # refused; the gate said why
 esac
-commit=$(field '    "commit": ')
-# A run that succeeded with specs skipped (AUTOSHARES_ALLOW_SKIPS), known deviations or a
-# loosened expectation did not verify the provider as the contract says: the broker is told
-# it failed, and why.
-count() { sed -n "s/^    \"$1\": \([0-9]*\),\{0,1\}\$/\1/p" "$summary" | head -1; }
-short=()
-skipped=$(count skipped)
-[ "${skipped:-0}" -eq 0 ] || short+=("$skipped spec(s) skipped")
-deviated=$(count known_deviations)
-[ "${deviated:-0}" -eq 0 ] || short+=("$deviated known deviation(s)")
-if grep -q '^  "loosened": \[$' "$summary"; then
-	short+=("loosened settings ($(sed -n '/^  "loosened": \[$/,/^  \]/s/^    "\(.*\)",\{0,1\}$/\1/p' "$summary" | paste -sd, -))")
-fi
-if grep -q '^  "succeeded": true,' "$summary" && [ ${#short[@]} -eq 0 ]; then
-	code=0
-	echo "publish-provider-contract: the run passed"
-elif grep -q '^  "succeeded": true,' "$summary"; then
-	code=1
-	why=$(printf '%s; ' "${short[@]}")
-	echo "publish-provider-contract: the run passed short of a full verification (${why%; }): publishing it as a failed self-verification"
-else
-	code=1
-	echo "publish-provider-contract: the run FAILED: publishing it as a failed self-verification"
-fi
 
 build=()
 [ -z "${PACT_BUILD_URL:-}" ] || build=(--build-url "$PACT_BUILD_URL")
 echo "publish-provider-contract: publishing $contract for $provider version $version on branch $branch"
 # The CLI reads the broker URL and credentials from the environment variables above.
-"$pact" pactflow publish-provider-contract "$contract" \
+masked "$pact" pactflow publish-provider-contract "$contract" \
 	--provider "$provider" \
 	--provider-app-version "$version" \
 	--branch "$branch" "${build[@]}" \
@@ -95,4 +78,4 @@ echo "publish-provider-contract: publishing $contract for $provider version $ver
 	--verification-results-content-type application/xml \
 	--verification-results-format junit \
 	--verifier autoshares-conformance \
-	--verifier-version "${commit:-unknown}"
+	--verifier-version "$commit"

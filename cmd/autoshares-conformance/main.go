@@ -99,6 +99,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		defer remove()
 		path = p
 	}
+	removeMailpit, err := useEmbeddedMailpit()
+	if err != nil {
+		fmt.Fprintf(stderr, "autoshares-conformance: %v\n", err)
+		return launch.ExitFailed
+	}
+	defer removeMailpit()
 	o := launch.Options{Suite: path, Labels: *labels, Procs: *procs, GinkgoArgs: rest, Stdout: stdout, Stderr: stderr}
 	if *list {
 		return launch.List(o)

@@ -1,7 +1,8 @@
 // Command bareclient is the yardstick of `make bench`: it sends the same requests as the
-// conformance suite (the same state setups, resets and logins, spec by spec) with a bare
-// net/http client and no checks, schemas, transcripts or pact recording. The ratio of the
-// suite's time to this one's is the cost of everything the suite adds.
+// conformance suite (the same state setups, resets and logins, spec by spec), built and sent
+// by the suite's own client (internal/apiclient) over a bare net/http client, with no
+// transport policy (retries, rate limits), checks, schemas, transcripts or pact recording.
+// The ratio of the suite's time to this one's is the cost of everything the suite adds.
 //
 // Keep its request sequence in step with the specs of suites/passwordreset.
 package main
@@ -19,8 +20,10 @@ import (
 	"os/signal"
 	"time"
 
+	"github.com/autoshares/conformance/internal/apiclient"
 	"github.com/autoshares/conformance/internal/harness"
 	"github.com/autoshares/conformance/internal/refprovider"
+	"github.com/autoshares/conformance/internal/states"
 )
 
 func main() {
@@ -66,9 +69,9 @@ type bare struct {
 }
 
 const (
-	validToken   = "a trader has a valid password reset token"
-	expiredToken = "a trader has an expired password reset token"
-	noQuestion   = "a trader without a secret question"
+	validToken   = states.ValidToken
+	expiredToken = states.ExpiredToken
+	noQuestion   = states.NoQuestion
 )
 
 // sequence mirrors the suite: its preflight, then each spec's exchanges.
@@ -154,7 +157,7 @@ func (b *bare) withState(ctx context.Context, state string, f func(context.Conte
 }
 
 func (b *bare) setup(ctx context.Context, state string) (map[string]string, error) {
-	body, err := b.do(ctx, http.MethodPost, b.state, nil, map[string]any{"action": "setup", "state": state, "params": map[string]any{}})
+	body, err := b.postState(ctx, map[string]any{"action": "setup", "state": state, "params": map[string]any{}})
 	if err != nil {
 		return nil, err
 	}
@@ -166,54 +169,47 @@ func (b *bare) setup(ctx context.Context, state string) (map[string]string, erro
 }
 
 func (b *bare) teardown(ctx context.Context, state, user string) error {
-	_, err := b.do(ctx, http.MethodPost, b.state, nil, map[string]any{"action": "teardown", "state": state, "params": map[string]any{"User": user}})
+	_, err := b.postState(ctx, map[string]any{"action": "teardown", "state": state, "params": map[string]any{"User": user}})
 	return err
 }
 
 func (b *bare) update(ctx context.Context, key, token, pw, confirm string) {
-	h := http.Header{}
-	if key != "" {
-		h.Set("Et-App-Key", key)
-	}
-	b.do(ctx, http.MethodPut, b.base+"/v1.0/users/passwords/reset/", h, map[string]string{"Token": token, "Password": pw, "PasswordConfirmation": confirm})
+	b.send(ctx, key, apiclient.UpdatePassword(token, pw, confirm))
 }
 
+// login without a user sends no credential headers (the preflight's login).
 func (b *bare) login(ctx context.Context, key, user, pw string) {
-	h := http.Header{}
-	if key != "" {
-		h.Set("Et-App-Key", key)
+	req := apiclient.Login(user, pw)
+	if user == "" {
+		req.Header = nil
 	}
-	if user != "" {
-		h.Set("Username", user)
-		h.Set("Password", pw)
-	}
-	b.do(ctx, http.MethodPost, b.base+"/token", h, nil)
+	b.send(ctx, key, req)
 }
 
-func (b *bare) do(ctx context.Context, method, url string, h http.Header, body any) ([]byte, error) {
-	var rd io.Reader = http.NoBody
-	if body != nil {
-		data, _ := json.Marshal(body)
-		rd = bytes.NewReader(data)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, url, rd)
+// send sends one of the suite's requests with the suite's client; key "" sends no app key.
+func (b *bare) send(ctx context.Context, key string, req apiclient.Request) {
+	req.AppKey, req.OmitAppKey = key, key == ""
+	b.requests++
+	c := apiclient.Client{BaseURL: b.base, HTTP: b.http}
+	c.Do(ctx, req)
+}
+
+// postState posts to the state endpoint (not part of the API: not the API client's business).
+func (b *bare) postState(ctx context.Context, body any) ([]byte, error) {
+	data, _ := json.Marshal(body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, b.state, bytes.NewReader(data))
 	if err != nil {
 		return nil, err
 	}
-	for k, vs := range h {
-		req.Header[k] = vs
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
+	req.Header.Set("Content-Type", "application/json")
 	b.requests++
 	resp, err := b.http.Do(req)
 	if err != nil {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err == nil && url == b.state && resp.StatusCode != http.StatusOK {
+	data, err = io.ReadAll(resp.Body)
+	if err == nil && resp.StatusCode != http.StatusOK {
 		err = errors.New("state endpoint answered " + resp.Status)
 	}
 	return data, err

@@ -1,8 +1,9 @@
-// Command checksdoc writes docs/CHECKS.md from the check catalogue
-// (internal/checks/catalogue.json): `make checks-doc`.
+// Command checksdoc writes docs/CHECKS.md and internal/checks/ids_gen.go (the check IDs as Go
+// constants) from the check catalogue (internal/checks/catalogue.json): `make checks-doc`.
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -18,19 +19,37 @@ func main() {
 	}
 }
 
-// run writes the page to the file named by the only argument, or to stdout.
+// run writes the page to the file named by the only argument, or to stdout; with -ids FILE
+// it writes the Go constants there (and the page only when a file is named).
 func run(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("checksdoc", flag.ContinueOnError)
+	ids := fs.String("ids", "", "also write the check IDs as Go constants to this file (internal/checks/"+checks.IDsFile+")")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	cat, err := checks.Default()
 	if err != nil {
 		return err
 	}
+	if *ids != "" {
+		src, err := checks.GoIDs(cat)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(*ids, src, 0o644); err != nil {
+			return err
+		}
+	}
 	page := checks.Markdown(cat, refprovider.FaultDescription)
-	switch len(args) {
+	switch fs.NArg() {
 	case 0:
+		if *ids != "" {
+			return nil
+		}
 		_, err = stdout.Write(page)
 		return err
 	case 1:
-		return os.WriteFile(args[0], page, 0o644)
+		return os.WriteFile(fs.Arg(0), page, 0o644)
 	}
-	return fmt.Errorf("usage: checksdoc [OUTPUT.md]")
+	return fmt.Errorf("usage: checksdoc [-ids FILE.go] [OUTPUT.md]")
 }

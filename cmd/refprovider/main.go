@@ -86,7 +86,9 @@ var flagSpecs = []flagSpec{
 	{name: "mail-from", def: refprovider.DefaultMailFrom, usage: "sender of the confirmation mail"},
 	{name: "latency", def: "0s", usage: "delay every response this long, as a remote deployment would (e.g. 300ms)"},
 	{name: "rate-limit", def: "0", usage: "requests per second per client (IP and app key); over it: 429 with Retry-After: 1 (0 = no limit)"},
-	{name: "login-lockout", def: "0", usage: "consecutive failed logins that lock an account's login for --lockout-period (0 = never)"},
+	{name: "login-lockout", def: strconv.Itoa(refprovider.DefaultLoginLockout), usage: "consecutive failed logins (any spelling of the login) that lock an account's login for --lockout-period (0 = never)"},
+	{name: "code-attempts", def: strconv.Itoa(refprovider.DefaultCodeAttempts), usage: "wrong step 3 codes a pending confirmation code survives (0 = unlimited)"},
+	{name: "mail-limit", def: strconv.Itoa(refprovider.DefaultMailLimit), usage: "pending confirmation codes per trader; further requests mail nothing until one is used or expires (0 = unlimited)"},
 	{name: "lockout-period", def: refprovider.DefaultLockoutPeriod.String(), usage: "how long a login or secret-answer lockout lasts"},
 	{name: "tls", def: "false", isBool: true, usage: "serve HTTPS with a certificate from a private CA generated at start (see --tls-ca-out)"},
 	{name: "tls-ca-out", usage: "with --tls: write that CA's PEM certificate to this file, for clients to trust"},
@@ -198,6 +200,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if cfg.opts.LoginLockout > 0 {
 		fmt.Fprintf(stdout, "refprovider: %d consecutive failed logins lock an account's login for %s\n", cfg.opts.LoginLockout, cfg.opts.LockoutPeriod)
+	} else {
+		fmt.Fprintln(stdout, "refprovider: login lockout OFF (--login-lockout 0)")
+	}
+	if cfg.opts.CodeAttempts < 0 {
+		fmt.Fprintln(stdout, "refprovider: step 3 code guessing unlimited (--code-attempts 0)")
+	}
+	if cfg.opts.MailLimit < 0 {
+		fmt.Fprintln(stdout, "refprovider: no limit on code mails per trader (--mail-limit 0)")
 	}
 	if cfg.opts.TLS {
 		if cfg.tlsCAOut != "" {
@@ -396,7 +406,17 @@ func parseConfig(args []string, getenv func(string) string) (config, bool, error
 		return n
 	}
 	c.opts.RateLimit = count("rate-limit")
-	c.opts.LoginLockout = count("login-lockout")
+	// On the command line 0 switches a limit off; in Options 0 is the default and a
+	// negative value is off.
+	off := func(n int) int {
+		if n == 0 {
+			return -1
+		}
+		return n
+	}
+	c.opts.LoginLockout = off(count("login-lockout"))
+	c.opts.CodeAttempts = off(count("code-attempts"))
+	c.opts.MailLimit = off(count("mail-limit"))
 
 	c.opts.TLS = boolean("tls")
 	caOut, clientCA := get("tls-ca-out"), get("client-ca")

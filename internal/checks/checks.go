@@ -50,12 +50,25 @@ type Source struct {
 	Says     string `json:"says"`               // what it says, in the project's words
 }
 
-// String names the source in one line, for reports.
+// String names the source in one line, for reports: each standard with its sections
+// ("OWASP ASVS 5.0.0 6.2.9; NIST SP 800-63B-4 3.1.1.2 Password Verifiers").
 func (s Source) String() string {
 	if s.Document != "" {
 		return s.Document + ", " + s.Section
 	}
-	return s.Standard + ", " + s.Section
+	cs, err := Citations(s)
+	if err != nil || len(cs) == 0 {
+		return s.Standard + ", " + s.Section
+	}
+	var parts []string
+	for i, c := range cs {
+		if i > 0 && cs[i-1].Standard == c.Standard {
+			parts[len(parts)-1] += ", " + c.Section
+			continue
+		}
+		parts = append(parts, c.Standard+" "+c.Section)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // Check is one verifiable statement about the provider.
@@ -74,9 +87,13 @@ type Check struct {
 	Proofs map[string]string `json:"proofs,omitempty"`
 	// Unproven says why no fault switch breaks this check, and how else it is proven.
 	Unproven string `json:"unproven,omitempty"`
-	// Profile, when set, overrides the profile the kind gives the check (see ProfileOf):
-	// a security check of ASVS level 2 says "security-l2".
+	// Profile, when set, overrides the profile the kind gives the check (see ProfileOf).
+	// A security check must set it: its ASVS level ("security-l2"), the lowest level of
+	// the ASVS requirements its source cites.
 	Profile string `json:"profile,omitempty"`
+	// LevelReason: for a security check that enforces no ASVS requirement (a NIST SHALL,
+	// a cheat sheet point), why it is held to its level.
+	LevelReason string `json:"level_reason,omitempty"`
 	// EveryExchange: the check is judged on every exchange of every spec (every spec
 	// declares it), so a fault that breaks it fails the specs whose exchanges meet the
 	// fault, not every spec: the self-test wants some spec to fail on it, not all.
@@ -178,6 +195,7 @@ func (c *Catalogue) validate() error {
 		if ch.Profile != "" && !slices.Contains(Profiles, ch.Profile) {
 			bad(ch.ID, "profile %q is not one of %v", ch.Profile, Profiles)
 		}
+		validateLevel(ch, bad)
 		if len(ch.Proofs) == 0 && ch.Unproven == "" {
 			bad(ch.ID, "needs a fault switch that proves it can fail, or the reason there is none (unproven)")
 		}
@@ -191,6 +209,23 @@ func (c *Catalogue) validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// validateLevel: a security check names its ASVS level, and says why when it cites no
+// ASVS requirement to give it one; a check of another kind has no ASVS level.
+func validateLevel(ch Check, bad func(id, format string, args ...any)) {
+	asvs := len(ASVSRequirements(ch.Source)) > 0
+	switch {
+	case ch.Kind != Security && (slices.Contains(SecurityProfiles, ch.Profile) || ch.LevelReason != ""):
+		bad(ch.ID, "only a security check has an ASVS level (profile %q, level_reason)", ch.Profile)
+	case ch.Kind != Security:
+	case !slices.Contains(SecurityProfiles, ch.Profile):
+		bad(ch.ID, "a security check must name its ASVS level as its profile, one of %v", SecurityProfiles)
+	case !asvs && strings.TrimSpace(ch.LevelReason) == "":
+		bad(ch.ID, "cites no ASVS requirement (standard %q, section \"ASVS 6.2.9\"): level_reason must say why it is held to %s", ASVSName, ch.Profile)
+	case asvs && ch.LevelReason != "":
+		bad(ch.ID, "the ASVS requirements it cites give its level: level_reason is only for a check citing none")
+	}
 }
 
 // Finding returns the informational finding with the given ID.

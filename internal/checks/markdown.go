@@ -45,12 +45,15 @@ func Markdown(c *Catalogue, describeFault func(string) string) []byte {
 		fmt.Fprintf(&b, "## %s\n\n%s\n\n", ch.ID, ch.Statement)
 		fmt.Fprintf(&b, "- **Kind:** %s\n", ch.Kind)
 		fmt.Fprintf(&b, "- **Profile:** %s\n", ProfileOf(ch))
+		if ch.LevelReason != "" {
+			fmt.Fprintf(&b, "- **Level, without an ASVS requirement:** %s\n", ch.LevelReason)
+		}
 		if ch.Source.Document != "" {
 			// docs/CHECKS.md sits beside the documents it cites.
 			rel := strings.TrimPrefix(ch.Source.Document, "docs/")
 			fmt.Fprintf(&b, "- **Source:** [%s, %s](%s#%s): %s\n", ch.Source.Document, ch.Source.Section, rel, ch.Source.Section, ch.Source.Says)
 		} else {
-			fmt.Fprintf(&b, "- **Source:** %s, %s: %s\n", ch.Source.Standard, ch.Source.Section, ch.Source.Says)
+			fmt.Fprintf(&b, "- **Source:** %s: %s\n", ch.Source, ch.Source.Says)
 		}
 		if len(ch.Settings) > 0 {
 			fmt.Fprintf(&b, "- **Settings:** `%s`\n", strings.Join(ch.Settings, "`, `"))
@@ -92,17 +95,6 @@ func anchorOf(id string) string { return strings.ReplaceAll(id, ".", "") }
 
 func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 
-// asvsSections names the OWASP ASVS 5.0 sections the security checks cite.
-var asvsSections = map[string]string{
-	"6.2":  "V6.2 Password security",
-	"6.3":  "V6.3 General authentication security",
-	"6.4":  "V6.4 Authentication factor lifecycle and recovery",
-	"6.5":  "V6.5 General multi-factor authentication requirements",
-	"14.3": "V14.3 Client-side data protection",
-	"15.3": "V15.3 Defensive coding",
-	"16.5": "V16.5 Error handling",
-}
-
 // asvsSection is the section of a label like asvs-6.2.8 ("6.2"), "" for other labels.
 func asvsSection(label string) string {
 	id, ok := strings.CutPrefix(label, "asvs-")
@@ -116,13 +108,14 @@ func asvsSection(label string) string {
 	return parts[0] + "." + parts[1]
 }
 
-// writeSecurityByASVS lists the security checks by the ASVS section of their requirement
-// labels (a check citing two sections is under both), then those citing no ASVS
+// writeSecurityByASVS lists the security checks by the ASVS section of the requirements
+// their sources cite (a check citing two sections is under both), then those citing no ASVS
 // requirement, then the informational findings.
 func writeSecurityByASVS(b *strings.Builder, c *Catalogue) {
-	b.WriteString("## Security checks by OWASP ASVS 5.0 section\n\n")
+	b.WriteString("## Security checks by OWASP ASVS 5.0.0 section\n\n")
 	b.WriteString("Each requirement ID is a label: `make conformance LABELS=asvs-6.2.8` runs the checks of ASVS 6.2.8\n")
-	b.WriteString("(`nist-800-63b`, `rfc-9111`, `owasp-api3` likewise). Defaults and tuning: [SECURITY.md](SECURITY.md).\n\n")
+	b.WriteString("(`nist-800-63b`, `rfc-9111`, `owasp-api3` likewise). Defaults and tuning: [SECURITY.md](SECURITY.md);\n")
+	b.WriteString("every requirement of the chapters that apply, tested or not and why: [ASVS.md](ASVS.md).\n\n")
 	bySection := map[string][]string{}
 	var other []string
 	for _, ch := range c.Checks {
@@ -130,9 +123,8 @@ func writeSecurityByASVS(b *strings.Builder, c *Catalogue) {
 			continue
 		}
 		found := false
-		for _, l := range ch.Labels {
-			if sec := asvsSection(l); sec != "" {
-				req := strings.TrimPrefix(l, "asvs-")
+		for _, req := range ASVSRequirements(ch.Source) {
+			if sec := asvsSection("asvs-" + req); sec != "" {
 				entry := fmt.Sprintf("- ASVS %s: [`%s`](#%s)", req, ch.ID, anchorOf(ch.ID))
 				if !slices.Contains(bySection[sec], entry) {
 					bySection[sec] = append(bySection[sec], entry)
@@ -147,9 +139,9 @@ func writeSecurityByASVS(b *strings.Builder, c *Catalogue) {
 	secs := slices.Collect(maps.Keys(bySection))
 	slices.SortFunc(secs, func(x, y string) int { return compareVersions(x, y) })
 	for _, sec := range secs {
-		name := asvsSections[sec]
-		if name == "" {
-			name = "V" + sec
+		name := "V" + sec
+		if std, err := StandardsTable(); err == nil && std.SectionTitle(sec) != "" {
+			name += " " + std.SectionTitle(sec)
 		}
 		fmt.Fprintf(b, "### %s\n\n%s\n\n", name, strings.Join(bySection[sec], "\n"))
 	}

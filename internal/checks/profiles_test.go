@@ -45,3 +45,33 @@ func TestParseRefusesAnUnknownProfile(t *testing.T) {
 		t.Fatalf("want the unknown profile refused, got %v", err)
 	}
 }
+
+func TestParseWantsALevelForEverySecurityCheck(t *testing.T) {
+	_, err := checks.Parse([]byte(`{"checks": [
+		{"id": "a.none", "statement": "s", "kind": "security", "source": {"standard": "d", "section": "a", "says": "b"}, "labels": ["a"], "unproven": "r"},
+		{"id": "a.why", "statement": "s", "kind": "security", "profile": "security-l2", "source": {"standard": "d", "section": "a", "says": "b"}, "labels": ["a"], "unproven": "r"},
+		{"id": "a.both", "statement": "s", "kind": "security", "profile": "security-l2", "level_reason": "x", "source": {"standard": "OWASP ASVS 5.0.0", "section": "ASVS 6.2.9", "says": "b"}, "labels": ["asvs-6.2.9"], "unproven": "r"},
+		{"id": "a.core", "statement": "s", "kind": "baseline", "profile": "security-l1", "source": {"standard": "d", "section": "a", "says": "b"}, "labels": ["a"], "unproven": "r"}
+	]}`))
+	for _, want := range []string{`"a.none": a security check must name its ASVS level`, `"a.why": cites no ASVS requirement`,
+		`"a.both": the ASVS requirements it cites give its level`, `"a.core": only a security check has an ASVS level`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("want %q among the problems, got %v", want, err)
+		}
+	}
+}
+
+func TestSecurityLevelsAreCumulative(t *testing.T) {
+	if got := checks.SecurityLevelsBelow(checks.ProfileSecurityL3); !slices.Equal(got, []string{"security-l1", "security-l2"}) {
+		t.Errorf("below l3: %v", got)
+	}
+	if got := checks.SecurityLevelsBelow(checks.ProfileSecurityL1); len(got) != 0 {
+		t.Errorf("below l1: %v", got)
+	}
+	if got := checks.SecurityLevelsBelow(checks.ProfileCore); len(got) != 0 {
+		t.Errorf("below core: %v", got)
+	}
+	if checks.SecurityProfile(2) != "security-l2" || checks.SecurityProfile(4) != "" {
+		t.Error("SecurityProfile maps levels 1-3 only")
+	}
+}

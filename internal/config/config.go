@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/autoshares/conformance/internal/deviations"
+	"github.com/autoshares/conformance/internal/redact"
 	"github.com/autoshares/conformance/internal/spelling"
 )
 
@@ -380,10 +381,10 @@ func parseURL(v string) (string, error) {
 	}
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("%q is not an absolute http(s) URL; write it like https://staging.example.com/api", v)
+		return "", fmt.Errorf("%q is not an absolute http(s) URL; write it like https://staging.example.com/api", redact.URL(v))
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("%q has a query or fragment; give only scheme, host and path", v)
+		return "", fmt.Errorf("%q has a query or fragment; give only scheme, host and path", redact.URL(v))
 	}
 	return strings.TrimRight(v, "/"), nil
 }

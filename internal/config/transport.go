@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/autoshares/conformance/internal/redact"
 )
 
 // Transport holds the settings of how the suite reaches the target: rate limits, its own
@@ -132,27 +134,37 @@ func (c Config) transportCheck() Problems {
 	return p
 }
 
-// cleartextRemote reports an http:// URL whose host is not loopback (127.0.0.0/8, ::1,
-// localhost), and that host.
+// cleartextRemote reports an http:// URL whose host is not loopback, and that host.
 func cleartextRemote(raw string) (string, bool) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme != "http" {
 		return "", false
 	}
-	host := u.Hostname()
-	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+	if IsLoopbackHost(u.Hostname()) {
 		return "", false
 	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		return "", false
-	}
-	return host, true
+	return u.Hostname(), true
 }
 
+// IsLoopbackHost says whether cleartext to host stays on this machine: a literal loopback
+// address (127.0.0.0/8, ::1) or "localhost" itself. Not "*.localhost": Go's HTTP client
+// sends such a host through HTTP_PROXY (only "localhost" and loopback addresses are exempt),
+// and the release binary's resolver asks DNS for it, so it may well leave the machine.
+// A name is not resolved here: what it resolves to now may not be what the run connects to.
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// redactedURL: a configured URL as a message may show it (no credentials, secret query
+// parameters masked).
 func redactedURL(raw string) string {
 	if u, err := url.Parse(raw); err == nil {
 		u.User = nil
-		return u.String()
+		raw = u.String()
 	}
-	return raw
+	return redact.URL(raw)
 }

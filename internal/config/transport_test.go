@@ -67,6 +67,18 @@ func TestCleartextToARemoteHostIsRefused(t *testing.T) {
 			t.Errorf("%s: %v", loop, err)
 		}
 	}
+	// A *.localhost name is not loopback: Go sends it through HTTP_PROXY and the release
+	// binary resolves it by DNS.
+	for _, remote := range []string{"http://api.localhost/api", "http://localhost.example.com/api", "http://127.0.0.1.nip.example/api"} {
+		if _, err := load(env(map[string]string{"AUTOSHARES_BASE_URL": remote, "AUTOSHARES_APP_KEY": "k"}), noFile); err == nil || !strings.Contains(err.Error(), "not loopback") {
+			t.Errorf("%s: cleartext accepted (%v)", remote, err)
+		}
+	}
+	// A secret in the query is not shown in the message.
+	_, err = load(env(map[string]string{"AUTOSHARES_BASE_URL": "http://192.0.2.1/api?apikey=qs-canary-9d2", "AUTOSHARES_APP_KEY": "k"}), noFile)
+	if err == nil || strings.Contains(err.Error(), "qs-canary") {
+		t.Errorf("cleartext with a query secret: %v", err)
+	}
 }
 
 func TestTLSFilesAreCheckedAllAtOnce(t *testing.T) {

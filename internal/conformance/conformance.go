@@ -3,7 +3,8 @@
 // version, the (masked) target, the settings in force and the loosenings.
 //
 // It knows nothing of Ginkgo or of the report files: internal/report hands it the specs
-// (SpecOutcome) and the run's facts (Meta), masked.
+// (SpecOutcome, joined from the outcome records and Ginkgo's report) and the run's facts
+// (Meta), masked. Its states are outcome.States, the words of every report.
 package conformance
 
 import (
@@ -18,36 +19,20 @@ import (
 
 	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/deviations"
+	"github.com/autoshares/conformance/internal/outcome"
 )
 
 // File is the report's name in the report directory, beside summary.json.
 const File = "conformance-report.json"
 
 // SchemaVersion is the version of the report's shape (schemas/signoff/conformance-report.schema.json).
-const SchemaVersion = 1
-
-// State is what became of one check in a run. The same six words are used by every report.
-type State string
-
-const (
-	Passed     State = "passed"
-	Failed     State = "failed"
-	NotChecked State = "not checked" // filtered out, not reached, or its spec stopped at another failure first
-	Skipped    State = "skipped"     // its spec skipped itself: the configuration cannot serve it
-	// KnownDeviation: it failed, and AUTOSHARES_KNOWN_DEVIATIONS lists it: the run does not fail.
-	KnownDeviation State = "known deviation"
-	// Inconclusive: the target's answers could not settle it (a rate-limit budget ran out).
-	Inconclusive State = "inconclusive"
-)
-
-// States lists every state, worst first: a check applied by several specs takes the worst.
-var States = []State{Failed, KnownDeviation, Inconclusive, Skipped, NotChecked, Passed}
+const SchemaVersion = 2
 
 // Levels of a profile.
 const (
 	// Conformant: every check of the profile ran and passed, and the run loosened no setting.
 	Conformant = "conformant"
-	// NotConformant: a check of the profile failed, or failed as a known deviation.
+	// NotConformant: a check of the profile failed, errored, or failed as a known deviation.
 	NotConformant = "not conformant"
 	// PartiallyConformant: nothing failed, but not every check passed as its default demands
 	// (skipped, not checked, inconclusive), or the run loosened a setting.
@@ -56,38 +41,45 @@ const (
 	NotTested = "not tested"
 )
 
-// Spec statuses this package reads (internal/report's Status* values).
-const (
-	specPassed         = "passed"
-	specFailed         = "failed"
-	specSkipped        = "skipped"
-	specKnownDeviation = "known-deviation"
-	specInconclusive   = "inconclusive"
-	specFiltered       = "filtered"
-)
+// CheckOutcome is one check as one spec that declares it left it: the state its records
+// (or, without one, Ginkgo's end of the spec) give it, in the words of outcome.States.
+type CheckOutcome struct {
+	ID     string
+	State  outcome.State
+	Reason string
+	// Signature identifies a failure (failed or known deviation): set only from a record.
+	Signature *outcome.Signature
+	// Deviation is the known-deviations entry the record met; DeviationMismatch: the check
+	// failed differently from what that entry accepts.
+	Deviation         *outcome.DeviationRef
+	DeviationMismatch bool
+	// Judged: a record of the spec judged the check. An every-exchange check counts only
+	// from the specs that judged it: every spec declares it.
+	Judged bool
+}
 
-// SpecOutcome is one spec of the run as the reports classified it.
+// SpecOutcome is one spec of the run, joined from its records and Ginkgo's report by
+// internal/report.
 type SpecOutcome struct {
 	Name   string
-	Checks []string // the check IDs it declares
-	Status string   // internal/report's status: passed, failed, skipped, filtered, not-run, pending, known-deviation, inconclusive
-	Check  string   // the check its failure (or known deviation) names, "" if none
-	Reason string   // the failure's problem lines, or the skip's reason
-	// NotChecked are the checks the spec ran without making (its "not checked" report
-	// entries), with the reason: not passed, even when the spec passed.
-	NotChecked map[string]string
+	State  outcome.State // the spec's own state: Filtered when the label filter left it out
+	Checks []CheckOutcome
 }
 
 // CheckResult is one check in the report.
 type CheckResult struct {
-	ID         string            `json:"id"`
-	Profile    string            `json:"profile"`
-	Kind       string            `json:"kind"`
-	State      State             `json:"state"`
-	Reason     string            `json:"reason,omitempty"`
-	Specs      []string          `json:"specs"`
-	LoosenedBy []string          `json:"loosened_by,omitempty"`
-	Deviation  *deviations.Entry `json:"known_deviation,omitempty"`
+	ID         string             `json:"id"`
+	Profile    string             `json:"profile"`
+	Kind       string             `json:"kind"`
+	State      outcome.State      `json:"state"`
+	Reason     string             `json:"reason,omitempty"`
+	Signature  *outcome.Signature `json:"signature,omitempty"` // of a failure, from its record
+	Specs      []string           `json:"specs"`
+	LoosenedBy []string           `json:"loosened_by,omitempty"`
+	Deviation  *deviations.Entry  `json:"known_deviation,omitempty"`
+	// DeviationMismatch names the known-deviation entry the check's failure did not match
+	// (it failed, but not as the entry records): the run fails, naming the entry.
+	DeviationMismatch *outcome.DeviationRef `json:"deviation_mismatch,omitempty"`
 }
 
 // Counts are a profile's checks by state.
@@ -95,6 +87,7 @@ type Counts struct {
 	Checks         int `json:"checks"`
 	Passed         int `json:"passed"`
 	Failed         int `json:"failed"`
+	Errored        int `json:"errored"`
 	NotChecked     int `json:"not_checked"`
 	Skipped        int `json:"skipped"`
 	KnownDeviation int `json:"known_deviation"`
@@ -155,33 +148,47 @@ type Report struct {
 	Checks          []CheckResult      `json:"checks"`
 }
 
-// Judge gives every check of the catalogue its result in this run. loosened names the
-// settings whose value accepts more than its default; devs is the known-deviations list.
+// Judge gives every check of the catalogue its result in this run: the worst of its states
+// across the specs that declare it (outcome.States order). loosened names the settings whose
+// value accepts more than its default; devs is the known-deviations list.
 func Judge(cat *checks.Catalogue, specs []SpecOutcome, loosened []string, devs []deviations.Entry) []CheckResult {
-	byCheck := map[string][]SpecOutcome{}
+	type seen struct {
+		spec  SpecOutcome
+		check CheckOutcome
+	}
+	byCheck := map[string][]seen{}
 	for _, sp := range specs {
-		for _, id := range sp.Checks {
-			byCheck[id] = append(byCheck[id], sp)
+		for _, c := range sp.Checks {
+			byCheck[c.ID] = append(byCheck[c.ID], seen{sp, c})
 		}
 	}
 	var out []CheckResult
 	for _, c := range cat.Checks {
-		r := CheckResult{ID: c.ID, Profile: checks.ProfileOf(c), Kind: string(c.Kind), State: NotChecked,
+		r := CheckResult{ID: c.ID, Profile: checks.ProfileOf(c), Kind: string(c.Kind), State: outcome.NotChecked,
 			Reason: "no spec of this run applies it", Specs: []string{}}
-		first := true
-		specsOf := selectedOf(byCheck[c.ID])
+		all := byCheck[c.ID]
 		if c.EveryExchange {
-			specsOf = judgedEveryExchange(c.ID, specsOf)
-			if len(specsOf) == 0 {
-				r.Reason = "no spec of this run passed or failed it"
+			// Judged only by the specs that judged it: the others say nothing of it.
+			all = slices.DeleteFunc(slices.Clone(all), func(s seen) bool { return !s.check.Judged })
+			if len(all) == 0 {
+				r.Reason = "no spec of this run judged it"
 			}
 		}
-		for _, sp := range specsOf {
-			r.Specs = append(r.Specs, sp.Name)
-			st, why := StateIn(c.ID, sp)
-			if first || rank(st) < rank(r.State) {
-				r.State, r.Reason = st, why
-				first = false
+		// A check that another spec of the run made is not "not checked" because the slow
+		// spec (or a spec of another area) was not asked for.
+		if sel := slices.DeleteFunc(slices.Clone(all), func(s seen) bool { return s.spec.State == outcome.Filtered }); len(sel) > 0 {
+			all = sel
+		}
+		for i, s := range all {
+			r.Specs = append(r.Specs, s.spec.Name)
+			if i == 0 || outcome.Worse(s.check.State, r.State) {
+				r.State, r.Reason, r.Signature = s.check.State, s.check.Reason, s.check.Signature
+			}
+			if s.check.DeviationMismatch && r.DeviationMismatch == nil {
+				r.DeviationMismatch = &outcome.DeviationRef{Check: c.ID}
+				if s.check.Deviation != nil {
+					r.DeviationMismatch = s.check.Deviation
+				}
 			}
 		}
 		for _, s := range c.Settings {
@@ -192,78 +199,10 @@ func Judge(cat *checks.Catalogue, specs []SpecOutcome, loosened []string, devs [
 		if d, ok := deviations.Find(devs, c.ID); ok {
 			r.Deviation = &d
 		}
+
 		out = append(out, r)
 	}
 	return out
-}
-
-// selectedOf leaves out the specs the label filter left out, unless no spec of the check
-// was selected: a check that another spec of the run made is not "not checked" because
-// the slow spec (or a spec of another area) was not asked for. Every-exchange checks,
-// declared by every spec, depend on this.
-func selectedOf(specs []SpecOutcome) []SpecOutcome {
-	var out []SpecOutcome
-	for _, sp := range specs {
-		if sp.Status != specFiltered {
-			out = append(out, sp)
-		}
-	}
-	if len(out) == 0 {
-		return specs
-	}
-	return out
-}
-
-// judgedEveryExchange keeps, of the specs declaring an every-exchange check, those that
-// judged it: the specs that passed (every exchange of theirs met it) and those whose failure
-// names it. Every spec declares such a check, so a spec that failed another check, met a
-// known deviation, or skipped itself says nothing of it and must not unmake it.
-func judgedEveryExchange(id string, specs []SpecOutcome) []SpecOutcome {
-	var out []SpecOutcome
-	for _, sp := range specs {
-		if sp.Status == specPassed || sp.Check == id {
-			out = append(out, sp)
-		}
-	}
-	return out
-}
-
-// StateIn is the check's state as one spec that declares it saw it.
-func StateIn(id string, sp SpecOutcome) (State, string) {
-	if why, ok := sp.NotChecked[id]; ok && sp.Check != id {
-		return NotChecked, fmt.Sprintf("the spec %q did not make it: %s", sp.Name, why)
-	}
-	switch sp.Status {
-	case specPassed:
-		return Passed, ""
-	case specFailed, specKnownDeviation:
-		st := Failed
-		if sp.Status == specKnownDeviation {
-			st = KnownDeviation
-		}
-		switch sp.Check {
-		case id:
-			return st, sp.Reason
-		case "":
-			return NotChecked, fmt.Sprintf("the spec %q failed before judging it: %s", sp.Name, firstLine(sp.Reason))
-		}
-		return NotChecked, fmt.Sprintf("the spec %q stopped at its failure of %s", sp.Name, sp.Check)
-	case specSkipped:
-		return Skipped, sp.Reason
-	case specInconclusive:
-		if sp.Check != "" && sp.Check != id {
-			return NotChecked, fmt.Sprintf("the spec %q stopped at its rate-limited exchange for %s", sp.Name, sp.Check)
-		}
-		return Inconclusive, sp.Reason
-	}
-	return NotChecked, fmt.Sprintf("the spec %q was %s: %s", sp.Name, sp.Status, sp.Reason)
-}
-
-func rank(s State) int { return slices.Index(States, s) }
-
-func firstLine(s string) string {
-	l, _, _ := strings.Cut(s, "\n")
-	return l
 }
 
 // Profiles counts each profile's checks and gives its level. loosened names the run's
@@ -281,27 +220,60 @@ func Profiles(results []CheckResult, loosened []string) []Profile {
 			c := &p.Counts
 			c.Checks++
 			switch r.State {
-			case Passed:
+			case outcome.Passed:
 				c.Passed++
 				if len(r.LoosenedBy) > 0 {
 					c.Loosened++
 				}
-			case Failed:
+			case outcome.Failed:
 				c.Failed++
-			case NotChecked:
+			case outcome.Errored:
+				c.Errored++
+			case outcome.NotChecked, outcome.Filtered:
 				c.NotChecked++
-			case Skipped:
+			case outcome.Skipped:
 				c.Skipped++
-			case KnownDeviation:
+			case outcome.KnownDeviation:
 				c.KnownDeviation++
-			case Inconclusive:
+			case outcome.Inconclusive:
 				c.Inconclusive++
 			}
 		}
 		p.Level, p.Why = level(p.Counts, loosened)
 		out = append(out, p)
 	}
+	holdLowerLevels(out)
 	return out
+}
+
+// holdLowerLevels: an ASVS level includes every lower one, so a security profile is
+// conformant only when every lower level is too; one that failed below is not conformant.
+// The lowest level holding it back is named; the counts stay the profile's own.
+func holdLowerLevels(ps []Profile) {
+	levels := map[string]string{}
+	for i, p := range ps {
+		for _, lower := range checks.SecurityLevelsBelow(p.Name) {
+			l, ok := levels[lower]
+			if !ok || l == Conformant || (l != NotConformant && p.Level != Conformant) || p.Level == NotConformant {
+				continue
+			}
+			held := lower + " is " + l + ", and a level includes every lower one"
+			switch {
+			case p.Level == Conformant:
+				ps[i].Why = "its own checks passed, but " + held
+			case p.Why == "":
+				ps[i].Why = held
+			default:
+				ps[i].Why = p.Why + "; " + held
+			}
+			ps[i].Level = PartiallyConformant
+			if l == NotConformant {
+				ps[i].Level = NotConformant
+			}
+			break
+		}
+		levels[p.Name] = ps[i].Level
+	}
 }
 
 func level(c Counts, loosened []string) (string, string) {
@@ -312,6 +284,7 @@ func level(c Counts, loosened []string) (string, string) {
 		}
 	}
 	add(c.Failed, "failed")
+	add(c.Errored, "errored")
 	add(c.KnownDeviation, "known deviation(s)")
 	add(c.Inconclusive, "inconclusive")
 	add(c.Skipped, "skipped")
@@ -324,7 +297,7 @@ func level(c Counts, loosened []string) (string, string) {
 	switch {
 	case c.Checks == 0:
 		return NotTested, "no check belongs to this profile"
-	case c.Failed+c.KnownDeviation > 0:
+	case c.Failed+c.Errored+c.KnownDeviation > 0:
 		return NotConformant, why
 	case c.Passed == 0:
 		return NotTested, why
@@ -369,11 +342,33 @@ func Write(dir string, r Report) error {
 func Stale(results []CheckResult) []string {
 	var out []string
 	for _, r := range results {
-		if r.Deviation != nil && r.State == Passed {
+		if r.Deviation != nil && r.State == outcome.Passed {
 			out = append(out, deviations.Fixed(*r.Deviation))
 		}
 	}
 	return out
+}
+
+// Mismatches returns a problem for each check that failed differently from what its
+// known-deviation entry accepts: the entry hides only the failure it records.
+func Mismatches(results []CheckResult) []string {
+	var out []string
+	for _, r := range results {
+		if r.DeviationMismatch == nil {
+			continue
+		}
+		entry := fmt.Sprintf("entry for %s (%s)", r.DeviationMismatch.Check, r.DeviationMismatch.Ticket)
+		if r.Deviation != nil {
+			entry = r.Deviation.String()
+		}
+		out = append(out, fmt.Sprintf("%s failed, but not as the known deviation %s records: %s", r.ID, entry, firstLine(r.Reason)))
+	}
+	return out
+}
+
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
 }
 
 // Table is the profiles as text, for the console.

@@ -12,16 +12,26 @@ import (
 	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/conformance"
 	"github.com/autoshares/conformance/internal/deviations"
+	"github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/schemas/signoff"
 )
 
 var cat = checks.MustDefault()
 
+// judged is a spec whose checks all have state st, each judged by a record.
+func judged(name string, st outcome.State, ids ...string) conformance.SpecOutcome {
+	sp := conformance.SpecOutcome{Name: name, State: st}
+	for _, id := range ids {
+		sp.Checks = append(sp.Checks, conformance.CheckOutcome{ID: id, State: st, Judged: true})
+	}
+	return sp
+}
+
 // allPassed is a run in which one spec per check passed.
 func allPassed() []conformance.SpecOutcome {
 	var specs []conformance.SpecOutcome
 	for _, id := range cat.IDs() {
-		specs = append(specs, conformance.SpecOutcome{Name: "spec of " + id, Checks: []string{id}, Status: "passed"})
+		specs = append(specs, judged("spec of "+id, outcome.Passed, id))
 	}
 	return specs
 }
@@ -56,8 +66,8 @@ func TestAFailureMakesOnlyItsProfileNotConformant(t *testing.T) {
 	specs := allPassed()
 	broken := firstOf(checks.ProfileBaseline)
 	for i := range specs {
-		if specs[i].Checks[0] == broken {
-			specs[i].Status, specs[i].Check, specs[i].Reason = "failed", broken, "["+broken+"] ...\n1 problem(s):\n- status: expected 400, got 500"
+		if specs[i].Checks[0].ID == broken {
+			specs[i] = judged(specs[i].Name, outcome.Failed, broken)
 		}
 	}
 	ps := conformance.Profiles(conformance.Judge(cat, specs, nil, nil), nil)
@@ -71,35 +81,58 @@ func TestAFailureMakesOnlyItsProfileNotConformant(t *testing.T) {
 	}
 }
 
-func TestStatesOfAFailedSpecsOtherChecks(t *testing.T) {
-	a, b := firstOf(checks.ProfileCore), firstOf(checks.ProfileBaseline)
-	specs := []conformance.SpecOutcome{{Name: "s", Checks: []string{a, b}, Status: "failed", Check: a, Reason: "[" + a + "] x"}}
-	got := map[string]conformance.CheckResult{}
-	for _, r := range conformance.Judge(cat, specs, nil, nil) {
-		got[r.ID] = r
-	}
-	if got[a].State != conformance.Failed {
-		t.Errorf("%s: %s", a, got[a].State)
-	}
-	if got[b].State != conformance.NotChecked || !strings.Contains(got[b].Reason, "stopped at its failure of "+a) {
-		t.Errorf("%s: %s %q", b, got[b].State, got[b].Reason)
-	}
-	// A failure naming no check (a transport failure) proves nothing about the spec's checks.
-	specs[0].Check = ""
-	for _, r := range conformance.Judge(cat, specs, nil, nil) {
-		if (r.ID == a || r.ID == b) && r.State != conformance.NotChecked {
-			t.Errorf("%s: %s", r.ID, r.State)
+// ASVS levels are cumulative: a failure at level 2 leaves level 1 conformant and makes
+// levels 2 and 3 not conformant; a level 1 check merely skipped leaves level 3, whose own
+// checks passed, partially conformant.
+func TestASecurityLevelHoldsOnlyWithTheLevelsBelow(t *testing.T) {
+	levels := func(specs []conformance.SpecOutcome) []string {
+		ps := conformance.Profiles(conformance.Judge(cat, specs, nil, nil), nil)
+		var out []string
+		for _, name := range checks.SecurityProfiles {
+			out = append(out, profile(ps, name).Level)
 		}
+		return out
+	}
+	set := func(id string, st outcome.State) []conformance.SpecOutcome {
+		specs := allPassed()
+		for i := range specs {
+			if specs[i].Checks[0].ID == id {
+				specs[i] = judged(specs[i].Name, st, id)
+			}
+		}
+		return specs
+	}
+	got := levels(set(firstOf(checks.ProfileSecurityL2), outcome.Failed))
+	if want := []string{conformance.Conformant, conformance.NotConformant, conformance.NotConformant}; !slices.Equal(got, want) {
+		t.Errorf("a level 2 failure: levels %q, want %q", got, want)
+	}
+	got = levels(set(firstOf(checks.ProfileSecurityL1), outcome.Skipped))
+	if want := []string{conformance.PartiallyConformant, conformance.PartiallyConformant, conformance.PartiallyConformant}; !slices.Equal(got, want) {
+		t.Errorf("a level 1 skip: levels %q, want %q", got, want)
 	}
 }
 
-// A check whose only specs the filter left out is not checked.
-func TestACheckOnlyFilteredSpecsDeclareIsNotChecked(t *testing.T) {
+// An errored check counts like a failed one for the profile's level.
+func TestAnErroredCheckMakesItsProfileNotConformant(t *testing.T) {
+	specs := allPassed()
+	broken := firstOf(checks.ProfileCore)
+	for i := range specs {
+		if specs[i].Checks[0].ID == broken {
+			specs[i] = judged(specs[i].Name, outcome.Errored, broken)
+		}
+	}
+	if p := profile(conformance.Profiles(conformance.Judge(cat, specs, nil, nil), nil), checks.ProfileCore); p.Level != conformance.NotConformant || p.Counts.Errored != 1 || !strings.Contains(p.Why, "1 errored") {
+		t.Errorf("core: %+v", p)
+	}
+}
+
+// A check whose only specs the filter left out takes their state.
+func TestACheckOnlyFilteredSpecsDeclareIsFiltered(t *testing.T) {
 	id := firstOf(checks.ProfileCore)
-	specs := []conformance.SpecOutcome{{Name: "a", Checks: []string{id}, Status: "filtered"}}
+	specs := []conformance.SpecOutcome{judged("a", outcome.Filtered, id)}
 	for _, r := range conformance.Judge(cat, specs, nil, nil) {
-		if r.ID == id && r.State != conformance.NotChecked {
-			t.Errorf("only filtered: %s, want not checked", r.State)
+		if r.ID == id && r.State != outcome.Filtered {
+			t.Errorf("only filtered: %s, want filtered", r.State)
 		}
 	}
 }
@@ -107,12 +140,12 @@ func TestACheckOnlyFilteredSpecsDeclareIsNotChecked(t *testing.T) {
 func TestWorstStateWinsAcrossSpecs(t *testing.T) {
 	id := firstOf(checks.ProfileCore)
 	for _, tc := range []struct {
-		second string
-		want   conformance.State
-	}{{"passed", conformance.Passed}, {"skipped", conformance.Skipped}, {"filtered", conformance.Passed}, // a spec left out by the filter does not unmake the check
-		{"inconclusive", conformance.Inconclusive}, {"known-deviation", conformance.KnownDeviation}} {
-		specs := []conformance.SpecOutcome{{Name: "a", Checks: []string{id}, Status: "passed"},
-			{Name: "b", Checks: []string{id}, Status: tc.second, Check: id}}
+		second outcome.State
+		want   outcome.State
+	}{{outcome.Passed, outcome.Passed}, {outcome.Skipped, outcome.Skipped}, {outcome.Filtered, outcome.Passed}, // a spec left out by the filter does not unmake the check
+		{outcome.Inconclusive, outcome.Inconclusive}, {outcome.KnownDeviation, outcome.KnownDeviation}, {outcome.Errored, outcome.Errored},
+		{outcome.NotChecked, outcome.NotChecked}, {outcome.Failed, outcome.Failed}} {
+		specs := []conformance.SpecOutcome{judged("a", outcome.Passed, id), judged("b", tc.second, id)}
 		for _, r := range conformance.Judge(cat, specs, nil, nil) {
 			if r.ID == id && r.State != tc.want {
 				t.Errorf("passed + %s: %s, want %s", tc.second, r.State, tc.want)
@@ -145,8 +178,8 @@ func TestLevels(t *testing.T) {
 	// One check skipped: partially conformant, with the count.
 	id := firstOf(checks.ProfileSecurityL1)
 	for i := range specs {
-		if specs[i].Checks[0] == id {
-			specs[i].Status, specs[i].Reason = "skipped", "needs AUTOSHARES_STATE_URL"
+		if specs[i].Checks[0].ID == id {
+			specs[i] = judged(specs[i].Name, outcome.Skipped, id)
 		}
 	}
 	if p := profile(conformance.Profiles(conformance.Judge(cat, specs, nil, nil), nil), checks.ProfileSecurityL1); p.Level != conformance.PartiallyConformant || p.Counts.Skipped != 1 {
@@ -166,8 +199,10 @@ func TestStaleDeviations(t *testing.T) {
 // The report a run writes is valid against schemas/signoff/conformance-report.schema.json.
 func TestTheWrittenReportIsValidAgainstItsSchema(t *testing.T) {
 	specs := allPassed()
-	specs[0].Status, specs[0].Check, specs[0].Reason = "known-deviation", specs[0].Checks[0], deviations.Mark+"x"
-	devs := []deviations.Entry{{Check: specs[0].Checks[0], Reason: "r", Ticket: "T-1", Expires: "2099-01-01"}}
+	id := specs[0].Checks[0].ID
+	specs[0] = judged(specs[0].Name, outcome.KnownDeviation, id)
+	specs[0].Checks[0].Signature = &outcome.Signature{Status: 500, Kinds: []string{"status"}}
+	devs := []deviations.Entry{{Check: id, Reason: "r", Ticket: "T-1", Expires: "2099-01-01"}}
 	rep := conformance.Build(conformance.Meta{
 		Suite:  conformance.Suite{Module: "m", Version: "devel", Commit: "abc"},
 		Target: "https://***@staging.example/api", Start: time.Now(), End: time.Now(),
@@ -209,14 +244,14 @@ func TestANotCheckedEntryOfAPassingSpec(t *testing.T) {
 	id := firstOf(checks.ProfileCore)
 	specs := allPassed()
 	for i := range specs {
-		if specs[i].Checks[0] == id {
-			specs[i].NotChecked = map[string]string{id: "the target refused the optional input"}
+		if specs[i].Checks[0].ID == id {
+			specs[i].Checks[0].State, specs[i].Checks[0].Reason = outcome.NotChecked, "the target refused the optional input"
 		}
 	}
 	devs := []deviations.Entry{{Check: id, Reason: "r", Ticket: "T-1", Expires: "2099-01-01"}}
 	results := conformance.Judge(cat, specs, nil, devs)
 	for _, r := range results {
-		if r.ID == id && (r.State != conformance.NotChecked || !strings.Contains(r.Reason, "refused the optional input")) {
+		if r.ID == id && (r.State != outcome.NotChecked || !strings.Contains(r.Reason, "refused the optional input")) {
 			t.Errorf("%s: %s %q, want not checked with the reason", id, r.State, r.Reason)
 		}
 	}
@@ -252,47 +287,56 @@ func TestALoosenedRunIsConformantNowhere(t *testing.T) {
 	}
 }
 
-// An every-exchange check is judged by the specs that passed and the failures naming it: a
-// failure of another check or a skipped spec does not unmake it.
-func TestEveryExchangeChecksIgnoreOtherOutcomes(t *testing.T) {
-	var every []string
+// An every-exchange check is judged only by the specs that judged it (a record): a spec
+// that failed another check, skipped, or errored says nothing of it.
+func TestEveryExchangeChecksCountOnlyWhereJudged(t *testing.T) {
+	var every string
 	for _, c := range cat.Checks {
 		if c.EveryExchange {
-			every = append(every, c.ID)
+			every = c.ID
+			break
 		}
 	}
-	if len(every) == 0 {
+	if every == "" {
 		t.Fatal("the catalogue has no every-exchange check")
 	}
 	other := firstOf(checks.ProfileCore)
-	with := func(own ...string) []string { return append(append([]string{}, own...), every...) }
-	state := func(specs []conformance.SpecOutcome, id string) conformance.CheckResult {
+	unjudged := func(name string, st outcome.State) conformance.SpecOutcome {
+		sp := judged(name, st, other)
+		sp.Checks = append(sp.Checks, conformance.CheckOutcome{ID: every, State: st})
+		return sp
+	}
+	state := func(specs []conformance.SpecOutcome) conformance.CheckResult {
 		for _, r := range conformance.Judge(cat, specs, nil, nil) {
-			if r.ID == id {
+			if r.ID == every {
 				return r
 			}
 		}
 		return conformance.CheckResult{}
 	}
-	specs := []conformance.SpecOutcome{
-		{Name: "passes", Checks: with(), Status: "passed"},
-		{Name: "fails another", Checks: with(other), Status: "failed", Check: other, Reason: "[" + other + "] x"},
-		{Name: "skips", Checks: with(), Status: "skipped", Reason: "needs AUTOSHARES_STATE_URL"},
-		{Name: "broken transport", Checks: with(), Status: "failed", Reason: "GET /x: connection refused"},
-		{Name: "deviates", Checks: with(other), Status: "known-deviation", Check: other, Reason: deviations.Mark + other + ": r"},
+	passes := judged("passes", outcome.Passed, every)
+	specs := []conformance.SpecOutcome{passes, unjudged("fails another", outcome.Failed), unjudged("skips", outcome.Skipped),
+		unjudged("broken transport", outcome.Errored)}
+	if r := state(specs); r.State != outcome.Passed || len(r.Specs) != 1 {
+		t.Errorf("%s: %s %q %v, want passed by the one spec that judged it", every, r.State, r.Reason, r.Specs)
 	}
-	for _, id := range every {
-		if r := state(specs, id); r.State != conformance.Passed || len(r.Specs) != 1 {
-			t.Errorf("%s: %s %q %v, want passed by the one spec that passed", id, r.State, r.Reason, r.Specs)
-		}
+	if r := state(append(specs, judged("echoes", outcome.Failed, every))); r.State != outcome.Failed {
+		t.Errorf("%s failed by a record: %s", every, r.State)
 	}
-	// A failure naming it fails it.
-	bad := append(specs, conformance.SpecOutcome{Name: "echoes", Checks: with(), Status: "failed", Check: every[0], Reason: "[" + every[0] + "] x"})
-	if r := state(bad, every[0]); r.State != conformance.Failed {
-		t.Errorf("%s named by a failure: %s", every[0], r.State)
+	if r := state(specs[1:]); r.State != outcome.NotChecked {
+		t.Errorf("%s judged by no spec: %s", every, r.State)
 	}
-	// No spec that ran it: not checked.
-	if r := state(specs[1:], every[0]); r.State != conformance.NotChecked {
-		t.Errorf("%s with no spec passing: %s", every[0], r.State)
+}
+
+// A check that failed differently from its known deviation is a run problem naming the entry.
+func TestADeviationMismatchNamesTheEntry(t *testing.T) {
+	id := firstOf(checks.ProfileCore)
+	sp := judged("s", outcome.Failed, id)
+	sp.Checks[0].DeviationMismatch, sp.Checks[0].Reason = true, "- status: expected 4xx, got 200"
+	sp.Checks[0].Deviation = &outcome.DeviationRef{Check: id, Ticket: "T-9"}
+	devs := []deviations.Entry{{Check: id, Reason: "r", Ticket: "T-9", Expires: "2099-01-01"}}
+	ms := conformance.Mismatches(conformance.Judge(cat, []conformance.SpecOutcome{sp}, nil, devs))
+	if len(ms) != 1 || !strings.Contains(ms[0], "T-9") || !strings.Contains(ms[0], id) {
+		t.Errorf("Mismatches = %q", ms)
 	}
 }

@@ -9,11 +9,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/autoshares/conformance/internal/checks"
+	"github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/internal/schema"
 	"github.com/autoshares/conformance/internal/spelling"
 	"github.com/autoshares/conformance/schemas/signoff"
@@ -25,6 +28,56 @@ type Entry struct {
 	Reason  string `json:"reason"`
 	Ticket  string `json:"ticket"`
 	Expires string `json:"expires"` // YYYY-MM-DD, the last day it is honoured
+	// Failure is the one failure the entry accepts: the status and problem kinds seen. A
+	// different failure of the check still fails the run, naming the entry.
+	Failure outcome.Signature `json:"failure"`
+}
+
+// Accepts reports whether the entry accepts a failure with this signature.
+func (e Entry) Accepts(s outcome.Signature) bool { return e.Failure.Equal(s) }
+
+// MismatchKind is the kind of the problem added to a failure of a listed check that the
+// entry does not accept; it is not part of the failure's own signature.
+const MismatchKind = "known-deviation-mismatch"
+
+// Mismatch is the problem line of a failure of a listed check that its entry does not
+// accept.
+func Mismatch(e Entry, got outcome.Signature) outcome.Problem {
+	return outcome.Problem{Kind: MismatchKind, Text: fmt.Sprintf(
+		"known deviation %s (ticket %s) accepts a failure with %s, but this one has %s: a different failure, not the known deviation",
+		e.Check, e.Ticket, describe(e.Failure), describe(got))}
+}
+
+func describe(s outcome.Signature) string {
+	st := "no status"
+	if s.Status != 0 {
+		st = fmt.Sprintf("status %d", s.Status)
+	}
+	return fmt.Sprintf("%s and problems %s", st, strings.Join(s.Kinds, ", "))
+}
+
+// CheckSignature is the failure of one check in one spec: the status of its first failed
+// record and the kinds of every problem of its failed records (a check may be judged on
+// several replies of a spec), without the mismatch problem this package adds. It is what
+// an entry names, and what the suite compares with it when the spec ends.
+func CheckSignature(failed []outcome.Record) outcome.Signature {
+	var own []outcome.Problem
+	status := 0
+	for i, r := range failed {
+		if i == 0 {
+			status = r.Status
+		}
+		for _, p := range r.Problems {
+			if p.Kind != MismatchKind {
+				own = append(own, p)
+			}
+		}
+	}
+	s := outcome.SignatureOf(status, own)
+	if s.Kinds == nil {
+		s.Kinds = []string{}
+	}
+	return s
 }
 
 // String is the entry in one line, for reports.
@@ -34,6 +87,8 @@ func (e Entry) String() string {
 
 // File is the file's shape.
 type File struct {
+	// Note says what a person must do before the file is used (the suggested file's).
+	Note       string  `json:"note,omitempty"`
 	Deviations []Entry `json:"deviations"`
 }
 
@@ -71,8 +126,8 @@ func Parse(data []byte, cat *checks.Catalogue, today time.Time) ([]Entry, error)
 	for i, e := range f.Deviations {
 		at := fmt.Sprintf("entry %d (%s)", i+1, e.Check)
 		if c, ok := cat.Get(e.Check); ok && c.EveryExchange {
-			// A failure of a listed check skips its spec; this check is judged on every
-			// exchange of every spec, so the entry would skip every spec that meets it.
+			// This check is judged on every exchange of every spec: one entry would accept
+			// its failure in every spec that meets it.
 			problems = append(problems, at+": an every-exchange check cannot be a known deviation: the entry would skip every spec that meets it, untested")
 		}
 		if _, ok := cat.Get(e.Check); !ok {
@@ -106,8 +161,85 @@ func Find(list []Entry, check string) (Entry, bool) {
 	return Entry{}, false
 }
 
-// Mark starts the message of a spec that met a known deviation: the spec is skipped with
-// this message (so the run does not fail), and the reports classify it by this prefix.
+// Stale is the run's problem for each listed check whose records show it passed
+// (Fixed): the entry would hide its next regression. A check with no record is not
+// stale: the run did not judge it.
+func Stale(list []Entry, records []outcome.Record) []string {
+	var out []string
+	for _, e := range list {
+		worst, seen := outcome.Passed, false
+		for _, r := range records {
+			if r.Check == e.Check {
+				seen = true
+				if outcome.Worse(r.State, worst) {
+					worst = r.State
+				}
+			}
+		}
+		if seen && worst == outcome.Passed {
+			out = append(out, Fixed(e))
+		}
+	}
+	return out
+}
+
+// SuggestedFile is the name of the suggested known-deviations file in the report directory.
+const SuggestedFile = "known-deviations.suggested.json"
+
+// SuggestedNote is the suggested file's note: it is a draft for a person.
+const SuggestedNote = "Suggested by a failing run: each entry accepts exactly the failure this run saw. " +
+	"A person must fill in each reason, ticket and expiry (at most what the team accepts) before passing it as AUTOSHARES_KNOWN_DEVIATIONS."
+
+// Suggested is one entry per check that failed in records (its failure in the first spec
+// that failed it, CheckSignature), with placeholders for the reason and ticket and an
+// expiry 30 days after today. Every-exchange checks cannot be known deviations and are
+// left out.
+func Suggested(records []outcome.Record, cat *checks.Catalogue, today time.Time) File {
+	f := File{Note: SuggestedNote, Deviations: []Entry{}}
+	var seen []string
+	for _, r := range records {
+		if r.State != outcome.Failed || r.Check == "" || slices.Contains(seen, r.Check) {
+			continue
+		}
+		if c, ok := cat.Get(r.Check); !ok || c.EveryExchange {
+			continue
+		}
+		seen = append(seen, r.Check)
+		var failed []outcome.Record
+		for _, o := range records {
+			if o.Spec == r.Spec && o.Check == r.Check && o.State == outcome.Failed {
+				failed = append(failed, o)
+			}
+		}
+		f.Deviations = append(f.Deviations, Entry{Check: r.Check, Failure: CheckSignature(failed),
+			Reason: "FILL IN: why this failure is accepted for now", Ticket: "FILL IN: the ticket that tracks the fix",
+			Expires: today.AddDate(0, 0, 30).Format(time.DateOnly)})
+	}
+	return f
+}
+
+// WriteSuggested writes reportDir/known-deviations.suggested.json (Suggested, with the
+// default catalogue) when any check failed; it writes nothing otherwise.
+func WriteSuggested(reportDir string, records []outcome.Record, today time.Time) error {
+	cat, err := checks.Default()
+	if err != nil {
+		return err
+	}
+	f := Suggested(records, cat, today)
+	if len(f.Deviations) == 0 {
+		return nil
+	}
+	b, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(reportDir, SuggestedFile), append(b, '\n'), 0o644)
+}
+
+// Mark starts the message of a spec that met a known deviation, as the suite wrote it
+// before outcomes were records.
+//
+// Deprecated: read the run's outcome records instead; kept for the reports until they do.
 const Mark = "[known deviation] "
 
 // SkipMessage is the message of a spec whose failure is the known deviation e: the entry,
@@ -117,6 +249,8 @@ func SkipMessage(e Entry, failure string) string {
 }
 
 // CheckOf returns the check a known-deviation message names, "" if msg is not one.
+//
+// Deprecated: read the run's outcome records instead.
 func CheckOf(msg string) string {
 	rest, ok := strings.CutPrefix(msg, Mark)
 	if !ok {

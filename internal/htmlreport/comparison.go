@@ -7,11 +7,14 @@ import (
 
 // Comparison is the run compared with an earlier one (AUTOSHARES_COMPARE_WITH).
 type Comparison struct {
+	// Warning, when set, says the runs differ in target, label filter or suite version:
+	// shown first.
+	Warning  string
 	Previous string // which run, in words
 	Groups   []ComparisonGroup
 }
 
-// ComparisonGroup is one list of checks: newly failing, fixed, still failing, newly not checked.
+// ComparisonGroup is one list of checks: newly failing, failing differently, fixed, still failing, newly not checked.
 type ComparisonGroup struct {
 	Name   string
 	Class  string // the status class it is coloured as: failed, passed, skipped

@@ -8,7 +8,12 @@
 // already be masked: this package escapes what it prints, it does not redact it.
 package htmlreport
 
-import "time"
+import (
+	"strings"
+	"time"
+
+	"github.com/autoshares/conformance/internal/outcome"
+)
 
 // Run is one run of the suite, as the report shows it.
 type Run struct {
@@ -65,51 +70,21 @@ type Setting struct {
 	Loosened bool
 }
 
-// State is the outcome of a spec, or of one check within it.
-type State string
-
-// The outcomes of a spec. A check has the same outcomes plus StateUnverified.
-const (
-	StatePassed   State = "passed"
-	StateFailed   State = "failed"
-	StateSkipped  State = "skipped"  // selected but not run, e.g. a missing setting: SkipReason says which
-	StateFiltered State = "filtered" // not selected by the label filter of the run
-	StatePending  State = "pending"  // marked pending in the suite
-	// StateKnownDeviation: the spec failed a check the known-deviations file lists
-	// (FailedChecks names it); the run does not fail for it.
-	StateKnownDeviation State = "known-deviation"
-	// StateUnverified is a check of a failed spec that is not itself named as failed: the
-	// spec may have stopped before reaching it, so it is not counted as passed.
-	StateUnverified State = "unverified"
-	// StateNotChecked is a check of a passed spec that the spec could not make (the
-	// target refused an optional input, a setting turned it off): Check.NotCheckedReason
-	// says why. It is not a pass.
-	StateNotChecked State = "not-checked"
-)
-
-// Words is the state as the page writes it in a check's result: "not checked", the word of
-// every report (the state itself is also a CSS class, so it keeps its hyphen).
-func (s State) Words() string {
-	if s == StateNotChecked {
-		return "not checked"
-	}
-	return string(s)
-}
-
 // Spec is one spec of the suite and what became of it.
 type Spec struct {
 	Text   string   // the full spec text (containers and leaf joined)
 	Labels []string // Ginkgo labels, e.g. "step4"
-	State  State
-	Checks []Check // the checks the spec applies, in the order it applies them
-	// Failure holds the problem lines of a failed spec, masked, one per line.
+	State  outcome.State
+	Checks []Check // the checks the spec declares, each with its state in this spec
+	// Failure holds the problem lines of a failing spec (failed, errored, inconclusive,
+	// known deviation), masked: each failed check's problems, or what ended the spec.
 	Failure string
-	// FailedChecks are the IDs of the checks in Checks that failed. A failed spec whose
-	// failure names no check (a setup error, a panic) leaves it empty.
-	FailedChecks []string
-	Transcript   string // the masked HTTP exchanges of a failed spec; may be empty
-	SkipReason   string // why a skipped spec did not run, naming the setting that would enable it
-	Duration     time.Duration
+	// Problems are the failure's problem lines alone, without its reproductions: "What
+	// failed" lists them; empty: Failure.
+	Problems   string
+	Transcript string // the masked HTTP exchanges of a failing spec; may be empty
+	SkipReason string // why a spec did not run (skipped, filtered, not reached), naming the setting that would enable it
+	Duration   time.Duration
 }
 
 // Check is one expectation a spec enforces.
@@ -120,10 +95,11 @@ type Check struct {
 	// KindBaseline or KindSecurity; anything else is shown as given.
 	Kind   string
 	Source string // the documentation or standard it enforces, e.g. "docs/password-reset.md, step 4"
-	// State, when set, overrides the outcome derived from the spec (see CheckState).
-	State State
-	// NotCheckedReason says why a check in StateNotChecked was not made.
-	NotCheckedReason string
+	// State is what became of the check in this spec (from its outcome record, or from how
+	// the spec ended when it made none).
+	State outcome.State
+	// Reason, when set, says why the check is in its state (not checked, errored, ...).
+	Reason string
 }
 
 // The kinds of check.
@@ -137,27 +113,8 @@ const (
 // DefaultTitle is the page title when Run.Title is empty.
 const DefaultTitle = "AutoShares conformance report"
 
-// CheckState is the outcome of check c of spec s: c.State when set; otherwise passed in a
-// passed spec, failed when a failed spec names it in FailedChecks, unverified for the other
-// checks of a failed spec, and the spec's own state (skipped, filtered, pending) otherwise.
-func CheckState(s Spec, c Check) State {
-	if c.State != "" {
-		return c.State
-	}
-	switch s.State {
-	case StatePassed:
-		return StatePassed
-	case StateFailed, StateKnownDeviation:
-		for _, id := range s.FailedChecks {
-			if id == c.ID {
-				return s.State
-			}
-		}
-		return StateUnverified
-	default:
-		return s.State
-	}
-}
+// Class is a state as a CSS class and filter value: its words joined by "-".
+func Class(s outcome.State) string { return strings.ReplaceAll(string(s), " ", "-") }
 
 // Counts are the totals the summary shows.
 type Counts struct {
@@ -165,37 +122,33 @@ type Counts struct {
 	Checks Tally // one per check of each spec: a check applied by two specs counts twice
 }
 
-// Tally counts outcomes. Run counts what executed: Passed + Failed + Unverified (a check
-// of a failed spec ran, or was meant to, within a spec that ran).
+// Tally counts states. Run counts what was judged or ran: passed, failed, errored,
+// inconclusive and known deviations.
 type Tally struct {
-	Total, Run, Passed, Failed, Skipped, Filtered, Pending, Unverified, NotChecked int
-	KnownDeviation                                                                 int
+	Total, Run, Passed, Failed, Errored, Inconclusive, KnownDeviation, Skipped, NotChecked, Filtered int
 }
 
-func (t *Tally) add(s State) {
+func (t *Tally) add(s outcome.State) {
 	t.Total++
 	switch s {
-	case StatePassed:
+	case outcome.Passed:
 		t.Passed++
-		t.Run++
-	case StateFailed:
+	case outcome.Failed:
 		t.Failed++
-		t.Run++
-	case StateUnverified:
-		t.Unverified++
-		t.Run++ // its spec ran, only its result is unknown
-	case StateSkipped:
-		t.Skipped++
-	case StateFiltered:
-		t.Filtered++
-	case StatePending:
-		t.Pending++
-	case StateNotChecked:
-		t.NotChecked++ // its spec ran, but not this check: neither run nor passed
-	case StateKnownDeviation:
+	case outcome.Errored:
+		t.Errored++
+	case outcome.Inconclusive:
+		t.Inconclusive++
+	case outcome.KnownDeviation:
 		t.KnownDeviation++
-		t.Run++
+	case outcome.Skipped:
+		t.Skipped++
+	case outcome.NotChecked:
+		t.NotChecked++ // its spec ran, or was meant to, but not this check: neither run nor passed
+	case outcome.Filtered:
+		t.Filtered++
 	}
+	t.Run = t.Passed + t.Failed + t.Errored + t.Inconclusive + t.KnownDeviation
 }
 
 // Count tallies the specs of run and their checks.
@@ -204,7 +157,7 @@ func Count(run Run) Counts {
 	for _, s := range run.Specs {
 		c.Specs.add(s.State)
 		for _, ch := range s.Checks {
-			c.Checks.add(CheckState(s, ch))
+			c.Checks.add(ch.State)
 		}
 	}
 	return c

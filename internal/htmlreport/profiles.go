@@ -13,7 +13,7 @@ type Profile struct {
 	Level string // conformant, partially conformant, not conformant, not tested
 	Why   string // what keeps it from conformant, or why it is
 	// The profile's checks by state.
-	Checks, Passed, Failed, NotChecked, Skipped, KnownDeviation, Inconclusive, Loosened int
+	Checks, Passed, Failed, Errored, NotChecked, Skipped, KnownDeviation, Inconclusive, Loosened int
 }
 
 // Class is the CSS class of the level.

@@ -11,10 +11,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/autoshares/conformance/internal/outcome"
 )
 
 // MaxTranscript bounds the transcript shown per spec, so that a run of many failing specs
@@ -134,6 +137,7 @@ type metaRow struct{ Name, Value string }
 
 type filterOption struct {
 	Value string
+	Name  string // what the option says, when not Value
 	Count int
 }
 
@@ -142,10 +146,13 @@ type specView struct {
 	Text          string
 	Labels        []string
 	LabelsJSON    string
-	State         State
+	State         outcome.State
+	Class         string // the state as a CSS class and filter value
+	Failing       bool   // failed, errored or inconclusive: listed under "What failed"
 	Checks        []checkView
 	FailedCount   int
 	Failure       string
+	Problems      string
 	Transcript    string
 	TranscriptCut int
 	SkipReason    string
@@ -154,19 +161,19 @@ type specView struct {
 
 type checkView struct {
 	Check
-	State State
+	Class   string
+	Failing bool
 }
 
-var specStates = []State{StateFailed, StateKnownDeviation, StateSkipped, StatePending, StatePassed, StateFiltered}
+// specStates is the order the page lists specs in: failures first, then what did not run,
+// then the passes, and what the filters left out last.
+var specStates = []outcome.State{outcome.Failed, outcome.Errored, outcome.Inconclusive, outcome.KnownDeviation,
+	outcome.Skipped, outcome.NotChecked, outcome.Passed, outcome.Filtered}
 
-func known(s State, with ...State) bool {
-	for _, k := range append(specStates, with...) {
-		if s == k {
-			return true
-		}
-	}
-	return false
-}
+func known(s outcome.State) bool { return slices.Contains(outcome.States, s) }
+
+// failing: what the page lists under "What failed".
+func failing(s outcome.State) bool { return s.Failing() || s == outcome.Inconclusive }
 
 func build(run Run) (view, error) {
 	for _, s := range run.Specs {
@@ -174,7 +181,7 @@ func build(run Run) (view, error) {
 			return view{}, fmt.Errorf("html report: spec %q has state %q, want one of %v", s.Text, s.State, specStates)
 		}
 		for _, c := range s.Checks {
-			if c.State != "" && !known(c.State, StateUnverified, StateNotChecked) {
+			if !known(c.State) {
 				return view{}, fmt.Errorf("html report: check %q of spec %q has state %q", c.ID, s.Text, c.State)
 			}
 		}
@@ -233,7 +240,7 @@ func build(run Run) (view, error) {
 	}
 
 	labels := map[string]int{}
-	states := map[State]int{}
+	states := map[outcome.State]int{}
 	for i, s := range run.Specs {
 		states[s.State]++
 		sv := specView{
@@ -241,7 +248,10 @@ func build(run Run) (view, error) {
 			Text:       s.Text,
 			Labels:     s.Labels,
 			State:      s.State,
+			Class:      Class(s.State),
+			Failing:    failing(s.State),
 			Failure:    strings.TrimRight(s.Failure, "\n"),
+			Problems:   strings.TrimRight(s.Problems, "\n"),
 			SkipReason: s.SkipReason,
 		}
 		if s.Duration > 0 {
@@ -256,28 +266,31 @@ func build(run Run) (view, error) {
 			labels[l]++
 		}
 		for _, c := range s.Checks {
-			cv := checkView{Check: c, State: CheckState(s, c)}
-			if cv.State == StateFailed {
+			cv := checkView{Check: c, Class: Class(c.State), Failing: failing(c.State)}
+			if cv.Failing {
 				sv.FailedCount++
 			}
 			sv.Checks = append(sv.Checks, cv)
+		}
+		if sv.Problems == "" {
+			sv.Problems = sv.Failure
 		}
 		sv.Transcript, sv.TranscriptCut = cut(strings.TrimRight(s.Transcript, "\n"), MaxTranscript)
 		v.Specs = append(v.Specs, sv)
 	}
 	// Failures first, then what did not run, then the passes: the order a reader needs.
-	rank := map[State]int{}
+	rank := map[outcome.State]int{}
 	for i, s := range specStates {
 		rank[s] = i
 	}
 	sort.SliceStable(v.Specs, func(i, j int) bool { return rank[v.Specs[i].State] < rank[v.Specs[j].State] })
 	for _, s := range specStates {
 		if states[s] > 0 {
-			v.Statuses = append(v.Statuses, filterOption{string(s), states[s]})
+			v.Statuses = append(v.Statuses, filterOption{Class(s), string(s), states[s]})
 		}
 	}
 	for l, n := range labels {
-		v.Labels = append(v.Labels, filterOption{l, n})
+		v.Labels = append(v.Labels, filterOption{l, l, n})
 	}
 	sort.Slice(v.Labels, func(i, j int) bool { return v.Labels[i].Value < v.Labels[j].Value })
 	v.Verdict = inconclusiveVerdict(run, v.Verdict)
@@ -286,10 +299,16 @@ func build(run Run) (view, error) {
 }
 
 func judge(t Tally, loosened int) verdict {
-	notRun := t.Skipped + t.Pending
+	notRun := t.Skipped + t.NotChecked
 	switch {
-	case t.Failed > 0:
+	case t.Failed+t.Errored+t.Inconclusive > 0:
 		detail := fmt.Sprintf("%d of %d specs run failed", t.Failed, t.Run)
+		if t.Errored > 0 {
+			detail += fmt.Sprintf(", %d errored", t.Errored)
+		}
+		if t.Inconclusive > 0 {
+			detail += fmt.Sprintf(", %d inconclusive", t.Inconclusive)
+		}
 		if notRun > 0 {
 			detail += fmt.Sprintf("; %d selected did not run", notRun)
 		}

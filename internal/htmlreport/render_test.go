@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/autoshares/conformance/internal/outcome"
 )
 
 func render(t *testing.T, run Run) string {
@@ -25,32 +27,12 @@ func TestCountsOfAFailingRun(t *testing.T) {
 	want := Counts{
 		// 5 specs: 2 passed + 1 failed ran, 1 skipped, 1 filtered out.
 		Specs: Tally{Total: 5, Run: 3, Passed: 2, Failed: 1, Skipped: 1, Filtered: 1},
-		// 8 checks: 3 of passed specs, 2 named as failed, 1 unverified in the failed spec,
+		// 8 checks: 3 of passed specs, 2 failed, 1 the failed spec did not judge,
 		// 1 skipped, 1 filtered.
-		Checks: Tally{Total: 8, Run: 6, Passed: 3, Failed: 2, Unverified: 1, Skipped: 1, Filtered: 1},
+		Checks: Tally{Total: 8, Run: 5, Passed: 3, Failed: 2, NotChecked: 1, Skipped: 1, Filtered: 1},
 	}
 	if got != want {
 		t.Fatalf("Count:\n got %+v\nwant %+v", got, want)
-	}
-}
-
-func TestCheckStateOverrideAndDerivation(t *testing.T) {
-	failed := Spec{State: StateFailed, FailedChecks: []string{"a"}}
-	for _, tc := range []struct {
-		spec  Spec
-		check Check
-		want  State
-	}{
-		{failed, Check{ID: "a"}, StateFailed},
-		{failed, Check{ID: "b"}, StateUnverified},
-		{failed, Check{ID: "b", State: StatePassed}, StatePassed},
-		{Spec{State: StatePassed}, Check{ID: "a"}, StatePassed},
-		{Spec{State: StateSkipped}, Check{ID: "a"}, StateSkipped},
-		{Spec{State: StatePending}, Check{ID: "a"}, StatePending},
-	} {
-		if got := CheckState(tc.spec, tc.check); got != tc.want {
-			t.Errorf("CheckState(%v spec, check %q state %q) = %q, want %q", tc.spec.State, tc.check.ID, tc.check.State, got, tc.want)
-		}
 	}
 }
 
@@ -59,7 +41,7 @@ func TestPageShowsTheCounts(t *testing.T) {
 	page := render(t, failingRun())
 	for id, n := range map[string]int{
 		"specs-run": 3, "specs-passed": 2, "specs-failed": 1, "specs-skipped": 1, "specs-filtered": 1,
-		"checks-run": 6, "checks-passed": 3, "checks-failed": 2, "checks-skipped": 1, "checks-unverified": 1,
+		"checks-run": 5, "checks-passed": 3, "checks-failed": 2, "checks-skipped": 1, "checks-not-checked": 1,
 	} {
 		want := fmt.Sprintf(`id="%s">%d<`, id, n)
 		if !strings.Contains(page, want) {
@@ -94,7 +76,7 @@ func TestVerdicts(t *testing.T) {
 
 // The run's own verdict problems fail a run whose specs all passed, and the page says why.
 func TestRunProblemsFailARunOfPassingSpecs(t *testing.T) {
-	run := Run{Specs: []Spec{{Text: "a spec", State: StatePassed}}, Problems: []string{"2 selected spec(s) were skipped"}}
+	run := Run{Specs: []Spec{{Text: "a spec", State: outcome.Passed}}, Problems: []string{"2 selected spec(s) were skipped"}}
 	page := render(t, run)
 	if !strings.Contains(page, "<strong>Failed</strong>") || !strings.Contains(page, "2 selected spec(s) were skipped") {
 		t.Errorf("the page does not fail the run and say why:\n%s", page)
@@ -103,13 +85,13 @@ func TestRunProblemsFailARunOfPassingSpecs(t *testing.T) {
 
 // Findings are listed with their requirement IDs and leave a passing run passed.
 func TestFindingsAreListedWithoutFailingTheRun(t *testing.T) {
-	run := Run{Specs: []Spec{{Text: "a spec", State: StatePassed}},
+	run := Run{Specs: []Spec{{Text: "a spec", State: outcome.Passed}},
 		Findings: []Finding{{Requirement: "ASVS 6.4.2", Standard: "OWASP ASVS 5.0", Statement: "The flow asks a secret question."}}}
 	page := render(t, run)
 	if !strings.Contains(page, "<strong>Passed</strong>") || !strings.Contains(page, "ASVS 6.4.2") || !strings.Contains(page, "The flow asks a secret question.") {
 		t.Errorf("the page does not list the finding under a passed verdict:\n%s", page)
 	}
-	if page := render(t, Run{Specs: []Spec{{Text: "a spec", State: StatePassed}}}); strings.Contains(page, "findings-h") {
+	if page := render(t, Run{Specs: []Spec{{Text: "a spec", State: outcome.Passed}}}); strings.Contains(page, "findings-h") {
 		t.Error("a findings section without findings")
 	}
 }
@@ -127,10 +109,9 @@ func hostileRun() Run {
 	run.Findings = []Finding{{Requirement: hostile, Standard: hostile, Statement: hostile}}
 	run.Settings = append(run.Settings, Setting{Name: hostile, Value: hostile, Default: hostile, Changed: true, Loosened: true})
 	run.Specs = append(run.Specs, Spec{
-		Text: hostile, Labels: []string{hostile, `"]`}, State: StateFailed,
-		Checks:       []Check{{ID: hostile, Statement: hostile, Kind: hostile, Source: hostile}},
-		FailedChecks: []string{hostile},
-		Failure:      hostile, Transcript: hostile, SkipReason: hostile,
+		Text: hostile, Labels: []string{hostile, `"]`}, State: outcome.Failed,
+		Checks:  []Check{{ID: hostile, Statement: hostile, Kind: hostile, Source: hostile, State: outcome.Failed}},
+		Failure: hostile, Transcript: hostile, SkipReason: hostile,
 	})
 	return run
 }

@@ -15,8 +15,8 @@ import (
 func TestABadKnownDeviationsFileIsAUsageError(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "deviations.json")
 	os.WriteFile(path, []byte(`{"deviations": [
-		{"check": "step4.no-such-check", "reason": "r", "ticket": "T-1", "expires": "2099-01-01"},
-		{"check": "api.no-redirect", "reason": "r", "ticket": "T-2", "expires": "2020-01-01"}
+		{"check": "step4.no-such-check", "reason": "r", "ticket": "T-1", "failure": {"status": 500, "kinds": ["status"]}, "expires": "2099-01-01"},
+		{"check": "api.no-redirect", "reason": "r", "ticket": "T-2", "failure": {"status": 500, "kinds": ["status"]}, "expires": "2020-01-01"}
 	]}`), 0o644)
 	t.Setenv("AUTOSHARES_KNOWN_DEVIATIONS", path)
 	var out, errOut bytes.Buffer

@@ -101,6 +101,10 @@ type Record struct {
 	DeviationMismatch bool          `json:"deviation_mismatch,omitempty"`
 	// RateLimitWaits counts the waits the target's rate limits cost this judgement.
 	RateLimitWaits int `json:"rate_limit_waits,omitempty"`
+	// Finding, when set, makes the record an informational finding the spec observed (an ID
+	// of the catalogue's findings), not a judgement: Check is empty and State is Passed,
+	// since a finding never fails a run.
+	Finding string `json:"finding,omitempty"`
 }
 
 // Signature is the record's failure signature.

@@ -69,7 +69,7 @@ func judge(p pinned, rules verdict.Rules, step1Required bool) func(status int, b
 				verdict.ModelIs(v, env, p.body["Model"].(string)) // the spec's question check
 			}
 		}
-		return v.Problems
+		return v.Texts()
 	}
 }
 
@@ -218,6 +218,11 @@ func TestEveryShapePinsOnlyWhatItsSettingsEnforce(t *testing.T) {
 			add("app key", "PUT", apiclient.PathUpdatePassword, s.AppKeyRejected())
 			add("login", "POST", apiclient.PathLogin, s.LoginSucceeded())
 			add("login refused", "POST", apiclient.PathLogin, s.LoginFailed())
+			for _, i := range recording.Interactions { // every interaction a spec records
+				req := i.Request(cfg.Flow.Step3Path)
+				add(i.Description, req.Method, req.Path, s.Response(i.Answer))
+				rs[len(rs)-1].errorCase = i.Answer.Case
+			}
 			expectEnforced(t, rs, rules, cfg.Negative.Step1IsSucceedRequired)
 		})
 	}

@@ -1,6 +1,8 @@
 package recording
 
 import (
+	"fmt"
+	"maps"
 	"net/http"
 
 	"github.com/autoshares/conformance/internal/apiclient"
@@ -62,31 +64,73 @@ func withJSON(h map[string]contract.Field) map[string]contract.Field {
 	return h
 }
 
-// Requests of the flow, as the pact sees them.
+// standIn is what the pact builders below pass to apiclient's request builders for every
+// value the pact states by a placeholder: the method, path, query, headers and body fields
+// come from apiclient (where each request is declared once), the values from the caller.
+const standIn = "\x00pact stand-in"
+
+// fromRequest is the pact's view of req, a request built by apiclient with stand-ins: its
+// method and path, and each of its query parameters, extra headers and body fields with the
+// placeholder values gives by name (a value the builder sets itself, as step 3's
+// Identifier, is pinned as it is). headers are the app-key headers (ValidAppKey,
+// WrongAppKeyHeader, NoAppKey); a JSON body adds its Content-Type. A stand-in without a
+// placeholder would put a suite value in the pact: a bug in the suite, so it panics.
+func fromRequest(req apiclient.Request, headers map[string]contract.Field, values map[string]contract.Field) contract.Request {
+	out := contract.Request{Method: req.Method, Path: req.Path, Headers: maps.Clone(headers)}
+	if out.Headers == nil {
+		out.Headers = map[string]contract.Field{}
+	}
+	value := func(name, sent string) contract.Field {
+		if f, ok := values[name]; ok {
+			return f
+		}
+		if sent == standIn {
+			panic(fmt.Sprintf("recording: %s %s: no pact placeholder for %s", req.Method, req.Path, name))
+		}
+		return contract.Field{Example: sent}
+	}
+	for k, vs := range req.Query {
+		if out.Query == nil {
+			out.Query = map[string]contract.Field{}
+		}
+		out.Query[k] = value(k, vs[0])
+	}
+	for k, vs := range req.Header {
+		out.Headers[k] = value(k, vs[0])
+	}
+	if req.Body != nil {
+		body, ok := req.Body.(map[string]string)
+		if !ok {
+			panic(fmt.Sprintf("recording: %s %s: a pact body is a flat object of strings, not %T", req.Method, req.Path, req.Body))
+		}
+		out.Body = map[string]contract.Field{}
+		for k, v := range body {
+			out.Body[k] = value(k, v)
+		}
+		withJSON(out.Headers)
+	}
+	return out
+}
+
+// Requests of the flow, as the pact sees them: apiclient's requests with placeholders.
 
 // ResetPassword is step 1; answer nil leaves SecretQuestionAnswer out.
 func ResetPassword(headers map[string]contract.Field, user contract.Field, answer *contract.Field) contract.Request {
-	body := map[string]contract.Field{"User": user}
+	values, sent := map[string]contract.Field{"User": user}, ""
 	if answer != nil {
-		body["SecretQuestionAnswer"] = *answer
+		values["SecretQuestionAnswer"], sent = *answer, standIn
 	}
-	return contract.Request{Method: http.MethodPost, Path: apiclient.PathResetPassword, Headers: withJSON(headers), Body: body}
+	return fromRequest(apiclient.ResetPassword(standIn, sent), headers, values)
 }
 
 // SecretQuestion is step 2.
 func SecretQuestion(headers map[string]contract.Field, username contract.Field) contract.Request {
-	return contract.Request{Method: http.MethodGet, Path: apiclient.PathSecretQuestion, Headers: headers,
-		Query: map[string]contract.Field{"username": username}}
+	return fromRequest(apiclient.SecretQuestion(standIn), headers, map[string]contract.Field{"username": username})
 }
 
-// ResetCode is step 3 on the configured variant's path.
+// ResetCode is step 3 in the configured variant.
 func ResetCode(variant string, headers map[string]contract.Field, code contract.Field) contract.Request {
-	req := apiclient.ResetCode(variant, "000000")
-	body := map[string]contract.Field{"Code": code}
-	if req.Path == apiclient.PathIdentifierResetCode {
-		body["Identifier"] = contract.Field{Example: "ResetPassword"}
-	}
-	return contract.Request{Method: http.MethodPost, Path: req.Path, Headers: withJSON(headers), Body: body}
+	return fromRequest(apiclient.ResetCode(variant, standIn), headers, map[string]contract.Field{"Code": code})
 }
 
 // UpdatePassword is step 4: the token from the provider state, passwords matched by type.
@@ -97,19 +141,16 @@ func UpdatePassword(headers map[string]contract.Field, confirmation string) cont
 	if confirmation != ExampleNewPassword {
 		conf.Match = contract.MatchExact
 	}
-	return contract.Request{Method: http.MethodPut, Path: apiclient.PathUpdatePassword, Headers: withJSON(headers),
-		Body: map[string]contract.Field{
-			"Token":                {Example: ExampleToken, Match: contract.MatchType, FromState: "${Token}"},
-			"Password":             {Example: ExampleNewPassword, Match: contract.MatchType},
-			"PasswordConfirmation": conf,
-		}}
+	return fromRequest(apiclient.UpdatePassword(standIn, standIn, standIn), headers, map[string]contract.Field{
+		"Token":                {Example: ExampleToken, Match: contract.MatchType, FromState: "${Token}"},
+		"Password":             {Example: ExampleNewPassword, Match: contract.MatchType},
+		"PasswordConfirmation": conf,
+	})
 }
 
-// Login is POST apiURL/token with the state's user and the given password header.
+// Login is the login request with the state's user and the given password header.
 func Login(headers map[string]contract.Field, password contract.Field) contract.Request {
-	headers["Username"] = StateUser
-	headers["Password"] = password
-	return contract.Request{Method: http.MethodPost, Path: apiclient.PathLogin, Headers: headers}
+	return fromRequest(apiclient.Login(standIn, standIn), headers, map[string]contract.Field{"Username": StateUser, "Password": password})
 }
 
 // Responses, from the expectations in force.
@@ -122,6 +163,9 @@ type Shapes struct {
 	// Step1IsSucceedRequired is AUTOSHARES_EXPECT_STEP1_IS_SUCCEED: only then does step 1's
 	// success pin IsSucceed true.
 	Step1IsSucceedRequired bool
+	// Step3Path is AUTOSHARES_STEP3_PATH, the step 3 variant the target serves (apiclient's
+	// Step3AutoShares or Step3ETNA): the path of the pact's step 3 requests.
+	Step3Path string
 }
 
 var jsonResponse = map[string]contract.Field{"Content-Type": {Example: "application/json; charset=utf-8", Match: contract.MatchRegex, Regex: `^application/json.*$`}}

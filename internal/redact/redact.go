@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"slices"
 	"sort"
@@ -23,9 +24,13 @@ import (
 // Mask replaces every secret.
 const Mask = "[REDACTED]"
 
-// minSecretLen keeps short values (e.g. "1" or "ok") from shredding unrelated text; the
-// shortest real secret here is a 6-digit confirmation code.
-const minSecretLen = 6
+// wholeWordBelow: a secret shorter than this (a 4-digit code, a 5-character password) is
+// masked only where it stands alone, not touching a letter or digit (a code of digits: not
+// touching another digit), so that "7" or "ok" does not shred "17" or "token". Longer ones
+// are masked wherever they appear. Only registered secrets are masked at all, so a short
+// one standing alone elsewhere (a count of 1234 when a code was 1234) is masked too: the
+// price of never printing the code.
+const wholeWordBelow = 6
 
 // SecretHeaders are request and response headers whose values are always secret.
 var SecretHeaders = []string{"Et-App-Key", "Password", "Authorization", "Cookie", "Set-Cookie", "PinCode", "VerificationCode"}
@@ -50,20 +55,21 @@ func New(secrets ...string) *Redactor {
 	return r
 }
 
-// Add registers secret values; empty and very short values are ignored.
-func (r *Redactor) Add(secrets ...string) { r.add(minSecretLen, secrets) }
+// Add registers secret values the run learned (tokens, codes, passwords), masked whatever
+// their length (see wholeWordBelow); empty values are ignored.
+func (r *Redactor) Add(secrets ...string) { r.add(secrets) }
 
 // AddConfigured registers secrets the user configured (the app key, a test trader's
-// password or answer, an expired token): masked whatever their length, since a short one
-// is still the user's secret; only empty values are ignored.
-func (r *Redactor) AddConfigured(secrets ...string) { r.add(1, secrets) }
+// password or answer, an expired token). The same rule as Add: kept apart for the callers'
+// sake, which say where a secret came from.
+func (r *Redactor) AddConfigured(secrets ...string) { r.add(secrets) }
 
-func (r *Redactor) add(minLen int, secrets []string) {
+func (r *Redactor) add(secrets []string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	changed := false
 	for _, s := range secrets {
-		if len(s) < minLen {
+		if s == "" {
 			continue
 		}
 		if _, ok := r.secrets[s]; !ok {
@@ -93,12 +99,16 @@ func (r *Redactor) String(s string) string {
 		if isDigits(secret) {
 			// A confirmation code is only digits: masked where it stands alone, not inside a
 			// longer number such as a timestamp's nanoseconds.
-			s = replaceStandalone(s, secret)
+			s = replaceStandalone(s, secret, isDigit)
 			continue
 		}
-		s = strings.ReplaceAll(s, secret, Mask)
+		replace := func(s, v string) string { return strings.ReplaceAll(s, v, Mask) }
+		if len(secret) < wholeWordBelow {
+			replace = func(s, v string) string { return replaceStandalone(s, v, isAlnum) }
+		}
+		s = replace(s, secret)
 		for _, esc := range r.escaped[secret] {
-			s = strings.ReplaceAll(s, esc, Mask)
+			s = replace(s, esc)
 		}
 	}
 	return maskUserinfo(s)
@@ -115,19 +125,23 @@ func isDigits(s string) bool {
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 
-// replaceStandalone replaces the occurrences of digits in s that no other digit touches.
-func replaceStandalone(s, digits string) string {
+func isAlnum(b byte) bool { return isDigit(b) || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' }
+
+// replaceStandalone replaces the occurrences of v in s that no byte of the given class
+// touches on either side (for a code: no other digit; for a short secret: no letter or
+// digit).
+func replaceStandalone(s, v string, touches func(byte) bool) string {
 	var b strings.Builder
 	for {
-		i := strings.Index(s, digits)
+		i := strings.Index(s, v)
 		if i < 0 {
 			b.WriteString(s)
 			return b.String()
 		}
-		end := i + len(digits)
+		end := i + len(v)
 		b.WriteString(s[:i])
-		if (i > 0 && isDigit(s[i-1])) || (end < len(s) && isDigit(s[end])) {
-			b.WriteString(digits)
+		if (i > 0 && touches(s[i-1])) || (end < len(s) && touches(s[end])) {
+			b.WriteString(v)
 		} else {
 			b.WriteString(Mask)
 		}
@@ -207,7 +221,8 @@ func jsonEscaped(s string) string {
 	return string(b[1 : len(b)-1])
 }
 
-// escapedForms are the other ways a JSON body may write s, as JSON encoders do: Go's (HTML
+// escapedForms are the other ways a URL or a JSON body may write s: percent-encoded, and as
+// JSON encoders do: Go's (HTML
 // characters as \u003c), and \uXXXX for every non-ASCII character, with or without the
 // HTML-sensitive ones ("<>&'+`), in upper- or lower-case hex (ASP.NET's System.Text.Json
 // writes "\u00E8" for è by default). Only the forms that differ from s.
@@ -219,6 +234,9 @@ func escapedForms(s string) []string {
 		}
 	}
 	add(jsonEscaped(s))
+	// In a URL (a query string, a path) a secret is percent-encoded.
+	add(url.QueryEscape(s))
+	add(url.PathEscape(s))
 	for _, hex := range []string{`\u%04X`, `\u%04x`} {
 		for _, html := range []bool{false, true} {
 			add(unicodeEscaped(s, hex, html))

@@ -1,7 +1,9 @@
 package redact
 
 import (
+	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,12 +13,12 @@ import (
 func TestValuesAreMaskedWhereverTheyAppear(t *testing.T) {
 	r := New("app-key-123456", "", "abc")
 	r.Add("Pa55word!<long>")
-	got := r.String(`key app-key-123456 in "Pa55word!\u003clong\u003e" and Pa55word!<long>; abc stays`)
-	if strings.Contains(got, "app-key-123456") || strings.Contains(got, "Pa55word") {
+	got := r.String(`key app-key-123456 in "Pa55word!\u003clong\u003e" and Pa55word!<long>; abc, abcdef stays`)
+	if strings.Contains(got, "app-key-123456") || strings.Contains(got, "Pa55word") || strings.Contains(got, "abc,") {
 		t.Fatalf("leaked: %s", got)
 	}
-	if !strings.Contains(got, "abc stays") {
-		t.Fatalf("short values must not be masked: %s", got)
+	if !strings.Contains(got, "abcdef stays") {
+		t.Fatalf("a short value must be masked only where it stands alone: %s", got)
 	}
 }
 
@@ -83,6 +85,7 @@ func TestURLSecretsAreLearnedSoTheyAreMaskedElsewhere(t *testing.T) {
 }
 
 func TestSecretsLearnedByOtherProcessesReachTheReportWriter(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir()) // Share sweeps the temp directory for killed runs' files
 	dir := filepath.Join(t.TempDir(), "secrets")
 	p2 := New("known-before-sharing")
 	if err := p2.Share(dir, 2); err != nil {
@@ -99,7 +102,7 @@ func TestSecretsLearnedByOtherProcessesReachTheReportWriter(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	info, err := os.Stat(filepath.Join(dir, "secrets-2.jsonl"))
+	info, err := os.Stat(filepath.Join(dir, fmt.Sprintf("secrets-2-pid%d.jsonl", os.Getpid())))
 	if err != nil || info.Mode().Perm() != 0o600 {
 		t.Fatalf("secret file: %v %v", info, err)
 	}
@@ -131,5 +134,37 @@ func TestUnicodeEscapedSecretsAreMasked(t *testing.T) {
 		if got := r.String(body); got != `{"Errors":["`+Mask+`"]}` {
 			t.Errorf("%s: masked as %s", body, got)
 		}
+	}
+}
+
+// A secret in a URL's query string (?apikey=, &token=, any parameter whose name looks
+// secret) is masked by pattern wherever a URL is shown, and its value is learned so it is
+// masked elsewhere too, percent-encoded or not.
+func TestQueryStringSecretsAreMasked(t *testing.T) {
+	const canary = "qs-canary-7f3a+b/c"
+	raw := "https://h.example.test/api?apikey=" + url.QueryEscape(canary) + "&page=2&Access_Token=tk-canary-11&X-Amz-Signature=sig-canary-12"
+	for _, got := range []string{
+		URL(raw),
+		New().String(`GET "` + raw + `": dial tcp: no such host`),
+		New().String(`{"target":"` + strings.ReplaceAll(raw, "&", `\u0026`) + `"}`),
+		New().String(`<a href="` + strings.ReplaceAll(raw, "&", "&amp;") + `">`),
+	} {
+		for _, leak := range []string{"qs-canary", "tk-canary", "sig-canary"} {
+			if strings.Contains(got, leak) {
+				t.Errorf("leaked %s: %s", leak, got)
+			}
+		}
+		if !strings.Contains(got, "page=2") {
+			t.Errorf("a harmless parameter was masked: %s", got)
+		}
+	}
+	r := New(URLSecrets(raw)...)
+	for _, in := range []string{"echoed " + canary + " back", "in a path /x/" + url.PathEscape(canary) + "/y", "q=" + url.QueryEscape(canary)} {
+		if got := r.String(in); strings.Contains(got, "qs-canary") {
+			t.Errorf("%s: leaked as %s", in, got)
+		}
+	}
+	if got := URL("https://h/api?page=2&sort=name"); got != "https://h/api?page=2&sort=name" {
+		t.Errorf("a URL without secrets changed: %s", got)
 	}
 }

@@ -16,18 +16,23 @@ import (
 // run-private directory (0700, files 0600, removed at the end of the run), and process 1
 // reads them all (LoadShared) before it writes anything.
 
-// shareFilePattern names one process's file in the share directory.
-const shareFilePattern = "secrets-%d.jsonl"
+// shareFilePattern names one process's file in the share directory: its parallel process
+// number and its PID, so that the next run can tell the file of a run killed outright
+// (SIGKILL: nothing of it could clean up) from one of a run still going (RemoveStale).
+const shareFilePattern = "secrets-%d-pid%d.jsonl"
 
 // Share makes r append every secret it knows now, and every one it learns later, to its
 // own file for process in dir (created 0700 if missing). Writes are unbuffered, so a
 // process that dies still leaves what it learned. A write failure is kept for ShareErr:
 // Add has no error to return, and a secret that was not shared would leak from a report.
+//
+// It first removes what killed runs left (RemoveStale).
 func (r *Redactor) Share(dir string, process int) error {
+	RemoveStale()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("the run's secret directory: %w", err)
 	}
-	f, err := os.OpenFile(filepath.Join(dir, fmt.Sprintf(shareFilePattern, process)), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	f, err := os.OpenFile(filepath.Join(dir, fmt.Sprintf(shareFilePattern, process, os.Getpid())), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return fmt.Errorf("the run's secret file: %w", err)
 	}

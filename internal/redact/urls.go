@@ -10,27 +10,55 @@ import (
 // by pattern, so a password too short to be masked by value is masked anyway.
 var userinfo = regexp.MustCompile(`(?i)\b([a-z][a-z0-9+.-]*://)([^/?#\s@"'<>]+)@`)
 
+// secretParamName says which query parameter names carry a secret (?apikey=, &token=,
+// ?access_token=, ?X-Amz-Signature=, ?code=...). Matched on the name, because a query
+// secret's value has no shape of its own; a false positive masks a harmless value.
+const secretParamName = `[^=&#?\s"'<>]*(?:key|token|secret|pass|pwd|auth|sig|code|credential|session|cookie|otp|pin)[^=&#?\s"'<>]*`
+
+// querySecret matches a secret-looking query parameter and its value, after "?", "&" (also
+// written "&amp;" in HTML or "\u0026" in JSON) or ";".
+var querySecret = regexp.MustCompile(`(?i)((?:[?&;]|\\u0026)` + secretParamName + `=)([^&#;\s"'<>\\]+)`)
+
+var secretParam = regexp.MustCompile(`(?i)^` + secretParamName + `$`)
+
 func maskUserinfo(s string) string {
-	if !strings.Contains(s, "@") {
-		return s
+	if strings.Contains(s, "@") {
+		s = userinfo.ReplaceAllString(s, "${1}"+Mask+"@")
 	}
-	return userinfo.ReplaceAllString(s, "${1}"+Mask+"@")
+	if strings.Contains(s, "=") {
+		s = querySecret.ReplaceAllString(s, "${1}"+Mask)
+	}
+	return s
 }
 
-// URL returns raw with its credentials (user:password@), if any, masked: what to print
-// wherever a configured URL is shown.
+// URL returns raw with its credentials (user:password@) and the values of its
+// secret-looking query parameters (?apikey=...), if any, masked: what to print wherever a
+// configured URL is shown.
 func URL(raw string) string {
 	return maskUserinfo(raw)
 }
 
 // URLSecrets returns the credentials the given URLs carry (the password, decoded and as
-// written, and the whole userinfo), for Redactor.Add: a password sent as basic auth is a
-// secret like any other, and may turn up elsewhere, e.g. echoed in an error.
+// written, and the whole userinfo; each secret-looking query parameter's value, decoded
+// and as written), for Redactor.Add: a password sent as basic auth or a key sent in the
+// query is a secret like any other, and may turn up elsewhere, e.g. echoed in an error.
 func URLSecrets(urls ...string) []string {
 	var out []string
 	for _, raw := range urls {
 		u, err := url.Parse(raw)
-		if err != nil || u.User == nil {
+		if err != nil {
+			continue
+		}
+		for _, kv := range strings.FieldsFunc(u.RawQuery, func(r rune) bool { return r == '&' || r == ';' }) {
+			name, value, _ := strings.Cut(kv, "=")
+			if n, err := url.QueryUnescape(name); err == nil && secretParam.MatchString(n) && value != "" {
+				out = append(out, value)
+				if v, err := url.QueryUnescape(value); err == nil && v != value {
+					out = append(out, v)
+				}
+			}
+		}
+		if u.User == nil {
 			continue
 		}
 		if p, ok := u.User.Password(); ok {

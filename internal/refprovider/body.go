@@ -19,6 +19,10 @@ type bodyField struct {
 
 	value string
 	set   bool // present with a non-null value
+	// first is the first non-null value of a property the body repeats (value is the
+	// last); only a fault reads it.
+	first    string
+	firstSet bool
 }
 
 // field returns a body field to bind; required ones feed the missing-field-500 fault only,
@@ -140,6 +144,9 @@ func (s *Server) bindJSON(body []byte, fields []*bodyField) (bodyProblem, []prob
 			v, ok := s.hook.numberAsString(string(raw))
 			f.value, f.set, wrong[f] = v, ok, !ok
 		}
+		if f.set && !f.firstSet {
+			f.first, f.firstSet = f.value, true
+		}
 	}
 	if _, err := dec.Token(); err != nil { // the closing brace
 		return bodyNotJSON, nil
@@ -226,7 +233,6 @@ func (s *Server) problemDetails(w http.ResponseWriter, kind bodyProblem, status 
 		TraceID string              `json:"traceId"`
 	}{typ, title, status, errs, "00-" + trace + "-" + span + "-00"})
 	w.Header().Set("Content-Type", "application/problem+json; charset=utf-8")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_, _ = w.Write(body)

@@ -41,11 +41,12 @@
 //	password != confirm     400 "Password and confirmation do not match." ErrorPasswordMismatch
 //	password too short      400 "Password must be at least N characters long." ErrorPasswordTooShort
 //	common password         400 "Password is too common: ..."           ErrorPasswordTooCommon
+//	context-specific password 400 "Password is too easy to guess: ..." ErrorPasswordContextSpecific
 //	10 wrong answers in a row 400 "Too many incorrect answers. Try again later." ErrorTooManyAttempts
 //	wrong method            405 {"Message":"The requested resource does not support http method 'X'."}
 //	unknown path            404 {"Message":"No HTTP resource was found that matches the request URI '/path'."}
 //	login failure           401 {"State":"Failed","Step":"BaseAuthentication","Reason":"Invalid credentials"}
-//	login locked            401 the same with "Reason":"Account locked" (Options.LoginLockout only)
+//	login locked            401 the same with "Reason":"Account locked" (Options.LoginLockout, default 20)
 //	                        423 {"State":"Locked",...} with Options.LoginLockoutNoReset
 //	over Options.RateLimit  429 Retry-After: 1 {"Message":"Too many requests. Retry after 1 second."}
 //
@@ -92,6 +93,21 @@
 // lock step 1 for a trader after DefaultAnswerAttempts consecutive wrong or missing ones,
 // for Options.LockoutPeriod (a right answer before that resets the count). Responses that
 // carry a token (step 3, login) say Cache-Control: no-store, as every response does.
+//
+// Issue 21's requirements: a new password made of context words (the trader's login and
+// email, AutoShares, ETNA) with fewer than the minimum length of other characters is
+// refused (ASVS 6.2.11); length counts code points (NIST SP 800-63B-4 3.1.1.2). Every
+// wrong step 3 code counts against every pending code, which Options.CodeAttempts wrong
+// codes revoke (ASVS 6.6.3). Options.LoginLockout consecutive failed logins lock the
+// account, whatever spelling of its login each used (ASVS 6.3.1, 6.3.4). A refused step 1
+// mails nothing (ASVS 2.3.1); a trader with Options.MailLimit pending codes is mailed no
+// more until one is used, expires or a reset completes (the cheat sheet's "Forgot
+// Password Request"). A successful step 4 answers
+// no token (no automatic login), revokes the trader's other codes and tokens (ASVS
+// 6.6.2) and mails a notification without any secret (NIST SP 800-63B-4 4.2.3, ASVS
+// 6.3.7). Codes are 6 digits (ASVS 6.5.4) and live 10 minutes (6.5.5). Every response
+// carries X-Content-Type-Options: nosniff, every https one Strict-Transport-Security, none
+// a backend version or a CORS grant.
 //
 // # Tokens, methods, redirects
 //

@@ -23,6 +23,7 @@ const (
 	FaultAcceptExpiredToken        = "accept-expired-token"
 	FaultSuccessWithoutChange      = "success-without-change"
 	FaultMismatchConsumesToken     = "mismatch-consumes-token"
+	FaultMismatchStatus500         = "mismatch-status-500"
 	FaultReusableToken             = "reusable-token"
 	FaultAcceptShortPassword       = "accept-short-password"
 	FaultKeepOutstandingGrants     = "keep-outstanding-grants"
@@ -92,6 +93,26 @@ const (
 	FaultCacheableToken           = "cacheable-token"
 	FaultStackTraceInErrors       = "stack-trace-in-errors"
 	FaultEchoSecretAnswer         = "echo-secret-answer"
+
+	// The credential-recovery requirements of issue 21 (ASVS 5.0.0, NIST SP 800-63B-4, the
+	// OWASP Forgot Password Cheat Sheet).
+	FaultAcceptContextPassword   = "accept-context-specific-password"
+	FaultUnlimitedCodeAttempts   = "unlimited-code-attempts"
+	FaultUnlimitedLoginAttempts  = "unlimited-login-attempts"
+	FaultLoginLockoutPerSpelling = "login-lockout-per-spelling"
+	FaultMailOnRefusedRequest    = "mail-on-refused-request"
+	FaultNoResetNotice           = "no-reset-notification"
+	FaultNoticeCarriesPassword   = "notification-carries-password"
+	FaultFourDigitCodes          = "four-digit-codes"
+	FaultLongCodeLifetime        = "code-lifetime-15m"
+	FaultServerVersionHeader     = "server-version-header"
+	FaultCORSAnyOrigin           = "cors-any-origin"
+	FaultNoNosniff               = "no-nosniff"
+	FaultNoHSTS                  = "no-hsts"
+	FaultLoginAfterReset         = "login-after-reset"
+	FaultPasswordLengthInBytes   = "password-length-in-bytes"
+	FaultDuplicatePasswordFirst  = "duplicate-password-first-stored"
+	FaultUnlimitedResetMails     = "unlimited-reset-mails"
 )
 
 // switchDef is one fault switch or quirk: its name, what it does, and how, as changes to
@@ -116,6 +137,16 @@ var faultTable = []switchDef{
 	}},
 	{FaultMismatchConsumesToken, "a step 4 password-mismatch rejection consumes the token, so a corrected retry fails", func(h *hooks) {
 		h.mismatch = func(st *store, token string) { delete(st.tokens, token) }
+	}},
+	{FaultMismatchStatus500, "step 4 answers a password mismatch with HTTP 500 (the error envelope otherwise right, nothing changed)", func(h *hooks) {
+		prev := h.envelope
+		h.envelope = func(env *envelope, status int, ok bool) int {
+			status = prev(env, status, ok)
+			if !ok && slices.Contains(env.ErrorsCode, errPasswordMismatch.code) {
+				return http.StatusInternalServerError
+			}
+			return status
+		}
 	}},
 	{FaultReusableToken, "step 4 does not consume the token on success: it can reset the password again", func(h *hooks) {
 		h.consumeToken = func(*store, string, string) {}
@@ -424,6 +455,104 @@ var faultTable = []switchDef{
 				msg: fmt.Sprintf("The answer given was %q.", given)})
 		}
 	}},
+
+	// ---- the credential-recovery requirements of issue 21 ----
+	{FaultAcceptContextPassword, "step 4 accepts a new password made of the trader's login, email address or the product's name (AutoShares2025!)", func(h *hooks) {
+		h.contextSpecific = func(string, []string, int) bool { return false }
+	}},
+	{FaultUnlimitedCodeAttempts, "step 3 takes any number of wrong codes: a pending code still works after them", func(h *hooks) {
+		h.codeAttempts = func(int) int { return 0 }
+	}},
+	{FaultUnlimitedLoginAttempts, "login never locks an account, however many consecutive logins fail", func(h *hooks) {
+		h.loginLockout = func(int) int { return 0 }
+	}},
+	{FaultLoginLockoutPerSpelling, `failed logins are counted per spelling of the login: "Trader" and "trader" each get the whole limit`, func(h *hooks) {
+		h.loginAttemptKey = func(_ *trader, given string) string { return strings.TrimSpace(given) }
+	}},
+	{FaultMailOnRefusedRequest, "step 1 refused for a wrong or missing secret answer still mails the trader a working code", func(h *hooks) {
+		h.refusedRequest = func(s *Server, ctx context.Context, lk string) { _, _ = s.issueCode(ctx, lk) }
+	}},
+	{FaultNoResetNotice, "a successful step 4 sends the trader no notification that the password changed", func(h *hooks) {
+		h.notifyReset = func(*Server, context.Context, string, string, string) error { return nil }
+	}},
+	{FaultNoticeCarriesPassword, "the notification after a successful step 4 carries the new password", func(h *hooks) {
+		h.notifyReset = func(s *Server, ctx context.Context, login, email, password string) error {
+			return s.sendResetNotice(ctx, login, email, password)
+		}
+	}},
+	{FaultFourDigitCodes, "confirmation codes are 4 random digits (13 bits, not the 20 ASVS 6.5.4 asks)", func(h *hooks) {
+		h.newCode = fourDigitCodes
+	}},
+	{FaultLongCodeLifetime, "confirmation codes live 15 minutes, whatever lifetime is configured (ASVS 6.5.5: at most 10)", func(h *hooks) {
+		h.codeTTL = func(time.Duration) time.Duration { return 15 * time.Minute }
+	}},
+	{FaultServerVersionHeader, "every API response names its backend and version: Server: " + serverVersion + ", X-Powered-By: " + poweredBy, func(h *hooks) {
+		prev := h.responseHeaders
+		h.responseHeaders = func(hd http.Header, r *http.Request) {
+			prev(hd, r)
+			hd.Set("Server", serverVersion)
+			hd.Set("X-Powered-By", poweredBy)
+		}
+	}},
+	{FaultCORSAnyOrigin, "every API response allows the request's Origin, whatever it is, with credentials; preflights (OPTIONS) are answered 204 allowing it", func(h *hooks) {
+		prevHeaders, prevIntercept := h.responseHeaders, h.intercept
+		h.responseHeaders = func(hd http.Header, r *http.Request) {
+			prevHeaders(hd, r)
+			allowOrigin(hd, r)
+		}
+		h.intercept = func(s *Server, w http.ResponseWriter, r *http.Request) bool {
+			if r.Method != http.MethodOptions || r.Header.Get("Origin") == "" || r.Header.Get("Access-Control-Request-Method") == "" {
+				return prevIntercept(s, w, r)
+			}
+			// A preflight carries no app key: CORS middleware answers it before the key check.
+			allowOrigin(w.Header(), r)
+			w.Header().Set("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS")
+			if hd := r.Header.Get("Access-Control-Request-Headers"); hd != "" {
+				w.Header().Set("Access-Control-Allow-Headers", hd)
+			}
+			w.Header().Set("Access-Control-Max-Age", "86400")
+			w.WriteHeader(http.StatusNoContent)
+			return true
+		}
+	}},
+	{FaultNoNosniff, "no response carries X-Content-Type-Options: nosniff", func(h *hooks) {
+		prev := h.securityHeaders
+		h.securityHeaders = func(hd http.Header, r *http.Request) {
+			prev(hd, r)
+			hd.Del("X-Content-Type-Options")
+		}
+	}},
+	{FaultNoHSTS, "https responses carry no Strict-Transport-Security", func(h *hooks) {
+		prev := h.securityHeaders
+		h.securityHeaders = func(hd http.Header, r *http.Request) {
+			prev(hd, r)
+			hd.Del("Strict-Transport-Security")
+		}
+	}},
+	{FaultLoginAfterReset, `step 4's success logs the trader in: its Model carries a session token ({"Token": ...})`, func(h *hooks) {
+		h.step4Success = func(s *Server, w http.ResponseWriter) {
+			token, err := randomHex(32)
+			if err != nil {
+				s.failInternal(w)
+				return
+			}
+			s.succeedWithSecret(w, struct{ Token string }{token})
+		}
+	}},
+	{FaultPasswordLengthInBytes, "step 4 counts a password's length in UTF-8 bytes: 7 characters of 2 bytes each pass a minimum of 8", func(h *hooks) {
+		h.passwordLength = func(p string) int { return len(p) }
+	}},
+	{FaultDuplicatePasswordFirst, "a step 4 body with Password twice sets the first while the last is compared with PasswordConfirmation", func(h *hooks) {
+		h.storedPassword = func(f *bodyField) string {
+			if f.firstSet {
+				return f.first
+			}
+			return f.value
+		}
+	}},
+	{FaultUnlimitedResetMails, "step 1 mails a code however often one trader's reset is requested: no per-account mail limit", func(h *hooks) {
+		h.mailLimit = func(int) int { return 0 }
+	}},
 }
 
 // faultDescriptions indexes faultTable by name.
@@ -438,6 +567,22 @@ var faultDescriptions = func() map[string]string {
 // raceWindow is how long the race faults hold a request between checking a grant and
 // consuming it: long enough that concurrent requests reliably all pass the check.
 const raceWindow = 200 * time.Millisecond
+
+// What the server-version-header fault discloses: a backend and its exact version.
+const (
+	serverVersion = "Microsoft-IIS/10.0"
+	poweredBy     = "ASP.NET 4.0.30319"
+)
+
+// allowOrigin is the cors-any-origin fault: the request's Origin echoed as allowed, with
+// credentials, which lets any site read the responses with the user's cookies.
+func allowOrigin(h http.Header, r *http.Request) {
+	if o := r.Header.Get("Origin"); o != "" {
+		h.Set("Access-Control-Allow-Origin", o)
+		h.Set("Access-Control-Allow-Credentials", "true")
+		h.Add("Vary", "Origin")
+	}
+}
 
 // stackTrace is what the stack-trace-in-errors fault appends: a frame and a source path,
 // as an unhandled .NET exception shows them.

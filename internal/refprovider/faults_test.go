@@ -65,6 +65,11 @@ var faultCases = map[string]faultCase{
 		return nil
 	}, "corrected retry after a mismatch: status 400"},
 
+	FaultMismatchStatus500: {func(e *env) error {
+		v := e.state(StateValidToken)
+		return check(e.step4(v["Token"], "new-password-a", "new-password-b"), 400, false, nil, []string{"ErrorPasswordMismatch"})
+	}, "status 500, want 400"},
+
 	FaultReusableToken: {func(e *env) error {
 		v := e.state(StateValidToken)
 		if err := check(e.step4(v["Token"], "new-password-1", "new-password-1"), 200, true, nil, nil); err != nil {

@@ -3,6 +3,7 @@ package refprovider
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,13 +13,14 @@ import (
 	"net/http/httptest"
 	"net/mail"
 	"net/textproto"
-	"net/url"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/autoshares/conformance/internal/apiclient"
 )
 
 const (
@@ -28,12 +30,13 @@ const (
 	// noSMTP as Options.SMTPAddr makes newEnv configure no mail server at all.
 	noSMTP = "none"
 
-	pStep1      = APIPrefix + "/v1.0/users/password/reset"
-	pStep2      = APIPrefix + "/v1.0/users/password/secret-question"
-	pStep3      = APIPrefix + "/v1.0/users/password/reset/code"
-	pStep3Ident = APIPrefix + "/v1.0/users/identifiers/reset/code"
-	pStep4      = APIPrefix + "/v1.0/users/passwords/reset/"
-	pLogin      = APIPrefix + "/token"
+	// The documented paths as the suite's client (internal/apiclient) declares them.
+	pStep1      = APIPrefix + apiclient.PathResetPassword
+	pStep2      = APIPrefix + apiclient.PathSecretQuestion
+	pStep3      = APIPrefix + apiclient.PathResetCode
+	pStep3Ident = APIPrefix + apiclient.PathIdentifierResetCode
+	pStep4      = APIPrefix + apiclient.PathUpdatePassword
+	pLogin      = APIPrefix + apiclient.PathLogin
 )
 
 // Seed traders of every test server.
@@ -150,75 +153,102 @@ func (e *env) do(method, path string, body any, headers map[string]string) resp 
 	return r
 }
 
-// try is do without t.Fatal, for goroutines other than the test's.
+// try is do without t.Fatal, for goroutines other than the test's. It sends through the
+// suite's client (internal/apiclient), as every test of the provider does.
 func (e *env) try(method, path string, body any, headers map[string]string) (resp, error) {
-	var rd io.Reader
+	req := apiclient.Request{Method: method, Header: http.Header{}}
 	switch b := body.(type) {
 	case nil:
 	case string:
-		rd = strings.NewReader(b)
+		req.RawBody = []byte(b)
 	default:
 		j, err := json.Marshal(b)
 		if err != nil {
 			return resp{}, err
 		}
-		rd = bytes.NewReader(j)
-	}
-	req, err := http.NewRequest(method, e.ts.URL+path, rd)
-	if err != nil {
-		return resp{}, err
-	}
-	req.Header.Set("Et-App-Key", testAppKey)
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.RawBody = j
 	}
 	for k, v := range headers {
-		if v == "" {
-			req.Header.Del(k)
-		} else {
+		switch k = http.CanonicalHeaderKey(k); {
+		case k == apiclient.HeaderAppKey && v == "":
+			req.OmitAppKey = true
+		case k == apiclient.HeaderAppKey:
+			req.AppKey = v
+		case k == "Content-Type" && v != "":
+			req.ContentType = v
+		case v == "":
+			req.Header.Add(dropHeader, k)
+		default:
 			req.Header.Set(k, v)
 		}
 	}
-	res, err := e.ts.Client().Do(req)
+	return e.exchange(e.ts.URL, path, req)
+}
+
+// send sends one of the suite's requests (apiclient's builders) with the app key set.
+func (e *env) send(req apiclient.Request) resp {
+	e.t.Helper()
+	r, err := e.trySend(req)
 	if err != nil {
-		return resp{}, fmt.Errorf("%s %s: %w", method, path, err)
+		e.t.Fatal(err)
 	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	if err != nil {
-		return resp{}, err
+	return r
+}
+
+// trySend is send without t.Fatal, for goroutines other than the test's.
+func (e *env) trySend(req apiclient.Request) (resp, error) {
+	return e.exchange(e.ts.URL+APIPrefix, req.Path, req)
+}
+
+func (e *env) exchange(base, path string, req apiclient.Request) (resp, error) {
+	return e.exchangeWith(&http.Client{Transport: dropHeaders{e.ts.Client().Transport}}, base, path, req)
+}
+
+func (e *env) exchangeWith(hc *http.Client, base, path string, req apiclient.Request) (resp, error) {
+	req.Path = path
+	c := apiclient.Client{BaseURL: base, AppKey: testAppKey, HTTP: hc}
+	ex := c.Do(context.Background(), req)
+	if ex.Err != nil {
+		return resp{}, fmt.Errorf("%s %s: %w", req.Method, path, ex.Err)
 	}
-	r := resp{status: res.StatusCode, header: res.Header, raw: string(raw)}
-	_ = json.Unmarshal(raw, &r.body)
+	r := resp{status: ex.Status, header: ex.ResponseHeader, raw: string(ex.ResponseBody)}
+	_ = json.Unmarshal(ex.ResponseBody, &r.body)
 	return r, nil
+}
+
+// dropHeader lists, in a request, the headers a test wants left out although the client
+// always sends them (Content-Type with a body); dropHeaders removes them on the way out.
+const dropHeader = "X-Test-Drop-Header"
+
+type dropHeaders struct{ next http.RoundTripper }
+
+func (d dropHeaders) RoundTrip(r *http.Request) (*http.Response, error) {
+	if drop := r.Header.Values(dropHeader); len(drop) > 0 {
+		r = r.Clone(r.Context())
+		for _, h := range append(drop, dropHeader) {
+			r.Header.Del(h)
+		}
+	}
+	return d.next.RoundTrip(r)
 }
 
 type obj = map[string]any
 
-func (e *env) step1(user, answer string) resp {
-	b := obj{"User": user}
-	if answer != "" {
-		b["SecretQuestionAnswer"] = answer
-	}
-	return e.do(http.MethodPost, pStep1, b, nil)
-}
+// The documented requests, built by the suite's client.
 
-func (e *env) step2(username string) resp {
-	return e.do(http.MethodGet, pStep2+"?username="+url.QueryEscape(username), nil, nil)
-}
+func (e *env) step1(user, answer string) resp { return e.send(apiclient.ResetPassword(user, answer)) }
+
+func (e *env) step2(username string) resp { return e.send(apiclient.SecretQuestion(username)) }
 
 func (e *env) step3(code string) resp {
-	return e.do(http.MethodPost, pStep3, obj{"Code": code}, nil)
+	return e.send(apiclient.ResetCode(apiclient.Step3AutoShares, code))
 }
 
 func (e *env) step4(token, password, confirmation string) resp {
-	return e.do(http.MethodPut, pStep4,
-		obj{"Token": token, "Password": password, "PasswordConfirmation": confirmation}, nil)
+	return e.send(apiclient.UpdatePassword(token, password, confirmation))
 }
 
-func (e *env) login(user, password string) resp {
-	return e.do(http.MethodPost, pLogin, nil, map[string]string{"Username": user, "Password": password})
-}
+func (e *env) login(user, password string) resp { return e.send(apiclient.Login(user, password)) }
 
 // codeFor runs step 1 for a trader and returns the code from the mail it received.
 func (e *env) codeFor(t Trader) string {

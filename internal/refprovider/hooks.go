@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -23,6 +24,9 @@ type hooks struct {
 	intercept func(s *Server, w http.ResponseWriter, r *http.Request) bool
 	// responseHeaders may add headers to every API response.
 	responseHeaders func(h http.Header, r *http.Request)
+	// securityHeaders sets the headers every response carries, before anything else
+	// answers (the gateway's 429, the state endpoint and redirects included).
+	securityHeaders func(h http.Header, r *http.Request)
 	// appKeyOK judges the request's Et-App-Key for the route key rest.
 	appKeyOK func(s *Server, r *http.Request, rest string) bool
 	// badKeyStep4 runs for a step 4 (right method) refused for its app key, before the
@@ -80,6 +84,14 @@ type hooks struct {
 	mailCode func(s *Server, ctx context.Context, login, email, code string) error
 	// step1Success answers a step 1 that mailed code.
 	step1Success func(s *Server, w http.ResponseWriter, code string)
+	// refusedRequest runs for a step 1 refused for its wrong or missing answer, before the
+	// refusal is answered; the store is not locked.
+	refusedRequest func(s *Server, ctx context.Context, login string)
+	// mailLimit is how many pending codes a trader may have before step 1 mails no more,
+	// from the configured Options.MailLimit; 0 = unlimited.
+	mailLimit func(configured int) int
+	// codeTTL is a confirmation code's lifetime from the configured Options.CodeTTL.
+	codeTTL func(configured time.Duration) time.Duration
 	// newCode draws a confirmation code candidate (step 1 and provider states alike); it
 	// is called with the store locked.
 	newCode func() (string, error)
@@ -94,6 +106,9 @@ type hooks struct {
 	// ---- step 3 (reset.go) ----
 
 	codeExpired func(g *grant, now time.Time) bool
+	// codeAttempts is how many wrong codes a pending code survives, from the configured
+	// Options.CodeAttempts; 0 = unlimited.
+	codeAttempts func(configured int) int
 	// consumeCode ends a code that has been traded for a token; the store is locked.
 	consumeCode func(st *store, code string)
 	// codeRaceWindow > 0 trusts step 3's code check after a pause of that length instead
@@ -117,14 +132,22 @@ type hooks struct {
 	// The password rules, in the order checked; a maxPasswordLength of 0 is no maximum.
 	minPasswordLength func(configured int) int
 	maxPasswordLength int
-	commonPassword    func(password string) bool
-	composition       func(password string) *problem
+	// passwordLength counts a password's characters for the length rules.
+	passwordLength func(password string) int
+	// contextSpecific says whether a password is made of the context words (the trader's
+	// login and email, the product's names) and fewer than minLen other characters.
+	contextSpecific func(password string, words []string, minLen int) bool
+	commonPassword  func(password string) bool
+	composition     func(password string) *problem
 	// storePassword is what is hashed for a password being set (seed traders, provider
 	// states and step 4 alike).
 	storePassword func(password string) string
 	// tokenRaceWindow > 0 trusts step 4's first token check after a pause of that length
 	// instead of checking again under the lock that consumes the token.
 	tokenRaceWindow time.Duration
+	// storedPassword is which of the Password values a body carried is set (one body may
+	// carry the property more than once).
+	storedPassword func(f *bodyField) string
 	// step4ExtraFields are body properties bound besides the documented ones, and
 	// passwordOwner picks whose password a valid token sets; the store is locked.
 	step4ExtraFields []string
@@ -138,6 +161,11 @@ type hooks struct {
 	consumeToken func(st *store, lk, token string)
 	// step4Error may rewrite a step 4 refusal.
 	step4Error func(p problem, req newPasswordRequest) problem
+	// notifyReset tells the trader their password was changed, once step 4 succeeded;
+	// password is the new one (which the notice must not carry).
+	notifyReset func(s *Server, ctx context.Context, login, email, password string) error
+	// step4Success answers a step 4 that set the password.
+	step4Success func(s *Server, w http.ResponseWriter)
 
 	// ---- login (reset.go) ----
 
@@ -145,6 +173,12 @@ type hooks struct {
 	passwordMatches func(cur, prev passwordHash, password string) bool
 	// loginBody is a successful login's body.
 	loginBody func(token string) any
+	// loginLockout is how many consecutive failed logins lock an account, from the
+	// configured Options.LoginLockout; 0 = never.
+	loginLockout func(configured int) int
+	// loginAttemptKey is what failed logins are counted under: the account, for any
+	// spelling of its login the login accepts (given).
+	loginAttemptKey func(t *trader, given string) string
 }
 
 // correctHooks is the documented behaviour at every hook point.
@@ -153,6 +187,12 @@ func correctHooks() hooks {
 		setup:           func(*Server) {},
 		intercept:       func(*Server, http.ResponseWriter, *http.Request) bool { return false },
 		responseHeaders: func(http.Header, *http.Request) {},
+		securityHeaders: func(h http.Header, r *http.Request) {
+			h.Set("X-Content-Type-Options", "nosniff") // ASVS 3.4.4
+			if r.TLS != nil {
+				h.Set("Strict-Transport-Security", hstsValue) // ASVS 3.4.1
+			}
+		},
 		appKeyOK: func(s *Server, r *http.Request, _ string) bool {
 			got := r.Header.Get("Et-App-Key")
 			return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.appKey)) == 1
@@ -187,6 +227,9 @@ func correctHooks() hooks {
 		mailCode:           (*Server).sendCode,
 		step1Success:       func(s *Server, w http.ResponseWriter, _ string) { s.succeed(w, nil) },
 		newCode:            randomCode,
+		refusedRequest:     func(*Server, context.Context, string) {}, // ASVS 2.3.1: nothing is mailed
+		mailLimit:          func(configured int) int { return configured },
+		codeTTL:            func(configured time.Duration) time.Duration { return configured },
 
 		findTrader: func(st *store, username string) *trader {
 			if t := st.traders[key(username)]; t != nil {
@@ -196,8 +239,9 @@ func correctHooks() hooks {
 		},
 		noQuestion: "",
 
-		codeExpired: (*grant).expiredAt,
-		consumeCode: func(st *store, code string) { delete(st.codes, code) },
+		codeExpired:  (*grant).expiredAt,
+		codeAttempts: func(configured int) int { return configured },
+		consumeCode:  func(st *store, code string) { delete(st.codes, code) },
 
 		beforeTokenLookup: func(*Server, http.ResponseWriter, string) bool { return false },
 		tokenLookup:       exactToken,
@@ -208,23 +252,36 @@ func correctHooks() hooks {
 		},
 		mismatch:          func(*store, string) {},
 		minPasswordLength: func(configured int) int { return configured },
-		maxPasswordLength: 0, // none but MaxBodyBytes: ASVS 6.2.9 and NIST ask for at least 64
+		maxPasswordLength: 0,                      // none but MaxBodyBytes: ASVS 6.2.9 and NIST ask for at least 64
+		passwordLength:    utf8.RuneCountInString, // NIST SP 800-63B-4 3.1.1.2: a code point is a character
+		contextSpecific:   madeOfContextWords,
 		commonPassword:    isCommonPassword,
 		composition:       func(string) *problem { return nil }, // ASVS 6.2.5: no composition rules
 		storePassword:     norm.NFC.String,
+		storedPassword:    func(f *bodyField) string { return f.value }, // the one compared with the confirmation
 		passwordOwner:     func(_ *store, owner string, _ map[string]string) string { return owner },
 		applyPassword:     func(t *trader, h passwordHash) { t.prevHash, t.hash = t.hash, h },
 		consumeToken: func(st *store, lk, _ string) {
 			st.revokeLocked(lk, "", "") // a completed reset ends every other reset in flight
 		},
 		step4Error: func(p problem, _ newPasswordRequest) problem { return p },
+		notifyReset: func(s *Server, ctx context.Context, login, email, _ string) error {
+			return s.sendResetNotice(ctx, login, email, "")
+		},
+		step4Success: func(s *Server, w http.ResponseWriter) { s.succeed(w, nil) }, // no automatic login
 
 		passwordMatches: func(cur, _ passwordHash, password string) bool {
 			return cur.matches(norm.NFC.String(password))
 		},
-		loginBody: func(token string) any { return struct{ State, Token string }{"Succeeded", token} },
+		loginBody:       func(token string) any { return struct{ State, Token string }{"Succeeded", token} },
+		loginLockout:    func(configured int) int { return configured },
+		loginAttemptKey: func(t *trader, _ string) string { return key(t.login) },
 	}
 }
+
+// hstsValue is the Strict-Transport-Security of every https response: a year, and
+// subdomains too.
+const hstsValue = "max-age=31536000; includeSubDomains"
 
 // newHooks applies the enabled quirks, then the enabled faults, each in table order.
 func newHooks(cfg config) hooks {

@@ -14,6 +14,9 @@ import (
 // MailSubject is the subject of the confirmation email.
 const MailSubject = "AutoShares password reset"
 
+// NoticeSubject is the subject of the notification that a password was changed.
+const NoticeSubject = "Your AutoShares password was changed"
+
 // mailTimeout bounds one SMTP conversation. Step 1 sends synchronously, so this is also
 // the longest step 1 can take.
 const mailTimeout = 10 * time.Second
@@ -25,7 +28,17 @@ func (s *Server) sendCode(ctx context.Context, login, email, code string) error 
 		s.mailDropped.Add(1)
 		return nil
 	}
-	msg, err := s.confirmationMessage(login, email, code)
+	msg, err := s.message(email, MailSubject, []string{
+		"Hello " + login + ",",
+		"",
+		"We received a request to reset the password of your AutoShares account.",
+		"Enter this code to continue:",
+		"",
+		"Confirmation code: " + code,
+		"",
+		"The code expires in " + formatTTL(s.codeLifetime()) + ". If you did not ask for a",
+		"password reset, ignore this email: your password stays unchanged.",
+	})
 	if err != nil {
 		return err
 	}
@@ -36,9 +49,40 @@ func (s *Server) sendCode(ctx context.Context, login, email, code string) error 
 	return nil
 }
 
-// confirmationMessage builds a plain-text RFC 5322 message. Its body carries the line
-// "Confirmation code: NNNNNN", the form the documented email shows.
-func (s *Server) confirmationMessage(login, email, code string) ([]byte, error) {
+// sendResetNotice tells the trader their password was changed (NIST SP 800-63B-4 4.2.3,
+// ASVS 6.3.7), over the same SMTP path as the codes. It carries no password, token or
+// code, and no number a reader could take for a code; leak is a secret only the
+// notification-carries-password fault passes. Counted like sendCode, apart from it.
+func (s *Server) sendResetNotice(ctx context.Context, _, email, leak string) error {
+	if s.cfg.smtpAddr == "" {
+		s.noticesDropped.Add(1)
+		return nil
+	}
+	lines := []string{
+		"Hello,",
+		"",
+		"The password of your AutoShares account has just been changed.",
+		"",
+		"If you changed it, there is nothing more to do. If you did not, contact",
+		"AutoShares support at once: someone else may be able to read your email.",
+	}
+	if leak != "" {
+		lines = append(lines, "", "Your new password is: "+leak)
+	}
+	msg, err := s.message(email, NoticeSubject, lines)
+	if err != nil {
+		return err
+	}
+	if err := sendMail(ctx, s.cfg.smtpAddr, s.cfg.mailFrom.Address, email, msg); err != nil {
+		return err
+	}
+	s.noticesSent.Add(1)
+	return nil
+}
+
+// message builds a plain-text RFC 5322 message to one trader. The confirmation mail's
+// body carries the line "Confirmation code: NNNNNN", the form the documented email shows.
+func (s *Server) message(email, subject string, lines []string) ([]byte, error) {
 	id, err := randomHex(16)
 	if err != nil {
 		return nil, err
@@ -47,24 +91,14 @@ func (s *Server) confirmationMessage(login, email, code string) ([]byte, error) 
 	hdr := func(k, v string) { fmt.Fprintf(&b, "%s: %s\r\n", k, v) }
 	hdr("From", s.cfg.mailFrom.String())
 	hdr("To", email) // validated as a bare address when the trader was created
-	hdr("Subject", MailSubject)
+	hdr("Subject", subject)
 	hdr("Date", s.cfg.now().Format(time.RFC1123Z))
 	hdr("Message-ID", "<"+id+"@autoshares.example.test>")
 	hdr("MIME-Version", "1.0")
 	hdr("Content-Type", "text/plain; charset=utf-8")
 	hdr("Content-Transfer-Encoding", "8bit")
 	b.WriteString("\r\n")
-	for _, line := range []string{
-		"Hello " + login + ",",
-		"",
-		"We received a request to reset the password of your AutoShares account.",
-		"Enter this code to continue:",
-		"",
-		"Confirmation code: " + code,
-		"",
-		"The code expires in " + formatTTL(s.cfg.codeTTL) + ". If you did not ask for a",
-		"password reset, ignore this email: your password stays unchanged.",
-	} {
+	for _, line := range lines {
 		b.WriteString(line + "\r\n")
 	}
 	return b.Bytes(), nil

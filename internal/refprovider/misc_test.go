@@ -3,12 +3,13 @@ package refprovider
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/autoshares/conformance/internal/apiclient"
 )
 
 func TestNewValidation(t *testing.T) {
@@ -166,23 +167,23 @@ func TestConcurrentFlows(t *testing.T) {
 		user, _ := r.body["User"].(string)
 		oldPW, _ := r.body["Password"].(string)
 		code, _ := r.body["Code"].(string)
-		if r, err = e.try(http.MethodGet, pStep2+"?username="+user, nil, nil); err != nil {
+		if r, err = e.trySend(apiclient.SecretQuestion(user)); err != nil {
 			return err
 		}
-		if r, err = post(pStep1, obj{"User": user}); err != nil || r.status != 200 {
+		if r, err = e.trySend(apiclient.ResetPassword(user, "")); err != nil || r.status != 200 {
 			return fmt.Errorf("step 1: %v %s", err, r.raw)
 		}
-		if r, err = post(pStep3Ident, obj{"Code": code, "Identifier": "ResetPassword"}); err != nil || r.status != 200 {
+		if r, err = e.trySend(apiclient.ResetCode(apiclient.Step3ETNA, code)); err != nil || r.status != 200 {
 			return fmt.Errorf("step 3: %v %s", err, r.raw)
 		}
 		tok, _ := r.body["Model"].(string)
 		p := fmt.Sprintf("flow-password-%d", i)
-		r, err = e.try(http.MethodPut, pStep4, obj{"Token": tok, "Password": p, "PasswordConfirmation": p}, nil)
+		r, err = e.trySend(apiclient.UpdatePassword(tok, p, p))
 		if err != nil || r.status != 200 {
 			return fmt.Errorf("step 4: %v %s", err, r.raw)
 		}
 		for pw, want := range map[string]int{p: 200, oldPW: 401} {
-			r, err = e.try(http.MethodPost, pLogin, nil, map[string]string{"Username": user, "Password": pw})
+			r, err = e.trySend(apiclient.Login(user, pw))
 			if err != nil || r.status != want {
 				return fmt.Errorf("login: %v %d, want %d", err, r.status, want)
 			}
@@ -219,20 +220,11 @@ func TestStart(t *testing.T) {
 		r.StateURL != "http://"+r.Addr+StatePath {
 		t.Errorf("BaseURL %q StateURL %q", r.BaseURL, r.StateURL)
 	}
-	req, _ := http.NewRequest(http.MethodPost, r.BaseURL+"/token", nil)
-	req.Header.Set("Et-App-Key", testAppKey)
-	req.Header.Set("Username", "bob")
-	req.Header.Set("Password", bob.Password)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	c := apiclient.Client{BaseURL: r.BaseURL, AppKey: testAppKey, HTTP: http.DefaultClient}
+	if ex := c.Do(ctx, apiclient.Login("bob", bob.Password)); ex.Err != nil || ex.Status != 200 {
+		t.Errorf("login: %d %v", ex.Status, ex.Err)
 	}
-	io.Copy(io.Discard, res.Body)
-	res.Body.Close()
-	if res.StatusCode != 200 {
-		t.Errorf("login: %d", res.StatusCode)
-	}
-	res, err = http.Post(r.StateURL, "application/json", strings.NewReader(`{"state":"`+StateValidToken+`"}`))
+	res, err := http.Post(r.StateURL, "application/json", strings.NewReader(`{"state":"`+StateValidToken+`"}`))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,14 +1,14 @@
 package refprovider
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"strings"
 	"sync"
+
+	"github.com/autoshares/conformance/internal/apiclient"
 )
 
 // The fault matrix (TestFaultMatrix) covers these too; they are kept apart because they
@@ -91,7 +91,7 @@ func raceStep4(e *env, token string, n int) ([]string, error) {
 		p := fmt.Sprintf("racing-password-%d", i)
 		wg.Go(func() {
 			<-start
-			r, err := e.try(http.MethodPut, pStep4, step4Body(token, p, p), nil)
+			r, err := e.trySend(apiclient.UpdatePassword(token, p, p))
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
@@ -326,23 +326,7 @@ var negativeFaultCases = map[string]faultCase{
 // tryNoRedirect sends a bodiless request with the app key and does not follow redirects,
 // as the conformance suite never does.
 func (e *env) tryNoRedirect(method, path string) (resp, error) {
-	req, err := http.NewRequest(method, e.ts.URL+path, nil)
-	if err != nil {
-		return resp{}, err
-	}
-	req.Header.Set("Et-App-Key", testAppKey)
 	c := *e.ts.Client()
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	res, err := c.Do(req)
-	if err != nil {
-		return resp{}, err
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	if err != nil {
-		return resp{}, err
-	}
-	r := resp{status: res.StatusCode, header: res.Header, raw: string(raw)}
-	_ = json.Unmarshal(raw, &r.body)
-	return r, nil
+	return e.exchangeWith(&c, e.ts.URL, path, apiclient.Request{Method: method})
 }

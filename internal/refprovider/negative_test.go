@@ -351,7 +351,7 @@ func TestWrongMethodsChangeNothing(t *testing.T) {
 			}
 		}
 	}
-	if n := len(e.mail.messages()); n != 0 {
+	if n := len(e.mail.codeMails()); n != 0 {
 		t.Errorf("%d mails sent by wrong-method requests", n)
 	}
 }
@@ -381,7 +381,7 @@ func TestWrongAppKeyEverywhere(t *testing.T) {
 		if err := appKeyRejected(e.do(http.MethodPost, pLogin, nil, lh)); err != nil {
 			t.Errorf("login with a wrong key: %v", err)
 		}
-		if n := len(e.mail.messages()); n != 0 {
+		if n := len(e.mail.codeMails()); n != 0 {
 			t.Errorf("%d mails sent for requests with a wrong key", n)
 		}
 		mustCheck(t, e.step3(code["Code"]), 200, true, nil, nil)

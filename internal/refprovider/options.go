@@ -32,7 +32,7 @@ type Options struct {
 	Quirks   []string         // quirk names (QuirkNames): tolerated deviations, not faults
 	Now      func() time.Time // clock for expiry; nil = time.Now
 
-	CodeTTL  time.Duration // confirmation code lifetime; 0 = DefaultCodeTTL
+	CodeTTL  time.Duration // confirmation code lifetime; 0 = DefaultCodeTTL (ASVS 6.5.5: at most 10 min)
 	TokenTTL time.Duration // reset token lifetime; 0 = DefaultTokenTTL
 
 	SMTPAddr string // host:port for confirmation mail; "" = mail is dropped (counted, never logged)
@@ -58,7 +58,9 @@ type Options struct {
 	// endpoint included); 0 = no limit.
 	RateLimit int
 	// LoginLockout is how many consecutive failed logins lock an account's login for
-	// LockoutPeriod (401, Reason "Account locked", even with the right password); 0 = never.
+	// LockoutPeriod (401, Reason "Account locked", even with the right password), counted
+	// per account whatever spelling of its login was sent (ASVS 6.3.1, 6.3.4; NIST SP
+	// 800-63B-4 3.2.2); 0 = DefaultLoginLockout, negative = never.
 	LoginLockout int
 	// LoginLockoutNoReset makes LoginLockout a tripwire for the self-test: a success does
 	// not reset the count, so LoginLockout failed logins of one account in total lock it,
@@ -66,6 +68,19 @@ type Options struct {
 	// {"State":"Locked",...}, which no login expectation of the suite accepts.
 	// Server.LoginLockouts counts the accounts locked.
 	LoginLockoutNoReset bool
+	// CodeAttempts is how many wrong codes step 3 tolerates while a confirmation code is
+	// pending: step 3 takes a code alone, bound to no trader, so every wrong code is a
+	// guess at every pending code, and a pending code that has seen CodeAttempts wrong
+	// codes is revoked (ASVS 6.6.3, NIST SP 800-63B-4 3.2.2); 0 = DefaultCodeAttempts,
+	// negative = unlimited.
+	CodeAttempts int
+	// MailLimit is how many pending confirmation codes one trader may have: a further step
+	// 1 with the right answer is answered as usual but mails nothing and issues no code,
+	// until a code is used, expires or a reset completes (the cheat sheet's "Forgot
+	// Password Request": no mail flooding; whoever floods cannot read the codes, so at most
+	// MailLimit mails reach the trader per code lifetime); 0 = DefaultMailLimit, negative =
+	// unlimited.
+	MailLimit int
 	// LockoutPeriod is how long a lockout lasts: LoginLockout's, and step 1's after
 	// DefaultAnswerAttempts consecutive wrong secret answers; 0 = DefaultLockoutPeriod.
 	LockoutPeriod time.Duration
@@ -80,7 +95,7 @@ type Options struct {
 
 // Defaults for zero Options fields.
 const (
-	DefaultCodeTTL           = 15 * time.Minute
+	DefaultCodeTTL           = 10 * time.Minute // ASVS 6.5.5: an out-of-band code lives at most 10 minutes
 	DefaultTokenTTL          = 30 * time.Minute
 	DefaultMailFrom          = "no-reply@autoshares.example.test"
 	DefaultMinPasswordLength = 8
@@ -90,6 +105,23 @@ const (
 	// step 1 for a trader for LockoutPeriod (ASVS 6.3.1, NIST SP 800-63B-4 3.2.2 allow at
 	// most 100); a right answer before that resets the count.
 	DefaultAnswerAttempts = 10
+
+	// DefaultLoginLockout is how many consecutive failed logins lock an account (NIST SP
+	// 800-63B-4 3.2.2: at most 100). Far above the 3 failed logins per trader the suite
+	// promises never to exceed, and above the 10 a unit test makes without expecting a
+	// lock.
+	DefaultLoginLockout = 20
+
+	// DefaultCodeAttempts is how many wrong step 3 codes a pending code survives.
+	DefaultCodeAttempts = 10
+
+	// DefaultMailLimit is how many pending codes a trader may have: at most 20 code mails
+	// per code lifetime reach a trader whose codes go unused. It counts pending codes, not
+	// mails, and is not lower, because a conformance run with configured test traders (no
+	// state endpoint) mails one trader some 60 codes in seconds, using most and resetting
+	// the password as it goes, with up to 8 pending at once (its generated step 1 bodies
+	// each mail one).
+	DefaultMailLimit = 20
 
 	// DefaultHashIterations is far below the ~600k OWASP suggests for PBKDF2-SHA256 on
 	// purpose: this is a test double, and a login, a step 4 or a provider-state setup each
@@ -137,6 +169,8 @@ type config struct {
 
 	rateLimit    int
 	loginLockout int
+	codeAttempts int
+	mailLimit    int
 	lockoutNoRst bool
 	lockout      time.Duration
 	tls          bool
@@ -168,6 +202,8 @@ func (o Options) validate() (config, error) {
 
 		rateLimit:    o.RateLimit,
 		loginLockout: o.LoginLockout,
+		codeAttempts: o.CodeAttempts,
+		mailLimit:    o.MailLimit,
 		lockoutNoRst: o.LoginLockoutNoReset,
 		lockout:      o.LockoutPeriod,
 		tls:          o.TLS,
@@ -210,8 +246,17 @@ func (o Options) validate() (config, error) {
 	if c.rateLimit < 0 {
 		errs = append(errs, fmt.Errorf("RateLimit %d is negative", c.rateLimit))
 	}
-	if c.loginLockout < 0 {
-		errs = append(errs, fmt.Errorf("LoginLockout %d is negative", c.loginLockout))
+	// Zero is the default, negative is none: a limit is on unless switched off.
+	for _, l := range []struct {
+		v   *int
+		def int
+	}{{&c.loginLockout, DefaultLoginLockout}, {&c.codeAttempts, DefaultCodeAttempts}, {&c.mailLimit, DefaultMailLimit}} {
+		switch {
+		case *l.v == 0:
+			*l.v = l.def
+		case *l.v < 0:
+			*l.v = 0
+		}
 	}
 	if len(c.clientCA) > 0 {
 		if !c.tls {

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/autoshares/conformance/internal/apiclient"
 	"github.com/autoshares/conformance/internal/refprovider/testpki"
 )
 
@@ -67,13 +68,20 @@ func TestLoginLockout(t *testing.T) {
 	if s := loginStatus(e, "bob", bob.Password); s != 200 {
 		t.Errorf("after the lockout period: %d", s)
 	}
-	// Off by default.
+	// On by default, at 20 consecutive failures: 10 do not lock (far above the suite's own
+	// 3 per trader), 20 do.
 	d := newEnv(t, Options{})
 	for range 10 {
 		loginStatus(d, "bob", "wrong-password")
 	}
 	if s := loginStatus(d, "bob", bob.Password); s != 200 {
-		t.Errorf("no lockout by default: %d", s)
+		t.Errorf("10 failures locked the account by default: %d", s)
+	}
+	for range 20 {
+		loginStatus(d, "bob", "wrong-password")
+	}
+	if s := loginStatus(d, "bob", bob.Password); s == 200 {
+		t.Errorf("20 consecutive failures did not lock the account by default")
 	}
 }
 
@@ -285,14 +293,9 @@ func TestTLS(t *testing.T) {
 	}
 	get := func(c *tls.Config, host string) (int, error) {
 		cl := &http.Client{Transport: &http.Transport{TLSClientConfig: c}, Timeout: 10 * time.Second}
-		req, _ := http.NewRequest(http.MethodGet, strings.Replace(r.BaseURL, "127.0.0.1", host, 1)+"/v1.0/users/password/secret-question?username=bob", nil)
-		req.Header.Set("Et-App-Key", testAppKey)
-		res, err := cl.Do(req)
-		if err != nil {
-			return 0, err
-		}
-		res.Body.Close()
-		return res.StatusCode, nil
+		api := apiclient.Client{BaseURL: strings.Replace(r.BaseURL, "127.0.0.1", host, 1), AppKey: testAppKey, HTTP: cl}
+		ex := api.Do(context.Background(), apiclient.SecretQuestion("bob"))
+		return ex.Status, ex.Err
 	}
 	for _, host := range []string{"127.0.0.1", "localhost"} {
 		if s, err := get(&tls.Config{RootCAs: roots, Certificates: []tls.Certificate{cert}}, host); err != nil || s != 200 {

@@ -1,7 +1,9 @@
 package refprovider
 
 import (
+	"context"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -10,6 +12,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Error codes and texts. The first two are documented; the others are this provider's
@@ -29,6 +33,8 @@ var (
 	errTooManyAttempts   = problem{code: "ErrorTooManyAttempts", msg: "Too many incorrect answers. Try again later."}
 	errPasswordTooCommon = problem{code: "ErrorPasswordTooCommon",
 		msg: "Password is too common: it appears on lists of breached passwords. Choose another."}
+	errPasswordContextSpecific = problem{code: "ErrorPasswordContextSpecific",
+		msg: "Password is too easy to guess: it is made of your login, your email address or the product's name. Choose another."}
 	codePasswordTooShort = "ErrorPasswordTooShort"
 	codePasswordTooLong  = "ErrorPasswordTooLong"
 )
@@ -65,34 +71,66 @@ func (s *Server) handleResetStart(w http.ResponseWriter, r *http.Request) {
 		if !s.hook.answerMatches(t.answer, req.SecretQuestionAnswer) {
 			s.st.failedLocked(answerAttempts, lk, s.hook.answerAttemptLimit, now.Add(s.cfg.lockout))
 			s.st.mu.Unlock()
+			s.hook.refusedRequest(s, r.Context(), lk)
 			s.fail(w, http.StatusBadRequest, s.hook.wrongAnswer(req.SecretQuestionAnswer)...)
 			return
 		}
 		s.st.succeededLocked(answerAttempts, lk)
 	}
+	// Mail flooding (the cheat sheet's "Forgot Password Request"): over the limit, step 1
+	// is answered as usual, so the answer tells nothing, but mails nothing.
+	allowed := s.st.mailAllowedLocked(lk, s.hook.mailLimit(s.cfg.mailLimit), now)
+	s.st.mu.Unlock()
+	if !allowed {
+		s.hook.step1Success(s, w, "")
+		return
+	}
+	code, err := s.issueCode(r.Context(), lk)
+	switch {
+	case errors.Is(err, errMailNotSent):
+		s.fail(w, http.StatusServiceUnavailable, errEmailNotSent)
+	case err != nil:
+		s.failInternal(w)
+	default:
+		s.hook.step1Success(s, w, code)
+	}
+}
+
+// errMailNotSent is issueCode's error when the code could not be mailed.
+var errMailNotSent = errors.New("the confirmation mail could not be sent")
+
+// issueCode stores a fresh confirmation code for the trader lk and mails it. The code is
+// stored before the mail goes out, so a client that reads the mail quickly can never beat
+// the store; it is withdrawn again if sending fails (errMailNotSent).
+func (s *Server) issueCode(ctx context.Context, lk string) (string, error) {
+	now := s.cfg.now()
+	s.st.mu.Lock()
+	t := s.st.traders[lk]
+	if t == nil {
+		s.st.mu.Unlock()
+		return "", errors.New("no such trader")
+	}
 	s.st.pruneLocked(now)
-	// The code is stored before the mail goes out, so a client that reads the mail
-	// quickly can never beat the store; it is withdrawn again if sending fails.
-	code, err := s.st.newCodeLocked(lk, now.Add(s.cfg.codeTTL), s.hook.newCode)
+	code, err := s.st.newCodeLocked(lk, now.Add(s.codeLifetime()), s.hook.newCode)
 	g := s.st.codes[code]
 	login, email := t.login, t.email
 	s.st.mu.Unlock()
 	if err != nil {
-		s.failInternal(w)
-		return
+		return "", err
 	}
-
-	if err := s.hook.mailCode(s, r.Context(), login, email, code); err != nil {
+	if err := s.hook.mailCode(s, ctx, login, email, code); err != nil {
 		s.st.mu.Lock()
 		if s.st.codes[code] == g {
 			delete(s.st.codes, code)
 		}
 		s.st.mu.Unlock()
-		s.fail(w, http.StatusServiceUnavailable, errEmailNotSent)
-		return
+		return "", errors.Join(errMailNotSent, err)
 	}
-	s.hook.step1Success(s, w, code)
+	return code, nil
 }
+
+// codeLifetime is how long a confirmation code is valid.
+func (s *Server) codeLifetime() time.Duration { return s.hook.codeTTL(s.cfg.codeTTL) }
 
 // answerMatches compares trimmed and case-insensitively, in constant time; a missing
 // answer never matches.
@@ -178,6 +216,13 @@ func (s *Server) redeemCode(w http.ResponseWriter, code string) {
 	now := s.cfg.now()
 	s.st.mu.Lock()
 	g := s.st.codes[code]
+	if g == nil {
+		if _, spent := s.st.spent[code]; !spent {
+			// A guess (ASVS 6.6.3): it counts against every pending code. A code that was
+			// issued and used is no guess, so a client that retries one costs nothing.
+			s.st.wrongCodeLocked(code, s.hook.codeAttempts(s.cfg.codeAttempts))
+		}
+	}
 	if g == nil || s.st.traders[g.login] == nil {
 		s.st.mu.Unlock()
 		s.fail(w, http.StatusBadRequest, errInvalidCode)
@@ -196,6 +241,9 @@ func (s *Server) redeemCode(w http.ResponseWriter, code string) {
 		s.st.mu.Lock()
 	}
 	s.hook.consumeCode(s.st, code)
+	if s.st.codes[code] == nil {
+		s.st.spent[code] = g.expires
+	}
 	token, err := s.st.newTokenLocked(g.login, now.Add(s.cfg.tokenTTL))
 	s.st.mu.Unlock()
 	if err != nil {
@@ -214,6 +262,9 @@ func (s *Server) succeedWithSecret(w http.ResponseWriter, model any) {
 
 type newPasswordRequest struct {
 	Token, Password, PasswordConfirmation string
+	// stored is the password to set: Password, unless a fault picks another of the
+	// values a repeated property carried.
+	stored string
 	// extra holds the step4ExtraFields hook's properties (none by default: other
 	// properties are ignored).
 	extra map[string]string
@@ -229,7 +280,8 @@ func (s *Server) bindNewPassword(w http.ResponseWriter, r *http.Request) (newPas
 	if !s.bind(w, r, fields...) {
 		return newPasswordRequest{}, false
 	}
-	req := newPasswordRequest{Token: strings.TrimSpace(tok.value), Password: pw.value, PasswordConfirmation: conf.value}
+	req := newPasswordRequest{Token: strings.TrimSpace(tok.value), Password: pw.value, PasswordConfirmation: conf.value,
+		stored: s.hook.storedPassword(pw)}
 	for _, f := range fields[3:] {
 		if f.set {
 			if req.extra == nil {
@@ -284,7 +336,7 @@ func (s *Server) handleNewPassword(w http.ResponseWriter, r *http.Request) {
 
 	// Hash outside the lock (it is the slow part), then check again: a concurrent request
 	// may have used the token meanwhile, and a token must change a password only once.
-	h, err := s.hashNewPassword(req.Password)
+	h, err := s.hashNewPassword(req.stored)
 	if err != nil {
 		s.failInternal(w)
 		return
@@ -302,14 +354,24 @@ func (s *Server) handleNewPassword(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	defer s.st.mu.Unlock()
 	// Only the token decides whose password changes, whatever else the body names
 	// (OWASP API3:2023, mass assignment).
-	if t := s.st.traders[s.hook.passwordOwner(s.st, lk, req.extra)]; t != nil {
+	t := s.st.traders[s.hook.passwordOwner(s.st, lk, req.extra)]
+	var login, email string
+	if t != nil {
 		s.hook.applyPassword(t, h)
+		login, email = t.login, t.email
 	}
 	s.hook.consumeToken(s.st, lk, req.Token)
-	s.succeed(w, nil)
+	s.st.mu.Unlock()
+	if t != nil {
+		// NIST SP 800-63B-4 4.2.3, ASVS 6.3.7: the trader hears of the change. The password
+		// is set whether or not the notice goes out; a failure is counted.
+		if err := s.hook.notifyReset(s, r.Context(), login, email, req.Password); err != nil {
+			s.noticesFailed.Add(1)
+		}
+	}
+	s.hook.step4Success(s, w)
 }
 
 // hashNewPassword hashes a password being set, as the storePassword hook keeps it.
@@ -421,17 +483,18 @@ func (s *Server) checkNewPasswordLocked(req *newPasswordRequest, now time.Time) 
 		s.hook.mismatch(s.st, req.Token)
 		return "", &errPasswordMismatch
 	}
-	if p := s.passwordRules(req.Password); p != nil {
+	if p := s.passwordRules(req.Password, s.st.traders[g.login]); p != nil {
 		return "", p
 	}
 	return g.login, nil
 }
 
 // passwordRules are step 4's rules for a new password (ASVS 6.2, NIST SP 800-63B-4
-// 3.1.1.2): a minimum length, no maximum below 64 (here none but the body bound), not a
-// common breached password, and no composition rules.
-func (s *Server) passwordRules(password string) *problem {
-	n := utf8.RuneCountInString(password)
+// 3.1.1.2): a minimum length in code points, no maximum below 64 (here none but the body
+// bound), not a common breached password, not made of context-specific words (ASVS 6.2.11:
+// the trader's login and email, the product's names), and no composition rules.
+func (s *Server) passwordRules(password string, t *trader) *problem {
+	n := s.hook.passwordLength(password)
 	if minLen := s.hook.minPasswordLength(s.cfg.minLen); n < minLen {
 		return &problem{code: codePasswordTooShort, msg: fmt.Sprintf("Password must be at least %d characters long.", minLen)}
 	}
@@ -441,7 +504,51 @@ func (s *Server) passwordRules(password string) *problem {
 	if s.hook.commonPassword(password) {
 		return &errPasswordTooCommon
 	}
+	if t != nil && s.hook.contextSpecific(password, contextWords(t), s.cfg.minLen) {
+		return &errPasswordContextSpecific
+	}
 	return s.hook.composition(password)
+}
+
+// productNames are the context-specific words every password is held against.
+var productNames = []string{"AutoShares", "ETNA"}
+
+// contextWords are the words a trader's new password must not be made of: the product's
+// names, the login, the email address and its local part.
+func contextWords(t *trader) []string {
+	words := append([]string{t.login, t.email}, productNames...)
+	if local, _, ok := strings.Cut(t.email, "@"); ok {
+		words = append(words, local)
+	}
+	return words
+}
+
+// minContextWord is the shortest word contextSpecific strips: shorter ones (a login "al")
+// would eat ordinary letters.
+const minContextWord = 3
+
+// madeOfContextWords reports whether password, once every context word (of at least
+// minContextWord characters, any letter case) is taken out, keeps fewer than minLen
+// characters: the words add nothing a guesser does not already know, so what is left
+// must pass the length rule on its own ("AutoShares2025!" leaves 5; "alice-new-pass" for
+// alice leaves 9).
+func madeOfContextWords(password string, words []string, minLen int) bool {
+	rest := strings.ToLower(norm.NFC.String(password))
+	ws := make([]string, 0, len(words))
+	for _, w := range words {
+		if w = strings.ToLower(norm.NFC.String(strings.TrimSpace(w))); utf8.RuneCountInString(w) >= minContextWord {
+			ws = append(ws, w)
+		}
+	}
+	// Longest first, so the email goes before the login and local part inside it.
+	slices.SortFunc(ws, func(a, b string) int { return len(b) - len(a) })
+	stripped := false
+	for _, w := range ws {
+		if strings.Contains(rest, w) {
+			rest, stripped = strings.ReplaceAll(rest, w, ""), true
+		}
+	}
+	return stripped && utf8.RuneCountInString(rest) < minLen
 }
 
 // compositionRule is the require-composition fault's rule (ASVS 6.2.5 forbids it).
@@ -473,20 +580,22 @@ func (s *Server) consumeTokenOf(r *http.Request) {
 
 // handleLogin is POST /api/token with Username and Password headers.
 //
-// With Options.LoginLockout > 0, that many consecutive failed logins lock the account's
-// login for Options.LockoutPeriod: it answers 401 with Reason "Account locked", even with
-// the right password. Unknown users are not counted (there is no account to lock).
+// Options.LoginLockout consecutive failed logins (DefaultLoginLockout unless set) lock the
+// account's login for Options.LockoutPeriod, whatever spelling of the login each used: it
+// answers 401 with Reason "Account locked", even with the right password. Unknown users
+// are not counted (there is no account to lock).
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	user, password := r.Header.Get("Username"), r.Header.Get("Password")
 	now := s.cfg.now()
-	lk := key(user)
 	s.st.mu.Lock()
-	t := s.st.traders[lk]
+	t := s.st.traders[key(user)]
 	var cur, prev passwordHash
+	var ak string // what failed logins are counted under
 	if t != nil {
 		cur, prev = t.hash, t.prevHash
+		ak = s.hook.loginAttemptKey(t, user)
 	}
-	locked := t != nil && s.st.lockedLocked(loginAttempts, lk, now)
+	locked := t != nil && s.st.lockedLocked(loginAttempts, ak, now)
 	s.st.mu.Unlock()
 
 	var ok bool
@@ -505,9 +614,9 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		locks := false
 		switch {
 		case ok && !s.cfg.lockoutNoRst:
-			s.st.succeededLocked(loginAttempts, lk)
+			s.st.succeededLocked(loginAttempts, ak)
 		case !ok:
-			locks = s.st.failedLocked(loginAttempts, lk, s.cfg.loginLockout, now.Add(s.cfg.lockout))
+			locks = s.st.failedLocked(loginAttempts, ak, s.hook.loginLockout(s.cfg.loginLockout), now.Add(s.cfg.lockout))
 		}
 		s.st.mu.Unlock()
 		if locks {

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/autoshares/conformance/internal/apiclient"
 )
 
 // The credential-recovery security profile's faults; the fault matrix runs them too.
@@ -37,7 +39,7 @@ func raceStep3(e *env, code string, n int) (int, error) {
 	for range n {
 		wg.Go(func() {
 			<-start
-			r, err := e.try(http.MethodPost, pStep3, obj{"Code": code}, nil)
+			r, err := e.trySend(apiclient.ResetCode(apiclient.Step3AutoShares, code))
 			mu.Lock()
 			defer mu.Unlock()
 			switch {

@@ -25,7 +25,10 @@ type Server struct {
 	dummyHash passwordHash
 
 	mailSent, mailDropped atomic.Int64
-	loginLockouts         atomic.Int64 // accounts locked by Options.LoginLockout
+	// noticesSent, noticesDropped and noticesFailed count the reset notifications mailed,
+	// dropped for want of an SMTP server, and failed to send.
+	noticesSent, noticesDropped, noticesFailed atomic.Int64
+	loginLockouts                              atomic.Int64 // accounts locked by Options.LoginLockout
 
 	routes map[string]route
 }
@@ -94,10 +97,17 @@ func (s *Server) MailStats() (sent, dropped int64) {
 	return s.mailSent.Load(), s.mailDropped.Load()
 }
 
+// NoticeStats reports how many password-change notifications were sent over SMTP, dropped
+// because no SMTPAddr is configured, and could not be sent.
+func (s *Server) NoticeStats() (sent, dropped, failed int64) {
+	return s.noticesSent.Load(), s.noticesDropped.Load(), s.noticesFailed.Load()
+}
+
 // ServeHTTP routes a request and writes one line to the request log.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	sw := &statusWriter{ResponseWriter: w}
+	s.hook.securityHeaders(sw.Header(), r)
 	if s.limiter != nil && !s.limiter.allow(r) {
 		s.tooManyRequests(sw)
 	} else {
@@ -261,7 +271,6 @@ func (s *Server) writeRaw(w http.ResponseWriter, status int, body []byte) {
 	h := w.Header()
 	// ASP.NET sends the charset parameter; clients must compare the media type only.
 	h.Set("Content-Type", s.hook.contentType)
-	h.Set("X-Content-Type-Options", "nosniff")
 	if h.Get("Cache-Control") == "" { // a handler may have set the secret-bearing answer's
 		h.Set("Cache-Control", "no-store") // bodies carry reset tokens and login tokens
 	}

@@ -186,7 +186,7 @@ func (s *Server) setupState(state string) (map[string]string, error) {
 		}
 		vals["Token"], err = s.st.newTokenLocked(lk, exp)
 	case StatePendingCode, StateExpiredCode:
-		exp := now.Add(s.cfg.codeTTL)
+		exp := now.Add(s.codeLifetime())
 		if state == StateExpiredCode {
 			exp = expired
 		}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/comparison"
 	"github.com/autoshares/conformance/internal/htmlreport"
 )
@@ -26,16 +25,18 @@ func ReadPrevious(path string) (*Summary, error) {
 	return &s, nil
 }
 
-// Compare compares the run with the earlier one of sum.Previous; nil when there is none.
-func Compare(sum Summary, cat *checks.Catalogue) *comparison.Comparison {
-	if sum.Previous == nil {
+// compare compares the run with the earlier one of sum.Previous, check by check as each
+// summary holds them; nil when there is none. An earlier summary without check results
+// (written before summaries held them) compares as a run that checked nothing.
+func compare(sum Summary) *comparison.Comparison {
+	p := sum.Previous
+	if p == nil {
 		return nil
 	}
-	p := sum.Previous
-	c := comparison.Compare(
-		comparison.Run{Start: p.Start, Commit: p.Suite.Commit, Target: p.Target},
-		comparison.Run{Start: sum.Start, Commit: sum.Suite.Commit, Target: sum.Target},
-		Conformance(*p, cat).Checks, Conformance(sum, cat).Checks)
+	side := func(s Summary) comparison.Run {
+		return comparison.Run{Start: s.Start, Commit: s.Suite.Commit, SuiteVersion: s.Suite.Version, Target: s.Target, LabelFilter: s.LabelFilter}
+	}
+	c := comparison.Compare(side(*p), side(sum), p.Checks, sum.Checks)
 	return &c
 }
 
@@ -44,13 +45,26 @@ func htmlComparison(c *comparison.Comparison) *htmlreport.Comparison {
 	if c == nil {
 		return nil
 	}
-	return &htmlreport.Comparison{
+	out := &htmlreport.Comparison{
+		Warning:  c.Warning,
 		Previous: fmt.Sprintf("the run of %s (suite %s, target %s)", c.Previous.Start.Format("2006-01-02 15:04:05 MST"), c.Previous.Commit, c.Previous.Target),
-		Groups: []htmlreport.ComparisonGroup{
-			{Name: "Newly failing", Class: "failed", Checks: comparison.IDs(c.NewlyFailing)},
-			{Name: "Fixed", Class: "passed", Checks: comparison.IDs(c.Fixed)},
-			{Name: "Still failing", Class: "failed", Checks: comparison.IDs(c.StillFailing)},
-			{Name: "Newly not checked", Class: "skipped", Checks: comparison.IDs(c.NewlyNotChecked)},
-		},
 	}
+	class := map[string]string{"fixed": "passed", "newly not checked": "skipped"}
+	for _, g := range c.Groups() {
+		cl := class[g.Name]
+		if cl == "" {
+			cl = "failed"
+		}
+		out.Groups = append(out.Groups, htmlreport.ComparisonGroup{Name: capitalized(g.Name), Class: cl, Checks: comparison.IDs(g.Changes)})
+	}
+	return out
+}
+
+func comparisonIDs(cs []comparison.Change) []string { return comparison.IDs(cs) }
+
+func capitalized(s string) string {
+	if s == "" {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
 }

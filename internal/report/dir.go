@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/autoshares/conformance/internal/outcome"
 )
 
 // Marker is the file that says a directory is the suite's report directory, so a later
@@ -45,7 +47,7 @@ func PrepareDir(dir string) (foreign []string, err error) {
 	}
 	for _, e := range entries {
 		switch {
-		case e.Name() == Marker:
+		case e.Name() == Marker, e.Name() == outcome.Dir:
 		case ours || (owned[e.Name()] && !e.IsDir()):
 			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
 				return nil, fmt.Errorf("emptying the report directory %s: %w", dir, err)
@@ -53,6 +55,11 @@ func PrepareDir(dir string) (foreign []string, err error) {
 		default:
 			foreign = append(foreign, e.Name())
 		}
+	}
+	// The outcome records are the suite's wherever they are: an earlier run's must never be
+	// read as this run's.
+	if err := os.RemoveAll(filepath.Join(dir, outcome.Dir)); err != nil {
+		return nil, fmt.Errorf("emptying the report directory %s: %w", dir, err)
 	}
 	sort.Strings(foreign)
 	if len(foreign) == 0 && !ours {

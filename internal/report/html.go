@@ -1,28 +1,21 @@
 package report
 
 import (
-	"path/filepath"
-	"strings"
-
-	"github.com/onsi/ginkgo/v2/types"
+	"slices"
 
 	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/htmlreport"
-	"github.com/autoshares/conformance/internal/verdict"
+	"github.com/autoshares/conformance/internal/outcome"
 )
 
 // HTMLFile is the page a person reads: report.html.
 const HTMLFile = "report.html"
 
-// writeHTML renders report.html from the masked report and its summary.
-func writeHTML(masked types.Report, sum Summary, dir string, cat *checks.Catalogue) error {
-	return htmlreport.Write(filepath.Join(dir, HTMLFile), HTMLRun(masked, sum, cat))
-}
-
-// HTMLRun translates a masked report and its summary into the page's model: every spec with
-// the checks it declares (from the catalogue), the check its failure names, its problem
-// lines and its transcript apart.
-func HTMLRun(masked types.Report, sum Summary, cat *checks.Catalogue) htmlreport.Run {
+// HTMLRun translates the run's model into the page's: every spec with the checks it
+// declares (from the catalogue) and each check's state in it; a failed check's problems,
+// transcript and reproduction as its record holds them.
+func HTMLRun(m Model, cat *checks.Catalogue) htmlreport.Run {
+	sum := m.Summary
 	run := htmlreport.Run{
 		SuiteVersion: sum.Suite.Version, Commit: sum.Suite.Commit, Target: sum.Target, Step3Variant: sum.Step3,
 		Started: sum.Start, Ended: sum.End, TokenSources: sum.TokenSources, Problems: sum.Problems,
@@ -35,71 +28,69 @@ func HTMLRun(masked types.Report, sum Summary, cat *checks.Catalogue) htmlreport
 		run.Commit += "+dirty"
 	}
 	run.Connection, run.RateLimit, run.Inconclusive = sum.Connection, sum.RateLimit.HTMLLine(), inconclusive(sum.RateLimit)
-	run.Profiles = htmlProfiles(Conformance(sum, cat))
-	run.Comparison = htmlComparison(Compare(sum, cat))
+	run.Profiles = htmlProfiles(m.Conformance)
+	run.Comparison = htmlComparison(m.Comparison)
 	if run.Target == "" {
 		run.Target = "not known: the run stopped before its target was set up"
 	}
 	for _, s := range sum.Settings {
 		run.Settings = append(run.Settings, htmlreport.Setting{Name: s.Name, Value: s.Value, Default: s.Default, Changed: s.Changed, Loosened: s.Loosened})
 	}
-	for _, sp := range masked.SpecReports {
-		if sp.LeafNodeType != types.NodeTypeIt {
-			continue
+	for _, s := range m.Specs {
+		spec := htmlreport.Spec{Text: s.Name, Labels: s.Report.Labels(), State: s.State, Duration: s.Report.RunTime}
+		for _, c := range s.Checks {
+			hc := htmlreport.Check{ID: c.ID, State: c.State}
+			if ch, ok := cat.Get(c.ID); ok {
+				hc.Statement, hc.Kind, hc.Source = ch.Statement, string(ch.Kind), ch.Source.String()
+			}
+			if c.State != outcome.Passed && c.State != s.State {
+				hc.Reason = c.Reason
+			}
+			spec.Checks = append(spec.Checks, hc)
 		}
-		status, reason := Classify(sp, masked)
-		spec := htmlreport.Spec{Text: sp.FullText(), Labels: sp.Labels(), State: htmlState(status), Duration: sp.RunTime}
-		notChecked := map[string]string{}
-		for _, n := range notCheckedIn(sp) {
-			notChecked[n.Check] = n.Reason
-		}
-		for _, l := range sp.LeafNodeLabels {
-			if c, ok := cat.Get(l); ok {
-				hc := htmlreport.Check{ID: c.ID, Statement: c.Statement, Kind: string(c.Kind), Source: c.Source.String()}
-				if why, ok := notChecked[c.ID]; ok && spec.State == htmlreport.StatePassed {
-					hc.State, hc.NotCheckedReason = htmlreport.StateNotChecked, why
+		failing := s.Failing()
+		switch {
+		case len(failing) > 0:
+			var problems, lines, transcripts []string
+			for _, r := range failing {
+				head := "[" + r.Check + "] " + string(r.State)
+				if r.Check == "" {
+					head = string(r.State)
 				}
-				spec.Checks = append(spec.Checks, hc)
+				p := head + "\n" + recordReason(r)
+				lines = append(lines, p)
+				if r.Reproduction != "" {
+					p += "\n\nReproduce:\n" + r.Reproduction
+				}
+				problems = append(problems, p)
+				if r.Transcript != "" && !slices.Contains(transcripts, r.Transcript) {
+					transcripts = append(transcripts, r.Transcript)
+				}
 			}
-		}
-		switch spec.State {
-		case htmlreport.StateKnownDeviation:
-			entry, msg, _ := strings.Cut(sp.Failure.Message, "\n")
-			spec.SkipReason = entry
-			spec.Failure, spec.Transcript, _ = strings.Cut(msg, verdict.TranscriptMark)
-			if id := FailedCheck(entry); id != "" {
-				spec.FailedChecks = []string{id}
+			outside := slices.ContainsFunc(failing, func(r outcome.Record) bool { return r.Check == "" })
+			if s.State == outcome.Errored && s.Reason != "" && !outside {
+				problems = append([]string{s.Reason}, problems...)
+				lines = append([]string{s.Reason}, lines...)
 			}
-		case htmlreport.StateFailed:
-			msg := sp.Failure.Message
-			if problems, transcript, ok := strings.Cut(msg, verdict.TranscriptMark); ok {
-				spec.Failure, spec.Transcript = problems, transcript
-			} else {
-				spec.Failure = msg
-			}
-			if id := FailedCheck(msg); id != "" {
-				spec.FailedChecks = []string{id}
-			}
-		case htmlreport.StateSkipped, htmlreport.StateFiltered, htmlreport.StatePending:
-			spec.SkipReason = reason
+			spec.Failure, spec.Problems = joinBlocks(problems), joinBlocks(lines)
+			spec.Transcript = joinBlocks(transcripts)
+		case s.State == outcome.Errored:
+			spec.Failure = s.Reason // what Ginkgo reports, as it is
+		case s.State != outcome.Passed:
+			spec.SkipReason = s.Reason
 		}
 		run.Specs = append(run.Specs, spec)
 	}
 	return run
 }
 
-func htmlState(status string) htmlreport.State {
-	switch status {
-	case StatusPassed:
-		return htmlreport.StatePassed
-	case StatusFailed:
-		return htmlreport.StateFailed
-	case StatusKnownDeviation:
-		return htmlreport.StateKnownDeviation
-	case StatusSkipped:
-		return htmlreport.StateSkipped
-	case StatusPending:
-		return htmlreport.StatePending
+func joinBlocks(bs []string) string {
+	out := ""
+	for i, b := range bs {
+		if i > 0 {
+			out += "\n\n"
+		}
+		out += b
 	}
-	return htmlreport.StateFiltered // filtered, or not reached
+	return out
 }

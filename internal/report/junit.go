@@ -12,68 +12,86 @@ import (
 	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/autoshares/conformance/internal/checks"
+	"github.com/autoshares/conformance/internal/outcome"
 )
 
-// writeJUnit writes Ginkgo's JUnit report, then makes it say what a sign-off needs:
-// test cases are specs (a setup node only when it failed), a spec filtered out is
-// "disabled" with the filter named, not "skipped", and the suite's properties say what
-// was tested.
-func writeJUnit(rep types.Report, sum Summary, path string) error {
-	specs := rep
-	specs.SpecReports = nil
+// CheckPropertyPrefix names the JUnit property of each check a spec declares:
+// autoshares.check.<check ID> = its state in that spec (outcome.States), so CI test views
+// list check IDs, not only spec texts.
+const CheckPropertyPrefix = PropertyPrefix + "check."
+
+// writeJUnit writes the JUnit report from the model, once: test cases are specs (a setup
+// node only when it failed), each with its state, its checks' states and what was tested
+// as properties; a failed check's problems are its failure, its transcript and
+// reproduction the failure's description; a spec filtered out is "disabled" with the
+// filter named, not "skipped".
+func writeJUnit(m Model, path string) error {
+	rep := m.Report
+	suite := reporters.JUnitTestSuite{Name: rep.SuiteDescription, Package: rep.SuitePath, Time: rep.RunTime.Seconds(),
+		Timestamp: rep.StartTime.Format("2006-01-02T15:04:05")}
 	for _, sp := range rep.SpecReports {
-		if sp.LeafNodeType == types.NodeTypeIt || (sp.State.Is(types.SpecStateFailureStates) && !IsEchoOfProcess1(sp)) {
-			specs.SpecReports = append(specs.SpecReports, sp)
-		}
-	}
-	if err := reporters.GenerateJUnitReportWithConfig(specs, path, reporters.JunitReportConfig{}); err != nil {
-		return err
-	}
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	var doc reporters.JUnitTestSuites
-	if err := xml.Unmarshal(raw, &doc); err != nil {
-		return fmt.Errorf("reading back Ginkgo's JUnit report: %w", err)
-	}
-	if len(doc.TestSuites) != 1 || len(doc.TestSuites[0].TestCases) != len(specs.SpecReports) {
-		return fmt.Errorf("Ginkgo's JUnit report has an unexpected shape (%d suites)", len(doc.TestSuites))
-	}
-	suite := &doc.TestSuites[0]
-	suite.Skipped, suite.Disabled = 0, 0
-	for i := range suite.TestCases {
-		tc, sp := &suite.TestCases[i], specs.SpecReports[i]
-		onceTranscript(tc, sp)
-		if sp.LeafNodeType != types.NodeTypeIt {
+		if sp.LeafNodeType == types.NodeTypeIt || !sp.State.Is(types.SpecStateFailureStates) || IsEchoOfProcess1(sp) {
 			continue
 		}
-		status, reason := Classify(sp, rep)
-		tc.Properties = appendProperty(tc.Properties, StatusEntry, map[string]string{"status": status, "reason": reason})
-		for _, n := range notCheckedIn(sp) {
-			tc.Properties.Properties = append(tc.Properties.Properties, reporters.JUnitProperty{Name: PropertyPrefix + "not_checked." + n.Check, Value: n.Reason})
+		_, why := ginkgoEnd(sp, rep)
+		tc := junitCase(rep, sp, "failed")
+		tc.Error = &reporters.JUnitError{Message: why, Type: "errored", Description: location(sp)}
+		suite.Errors++
+		suite.TestCases = append(suite.TestCases, tc)
+	}
+	for _, s := range m.Specs {
+		tc := junitCase(rep, s.Report, string(s.State))
+		tc.Properties = &reporters.JUnitProperties{}
+		add := func(name, value string) {
+			tc.Properties.Properties = append(tc.Properties.Properties, reporters.JUnitProperty{Name: name, Value: value})
 		}
-		if cat, err := checks.Default(); err == nil {
-			tc.Properties.Properties = append(tc.Properties.Properties, checkProperties(sp, status, reason, cat)...)
+		status, _ := json.Marshal(map[string]string{"status": string(s.State), "reason": s.Reason})
+		add(StatusEntry, string(status))
+		for _, c := range s.Checks {
+			add(CheckPropertyPrefix+c.ID, string(c.State))
 		}
-		switch status {
-		case StatusSkipped:
-			tc.Skipped = &reporters.JUnitSkipped{Message: "skipped - " + reason}
+		for _, c := range s.Checks {
+			if c.State == outcome.NotChecked && !s.NotRun {
+				add(PropertyPrefix+"not_checked."+c.ID, c.Reason)
+			}
+		}
+		for _, e := range s.Report.ReportEntries {
+			v, err := json.Marshal(e.GetRawValue())
+			if err != nil {
+				v = []byte(strconv.Quote(err.Error()))
+			}
+			add(e.Name, string(v))
+		}
+		switch {
+		case s.State == outcome.Failed || s.State == outcome.Inconclusive:
+			msg, desc := failureText(s)
+			tc.Failure = &reporters.JUnitFailure{Message: msg, Type: string(s.State), Description: desc}
+			suite.Failures++
+		case s.State == outcome.Errored:
+			// What Ginkgo reports, shown as it is; a check a record failed besides is listed.
+			msg, desc := failureText(s)
+			if msg == "" {
+				msg, desc = s.Reason, location(s.Report)
+			}
+			tc.Error = &reporters.JUnitError{Message: msg, Type: string(s.State), Description: desc}
+			suite.Errors++
+		case s.State == outcome.KnownDeviation:
+			msg, _ := failureText(s)
+			tc.Skipped = &reporters.JUnitSkipped{Message: "known deviation - " + msg}
 			suite.Skipped++
-		case StatusKnownDeviation:
-			tc.Status = status
-			tc.Skipped = &reporters.JUnitSkipped{Message: "known deviation - " + reason}
+		case s.State == outcome.Skipped && !s.Pending:
+			tc.Skipped = &reporters.JUnitSkipped{Message: "skipped - " + s.Reason}
 			suite.Skipped++
-		case StatusFiltered, StatusNotRun, StatusPending:
-			tc.Status = status
-			tc.Skipped = &reporters.JUnitSkipped{Message: status + " - " + reason}
+		case s.State == outcome.Skipped, s.State == outcome.Filtered, s.NotRun:
+			tc.Skipped = &reporters.JUnitSkipped{Message: string(s.State) + " - " + s.Reason}
 			suite.Disabled++
 		}
+		suite.TestCases = append(suite.TestCases, tc)
 	}
-	suite.Properties.Properties = append(suite.Properties.Properties, properties(sum)...)
-	doc.Tests, doc.Disabled = suite.Tests, suite.Disabled+suite.Skipped
-
+	suite.Tests = len(suite.TestCases)
+	suite.Properties.Properties = properties(m.Summary)
+	doc := reporters.JUnitTestSuites{Tests: suite.Tests, Disabled: suite.Disabled + suite.Skipped, Errors: suite.Errors,
+		Failures: suite.Failures, Time: suite.Time, TestSuites: []reporters.JUnitTestSuite{suite}}
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -86,6 +104,51 @@ func writeJUnit(rep types.Report, sum Summary, path string) error {
 		return err
 	}
 	return f.Close()
+}
+
+// junitCase is a test case's name, class, status, time and output: the spec's text with
+// its node type and labels (as Ginkgo names it), its GinkgoWriter output (masked, quoted
+// transcripts left to the failure) as system-err, its captured stdout as system-out.
+func junitCase(rep types.Report, sp types.SpecReport, status string) reporters.JUnitTestCase {
+	name := fmt.Sprintf("[%s]", sp.LeafNodeType)
+	if t := sp.FullText(); t != "" {
+		name += " " + t
+	}
+	if l := sp.Labels(); len(l) > 0 {
+		name += " [" + strings.Join(l, ", ") + "]"
+	}
+	return reporters.JUnitTestCase{Name: name, Classname: rep.SuiteDescription, Status: status, Time: sp.RunTime.Seconds(),
+		SystemErr: sp.CapturedGinkgoWriterOutput, SystemOut: sp.CapturedStdOutErr}
+}
+
+// failureText is a spec's failing records: each check with its problem lines (the
+// message), then the same with each transcript and reproduction (the description).
+func failureText(s Spec) (message, description string) {
+	var msg, desc []string
+	for _, r := range s.Failing() {
+		head := fmt.Sprintf("[%s] %s", r.Check, r.State)
+		if r.Check == "" {
+			head = string(r.State)
+		}
+		body := recordReason(r)
+		msg = append(msg, head+"\n"+body)
+		d := head + "\n" + body
+		if r.Transcript != "" {
+			d += "\n\nTranscript:\n" + r.Transcript
+		}
+		if r.Reproduction != "" {
+			d += "\n\nReproduce:\n" + r.Reproduction
+		}
+		desc = append(desc, d)
+	}
+	if len(desc) > 0 {
+		desc = append(desc, location(s.Report))
+	}
+	return strings.Join(msg, "\n\n"), strings.Join(desc, "\n\n")
+}
+
+func location(sp types.SpecReport) string {
+	return fmt.Sprintf("at %s:%d", sp.LeafNodeLocation.FileName, sp.LeafNodeLocation.LineNumber)
 }
 
 // PropertyPrefix starts every property this suite adds to the JUnit report.
@@ -105,6 +168,8 @@ func properties(s Summary) []reporters.JUnitProperty {
 		p("label_filter", s.LabelFilter),
 		p("counts.specs", strconv.Itoa(c.Specs)), p("counts.run", strconv.Itoa(c.Run)),
 		p("counts.passed", strconv.Itoa(c.Passed)), p("counts.failed", strconv.Itoa(c.Failed)),
+		p("counts.errored", strconv.Itoa(c.Errored)), p("counts.inconclusive", strconv.Itoa(c.Inconclusive)),
+		p("counts.known_deviations", strconv.Itoa(c.KnownDeviations)),
 		p("counts.skipped", strconv.Itoa(c.Skipped)), p("counts.filtered", strconv.Itoa(c.Filtered)),
 		p("counts.not_run", strconv.Itoa(c.NotRun)), p("counts.pending", strconv.Itoa(c.Pending)),
 		p("counts.setup_failures", strconv.Itoa(c.SetupFailures)),
@@ -118,31 +183,4 @@ func properties(s Summary) []reporters.JUnitProperty {
 		out = append(out, p("expect."+st.Name, st.Mark()))
 	}
 	return out
-}
-
-// onceTranscript keeps a failure's transcripts in one place: the failure's description.
-// The message attribute (what CI shows as the headline) and the timeline in system-err
-// get the problem lines only.
-func onceTranscript(tc *reporters.JUnitTestCase, sp types.SpecReport) {
-	full := sp.Failure.Message
-	short := withoutTranscripts(full)
-	if full == "" || short == strings.TrimSpace(full) {
-		return
-	}
-	if tc.Failure != nil && tc.Failure.Message == full {
-		tc.Failure.Message = short
-	}
-	if tc.Error != nil && tc.Error.Message == full {
-		tc.Error.Message = short
-	}
-	tc.SystemErr = strings.Replace(tc.SystemErr, full, short+"\n(the transcript is in the failure's description)\n", 1)
-}
-
-func appendProperty(p *reporters.JUnitProperties, name string, value any) *reporters.JUnitProperties {
-	if p == nil {
-		p = &reporters.JUnitProperties{}
-	}
-	b, _ := json.Marshal(value)
-	p.Properties = append(p.Properties, reporters.JUnitProperty{Name: name, Value: string(b)})
-	return p
 }

@@ -9,25 +9,25 @@ import (
 	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/autoshares/conformance/internal/checks"
-	"github.com/autoshares/conformance/internal/redact"
+	"github.com/autoshares/conformance/internal/outcome"
 )
 
 // Each check a spec declares is a property of its test case, with its state in that spec.
 func TestJUnitNamesEveryCheckOfEverySpec(t *testing.T) {
-	ids := checks.MustDefault().IDs()
-	a, b := ids[0], ids[1]
+	a, b, _ := threeChecks(t)
 	rep := sample()
 	rep.SpecReports = append(rep.SpecReports,
 		types.SpecReport{LeafNodeType: types.NodeTypeIt, LeafNodeText: "two checks, one failed", LeafNodeLabels: []string{"step4", a, b},
-			State: types.SpecStateFailed, Failure: types.Failure{Message: "[" + b + "] statement\n1 problem(s):\n- status"}},
+			State: types.SpecStateFailed, Failure: types.Failure{Message: "statement\n1 problem(s):\n- status"}},
 		types.SpecReport{LeafNodeType: types.NodeTypeIt, LeafNodeText: "two checks, passed", LeafNodeLabels: []string{a, b}, State: types.SpecStatePassed},
-		types.SpecReport{LeafNodeType: types.NodeTypeIt, LeafNodeText: "two checks, one not made", LeafNodeLabels: []string{a, b}, State: types.SpecStatePassed,
-			ReportEntries: types.ReportEntries{{Name: NotCheckedEntry, Value: types.WrapEntryValue(b + ": the target refused the optional input")}}})
-	dir := t.TempDir()
-	if _, err := Write(rep, dir, redact.New(), sampleRun(t)); err != nil {
-		t.Fatal(err)
+		types.SpecReport{LeafNodeType: types.NodeTypeIt, LeafNodeText: "two checks, one not made", LeafNodeLabels: []string{a, b}, State: types.SpecStatePassed})
+	recs := []outcome.Record{
+		{Spec: "two checks, one failed", Check: b, State: outcome.Failed, Problems: []outcome.Problem{{Kind: "status", Text: "status"}}},
+		{Spec: "two checks, passed", Check: a, State: outcome.Passed}, {Spec: "two checks, passed", Check: b, State: outcome.Passed},
+		{Spec: "two checks, one not made", Check: a, State: outcome.Passed},
+		{Spec: "two checks, one not made", Check: b, State: outcome.NotChecked, Reason: "the target refused the optional input"},
 	}
+	dir, _ := writeWith(t, rep, recs, sampleRun(t))
 	raw, _ := os.ReadFile(filepath.Join(dir, JUnitFile))
 	var doc reporters.JUnitTestSuites
 	if err := xml.Unmarshal(raw, &doc); err != nil {

@@ -10,7 +10,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/autoshares/conformance/internal/config"
-	"github.com/autoshares/conformance/internal/redact"
+	"github.com/autoshares/conformance/internal/outcome"
 )
 
 // A check a passing spec could not make is counted apart from the passes, with its reason,
@@ -22,23 +22,17 @@ func TestNotCheckedIsItsOwnState(t *testing.T) {
 	rep.SuiteSucceeded = true
 	pass := rep.SpecReports[5]
 	pass.LeafNodeText, pass.LeafNodeLabels = "stores a password with inner spaces", []string{"step4", id}
-	pass.ReportEntries = types.ReportEntries{
-		{Name: ExchangesEntry, Value: types.WrapEntryValue(2)},
-		{Name: NotCheckedEntry, Value: types.WrapEntryValue(id + ": " + why)},
-	}
+	pass.ReportEntries = types.ReportEntries{{Name: ExchangesEntry, Value: types.WrapEntryValue(2)}}
+	recs := []outcome.Record{{Spec: pass.FullText(), Check: id, State: outcome.NotChecked, Reason: why}}
 	rep.SpecReports = types.SpecReports{rep.SpecReports[0], pass}
 	cfg, err := config.Load(func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
 	settings, _ := ExpectationSettings(cfg)
-	dir := t.TempDir()
-	sum, err := Write(rep, dir, redact.New(), Run{Target: "t", Settings: settings})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(sum.Text(), "NOT CHECKED: 1 check(s)") || !strings.Contains(sum.Text(), id+" [on by default]: "+why) {
-		t.Errorf("console text:\n%s", sum.Text())
+	dir, m := writeWith(t, rep, recs, Run{Target: "t", Settings: settings})
+	if !strings.Contains(m.Console(), "NOT CHECKED: 1 check(s)") || !strings.Contains(m.Console(), id+" [on by default]: "+why) {
+		t.Errorf("console text:\n%s", m.Console())
 	}
 	var js Summary
 	raw, _ := os.ReadFile(filepath.Join(dir, SummaryFile))
@@ -67,8 +61,9 @@ func TestNotCheckedIsItsOwnState(t *testing.T) {
 		return map[string]string{"AUTOSHARES_EXPECT_TOKEN_SURVIVES_MISMATCH": "false"}[k]
 	})
 	settings, _ = ExpectationSettings(cfg)
-	rep.SpecReports[1].ReportEntries[1].Value = types.WrapEntryValue("step4.mismatch.token-survives: AUTOSHARES_EXPECT_TOKEN_SURVIVES_MISMATCH=false")
-	if ns := Summarize(rep, Run{Settings: settings}, Version{}).NotChecked; len(ns) != 1 || ns[0].DefaultOn {
+	rep.SpecReports[1].LeafNodeLabels = []string{"step4", "step4.mismatch.token-survives"}
+	recs = []outcome.Record{{Spec: pass.FullText(), Check: "step4.mismatch.token-survives", State: outcome.NotChecked, Reason: "AUTOSHARES_EXPECT_TOKEN_SURVIVES_MISMATCH=false"}}
+	if ns := build(rep, recs, Run{Settings: settings}).Summary.NotChecked; len(ns) != 1 || ns[0].DefaultOn {
 		t.Errorf("a check turned off by a loosened setting: %+v", ns)
 	}
 }

@@ -59,8 +59,8 @@ func TestARunThatSentNothingIsNeverGreen(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if sum.Succeeded || !strings.Contains(sum.Text(), why) {
-			t.Errorf("%s: succeeded %v; console text:\n%s", name, sum.Succeeded, sum.Text())
+		if sum.Summary.Succeeded || !strings.Contains(sum.Console(), why) {
+			t.Errorf("%s: succeeded %v; console text:\n%s", name, sum.Summary.Succeeded, sum.Console())
 		}
 		var js map[string]any
 		raw, _ := os.ReadFile(filepath.Join(dir, SummaryFile))

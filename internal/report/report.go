@@ -1,8 +1,9 @@
-// Package report writes a run's reports (JUnit XML, Ginkgo JSON, summary.json and the
-// skip summary) with every known secret masked, and says in each what was tested: the
-// suite's version, the target, the expectations in force, the token sources, the counts.
-// It runs once, on Ginkgo's first process, after every process has finished, so it sees
-// the whole run (and, through redact.LoadShared, every process's secrets).
+// Package report writes a run's reports with every known secret masked, and says in each
+// what was tested: the suite's version, the target, the expectations in force, the token
+// sources, the counts. It runs once, on Ginkgo's first process, after every process has
+// finished, so it sees the whole run (and, through redact.LoadShared, every process's
+// secrets). It reads the outcome records every process wrote (internal/outcome), joins them
+// with Ginkgo's spec states into one Model (model.go), and renders every report from it.
 package report
 
 import (
@@ -10,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -20,6 +22,9 @@ import (
 	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/comparison"
 	"github.com/autoshares/conformance/internal/conformance"
+	"github.com/autoshares/conformance/internal/deviations"
+	"github.com/autoshares/conformance/internal/htmlreport"
+	"github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/internal/redact"
 )
 
@@ -31,62 +36,99 @@ const (
 	SummaryFile = "summary.json"
 )
 
-// StatusEntry names the report entry Write adds to every spec in the JSON and JUnit
-// reports: {"status": one of the Status* constants, "reason": why}, so a spec filtered
-// out by labels is told apart from one that skipped itself for a missing setting.
+// StatusEntry names the report entry Write adds to every spec in the JSON report:
+// {"status": its state (outcome.States), "reason": why}, so a spec filtered out by labels is
+// told apart from one that skipped itself for a missing setting.
 const StatusEntry = "autoshares.status"
 
-// Write masks the report and writes JUnit, JSON, summary.json and skipped.txt into dir.
-// run says what was tested (see Run). It returns the summary, masked, for the console
-// (Summary.Text). Call redact.LoadShared first under ginkgo -p.
-func Write(rep types.Report, dir string, r *redact.Redactor, run Run) (Summary, error) {
-	masked, err := Redact(rep, r)
-	if err != nil {
-		return Summary{}, err
-	}
+// Files the model also renders into the report directory.
+const (
+	// VerdictFile is the console verdict (the skips, what was tested, the profiles, the
+	// comparison), masked: the launcher prints it after Ginkgo's own output.
+	VerdictFile = "verdict.txt"
+	// JobSummaryFile is the CI job summary in Markdown (scripts/ci-summary.sh prints it).
+	JobSummaryFile = "job-summary.md"
+)
+
+func init() { Owned = append(Owned, VerdictFile, JobSummaryFile) }
+
+// writeSuggested writes known-deviations.suggested.json for a failing run (a variable so
+// a test can watch what it is given).
+var writeSuggested = deviations.WriteSuggested
+
+// Write masks the report, reads every process's outcome records from dir, builds the run's
+// model once (Build) and renders every report from it into dir: JUnit, JSON, summary.json,
+// skipped.txt, conformance-report.json, comparison.json, report.html, verdict.txt and
+// job-summary.md. run says what was tested (see Run). It returns the model; its
+// Summary.Problems are run.Problems and the problems the checks show (a known deviation
+// that failed differently or passed), even when writing fails. Call redact.LoadShared first
+// under ginkgo -p.
+func Write(rep types.Report, dir string, r *redact.Redactor, run Run) (Model, error) {
 	run.Target, run.StateURL, run.MailboxURL = r.String(run.Target), r.String(run.StateURL), r.String(run.MailboxURL)
 	inForce := map[string]string{}
 	for k, v := range run.InForce {
 		inForce[k] = r.String(v)
 	}
 	run.InForce = inForce
-	sum := Summarize(masked, run, SuiteVersion())
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return sum, err
-	}
-	if err := writeJUnit(masked, sum, filepath.Join(dir, JUnitFile)); err != nil {
-		return sum, fmt.Errorf("%s: %w", JUnitFile, err)
-	}
-	annotate(&masked) // after JUnit, which has the status as a property, not in its timeline
-	if err := reporters.GenerateJSONReport(masked, filepath.Join(dir, JSONFile)); err != nil {
-		return sum, fmt.Errorf("%s: %w", JSONFile, err)
-	}
-	js, err := json.MarshalIndent(sum, "", "  ")
+	failed := Model{Summary: Summary{Run: run}}
+	masked, err := Redact(rep, r)
 	if err != nil {
-		return sum, err
+		return failed, err
 	}
-	if err := os.WriteFile(filepath.Join(dir, SummaryFile), append(js, '\n'), 0o644); err != nil {
-		return sum, err
+	records, err := outcome.ReadAll(dir)
+	if err != nil {
+		return failed, fmt.Errorf("reading the outcome records: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, SkippedFile), []byte(sum.Text()), 0o644); err != nil {
-		return sum, err
+	for i := range records {
+		maskRecord(&records[i], r) // masked where made; once more costs nothing
 	}
 	cat, err := checks.Default()
 	if err != nil {
-		return sum, err
+		return failed, err
 	}
-	if err := conformance.Write(dir, Conformance(sum, cat)); err != nil {
-		return sum, fmt.Errorf("%s: %w", conformance.File, err)
+	m := Build(masked, records, run, SuiteVersion(), cat)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return m, err
 	}
-	if c := Compare(sum, cat); c != nil {
-		if err := comparison.Write(dir, *c); err != nil {
-			return sum, fmt.Errorf("%s: %w", comparison.File, err)
+	if err := writeJUnit(m, filepath.Join(dir, JUnitFile)); err != nil {
+		return m, fmt.Errorf("%s: %w", JUnitFile, err)
+	}
+	annotated := annotate(m)
+	if err := reporters.GenerateJSONReport(annotated, filepath.Join(dir, JSONFile)); err != nil {
+		return m, fmt.Errorf("%s: %w", JSONFile, err)
+	}
+	js, err := json.MarshalIndent(m.Summary, "", "  ")
+	if err != nil {
+		return m, err
+	}
+	files := []struct{ name, text string }{
+		{SummaryFile, string(js) + "\n"},
+		{SkippedFile, m.skips() + "\n" + m.describe()},
+		{VerdictFile, r.String(m.Verdict())},
+		{JobSummaryFile, r.String(m.JobSummary())},
+	}
+	for _, f := range files {
+		if err := os.WriteFile(filepath.Join(dir, f.name), []byte(f.text), 0o644); err != nil {
+			return m, err
 		}
 	}
-	if err := writeHTML(masked, sum, dir, cat); err != nil {
-		return sum, fmt.Errorf("%s: %w", HTMLFile, err)
+	if err := conformance.Write(dir, m.Conformance); err != nil {
+		return m, fmt.Errorf("%s: %w", conformance.File, err)
 	}
-	return sum, nil
+	if m.Comparison != nil {
+		if err := comparison.Write(dir, *m.Comparison); err != nil {
+			return m, fmt.Errorf("%s: %w", comparison.File, err)
+		}
+	}
+	if err := htmlreport.Write(filepath.Join(dir, HTMLFile), HTMLRun(m, cat)); err != nil {
+		return m, fmt.Errorf("%s: %w", HTMLFile, err)
+	}
+	if !m.Summary.Succeeded {
+		if err := writeSuggested(dir, records, time.Now()); err != nil {
+			return m, fmt.Errorf("suggesting known deviations: %w", err)
+		}
+	}
+	return m, nil
 }
 
 // Redact returns a copy of rep in which every string has its secrets masked, and each
@@ -146,53 +188,78 @@ func maskStrings(v any, r *redact.Redactor) any {
 	return v
 }
 
-// annotate adds the StatusEntry to every spec, after the rest of its timeline.
-func annotate(rep *types.Report) {
+func maskRecord(rec *outcome.Record, r *redact.Redactor) {
+	rec.Reason, rec.Transcript, rec.Reproduction = r.String(rec.Reason), r.String(rec.Transcript), r.String(rec.Reproduction)
+	rec.Problems = slices.Clone(rec.Problems)
+	for i := range rec.Problems {
+		rec.Problems[i].Text = r.String(rec.Problems[i].Text)
+	}
+}
+
+// annotate returns the masked report with the StatusEntry added to every spec, after the
+// rest of its timeline.
+func annotate(m Model) types.Report {
+	rep := m.Report
+	rep.SpecReports = slices.Clone(rep.SpecReports)
+	state := map[string]Spec{}
+	for _, s := range m.Specs {
+		state[specKey(s.Report)] = s
+	}
 	for i := range rep.SpecReports {
 		sp := &rep.SpecReports[i]
-		if sp.LeafNodeType != types.NodeTypeIt {
+		s, ok := state[specKey(*sp)]
+		if sp.LeafNodeType != types.NodeTypeIt || !ok {
 			continue
 		}
-		status, reason := Classify(*sp, *rep)
 		at := sp.EndTime
 		if at.IsZero() {
 			at = rep.EndTime
 		}
-		sp.ReportEntries = append(sp.ReportEntries, types.ReportEntry{
+		sp.ReportEntries = append(slices.Clone(sp.ReportEntries), types.ReportEntry{
 			Name:       StatusEntry,
 			Visibility: types.ReportEntryVisibilityNever,
 			Time:       at,
 			Location:   sp.LeafNodeLocation,
-			Value:      types.WrapEntryValue(map[string]string{"status": status, "reason": reason}),
+			Value:      types.WrapEntryValue(map[string]string{"status": string(s.State), "reason": s.Reason}),
 			TimelineLocation: types.TimelineLocation{Offset: len(sp.CapturedGinkgoWriterOutput),
 				Order: 1 << 30, Time: at},
 		})
 	}
+	return rep
 }
 
-// SkipSummary lists every spec that skipped itself with the reason it gave, so nothing
-// passes silently, and counts apart those left out by the run's filters and those an
-// earlier failure kept from running.
-func SkipSummary(rep types.Report) string {
-	return Summarize(rep, Run{}, Version{}).skips()
+// specKey identifies a spec of the report: its text, location and process.
+func specKey(sp types.SpecReport) string {
+	return fmt.Sprintf("%s|%s:%d|%d", sp.FullText(), sp.LeafNodeLocation.FileName, sp.LeafNodeLocation.LineNumber, sp.ParallelProcess)
 }
 
-func (s Summary) skips() string {
+// skips lists every spec that skipped itself with the reason it gave, so nothing passes
+// silently, and counts apart those left out by the run's filters and those an earlier
+// failure kept from running.
+func (m Model) skips() string {
 	var skipped []Skip
-	byStatus := map[string]int{}
 	filteredWhy := map[string]bool{}
-	for _, sp := range s.Specs {
-		if sp.Node != types.NodeTypeIt.String() {
-			continue
-		}
-		byStatus[sp.Status]++
-		switch sp.Status {
-		case StatusSkipped:
+	var deviated []string
+	for _, sp := range m.Specs {
+		switch {
+		case sp.Pending, sp.NotRun:
+		case sp.State == outcome.Skipped:
 			skipped = append(skipped, Skip{Spec: sp.Name, Reason: sp.Reason})
-		case StatusFiltered:
+		case sp.State == outcome.Filtered:
 			filteredWhy[sp.Reason] = true
 		}
+		for _, c := range sp.Checks {
+			if c.State == outcome.KnownDeviation {
+				entry := c.ID
+				if c.Deviation != nil {
+					entry = fmt.Sprintf("%s (%s)", c.Deviation.Check, c.Deviation.Ticket)
+				}
+				deviated = append(deviated, fmt.Sprintf("- %s\n    %s", sp.Name, entry))
+			}
+		}
 	}
+	sort.Strings(deviated)
+	c := m.Summary.Counts
 	var b strings.Builder
 	if len(skipped) == 0 {
 		b.WriteString("No spec skipped itself.\n")
@@ -200,30 +267,49 @@ func (s Summary) skips() string {
 		fmt.Fprintf(&b, "%d spec(s) skipped because the configuration cannot produce what they need, by the setting that would enable them:\n%s\n",
 			len(skipped), strings.Join(GroupSkips(skipped), "\n"))
 	}
-	if n := byStatus[StatusFiltered]; n > 0 {
+	if c.Filtered > 0 {
 		var why []string
 		for w := range filteredWhy {
 			why = append(why, w)
 		}
 		sort.Strings(why)
-		fmt.Fprintf(&b, "%d spec(s) filtered out, not skipped: %s.\n", n, strings.Join(why, "; "))
+		fmt.Fprintf(&b, "%d spec(s) filtered out, not skipped: %s.\n", c.Filtered, strings.Join(why, "; "))
 	}
-	if n := byStatus[StatusNotRun]; n > 0 {
-		fmt.Fprintf(&b, "%d spec(s) not run: a setup failure, --fail-fast or an interrupt stopped the run first.\n", n)
+	if c.NotRun > 0 {
+		fmt.Fprintf(&b, "%d spec(s) not run: a setup failure, --fail-fast or an interrupt stopped the run first.\n", c.NotRun)
 	}
-	if n := byStatus[StatusKnownDeviation]; n > 0 {
-		fmt.Fprintf(&b, "%d spec(s) failed a known deviation (AUTOSHARES_KNOWN_DEVIATIONS), which does not fail the run:\n%s\n", n, strings.Join(deviated(s), "\n"))
+	if len(deviated) > 0 {
+		fmt.Fprintf(&b, "%d check(s) of specs failed as a known deviation (AUTOSHARES_KNOWN_DEVIATIONS) records, which does not fail the run:\n%s\n", len(deviated), strings.Join(deviated, "\n"))
 	}
-	if n := byStatus[StatusPending]; n > 0 {
-		fmt.Fprintf(&b, "%d spec(s) pending.\n", n)
+	if c.Pending > 0 {
+		fmt.Fprintf(&b, "%d spec(s) pending.\n", c.Pending)
 	}
 	return b.String()
 }
 
-// Text is what skipped.txt holds and the end of the console output shows: every skip
-// with the setting that would enable it, then what was tested and the counts.
-func (s Summary) Text() string {
-	return s.skips() + "\n" + Describe(s) + s.transportLines()
+// describe is what was tested and the counts: the end of skipped.txt.
+func (m Model) describe() string {
+	return Describe(m.Summary) + m.Summary.transportLines()
+}
+
+// Console is what process 1 prints at the end of the run: the skips, what was tested and
+// the counts, the profiles and the comparison.
+func (m Model) Console() string {
+	s := m.skips() + "\n" + m.describe() + conformance.Table(m.Conformance.Profiles)
+	if m.Comparison != nil {
+		s += m.Comparison.Text()
+	}
+	return s
+}
+
+// Verdict is verdict.txt, which the launcher prints after Ginkgo's own output: the
+// Console text, then the run's own problems (each fails the run).
+func (m Model) Verdict() string {
+	s := m.Console()
+	if ps := m.Summary.Problems; len(ps) > 0 {
+		s += fmt.Sprintf("The run's verdict failed:\n- %s\n", strings.Join(ps, "\n- "))
+	}
+	return s
 }
 
 // Describe is the summary as text: the end of the console output and of skipped.txt.
@@ -274,8 +360,8 @@ func Describe(s Summary) string {
 		}
 	}
 	c := s.Counts
-	fmt.Fprintf(&b, "Specs: %d run (%d passed, %d failed), %d skipped, %d filtered out, %d not run, of %d",
-		c.Run, c.Passed, c.Failed, c.Skipped, c.Filtered, c.NotRun, c.Specs)
+	fmt.Fprintf(&b, "Specs: %d run (%d passed, %d failed, %d errored, %d inconclusive), %d skipped, %d filtered out, %d not run, of %d",
+		c.Run, c.Passed, c.Failed, c.Errored, c.Inconclusive, c.Skipped, c.Filtered, c.NotRun, c.Specs)
 	if c.SetupFailures > 0 {
 		fmt.Fprintf(&b, "; %d setup failure(s)", c.SetupFailures)
 	}

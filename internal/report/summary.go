@@ -9,7 +9,9 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/autoshares/conformance/internal/checks"
+	"github.com/autoshares/conformance/internal/conformance"
 	"github.com/autoshares/conformance/internal/deviations"
+	"github.com/autoshares/conformance/internal/outcome"
 )
 
 // Run is what the suite knows about a run that Ginkgo's report does not: what was
@@ -43,31 +45,28 @@ type Run struct {
 	Previous *Summary `json:"-"`
 }
 
-// Spec statuses in the summary. Not run is split three ways, because they mean different
-// things to a sign-off: "skipped" is a gap in what the configuration can test, "filtered"
-// is a choice of the run, "not-run" is a run cut short.
+// Spec statuses in the summary: the words of outcome.States, the same in every report. A
+// spec not reached (a setup failure, --fail-fast, an interrupt) is "not checked", counted
+// apart as not run; a spec marked pending is "skipped", counted apart as pending.
 const (
-	StatusPassed   = "passed"
-	StatusFailed   = "failed"
-	StatusSkipped  = "skipped"  // the spec skipped itself: the configuration cannot serve it
-	StatusFiltered = "filtered" // left out by the label filter or a focus
-	StatusNotRun   = "not-run"  // an earlier failure or an interrupt stopped the run first
-	StatusPending  = "pending"
-	// StatusKnownDeviation: the spec failed a check AUTOSHARES_KNOWN_DEVIATIONS lists; it was
-	// skipped with the failure in its message (deviations.Mark), so the run does not fail.
-	StatusKnownDeviation = "known-deviation"
-	// StatusInconclusive is no spec's status in summary.json (a rate-limited spec is failed
-	// there, and its failure says "rate-limited, not proven"): the conformance report reads
-	// such a spec as inconclusive.
-	StatusInconclusive = "inconclusive"
+	StatusPassed         = string(outcome.Passed)
+	StatusFailed         = string(outcome.Failed)
+	StatusErrored        = string(outcome.Errored)
+	StatusInconclusive   = string(outcome.Inconclusive)
+	StatusKnownDeviation = string(outcome.KnownDeviation)
+	StatusSkipped        = string(outcome.Skipped) // the spec skipped itself: the configuration cannot serve it
+	StatusNotRun         = string(outcome.NotChecked)
+	StatusFiltered       = string(outcome.Filtered) // left out by the label filter or a focus
 )
 
 // Counts are over specs (It nodes); setup nodes count only in SetupFailures.
 type Counts struct {
 	Specs         int `json:"specs"`          // every spec of the suite
-	Run           int `json:"run"`            // passed + failed
+	Run           int `json:"run"`            // passed + failed + errored + inconclusive + known deviations
 	Passed        int `json:"passed"`         //
-	Failed        int `json:"failed"`         // failed, timed out, panicked, interrupted, aborted
+	Failed        int `json:"failed"`         // a check failed
+	Errored       int `json:"errored"`        // failed outside any check: transport error, timeout, panic, state setup
+	Inconclusive  int `json:"inconclusive"`   // the target's rate limits kept it from being settled
 	Skipped       int `json:"skipped"`        // skipped themselves for a missing setting
 	Filtered      int `json:"filtered"`       // left out by labels or focus
 	NotRun        int `json:"not_run"`        // not reached
@@ -76,7 +75,7 @@ type Counts struct {
 	// NotCheckedChecks counts checks (not specs) that a spec ran without making: see
 	// Summary.NotChecked. A spec that passed may hold some; they are not passes.
 	NotCheckedChecks int `json:"not_checked_checks"`
-	// KnownDeviations: failed a check the known-deviations file lists (not counted as failed)
+	// KnownDeviations: failed a check exactly as the known-deviations file records (not failed)
 	KnownDeviations int `json:"known_deviations"`
 }
 
@@ -87,13 +86,22 @@ type SpecResult struct {
 	Labels   []string `json:"labels,omitempty"`
 	Location string   `json:"location"`
 	Status   string   `json:"status"`
-	// Reason: the skip's message, why it was not run, or the failure's problem lines
-	// (without transcripts: those are in the JSON report).
+	// Reason: the skip's message, why it was not run, what ended it, or the failed
+	// check's problem lines (its transcript is in report.html and the JSON report).
 	Reason   string  `json:"reason,omitempty"`
 	Seconds  float64 `json:"seconds"`
 	Parallel int     `json:"process,omitempty"`
 	// NotChecked are the spec's checks it did not make, with the reason.
 	NotChecked []NotChecked `json:"not_checked,omitempty"`
+	// Checks are the checks the spec declares, each with its state in this spec.
+	Checks []SpecCheck `json:"checks,omitempty"`
+}
+
+// SpecCheck is one check of a spec: its state in that spec, and why.
+type SpecCheck struct {
+	ID     string        `json:"id"`
+	State  outcome.State `json:"state"`
+	Reason string        `json:"reason,omitempty"`
 }
 
 // Summary is summary.json: what was tested, against what, with which expectations, and
@@ -116,57 +124,78 @@ type Summary struct {
 	// Findings: informational findings the run observed (catalogue findings), with their
 	// requirement IDs; they never fail a run.
 	Findings []FindingResult `json:"findings"`
+	// Checks are every check's result, as conformance-report.json has them: a later run
+	// compares with them (AUTOSHARES_COMPARE_WITH).
+	Checks []conformance.CheckResult `json:"checks"`
 }
 
-// Summarize counts and classifies every spec of rep. Pass the masked report.
-func Summarize(rep types.Report, run Run, v Version) Summary {
-	s := Summary{Suite: v, Run: run, LabelFilter: rep.SuiteConfig.LabelFilter, Succeeded: rep.SuiteSucceeded && len(run.Problems) == 0 && run.NothingProven == "",
-		Start: rep.StartTime, End: rep.EndTime}
+// summarize is summary.json, from the model's specs.
+func summarize(m Model, run Run, v Version, cat *checks.Catalogue) Summary {
+	rep := m.Report
+	s := Summary{Suite: v, Run: run, LabelFilter: rep.SuiteConfig.LabelFilter, Start: rep.StartTime, End: rep.EndTime}
 	if s.End.IsZero() || s.End.Before(s.Start) {
 		s.End = time.Now() // ReportAfterSuite may run before Ginkgo stamps the end
 	}
 	if s.Run.Settings == nil {
 		s.Run.Settings = []Setting{}
 	}
-	s.Loosened = LoosenedNames(s.Run.Settings)
-	s.NotChecked = notCheckedOf(rep, s.Run.Settings)
-	s.Counts.NotCheckedChecks = len(s.NotChecked)
 	if s.Run.TokenSources == nil {
 		s.Run.TokenSources = []string{}
 	}
+	s.Loosened = LoosenedNames(s.Run.Settings)
+	s.NotChecked = notChecked(m.Specs, s.Run.Settings, cat)
+	s.Counts.NotCheckedChecks = len(s.NotChecked)
+	failing := false
 	for _, sp := range rep.SpecReports {
-		status, reason := Classify(sp, rep)
-		if sp.LeafNodeType != types.NodeTypeIt {
-			if status != StatusFailed || IsEchoOfProcess1(sp) {
-				continue // a setup node is not a check, unless it failed (once, on process 1)
-			}
-			s.Counts.SetupFailures++
-		} else {
-			s.Counts.Specs++
-			switch status {
-			case StatusPassed:
-				s.Counts.Passed++
-			case StatusFailed:
-				s.Counts.Failed++
-			case StatusSkipped:
-				s.Counts.Skipped++
-			case StatusFiltered:
-				s.Counts.Filtered++
-			case StatusNotRun:
-				s.Counts.NotRun++
-			case StatusPending:
-				s.Counts.Pending++
-			case StatusKnownDeviation:
-				s.Counts.KnownDeviations++
-			}
+		if sp.LeafNodeType == types.NodeTypeIt || !sp.State.Is(types.SpecStateFailureStates) || IsEchoOfProcess1(sp) {
+			continue
 		}
-		name := sp.FullText()
-		if name == "" {
-			name = sp.LeafNodeType.String()
-		}
-		s.Specs = append(s.Specs, SpecResult{Name: name, Node: sp.LeafNodeType.String(), Labels: sp.Labels(),
+		// A setup node is not a check, unless it failed (once, on process 1).
+		s.Counts.SetupFailures++
+		failing = true
+		_, why := ginkgoEnd(sp, rep)
+		s.Specs = append(s.Specs, SpecResult{Name: sp.LeafNodeType.String(), Node: sp.LeafNodeType.String(),
 			Location: fmt.Sprintf("%s:%d", sp.LeafNodeLocation.FileName, sp.LeafNodeLocation.LineNumber),
-			Status:   status, Reason: reason, Seconds: sp.RunTime.Seconds(), Parallel: sp.ParallelProcess, NotChecked: notCheckedIn(sp)})
+			Status:   StatusFailed, Reason: why, Seconds: sp.RunTime.Seconds(), Parallel: sp.ParallelProcess})
+	}
+	for _, sp := range m.Specs {
+		c := &s.Counts
+		c.Specs++
+		switch {
+		case sp.Pending:
+			c.Pending++
+		case sp.NotRun:
+			c.NotRun++
+		default:
+			switch sp.State {
+			case outcome.Passed:
+				c.Passed++
+			case outcome.Failed:
+				c.Failed++
+			case outcome.Errored:
+				c.Errored++
+			case outcome.Inconclusive:
+				c.Inconclusive++
+			case outcome.KnownDeviation:
+				c.KnownDeviations++
+			case outcome.Skipped:
+				c.Skipped++
+			case outcome.Filtered:
+				c.Filtered++
+			}
+		}
+		failing = failing || sp.State.Failing() || sp.State == outcome.Inconclusive
+		r := sp.Report
+		res := SpecResult{Name: sp.Name, Node: r.LeafNodeType.String(), Labels: r.Labels(),
+			Location: fmt.Sprintf("%s:%d", r.LeafNodeLocation.FileName, r.LeafNodeLocation.LineNumber),
+			Status:   string(sp.State), Reason: sp.Reason, Seconds: r.RunTime.Seconds(), Parallel: r.ParallelProcess}
+		for _, ch := range sp.Checks {
+			res.Checks = append(res.Checks, SpecCheck{ID: ch.ID, State: ch.State, Reason: ch.Reason})
+			if ch.State == outcome.NotChecked && !sp.NotRun {
+				res.NotChecked = append(res.NotChecked, NotChecked{Check: ch.ID, Reason: ch.Reason})
+			}
+		}
+		s.Specs = append(s.Specs, res)
 	}
 	// After a BeforeSuite failure Ginkgo reports no spec at all: count them from its
 	// pre-run statistics, as filtered (not selected) or not run.
@@ -176,54 +205,25 @@ func Summarize(rep types.Report, run Run, v Version) Summary {
 		s.Counts.NotRun += missing - filtered
 		s.Counts.Specs = rep.PreRunStats.TotalSpecs
 	}
-	s.Counts.Run = s.Counts.Passed + s.Counts.Failed
-	cat, _ := checks.Default()
+	c := s.Counts
+	s.Counts.Run = c.Passed + c.Failed + c.Errored + c.Inconclusive + c.KnownDeviations
+	// The run succeeds when no spec failed (Ginkgo's word, so a failed AfterSuite or an
+	// interrupt counts) and no record did, and the run's own verdict found nothing.
+	s.Succeeded = rep.SuiteSucceeded && !failing && len(run.Problems) == 0 && run.NothingProven == ""
 	s.Findings = Findings(rep, cat)
 	sort.SliceStable(s.Specs, func(i, j int) bool { return s.Specs[i].Name < s.Specs[j].Name })
 	return s
 }
 
-// Classify says what became of one spec and why.
+// Classify says how Ginkgo saw a spec end, before the outcome records are joined (see
+// Build): passed, failed (any of Ginkgo's failure states), skipped (with its message, or
+// marked pending), filtered, or not reached (StatusNotRun).
 func Classify(sp types.SpecReport, rep types.Report) (status, reason string) {
-	switch {
-	case sp.State == types.SpecStatePassed:
-		return StatusPassed, ""
-	case sp.State.Is(types.SpecStateFailureStates):
-		msg := sp.Failure.Message
-		if sp.State == types.SpecStatePanicked && sp.Failure.ForwardedPanic != "" {
-			msg = "panic: " + sp.Failure.ForwardedPanic
-		}
-		return StatusFailed, withoutTranscripts(msg)
-	case sp.State == types.SpecStatePending:
-		return StatusPending, "marked pending"
-	case strings.HasPrefix(sp.Failure.Message, deviations.Mark):
-		return StatusKnownDeviation, withoutTranscripts(sp.Failure.Message)
-	case sp.Failure.Message != "":
-		return StatusSkipped, sp.Failure.Message
+	st, why := ginkgoEnd(sp, rep)
+	if st == outcome.Errored {
+		return StatusFailed, why
 	}
-	// Skipped without a word: Ginkgo did not run it. Say why, from the run's filters.
-	cfg := rep.SuiteConfig
-	if cfg.LabelFilter != "" {
-		if match, err := types.ParseLabelFilter(cfg.LabelFilter); err == nil && !match(append(append([]string{}, rep.SuiteLabels...), sp.Labels()...)) {
-			return StatusFiltered, fmt.Sprintf("not selected by the label filter %q", cfg.LabelFilter)
-		}
-	}
-	if len(cfg.FocusStrings)+len(cfg.SkipStrings)+len(cfg.FocusFiles)+len(cfg.SkipFiles) > 0 || rep.SuiteHasProgrammaticFocus {
-		return StatusFiltered, "not selected by --focus, --skip or a focused spec"
-	}
-	return StatusNotRun, "not reached: a setup failure, --fail-fast or an interrupt stopped the run first"
-}
-
-// withoutTranscripts keeps a failure's problem lines and drops the transcripts it quotes.
-func withoutTranscripts(msg string) string {
-	var keep []string
-	for _, line := range strings.Split(msg, "\n") {
-		if strings.HasPrefix(line, "> ") || strings.HasPrefix(line, "< ") || line == ">" || line == "<" || line == "Transcript:" {
-			continue
-		}
-		keep = append(keep, line)
-	}
-	return strings.TrimSpace(strings.Join(keep, "\n"))
+	return string(st), why
 }
 
 // EchoOfProcess1 is how Ginkgo reports, on every other process, that process 1's

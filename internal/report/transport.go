@@ -15,32 +15,19 @@ type RateLimit struct {
 	Waits           int     `json:"waits"`
 	WaitSeconds     float64 `json:"wait_seconds"`
 	BudgetExhausted bool    `json:"budget_exhausted"`
-	// NotProven counts the specs that failed only because the target kept rate-limiting.
+	// NotProven counts the specs whose records call them inconclusive: the target kept
+	// rate-limiting past the budget.
 	NotProven int `json:"not_proven_specs"`
-	// Inconclusive: the budget ran out and every failed spec is one of those, so the run
-	// proves neither conformance nor non-conformance.
+	// Inconclusive: some spec is inconclusive and none failed or errored, so the run proves
+	// neither conformance nor non-conformance.
 	Inconclusive bool `json:"inconclusive"`
 }
 
-// NotProven reports whether a failure is the target's rate limiting outlasting the waiting
-// budget: not a finding against the target, so its checks are inconclusive.
-func NotProven(failure string) bool { return strings.Contains(failure, transport.NotProven) }
-
-// RateLimitOf is the run's RateLimit from the processes' summed counters and the report.
-func RateLimitOf(rep types.Report, s transport.Snapshot) RateLimit {
-	rl := RateLimit{Waits: s.Waits, WaitSeconds: s.WaitSeconds, BudgetExhausted: s.BudgetExhausted}
-	failed := 0
-	for _, sp := range rep.SpecReports {
-		if !sp.State.Is(types.SpecStateFailureStates) {
-			continue
-		}
-		failed++
-		if NotProven(sp.Failure.Message) {
-			rl.NotProven++
-		}
-	}
-	rl.Inconclusive = rl.NotProven > 0 && rl.NotProven == failed
-	return rl
+// RateLimitOf is the run's rate-limit waits from the processes' summed counters. Build
+// completes it with the specs the outcome records call inconclusive (NotProven,
+// Inconclusive); rep is not read.
+func RateLimitOf(_ types.Report, s transport.Snapshot) RateLimit {
+	return RateLimit{Waits: s.Waits, WaitSeconds: s.WaitSeconds, BudgetExhausted: s.BudgetExhausted}
 }
 
 // Line is the console's and skipped.txt's line about rate limits, with the verdict when the

@@ -150,6 +150,13 @@ func Curl(ex *apiclient.Exchange, r *redact.Redactor) (cmd string, used []string
 			continue
 		}
 		for _, val := range ex.RequestHeader[k] {
+			// The app key is the run's one configured secret of its header, known to the
+			// redactor: any other value there (a wrong key of a negative spec) is no secret,
+			// and the command must send it as the run did, or it reproduces another answer.
+			if strings.EqualFold(k, "Et-App-Key") && r.String(val) == val {
+				args = append(args, "-H", word(piece{lit: k + ": " + val}))
+				continue
+			}
 			if v, secret := varFor(k); secret {
 				args = append(args, "-H", word(piece{lit: k + ": "}, use(v)))
 			} else {

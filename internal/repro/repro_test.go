@@ -85,3 +85,20 @@ func TestCurlKeepsTheBodyAsSent(t *testing.T) {
 		}
 	}
 }
+
+// A wrong key is sent as it was: the run's key in its place would reproduce another answer
+// (the spec saw 403; the right key gets a business error).
+func TestCurlSendsAWrongAppKeyAsSent(t *testing.T) {
+	r := redact.New()
+	r.AddConfigured("the-real-app-key")
+	ex := &apiclient.Exchange{Method: "GET", URL: "https://staging.example/api/v1.0/users/password/secret-question?login=x",
+		RequestHeader: http.Header{"Et-App-Key": {"wrong-app-key"}}}
+	cmd, used, _ := repro.Curl(ex, r)
+	if !strings.Contains(cmd, `-H 'Et-App-Key: wrong-app-key'`) || len(used) != 0 {
+		t.Errorf("used %v, command:\n%s", used, cmd)
+	}
+	ex.RequestHeader.Set("Et-App-Key", "the-real-app-key")
+	if cmd, used, _ := repro.Curl(ex, r); strings.Contains(cmd, "the-real-app-key") || strings.Join(used, ",") != "AUTOSHARES_APP_KEY" {
+		t.Errorf("the run's key must be a variable: used %v, command:\n%s", used, cmd)
+	}
+}

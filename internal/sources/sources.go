@@ -23,7 +23,6 @@ import (
 	"github.com/autoshares/conformance/internal/mailflow"
 	"github.com/autoshares/conformance/internal/redact"
 	"github.com/autoshares/conformance/internal/states"
-	"github.com/autoshares/conformance/internal/verdict"
 )
 
 // StateEndpoint is what sources needs of a provider-state client (states.Client).
@@ -195,7 +194,7 @@ func (s *Sources) fromMailFlow(ctx context.Context, state string) (m Made, ok bo
 func (s *Sources) describe(err error) string {
 	var se *mailflow.StepError
 	if errors.As(err, &se) && se.Exchange != nil {
-		return s.Secrets.String(err.Error()) + verdict.TranscriptMark + se.Exchange.Transcript(s.Secrets)
+		return s.Secrets.String(err.Error()) + "\n\nTranscript:\n" + se.Exchange.Transcript(s.Secrets)
 	}
 	return s.Secrets.String(err.Error())
 }

@@ -31,18 +31,18 @@ func (r Rules) Success(v *Verdict, schemaName string) Envelope { return r.succes
 func (r Rules) success(v *Verdict, schemaName string, requireIsSucceed bool) Envelope {
 	ex := v.Exchange
 	want := r.Expect.SuccessStatus
-	v.Expect(ex.Status == want, "status: expected %d (AUTOSHARES_EXPECT_SUCCESS_STATUS), got %d", want, ex.Status).
+	v.Expect(ex.Status == want, KindStatus, "status: expected %d (AUTOSHARES_EXPECT_SUCCESS_STATUS), got %d", want, ex.Status).
 		JSONBody(r.Schemas, schemaName)
 	var env Envelope
 	err := ex.JSON(&env)
-	v.Expect(err == nil, "body: expected the JSON envelope, got %v", err)
+	v.Expect(err == nil, KindBody, "body: expected the JSON envelope, got %v", err)
 	if err == nil {
 		if requireIsSucceed {
-			v.Expect(string(env.IsSucceed) == "true", "IsSucceed: expected true, got %s", OrMissing(env.IsSucceed))
+			v.Expect(string(env.IsSucceed) == "true", KindIsSucceed, "IsSucceed: expected true, got %s", OrMissing(env.IsSucceed))
 		} else {
-			v.Expect(string(env.IsSucceed) == "true" || string(env.IsSucceed) == "false", "IsSucceed: expected a boolean, got %s", OrMissing(env.IsSucceed))
+			v.Expect(string(env.IsSucceed) == "true" || string(env.IsSucceed) == "false", KindIsSucceed, "IsSucceed: expected a boolean, got %s", OrMissing(env.IsSucceed))
 		}
-		v.Expect(len(env.Errors) == 0, "Errors: expected [], got %d message(s)", len(env.Errors))
+		v.Expect(len(env.Errors) == 0, KindErrors, "Errors: expected [], got %d message(s)", len(env.Errors))
 	}
 	return env
 }
@@ -55,22 +55,22 @@ func (r Rules) Failure(v *Verdict, schemaName string, c config.ErrorCase) Envelo
 	ex := v.Exchange
 	exp := r.Expect.Errors[c]
 	if exp.Status != 0 {
-		v.Expect(ex.Status == exp.Status, "status: expected %d (AUTOSHARES_EXPECT_%s_STATUS), got %d", exp.Status, c, ex.Status)
+		v.Expect(ex.Status == exp.Status, KindStatus, "status: expected %d (AUTOSHARES_EXPECT_%s_STATUS), got %d", exp.Status, c, ex.Status)
 	} else {
-		v.Expect(ex.Status >= 400 && ex.Status < 500, "status: expected a 4xx client error, got %d%s", ex.Status, StatusHint(ex.Status))
+		v.Expect(ex.Status >= 400 && ex.Status < 500, KindStatus, "status: expected a 4xx client error, got %d%s", ex.Status, StatusHint(ex.Status))
 	}
 	v.JSONBody(r.Schemas, schemaName)
 	var env Envelope
 	err := ex.JSON(&env)
-	v.Expect(err == nil, "body: expected the JSON error envelope, got %v", err)
+	v.Expect(err == nil, KindBody, "body: expected the JSON error envelope, got %v", err)
 	if err == nil {
-		v.Expect(string(env.IsSucceed) == "false", "IsSucceed: expected false, got %s", OrMissing(env.IsSucceed))
-		v.Expect(len(env.Errors) > 0, "Errors: expected at least one message, got none")
+		v.Expect(string(env.IsSucceed) == "false", KindIsSucceed, "IsSucceed: expected false, got %s", OrMissing(env.IsSucceed))
+		v.Expect(len(env.Errors) > 0, KindErrors, "Errors: expected at least one message, got none")
 		if exp.ErrorsCode != "" {
-			v.Expect(slices.Contains(env.ErrorsCode, exp.ErrorsCode), "ErrorsCode: expected to contain %q (AUTOSHARES_EXPECT_%s_ERRORS_CODE), got %q", exp.ErrorsCode, c, env.ErrorsCode)
+			v.Expect(slices.Contains(env.ErrorsCode, exp.ErrorsCode), KindErrorsCode, "ErrorsCode: expected to contain %q (AUTOSHARES_EXPECT_%s_ERRORS_CODE), got %q", exp.ErrorsCode, c, env.ErrorsCode)
 		}
 		if exp.Message != "" {
-			v.Expect(slices.Contains(env.Errors, exp.Message), "Errors: expected to contain %q (AUTOSHARES_EXPECT_%s_MESSAGE), got %q", exp.Message, c, env.Errors)
+			v.Expect(slices.Contains(env.Errors, exp.Message), KindMessage, "Errors: expected to contain %q (AUTOSHARES_EXPECT_%s_MESSAGE), got %q", exp.Message, c, env.Errors)
 		}
 	}
 	return env
@@ -83,9 +83,9 @@ func (r Rules) AppKeyError(v *Verdict) {
 		Error string `json:"error"`
 	}
 	err := ex.JSON(&body)
-	v.Expect(slices.Contains(r.Expect.AppKeyStatuses, ex.Status), "status: expected one of %v (AUTOSHARES_EXPECT_APP_KEY_STATUS), got %d", r.Expect.AppKeyStatuses, ex.Status).
+	v.Expect(slices.Contains(r.Expect.AppKeyStatuses, ex.Status), KindStatus, "status: expected one of %v (AUTOSHARES_EXPECT_APP_KEY_STATUS), got %d", r.Expect.AppKeyStatuses, ex.Status).
 		JSONBody(r.Schemas, "app-key-error.schema.json").
-		Expect(err == nil && body.Error == r.Expect.AppKeyMessage, "error: expected exactly %q (AUTOSHARES_EXPECT_APP_KEY_MESSAGE), got %q", r.Expect.AppKeyMessage, body.Error)
+		Expect(err == nil && body.Error == r.Expect.AppKeyMessage, KindAppKeyError, "error: expected exactly %q (AUTOSHARES_EXPECT_APP_KEY_MESSAGE), got %q", r.Expect.AppKeyMessage, body.Error)
 }
 
 // Login: the documented status and State of POST apiURL/token; returns the session token,
@@ -94,9 +94,16 @@ func (r Rules) Login(v *Verdict, status int, state, why string) string {
 	ex := v.Exchange
 	var body struct{ State, Token string }
 	err := ex.JSON(&body)
-	v.Expect(ex.Status == status, "login %s: status: expected %d, got %d", why, status, ex.Status).
+	kind := KindNotLoggedIn
+	if state != "Succeeded" {
+		kind = KindLoginRefusal
+		if ex.Status/100 == 2 || body.State == "Succeeded" {
+			kind = KindLoggedIn
+		}
+	}
+	v.Expect(ex.Status == status, kind, "login %s: status: expected %d, got %d", why, status, ex.Status).
 		JSONBody(r.Schemas, "login.response.schema.json").
-		Expect(err == nil && body.State == state, "login %s: State: expected %q, got %q", why, state, body.State)
+		Expect(err == nil && body.State == state, kind, "login %s: State: expected %q, got %q", why, state, body.State)
 	return body.Token
 }
 
@@ -126,5 +133,5 @@ func OrMissing(raw json.RawMessage) string {
 func ModelIs(v *Verdict, env Envelope, want string) *Verdict {
 	var got *string
 	err := json.Unmarshal(env.Model, &got)
-	return v.Expect(err == nil && got != nil && *got == want, "Model: expected %q, got %s", want, OrMissing(env.Model))
+	return v.Expect(err == nil && got != nil && *got == want, KindModel, "Model: expected %q, got %s", want, OrMissing(env.Model))
 }

@@ -23,13 +23,14 @@ func (r Rules) NoRedirect(v *Verdict) *Verdict {
 	if loc == "" {
 		loc = "(no Location header)"
 	}
-	return v.Expect(false, "status: %d: the endpoint did not answer at its documented path; it redirects to %s (not followed: nothing was sent there)", ex.Status, loc)
+	return v.Expect(false, KindRedirect, "status: %d: the endpoint did not answer at its documented path; it redirects to %s (not followed: nothing was sent there)", ex.Status, loc)
 }
 
 // Carried is one secret value a request carried, and what it is.
 type Carried struct {
 	What  string // "app key", "password", "token", "code", "secret answer"
 	Value string
+	Field string // where the request carried it: "Et-App-Key header", "Password property"
 }
 
 // echoMinLength: shorter values are too likely to occur by chance ("Passwo" is in
@@ -47,13 +48,13 @@ var bodySecretFields = map[string]string{
 // Password headers and the secret properties of a JSON body.
 func CarriedSecrets(header http.Header, body []byte) []Carried {
 	var out []Carried
-	add := func(what, v string) {
+	add := func(what, v, field string) {
 		if len(v) >= echoMinLength {
-			out = append(out, Carried{What: what, Value: v})
+			out = append(out, Carried{What: what, Value: v, Field: field})
 		}
 	}
-	add("app key", header.Get("Et-App-Key"))
-	add("password", header.Get("Password"))
+	add("app key", header.Get("Et-App-Key"), "Et-App-Key header")
+	add("password", header.Get("Password"), "Password header")
 	var props map[string]any
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber() // a code or password sent as a number is echoed as its digits
@@ -61,7 +62,7 @@ func CarriedSecrets(header http.Header, body []byte) []Carried {
 		for k, val := range props {
 			if what, ok := bodySecretFields[strings.ToLower(k)]; ok {
 				for _, s := range scalars(val) {
-					add(what, s)
+					add(what, s, k+" property")
 				}
 			}
 		}
@@ -157,13 +158,13 @@ func isAlnum(b byte) bool {
 }
 
 // NoEcho: no response carries back a secret of the given kinds that its request carried
-// (a reflected secret ends up in logs, caches and error trackers). The value is masked in
-// the failure by the redactor, which knows every secret the suite sent.
+// (a reflected secret ends up in logs, caches and error trackers). The problem names the
+// field that carried it, never the value.
 func (r Rules) NoEcho(v *Verdict, kinds ...string) *Verdict {
 	for _, e := range Echoes(v) {
 		for _, k := range kinds {
 			if e.What == k {
-				v.Expect(false, "%s: carries back the %s the request sent (%s)", e.Where, e.What, e.Value)
+				v.Expect(false, KindEcho, "%s: carries back the %s the request sent (in its %s)", e.Where, e.What, e.Field)
 			}
 		}
 	}
@@ -176,7 +177,7 @@ func (r Rules) NoEcho(v *Verdict, kinds ...string) *Verdict {
 // RFC 9457 problem details (what a framework answers before the application runs).
 func (r Rules) Refused(v *Verdict, what string) *Verdict {
 	ex := v.Exchange
-	v.Expect(ex.Status >= 400 && ex.Status < 500, "status: %s: expected a 4xx client error, got %d%s", what, ex.Status, StatusHint(ex.Status))
+	v.Expect(ex.Status >= 400 && ex.Status < 500, KindStatus, "status: %s: expected a 4xx client error, got %d%s", what, ex.Status, StatusHint(ex.Status))
 	return r.jsonError(v, what)
 }
 
@@ -184,7 +185,7 @@ func (r Rules) Refused(v *Verdict, what string) *Verdict {
 // labelled text/plain) may get a 2xx; never a 5xx.
 func (r Rules) NotServerError(v *Verdict, what string) *Verdict {
 	ex := v.Exchange
-	v.Expect(ex.Status < 500, "status: %s: expected a 4xx or a processed request, got %d%s", what, ex.Status, StatusHint(ex.Status))
+	v.Expect(ex.Status < 500, KindStatus, "status: %s: expected a 4xx or a processed request, got %d%s", what, ex.Status, StatusHint(ex.Status))
 	if ex.Status >= 400 {
 		r.jsonError(v, what)
 	}
@@ -206,21 +207,21 @@ func (r Rules) jsonError(v *Verdict, what string) *Verdict {
 		return r.problemDetails(v, what)
 	}
 	if err != nil || mt != "application/json" {
-		return v.Expect(false, "Content-Type: %s: expected application/json or %s, got %q", what, ProblemJSON, ct)
+		return v.Expect(false, KindContentType, "Content-Type: %s: expected application/json or %s, got %q", what, ProblemJSON, ct)
 	}
 	var body map[string]json.RawMessage
 	if err := json.Unmarshal(ex.ResponseBody, &body); err != nil {
-		return v.Expect(false, "body: %s: expected a JSON object, got %v", what, err)
+		return v.Expect(false, KindBody, "body: %s: expected a JSON object, got %v", what, err)
 	}
 	_, hasMessage := body["Message"]
 	if _, hasEnvelope := body["IsSucceed"]; hasEnvelope {
 		var env Envelope
 		_ = json.Unmarshal(ex.ResponseBody, &env)
-		v.Expect(string(env.IsSucceed) == "false", "IsSucceed: %s: expected false, got %s", what, OrMissing(env.IsSucceed))
-		v.Expect(len(env.Errors) > 0, "Errors: %s: expected at least one message, got none", what)
+		v.Expect(string(env.IsSucceed) == "false", KindIsSucceed, "IsSucceed: %s: expected false, got %s", what, OrMissing(env.IsSucceed))
+		v.Expect(len(env.Errors) > 0, KindErrors, "Errors: %s: expected at least one message, got none", what)
 		return v
 	}
-	return v.Expect(hasMessage, "body: %s: expected the error envelope or {\"Message\", \"ModelState\"}, got %s", what, cutBody(ex.ResponseBody))
+	return v.Expect(hasMessage, KindBody, "body: %s: expected the error envelope or {\"Message\", \"ModelState\"}, got %s", what, cutBody(ex.ResponseBody))
 }
 
 // IsProblemDetails reports whether the response says it is RFC 9457 problem details.
@@ -236,17 +237,17 @@ func (r Rules) problemDetails(v *Verdict, what string) *Verdict {
 	ex := v.Exchange
 	var body map[string]json.RawMessage
 	if err := json.Unmarshal(ex.ResponseBody, &body); err != nil || body == nil {
-		return v.Expect(false, "body: %s: %s must be a JSON object (RFC 9457), got %s", what, ProblemJSON, cutBody(ex.ResponseBody))
+		return v.Expect(false, KindBody, "body: %s: %s must be a JSON object (RFC 9457), got %s", what, ProblemJSON, cutBody(ex.ResponseBody))
 	}
 	if err := r.Schemas.Validate(problemDetailsSchema, ex.ResponseBody); err != nil {
-		return v.Expect(false, "body: %s: %v", what, err)
+		return v.Expect(false, KindSchema, "body: %s: %v", what, err)
 	}
 	var pd struct {
 		Status *int `json:"status"`
 	}
 	_ = json.Unmarshal(ex.ResponseBody, &pd) // the schema has made sure status is an integer
 	if pd.Status != nil {
-		v.Expect(*pd.Status == ex.Status, "status: %s: the problem details say %d, the response is %d", what, *pd.Status, ex.Status)
+		v.Expect(*pd.Status == ex.Status, KindStatus, "status: %s: the problem details say %d, the response is %d", what, *pd.Status, ex.Status)
 	}
 	return v
 }

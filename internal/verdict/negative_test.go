@@ -14,7 +14,7 @@ func TestNoRedirectNamesTheLocation(t *testing.T) {
 	ex := reply(307, "", "")
 	ex.ResponseHeader.Set("Location", "http://elsewhere.test/api/v1.0/users/passwords/reset/")
 	v := rules(t).NoRedirect(verdict.For(check, ex))
-	if len(v.Problems) != 1 || !strings.Contains(v.Problems[0], "did not answer at its documented path") || !strings.Contains(v.Problems[0], "http://elsewhere.test/") {
+	if len(v.Problems) != 1 || !strings.Contains(v.Problems[0].Text, "did not answer at its documented path") || !strings.Contains(v.Problems[0].Text, "http://elsewhere.test/") {
 		t.Errorf("problems = %q", v.Problems)
 	}
 	if v := rules(t).NoRedirect(verdict.For(check, reply(400, "application/json", "{}"))); !v.OK() {
@@ -30,12 +30,16 @@ func TestNoEchoFindsAndMasksCarriedSecrets(t *testing.T) {
 	ex.RequestBody = []byte(`{"token": "tok-abcdef", "Password": "s3cret-Passw0rd", "PasswordConfirmation": "s3cret-Passw0rd"}`)
 	ex.ResponseHeader.Set("X-Debug-Key", "app-key-123456")
 	v := rules(t).NoEcho(verdict.For(check, ex), "password", "token")
-	if len(v.Problems) != 2 || !strings.HasPrefix(v.Problems[0], "body: carries back the password") {
+	if len(v.Problems) != 2 || !strings.HasPrefix(v.Problems[0].Text, "body: carries back the password") {
 		t.Errorf("want the password twice in the body (Password and its confirmation), got %q", v.Problems)
 	}
 	v = rules(t).NoEcho(verdict.For(check, ex), "app key")
-	if len(v.Problems) != 1 || !strings.HasPrefix(v.Problems[0], "header X-Debug-Key: carries back the app key") {
+	if len(v.Problems) != 1 || !strings.HasPrefix(v.Problems[0].Text, "header X-Debug-Key: carries back the app key") {
 		t.Errorf("problems = %q", v.Problems)
+	}
+	// The problem names the field, never the value, even before any masking.
+	if !strings.Contains(v.Problems[0].Text, "in its Et-App-Key header") || strings.Contains(strings.Join(v.Texts(), "\n"), "app-key-123456") {
+		t.Errorf("the problem must name the field and not the value: %q", v.Problems)
 	}
 	if msg := v.Message(redact.New("app-key-123456", "s3cret-Passw0rd")); strings.Contains(msg, "app-key-123456") {
 		t.Errorf("the failure shows the app key:\n%s", msg)
@@ -58,7 +62,7 @@ func TestRefusedAcceptsBothErrorShapes(t *testing.T) {
 		}
 	}
 	v := r.Refused(verdict.For(check, reply(500, "text/html", "<html>")), "step 1 with a body that is not JSON")
-	got := strings.Join(v.Problems, "\n")
+	got := strings.Join(v.Texts(), "\n")
 	for _, want := range []string{"step 1 with a body that is not JSON: expected a 4xx client error, got 500", `Content-Type: step 1 with a body that is not JSON: expected application/json or application/problem+json, got "text/html"`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("problems lack %q:\n%s", want, got)
@@ -92,7 +96,7 @@ func TestStep1SuccessToleratesTheDocumentedBody(t *testing.T) {
 	if v := judge(documented, false); !v.OK() {
 		t.Errorf("the documented body failed: %q", v.Problems)
 	}
-	if v := judge(documented, true); !strings.Contains(strings.Join(v.Problems, "\n"), "IsSucceed: expected true") {
+	if v := judge(documented, true); !strings.Contains(strings.Join(v.Texts(), "\n"), "IsSucceed: expected true") {
 		t.Errorf("with IsSucceed required: %q", v.Problems)
 	}
 	for _, body := range []string{`{"Errors": ["no"], "IsSucceed": false}`, `{"Errors": [], "IsSucceed": "false"}`} {

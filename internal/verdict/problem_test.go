@@ -56,7 +56,7 @@ func TestProblemDetailsStillJudged(t *testing.T) {
 		{400, "text/html", `<html><body>Bad Request</body></html>`, `expected application/json or application/problem+json, got "text/html"`},
 	} {
 		v := r.Refused(verdict.For(check, reply(c.status, c.contentType, c.body)), "x")
-		if got := strings.Join(v.Problems, "\n"); !strings.Contains(got, c.want) {
+		if got := strings.Join(v.Texts(), "\n"); !strings.Contains(got, c.want) {
 			t.Errorf("%d %s %s: want a problem with %q, got %q", c.status, c.contentType, c.body, c.want, v.Problems)
 		}
 	}
@@ -68,7 +68,7 @@ func TestProblemDetailsDoNotReplaceTheDocumentedErrors(t *testing.T) {
 	r := rules(t)
 	v := verdict.For(check, reply(400, "application/problem+json", aspNetProblem))
 	r.Failure(v, "update-password.response.schema.json", config.CaseMismatch)
-	if got := strings.Join(v.Problems, "\n"); !strings.Contains(got, "Content-Type: expected application/json") {
+	if got := strings.Join(v.Texts(), "\n"); !strings.Contains(got, "Content-Type: expected application/json") {
 		t.Errorf("a business error in problem details: problems = %q", v.Problems)
 	}
 	v = verdict.For(check, reply(403, "application/problem+json", `{"title": "Forbidden", "status": 403}`))

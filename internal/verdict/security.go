@@ -24,10 +24,10 @@ func (r Rules) Refusal(v *Verdict, what string) *Verdict {
 	if ex.Status == http.StatusTooManyRequests {
 		return v
 	}
-	v.Expect(ex.Status >= 400 && ex.Status < 500, "status: %s: expected a refusal (a 4xx, or 429), got %d%s", what, ex.Status, StatusHint(ex.Status))
+	v.Expect(ex.Status >= 400 && ex.Status < 500, KindStatus, "status: %s: expected a refusal (a 4xx, or 429), got %d%s", what, ex.Status, StatusHint(ex.Status))
 	var env Envelope
 	if json.Unmarshal(ex.ResponseBody, &env) == nil {
-		v.Expect(string(env.IsSucceed) != "true", "IsSucceed: %s: expected a refusal, got true", what)
+		v.Expect(string(env.IsSucceed) != "true", KindIsSucceed, "IsSucceed: %s: expected a refusal, got true", what)
 	}
 	return v
 }
@@ -41,8 +41,8 @@ func (r Rules) NotLoggedIn(v *Verdict, why string) string {
 	ex := v.Exchange
 	var body struct{ Token string }
 	_ = json.Unmarshal(ex.ResponseBody, &body)
-	v.Expect(ex.Status/100 != 2, "login %s: status: expected a refusal, got %d", why, ex.Status).
-		Expect(body.Token == "", "login %s: Token: expected none, got one", why)
+	v.Expect(ex.Status/100 != 2, KindLoggedIn, "login %s: status: expected a refusal, got %d", why, ex.Status).
+		Expect(body.Token == "", KindLoggedIn, "login %s: Token: expected none, got one", why)
 	return body.Token
 }
 
@@ -143,7 +143,7 @@ func numericCodes(codes []string) ([]int64, int64, bool) {
 func (r Rules) NotSharedCacheable(v *Verdict, what string) *Verdict {
 	problems := CacheProblems(v.Exchange.ResponseHeader, time.Now())
 	for _, p := range problems {
-		v.Expect(false, "%s: %s", what, p)
+		v.Expect(false, KindCaching, "%s: %s", what, p)
 	}
 	return v
 }
@@ -272,7 +272,7 @@ func (r Rules) NoInternals(v *Verdict) *Verdict {
 		return v
 	}
 	for _, p := range InternalsProblems(v.Exchange.ResponseBody) {
-		v.Expect(false, "%s", p)
+		v.Expect(false, KindInternals, "%s", p)
 	}
 	return v
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/autoshares/conformance/internal/apiclient"
 	"github.com/autoshares/conformance/internal/checks"
+	"github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/internal/redact"
 	"github.com/autoshares/conformance/internal/schema"
 )
@@ -21,7 +22,7 @@ import (
 type Verdict struct {
 	Check    checks.Check
 	Exchange *apiclient.Exchange // nil when the check is not about one reply
-	Problems []string
+	Problems []outcome.Problem
 	// Reproduction, when set, is how to reproduce the failure (internal/repro): written after
 	// the problem lines, under ReproduceMark, before the transcript.
 	Reproduction string
@@ -30,23 +31,59 @@ type Verdict struct {
 // For starts a verdict on ex for the given check.
 func For(c checks.Check, ex *apiclient.Exchange) *Verdict { return &Verdict{Check: c, Exchange: ex} }
 
-// Expect records a problem, formatted like fmt.Sprintf, unless ok.
-func (v *Verdict) Expect(ok bool, format string, args ...any) *Verdict {
+// The kinds of problem: short, stable names of what was wrong with a reply, so a known
+// deviation can name the failure it accepts and a comparison can tell a new failure from an
+// old one. A new kind is a new constant here.
+const (
+	KindStatus       = "status"       // the HTTP status
+	KindContentType  = "content-type" // the Content-Type
+	KindSchema       = "schema"       // the body against its JSON Schema
+	KindBody         = "body"         // the body is not the expected JSON shape at all
+	KindIsSucceed    = "is-succeed"
+	KindErrors       = "errors"      // Errors empty or not, as expected
+	KindErrorsCode   = "errors-code" // the configured ErrorsCode
+	KindMessage      = "message"     // the configured error message in Errors
+	KindAppKeyError  = "app-key-error"
+	KindModel        = "model"
+	KindLoggedIn     = "logged-in"     // a login that must be refused succeeded
+	KindNotLoggedIn  = "not-logged-in" // a login that must succeed was refused
+	KindLoginRefusal = "login-refusal" // a login was refused, but not as documented
+	KindRedirect     = "redirect"
+	KindEcho         = "echo"      // a secret came back in the response
+	KindInternals    = "internals" // an error shows the provider's internals
+	KindCaching      = "caching"   // a shared cache may store the response
+	KindNoMail       = "no-mail"   // no confirmation code reached the mailbox
+	KindWinners      = "winners"   // not exactly one of simultaneous requests succeeded
+	KindCodePattern  = "code-pattern"
+	KindGenerated    = "generated" // a generated body was not refused as it must be
+	KindNoAnswer     = "no-answer" // a generated body's exchange got no answer
+)
+
+// Expect records a problem of the given kind, formatted like fmt.Sprintf, unless ok.
+func (v *Verdict) Expect(ok bool, kind, format string, args ...any) *Verdict {
 	if !ok {
-		v.Problems = append(v.Problems, fmt.Sprintf(format, args...))
+		v.Problems = append(v.Problems, outcome.Problem{Kind: kind, Text: fmt.Sprintf(format, args...)})
 	}
 	return v
+}
+
+// Texts are the problems' lines, for people.
+func (v *Verdict) Texts() []string {
+	out := make([]string, len(v.Problems))
+	for i, p := range v.Problems {
+		out[i] = p.Text
+	}
+	return out
 }
 
 // JSONBody checks that the reply is labelled as JSON (the docs promise "a JSON file";
 // clients pick their parser by Content-Type) and that its body satisfies the named schema.
 func (v *Verdict) JSONBody(set *schema.Set, name string) *Verdict {
 	ct := v.Exchange.ResponseHeader.Get("Content-Type")
-	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
-		v.Problems = append(v.Problems, fmt.Sprintf("Content-Type: expected application/json, got %q", ct))
-	}
+	mt, _, err := mime.ParseMediaType(ct)
+	v.Expect(err == nil && mt == "application/json", KindContentType, "Content-Type: expected application/json, got %q", ct)
 	if err := set.Validate(name, v.Exchange.ResponseBody); err != nil {
-		v.Problems = append(v.Problems, err.Error())
+		v.Expect(false, KindSchema, "%s", err.Error())
 	}
 	return v
 }
@@ -54,9 +91,13 @@ func (v *Verdict) JSONBody(set *schema.Set, name string) *Verdict {
 // OK reports whether the check held.
 func (v *Verdict) OK() bool { return len(v.Problems) == 0 }
 
-// TranscriptMark separates a failure's problem lines from the masked transcript it quotes;
-// reports split a failure there.
-const TranscriptMark = "\n\nTranscript:\n"
+// transcriptHeading separates a failure's problem lines from the masked transcript it quotes.
+const transcriptHeading = "\n\nTranscript:\n"
+
+// TranscriptMark is transcriptHeading, for the reports that still split failures there.
+//
+// Deprecated: outcome records carry the transcript apart; nothing should split text.
+const TranscriptMark = transcriptHeading
 
 // ReproduceMark starts a failure's reproduction block (the re-run and curl commands), after
 // its problem lines and before TranscriptMark, so every report shows it with the problems.
@@ -73,18 +114,43 @@ func (v *Verdict) Message(r *redact.Redactor) string {
 		return ""
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n%d problem(s):\n- %s", Header(v.Check), len(v.Problems), strings.Join(v.Problems, "\n- "))
+	fmt.Fprintf(&b, "%s\n%d problem(s):\n- %s", Header(v.Check), len(v.Problems), strings.Join(v.Texts(), "\n- "))
 	if v.Reproduction != "" {
 		b.WriteString(ReproduceMark + v.Reproduction)
 	}
 	if v.Exchange != nil {
-		b.WriteString(TranscriptMark)
+		b.WriteString(transcriptHeading)
 		b.WriteString(v.Exchange.Transcript(r))
 	}
 	return r.String(b.String())
 }
 
+// Record is the verdict as an outcome record (Spec and Process are the caller's): passed, or
+// failed with every problem, the reproduction and the transcript, all masked by r.
+func (v *Verdict) Record(r *redact.Redactor) outcome.Record {
+	rec := outcome.Record{Check: v.Check.ID, State: outcome.Passed}
+	if v.Exchange != nil {
+		rec.Status = v.Exchange.Status
+		rec.RateLimitWaits = v.Exchange.RateLimitWaits
+	}
+	if v.OK() {
+		return rec
+	}
+	rec.State = outcome.Failed
+	for _, p := range v.Problems {
+		rec.Problems = append(rec.Problems, outcome.Problem{Kind: p.Kind, Text: r.String(p.Text)})
+	}
+	rec.Reproduction = r.String(v.Reproduction)
+	if v.Exchange != nil {
+		rec.Transcript = r.String(v.Exchange.Transcript(r))
+	}
+	return rec
+}
+
 // CheckID finds the check a failure message names, "" if none.
+//
+// Deprecated: read the run's outcome records (internal/outcome) instead; kept for the
+// reports until they read them.
 func CheckID(message string) string {
 	if !strings.HasPrefix(message, "[") {
 		return ""

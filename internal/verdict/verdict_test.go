@@ -36,7 +36,7 @@ func reply(status int, contentType, body string) *apiclient.Exchange {
 func TestFailureCollectsEveryProblem(t *testing.T) {
 	v := verdict.For(check, reply(200, "text/plain", `{"Errors": [], "IsSucceed": "false"}`))
 	rules(t).Failure(v, "update-password.response.schema.json", config.CaseMismatch)
-	got := strings.Join(v.Problems, "\n")
+	got := strings.Join(v.Texts(), "\n")
 	for _, want := range []string{"status: expected a 4xx client error, got 200 (a failure must not look like a success)",
 		`Content-Type: expected application/json, got "text/plain"`, "/IsSucceed", `IsSucceed: expected false, got "false"`,
 		"Errors: expected at least one message"} {
@@ -59,7 +59,7 @@ func TestFailureChecksConfiguredValues(t *testing.T) {
 	r.Expect.Errors = map[config.ErrorCase]config.ErrorExpectation{config.CaseMismatch: {Status: 422, ErrorsCode: "ErrorPasswordMismatch", Message: "Passwords differ."}}
 	v := verdict.For(check, reply(400, "application/json", `{"Errors": ["no"], "ErrorsCode": ["X"], "IsSucceed": false}`))
 	r.Failure(v, "update-password.response.schema.json", config.CaseMismatch)
-	got := strings.Join(v.Problems, "\n")
+	got := strings.Join(v.Texts(), "\n")
 	for _, want := range []string{"AUTOSHARES_EXPECT_MISMATCH_STATUS", "AUTOSHARES_EXPECT_MISMATCH_ERRORS_CODE", "AUTOSHARES_EXPECT_MISMATCH_MESSAGE"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("problems do not name %s:\n%s", want, got)
@@ -70,7 +70,7 @@ func TestFailureChecksConfiguredValues(t *testing.T) {
 func TestFailureCalls5xxAServerError(t *testing.T) {
 	v := verdict.For(check, reply(500, "application/json", `{"Errors": ["boom"], "IsSucceed": false}`))
 	rules(t).Failure(v, "update-password.response.schema.json", config.CaseMismatch)
-	if len(v.Problems) != 1 || !strings.Contains(v.Problems[0], "a 5xx tells clients to retry") {
+	if len(v.Problems) != 1 || !strings.Contains(v.Problems[0].Text, "a 5xx tells clients to retry") {
 		t.Errorf("problems = %q", v.Problems)
 	}
 }
@@ -84,7 +84,7 @@ func TestSuccess(t *testing.T) {
 	}
 	v = verdict.For(check, reply(201, "application/json", `{"Errors": ["x"], "IsSucceed": false}`))
 	r.Success(v, "update-password.response.schema.json")
-	got := strings.Join(v.Problems, "\n")
+	got := strings.Join(v.Texts(), "\n")
 	for _, want := range []string{"AUTOSHARES_EXPECT_SUCCESS_STATUS", "IsSucceed: expected true, got false", "Errors: expected [], got 1 message(s)"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("problems lack %q:\n%s", want, got)
@@ -113,7 +113,7 @@ func TestLogin(t *testing.T) {
 	}
 	v = verdict.For(check, reply(401, "application/json", `{"State": "Failed", "Step": "BaseAuthentication", "Reason": "Invalid credentials"}`))
 	rules(t).Login(v, 200, "Succeeded", "with the new password")
-	if len(v.Problems) != 2 || !strings.HasPrefix(v.Problems[0], "login with the new password: status") {
+	if len(v.Problems) != 2 || !strings.HasPrefix(v.Problems[0].Text, "login with the new password: status") {
 		t.Errorf("problems = %q", v.Problems)
 	}
 }
@@ -123,7 +123,7 @@ func TestLogin(t *testing.T) {
 func TestMessageNamesTheCheckAndMasks(t *testing.T) {
 	ex := reply(400, "application/json", `{"Errors": ["your password s3cret-Passw0rd is wrong"], "IsSucceed": false}`)
 	ex.RequestBody = []byte(`{"Password": "s3cret-Passw0rd"}`)
-	v := verdict.For(check, ex).Expect(false, "Errors: %q", "your password s3cret-Passw0rd is wrong")
+	v := verdict.For(check, ex).Expect(false, verdict.KindErrors, "Errors: %q", "your password s3cret-Passw0rd is wrong")
 	msg := v.Message(redact.New("s3cret-Passw0rd"))
 	if !strings.HasPrefix(msg, "[step4.mismatch.rejected] A mismatch MUST be refused.\n1 problem(s):") {
 		t.Errorf("message starts wrong:\n%s", msg)

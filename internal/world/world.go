@@ -70,7 +70,7 @@ func New(cfg config.Config, sh Shared, p Process, secrets *redact.Redactor, obse
 		Schemas:  set,
 		Checks:   cat,
 		Rules:    verdict.Rules{Expect: cfg.Expect, Schemas: set},
-		Shapes:   recording.Shapes{Expect: cfg.Expect, Step1IsSucceedRequired: cfg.Negative.Step1IsSucceedRequired},
+		Shapes:   recording.Shapes{Expect: cfg.Expect, Step1IsSucceedRequired: cfg.Negative.Step1IsSucceedRequired, Step3Path: cfg.Flow.Step3Path},
 		Recorder: &recording.Recorder{Dir: sh.Fragments},
 		Secrets:  secrets,
 	}

@@ -158,14 +158,30 @@ func TestGatesStopWhenTheBrokerRefuses(t *testing.T) {
 			d := broker.Start("AutoSharesTradingAPI")
 			defer d.Close()
 			d.Refuse(401)
-			code, out := run(t, gateEnv(d), "pact-broker.sh", cmd)
+			env := gateEnv(d)
+			// Canary credentials in the URL too: neither they nor the token may be shown.
+			env["PACT_BROKER_BASE_URL"] = strings.Replace(d.URL, "http://", "http://ops:gate-canary-pw-71@", 1)
+			code, out := run(t, env, "pact-broker.sh", cmd)
 			if code == 0 || !strings.Contains(out, "401") {
 				t.Errorf("exit %d, want a failure naming the broker's 401:\n%s", code, out)
 			}
-			if strings.Contains(out, "broker-token-for-the-test") {
-				t.Errorf("the output shows the broker token:\n%s", out)
+			if strings.Contains(out, "broker-token-for-the-test") || strings.Contains(out, "gate-canary-pw-71") {
+				t.Errorf("the output shows a broker secret:\n%s", out)
 			}
 		})
+	}
+}
+
+// Broker credentials go only over https (or to loopback): a cleartext broker elsewhere is a
+// settings mistake, refused before any request.
+func TestGatesRefuseCleartextCredentials(t *testing.T) {
+	requireCLI(t)
+	d := broker.Start("AutoSharesTradingAPI")
+	defer d.Close()
+	env := gateEnv(d)
+	env["PACT_BROKER_BASE_URL"] = "http://broker.example.com"
+	if code, out := run(t, env, "pact-broker.sh", "record-release"); code != 2 || !strings.Contains(out, "cleartext") {
+		t.Errorf("exit %d, want 2 naming the cleartext:\n%s", code, out)
 	}
 }
 

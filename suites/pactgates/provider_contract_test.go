@@ -3,28 +3,48 @@ package pactgates
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/autoshares/conformance/internal/broker"
 	"github.com/autoshares/conformance/internal/repo"
 )
 
+// headCommit is the commit of this checkout: a run to publish must be of it.
+func headCommit(t *testing.T) string {
+	t.Helper()
+	out, err := exec.Command("git", "-C", repo.RootFor(t), "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
 // runReports writes the reports of a run as the suite does (summary.json with its indent,
-// junit.xml) into a new directory.
+// junit.xml) into a new directory: a run of this commit against staging, a minute ago,
+// every spec but the slow one, as a default run.
 func runReports(t *testing.T, succeeded, embedded bool, filter string, change ...func(summary map[string]any)) string {
 	t.Helper()
 	dir := t.TempDir()
+	end := time.Now().Add(-time.Minute)
 	summary := map[string]any{
-		"suite":        map[string]any{"module": "github.com/autoshares/conformance", "version": "devel", "commit": "0123456789abcdef", "modified": false, "from": "git"},
+		"suite":        map[string]any{"module": "github.com/autoshares/conformance", "version": "devel", "commit": headCommit(t), "modified": false, "from": "git"},
 		"target":       "https://staging.example.com/api",
 		"embedded":     embedded,
 		"label_filter": filter,
 		"succeeded":    succeeded,
-		"counts":       map[string]any{"specs": 2, "passed": 2, "skipped": 0, "known_deviations": 0},
+		"counts":       map[string]any{"specs": 3, "passed": 2, "skipped": 0, "filtered": 1, "known_deviations": 0},
 		"loosened":     []string{},
-		"specs":        []any{},
+		"start":        end.Add(-10 * time.Second),
+		"end":          end,
+		"specs": []any{
+			map[string]any{"name": "step 1 mails a code", "node": "It", "labels": []string{"step1"}, "status": "passed"},
+			map[string]any{"name": "step 4 sets the password", "node": "It", "labels": []string{"step4"}, "status": "passed"},
+			map[string]any{"name": "a token expires", "node": "It", "labels": []string{"step4", "slow"}, "status": "filtered"},
+		},
 	}
 	for _, c := range change {
 		c(summary)
@@ -47,6 +67,7 @@ func contractEnv(d *broker.Double, reports string) map[string]string {
 		"PACT_PROVIDER_BRANCH":  "release/2026.12",
 		"PACT_BUILD_URL":        "https://ci.example.com/builds/41",
 		"AUTOSHARES_REPORT_DIR": reports,
+		"AUTOSHARES_BASE_URL":   "https://staging.example.com/api",
 	}
 }
 
@@ -95,7 +116,7 @@ func TestPublishProviderContract(t *testing.T) {
 			t.Errorf("the contract is not openapi/ as JSON OAS (%s, %s, %d bytes)", c.ContentType, c.Specification, len(c.Content))
 		}
 		if v.Success != passed || string(v.Content) != string(junit) || v.Format != "junit" || v.ContentType != "application/xml" ||
-			v.Verifier != "autoshares-conformance" || v.VerifierVersion != "0123456789abcdef" {
+			v.Verifier != "autoshares-conformance" || v.VerifierVersion != headCommit(t) {
 			t.Errorf("self-verification: success %v (want %v), %s %s by %s %s, %d bytes", v.Success, passed, v.Format, v.ContentType, v.Verifier, v.VerifierVersion, len(v.Content))
 		}
 		if !passed && !strings.Contains(out, "the run FAILED") {
@@ -154,11 +175,30 @@ func TestProviderContractRefusals(t *testing.T) {
 		says    string
 	}{
 		"the embedded provider": {func(t *testing.T) string { return runReports(t, true, true, "!slow") }, "", "embedded reference provider"},
-		"a partial run":         {func(t *testing.T) string { return runReports(t, true, false, "(step4) && !slow") }, "", "only some specs"},
-		"no reports":            {func(t *testing.T) string { return t.TempDir() }, "", "run make conformance"},
-		"no version":            {func(t *testing.T) string { return runReports(t, true, false, "") }, "PACT_PROVIDER_VERSION", "set PACT_PROVIDER_VERSION"},
-		"no branch":             {func(t *testing.T) string { return runReports(t, true, false, "") }, "PACT_PROVIDER_BRANCH", "set PACT_PROVIDER_BRANCH"},
-		"no credentials":        {func(t *testing.T) string { return runReports(t, true, false, "") }, "PACT_BROKER_TOKEN", "set PACT_BROKER_TOKEN"},
+		"a partial run": {func(t *testing.T) string {
+			return runReports(t, true, false, "(step4) && !slow", func(s map[string]any) {
+				s["specs"].([]any)[0].(map[string]any)["status"] = "filtered"
+			})
+		}, "", "only some specs"},
+		"a focused run": {func(t *testing.T) string {
+			return runReports(t, true, false, "!slow", func(s map[string]any) {
+				s["specs"].([]any)[1].(map[string]any)["status"] = "filtered"
+			})
+		}, "", "a focus or skip"},
+		"a run of another commit": {func(t *testing.T) string {
+			return runReports(t, true, false, "!slow", func(s map[string]any) { s["suite"].(map[string]any)["commit"] = "fedcba9876543210" })
+		}, "", "not " + headCommit(t)},
+		"a run against another target": {func(t *testing.T) string {
+			return runReports(t, true, false, "!slow", func(s map[string]any) { s["target"] = "https://prod.example.com/api" })
+		}, "", "the run tested https://prod.example.com/api"},
+		"no target to compare with": {func(t *testing.T) string { return runReports(t, true, false, "!slow") }, "AUTOSHARES_BASE_URL", "set AUTOSHARES_BASE_URL"},
+		"an old run": {func(t *testing.T) string {
+			return runReports(t, true, false, "!slow", func(s map[string]any) { s["end"] = time.Now().Add(-25 * time.Hour) })
+		}, "", "more than PUBLISH_MAX_AGE (24h0m0s)"},
+		"no reports":     {func(t *testing.T) string { return t.TempDir() }, "", "run make conformance"},
+		"no version":     {func(t *testing.T) string { return runReports(t, true, false, "") }, "PACT_PROVIDER_VERSION", "set PACT_PROVIDER_VERSION"},
+		"no branch":      {func(t *testing.T) string { return runReports(t, true, false, "") }, "PACT_PROVIDER_BRANCH", "set PACT_PROVIDER_BRANCH"},
+		"no credentials": {func(t *testing.T) string { return runReports(t, true, false, "") }, "PACT_BROKER_TOKEN", "set PACT_BROKER_TOKEN"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			d := broker.Start("AutoSharesTradingAPI")
@@ -174,11 +214,49 @@ func TestProviderContractRefusals(t *testing.T) {
 			}
 		})
 	}
+	// A shorter PUBLISH_MAX_AGE: a run of a minute ago is too old for 30 seconds.
+	t.Run("PUBLISH_MAX_AGE", func(t *testing.T) {
+		d := broker.Start("AutoSharesTradingAPI")
+		defer d.Close()
+		env := contractEnv(d, runReports(t, true, false, "!slow"))
+		env["PUBLISH_MAX_AGE"] = "30s"
+		if code, out := run(t, env, "publish-provider-contract.sh"); code == 0 || !strings.Contains(out, "more than PUBLISH_MAX_AGE (30s)") || len(d.Requests()) != 0 {
+			t.Errorf("exit %d, want a refusal naming PUBLISH_MAX_AGE:\n%s", code, out)
+		}
+	})
 	// A broker that refuses: the script fails.
 	d := broker.Start("AutoSharesTradingAPI")
 	defer d.Close()
 	d.Refuse(401)
 	if code, out := run(t, contractEnv(d, runReports(t, true, false, "")), "publish-provider-contract.sh"); code == 0 {
 		t.Errorf("a refusing broker must fail the publication:\n%s", out)
+	}
+}
+
+// Broker credentials go only over https (or to loopback), and no secret of the broker's
+// settings appears in the output, even when the broker refuses and the CLI says why.
+func TestPublishingShowsNoBrokerSecret(t *testing.T) {
+	requireCLI(t)
+	d := broker.Start("AutoSharesTradingAPI")
+	defer d.Close()
+	env := contractEnv(d, runReports(t, true, false, "!slow"))
+	env["PACT_BROKER_BASE_URL"] = "http://broker.example.com"
+	if code, out := run(t, env, "publish-provider-contract.sh"); code == 0 || !strings.Contains(out, "cleartext") {
+		t.Errorf("credentials over cleartext http:// to a remote broker: exit %d\n%s", code, out)
+	}
+	const tokenCanary, pwCanary = "broker-token-canary-61", "broker-pw-canary-62"
+	d.Refuse(401)
+	for _, script := range []string{"publish-provider-contract.sh", "publish-pacts.sh"} {
+		env := contractEnv(d, runReports(t, true, false, "!slow"))
+		env["PACT_BROKER_BASE_URL"] = strings.Replace(d.URL, "http://", "http://ops:"+pwCanary+"@", 1)
+		env["PACT_BROKER_TOKEN"] = tokenCanary
+		env["PUBLISH_PACTS_SKIP_CHECK"] = "1"
+		code, out := run(t, env, script)
+		if code == 0 {
+			t.Errorf("%s: a refusing broker must fail it:\n%s", script, out)
+		}
+		if strings.Contains(out, tokenCanary) || strings.Contains(out, pwCanary) {
+			t.Errorf("%s shows a broker secret:\n%s", script, out)
+		}
 	}
 }

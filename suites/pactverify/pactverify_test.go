@@ -58,6 +58,7 @@ func TestMain(m *testing.M) {
 	// (settingsFromEnv) and passes it explicitly, so no other test verifies it by accident.
 	pactURLFromEnv = os.Getenv("PACT_URL")
 	os.Unsetenv("PACT_URL")
+	takeBrokerEnv()
 	log.SetOutput(dropLoggerNoise{log.Writer()})
 	os.Exit(m.Run())
 }
@@ -99,6 +100,9 @@ func TestVerifyPacts(t *testing.T) {
 	src, err := settingsFromEnv(os.Getenv)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if src.note != "" {
+		t.Log(src.note)
 	}
 	tgt := targetFromEnv(t)
 	if src.remote() {
@@ -181,16 +185,27 @@ func targetFromEnv(t *testing.T) target {
 	if base == "" {
 		return reference(t, nil)
 	}
+	tgt, err := targetFrom(autoshares)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tgt
+}
+
+// targetFrom is the deployment a configuration names; its name, for messages, shows the
+// base URL masked (credentials, secret query parameters).
+func targetFrom(cfg config.Config) (target, error) {
+	base := cfg.BaseURL
 	tgt := target{
-		name:     "AUTOSHARES_BASE_URL " + base,
+		name:     "AUTOSHARES_BASE_URL " + redact.URL(base),
 		baseURL:  base,
-		stateURL: autoshares.StateURL,
-		appKey:   autoshares.AppKey,
+		stateURL: cfg.StateURL,
+		appKey:   cfg.AppKey,
 	}
 	var problems []string
 	// pact-go needs a scheme, or a base path would be lost (url.Parse treats it as opaque).
 	if u, err := url.Parse(base); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		problems = append(problems, fmt.Sprintf("AUTOSHARES_BASE_URL %q is not an http(s) URL such as https://host/api", base))
+		problems = append(problems, fmt.Sprintf("AUTOSHARES_BASE_URL %q is not an http(s) URL such as https://host/api", redact.URL(base)))
 	}
 	if tgt.appKey == "" {
 		problems = append(problems, "AUTOSHARES_APP_KEY is not set (the pacts carry a placeholder key; verification needs the real one)")
@@ -199,9 +214,9 @@ func targetFromEnv(t *testing.T) target {
 		problems = append(problems, "AUTOSHARES_STATE_URL is not set (the pacts' provider states are set up through it)")
 	}
 	if len(problems) > 0 {
-		t.Fatal(strings.Join(problems, "\n"))
+		return target{}, errors.New(strings.Join(problems, "\n"))
 	}
-	return tgt
+	return tgt, nil
 }
 
 // reference starts the in-process reference provider with a random app key.
@@ -238,6 +253,8 @@ func verify(t *testing.T, tgt target, src source) error {
 	// answered (tokens, codes).
 	secrets := redact.New()
 	secrets.AddConfigured(tgt.appKey)
+	secrets.AddConfigured(src.secrets()...)
+	secrets.AddConfigured(redact.URLSecrets(tgt.baseURL, tgt.stateURL)...)
 	req := provider.VerifyRequest{
 		// pact-go proxies every request and joins the URL's path (/api) in front of the
 		// pact's paths (/v1.0/..., /token), so a base URL with a path works as is.
@@ -254,6 +271,11 @@ func verify(t *testing.T, tgt target, src source) error {
 		t.Error(err)
 		return err
 	}
+	// The credentials go only where src.apply put them: pact-go would fill empty ones from
+	// the environment.
+	for _, k := range brokerEnvVars {
+		os.Unsetenv(k)
+	}
 	var err error
 	if merr := maskedStdout(secrets, func() { err = provider.NewVerifier().VerifyProvider(t, req) }); merr != nil {
 		t.Error(merr)
@@ -268,8 +290,23 @@ func verify(t *testing.T, tgt target, src source) error {
 // A server of our own rather than pact-go's StateHandlers: those must be listed by name
 // before verification, and pact-go answers a state it has no handler for with success
 // without setting anything up, which for a pact fetched from a broker means every state.
+//
+// It is guarded like the verification proxy (fromThisProcess): it sets up states with the
+// state endpoint's credentials and answers their secrets (tokens, codes, passwords), so only
+// the verifier of this process may ask it.
 func stateForwarder(t *testing.T, stateURL string, secrets *redact.Redactor) string {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewServer(stateForwarderHandler(stateURL, secrets))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// stateForwarderHandler is the forwarder's handler, guard included.
+func stateForwarderHandler(stateURL string, secrets *redact.Redactor) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !fromThisProcess(r) {
+			http.Error(w, "the state forwarder serves only the verifier of this process", http.StatusForbidden)
+			return
+		}
 		var change struct {
 			Action string
 			State  string
@@ -305,9 +342,7 @@ func stateForwarder(t *testing.T, stateURL string, secrets *redact.Redactor) str
 			}
 		}
 		_ = json.NewEncoder(w).Encode(values)
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL
+	})
 }
 
 // pactInfo is what the local mode reads from a pact file before verifying it.

@@ -4,11 +4,15 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
+
+	"github.com/autoshares/conformance/internal/redact"
 )
 
 // pact-go's verification proxy listens on every interface; the filter that adds the real
@@ -52,8 +56,13 @@ func TestHelperGet(t *testing.T) {
 	if u == "" {
 		t.Skip("a helper of TestTheVerificationProxyServesOnlyThisProcess")
 	}
-	r, _ := http.NewRequest("GET", u, nil)
+	method, body := "GET", ""
+	if b := os.Getenv("PACTVERIFY_HELPER_POST"); b != "" {
+		method, body = "POST", b
+	}
+	r, _ := http.NewRequest(method, u, strings.NewReader(body))
 	r.Header.Set("Et-App-Key", "example-app-key")
+	r.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(r)
 	if err != nil {
 		t.Fatal(err)
@@ -85,5 +94,56 @@ func TestTheVerifiersOutputIsMasked(t *testing.T) {
 	}
 	if !strings.Contains(out, "no newline at the end") {
 		t.Errorf("output was lost:\n%s", out)
+	}
+}
+
+// The state forwarder is guarded like the proxy: it sets up states with the state
+// endpoint's credentials and answers their secrets, so a request that does not come from
+// this process (another local user while verification runs) is refused before it reaches
+// the state endpoint.
+func TestTheStateForwarderServesOnlyThisProcess(t *testing.T) {
+	var reachedN atomic.Int32
+	reached := func() int32 { return reachedN.Load() }
+	endpoint := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reachedN.Add(1)
+		io.WriteString(w, `{"Token":"state-secret-canary-0042"}`)
+	}))
+	defer endpoint.Close()
+	fw := stateForwarder(t, endpoint.URL, redact.New())
+	const change = `{"action":"setup","state":"a trader has a valid password reset token"}`
+
+	// This process (the verifier's) is served.
+	resp, err := http.Post(fw, "application/json", strings.NewReader(change))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || reached() != 1 {
+		t.Fatalf("this process: %d, state endpoint reached %d time(s)", resp.StatusCode, reached())
+	}
+
+	// A request from off this machine.
+	r := httptest.NewRequest("POST", "/", strings.NewReader(change)) // from 192.0.2.1
+	rec := httptest.NewRecorder()
+	u, _ := url.Parse(fw)
+	r.Host = u.Host
+	guarded := stateForwarderHandler(endpoint.URL, redact.New())
+	guarded.ServeHTTP(rec, r)
+	if rec.Code != http.StatusForbidden || reached() != 1 {
+		t.Errorf("a request from off this machine: %d, state endpoint reached %d time(s)", rec.Code, reached())
+	}
+
+	if runtime.GOOS != "linux" {
+		return
+	}
+	// Another process on this machine, over loopback.
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperGet$")
+	cmd.Env = append(os.Environ(), "PACTVERIFY_HELPER_URL="+fw, "PACTVERIFY_HELPER_POST="+change)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the helper process: %v\n%s", err, out)
+	}
+	if reached() != 1 || strings.Contains(string(out), "state-secret-canary") || !strings.Contains(string(out), "status 403") {
+		t.Errorf("another process reached the state endpoint through the forwarder (reached %d):\n%s", reached(), out)
 	}
 }

@@ -5,15 +5,46 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/pact-foundation/pact-go/v2/provider"
+
+	"github.com/autoshares/conformance/internal/config"
+	"github.com/autoshares/conformance/internal/redact"
 )
 
 // pactURLFromEnv is PACT_URL as the process started (TestMain clears it: pact-go would add
 // it to every verification).
 var pactURLFromEnv string
+
+// brokerEnvVars are what pact-go reads from the environment when a verification request
+// leaves the field empty: the broker's credentials would then go to a PACT_URL on another
+// host, and PACT_BROKER_URL would add a broker source. TestMain reads them once into
+// credsFromEnv and removes them; verify removes them again (a test may set them).
+var brokerEnvVars = []string{"PACT_BROKER_TOKEN", "PACT_BROKER_USERNAME", "PACT_BROKER_PASSWORD", "PACT_BROKER_URL"}
+
+// credsFromEnv holds brokerEnvVars as the process started.
+var credsFromEnv = map[string]string{}
+
+// takeBrokerEnv moves brokerEnvVars from the environment into credsFromEnv.
+func takeBrokerEnv() {
+	for _, k := range brokerEnvVars {
+		if v, ok := os.LookupEnv(k); ok {
+			credsFromEnv[k] = v
+		}
+		os.Unsetenv(k)
+	}
+}
+
+// envOr is getenv(k), or the value the process started with when TestMain took it away.
+func envOr(getenv func(string) string, k string) string {
+	if v := getenv(k); v != "" {
+		return v
+	}
+	return credsFromEnv[k]
+}
 
 // DefaultSelectors are the consumer versions whose pacts a verification from a broker
 // covers unless PACT_CONSUMER_VERSION_SELECTORS says otherwise: each consumer's main branch,
@@ -33,6 +64,11 @@ type source struct {
 	// Credentials: a bearer token, or a user and password.
 	token, user, password string
 
+	// pactURLCreds: the credentials go with PACT_URL too (it is on the broker's host).
+	pactURLCreds bool
+	// note says what the settings decided that the user should know (credentials withheld).
+	note string
+
 	provider  string // the provider name in the broker
 	version   string // the provider version (the deployment's commit)
 	branch    string // the provider version's branch
@@ -46,11 +82,45 @@ type source struct {
 // remote says whether the pacts come from a URL or a broker rather than local files.
 func (s source) remote() bool { return s.pactURL != "" || s.brokerURL != "" }
 
+// describe names the source for messages: its URLs masked (credentials, secret query
+// parameters).
 func (s source) describe() string {
 	if s.pactURL != "" {
-		return "PACT_URL " + s.pactURL
+		return "PACT_URL " + redact.URL(s.pactURL)
 	}
-	return "the broker at " + s.brokerURL + " (provider " + s.provider + ")"
+	return "the broker at " + redact.URL(s.brokerURL) + " (provider " + s.provider + ")"
+}
+
+// secrets are the source's credentials, for the masker: the token, the password, and what
+// the URLs carry (user:password@, secret query parameters).
+func (s source) secrets() []string {
+	return append([]string{s.token, s.password}, redact.URLSecrets(s.brokerURL, s.pactURL)...)
+}
+
+// cleartextTo says whether raw is http:// to a host that is not loopback, and that host.
+// Loopback is what config.IsLoopbackHost says (literal loopback addresses and localhost).
+func cleartextTo(raw string) (string, bool) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "http" || config.IsLoopbackHost(u.Hostname()) {
+		return "", false
+	}
+	return u.Hostname(), true
+}
+
+// sameOrigin says whether a and b are on the same scheme, host and port.
+func sameOrigin(a, b string) bool {
+	ua, err1 := url.Parse(a)
+	ub, err2 := url.Parse(b)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	port := func(u *url.URL) string {
+		if p := u.Port(); p != "" {
+			return p
+		}
+		return map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	return ua.Scheme == ub.Scheme && strings.EqualFold(ua.Hostname(), ub.Hostname()) && port(ua) == port(ub)
 }
 
 // settingsFromEnv reads where the pacts come from. Every problem is reported at once, each
@@ -62,9 +132,9 @@ func settingsFromEnv(getenv func(string) string) (source, error) {
 	s := source{
 		pactURL:   pactURLFromEnv,
 		brokerURL: strings.TrimRight(getenv("PACT_BROKER_BASE_URL"), "/"),
-		token:     getenv("PACT_BROKER_TOKEN"),
-		user:      getenv("PACT_BROKER_USERNAME"),
-		password:  getenv("PACT_BROKER_PASSWORD"),
+		token:     envOr(getenv, "PACT_BROKER_TOKEN"),
+		user:      envOr(getenv, "PACT_BROKER_USERNAME"),
+		password:  envOr(getenv, "PACT_BROKER_PASSWORD"),
 		provider:  autoshares.Pact.Provider,
 		version:   getenv("PACT_PROVIDER_VERSION"),
 		branch:    getenv("PACT_PROVIDER_BRANCH"),
@@ -85,7 +155,24 @@ func settingsFromEnv(getenv func(string) string) (source, error) {
 			continue
 		}
 		if p, err := url.Parse(u); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-			bad("%s %q is not an http(s) URL", name, u)
+			bad("%s %q is not an http(s) URL", name, redact.URL(u))
+		} else if host, clear := cleartextTo(u); clear && p.User != nil {
+			bad("%s %s carries credentials over http:// to %s, which is not loopback: they would cross the network in cleartext. Use https://", name, redact.URL(u), host)
+		}
+	}
+	// Broker credentials go only to the broker, and only over https (or loopback).
+	if s.token != "" || s.user != "" || s.password != "" {
+		if host, clear := cleartextTo(s.brokerURL); clear {
+			bad("PACT_BROKER_BASE_URL %s is http:// to %s, which is not loopback: the broker credentials (PACT_BROKER_TOKEN, or PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD) would cross the network in cleartext. Use https://", redact.URL(s.brokerURL), host)
+		}
+		switch {
+		case s.pactURL == "":
+		case s.brokerURL == "":
+			bad("PACT_URL with broker credentials needs PACT_BROKER_BASE_URL: the credentials go only to the broker's host (set it, or unset PACT_BROKER_TOKEN, PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD)")
+		case sameOrigin(s.pactURL, s.brokerURL):
+			s.pactURLCreds = true
+		default:
+			s.note = fmt.Sprintf("PACT_URL %s is not on the broker's host (%s): it is fetched without the broker's credentials", redact.URL(s.pactURL), redact.URL(s.brokerURL))
 		}
 	}
 	if (s.user == "") != (s.password == "") {
@@ -160,7 +247,9 @@ func (s source) apply(req *provider.VerifyRequest) error {
 		return nil
 	}
 	req.Provider = s.provider
-	req.BrokerToken, req.BrokerUsername, req.BrokerPassword = s.token, s.user, s.password
+	if s.pactURL == "" || s.pactURLCreds {
+		req.BrokerToken, req.BrokerUsername, req.BrokerPassword = s.token, s.user, s.password
+	}
 	req.FailIfNoPactsFound = true
 	if s.publish {
 		req.PublishVerificationResults = true

@@ -48,7 +48,7 @@ var _ = Describe("Step 4 compares and stores passwords exactly", Label("step4", 
 			if !succeeded(ex) {
 				expectRejected(ex, "step4.password.spaces-kept")
 				expectPasswordUnchanged(ctx, "step4.password.spaces-kept", trader["User"], trader["Password"], spaced)
-				AddReportEntry("not checked", "step4.password.spaces-kept: the target refuses passwords with spaces (allowed); nothing changed")
+				notChecked("step4.password.spaces-kept", "the target refuses passwords with spaces (allowed); nothing changed")
 				return
 			}
 			expectSuccess(ex, "step4.password.spaces-kept", updatePasswordResponseSchema)

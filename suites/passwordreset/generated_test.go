@@ -15,6 +15,7 @@ import (
 	"github.com/autoshares/conformance/internal/harness"
 	"github.com/autoshares/conformance/internal/mutate"
 	"github.com/autoshares/conformance/internal/sources"
+	"github.com/autoshares/conformance/internal/verdict"
 	"github.com/autoshares/conformance/schemas"
 )
 
@@ -56,9 +57,13 @@ func generated(ctx context.Context, check, method, path, schemaName string, vali
 
 	seed := runSeed()
 	AddReportEntry("seed", fmt.Sprintf("generated bodies: seed %d (AUTOSHARES_SEED=%d replays them)", seed, seed), ReportEntryVisibilityAlways)
+	// mutate deals in problem lines; their kinds are kept here for the failure's record.
+	kinds := map[string]string{}
 	judge := func(c mutate.Case, ex *apiclient.Exchange) []string {
 		if ex.Err != nil {
-			return []string{"no answer: " + ex.Err.Error()}
+			p := "no answer: " + ex.Err.Error()
+			kinds[p] = verdict.KindNoAnswer
+			return []string{p}
 		}
 		v := verdictOn(check, ex)
 		switch c.Class {
@@ -67,7 +72,10 @@ func generated(ctx context.Context, check, method, path, schemaName string, vali
 		default:
 			suite.Rules.NotServerError(v, c.What)
 		}
-		return v.Problems
+		for _, p := range v.Problems {
+			kinds[p.Text] = p.Kind
+		}
+		return v.Texts()
 	}
 	var failing *apiclient.Exchange // the exchange of the failure reported
 	var shrinking []*apiclient.Exchange
@@ -107,9 +115,14 @@ func generated(ctx context.Context, check, method, path, schemaName string, vali
 	}
 	if f := res.Failure; f != nil {
 		v := verdictOn(check, failing)
-		v.Problems = append(f.Problems, fmt.Sprintf("the smallest failing body of %d generated (seed %d, AUTOSHARES_SEED=%d replays them; body %d of them failed first): %s",
-			n, seed, seed, f.Index+1, f.Case.Describe()))
+		for _, p := range f.Problems {
+			v.Expect(false, kinds[p], "%s", p)
+		}
+		v.Expect(false, verdict.KindGenerated, "the smallest failing body of %d generated (seed %d, AUTOSHARES_SEED=%d replays them; body %d of them failed first): %s",
+			n, seed, seed, f.Index+1, f.Case.Describe())
 		done(v)
+	} else {
+		done(verdictOn(check, nil)) // every generated body was answered as its class must be
 	}
 }
 

@@ -18,10 +18,10 @@ import (
 	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/contract"
-	"github.com/autoshares/conformance/internal/deviations"
 	"github.com/autoshares/conformance/internal/harness"
 	"github.com/autoshares/conformance/internal/sources"
 	"github.com/autoshares/conformance/internal/states"
+	"github.com/autoshares/conformance/internal/transport"
 	"github.com/autoshares/conformance/internal/verdict"
 	"github.com/autoshares/conformance/internal/world"
 )
@@ -95,21 +95,21 @@ func verdictOn(id string, ex *apiclient.Exchange) *verdict.Verdict {
 	return verdict.For(c, ex)
 }
 
-// done fails the spec, naming the check, if the verdict found any problem.
-func done(v *verdict.Verdict) {
+// done records the verdict (outcomes_test.go) and tells whether the check held: passed, or
+// failed, so far, exactly as its known-deviations entry records (then the spec goes on as
+// if it had passed). A failed check does not stop the spec: when the spec ends, a listed
+// check whose failures in it are exactly its entry's is a known deviation, and every other
+// failed check fails the spec, each listed (endSpec).
+func done(v *verdict.Verdict) bool {
 	GinkgoHelper()
-	if !v.OK() {
-		v.Reproduction = reproduction([]string{v.Check.ID}, v.Exchange)
+	if v.OK() {
+		recordOutcome(v.Record(suite.Secrets))
+		return true
 	}
-	if msg := v.Message(suite.Secrets); msg != "" {
-		takeFromLog(v.Exchange)
-		// A failure the known-deviations file accepts ends the spec as skipped, the failure
-		// kept in full in the message: the reports show it as a known deviation.
-		if d, ok := suite.Cfg.KnownDeviation(v.Check.ID); ok {
-			Skip(deviations.SkipMessage(d, msg))
-		}
-		Fail(msg)
-	}
+	v.Reproduction = reproduction([]string{v.Check.ID}, v.Exchange)
+	takeFromLog(v.Exchange) // the failure quotes its transcript
+	failedCheck(v)
+	return acceptedSoFar(v.Check.ID)
 }
 
 // given produces the named provider state for the current spec from the first source the
@@ -145,7 +145,9 @@ func givenMade(ctx context.Context, state string) sources.Made {
 	case errors.As(err, &skip):
 		Skip(skip.Reason)
 	case err != nil:
-		Fail(suite.Secrets.String(err.Error()))
+		msg := suite.Secrets.String(err.Error())
+		errored("the provider state "+state+" could not be set up: "+msg, nil)
+		Fail(msg)
 	}
 	return m
 }
@@ -208,8 +210,15 @@ func received(ex *apiclient.Exchange) {
 	logExchange(ex)
 	if ex.Err != nil {
 		takeFromLog(ex)
-		Fail(suite.Secrets.String(fmt.Sprintf("%s %s: %v", ex.Method, ex.URL, ex.Err) +
-			verdict.ReproduceMark + reproduction(declaredChecks(), ex) + verdict.TranscriptMark + ex.Transcript(suite.Secrets)))
+		why := suite.Secrets.String(fmt.Sprintf("%s %s: %v", ex.Method, ex.URL, ex.Err))
+		repro := reproduction(declaredChecks(), ex)
+		var notProven *transport.NotProvenError
+		if errors.As(ex.Err, &notProven) {
+			inconclusive(why, ex)
+		} else {
+			errored(why, ex)
+		}
+		Fail(suite.Secrets.String(why + verdict.ReproduceMark + repro + "\n\nTranscript:\n" + ex.Transcript(suite.Secrets)))
 	}
 	judgeExchange(ex)
 }
@@ -314,7 +323,8 @@ func expectSuccess(ex *apiclient.Exchange, check, schemaName string) verdict.Env
 	GinkgoHelper()
 	v := verdictOn(check, ex)
 	env := suite.Rules.Success(v, schemaName)
-	done(v)
+	// What follows a success relies on it (its token, its new password, its answer).
+	need(done(v), "the success of "+check+" failed, and the rest of the spec needs it")
 	return env
 }
 

@@ -4,7 +4,6 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/autoshares/conformance/internal/apiclient"
-	"github.com/autoshares/conformance/internal/contract"
 	rec "github.com/autoshares/conformance/internal/recording"
 	"github.com/autoshares/conformance/internal/states"
 )
@@ -17,17 +16,14 @@ var _ = Describe("Login: POST apiURL/token", Label("login"), func() {
 		trader := given(ctx, states.NoQuestion)
 		expectLoginSucceeds(ctx, "login.valid.succeeds", trader["User"], trader["Password"], "with the trader's current password")
 
-		record(contract.Interaction{Description: "a login with the trader's password", States: rec.InState(states.NoQuestion),
-			Request: rec.Login(rec.ValidAppKey(), rec.StatePassword), Response: suite.Shapes.LoginSucceeded()})
+		record(suite.Shapes.Interaction(rec.LoginWithPassword))
 	})
 
 	It("refuses a wrong password with the documented 401", Checks("login.wrong-password.refused"), func(ctx SpecContext) {
 		trader := given(ctx, states.NoQuestion)
 		expectLoginFails(ctx, "login.wrong-password.refused", trader["User"], newPassword(), "with a wrong password")
 
-		record(contract.Interaction{Description: "a login with a wrong password", States: rec.InState(states.NoQuestion),
-			Request:  rec.Login(rec.ValidAppKey(), contract.Field{Example: rec.ExampleWrongPass}),
-			Response: suite.Shapes.LoginFailed()})
+		record(suite.Shapes.Interaction(rec.LoginWrongPassword))
 	})
 
 	It("refuses a login without Et-App-Key with the documented error", Label("app-key"), Checks("login.app-key.missing.refused"), func(ctx SpecContext) {
@@ -36,7 +32,6 @@ var _ = Describe("Login: POST apiURL/token", Label("login"), func() {
 		req.OmitAppKey = true
 		expectAppKeyError(send(ctx, req), "login.app-key.missing.refused")
 
-		record(contract.Interaction{Description: "a login without Et-App-Key", States: rec.InState(states.NoQuestion),
-			Request: rec.Login(rec.NoAppKey(), rec.StatePassword), Response: suite.Shapes.AppKeyRejected()})
+		record(suite.Shapes.Interaction(rec.LoginNoAppKey))
 	})
 })

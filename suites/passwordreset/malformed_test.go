@@ -125,7 +125,7 @@ var _ = Describe("Malformed request bodies on steps 1, 3 and 4", Label("negative
 			if !succeeded(ex) {
 				expectRefused(ex, "body.number-as-string.bound", "step 4 with a numeric Password")
 				expectPasswordUnchanged(ctx, "body.number-as-string.bound", trader["User"], trader["Password"], digits)
-				AddReportEntry("not checked", "body.number-as-string.bound: the target refuses a numeric password (allowed)")
+				notChecked("body.number-as-string.bound", "the target refuses a numeric password (allowed)")
 				return
 			}
 			expectSuccess(ex, "body.number-as-string.bound", updatePasswordResponseSchema)

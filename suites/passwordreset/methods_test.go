@@ -10,12 +10,13 @@ import (
 	"github.com/autoshares/conformance/internal/harness"
 	"github.com/autoshares/conformance/internal/sources"
 	"github.com/autoshares/conformance/internal/states"
+	"github.com/autoshares/conformance/internal/verdict"
 )
 
 // expectNot2xx: a method the path does not document is not served (RFC 9110 gives 405).
 func expectNot2xx(ex *apiclient.Exchange, check string) {
 	GinkgoHelper()
-	done(verdictOn(check, ex).Expect(!succeeded(ex), "status: %s %s is not a documented method of the path, expected a non-2xx status (405), got %d", ex.Method, ex.URL, ex.Status))
+	done(verdictOn(check, ex).Expect(!succeeded(ex), verdict.KindStatus, "status: %s %s is not a documented method of the path, expected a non-2xx status (405), got %d", ex.Method, ex.URL, ex.Status))
 }
 
 var _ = Describe("Undocumented methods on the documented paths", Label("negative", "methods"), func() {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/autoshares/conformance/internal/apiclient"
 	"github.com/autoshares/conformance/internal/config"
-	"github.com/autoshares/conformance/internal/contract"
 	rec "github.com/autoshares/conformance/internal/recording"
 	"github.com/autoshares/conformance/internal/states"
 	"github.com/autoshares/conformance/internal/verdict"
@@ -20,12 +19,6 @@ func resetCode(code string) apiclient.Request {
 	return apiclient.ResetCode(suite.Cfg.Flow.Step3Path, code)
 }
 
-func resetCodeContract(headers map[string]contract.Field, code contract.Field) contract.Request {
-	return rec.ResetCode(suite.Cfg.Flow.Step3Path, headers, code)
-}
-
-var tokenModel = map[string]contract.Field{"Model": {Example: "ba6b8cac-6738-4434-bd26-825db020a05c", Match: contract.MatchType}}
-
 // expectToken: success with the token in Model; returns it.
 func expectToken(ex *apiclient.Exchange, check string) string {
 	GinkgoHelper()
@@ -33,7 +26,8 @@ func expectToken(ex *apiclient.Exchange, check string) string {
 	var token string
 	_ = json.Unmarshal(env.Model, &token)
 	suite.Secrets.Add(token)
-	done(verdictOn(check, ex).Expect(token != "", "Model: expected the reset token, got %s", verdict.OrMissing(env.Model)))
+	need(done(verdictOn(check, ex).Expect(token != "", verdict.KindModel, "Model: expected the reset token, got %s", verdict.OrMissing(env.Model))),
+		"no reset token from "+check+" for the steps after it")
 	return token
 }
 
@@ -47,8 +41,7 @@ var _ = Describe("Step 3, trade the code for a token: POST v1.0/users/password/r
 		expectSuccess(send(ctx, updatePassword(token, pw, pw)), "step3.token.sets-password", updatePasswordResponseSchema)
 		expectLoginSucceeds(ctx, "step3.token.sets-password", trader["User"], pw, "with the password set with the token from step 3")
 
-		record(contract.Interaction{Description: "a valid confirmation code traded for a token", States: rec.InState(states.PendingCode),
-			Request: resetCodeContract(rec.ValidAppKey(), rec.StateCode), Response: suite.Shapes.Succeeded(tokenModel)})
+		record(suite.Shapes.Interaction(rec.CodeValid))
 	})
 
 	It("refuses an unknown code", Checks("step3.unknown-code.refused"), func(ctx SpecContext) {
@@ -56,8 +49,7 @@ var _ = Describe("Step 3, trade the code for a token: POST v1.0/users/password/r
 		ex := send(ctx, resetCode(unknown.Values["Code"]))
 		expectFailure(ex, "step3.unknown-code.refused", resetCodeResponseSchema, config.CaseInvalidCode)
 
-		recordAbsence(unknown, contract.Interaction{Description: "an unknown confirmation code", States: rec.InState(states.NoSuchCode),
-			Request: resetCodeContract(rec.ValidAppKey(), rec.UnknownCode), Response: suite.Shapes.Failed(config.CaseInvalidCode)})
+		recordAbsence(unknown, suite.Shapes.Interaction(rec.CodeUnknown))
 	})
 
 	It("refuses an expired code", Label("expired-code"), Checks("step3.expired-code.refused"), func(ctx SpecContext) {
@@ -65,8 +57,7 @@ var _ = Describe("Step 3, trade the code for a token: POST v1.0/users/password/r
 		ex := send(ctx, resetCode(trader["Code"]))
 		expectFailure(ex, "step3.expired-code.refused", resetCodeResponseSchema, config.CaseExpiredCode)
 
-		record(contract.Interaction{Description: "an expired confirmation code", States: rec.InState(states.ExpiredCode),
-			Request: resetCodeContract(rec.ValidAppKey(), rec.StateCode), Response: suite.Shapes.Failed(config.CaseExpiredCode)})
+		record(suite.Shapes.Interaction(rec.CodeExpired))
 	})
 
 	It("refuses a code that was already used", Checks("step3.valid-code.token", "step3.used-code.refused"), func(ctx SpecContext) {
@@ -85,7 +76,6 @@ var _ = Describe("Step 3, trade the code for a token: POST v1.0/users/password/r
 			expectAppKeyError(send(ctx, req), "step3.app-key.missing.refused")
 			expectToken(send(ctx, resetCode(trader["Code"])), "step3.app-key.code-survives")
 
-			record(contract.Interaction{Description: "a valid confirmation code without Et-App-Key", States: rec.InState(states.PendingCode),
-				Request: resetCodeContract(rec.NoAppKey(), rec.StateCode), Response: suite.Shapes.AppKeyRejected()})
+			record(suite.Shapes.Interaction(rec.CodeNoAppKey))
 		})
 })

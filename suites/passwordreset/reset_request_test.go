@@ -9,9 +9,9 @@ import (
 
 	"github.com/autoshares/conformance/internal/apiclient"
 	"github.com/autoshares/conformance/internal/config"
-	"github.com/autoshares/conformance/internal/contract"
 	rec "github.com/autoshares/conformance/internal/recording"
 	"github.com/autoshares/conformance/internal/states"
+	"github.com/autoshares/conformance/internal/verdict"
 )
 
 const resetPasswordResponseSchema = "reset-password.response.schema.json"
@@ -23,14 +23,15 @@ func expectStep1Success(ex *apiclient.Exchange, check string) {
 	GinkgoHelper()
 	v := verdictOn(check, ex)
 	suite.Rules.Step1Success(v, resetPasswordResponseSchema, suite.Cfg.Negative.Step1IsSucceedRequired)
-	done(v)
+	need(done(v), "the success of "+check+" failed, and the rest of the spec needs it")
 }
 
 // waitForCode returns the newest confirmation code mailed to email since the given time.
 func waitForCode(ctx context.Context, check, email string, since time.Time) string {
 	GinkgoHelper()
 	code, err := suite.Flow.Code(ctx, email, since)
-	done(verdictOn(check, nil).Expect(err == nil, "step 1 answered success, but no confirmation code reached the trader's mailbox: %v", err))
+	need(done(verdictOn(check, nil).Expect(err == nil, verdict.KindNoMail, "step 1 answered success, but no confirmation code reached the trader's mailbox: %v", err)),
+		"no confirmation code reached the mailbox ("+check+") for the steps after it")
 	suite.Secrets.Add(code)
 	return code
 }
@@ -40,7 +41,7 @@ func waitForCode(ctx context.Context, check, email string, since time.Time) stri
 func expectCodeOnlyByMail(ex *apiclient.Exchange, code string) {
 	GinkgoHelper()
 	done(verdictOn("step1.code-not-in-response", ex).
-		Expect(!strings.Contains(string(ex.ResponseBody), code), "body: holds the confirmation code, which must reach the trader only by email"))
+		Expect(!strings.Contains(string(ex.ResponseBody), code), verdict.KindEcho, "body: holds the confirmation code, which must reach the trader only by email"))
 }
 
 var _ = Describe("Step 1, request a reset: POST v1.0/users/password/reset", Label("step1", "reset-request"), func() {
@@ -54,8 +55,7 @@ var _ = Describe("Step 1, request a reset: POST v1.0/users/password/reset", Labe
 			expectStep1Success(ex, "step1.no-question.accepted")
 			expectCodeOnlyByMail(ex, waitForCode(ctx, "step1.code-mailed", trader["Email"], since))
 
-			record(contract.Interaction{Description: "a reset request for a trader without a secret question", States: rec.InState(states.NoQuestion),
-				Request: rec.ResetPassword(rec.ValidAppKey(), rec.StateUser, nil), Response: suite.Shapes.Step1Succeeded()})
+			record(suite.Shapes.Interaction(rec.ResetNoQuestion))
 		})
 
 	It("emails a confirmation code when the secret answer is right", Label("mail", "secret-question"),
@@ -67,8 +67,7 @@ var _ = Describe("Step 1, request a reset: POST v1.0/users/password/reset", Labe
 			expectStep1Success(ex, "step1.right-answer.accepted")
 			expectCodeOnlyByMail(ex, waitForCode(ctx, "step1.code-mailed", trader["Email"], since))
 
-			record(contract.Interaction{Description: "a reset request with the right secret answer", States: rec.InState(states.WithQuestion),
-				Request: rec.ResetPassword(rec.ValidAppKey(), rec.StateUser, &rec.StateAnswer), Response: suite.Shapes.Step1Succeeded()})
+			record(suite.Shapes.Interaction(rec.ResetRightAnswer))
 		})
 
 	It("refuses a missing secret answer with the documented ErrorIncorrectAnswer", Label("secret-question"),
@@ -77,8 +76,7 @@ var _ = Describe("Step 1, request a reset: POST v1.0/users/password/reset", Labe
 			ex := send(ctx, apiclient.ResetPassword(trader["User"], ""))
 			expectFailure(ex, "step1.missing-answer.refused", resetPasswordResponseSchema, config.CaseWrongAnswer)
 
-			record(contract.Interaction{Description: "a reset request without the secret answer", States: rec.InState(states.WithQuestion),
-				Request: rec.ResetPassword(rec.ValidAppKey(), rec.StateUser, nil), Response: suite.Shapes.Failed(config.CaseWrongAnswer)})
+			record(suite.Shapes.Interaction(rec.ResetMissingAnswer))
 		})
 
 	It("refuses a wrong secret answer with the documented ErrorIncorrectAnswer", Label("secret-question"),
@@ -87,9 +85,7 @@ var _ = Describe("Step 1, request a reset: POST v1.0/users/password/reset", Labe
 			ex := send(ctx, apiclient.ResetPassword(trader["User"], "not-"+trader["SecretQuestionAnswer"]))
 			expectFailure(ex, "step1.wrong-answer.refused", resetPasswordResponseSchema, config.CaseWrongAnswer)
 
-			record(contract.Interaction{Description: "a reset request with a wrong secret answer", States: rec.InState(states.WithQuestion),
-				Request:  rec.ResetPassword(rec.ValidAppKey(), rec.StateUser, &contract.Field{Example: rec.ExampleWrongAnswer}),
-				Response: suite.Shapes.Failed(config.CaseWrongAnswer)})
+			record(suite.Shapes.Interaction(rec.ResetWrongAnswer))
 		})
 
 	It("refuses an unknown user", Checks("step1.unknown-user.refused"), func(ctx SpecContext) {
@@ -98,8 +94,7 @@ var _ = Describe("Step 1, request a reset: POST v1.0/users/password/reset", Labe
 		expectFailure(ex, "step1.unknown-user.refused", resetPasswordResponseSchema, config.CaseUnknownUser)
 		sawFinding(findingUserEnumeration)
 
-		recordAbsence(unknown, contract.Interaction{Description: "a reset request for an unknown user", States: rec.InState(states.NoSuchUser),
-			Request: rec.ResetPassword(rec.ValidAppKey(), rec.UnknownUser, nil), Response: suite.Shapes.Failed(config.CaseUnknownUser)})
+		recordAbsence(unknown, suite.Shapes.Interaction(rec.ResetUnknownUser))
 	})
 
 	It("refuses a reset request without Et-App-Key with the documented error", Label("app-key"),
@@ -109,7 +104,6 @@ var _ = Describe("Step 1, request a reset: POST v1.0/users/password/reset", Labe
 			req.OmitAppKey = true
 			expectAppKeyError(send(ctx, req), "step1.app-key.missing.refused")
 
-			recordAbsence(unknown, contract.Interaction{Description: "a reset request without Et-App-Key", States: rec.InState(states.NoSuchUser),
-				Request: rec.ResetPassword(rec.NoAppKey(), rec.UnknownUser, nil), Response: suite.Shapes.AppKeyRejected()})
+			recordAbsence(unknown, suite.Shapes.Interaction(rec.ResetNoAppKey))
 		})
 })

@@ -4,7 +4,6 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/autoshares/conformance/internal/apiclient"
-	"github.com/autoshares/conformance/internal/contract"
 	rec "github.com/autoshares/conformance/internal/recording"
 	"github.com/autoshares/conformance/internal/states"
 	"github.com/autoshares/conformance/internal/verdict"
@@ -19,8 +18,6 @@ func expectQuestion(ex *apiclient.Exchange, check, want string) {
 	done(verdict.ModelIs(verdictOn(check, ex), env, want))
 }
 
-var questionText = contract.Field{Example: "What street did you live on in third grade?", Match: contract.MatchType}
-
 var _ = Describe("Step 2, the secret question: GET v1.0/users/password/secret-question", Label("step2", "secret-question"), func() {
 
 	It("returns a trader's secret question, asked by login", Checks("step2.by-login.question"), func(ctx SpecContext) {
@@ -30,27 +27,21 @@ var _ = Describe("Step 2, the secret question: GET v1.0/users/password/secret-qu
 			sawFinding(findingSecretQuestion)
 		}
 
-		record(contract.Interaction{Description: "the secret question of a trader, asked by login", States: rec.InState(states.WithQuestion),
-			Request:  rec.SecretQuestion(rec.ValidAppKey(), rec.StateUser),
-			Response: suite.Shapes.Succeeded(map[string]contract.Field{"Model": questionText})})
+		record(suite.Shapes.Interaction(rec.QuestionByLogin))
 	})
 
 	It("returns a trader's secret question, asked by email", Checks("step2.by-email.question"), func(ctx SpecContext) {
 		trader := given(ctx, states.WithQuestion)
 		expectQuestion(send(ctx, apiclient.SecretQuestion(trader["Email"])), "step2.by-email.question", trader["SecretQuestion"])
 
-		record(contract.Interaction{Description: "the secret question of a trader, asked by email", States: rec.InState(states.WithQuestion),
-			Request:  rec.SecretQuestion(rec.ValidAppKey(), rec.StateEmail),
-			Response: suite.Shapes.Succeeded(map[string]contract.Field{"Model": questionText})})
+		record(suite.Shapes.Interaction(rec.QuestionByEmail))
 	})
 
 	It(`returns "" for a trader without a secret question`, Checks("step2.no-question.empty"), func(ctx SpecContext) {
 		trader := given(ctx, states.NoQuestion)
 		expectQuestion(send(ctx, apiclient.SecretQuestion(trader["User"])), "step2.no-question.empty", "")
 
-		record(contract.Interaction{Description: "the secret question of a trader who has none", States: rec.InState(states.NoQuestion),
-			Request:  rec.SecretQuestion(rec.ValidAppKey(), rec.StateUser),
-			Response: suite.Shapes.Succeeded(map[string]contract.Field{"Model": {Example: ""}})})
+		record(suite.Shapes.Interaction(rec.QuestionNone))
 	})
 
 	It("refuses a request without Et-App-Key with the documented error", Label("app-key"), Checks("step2.app-key.missing.refused"), func(ctx SpecContext) {
@@ -59,7 +50,6 @@ var _ = Describe("Step 2, the secret question: GET v1.0/users/password/secret-qu
 		req.OmitAppKey = true
 		expectAppKeyError(send(ctx, req), "step2.app-key.missing.refused")
 
-		recordAbsence(unknown, contract.Interaction{Description: "a secret-question request without Et-App-Key", States: rec.InState(states.NoSuchUser),
-			Request: rec.SecretQuestion(rec.NoAppKey(), rec.UnknownUser), Response: suite.Shapes.AppKeyRejected()})
+		recordAbsence(unknown, suite.Shapes.Interaction(rec.QuestionNoAppKey))
 	})
 })

@@ -38,7 +38,7 @@ var _ = Describe("Security: confirmation codes (ASVS 6.5)", Label("security", "c
 					expectFailure(ex, checkCodeOneExchange, resetCodeResponseSchema, anyFailure)
 				}
 			}
-			done(verdictOn(checkCodeOneExchange, nil).Expect(len(wins) == 1,
+			done(verdictOn(checkCodeOneExchange, nil).Expect(len(wins) == 1, verdict.KindWinners,
 				"%d simultaneous step 3 exchanges of one code (AUTOSHARES_CONCURRENT_UPDATES): expected exactly one success, got %d (exchanges %s)", n, len(wins), strings.Join(wins, ", ")))
 		})
 
@@ -51,7 +51,7 @@ var _ = Describe("Security: confirmation codes (ASVS 6.5)", Label("security", "c
 			}
 			v := verdictOn(checkCodeUnpredictable, nil)
 			for _, p := range verdict.CodePatternProblems(codes) {
-				v.Expect(false, "%s (AUTOSHARES_CODE_SAMPLES=%d)", p, len(codes))
+				v.Expect(false, verdict.KindCodePattern, "%s (AUTOSHARES_CODE_SAMPLES=%d)", p, len(codes))
 			}
 			done(v)
 		})

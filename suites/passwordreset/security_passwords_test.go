@@ -101,10 +101,10 @@ func notCheckedAttempts(left []loginAttempt, why string) {
 		}
 	}
 	if len(truncated) > 0 {
-		AddReportEntry("not checked", "security.password.not-truncated: login "+strings.Join(truncated, "; ")+": "+why)
+		notChecked("security.password.not-truncated", "login "+strings.Join(truncated, "; ")+": "+why)
 	}
 	if len(cased) > 0 {
-		AddReportEntry("not checked", "security.password.case-sensitive: login "+strings.Join(cased, "; ")+": "+why)
+		notChecked("security.password.case-sensitive", "login "+strings.Join(cased, "; ")+": "+why)
 	}
 }
 
@@ -160,7 +160,7 @@ var _ = Describe("Security: passwords (ASVS 6.2, NIST SP 800-63B-4 3.1.1.2)", La
 				// Refusing is allowed: login carries the password in a header.
 				expectRefusedAnyShape(ex, checkUnicodeUsable)
 				expectPasswordUnchanged(ctx, checkUnicodeUsable, trader["User"], trader["Password"], "")
-				AddReportEntry("not checked", "security.password.unicode-usable: the target refuses non-ASCII passwords at step 4 (allowed); nothing changed")
+				notChecked("security.password.unicode-usable", "the target refuses non-ASCII passwords at step 4 (allowed); nothing changed")
 				return
 			}
 			expectSuccess(ex, checkUnicodeUsable, updatePasswordResponseSchema)

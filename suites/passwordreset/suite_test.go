@@ -33,9 +33,8 @@ import (
 
 	"github.com/autoshares/conformance/internal/apiclient"
 	"github.com/autoshares/conformance/internal/config"
-	"github.com/autoshares/conformance/internal/conformance"
-	"github.com/autoshares/conformance/internal/deviations"
 	"github.com/autoshares/conformance/internal/harness"
+	"github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/internal/recording"
 	"github.com/autoshares/conformance/internal/redact"
 	"github.com/autoshares/conformance/internal/report"
@@ -146,6 +145,13 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 })
 
 var _ = SynchronizedAfterSuite(func() {
+	// This process's outcome records, once, for process 1's report writer (ReportAfterSuite
+	// runs after every process is done here). The teardowns record nothing.
+	if runConfigErr == nil && suite != nil {
+		if err := outcome.Write(runConfig.ReportDir, GinkgoParallelProcess(), processOutcomes()); err != nil {
+			Fail(secrets.String("writing this process's outcome records: " + err.Error()))
+		}
+	}
 	waitTeardowns()
 	if err := secrets.ShareErr(); err != nil {
 		Fail(secrets.String(err.Error()))
@@ -199,13 +205,17 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 			problems = append(problems, err.Error())
 		}
 	}
+	records, err := outcome.ReadAll(cfg.ReportDir)
+	if err != nil {
+		problems = append(problems, "reading the outcome records: "+err.Error())
+	}
 	// The run's own verdict comes first, so the reports carry it.
 	var verdict []string
 	if user := selection.User(r.SuiteConfig.LabelFilter); user != "" && r.PreRunStats.SpecsThatWillRun == 0 {
 		verdict = append(verdict, selection.NothingSelected(user, knownLabels(r), func(l string) bool { _, ok := catalogue.Get(l); return ok }))
 	}
 	if preflightPassed && cfgErr == nil && !cfg.AllowSkips {
-		if skipped := skippedForSettings(r); len(skipped) > 0 {
+		if skipped := skippedForSettings(r, records); len(skipped) > 0 {
 			verdict = append(verdict, fmt.Sprintf("%d selected spec(s) were skipped, so this run did not prove what they check "+
 				"(set AUTOSHARES_ALLOW_SKIPS=true to accept a partial run); by the setting that would enable them:\n%s",
 				len(skipped), strings.Join(report.GroupSkips(skipped), "\n")))
@@ -236,23 +246,18 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 		run.InForce = cfg.Values // masked by report.Write
 		run.KnownDeviations = cfg.KnownDeviations
 		run.Previous = previous
-		// A listed check that passed: the entry would hide its next regression.
-		run.Problems = append(run.Problems, conformance.Stale(report.Conformance(
-			report.Summarize(r, run, report.Version{}), catalogue).Checks)...)
-		verdict = run.Problems
 	}
-	sum, err := report.Write(r, cfg.ReportDir, secrets, run)
+	// The model adds the problems its checks show (a known deviation that failed
+	// differently, or whose check passed).
+	model, err := report.Write(r, cfg.ReportDir, secrets, run)
 	if err != nil {
 		problems = append(problems, fmt.Sprintf("writing the reports to %s: %v", cfg.ReportDir, err))
 	}
+	verdict = model.Summary.Problems
 	if err := writeRequestedReports(r); err != nil {
 		problems = append(problems, err.Error())
 	}
-	fmt.Print("\n" + secrets.String(sum.Text()))
-	fmt.Print(secrets.String(conformance.Table(report.Conformance(sum, catalogue).Profiles)))
-	if c := report.Compare(sum, catalogue); c != nil {
-		fmt.Print(secrets.String(c.Text()))
-	}
+	fmt.Print("\n" + secrets.String(model.Console()))
 	if runDir != "" {
 		if cfgErr == nil {
 			why := recording.PartialReason(r)
@@ -277,12 +282,18 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 })
 
 // skippedForSettings lists the specs that skipped themselves for want of a setting (not the
-// ones a label filter left out), each with the reason it gave.
-func skippedForSettings(r Report) []report.Skip {
+// ones a label filter left out, nor one stopped by a known deviation of a step it needed),
+// each with the reason it gave.
+func skippedForSettings(r Report, records []outcome.Record) []report.Skip {
+	deviated := map[string]bool{}
+	for _, rec := range records {
+		if rec.State == outcome.KnownDeviation {
+			deviated[rec.Spec] = true
+		}
+	}
 	var out []report.Skip
 	for _, s := range r.SpecReports {
-		if s.LeafNodeType == types.NodeTypeIt && s.State == types.SpecStateSkipped && s.Failure.Message != "" &&
-			!strings.HasPrefix(s.Failure.Message, deviations.Mark) {
+		if s.LeafNodeType == types.NodeTypeIt && s.State == types.SpecStateSkipped && s.Failure.Message != "" && !deviated[s.FullText()] {
 			out = append(out, report.Skip{Spec: s.FullText(), Reason: s.Failure.Message})
 		}
 	}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/autoshares/conformance/internal/apiclient"
 	"github.com/autoshares/conformance/internal/config"
-	"github.com/autoshares/conformance/internal/contract"
 	rec "github.com/autoshares/conformance/internal/recording"
 	"github.com/autoshares/conformance/internal/states"
 )
@@ -27,8 +26,7 @@ var _ = Describe("Step 4, update the password: PUT v1.0/users/passwords/reset/",
 			expectLogins(ctx, loginSucceeds("step4.valid.new-password-logs-in", trader["User"], pw, "with the new password after a successful update"),
 				loginFails("step4.valid.old-password-refused", trader["User"], trader["Password"], "with the old password after a successful update"))
 
-			record(contract.Interaction{Description: "a password update with a valid token and matching passwords",
-				States: rec.InState(states.ValidToken), Request: rec.UpdatePassword(rec.ValidAppKey(), rec.ExampleNewPassword), Response: suite.Shapes.Succeeded(nil)})
+			record(suite.Shapes.Interaction(rec.UpdateValid))
 		})
 
 	It("rejects a confirmation that differs from the password, changes nothing, and leaves the token usable", Label("mismatch"),
@@ -43,11 +41,10 @@ var _ = Describe("Step 4, update the password: PUT v1.0/users/passwords/reset/",
 				expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), "step4.mismatch.token-survives", updatePasswordResponseSchema)
 				expectLoginSucceeds(ctx, "step4.mismatch.token-survives", trader["User"], pw, "with the password set by the corrected update")
 			} else {
-				AddReportEntry("not checked", "step4.mismatch.token-survives: AUTOSHARES_EXPECT_TOKEN_SURVIVES_MISMATCH=false")
+				notChecked("step4.mismatch.token-survives", "AUTOSHARES_EXPECT_TOKEN_SURVIVES_MISMATCH=false")
 			}
 
-			record(contract.Interaction{Description: "a password update whose confirmation differs from the password",
-				States: rec.InState(states.ValidToken), Request: rec.UpdatePassword(rec.ValidAppKey(), rec.ExampleOtherPass), Response: suite.Shapes.Failed(config.CaseMismatch)})
+			record(suite.Shapes.Interaction(rec.UpdateMismatch))
 		})
 
 	It("rejects an expired token and changes nothing", Label("expired-token"),
@@ -59,11 +56,10 @@ var _ = Describe("Step 4, update the password: PUT v1.0/users/passwords/reset/",
 			if trader["User"] != "" {
 				expectPasswordUnchanged(ctx, "step4.expired-token.unchanged", trader["User"], trader["Password"], pw)
 			} else {
-				AddReportEntry("not checked", "step4.expired-token.unchanged: the owner of AUTOSHARES_EXPIRED_TOKEN is not configured")
+				notChecked("step4.expired-token.unchanged", "the owner of AUTOSHARES_EXPIRED_TOKEN is not configured")
 			}
 
-			record(contract.Interaction{Description: "a password update with an expired token",
-				States: rec.InState(states.ExpiredToken), Request: rec.UpdatePassword(rec.ValidAppKey(), rec.ExampleNewPassword), Response: suite.Shapes.Failed(config.CaseExpiredToken)})
+			record(suite.Shapes.Interaction(rec.UpdateExpiredToken))
 		})
 
 	It("refuses a token once its lifetime has passed", Label("slow", "expired-token"),
@@ -88,7 +84,7 @@ var _ = Describe("Step 4, update the password: PUT v1.0/users/passwords/reset/",
 	Context("without a valid Et-App-Key", Label("app-key"), func() {
 		// rejectsKey is the body of both app-key specs: the request is refused with the
 		// documented error and changes nothing.
-		rejectsKey := func(ctx SpecContext, check string, apply func(*apiclient.Request), header map[string]contract.Field, description string) {
+		rejectsKey := func(ctx SpecContext, check string, apply func(*apiclient.Request), interaction rec.Interaction) {
 			trader := given(ctx, states.ValidToken)
 			pw := newPassword()
 			req := updatePassword(trader["Token"], pw, pw)
@@ -98,20 +94,17 @@ var _ = Describe("Step 4, update the password: PUT v1.0/users/passwords/reset/",
 			expectPasswordUnchanged(ctx, "step4.app-key.unchanged", trader["User"], trader["Password"], pw)
 			expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), "step4.app-key.token-survives", updatePasswordResponseSchema)
 
-			record(contract.Interaction{Description: description,
-				States: rec.InState(states.ValidToken), Request: rec.UpdatePassword(header, rec.ExampleNewPassword), Response: suite.Shapes.AppKeyRejected()})
+			record(suite.Shapes.Interaction(interaction))
 		}
 
 		It("rejects a request without Et-App-Key with the documented error and changes nothing",
 			Checks("step4.app-key.missing.refused", "step4.app-key.unchanged", "step4.app-key.token-survives"), func(ctx SpecContext) {
-				rejectsKey(ctx, "step4.app-key.missing.refused", func(r *apiclient.Request) { r.OmitAppKey = true }, rec.NoAppKey(),
-					"a password update without Et-App-Key")
+				rejectsKey(ctx, "step4.app-key.missing.refused", func(r *apiclient.Request) { r.OmitAppKey = true }, rec.UpdateNoAppKey)
 			})
 
 		It("rejects a request with a wrong Et-App-Key with the documented error and changes nothing",
 			Checks("step4.app-key.wrong.refused", "step4.app-key.unchanged", "step4.app-key.token-survives"), func(ctx SpecContext) {
-				rejectsKey(ctx, "step4.app-key.wrong.refused", func(r *apiclient.Request) { r.AppKey = rec.WrongAppKey }, rec.WrongAppKeyHeader(),
-					"a password update with a wrong Et-App-Key")
+				rejectsKey(ctx, "step4.app-key.wrong.refused", func(r *apiclient.Request) { r.AppKey = rec.WrongAppKey }, rec.UpdateWrongAppKey)
 			})
 	})
 })

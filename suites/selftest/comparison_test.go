@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/autoshares/conformance/internal/comparison"
-	"github.com/autoshares/conformance/internal/conformance"
 	"github.com/autoshares/conformance/internal/deviations"
+	states "github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/internal/refprovider"
 	"github.com/autoshares/conformance/internal/report"
 	"github.com/autoshares/conformance/schemas/signoff"
@@ -47,7 +47,7 @@ func TestComparisonNamesExactlyTheNewFailures(t *testing.T) {
 	}
 	var failed []string
 	for _, r := range conformanceReport(t, failing).Checks {
-		if r.State == conformance.Failed {
+		if r.State == states.Failed {
 			failed = append(failed, r.ID)
 		}
 	}

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/autoshares/conformance/internal/checks"
-	"github.com/autoshares/conformance/internal/conformance"
+	"github.com/autoshares/conformance/internal/deviations"
+	oc "github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/internal/refprovider"
 	"github.com/autoshares/conformance/internal/report"
 )
@@ -26,13 +26,15 @@ func deviationFault(t *testing.T) (string, []string) {
 	return f, ids
 }
 
-// deviationsFile writes a known-deviations file listing ids, expiring on expires.
+// deviationsFile writes a known-deviations file listing ids, each accepting a 500 with a
+// wrong status (a failure the tests below never meet), expiring on expires.
 func deviationsFile(t *testing.T, ids []string, expires string) string {
 	t.Helper()
-	var entries []map[string]string
+	var entries []map[string]any
 	for i, id := range ids {
-		entries = append(entries, map[string]string{"check": id, "reason": "staging runs last month's build",
-			"ticket": fmt.Sprintf("https://tickets.example/QA-%d", i+1), "expires": expires})
+		entries = append(entries, map[string]any{"check": id, "reason": "staging runs last month's build",
+			"ticket": fmt.Sprintf("https://tickets.example/QA-%d", i+1), "expires": expires,
+			"failure": map[string]any{"status": 500, "kinds": []string{"status"}}})
 	}
 	b, _ := json.Marshal(map[string]any{"deviations": entries})
 	path := filepath.Join(t.TempDir(), "known-deviations.json")
@@ -55,45 +57,154 @@ func readSummary(t *testing.T, o outcome) report.Summary {
 	return s
 }
 
-// With the fault's failing checks listed, the run passes and every report says known deviation.
+// suggested reads the run's known-deviations.suggested.json, copied out of the report
+// directory (the next run empties it), and its entries.
+func suggested(t *testing.T, o outcome) (string, deviations.File) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(o.reports, deviations.SuggestedFile))
+	if err != nil {
+		t.Fatalf("the failing run wrote no %s: %v\n%s", deviations.SuggestedFile, err, o.output)
+	}
+	var f deviations.File
+	if err := json.Unmarshal(data, &f); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(f.Note, "must fill in") {
+		t.Errorf("the suggested file does not say a person must fill it in: %q", f.Note)
+	}
+	path := filepath.Join(t.TempDir(), deviations.SuggestedFile)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path, f
+}
+
+// failedIDs are the checks of the run's failed records, each once, sorted.
+func failedIDs(o outcome) []string {
+	var ids []string
+	for _, r := range o.records {
+		if r.State == oc.Failed && !slices.Contains(ids, r.Check) {
+			ids = append(ids, r.Check)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// A failing run suggests the known deviations that accept its failures: passed back, the
+// same target passes, each of those failures now a known deviation and nothing failed.
 func TestKnownDeviationsDoNotFailTheRun(t *testing.T) {
 	t.Parallel()
 	fault, broken := deviationFault(t)
 	p, key := startProvider(t, refprovider.Options{TestMode: true, Faults: []string{fault}})
 	env := targetEnv(p, key)
-	env["AUTOSHARES_KNOWN_DEVIATIONS"] = deviationsFile(t, broken, "2099-12-31")
+	first := runSuite(t, env, "-ginkgo.label-filter=!slow")
+	if first.exitErr == nil {
+		t.Fatalf("fault %s: the run passed", fault)
+	}
+	path, file := suggested(t, first)
+	failed := failedIDs(first)
+	var listed []string
+	for _, e := range file.Deviations {
+		listed = append(listed, e.Check)
+		if !slices.Contains(broken, e.Check) {
+			t.Errorf("the suggested file lists %s, which fault %s does not break (%v)", e.Check, fault, broken)
+		}
+	}
+	slices.Sort(listed)
+	if !slices.Equal(listed, failed) {
+		t.Errorf("the suggested file lists %v; the run failed %v", listed, failed)
+	}
+	env["AUTOSHARES_KNOWN_DEVIATIONS"] = path
 	o := runSuite(t, env, "-ginkgo.label-filter=!slow")
 	if o.exitErr != nil {
-		t.Fatalf("fault %s with its checks %v listed as known deviations: the run failed: %v\n%s", fault, broken, o.exitErr, o.output)
+		t.Fatalf("fault %s with its suggested known deviations: the run failed: %v\n%s", fault, o.exitErr, o.output)
 	}
-	sum := readSummary(t, o)
-	if sum.Counts.KnownDeviations == 0 || sum.Counts.Failed != 0 || len(sum.KnownDeviations) != len(broken) {
-		t.Errorf("summary.json: counts %+v, %d entries", sum.Counts, len(sum.KnownDeviations))
-	}
-	r := conformanceReport(t, o)
-	deviated := 0
-	for _, c := range r.Checks {
-		if c.State == conformance.KnownDeviation {
-			deviated++
-			if !slices.Contains(broken, c.ID) || c.Deviation == nil {
-				t.Errorf("check %s is a known deviation; the fault breaks %v", c.ID, broken)
+	var deviated []string
+	for _, r := range o.records {
+		switch r.State {
+		case oc.Failed, oc.Errored:
+			t.Errorf("%s in %q: %s", r.Check, r.Spec, r.State)
+		case oc.KnownDeviation:
+			if r.Deviation == nil || r.Deviation.Check != r.Check || !strings.HasPrefix(r.Deviation.Ticket, "FILL IN") {
+				t.Errorf("the known deviation of %s names entry %+v", r.Check, r.Deviation)
+			}
+			if !slices.Contains(deviated, r.Check) {
+				deviated = append(deviated, r.Check)
 			}
 		}
 	}
-	if deviated == 0 {
-		t.Errorf("no check is a known deviation in %s", conformance.File)
+	slices.Sort(deviated)
+	if !slices.Equal(deviated, failed) {
+		t.Errorf("known deviations %v, want the first run's failures %v", deviated, failed)
 	}
-	profile := checks.ProfileOf(mustCheck(t, broken[0]))
-	for _, pr := range r.Profiles {
-		if pr.Name == profile && pr.Level != conformance.NotConformant {
-			t.Errorf("profile %s with a known deviation is %s", pr.Name, pr.Level)
+}
+
+// Issue 20's acceptance: a known deviation accepts exactly the failure it records. Against
+// a step 4 that answers 500 to a mismatch, the suggested file, passed back, makes the run
+// pass with one known deviation; against a step 4 that answers 200 to a mismatch and stores
+// the password, the same file fails the run: the refusal failed differently (naming the
+// entry), and the spec went on to find the password changed.
+func TestAKnownDeviationHidesOnlyItsFailure(t *testing.T) {
+	t.Parallel()
+	const rejected, unchanged = "step4.mismatch.rejected", "step4.mismatch.unchanged"
+	filter := "-ginkgo.label-filter=" + rejected
+	p, key := startProvider(t, refprovider.Options{TestMode: true, Faults: []string{refprovider.FaultMismatchStatus500}})
+	env := targetEnv(p, key)
+	first := runSuite(t, env, filter)
+	if first.exitErr == nil {
+		t.Fatalf("passed against %s:\n%s", refprovider.FaultMismatchStatus500, first.output)
+	}
+	path, file := suggested(t, first)
+	want := oc.Signature{Status: 500, Kinds: []string{"status"}}
+	if len(file.Deviations) != 1 || file.Deviations[0].Check != rejected || !file.Deviations[0].Failure.Equal(want) {
+		t.Fatalf("suggested %+v, want one entry for %s accepting %+v", file.Deviations, rejected, want)
+	}
+
+	env["AUTOSHARES_KNOWN_DEVIATIONS"] = path
+	o := runSuite(t, env, filter)
+	if o.exitErr != nil {
+		t.Fatalf("the suggested file passed back: the run failed: %v\n%s", o.exitErr, o.output)
+	}
+	var deviated []oc.Record
+	for _, r := range o.records {
+		if r.State == oc.KnownDeviation {
+			deviated = append(deviated, r)
+		}
+		if r.State.Failing() {
+			t.Errorf("%s: %s", r.Check, r.State)
 		}
 	}
-	html, _ := os.ReadFile(filepath.Join(o.reports, "report.html"))
-	junit, _ := os.ReadFile(filepath.Join(o.reports, report.JUnitFile))
-	for name, text := range map[string]string{"console": o.output, "report.html": string(html), "junit.xml": string(junit)} {
-		if !strings.Contains(text, "known deviation") || !strings.Contains(text, "https://tickets.example/QA-1") {
-			t.Errorf("the %s does not report the known deviation with its ticket", name)
+	if len(deviated) != 1 || deviated[0].Check != rejected || deviated[0].Deviation == nil {
+		t.Errorf("known deviations %s, want exactly %s", checksOf(deviated), rejected)
+	}
+	// The spec went on past the known deviation and judged its other checks.
+	if !slices.ContainsFunc(o.checkRecords(unchanged), func(r oc.Record) bool { return r.State == oc.Passed }) {
+		t.Errorf("%s was not judged past the known deviation: %s", unchanged, checksOf(o.checkRecords(unchanged)))
+	}
+
+	p2, key2 := startProvider(t, refprovider.Options{TestMode: true, Faults: []string{refprovider.FaultAcceptMismatchedPasswords}})
+	env2 := targetEnv(p2, key2)
+	env2["AUTOSHARES_KNOWN_DEVIATIONS"] = path
+	o = runSuite(t, env2, filter)
+	if o.exitErr == nil {
+		t.Fatalf("the known deviation of a 500 hid a 200 that stores the password:\n%s", o.output)
+	}
+	rej := slices.IndexFunc(o.records, func(r oc.Record) bool { return r.Check == rejected && r.State == oc.Failed })
+	switch {
+	case rej < 0:
+		t.Errorf("%s did not fail: %s", rejected, checksOf(o.checkRecords(rejected)))
+	case !o.records[rej].DeviationMismatch || o.records[rej].Deviation == nil || !says(o.records[rej], "known deviation "+rejected):
+		t.Errorf("the failure of %s does not name the entry it differs from: %+v", rejected, o.records[rej])
+	}
+	if !slices.ContainsFunc(o.checkRecords(unchanged), func(r oc.Record) bool {
+		return r.State == oc.Failed && says(r, "a rejected request must change nothing")
+	}) {
+		t.Errorf("%s did not fail: %s", unchanged, checksOf(o.checkRecords(unchanged)))
+	}
+	for _, r := range o.records {
+		if r.State == oc.KnownDeviation {
+			t.Errorf("%s is a known deviation against another failure", r.Check)
 		}
 	}
 }

@@ -313,3 +313,29 @@ func TestReleaseBinaryConfigFileAndTraderLimitedProcs(t *testing.T) {
 		}
 	}
 }
+
+// The release binary alone, from an empty directory with no settings at all: the embedded
+// provider, its mail through the Mailpit the binary carries, the whole default catalogue,
+// nothing skipped.
+func TestReleaseBinaryAloneRunsEverythingWithItsOwnMailbox(t *testing.T) {
+	t.Parallel()
+	r := runBinary(t, nil)
+	if r.code != 0 {
+		t.Fatalf("exit code %d, want 0\n%s", r.code, r.output)
+	}
+	ran := 0
+	for _, s := range specReports(t, filepath.Join(r.dir, "reports")) {
+		if s.LeafNodeType != types.NodeTypeIt {
+			continue
+		}
+		if s.State == types.SpecStateSkipped && !slices.Contains(s.Labels(), "slow") {
+			t.Errorf("skipped: %s: %s", s.FullText(), s.Failure.Message)
+		}
+		if s.State == types.SpecStatePassed && slices.Contains(s.Labels(), "mail") {
+			ran++
+		}
+	}
+	if ran == 0 {
+		t.Errorf("no mail spec passed: the binary's own Mailpit did not serve the embedded provider\n%s", r.output)
+	}
+}

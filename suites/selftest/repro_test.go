@@ -13,6 +13,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	oc "github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/internal/refprovider"
 	"github.com/autoshares/conformance/internal/verdict"
 )
@@ -29,24 +30,30 @@ func TestEveryFailureCarriesItsReproduction(t *testing.T) {
 	env := targetEnv(p, key)
 	delete(env, "AUTOSHARES_SEED") // a drawn seed: the printed one must replay it
 	o := runSuite(t, env, "-ginkgo.label-filter=!slow")
-	var first *specRun
-	for i, s := range o.specs {
+	var first *oc.Record
+	for _, s := range o.specs {
 		if !s.State.Is(types.SpecStateFailureStates) {
 			continue
 		}
-		if first == nil {
-			first = &o.specs[i]
+		failures := o.inState(s, oc.Failed)
+		if len(failures) == 0 {
+			t.Errorf("the spec %q failed outside any check: %s", s.Text, firstLines(s.Failure, 6))
 		}
-		problems, _, _ := strings.Cut(s.Failure, verdict.TranscriptMark)
-		if !strings.Contains(problems, verdict.ReproduceMark) || !rerunLine.MatchString(problems) || !strings.Contains(problems, "curl -sS") {
-			t.Errorf("the failure of %q has no reproduction:\n%s", s.Text, problems)
-		}
-		if !strings.Contains(problems, `-H 'Et-App-Key: '"$AUTOSHARES_APP_KEY"`) || strings.Contains(problems, key) {
-			t.Errorf("the curl command of %q must send the app key as $AUTOSHARES_APP_KEY:\n%s", s.Text, problems)
+		for i, r := range failures {
+			if first == nil {
+				first = &failures[i]
+			}
+			repro := r.Reproduction
+			if !rerunLine.MatchString(repro) || !strings.Contains(repro, "curl -sS") || !strings.Contains(s.Failure, verdict.ReproduceMark+repro) {
+				t.Errorf("the failure of %s in %q has no reproduction, or the failure message does not show it:\n%s", r.Check, s.Text, repro)
+			}
+			if !strings.Contains(repro, `-H 'Et-App-Key: '"$AUTOSHARES_APP_KEY"`) || strings.Contains(repro, key) {
+				t.Errorf("the curl command of %s in %q must send the app key as $AUTOSHARES_APP_KEY:\n%s", r.Check, s.Text, repro)
+			}
 		}
 	}
 	if first == nil {
-		t.Fatalf("fault %s failed no spec", fault)
+		t.Fatalf("fault %s failed no check", fault)
 	}
 	html, _ := os.ReadFile(filepath.Join(o.reports, "report.html"))
 	junit, _ := os.ReadFile(filepath.Join(o.reports, "junit.xml"))
@@ -60,9 +67,9 @@ func TestEveryFailureCarriesItsReproduction(t *testing.T) {
 	}
 
 	// Run the printed command as printed, the launcher standing in for the release binary.
-	t.Logf("the first failure, as reported:\n%s", first.Failure)
-	cmdLine := rerunLine.FindStringSubmatch(first.Failure)[1]
-	failedCheck := verdict.CheckID(first.Failure)
+	t.Logf("the first failure's reproduction:\n%s", first.Reproduction)
+	cmdLine := rerunLine.FindStringSubmatch(first.Reproduction)[1]
+	failedCheck := first.Check
 	out := runPrinted(t, cmdLine, env)
 	if !strings.Contains(out, "["+failedCheck+"]") || !strings.Contains(out, "FAIL") {
 		t.Errorf("%s (against fault %s, which breaks %v) did not fail %s again:\n%s", cmdLine, fault, broken, failedCheck, out)

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 
+	oc "github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/internal/refprovider"
 	"github.com/autoshares/conformance/internal/states"
 )
@@ -180,6 +181,19 @@ func TestNoSecretInAFailingParallelRun(t *testing.T) {
 		t.Fatalf("the failure does not quote the provider's (masked) messages:\n%s", o.output)
 	}
 	expectNoSecretWrittenDown(t, o, append(w.list(), "CANARY-expired-token-parallel", "CANARY"))
+	// Every process wrote its outcome records (masked: expectNoSecretWrittenDown read them
+	// with the rest of the report directory), and the failures are among them.
+	procs := map[int]bool{}
+	failed := 0
+	for _, r := range o.records {
+		procs[r.Process] = true
+		if r.State == oc.Failed {
+			failed++
+		}
+	}
+	if len(procs) != 3 || failed == 0 {
+		t.Errorf("outcome records from processes %v with %d failure(s); want all 3 processes and the failures", procs, failed)
+	}
 }
 
 // indexOfSecret finds s in text as the redactor defines a secret's occurrence: a code of

@@ -25,6 +25,7 @@ import (
 
 	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/mailbox"
+	oc "github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/internal/refprovider"
 	"github.com/autoshares/conformance/internal/repo"
 	"github.com/autoshares/conformance/internal/report"
@@ -92,11 +93,13 @@ type outcome struct {
 	filter  []string  // left out by the label filter
 	specs   []specRun // every spec (It) the run reported, with its checks
 	reports string
+	records []oc.Record // the run's outcome records (internal/outcome), every process's
 }
 
 // specRun is one spec of a run, with the checks it declares and how it ended.
 type specRun struct {
 	Text    string
+	Full    string   // its full text, as outcome records name it
 	Checks  []string // its labels that are check IDs
 	State   types.SpecState
 	Failure string // the (masked) failure message
@@ -160,6 +163,9 @@ func runCompiled(t *testing.T, env map[string]string, procs int, args ...string)
 	}
 	out, err := cmd.CombinedOutput()
 	o := outcome{exitErr: err, output: string(out), reports: reports}
+	if o.records, err = oc.ReadAll(reports); err != nil {
+		t.Fatalf("unreadable outcome records: %v", err)
+	}
 	data, rerr := os.ReadFile(filepath.Join(reports, report.JSONFile))
 	if rerr != nil {
 		t.Fatalf("the suite wrote no JSON report (%v); output:\n%s", rerr, out)
@@ -174,7 +180,7 @@ func runCompiled(t *testing.T, env map[string]string, procs int, args ...string)
 			name = "[" + s.LeafNodeType.String() + "]"
 		}
 		if s.LeafNodeType == types.NodeTypeIt {
-			run := specRun{Text: s.LeafNodeText, State: s.State, Failure: s.Failure.Message, Labels: s.Labels()}
+			run := specRun{Text: s.LeafNodeText, Full: s.FullText(), State: s.State, Failure: s.Failure.Message, Labels: s.Labels()}
 			run.Status, _ = report.Classify(s, reps[0])
 			for _, l := range s.LeafNodeLabels {
 				if _, ok := catalogue.Get(l); ok {

@@ -2,11 +2,13 @@ package selftest
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	oc "github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/internal/refprovider"
 )
 
@@ -36,6 +38,13 @@ func TestASpecsTimeoutNamesTheRealTimeout(t *testing.T) {
 		failed++
 		if !strings.Contains(sp.Failure, "no response within 1s (AUTOSHARES_REQUEST_TIMEOUT)") {
 			t.Errorf("%s failed without naming the 1s timeout: %s", sp.Text, sp.Failure)
+		}
+		// Errored, not failed: the spec ended outside any check, and each check it had not
+		// judged yet is errored with it (not "not checked", which would hide a regression).
+		errored := o.inState(sp, oc.Errored)
+		if len(errored) == 0 || len(o.inState(sp, oc.Failed)) > 0 || len(o.inState(sp, oc.NotChecked)) > 0 ||
+			!slices.ContainsFunc(errored, func(r oc.Record) bool { return r.Check == "" && says(r, "no response within 1s") }) {
+			t.Errorf("%s: want errored records (the spec's, naming the timeout, and its unjudged checks'), got %s", sp.Text, checksOf(o.recordsOf(sp)))
 		}
 	}
 	if failed == 0 {
