@@ -16,7 +16,7 @@ import (
 // VerdictFile is the suite's verdict for the console, which the report writer writes to the
 // report directory from the run's one model. The launcher prints it after Ginkgo's own
 // output, which it leaves as Ginkgo wrote it.
-const VerdictFile = "verdict.txt"
+const VerdictFile = report.VerdictFile
 
 // printVerdict prints the run's verdict after Ginkgo's output and returns the run's exit
 // code. It prints, in this order of preference, what this run wrote (never an earlier
