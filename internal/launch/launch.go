@@ -106,7 +106,14 @@ func Run(o Options) int {
 		ErrWriter:      o.Stderr,
 		Exiter:         func(c int) { code = c },
 	}
-	prog.RunAndExit(ginkgoArgs(o, procs, colorless(os.Stdout)))
+	noColor := colorless(os.Stdout)
+	if noColor {
+		// --no-color covers the CLI's reporter; messages the suite's processes build with
+		// Ginkgo's formatter (a setup failure echoed by every process) follow this variable.
+		defer restoreEnv("GINKGO_NO_COLOR")()
+		os.Setenv("GINKGO_NO_COLOR", "TRUE")
+	}
+	prog.RunAndExit(ginkgoArgs(o, procs, noColor))
 	return printVerdict(o.Stdout, cfg.ReportDir, start.Add(-10*time.Millisecond), code)
 }
 

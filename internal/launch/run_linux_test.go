@@ -113,3 +113,18 @@ func TestAFailedSpecExitsOneAndSaysSoWithoutAVerdictFile(t *testing.T) {
 		t.Errorf("want the verdict from the exit status last:\n%s", out)
 	}
 }
+
+// A failed setup: Ginkgo's own report of it (every process's echo included, no colour),
+// then the verdict, then the reason with its fix, last.
+func TestAFailedSetupEndsWithItsReasonAfterTheVerdict(t *testing.T) {
+	code, out, errOut := runFake(t, map[string]string{"FAKESUITE_SETUP_FAIL": "1", "FAKESUITE_VERDICT": "VERDICT\n"})
+	if code != ExitFailed {
+		t.Fatalf("exit %d, want 1\n%s\n%s", code, out, errOut)
+	}
+	if strings.Contains(out, "\x1b[") {
+		t.Errorf("colours in output that is not a terminal:\n%q", out)
+	}
+	if !strings.Contains(out, "failed on Ginkgo parallel process #1") {
+		t.Errorf("Ginkgo's own output was changed:\n%s", out)
+	}
+}

@@ -83,3 +83,19 @@ func TestTheVerdictIsThisRunsOnly(t *testing.T) {
 		t.Errorf("no reports, exit 0: %d %s", code, out.String())
 	}
 }
+
+// verdict.txt as written, then a failed setup's reason and fix, last.
+func TestASetupFailuresReasonFollowsTheVerdictFile(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, VerdictFile), []byte("Specs: 0 run, 1 setup failure(s)\n"), 0o644)
+	sum := `{"succeeded": false, "specs": [{"node": "SynchronizedBeforeSuite", "status": "` + report.StatusFailed +
+		`", "reason": "the key was refused\nSet AUTOSHARES_APP_KEY."}]}`
+	os.WriteFile(filepath.Join(dir, report.SummaryFile), []byte(sum), 0o644)
+	var out bytes.Buffer
+	if code := printVerdict(&out, dir, time.Now().Add(-time.Minute), ExitFailed); code != ExitFailed {
+		t.Errorf("exit %d", code)
+	}
+	if want := "\nSpecs: 0 run, 1 setup failure(s)\n\nThe run stopped before any spec ran:\nthe key was refused\nSet AUTOSHARES_APP_KEY.\n"; out.String() != want {
+		t.Errorf("got\n%q\nwant\n%q", out.String(), want)
+	}
+}

@@ -35,6 +35,13 @@ func printVerdict(w io.Writer, dir string, since time.Time, code int) int {
 		if len(b) > 0 && b[len(b)-1] != '\n' {
 			fmt.Fprintln(w)
 		}
+		// A run stopped by its setup (the preflight) ends with the reason and its fix, from
+		// the summary's record of the failed setup node.
+		if sum != nil {
+			if why := setupFailure(*sum); why != "" {
+				fmt.Fprintf(w, "\nThe run stopped before any spec ran:\n%s\n", why)
+			}
+		}
 		return code
 	}
 	if sum != nil {

@@ -17,6 +17,13 @@ func TestFake(t *testing.T) {
 	RunSpecs(t, "fake suite")
 }
 
+var _ = SynchronizedBeforeSuite(func() []byte {
+	if os.Getenv("FAKESUITE_SETUP_FAIL") != "" {
+		Fail("the setup was refused\nFix: set FAKESUITE_SETUP_FAIL to nothing.")
+	}
+	return nil
+}, func([]byte) {})
+
 var _ = It("passes with an entry", func() {
 	AddReportEntry("seed", "entry-of-a-passing-spec", ReportEntryVisibilityFailureOrVerbose)
 })
