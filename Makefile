@@ -30,12 +30,17 @@ help: ## list the targets
 .PHONY: conformance
 # The embedded provider mails its codes to a local Mailpit: install it when no target is given.
 # The same launcher as the release binary (cmd/autoshares-conformance), given the freshly
-# compiled suite: the same settings checks, parallel processes, reports and exit codes.
+# compiled suite: the same settings checks, parallel processes, reports and exit codes. make
+# exits 2 for any failed recipe, whatever the launcher's code: the recipe says the launcher's
+# code and writes it to .build/conformance.exit (`make conformance || exit $(cat .build/conformance.exit)`).
 conformance: $(if $(AUTOSHARES_BASE_URL),,mailpit) ## run the conformance suite against AUTOSHARES_BASE_URL, or the embedded reference provider, in AUTOSHARES_PROCS (16) processes (LABELS=... to pick areas; LIST=1 lists the selected specs and checks without running them)
 	@mkdir -p $(BUILD)
 	$(GO) test -c -o $(BUILD)/passwordreset.test $(SUITE)
 	$(GO) build -o $(BUILD)/autoshares-conformance ./cmd/autoshares-conformance
-	AUTOSHARES_INVOKED_AS='make conformance' $(BUILD)/autoshares-conformance --suite $(BUILD)/passwordreset.test $(if $(LABELS),--labels '$(LABELS)') $(if $(LIST),--list) $(if $(GINKGO_FLAGS),-- $(GINKGO_FLAGS))
+	@code=0; AUTOSHARES_INVOKED_AS='make conformance' $(BUILD)/autoshares-conformance --suite $(BUILD)/passwordreset.test $(if $(LABELS),--labels '$(LABELS)') $(if $(LIST),--list) $(if $(GINKGO_FLAGS),-- $(GINKGO_FLAGS)) || code=$$?; \
+	echo $$code > $(BUILD)/conformance.exit; \
+	if [ $$code -ne 0 ]; then echo "make conformance: the launcher exited $$code (1: a spec, the preflight or the verdict failed; 2: a mistake in the settings or flags); make itself exits 2 for any failure, the launcher's code is in $(BUILD)/conformance.exit" >&2; fi; \
+	exit $$code
 
 .PHONY: dist
 dist: ## build the release binary (suite inside, no Go toolchain needed to run it) into dist/ for DIST_PLATFORMS (linux/amd64 darwin/arm64)

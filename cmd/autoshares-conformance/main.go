@@ -40,6 +40,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	suite := fs.String("suite", "", "a compiled suite (go test -c) to run instead of the embedded one")
 	showVersion := fs.Bool("version", false, "print the suite's version and commit")
 	list := fs.Bool("list", false, "print the specs the run would select (see --labels) and the check IDs each applies, without running them")
+	checkList := fs.Bool("checks", false, "print the checks of the catalogue inside this binary: ID, kind, profile, statement")
+	var docsWanted docsFlag
+	fs.Var(&docsWanted, "docs", "list the documents inside this binary (README, RUNNING, CHECKS, ...); --docs=NAME prints one")
 	err := fs.Parse(args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
@@ -48,12 +51,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case err != nil:
 		// The flag package names the flag; it echoes a value only for a malformed
 		// number, and these flags take no secrets.
-		fmt.Fprintf(stderr, "autoshares-conformance: %v\nRun 'autoshares-conformance --help' for the flags and settings.\n", flagMistake(err, fs))
+		fmt.Fprintf(stderr, "autoshares-conformance: %v\nRun 'autoshares-conformance --help' for the flags and settings.\n", flagMistake(err, fs, args))
 		return launch.ExitUsage
 	}
 	if *showVersion {
 		fmt.Fprintln(stdout, versionLine())
 		return launch.ExitPassed
+	}
+	if *checkList {
+		return printChecks(stdout, stderr)
+	}
+	if docsWanted.set != "" {
+		return printDocs(docsWanted.name, stdout, stderr)
 	}
 	// Anything after "--" goes to Ginkgo's run command; a stray word before it is a
 	// mistake (a setting is a variable, not an argument).
@@ -169,7 +178,10 @@ the environment wins; relative paths start from the directory you run this in):
 		fmt.Fprintf(w, "  %s%s\n      %s\n", s.Env, def, strings.ReplaceAll(s.Doc, "`", ""))
 	}
 	fmt.Fprint(w, `
-Exit status: 0 every spec that ran passed; 1 a spec failed or the target failed the
-preflight; 2 a mistake in the settings or flags (nothing was run).
+Exit status: 0 every spec that ran passed; 1 a spec, the preflight or the run's verdict
+failed; 2 a mistake in the settings or flags (nothing was run).
+
+The check IDs and labels: autoshares-conformance --checks. The documents (README, RUNNING,
+CHECKS, REPORTS, ...): autoshares-conformance --docs.
 `)
 }

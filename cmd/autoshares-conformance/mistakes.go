@@ -8,20 +8,34 @@ import (
 
 	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/config"
+	"github.com/autoshares/conformance/internal/launch"
 	"github.com/autoshares/conformance/internal/report"
 	"github.com/autoshares/conformance/internal/selection"
 	"github.com/autoshares/conformance/internal/spelling"
 )
 
 // flagMistake says what is wrong with the flags, naming the nearest flag for an unknown one
-// (--label: did you mean --labels?).
-func flagMistake(err error, fs *flag.FlagSet) string {
+// (--label: did you mean --labels?), and saying where a Ginkgo flag goes (after --).
+func flagMistake(err error, fs *flag.FlagSet, args []string) string {
 	msg := err.Error()
 	name, ok := strings.CutPrefix(msg, "flag provided but not defined: ")
 	if !ok {
 		return msg
 	}
 	name = strings.TrimLeft(name, "-")
+	if launch.IsGinkgoFlag(name) {
+		given := "--" + name
+		for _, a := range args { // as typed, with its value (Ginkgo's flags take no secrets)
+			if n, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "="); strings.HasPrefix(a, "-") && n == name {
+				given = a
+				break
+			}
+		}
+		if launch.IsRetryFlag(name) {
+			return strings.TrimPrefix(launch.RetryRefused(given), "autoshares-conformance: ")
+		}
+		return fmt.Sprintf("--%s is a flag of Ginkgo's run command: pass Ginkgo flags after --: -- %s", name, given)
+	}
 	var names []string
 	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
 	if near := spelling.Nearest(name, names); near != "" {
@@ -52,7 +66,7 @@ func labelMistake(filter string) string {
 	if len(problems) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("--labels %q:\n  - %s", filter, strings.Join(problems, "\n  - "))
+	return fmt.Sprintf("--labels %q:\n  - %s\nautoshares-conformance --checks lists the check IDs (each a label).", filter, strings.Join(problems, "\n  - "))
 }
 
 // compareMistake refuses, before anything starts, an AUTOSHARES_COMPARE_WITH that is not an

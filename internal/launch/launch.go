@@ -15,7 +15,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"time"
 
 	"github.com/onsi/ginkgo/v2/ginkgo/command"
@@ -47,6 +46,14 @@ type Options struct {
 func Run(o Options) int {
 	if dryRunAsked(o.GinkgoArgs) {
 		fmt.Fprintln(o.Stderr, DryRunRefused)
+		return ExitUsage
+	}
+	if f := retryAsked(o.GinkgoArgs); f != "" {
+		fmt.Fprintln(o.Stderr, RetryRefused(f))
+		return ExitUsage
+	}
+	if msg := ginkgoFlagMistake(o.GinkgoArgs); msg != "" {
+		fmt.Fprintln(o.Stderr, msg)
 		return ExitUsage
 	}
 	wd, err := os.Getwd()
@@ -88,35 +95,9 @@ func Run(o Options) int {
 	fmt.Fprintf(o.Stdout, "Processes: %d%s\n", procs, why)
 	fmt.Fprintf(o.Stdout, "Reports: %s\n\n", cfg.ReportDir)
 
-	args := []string{"autoshares-conformance", "run", "--randomize-all", "--procs=" + strconv.Itoa(procs)}
-	if os.Getenv("NO_COLOR") != "" { // the no-color.org convention
-		args = append(args, "--no-color")
-	}
-	if o.Labels != "" {
-		args = append(args, "--label-filter="+o.Labels)
-	}
-	args = append(args, o.GinkgoArgs...)
-	args = append(args, o.Suite)
-
-	// Ginkgo's output goes through closing (closing.go), which ends the run the way the
-	// suite counts it. Where fd 1 cannot be captured, Ginkgo's own ending stands.
+	// Ginkgo's CLI and the suite's processes write to file descriptor 1 themselves: their
+	// output is left as it is, and the suite's verdict follows it.
 	start := time.Now()
-	var end *closing
-	out := o.Stdout
-	if original, restore, err := captureStdout(func(original io.Writer) io.Writer {
-		if o.Stdout == os.Stdout {
-			out = original
-		}
-		end = &closing{out: out}
-		return end
-	}); err == nil {
-		defer original.Close()
-		defer func() {
-			restore()
-			end.finish(readSummary(cfg.ReportDir, start.Add(-10*time.Millisecond)))
-		}()
-	}
-
 	code := ExitFailed
 	prog := command.Program{
 		Name:           "autoshares-conformance",
@@ -125,8 +106,15 @@ func Run(o Options) int {
 		ErrWriter:      o.Stderr,
 		Exiter:         func(c int) { code = c },
 	}
-	prog.RunAndExit(args)
-	return code
+	noColor := colorless(os.Stdout)
+	if noColor {
+		// --no-color covers the CLI's reporter; messages the suite's processes build with
+		// Ginkgo's formatter (a setup failure echoed by every process) follow this variable.
+		defer restoreEnv("GINKGO_NO_COLOR")()
+		os.Setenv("GINKGO_NO_COLOR", "TRUE")
+	}
+	prog.RunAndExit(ginkgoArgs(o, procs, noColor))
+	return printVerdict(o.Stdout, cfg.ReportDir, start.Add(-10*time.Millisecond), code)
 }
 
 // Procs is how many processes the run uses: requested (0 = AUTOSHARES_PROCS), or fewer
