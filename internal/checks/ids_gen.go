@@ -291,6 +291,28 @@ const (
 	// (4xx or 5xx, malformed-body refusals included) MUST carry a stack frame, an exception type
 	// name, a source path or an SQL fragment. Judged on every exchange of every spec.
 	SecurityErrorsNoInternals = "security.errors.no-internals"
+	// SecurityResetRefusedRequestMailsNothing (security.reset.refused-request-mails-nothing): A
+	// step 1 request the target refuses (a missing or a wrong secret answer) MUST mail the trader
+	// nothing: after the refused requests and the trader's own right-answer request, exactly one
+	// mail, the code mail of the right answer, reaches the trader before the reset (a refused
+	// request answered 2xx is no refusal and may mail). Mail is awaited at least
+	// AUTOSHARES_NO_MAIL_WAIT after the refused requests, while the reset goes on.
+	SecurityResetRefusedRequestMailsNothing = "security.reset.refused-request-mails-nothing"
+	// SecurityResetNotificationMailed (security.reset.notification-mailed): After a successful
+	// reset (step 1 with the right answer, the mailed code, step 3, step 4) the target MUST mail
+	// the trader a notification within AUTOSHARES_MAIL_TIMEOUT, and that notification MUST NOT
+	// carry the old or new password, the token, the code or the secret answer.
+	SecurityResetNotificationMailed = "security.reset.notification-mailed"
+	// SecurityMailNoSecrets (security.mail.no-secrets): No mail the target sends a trader during a
+	// reset MUST carry the trader's old or new password, the step 3 token or the secret answer;
+	// the code mail MUST carry its code and no other code, and every other mail no code.
+	SecurityMailNoSecrets = "security.mail.no-secrets"
+	// SecurityResetMailFloodLimited (security.reset.mail-flood-limited): After
+	// AUTOSHARES_MAX_RESET_MAILS (20) step 1 requests for one fresh trader, sent at once with 3
+	// more, further requests MUST mail the trader nothing: at most that many mails arrive within
+	// AUTOSHARES_NO_MAIL_WAIT of the last reply (a target may refuse or throttle the extra
+	// requests, or answer them as usual). Needs fresh traders (AUTOSHARES_STATE_URL).
+	SecurityResetMailFloodLimited = "security.reset.mail-flood-limited"
 )
 
 // The informational findings of the catalogue.
