@@ -304,8 +304,8 @@ const (
 	// carry the old or new password, the token, the code or the secret answer.
 	SecurityResetNotificationMailed = "security.reset.notification-mailed"
 	// SecurityMailNoSecrets (security.mail.no-secrets): No mail the target sends a trader during a
-	// reset MUST carry the trader's old or new password, the step 3 token or the secret answer;
-	// the code mail MUST carry its code and no other code, and every other mail no code.
+	// reset (the code mail, the notification) MUST carry the trader's old or new password, the
+	// step 3 token or the secret answer (of 6 characters or more); the code mail carries its code.
 	SecurityMailNoSecrets = "security.mail.no-secrets"
 	// SecurityResetMailFloodLimited (security.reset.mail-flood-limited): After
 	// AUTOSHARES_MAX_RESET_MAILS (20) step 1 requests for one fresh trader, sent at once with 3
