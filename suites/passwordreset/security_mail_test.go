@@ -110,7 +110,7 @@ var _ = Describe("Security: what the reset mails the trader (ASVS 2.3.1, 6.3.7, 
 			done(v)
 		})
 
-	It("mails one trader at most AUTOSHARES_MAX_RESET_MAILS codes, however many requests it gets", Label("brute-force"),
+	It("mails one trader at most AUTOSHARES_MAX_RESET_MAILS codes, however many requests it gets", Label("brute-force"), longSpec,
 		Checks(checks.SecurityResetMailFloodLimited), func(ctx SpecContext) {
 			needMailbox()
 			n := suite.Cfg.Security.MaxResetMails
