@@ -310,8 +310,9 @@ const (
 	// SecurityResetMailFloodLimited (security.reset.mail-flood-limited): After
 	// AUTOSHARES_MAX_RESET_MAILS (20) step 1 requests for one fresh trader, sent at once with 3
 	// more, further requests MUST mail the trader nothing: at most that many mails arrive within
-	// AUTOSHARES_NO_MAIL_WAIT of the last reply (a target may refuse or throttle the extra
-	// requests, or answer them as usual). Needs fresh traders (AUTOSHARES_STATE_URL).
+	// AUTOSHARES_NO_MAIL_WAIT of the last reply (a target may refuse the extra requests or answer
+	// them as usual; a 429 is waited out and the request sent again, as a gateway's per-client
+	// throttle is no per-trader limit). Needs fresh traders (AUTOSHARES_STATE_URL).
 	SecurityResetMailFloodLimited = "security.reset.mail-flood-limited"
 )
 
