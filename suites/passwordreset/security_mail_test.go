@@ -14,6 +14,7 @@ import (
 	"github.com/autoshares/conformance/internal/mailbox"
 	"github.com/autoshares/conformance/internal/sources"
 	"github.com/autoshares/conformance/internal/states"
+	"github.com/autoshares/conformance/internal/verdict"
 )
 
 // The problem kinds of the mail checks (deviation signatures group failures by kind).
@@ -85,7 +86,7 @@ var _ = Describe("Security: what the reset mails the trader (ASVS 2.3.1, 6.3.7, 
 			secrets := []struct{ name, value string }{
 				{"the new password", pw}, {"the old password", trader["Password"]}, {"the reset token", token}, {"the secret answer", answerToLookFor(answer)},
 			}
-			v := verdictOn(checks.SecurityResetNotificationMailed, reset).Expect(len(postReset) > 0, kindUnwantedMail,
+			v := verdictOn(checks.SecurityResetNotificationMailed, reset).Expect(len(postReset) > 0, verdict.KindNoMail,
 				"no notification mail reached the trader within AUTOSHARES_MAIL_TIMEOUT (%s) of the successful reset", suite.Cfg.Flow.MailTimeout)
 			for _, m := range postReset {
 				for _, s := range append(secrets, struct{ name, value string }{"the confirmation code", code}) {
