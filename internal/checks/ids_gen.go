@@ -313,6 +313,29 @@ const (
 	// credentials. A deployment that allows a fixed list of origins passes while the foreign one
 	// is not among them.
 	SecurityHeadersCors = "security.headers.cors"
+	// SecurityResetRefusedRequestMailsNothing (security.reset.refused-request-mails-nothing): A
+	// step 1 request the target refuses (a missing or a wrong secret answer) MUST mail the trader
+	// nothing: after the refused requests and the trader's own right-answer request, exactly one
+	// mail, the code mail of the right answer, reaches the trader before the reset (a refused
+	// request answered 2xx is no refusal and may mail). Mail is awaited at least
+	// AUTOSHARES_NO_MAIL_WAIT after the refused requests, while the reset goes on.
+	SecurityResetRefusedRequestMailsNothing = "security.reset.refused-request-mails-nothing"
+	// SecurityResetNotificationMailed (security.reset.notification-mailed): After a successful
+	// reset (step 1 with the right answer, the mailed code, step 3, step 4) the target MUST mail
+	// the trader a notification within AUTOSHARES_MAIL_TIMEOUT, and that notification MUST NOT
+	// carry the old or new password, the token, the code or the secret answer.
+	SecurityResetNotificationMailed = "security.reset.notification-mailed"
+	// SecurityMailNoSecrets (security.mail.no-secrets): No mail the target sends a trader during a
+	// reset (the code mail, the notification) MUST carry the trader's old or new password, the
+	// step 3 token or the secret answer (of 6 characters or more); the code mail carries its code.
+	SecurityMailNoSecrets = "security.mail.no-secrets"
+	// SecurityResetMailFloodLimited (security.reset.mail-flood-limited): After
+	// AUTOSHARES_MAX_RESET_MAILS (20) step 1 requests for one fresh trader, sent at once with 3
+	// more, further requests MUST mail the trader nothing: at most that many mails arrive within
+	// AUTOSHARES_NO_MAIL_WAIT of the last reply (a target may refuse the extra requests or answer
+	// them as usual; a 429 is waited out and the request sent again, as a gateway's per-client
+	// throttle is no per-trader limit). Needs fresh traders (AUTOSHARES_STATE_URL).
+	SecurityResetMailFloodLimited = "security.reset.mail-flood-limited"
 )
 
 // The informational findings of the catalogue.

@@ -3,7 +3,9 @@ package config
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -14,12 +16,15 @@ type Security struct {
 	// PasswordMaxLengthRequired: a new password of this many characters must be accepted
 	// and verified exactly (ASVS 6.2.9: at least 64); 0 = neither checked.
 	PasswordMaxLengthRequired int
-	CheckBlocklist            bool     // common passwords are refused (ASVS 6.2.4)
-	Blocklist                 []string // the common passwords tried
-	MaxFailedAnswers          int      // wrong secret answers after which the right one is refused too; 0 = not checked
-	CodeSamples               int      // confirmation codes compared for a pattern
-	HSTSMinAge                int      // the least Strict-Transport-Security max-age (seconds) of an https response; 0 = not checked
-	CORSOrigin                string   // the foreign Origin the CORS check sends
+	CheckBlocklist            bool           // common passwords are refused (ASVS 6.2.4)
+	Blocklist                 []string       // the common passwords tried
+	MaxFailedAnswers          int            // wrong secret answers after which the right one is refused too; 0 = not checked
+	CodeSamples               int            // confirmation codes compared for a pattern
+	HSTSMinAge                int            // the least Strict-Transport-Security max-age (seconds) of an https response; 0 = not checked
+	CORSOrigin                string         // the foreign Origin the CORS check sends
+	NoMailWait                time.Duration  // how long a refused request's mail may take to (not) arrive
+	MaxResetMails             int            // step 1 requests for one trader that may mail it; 0 = not checked
+	CodePattern               *regexp.Regexp // how a code mail shows its code; nil = mailbox.FindCode's default
 
 	blocklistPlaces []int // each Blocklist entry's place (1-based) in AUTOSHARES_BLOCKLIST
 }
@@ -35,6 +40,8 @@ const (
 	MaxCodeSamples = 32
 	// MaxFailedAnswersLimit: NIST SP 800-63B-4 allows at most 100.
 	MaxFailedAnswersLimit = 100
+	// MaxResetMailsLimit bounds the mail-flooding check's requests (it sends a few more).
+	MaxResetMailsLimit = 100
 )
 
 // DefaultBlocklist: common passwords of at least 8 characters from public breach lists.
@@ -90,6 +97,22 @@ func securitySettings() []Setting {
 				}
 				c.Security.CORSOrigin = v
 				return nil
+			}},
+		{Env: "AUTOSHARES_NO_MAIL_WAIT", Default: "2s", Doc: "How long the mail checks give mail that must not come (after a refused reset request, beyond the mail-flooding limit) to arrive, waited while the spec goes on where it can; mail arriving later, until the spec reads the mailbox at its end, counts too.",
+			apply: func(c *Config, v string) (err error) { c.Security.NoMailWait, err = parsePositiveDuration(v); return }},
+		{Env: "AUTOSHARES_MAX_RESET_MAILS", Default: "20", Doc: fmt.Sprintf("After this many step 1 requests for one fresh trader (sent at once, with 3 more; a 429 waited out and resent), no further request mails it (the cheat sheet's Forgot Password Request: no mail flooding); more mail within AUTOSHARES_NO_MAIL_WAIT fails. Needs AUTOSHARES_STATE_URL (fresh traders). `0` skips the check; at most %d.", MaxResetMailsLimit),
+			apply: func(c *Config, v string) (err error) {
+				c.Security.MaxResetMails, err = parseIntIn(v, 0, MaxResetMailsLimit)
+				return
+			}},
+		{Env: "AUTOSHARES_CODE_PATTERN", Doc: "A regular expression (Go syntax) that finds the code in the target's code mail, its first group being the code (e.g. `PIN: (\\d{6})`). Unset: the documented `Confirmation code: NNNNNN`, else a mail with exactly one 6-digit number; a mail with no match is no code mail (a notification).",
+			apply: func(c *Config, v string) (err error) {
+				c.Security.CodePattern = nil
+				if v == "" {
+					return nil
+				}
+				c.Security.CodePattern, err = regexp.Compile(v)
+				return err
 			}},
 	}
 }

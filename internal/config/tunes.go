@@ -82,7 +82,10 @@ var tunes = map[string]Tunes{
 	"AUTOSHARES_MAX_FAILED_ANSWERS":           StricterLower,
 	"AUTOSHARES_CODE_SAMPLES":                 StricterHigher, // more codes, more chances to see a pattern
 	"AUTOSHARES_HSTS_MIN_AGE":                 StricterHigher,
-	"AUTOSHARES_CORS_ORIGIN":                  NotACheck, // which foreign origin is tried, each as strict
+	"AUTOSHARES_CORS_ORIGIN":                  NotACheck,      // which foreign origin is tried, each as strict
+	"AUTOSHARES_NO_MAIL_WAIT":                 StricterHigher, // a longer wait sees later mail
+	"AUTOSHARES_MAX_RESET_MAILS":              StricterLower,
+	"AUTOSHARES_CODE_PATTERN":                 NotACheck, // how mail is read, not what it must be
 	// Reported everywhere in their own right (known deviations, the comparison), never as passes.
 	"AUTOSHARES_KNOWN_DEVIATIONS": NotACheck,
 	"AUTOSHARES_COMPARE_WITH":     NotACheck,

@@ -58,6 +58,10 @@ type Client struct {
 	BaseURL string
 	// HTTP is the client used for every request; nil means a client with a 10s timeout.
 	HTTP *http.Client
+	// CodePattern, when set, is how a code mail shows its code (AUTOSHARES_CODE_PATTERN):
+	// its first group, or the whole match; nil recognises the documented phrase, else a
+	// mail with exactly one 6-digit number (FindCode).
+	CodePattern *regexp.Regexp
 }
 
 // address is one entry of Mailpit's To list.
@@ -299,7 +303,7 @@ func (c *Client) codeOf(ctx context.Context, m summary) (string, error) {
 		return "", err
 	}
 	for _, text := range []string{msg.Text, htmlToText(msg.HTML), m.Snippet} {
-		if code, ok := ExtractCode(text); ok {
+		if code, ok := FindCode(text, c.CodePattern); ok {
 			return code, nil
 		}
 	}
@@ -416,6 +420,41 @@ func ExtractCode(text string) (string, bool) {
 	return "", false
 }
 
+// digitsRE finds runs of digits, whole: a 6-digit code is a run of exactly six.
+var digitsRE = regexp.MustCompile(`\d+`)
+
+// FindCode recognises a code mail whatever its template: with a pattern, its first match
+// (its first group when it has one); without, the documented phrase (ExtractCode), else
+// the one run of exactly six digits in the text. A text with two such runs, or none, holds
+// no code: a notification without a 6-digit number is never taken for a code mail, and a
+// mail with several numbers needs the pattern to say which is the code.
+func FindCode(text string, pattern *regexp.Regexp) (string, bool) {
+	if pattern != nil {
+		m := pattern.FindStringSubmatch(text)
+		switch {
+		case m == nil:
+			return "", false
+		case len(m) > 1:
+			return m[1], m[1] != ""
+		}
+		return m[0], m[0] != ""
+	}
+	if code, ok := ExtractCode(text); ok {
+		return code, true
+	}
+	code := ""
+	for _, run := range digitsRE.FindAllString(text, -1) {
+		if len(run) != 6 {
+			continue
+		}
+		if code != "" && code != run {
+			return "", false
+		}
+		code = run
+	}
+	return code, code != ""
+}
+
 var tagRE = regexp.MustCompile(`(?is)<(script|style)\b.*?</(script|style)\s*>|<[^>]*>`)
 
 // htmlToText is a crude tag stripper, enough for "Confirmation code: <b>123456</b>".
@@ -438,4 +477,115 @@ func orNone(s string) string {
 		return "no Content-Type"
 	}
 	return s
+}
+
+// Mail is one message to a trader, read for the checks on what mail carries. Its Body may
+// hold secrets: callers look for them in it and never print it.
+type Mail struct {
+	ID      string
+	Subject string
+	Body    string // the text part, then the HTML part without its tags
+	Code    string // the code FindCode recognises in it; "" for none
+}
+
+// Seen is the set of message IDs to one address at one moment (Snapshot): what a spec's
+// mail arrived on top of. IDs, not times, so the clocks of Mailpit and the suite never matter.
+type Seen map[string]bool
+
+// Snapshot returns the messages to `to` so far.
+func (c *Client) Snapshot(ctx context.Context, to string) (Seen, error) {
+	addr, err := normalizeAddress(to)
+	if err != nil {
+		return nil, err
+	}
+	msgs, err := c.messagesTo(ctx, addr)
+	if err != nil {
+		return nil, err
+	}
+	seen := Seen{}
+	for _, m := range msgs {
+		seen[m.ID] = true
+	}
+	return seen, nil
+}
+
+// NewMails returns the messages to `to` that the snapshot lacks, newest first, each read
+// whole.
+func (c *Client) NewMails(ctx context.Context, to string, before Seen) ([]Mail, error) {
+	addr, err := normalizeAddress(to)
+	if err != nil {
+		return nil, err
+	}
+	msgs, err := c.messagesTo(ctx, addr)
+	if err != nil {
+		return nil, err
+	}
+	var out []Mail
+	for _, m := range msgs {
+		if before[m.ID] {
+			continue
+		}
+		var msg message
+		if err := c.getJSON(ctx, "/api/v1/message/"+url.PathEscape(m.ID), nil, &msg); err != nil {
+			return nil, err
+		}
+		ml := Mail{ID: m.ID, Subject: m.Subject, Body: msg.Text + "\n" + htmlToText(msg.HTML)}
+		for _, text := range []string{msg.Text, htmlToText(msg.HTML), m.Snippet} {
+			if code, ok := FindCode(text, c.CodePattern); ok {
+				ml.Code = code
+				break
+			}
+		}
+		out = append(out, ml)
+	}
+	return out, nil
+}
+
+// CountNew returns how many messages to `to` the snapshot lacks, without reading them.
+func (c *Client) CountNew(ctx context.Context, to string, before Seen) (int, error) {
+	addr, err := normalizeAddress(to)
+	if err != nil {
+		return 0, err
+	}
+	msgs, err := c.messagesTo(ctx, addr)
+	n := 0
+	for _, m := range msgs {
+		if !before[m.ID] {
+			n++
+		}
+	}
+	return n, err
+}
+
+// WaitForNew polls until at least `want` messages to `to` are new since the snapshot, or
+// ctx ends, and returns how many were new at the last poll; an error only when no poll
+// answered. With want 0 it polls until ctx ends: a wait for mail that must not come
+// (stop early by cancelling ctx, or when more than `most` arrived; most < 0: no bound).
+func (c *Client) WaitForNew(ctx context.Context, to string, before Seen, want, most int) (int, error) {
+	interval := firstPoll
+	n, polled := 0, false
+	var lastErr error
+	for {
+		got, err := c.CountNew(ctx, to, before)
+		if err == nil {
+			n, polled = got, true
+			if (want > 0 && n >= want) || (most >= 0 && n > most) {
+				return n, nil
+			}
+		} else if ctx.Err() == nil {
+			lastErr = err
+		}
+		select {
+		case <-ctx.Done():
+			if !polled {
+				if lastErr == nil {
+					lastErr = ctx.Err()
+				}
+				return 0, fmt.Errorf("mailbox: the Mailpit search at %s never answered: %w", c.redactedBase(), lastErr)
+			}
+			return n, nil
+		case <-time.After(interval):
+		}
+		interval = min(interval*3/2, maxPoll)
+	}
 }

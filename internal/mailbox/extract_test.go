@@ -1,6 +1,9 @@
 package mailbox
 
-import "testing"
+import (
+	"regexp"
+	"testing"
+)
 
 func TestExtractCode(t *testing.T) {
 	for _, tc := range []struct {
@@ -55,5 +58,35 @@ func TestNormalizeAddress(t *testing.T) {
 		if got, err := normalizeAddress(in); err == nil {
 			t.Errorf("normalizeAddress(%q) = %q, want an error", in, got)
 		}
+	}
+}
+
+func TestFindCodeWhateverTheTemplate(t *testing.T) {
+	custom := regexp.MustCompile(`PIN\s+(\d{6})`)
+	for _, tc := range []struct {
+		name, text string
+		pattern    *regexp.Regexp
+		want       string
+	}{
+		{"the documented phrase", "Confirmation code: 231408, ref 999999", nil, "231408"},
+		{"one 6-digit number, no phrase", "Use 482913 to go on. It expires in 10 minutes, 2026-12-07.", nil, "482913"},
+		{"the same number twice", "Code 482913. Again: 482913", nil, "482913"},
+		{"two 6-digit numbers: no code", "Ticket 123456, code 654321", nil, ""},
+		{"a notification: no 6-digit number", "Your password was changed on 2026-12-07 at 03:04.", nil, ""},
+		{"7 digits are no code", "Ref 1234567", nil, ""},
+		{"the pattern decides", "Ticket 123456, PIN 654321", custom, "654321"},
+		{"the pattern finds nothing", "Confirmation code: 231408", custom, ""},
+		{"a pattern without a group", "Ticket 12, x987654", regexp.MustCompile(`\d{6}`), "987654"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := FindCode(tc.text, tc.pattern)
+			if got != tc.want || ok != (tc.want != "") {
+				t.Errorf("FindCode(%q) = %q, %v; want %q", tc.text, got, ok, tc.want)
+			}
+		})
+	}
+	code, ok := FindCode(htmlToText(`<html><style>.c{color:#123456}</style><p>Your code <b>246810</b></p></html>`), nil)
+	if !ok || code != "246810" {
+		t.Errorf("code from an HTML-only mail = %q, %v; want 246810", code, ok)
 	}
 }

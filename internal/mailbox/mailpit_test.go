@@ -220,3 +220,49 @@ func TestBinaryPath(t *testing.T) {
 		t.Errorf("BinaryPath = %v; want a path or ErrNotInstalled", err)
 	}
 }
+
+// The mail checks read what arrived on top of a snapshot, by message ID: the code mail is
+// recognised by its code, the notification (no 6-digit number) is not, and waiting for
+// mail that must not come ends at the bound, or at once when too much came.
+func TestMailpitNewMailsSinceASnapshot(t *testing.T) {
+	s := startMailpit(t)
+	c := s.Client()
+	const to = "snap@example.test"
+	ctx := t.Context()
+
+	sendCode(t, s, to, "111111") // before the snapshot: not new
+	seen, err := c.Snapshot(ctx, to)
+	if err != nil || len(seen) != 1 {
+		t.Fatalf("Snapshot = %v, %v; want the one earlier mail", seen, err)
+	}
+	sendMail(t, s, to, "Use 482913 to continue.\r\n")
+	sendMail(t, s, to, "Your password was changed on 2026-12-07.\r\n")
+
+	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	n, err := c.WaitForNew(wctx, to, seen, 2, -1)
+	cancel()
+	if err != nil || n != 2 {
+		t.Fatalf("WaitForNew(want 2) = %d, %v", n, err)
+	}
+	mails, err := c.NewMails(ctx, to, seen)
+	if err != nil || len(mails) != 2 {
+		t.Fatalf("NewMails = %d mails, %v; want 2", len(mails), err)
+	}
+	if mails[0].Code != "" || mails[1].Code != "482913" || !strings.Contains(mails[0].Body, "password was changed") {
+		t.Errorf("newest first: notification without code, then the code mail; got codes %q, %q", mails[0].Code, mails[1].Code)
+	}
+
+	// Mail that must not come: the wait lasts its bound when nothing more arrives, and ends
+	// as soon as more than `most` did.
+	began := time.Now()
+	wctx, cancel = context.WithTimeout(ctx, 300*time.Millisecond)
+	n, err = c.WaitForNew(wctx, to, seen, 0, 2)
+	cancel()
+	if err != nil || n != 2 || time.Since(began) < 300*time.Millisecond {
+		t.Errorf("WaitForNew(most 2) = %d, %v after %s; want 2 after the whole bound", n, err, time.Since(began))
+	}
+	n, err = c.WaitForNew(ctx, to, seen, 0, 1)
+	if err != nil || n != 2 {
+		t.Errorf("WaitForNew(most 1) = %d, %v; want 2 at once", n, err)
+	}
+}

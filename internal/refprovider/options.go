@@ -91,6 +91,9 @@ type Options struct {
 	// ClientCA (PEM certificates), with TLS, makes Start require a client certificate
 	// issued by one of them (mutual TLS).
 	ClientCA []byte
+	// HTMLMail sends the code mail as HTML only, without the documented "Confirmation
+	// code" phrase: another deployment's template, for the suite's code recognition.
+	HTMLMail bool
 }
 
 // Defaults for zero Options fields.
@@ -175,6 +178,7 @@ type config struct {
 	lockout      time.Duration
 	tls          bool
 	clientCA     []byte
+	htmlMail     bool
 }
 
 // Validate reports every problem with o, as New would, without creating anything (no
@@ -208,6 +212,7 @@ func (o Options) validate() (config, error) {
 		lockout:      o.LockoutPeriod,
 		tls:          o.TLS,
 		clientCA:     o.ClientCA,
+		htmlMail:     o.HTMLMail,
 	}
 	if strings.TrimSpace(o.AppKey) == "" {
 		errs = append(errs, errors.New("AppKey is required"))

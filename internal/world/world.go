@@ -76,7 +76,7 @@ func New(cfg config.Config, sh Shared, p Process, secrets *redact.Redactor, obse
 	}
 	src := &sources.Sources{Procs: p.Total, ExpiredToken: cfg.Flow.ExpiredToken, Secrets: secrets}
 	if sh.Target.MailboxURL != "" {
-		w.Mailbox = &mailbox.Client{BaseURL: sh.Target.MailboxURL, HTTP: hc}
+		w.Mailbox = &mailbox.Client{BaseURL: sh.Target.MailboxURL, HTTP: hc, CodePattern: cfg.Security.CodePattern}
 		w.Flow = &mailflow.Driver{API: w.API, Mailbox: w.Mailbox, Step3: cfg.Flow.Step3Path, MailTimeout: cfg.Flow.MailTimeout, Observe: observe,
 			Step1IsSucceed: cfg.Negative.Step1IsSucceedRequired}
 		if len(cfg.Flow.Traders) > 0 {

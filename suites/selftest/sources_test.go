@@ -38,10 +38,11 @@ func TestMailTokenSourceWithoutStateEndpoint(t *testing.T) {
 	}
 	expectPassed(t, o, "step4.valid.succeeds", "step4.mismatch.rejected", "step4.token-lifetime.enforced", "step1.no-question.accepted",
 		"step1.right-answer.accepted", "step3.valid-code.token", "step3.used-code.refused", "step2.by-email.question", "login.valid.succeeds",
-		"step4.app-key.missing.refused")
+		"step4.app-key.missing.refused", "security.reset.refused-request-mails-nothing", "security.reset.notification-mailed", "security.mail.no-secrets")
 	expectSkipped(t, o, map[string]string{
-		"step4.expired-token.rejected": "AUTOSHARES_EXPIRED_TOKEN",
-		"step3.expired-code.refused":   "AUTOSHARES_STATE_URL (the mail flow cannot make an expired code)",
+		"step4.expired-token.rejected":      "AUTOSHARES_EXPIRED_TOKEN",
+		"step3.expired-code.refused":        "AUTOSHARES_STATE_URL (the mail flow cannot make an expired code)",
+		"security.reset.mail-flood-limited": "AUTOSHARES_STATE_URL",
 	})
 	if strings.Contains(o.output, "Peterson") || strings.Contains(o.output, "Bob-Passw0rd-1") {
 		t.Error("a test trader's secret appears in the output")
