@@ -78,9 +78,12 @@ func securitySettings() []Setting {
 				c.Security.MaxFailedAnswers, err = parseIntIn(v, 0, MaxFailedAnswersLimit)
 				return
 			}},
-		{Env: "AUTOSHARES_PASSWORD_CONTEXT_WORDS", Default: DefaultContextWords, Doc: fmt.Sprintf("Comma-separated product names (each of at least %d characters) that step 4 must refuse in a new password, with the trader's login, e-mail address and its local part: each followed by fewer other characters than the minimum length (ASVS 6.2.11). Empty checks the login and e-mail address only.", MinContextWord),
+		{Env: "AUTOSHARES_PASSWORD_CONTEXT_WORDS", Default: DefaultContextWords, Doc: fmt.Sprintf("Comma-separated product names (each of at least %d characters) that step 4 must refuse in a new password, with the trader's login, e-mail address and its local part: each followed by fewer other characters than the minimum length (ASVS 6.2.11). `none` checks the login and e-mail address only.", MinContextWord),
 			apply: func(c *Config, v string) error {
 				c.Security.ContextWords = nil
+				if strings.EqualFold(strings.TrimSpace(v), "none") {
+					return nil
+				}
 				for _, w := range strings.Split(v, ",") {
 					if w = strings.TrimSpace(w); w == "" {
 						continue

@@ -114,7 +114,7 @@ var _ = Describe("Security: new passwords at step 4 (ASVS 6.2.11, 1.5.3; NIST SP
 			trader := given(ctx, states.ValidToken)
 			words := contextCandidates(trader["User"], trader["Email"], suite.Cfg.Security.ContextWords)
 			if len(words) == 0 {
-				Skip("no context word to try: the trader's login and e-mail address are shorter than 3 characters and AUTOSHARES_PASSWORD_CONTEXT_WORDS is empty")
+				Skip("no context word to try: the trader's login and e-mail address are shorter than 3 characters and AUTOSHARES_PASSWORD_CONTEXT_WORDS=none")
 			}
 			suffix := contextSuffix(suite.Cfg.Negative.MinPasswordLength)
 			passwords := make([]string, len(words))
