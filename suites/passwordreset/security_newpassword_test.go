@@ -186,6 +186,9 @@ var _ = Describe("Security: new passwords at step 4 (ASVS 6.2.11, 1.5.3; NIST SP
 			if other := given(ctx, states.ValidToken); other["User"] != traders[0]["User"] {
 				traders = append(traders, other)
 			} else {
+				// The same trader again: its newer token is the one sure to work (a target may
+				// void the older one when it issues another).
+				traders = []states.Values{other}
 				notChecked(check, "the body with the confirmed Password first needs a second trader: the token source handed out the same one; set AUTOSHARES_STATE_URL or add test traders")
 			}
 			type attempt struct {
