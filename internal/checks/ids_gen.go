@@ -291,6 +291,29 @@ const (
 	// (4xx or 5xx, malformed-body refusals included) MUST carry a stack frame, an exception type
 	// name, a source path or an SQL fragment. Judged on every exchange of every spec.
 	SecurityErrorsNoInternals = "security.errors.no-internals"
+	// SecurityPasswordContextWords (security.password.context-words): A new password made of
+	// context-specific words (the trader's login, the e-mail address, its local part, the
+	// product's names of AUTOSHARES_PASSWORD_CONTEXT_WORDS) with fewer other characters than the
+	// minimum length MUST be refused by step 4 as a client error, and MUST change nothing.
+	SecurityPasswordContextWords = "security.password.context-words"
+	// SecurityPasswordCodePointsCounted (security.password.code-points-counted): Step 4 MUST count
+	// a new password's length in Unicode code points: a password of exactly the minimum length
+	// (AUTOSHARES_EXPECT_MIN_PASSWORD_LENGTH) in two-byte characters MUST be accepted and then log
+	// in, and one a character shorter MUST be refused, changing nothing. A target that refuses
+	// non-ASCII passwords altogether (allowed, see security.password.unicode-usable) leaves the
+	// check not checked.
+	SecurityPasswordCodePointsCounted = "security.password.code-points-counted"
+	// SecurityBodyDuplicateProperty (security.body.duplicate-property): A step 4 body carrying
+	// Password twice (raw JSON, the two values differing, PasswordConfirmation equal to one of
+	// them) MUST either be refused as a client error, changing nothing, or set the password that
+	// PasswordConfirmation confirms: that one then logs in and the other does not. Tried with the
+	// confirmed value last and first, one trader each.
+	SecurityBodyDuplicateProperty = "security.body.duplicate-property"
+	// SecurityResetNoAutoLogin (security.reset.no-auto-login): A successful step 4 MUST NOT log
+	// the trader in: its reply carries no session (no Set-Cookie, no access or refresh token
+	// field, no token-looking value in the body); the trader logs in with the new password
+	// afterwards.
+	SecurityResetNoAutoLogin = "security.reset.no-auto-login"
 	// SecurityHeadersNosniff (security.headers.nosniff): Every response of every endpoint (errors
 	// and a gateway's 429 included) MUST carry X-Content-Type-Options: nosniff. Judged on every
 	// exchange of every spec.
@@ -349,4 +372,9 @@ const (
 	// documentation prescribes the error (ErrorUserNotFound), so the run reports it and does not
 	// fail.
 	FindingUserEnumeration = "finding.user-enumeration"
+	// FindingPasswordShorterThan15 (finding.password-shorter-than-15): Step 4 sets a new password
+	// shorter than 15 characters, and login takes the password alone. NIST SP 800-63B-4 asks 15
+	// where the password is the only factor; the suite's minimum stays ASVS 6.2.1's 8
+	// (AUTOSHARES_EXPECT_MIN_PASSWORD_LENGTH), so the run reports it and does not fail.
+	FindingPasswordShorterThan15 = "finding.password-shorter-than-15"
 )

@@ -25,6 +25,9 @@ type Security struct {
 	NoMailWait                time.Duration  // how long a refused request's mail may take to (not) arrive
 	MaxResetMails             int            // step 1 requests for one trader that may mail it; 0 = not checked
 	CodePattern               *regexp.Regexp // how a code mail shows its code; nil = mailbox.FindCode's default
+	// ContextWords: the product's names, refused in new passwords with the trader's login
+	// and e-mail address (ASVS 6.2.11).
+	ContextWords []string
 
 	blocklistPlaces []int // each Blocklist entry's place (1-based) in AUTOSHARES_BLOCKLIST
 }
@@ -46,6 +49,12 @@ const (
 
 // DefaultBlocklist: common passwords of at least 8 characters from public breach lists.
 const DefaultBlocklist = "password1,12345678,qwerty123,iloveyou"
+
+// DefaultContextWords: the white label's name and the platform's (ASVS 6.2.11).
+const DefaultContextWords = "AutoShares,ETNA"
+
+// MinContextWord: a shorter word would be found inside ordinary passwords by chance.
+const MinContextWord = 3
 
 func securitySettings() []Setting {
 	return []Setting{
@@ -78,6 +87,23 @@ func securitySettings() []Setting {
 			apply: func(c *Config, v string) (err error) {
 				c.Security.MaxFailedAnswers, err = parseIntIn(v, 0, MaxFailedAnswersLimit)
 				return
+			}},
+		{Env: "AUTOSHARES_PASSWORD_CONTEXT_WORDS", Default: DefaultContextWords, Doc: fmt.Sprintf("Comma-separated product names (each of at least %d characters) that step 4 must refuse in a new password, with the trader's login, e-mail address and its local part: each followed by fewer other characters than the minimum length (ASVS 6.2.11). `none` checks the login and e-mail address only.", MinContextWord),
+			apply: func(c *Config, v string) error {
+				c.Security.ContextWords = nil
+				if strings.EqualFold(strings.TrimSpace(v), "none") {
+					return nil
+				}
+				for _, w := range strings.Split(v, ",") {
+					if w = strings.TrimSpace(w); w == "" {
+						continue
+					}
+					if utf8.RuneCountInString(w) < MinContextWord {
+						return fmt.Errorf("%q is shorter than %d characters: a target cannot tell it from ordinary letters", w, MinContextWord)
+					}
+					c.Security.ContextWords = append(c.Security.ContextWords, w)
+				}
+				return nil
 			}},
 		{Env: "AUTOSHARES_CODE_SAMPLES", Default: "6", Doc: fmt.Sprintf("How many confirmation codes, issued back to back, the code-pattern check compares (%d to %d): codes from a random generator show its pattern (half or more repeats, every step within a thousandth of the code space, or one constant step) far less than once in a million runs.", MinCodeSamples, MaxCodeSamples),
 			apply: func(c *Config, v string) (err error) {

@@ -40,6 +40,9 @@ const (
 	// ExactText: a text a reply must carry; empty is not checked. Replacing a non-empty
 	// default (the documented text) admits replies the default refuses.
 	ExactText
+	// MoreWords: a comma-separated list of words a reply must refuse; a value lacking a
+	// word of the default (any letter case) admits what the default refuses.
+	MoreWords
 )
 
 // tunes classifies every setting that is not an error case's (those follow their suffix,
@@ -86,6 +89,7 @@ var tunes = map[string]Tunes{
 	"AUTOSHARES_NO_MAIL_WAIT":                 StricterHigher, // a longer wait sees later mail
 	"AUTOSHARES_MAX_RESET_MAILS":              StricterLower,
 	"AUTOSHARES_CODE_PATTERN":                 NotACheck, // how mail is read, not what it must be
+	"AUTOSHARES_PASSWORD_CONTEXT_WORDS":       MoreWords,
 	// Reported everywhere in their own right (known deviations, the comparison), never as passes.
 	"AUTOSHARES_KNOWN_DEVIATIONS": NotACheck,
 	"AUTOSHARES_COMPARE_WITH":     NotACheck,
@@ -218,6 +222,17 @@ func (s Setting) Loosens(value string) bool {
 		return false
 	case ExactText:
 		return def != ""
+	case MoreWords:
+		var given []string
+		for _, x := range strings.Split(v, ",") {
+			given = append(given, strings.ToLower(strings.TrimSpace(x)))
+		}
+		for _, d := range strings.Split(def, ",") {
+			if d = strings.ToLower(strings.TrimSpace(d)); d != "" && !slices.Contains(given, d) {
+				return true
+			}
+		}
+		return false
 	case NotACheck:
 		return false
 	}

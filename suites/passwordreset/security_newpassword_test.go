@@ -1,0 +1,245 @@
+package passwordreset
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/checks"
+	"github.com/autoshares/conformance/internal/config"
+	"github.com/autoshares/conformance/internal/states"
+	"github.com/autoshares/conformance/internal/verdict"
+)
+
+// What step 4 does with a new password and around it (docs/SECURITY.md): context-specific
+// words (ASVS 6.2.11), length in code points (NIST SP 800-63B-4 3.1.1.2), a repeated
+// Password property (ASVS 1.5.3, 15.3.7), no login by the reset (Forgot Password Cheat
+// Sheet), and the NIST single-factor minimum of 15 (a finding).
+
+// nistSingleFactorMin is NIST SP 800-63B-4 3.1.1.2's minimum length where the password is
+// the only factor, as login here takes it.
+const nistSingleFactorMin = 15
+
+// contextSuffix is what follows a context word in a password the target must refuse:
+// fewer characters than the minimum length (so the word is what makes the password long
+// enough), every character class among them (so no composition rule refuses it instead).
+func contextSuffix(minLen int) string {
+	s := "Qq2025!"
+	for utf8.RuneCountInString(s) < minLen-1 {
+		s += "#"
+	}
+	return s[:max(min(len(s), minLen-1), 1)]
+}
+
+// contextCandidates are the words a new password must not be made of: the login, the
+// e-mail address and its local part, the product's names; each once (any letter case),
+// none shorter than config.MinContextWord.
+func contextCandidates(login, email string, products []string) []string {
+	words := []string{login, email}
+	if local, _, ok := strings.Cut(email, "@"); ok {
+		words = append(words, local)
+	}
+	words = append(words, products...)
+	var out []string
+	seen := map[string]bool{}
+	for _, w := range words {
+		w = strings.TrimSpace(w)
+		if utf8.RuneCountInString(w) < config.MinContextWord || seen[strings.ToLower(w)] {
+			continue
+		}
+		seen[strings.ToLower(w)] = true
+		out = append(out, w)
+	}
+	return out
+}
+
+// twoByteRunes: Latin-1 letters and symbols, two bytes each in UTF-8, unchanged by NFC and
+// NFKC normalisation (so a target that normalises sees the same length).
+var twoByteRunes = func() []rune {
+	var rs []rune
+	for r := rune(0xC0); r <= 0xFF; r++ {
+		if r != 0xD7 && r != 0xF7 { // × and ÷
+			rs = append(rs, r)
+		}
+	}
+	return append(rs, '§', '¿', '¡', '£', '±')
+}()
+
+// twoBytePassword is a fresh secret password of n code points of two bytes each: an
+// upper-case letter, a lower-case letter and a symbol first, then random letters.
+func twoBytePassword(n int) string {
+	rs := []rune{'É', 'é', '§'}
+	for len(rs) < n {
+		i, err := rand.Int(rand.Reader, big.NewInt(int64(len(twoByteRunes))))
+		if err != nil {
+			Fail("crypto/rand: " + err.Error())
+		}
+		rs = append(rs, twoByteRunes[i.Int64()])
+	}
+	p := string(rs[:n])
+	suite.Secrets.Add(p)
+	return p
+}
+
+// duplicatePasswordBody is a step 4 body carrying Password twice, the two values in the
+// order given, and PasswordConfirmation: raw JSON, which no encoder writes.
+func duplicatePasswordBody(token, firstPassword, secondPassword, confirmation string) []byte {
+	q := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	return []byte(fmt.Sprintf(`{"Token":%s,"Password":%s,"Password":%s,"PasswordConfirmation":%s}`,
+		q(token), q(firstPassword), q(secondPassword), q(confirmation)))
+}
+
+// secretSessions registers every session a reply hands out as a secret, and masks it in
+// the reply's transcript the log holds back (masked when it arrived, before the suite knew).
+func secretSessions(ex *apiclient.Exchange) {
+	for _, s := range verdict.SessionsIn(ex.ResponseHeader, ex.ResponseBody) {
+		suite.Secrets.Add(s.Value)
+	}
+	if pendingLog.ex == ex {
+		pendingLog.text = ex.Transcript(suite.Secrets) + "\n"
+	}
+}
+
+var _ = Describe("Security: new passwords at step 4 (ASVS 6.2.11, 1.5.3; NIST SP 800-63B-4 3.1.1.2; no login by a reset)", Label("security", "step4", "update-password"), func() {
+
+	It("refuses new passwords made of the trader's login, e-mail address or the product's names, and changes nothing", Label(passwordPolicyLabel, "login"),
+		Checks(checks.SecurityPasswordContextWords), func(ctx SpecContext) {
+			trader := given(ctx, states.ValidToken)
+			words := contextCandidates(trader["User"], trader["Email"], suite.Cfg.Security.ContextWords)
+			if len(words) == 0 {
+				Skip("no context word to try: the trader's login and e-mail address are shorter than 3 characters and AUTOSHARES_PASSWORD_CONTEXT_WORDS=none")
+			}
+			suffix := contextSuffix(suite.Cfg.Negative.MinPasswordLength)
+			passwords := make([]string, len(words))
+			reqs := make([]apiclient.Request, len(words))
+			for i, w := range words {
+				passwords[i] = w + suffix
+				suite.Secrets.Add(passwords[i])
+				reqs[i] = updatePassword(trader["Token"], passwords[i], passwords[i])
+			}
+			// Independent refusals: they go together. Should one be accepted, the others meet
+			// a used token; the accepted one fails the check, and the logins below show it.
+			for _, ex := range sendAll(ctx, reqs) {
+				expectRejected(ex, checks.SecurityPasswordContextWords)
+			}
+			expectPasswordUnchanged(ctx, checks.SecurityPasswordContextWords, trader["User"], trader["Password"], passwords[0])
+		})
+
+	It("counts a new password's length in code points: the minimum in two-byte characters is accepted, one character fewer is refused", Label(passwordPolicyLabel, "login"),
+		Checks(checks.SecurityPasswordCodePointsCounted), func(ctx SpecContext) {
+			const check = checks.SecurityPasswordCodePointsCounted
+			n := suite.Cfg.Negative.MinPasswordLength
+			if n < 2 {
+				Skip(fmt.Sprintf("AUTOSHARES_EXPECT_MIN_PASSWORD_LENGTH=%d: no shorter non-empty password to try", n))
+			}
+			trader := given(ctx, states.ValidToken)
+			short, exact := twoBytePassword(n-1), twoBytePassword(n)
+			// The short one first: once the exact one is set, the token is used.
+			exShort := send(ctx, updatePassword(trader["Token"], short, short))
+			if succeeded(exShort) {
+				// n-1 characters of 2 bytes are 2n-2 bytes: counted in bytes, they pass.
+				expectRejected(exShort, check)
+				return
+			}
+			exExact := send(ctx, updatePassword(trader["Token"], exact, exact))
+			if succeeded(exExact) {
+				expectRejected(exShort, check)
+				expectSuccess(exExact, check, updatePasswordResponseSchema)
+				expectLoginSucceeds(ctx, check, trader["User"], exact, fmt.Sprintf("with the %d-character password of two-byte characters step 4 accepted", n))
+				if n < nistSingleFactorMin {
+					sawFinding(checks.FindingPasswordShorterThan15)
+				}
+				return
+			}
+			// Both refused: non-ASCII passwords refused altogether (allowed, login carries the
+			// password in a header), or a minimum above the one configured. An ASCII password
+			// of the minimum length tells which.
+			expectRefusedAnyShape(exShort, check)
+			expectRefusedAnyShape(exExact, check)
+			ascii := passwordOfLength(n)
+			exASCII := send(ctx, updatePassword(trader["Token"], ascii, ascii))
+			if !succeeded(exASCII) {
+				expectPasswordUnchanged(ctx, check, trader["User"], trader["Password"], exact)
+				notChecked(check, fmt.Sprintf("the target refuses a password of %d ASCII characters too: its minimum is above AUTOSHARES_EXPECT_MIN_PASSWORD_LENGTH=%d (set it to the target's)", n, n))
+				return
+			}
+			if n < nistSingleFactorMin {
+				sawFinding(checks.FindingPasswordShorterThan15)
+			}
+			notChecked(check, fmt.Sprintf("the target refuses non-ASCII passwords at step 4 (allowed, see security.password.unicode-usable) and accepts %d ASCII characters: how it counts multi-byte characters does not show", n))
+		})
+
+	It("sets the confirmed password, or refuses and changes nothing, when a step 4 body carries Password twice", Label("body", "login"),
+		Checks(checks.SecurityBodyDuplicateProperty), func(ctx SpecContext) {
+			const check = checks.SecurityBodyDuplicateProperty
+			// The confirmed value last, then first: a target whose parsers disagree either way
+			// (one checks the first value, the other stores the last, or the reverse) sets a
+			// password nobody confirmed in one of them. One trader each: a success uses the token.
+			traders := []states.Values{given(ctx, states.ValidToken)}
+			if other := given(ctx, states.ValidToken); other["User"] != traders[0]["User"] {
+				traders = append(traders, other)
+			} else {
+				// The same trader again: its newer token is the one sure to work (a target may
+				// void the older one when it issues another).
+				traders = []states.Values{other}
+				notChecked(check, "the body with the confirmed Password first needs a second trader: the token source handed out the same one; set AUTOSHARES_STATE_URL or add test traders")
+			}
+			type attempt struct {
+				trader             states.Values
+				confirmed, another string
+			}
+			var attempts []attempt
+			reqs := make([]apiclient.Request, len(traders))
+			for i, t := range traders {
+				a := attempt{t, newPassword(), newPassword()}
+				suite.Secrets.Add(t["Token"])
+				first, second := a.another, a.confirmed
+				if i == 1 {
+					first, second = a.confirmed, a.another
+				}
+				attempts = append(attempts, a)
+				reqs[i] = rawBody(http.MethodPut, apiclient.PathUpdatePassword, duplicatePasswordBody(t["Token"], first, second, a.confirmed), "")
+			}
+			order := []string{"last", "first"}
+			var logins []login
+			for i, ex := range sendAll(ctx, reqs) {
+				a := attempts[i]
+				if succeeded(ex) {
+					v := verdictOn(check, ex)
+					suite.Rules.Success(v, updatePasswordResponseSchema)
+					done(v)
+					logins = append(logins,
+						loginSucceeds(check, a.trader["User"], a.confirmed, "with the Password that PasswordConfirmation confirmed (the "+order[i]+" of two), which step 4 accepted"),
+						loginFails(check, a.trader["User"], a.another, "with the other Password of the body (the one not confirmed): only the confirmed one may be set"))
+					continue
+				}
+				expectRefusedAnyShape(ex, check)
+				logins = append(logins,
+					loginSucceeds(check, a.trader["User"], a.trader["Password"], "with the old password: a rejected request must change nothing"),
+					loginFails(check, a.trader["User"], a.confirmed, "with the confirmed Password of the rejected request: a rejected request must change nothing"),
+					loginFails(check, a.trader["User"], a.another, "with the other Password of the rejected request: a rejected request must change nothing"))
+			}
+			expectLogins(ctx, logins...)
+		})
+
+	It("does not log the trader in on a successful step 4: no session in its reply",
+		Checks(checks.SecurityResetNoAutoLogin), func(ctx SpecContext) {
+			const check = checks.SecurityResetNoAutoLogin
+			trader := given(ctx, states.ValidToken)
+			pw := newPassword()
+			ex := send(ctx, updatePassword(trader["Token"], pw, pw))
+			v := verdictOn(check, ex)
+			suite.Rules.Success(v, updatePasswordResponseSchema)
+			secretSessions(ex)
+			suite.Rules.NoSession(v)
+			need(done(v), "step 4 did not succeed plainly, and the login after it needs the new password")
+			expectLoginSucceeds(ctx, check, trader["User"], pw, "with the new password step 4 set: the reset logs nobody in, the trader does")
+		})
+})
