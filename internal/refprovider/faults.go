@@ -3,13 +3,16 @@ package refprovider
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"mime"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -93,6 +96,10 @@ const (
 	FaultCacheableToken           = "cacheable-token"
 	FaultStackTraceInErrors       = "stack-trace-in-errors"
 	FaultEchoSecretAnswer         = "echo-secret-answer"
+
+	// Proof, not a refusal's word for it (issue 22).
+	FaultRefusalConsumesToken    = "refusal-consumes-token"
+	FaultSequentialFourDigitCode = "sequential-4-digit-codes"
 )
 
 // switchDef is one fault switch or quirk: its name, what it does, and how, as changes to
@@ -435,6 +442,37 @@ var faultTable = []switchDef{
 				msg: fmt.Sprintf("The answer given was %q.", given)})
 		}
 	}},
+	{FaultRefusalConsumesToken, "a step 4 refused for its new password (too short or long, common, composition rules) consumes the token", func(h *hooks) {
+		var srv *Server
+		prevSetup, prev := h.setup, h.step4Error
+		h.setup = func(s *Server) { prevSetup(s); srv = s }
+		h.step4Error = func(p problem, req newPasswordRequest) problem {
+			// req.Token is the key of the token found; the store is not locked here.
+			if slices.Contains(policyCodes, p.code) {
+				srv.st.mu.Lock()
+				delete(srv.st.tokens, req.Token)
+				srv.st.mu.Unlock()
+			}
+			return prev(p, req)
+		}
+	}},
+	{FaultSequentialFourDigitCode, "confirmation codes have 4 digits and count up: each new code is the previous one plus 1", func(h *hooks) {
+		h.newCode = sequentialFourDigitCodes()
+	}},
+}
+
+// policyCodes are the ErrorsCode of step 4's refusals of a new password for its policy.
+var policyCodes = []string{codePasswordTooShort, codePasswordTooLong, errPasswordTooCommon.code, "ErrorPasswordComposition"}
+
+// sequentialFourDigitCodes is the sequential-4-digit-codes fault's generator: a counter
+// modulo 10000 from a random start, where the code-pattern check's window is ±10.
+func sequentialFourDigitCodes() func() (string, error) {
+	var next atomic.Int64
+	first, _ := rand.Int(rand.Reader, big.NewInt(10_000))
+	next.Store(first.Int64())
+	return func() (string, error) {
+		return fmt.Sprintf("%04d", (next.Add(1)-1)%10_000), nil
+	}
 }
 
 // faultDescriptions indexes faultTable by name.
