@@ -3,16 +3,13 @@ package refprovider
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
-	"math/big"
 	"mime"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -98,8 +95,7 @@ const (
 	FaultEchoSecretAnswer         = "echo-secret-answer"
 
 	// Proof, not a refusal's word for it (issue 22).
-	FaultRefusalConsumesToken    = "refusal-consumes-token"
-	FaultSequentialFourDigitCode = "sequential-4-digit-codes"
+	FaultRefusalConsumesToken = "refusal-consumes-token"
 )
 
 // switchDef is one fault switch or quirk: its name, what it does, and how, as changes to
@@ -456,24 +452,10 @@ var faultTable = []switchDef{
 			return prev(p, req)
 		}
 	}},
-	{FaultSequentialFourDigitCode, "confirmation codes have 4 digits and count up: each new code is the previous one plus 1", func(h *hooks) {
-		h.newCode = sequentialFourDigitCodes()
-	}},
 }
 
 // policyCodes are the ErrorsCode of step 4's refusals of a new password for its policy.
 var policyCodes = []string{codePasswordTooShort, codePasswordTooLong, errPasswordTooCommon.code, "ErrorPasswordComposition"}
-
-// sequentialFourDigitCodes is the sequential-4-digit-codes fault's generator: a counter
-// modulo 10000 from a random start, where the code-pattern check's window is ±10.
-func sequentialFourDigitCodes() func() (string, error) {
-	var next atomic.Int64
-	first, _ := rand.Int(rand.Reader, big.NewInt(10_000))
-	next.Store(first.Int64())
-	return func() (string, error) {
-		return fmt.Sprintf("%04d", (next.Add(1)-1)%10_000), nil
-	}
-}
 
 // faultDescriptions indexes faultTable by name.
 var faultDescriptions = func() map[string]string {

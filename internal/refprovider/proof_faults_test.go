@@ -1,10 +1,5 @@
 package refprovider
 
-import (
-	"errors"
-	"strconv"
-)
-
 // The faults that test whether a check is proven, not only refused (issue 22); the fault
 // matrix runs them too.
 func init() {
@@ -21,20 +16,4 @@ var proofFaultCases = map[string]faultCase{
 		}
 		return tokenStillWorks(e, v, "after a refused common password")
 	}, "the token no longer works"},
-
-	FaultSequentialFourDigitCode: {func(e *env) error {
-		var codes []int
-		for range 3 {
-			c := e.state(StatePendingCode)["Code"]
-			n, err := strconv.Atoi(c)
-			if err != nil {
-				return err
-			}
-			if len(c) != 6 {
-				return errors.New("a code that is not 6 digits")
-			}
-			codes = append(codes, n)
-		}
-		return nil
-	}, "not 6 digits"},
 }
