@@ -65,15 +65,20 @@ func TestBlocklistEntriesAreJudgedWithAValidToken(t *testing.T) {
 	}
 }
 
-// The same target with the default blocklist: every entry is judged with a token of its own
-// and the check passes, proven, with no entry left unchecked.
-func TestBlocklistPassesProvenWhenRefusalsEndTheToken(t *testing.T) {
+// The same target with the default blocklist: the whole run passes (the docs do not say
+// whether a refused new password ends the token: catalogue faults_not_checked), and the
+// blocklist check passes proven, each entry judged with a token of its own, none left
+// unchecked.
+func TestSuitePassesWhenRefusalsEndTheToken(t *testing.T) {
 	t.Parallel()
 	p, key := startProvider(t, refprovider.Options{TestMode: true, Faults: []string{refprovider.FaultRefusalConsumesToken}})
-	o := runSuite(t, targetEnv(p, key), "-ginkgo.label-filter="+checks.SecurityPasswordBlocklist)
+	o := runSuite(t, targetEnv(p, key), "-ginkgo.label-filter=!slow")
+	if o.exitErr != nil || len(o.failed) > 0 || len(o.skipped) > 0 {
+		t.Fatalf("want a clean pass; exit %v, failed %q, skipped %q\n%s", o.exitErr, o.failed, o.skipped, o.output)
+	}
 	_, recs := onlySpec(t, o, checks.SecurityPasswordBlocklist)
-	if o.exitErr != nil || len(inStates(recs, oc.Passed)) == 0 || len(recs) != len(inStates(recs, oc.Passed)) {
-		t.Fatalf("want the blocklist check passed, every record passed; exit %v, records %s\n%s", o.exitErr, checksOf(recs), o.output)
+	if len(inStates(recs, oc.Passed)) == 0 || len(recs) != len(inStates(recs, oc.Passed)) {
+		t.Errorf("want the blocklist check passed, every record passed; records %s", checksOf(recs))
 	}
 }
 
