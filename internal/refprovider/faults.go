@@ -113,6 +113,8 @@ const (
 	FaultPasswordLengthInBytes   = "password-length-in-bytes"
 	FaultDuplicatePasswordFirst  = "duplicate-password-first-stored"
 	FaultUnlimitedResetMails     = "unlimited-reset-mails"
+	// Proof, not a refusal's word for it (issue 22).
+	FaultRefusalConsumesToken = "refusal-consumes-token"
 )
 
 // switchDef is one fault switch or quirk: its name, what it does, and how, as changes to
@@ -553,7 +555,24 @@ var faultTable = []switchDef{
 	{FaultUnlimitedResetMails, "step 1 mails a code however often one trader's reset is requested: no per-account mail limit", func(h *hooks) {
 		h.mailLimit = func(int) int { return 0 }
 	}},
+	{FaultRefusalConsumesToken, "a step 4 refused for its new password (too short or long, common, composition rules) consumes the token", func(h *hooks) {
+		var srv *Server
+		prevSetup, prev := h.setup, h.step4Error
+		h.setup = func(s *Server) { prevSetup(s); srv = s }
+		h.step4Error = func(p problem, req newPasswordRequest) problem {
+			// req.Token is the key of the token found; the store is not locked here.
+			if slices.Contains(policyCodes, p.code) {
+				srv.st.mu.Lock()
+				delete(srv.st.tokens, req.Token)
+				srv.st.mu.Unlock()
+			}
+			return prev(p, req)
+		}
+	}},
 }
+
+// policyCodes are the ErrorsCode of step 4's refusals of a new password for its policy.
+var policyCodes = []string{codePasswordTooShort, codePasswordTooLong, errPasswordTooCommon.code, "ErrorPasswordComposition"}
 
 // faultDescriptions indexes faultTable by name.
 var faultDescriptions = func() map[string]string {

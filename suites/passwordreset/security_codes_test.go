@@ -7,13 +7,14 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/states"
 	"github.com/autoshares/conformance/internal/verdict"
 )
 
 const (
-	checkCodeOneExchange   = "security.code.one-concurrent-exchange"
-	checkCodeUnpredictable = "security.code.unpredictable"
+	checkCodeOneExchange   = checks.SecurityCodeOneConcurrentExchange
+	checkCodeUnpredictable = checks.SecurityCodeUnpredictable
 )
 
 var _ = Describe("Security: confirmation codes (ASVS 6.5)", Label("security", "codes", "step3", "reset-code"), func() {
@@ -42,12 +43,18 @@ var _ = Describe("Security: confirmation codes (ASVS 6.5)", Label("security", "c
 				"%d simultaneous step 3 exchanges of one code (AUTOSHARES_CONCURRENT_UPDATES): expected exactly one success, got %d (exchanges %s)", n, len(wins), strings.Join(wins, ", ")))
 		})
 
-	It("issues confirmation codes that show no pattern: not repeating, not counting, no constant step",
+	// Serial: Ginkgo runs it alone, after every parallel spec has ended, so no other spec's
+	// code is issued between the samples. Run beside the others, a counter moves on by every
+	// code they are issued meanwhile (with 4-digit codes and 16 processes, past the ±10
+	// window), and passes for random.
+	It("issues confirmation codes that show no pattern: not repeating, not counting, no constant step", Serial,
 		Checks(checkCodeUnpredictable), func(ctx SpecContext) {
-			// One after another: the order they were issued in is what a pattern follows.
+			// One after another, each made when asked (never a state made ahead, earlier): the
+			// order they were issued in is what a pattern follows.
+			fresh := freshState(ctx)
 			codes := make([]string, suite.Cfg.Security.CodeSamples)
 			for i := range codes {
-				codes[i] = given(ctx, states.PendingCode)["Code"]
+				codes[i] = given(fresh, states.PendingCode)["Code"]
 			}
 			v := verdictOn(checkCodeUnpredictable, nil)
 			for _, p := range verdict.CodePatternProblems(codes) {

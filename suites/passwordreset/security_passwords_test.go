@@ -9,23 +9,26 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/harness"
 	"github.com/autoshares/conformance/internal/sources"
 	"github.com/autoshares/conformance/internal/states"
+	"github.com/autoshares/conformance/internal/verdict"
 )
 
 // The password checks of the security profile (docs/SECURITY.md): OWASP ASVS 5.0 6.2 and
 // NIST SP 800-63B-4 3.1.1.2. Many deployments lock an account after a few failed logins,
-// so no spec makes more than maxFailedLogins failed logins for one trader, and each comes
-// after the right password logged in: a lock can never pass for a verdict.
+// so no spec makes more than maxFailedLogins failed logins for one trader, each comes after
+// the right password logged in, and a wrong password's refusal counts only once the right
+// password still logs in after it: a lock can never pass for a verdict.
 
 const (
-	checkLongAccepted   = "security.password.long-accepted"
-	checkNotTruncated   = "security.password.not-truncated"
-	checkCaseSensitive  = "security.password.case-sensitive"
-	checkUnicodeUsable  = "security.password.unicode-usable"
-	checkBlocklist      = "security.password.blocklist"
-	checkNoComposition  = "security.password.no-composition"
+	checkLongAccepted   = checks.SecurityPasswordLongAccepted
+	checkNotTruncated   = checks.SecurityPasswordNotTruncated
+	checkCaseSensitive  = checks.SecurityPasswordCaseSensitive
+	checkUnicodeUsable  = checks.SecurityPasswordUnicodeUsable
+	checkBlocklist      = checks.SecurityPasswordBlocklist
+	checkNoComposition  = checks.SecurityPasswordNoComposition
 	maxFailedLogins     = 3
 	passwordPolicyLabel = "password-policy"
 )
@@ -101,10 +104,10 @@ func notCheckedAttempts(left []loginAttempt, why string) {
 		}
 	}
 	if len(truncated) > 0 {
-		notChecked("security.password.not-truncated", "login "+strings.Join(truncated, "; ")+": "+why)
+		notChecked(checks.SecurityPasswordNotTruncated, "login "+strings.Join(truncated, "; ")+": "+why)
 	}
 	if len(cased) > 0 {
-		notChecked("security.password.case-sensitive", "login "+strings.Join(cased, "; ")+": "+why)
+		notChecked(checks.SecurityPasswordCaseSensitive, "login "+strings.Join(cased, "; ")+": "+why)
 	}
 }
 
@@ -116,38 +119,57 @@ var _ = Describe("Security: passwords (ASVS 6.2, NIST SP 800-63B-4 3.1.1.2)", La
 			if n == 0 {
 				Skip("AUTOSHARES_PASSWORD_MAX_LENGTH_REQUIRED=0: long passwords, their exactness and their letter case are not checked")
 			}
-			attempts := exactnessAttempts(n)
-			// One trader per maxFailedLogins wrong passwords, each trader's own right password
-			// proven first. The state endpoint makes a fresh trader each time; another source
+			// One trader per chunk of at most maxFailedLogins wrong passwords, each trader's own
+			// right password proven first and again after them: a refusal counts only when the
+			// right password still logs in after it (a lock answers every login, the wrong
+			// ones too). The state endpoint makes a fresh trader each time; another source
 			// (the mail flow) may hand out the same configured trader again, which would then
 			// get more than maxFailedLogins failed logins: what is left is not checked.
+			left, size := exactnessAttempts(n), maxFailedLogins
 			used := map[string]bool{}
-			for i := 0; i < len(attempts); i += maxFailedLogins {
-				chunk := attempts[i:min(i+maxFailedLogins, len(attempts))]
+			for len(left) > 0 {
+				chunk := left[:min(size, len(left))]
 				made := givenMade(ctx, states.ValidToken)
 				trader := made.Values
 				if used[strings.ToLower(trader["User"])] && made.Via != sources.ViaStateEndpoint {
-					notCheckedAttempts(attempts[i:], "the token source hands out the same trader again, which may lock after a few failed logins; set AUTOSHARES_STATE_URL (fresh traders) or add test traders")
+					notCheckedAttempts(left, "the token source hands out the same trader again, which may lock after a few failed logins; set AUTOSHARES_STATE_URL (fresh traders) or add test traders")
 					return
 				}
 				used[strings.ToLower(trader["User"])] = true
 				pw := longPassword(n)
 				expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), checkLongAccepted, updatePasswordResponseSchema)
 				expectLoginSucceeds(ctx, checkLongAccepted, trader["User"], pw, fmt.Sprintf("with the %d-character password step 4 accepted", n))
-				// The wrong passwords are independent logins: they go together.
-				reqs := make([]apiclient.Request, len(chunk))
-				for i, a := range chunk {
-					wrong := a.wrong(pw)
-					suite.Secrets.Add(wrong)
-					reqs[i] = apiclient.Login(trader["User"], wrong)
+				held := wrongLogins(ctx, trader["User"], pw, n, chunk)
+				if len(held) == 0 {
+					left = left[len(chunk):]
+					continue
 				}
-				// Not logged in is the verdict: the third failure may already be answered as a
-				// lock (423, 403, another State); the exact refusal is the login checks' business.
-				for i, ex := range sendAll(ctx, reqs) {
-					v := verdictOn(chunk[i].check, ex)
-					suite.Secrets.Add(suite.Rules.NotLoggedIn(v, fmt.Sprintf("should fail with the %d-character password just set, %s: a password is verified exactly as set", n, chunk[i].what)))
+				// Only the right password logging in now shows that no lock answered the wrong ones.
+				ex := send(ctx, apiclient.Login(trader["User"], pw))
+				v := verdictOn(checkLongAccepted, ex)
+				suite.Secrets.Add(suite.Rules.Login(v, 200, "Succeeded", fmt.Sprintf("should succeed with the %d-character password just set, after %d wrong ones", n, len(chunk))))
+				if v.OK() {
 					done(v)
+					for _, h := range held {
+						done(h.v)
+					}
+					left = left[len(chunk):]
+					continue
 				}
+				// Locked (ASVS 6.3.1 allows it): the refusals prove nothing. Again, on fresh
+				// traders, with fewer wrong logins each, down to one.
+				var unproven []loginAttempt
+				for _, h := range held {
+					unproven = append(unproven, h.attempt)
+				}
+				if len(chunk) == 1 {
+					notCheckedAttempts(unproven, fmt.Sprintf("the right password no longer logged in after one wrong one (status %d): the target locks the account at the first failed login, and a refusal by a lock proves nothing", ex.Status))
+					left = left[1:]
+					continue
+				}
+				size = len(chunk) - 1
+				By(fmt.Sprintf("the right password no longer logged in after %d wrong ones (status %d): a lock; the refused ones again, at most %d per trader", len(chunk), ex.Status, size))
+				left = append(unproven, left[len(chunk):]...)
 			}
 		})
 
@@ -160,29 +182,76 @@ var _ = Describe("Security: passwords (ASVS 6.2, NIST SP 800-63B-4 3.1.1.2)", La
 				// Refusing is allowed: login carries the password in a header.
 				expectRefusedAnyShape(ex, checkUnicodeUsable)
 				expectPasswordUnchanged(ctx, checkUnicodeUsable, trader["User"], trader["Password"], "")
-				notChecked("security.password.unicode-usable", "the target refuses non-ASCII passwords at step 4 (allowed); nothing changed")
+				notChecked(checks.SecurityPasswordUnicodeUsable, "the target refuses non-ASCII passwords at step 4 (allowed); nothing changed")
 				return
 			}
 			expectSuccess(ex, checkUnicodeUsable, updatePasswordResponseSchema)
 			expectLoginSucceeds(ctx, checkUnicodeUsable, trader["User"], pw, "with exactly the non-ASCII password step 4 accepted, sent as UTF-8")
 		})
 
-	It("refuses common passwords as a client error and changes nothing",
+	It("refuses common passwords as a client error and changes nothing, each with a token proven valid",
 		Checks(checkBlocklist), func(ctx SpecContext) {
 			if !suite.Cfg.Security.CheckBlocklist {
 				Skip("AUTOSHARES_CHECK_BLOCKLIST=false: the blocklist is not checked")
 			}
-			trader := given(ctx, states.ValidToken)
 			list := suite.Cfg.Security.Blocklist
-			reqs := make([]apiclient.Request, len(list))
-			for i, p := range list {
+			for _, p := range list {
 				suite.Secrets.Add(p) // public words, but a password on the wire: never in the output
-				reqs[i] = updatePassword(trader["Token"], p, p)
 			}
-			for _, ex := range sendAll(ctx, reqs) {
-				expectRejected(ex, checkBlocklist)
-			}
+			// Every entry at once with one token; a refusal counts only once the token is shown
+			// to have been valid when the target judged it.
+			trader := given(ctx, states.ValidToken)
+			held := blocklistRefusals(ctx, list, func(int) string { return trader["Token"] })
 			expectPasswordUnchanged(ctx, checkBlocklist, trader["User"], trader["Password"], list[0])
+			if len(held) == 0 {
+				return
+			}
+			// A token never comes back: the same token still setting a good password proves it
+			// valid throughout.
+			pw := newPassword()
+			proof := send(ctx, updatePassword(trader["Token"], pw, pw))
+			if succeeded(proof) {
+				v := verdictOn(checkBlocklist, proof)
+				suite.Rules.Success(v, updatePasswordResponseSchema)
+				if done(v) {
+					for _, h := range held {
+						done(h.v)
+					}
+					return
+				}
+			}
+			// The target ended the token on a refusal (the docs are silent; allowed): each
+			// entry again with a token of its own, its first use, on a fresh trader.
+			By(fmt.Sprintf("the token no longer set a good password after the refusals (status %d): each entry again with a fresh token", proof.Status))
+			var again []string
+			for _, h := range held {
+				again = append(again, list[h.entry])
+			}
+			traders := make([]states.Values, len(again))
+			for i := range traders {
+				traders[i] = given(ctx, states.ValidToken)
+			}
+			// A fresh token refused as the target refuses a token it never issued proves
+			// nothing about the password: such an entry is not checked.
+			unknownToken, good := randomGUID(), newPassword()
+			unknown := send(ctx, updatePassword(unknownToken, good, good))
+			var unproven []string
+			for _, h := range blocklistRefusals(ctx, again, func(i int) string { return traders[i]["Token"] }) {
+				if sameRefusal(h.v.Exchange, traders[h.entry]["Token"], unknown, unknownToken) {
+					unproven = append(unproven, fmt.Sprintf("entry %d", slices.Index(list, again[h.entry])+1))
+					continue
+				}
+				done(h.v)
+			}
+			logins := make([]login, 0, 2*len(again))
+			for i, t := range traders {
+				logins = append(logins, loginSucceeds(checkBlocklist, t["User"], t["Password"], "with the old password: a rejected request must change nothing"),
+					loginFails(checkBlocklist, t["User"], again[i], "with the password of the rejected request: a rejected request must change nothing"))
+			}
+			expectLogins(ctx, logins...)
+			if len(unproven) > 0 {
+				notChecked(checkBlocklist, fmt.Sprintf("AUTOSHARES_BLOCKLIST %s: refused with a fresh token exactly as a token the target never issued (status %d), and the target ends a token on a refusal, so nothing shows the password was judged", strings.Join(unproven, ", "), unknown.Status))
+			}
 		})
 
 	It("accepts a long random password of lower-case letters only: no composition rules",
@@ -193,3 +262,58 @@ var _ = Describe("Security: passwords (ASVS 6.2, NIST SP 800-63B-4 3.1.1.2)", La
 			expectLoginSucceeds(ctx, checkNoComposition, trader["User"], pw, "with the lower-case password step 4 accepted")
 		})
 })
+
+// heldVerdict is a passing verdict not recorded yet: what makes it proof comes after it.
+type heldVerdict struct {
+	v       *verdict.Verdict
+	attempt loginAttempt
+	entry   int
+}
+
+// wrongLogins sends the chunk's wrong passwords for user together and judges each "not
+// logged in" (the exact refusal is the login checks' business; a lock may answer 423, 403,
+// another State). A wrong password that logged in fails its check at once; the refusals
+// are returned, held until the right password is shown to log in after them.
+func wrongLogins(ctx SpecContext, user, pw string, n int, chunk []loginAttempt) []heldVerdict {
+	GinkgoHelper()
+	reqs := make([]apiclient.Request, len(chunk))
+	for i, a := range chunk {
+		wrong := a.wrong(pw)
+		suite.Secrets.Add(wrong)
+		reqs[i] = apiclient.Login(user, wrong)
+	}
+	var held []heldVerdict
+	for i, ex := range sendAll(ctx, reqs) {
+		v := verdictOn(chunk[i].check, ex)
+		suite.Secrets.Add(suite.Rules.NotLoggedIn(v, fmt.Sprintf("should fail with the %d-character password just set, %s: a password is verified exactly as set", n, chunk[i].what)))
+		if !v.OK() {
+			done(v)
+			continue
+		}
+		held = append(held, heldVerdict{v: v, attempt: chunk[i]})
+	}
+	return held
+}
+
+// blocklistRefusals sends each common password of list with token(i), together, and judges
+// each refused in the error envelope. A wrong answer fails the check at once (an accepted
+// common password needs no further proof); the refusals are returned, held until the token
+// is shown to have been valid.
+func blocklistRefusals(ctx SpecContext, list []string, token func(i int) string) []heldVerdict {
+	GinkgoHelper()
+	reqs := make([]apiclient.Request, len(list))
+	for i, p := range list {
+		reqs[i] = updatePassword(token(i), p, p)
+	}
+	var held []heldVerdict
+	for i, ex := range sendAll(ctx, reqs) {
+		v := verdictOn(checkBlocklist, ex)
+		suite.Rules.Failure(v, updatePasswordResponseSchema, anyFailure)
+		if !v.OK() {
+			done(v)
+			continue
+		}
+		held = append(held, heldVerdict{v: v, entry: i})
+	}
+	return held
+}

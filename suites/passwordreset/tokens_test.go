@@ -2,6 +2,7 @@ package passwordreset
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -106,3 +107,31 @@ var _ = Describe("Step 4 tokens: unknown, malformed, reused, raced", Label("step
 			expectPasswordUnchanged(ctx, "step4.short-password.refused", trader["User"], trader["Password"], short)
 		})
 })
+
+// sameRefusal reports whether two refusals read the same to a client: the same status and
+// ErrorsCode, or, with no codes on either, the same Errors once each request's own token is
+// taken out of them (a message may quote it). Two refusals that read the same cannot tell
+// the client apart what was refused in each.
+func sameRefusal(a *apiclient.Exchange, aToken string, b *apiclient.Exchange, bToken string) bool {
+	var ea, eb verdict.Envelope
+	if a.JSON(&ea) != nil || b.JSON(&eb) != nil {
+		return a.Status == b.Status && string(a.ResponseBody) == string(b.ResponseBody)
+	}
+	if a.Status != b.Status {
+		return false
+	}
+	if len(ea.ErrorsCode) > 0 || len(eb.ErrorsCode) > 0 {
+		return slices.Equal(ea.ErrorsCode, eb.ErrorsCode)
+	}
+	without := func(errs []string, token string) []string {
+		out := make([]string, len(errs))
+		for i, e := range errs {
+			if token != "" {
+				e = strings.ReplaceAll(e, token, "")
+			}
+			out[i] = e
+		}
+		return out
+	}
+	return slices.Equal(without(ea.Errors, aToken), without(eb.Errors, bToken))
+}

@@ -6,10 +6,20 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/config"
 	rec "github.com/autoshares/conformance/internal/recording"
+	"github.com/autoshares/conformance/internal/sources"
 	"github.com/autoshares/conformance/internal/states"
 )
+
+// expiredTokenErrorPinned reports whether the expired-token error is set exactly
+// (AUTOSHARES_EXPECT_EXPIRED_TOKEN_ERRORS_CODE or _MESSAGE): then it alone tells an
+// expired token's refusal from an unknown one's.
+func expiredTokenErrorPinned() bool {
+	e := suite.Cfg.Expect.Errors[config.CaseExpiredToken]
+	return e.ErrorsCode != "" || e.Message != ""
+}
 
 const updatePasswordResponseSchema = "update-password.response.schema.json"
 
@@ -48,15 +58,33 @@ var _ = Describe("Step 4, update the password: PUT v1.0/users/passwords/reset/",
 		})
 
 	It("rejects an expired token and changes nothing", Label("expired-token"),
-		Checks("step4.expired-token.rejected", "step4.expired-token.unchanged"), func(ctx SpecContext) {
-			trader := given(ctx, states.ExpiredToken)
+		Checks(checks.Step4ExpiredTokenRejected, checks.Step4ExpiredTokenUnchanged), func(ctx SpecContext) {
+			made := givenMade(ctx, states.ExpiredToken)
+			trader := made.Values
 			pw := newPassword()
-
-			expectFailure(send(ctx, updatePassword(trader["Token"], pw, pw)), "step4.expired-token.rejected", updatePasswordResponseSchema, config.CaseExpiredToken)
-			if trader["User"] != "" {
-				expectPasswordUnchanged(ctx, "step4.expired-token.unchanged", trader["User"], trader["Password"], pw)
+			if made.Via == sources.ViaConfiguration && !expiredTokenErrorPinned() {
+				// A configured token is only said to be expired: a mistyped one, or one of
+				// another environment, is refused too, as unknown. Refused otherwise than a
+				// token the target never issued, it is known to the target and refused.
+				unknownToken := randomGUID()
+				exs := sendAll(ctx, []apiclient.Request{updatePassword(trader["Token"], pw, pw), updatePassword(unknownToken, pw, pw)})
+				v := verdictOn(checks.Step4ExpiredTokenRejected, exs[0])
+				suite.Rules.Failure(v, updatePasswordResponseSchema, config.CaseExpiredToken)
+				if v.OK() && sameRefusal(exs[0], trader["Token"], exs[1], unknownToken) {
+					notChecked(checks.Step4ExpiredTokenRejected, fmt.Sprintf("AUTOSHARES_EXPIRED_TOKEN is refused exactly as a token the target never issued (status %d): nothing shows it is expired rather than unknown; set AUTOSHARES_EXPECT_EXPIRED_TOKEN_ERRORS_CODE to the target's expired-token code", exs[0].Status))
+					notChecked(checks.Step4ExpiredTokenUnchanged, "AUTOSHARES_EXPIRED_TOKEN is not shown to be expired, and its owner is not configured")
+					return
+				}
+				done(v)
 			} else {
-				notChecked("step4.expired-token.unchanged", "the owner of AUTOSHARES_EXPIRED_TOKEN is not configured")
+				// The configured (or documented) expired-token error tells an expired token
+				// from an unknown one; a state endpoint's expired token is made expired.
+				expectFailure(send(ctx, updatePassword(trader["Token"], pw, pw)), checks.Step4ExpiredTokenRejected, updatePasswordResponseSchema, config.CaseExpiredToken)
+			}
+			if trader["User"] != "" {
+				expectPasswordUnchanged(ctx, checks.Step4ExpiredTokenUnchanged, trader["User"], trader["Password"], pw)
+			} else {
+				notChecked(checks.Step4ExpiredTokenUnchanged, "the owner of AUTOSHARES_EXPIRED_TOKEN is not configured")
 			}
 
 			record(suite.Shapes.Interaction(rec.UpdateExpiredToken))
