@@ -29,7 +29,7 @@ func TestAFailingRunsReportShowsTheFirstFailureWithoutScrolling(t *testing.T) {
 		t.Error(got)
 	}
 	first := browsertest.Eval[string](t, b, `document.querySelector(".failure-list .failure-item").innerText`)
-	if !strings.Contains(first, "problem(s)") || !strings.Contains(first, "step4.") {
+	if !strings.Contains(first, "] failed\n- ") || !strings.Contains(first, "[step4.") {
 		t.Errorf("the first failure reads %q", first)
 	}
 	browsertest.Screenshot(t, b, chromedp.CaptureScreenshot(), filepath.Join(browsertest.OutDir(t, "selftest-html-report"), "first-view-1280x800.png"))
