@@ -1,0 +1,262 @@
+package transport
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+)
+
+// Pacing: the rate a target allows, learned from its 429s and kept by every process of the
+// run together.
+//
+// A gateway that allows R requests a second per client refuses the excess with 429; the
+// transport waits those out, but a run that keeps bumping into the limit has its requests
+// refused at random, and requests meant to arrive together (a race check's) get split. So
+// on a 429 the transport measures what the target did accept in the last Retry-After window
+// (all processes' requests to that host, less the refused ones), and from then on keeps the
+// run under a ceiling below it (learnMargin): a token bucket per host, in a file the
+// processes share (ShareRate) or, before that, in this process. The ceiling only goes down
+// during a run: a target that throttled once is kept under what it accepted.
+//
+// Only a 429 teaches: a 503 is an overload or an outage, not a rate, and a 429 the caller
+// takes as its answer (WithoutRetry: the brute-force check, where a per-trader lockout
+// answers 429) says nothing about the client's rate.
+
+const (
+	// learnMargin is the share of the measured rate the run keeps to: arrivals bunch up on
+	// the way (scheduling, the network), and a gateway's window rarely lines up with ours.
+	learnMargin = 0.8
+	// minEvidence: fewer accepted requests than this in the window is no rate (the target
+	// refused nearly everything: an outage, a lockout); nothing is learned from it.
+	minEvidence = 2
+	// minCeiling bounds what is learned from below: slower than this, a run would not end.
+	minCeiling = 1.0
+	// paceSlot and paceSlots are the sliding window the sends are counted in: 2 s in tenths.
+	paceSlot  = 100 * time.Millisecond
+	paceSlots = 20
+)
+
+// hostPace is one host's learned ceiling, its token bucket and the recent sends and refusals.
+type hostPace struct {
+	Ceiling float64 `json:"ceiling"` // requests a second, the whole run; 0 = none learned
+	Burst   float64 `json:"burst"`
+	Tokens  float64 `json:"tokens"`
+	At      int64   `json:"at"`  // unix ns of Tokens
+	Cut     int64   `json:"cut"` // unix ns the ceiling was last lowered
+	// Sent and Refused count requests (all processes) in paceSlot slots; Slot is the
+	// number (unix ns / paceSlot) of the newest.
+	Slot    int64            `json:"slot"`
+	Sent    [paceSlots]int32 `json:"sent"`
+	Refused [paceSlots]int32 `json:"refused"`
+}
+
+// advance moves the window to now, clearing the slots that fell out of it.
+func (h *hostPace) advance(now time.Time) {
+	slot := now.UnixNano() / int64(paceSlot)
+	if slot <= h.Slot {
+		return
+	}
+	for s := max(h.Slot+1, slot-paceSlots+1); s <= slot; s++ {
+		h.Sent[s%paceSlots], h.Refused[s%paceSlots] = 0, 0
+	}
+	h.Slot = slot
+}
+
+// take books n requests sent now and returns how long they must wait for the ceiling.
+func (h *hostPace) take(now time.Time, n int) time.Duration {
+	h.advance(now)
+	h.Sent[h.Slot%paceSlots] += int32(n)
+	if h.Ceiling <= 0 {
+		return 0
+	}
+	h.Tokens = min(h.Burst, h.Tokens+float64(now.UnixNano()-h.At)/float64(time.Second)*h.Ceiling)
+	h.At = now.UnixNano()
+	// A batch larger than the burst waits for a full bucket and goes into debt: it is sent
+	// together, and the requests after it pay the debt back.
+	need := min(float64(n), h.Burst)
+	wait := max(need-h.Tokens, 0) / h.Ceiling
+	h.Tokens -= float64(n)
+	return time.Duration(wait * float64(time.Second))
+}
+
+// refused books a 429 to a request sent at sent and, if it says something about the rate
+// now, lowers the ceiling; it returns the new ceiling, 0 if unchanged.
+func (h *hostPace) refused(now, sent time.Time, window time.Duration) float64 {
+	h.advance(now)
+	h.Refused[h.Slot%paceSlots]++
+	if sent.UnixNano() < h.Cut {
+		return 0 // sent before the last cut: it measures the old rate
+	}
+	window = min(max(window, time.Second), paceSlots*paceSlot)
+	k := int64(window / paceSlot)
+	var sentN, refusedN int32
+	for s := h.Slot - k + 1; s <= h.Slot; s++ {
+		sentN += h.Sent[s%paceSlots]
+		refusedN += h.Refused[s%paceSlots]
+	}
+	accepted := float64(sentN - refusedN)
+	if accepted < minEvidence {
+		return 0
+	}
+	c := max(learnMargin*accepted/window.Seconds(), minCeiling)
+	if h.Ceiling > 0 {
+		c = min(c, learnMargin*h.Ceiling) // refused under the ceiling: it was still too high
+	}
+	h.Ceiling = c
+	// A quarter of a second's worth at once: arrivals smooth enough for a gateway with a
+	// small burst. The bucket starts empty: the target's own is empty now.
+	h.Burst = max(c/4, 2)
+	h.Tokens, h.At, h.Cut = 0, now.UnixNano(), now.UnixNano()
+	return c
+}
+
+// paceFile is the state the processes share: each host's pacing.
+type paceFile struct {
+	Hosts map[string]*hostPace `json:"hosts"`
+}
+
+// pacer holds the pacing state: in memory, or in a file every process of the run updates
+// under a file lock (ShareRate).
+type pacer struct {
+	mu   sync.Mutex
+	mem  paceFile
+	file *os.File // nil: this process only
+	now  func() time.Time
+}
+
+func newPacer() *pacer { return &pacer{mem: paceFile{Hosts: map[string]*hostPace{}}, now: time.Now} }
+
+// update runs f on host's state under the lock (the process's, and the file's).
+func (p *pacer) update(host string, f func(h *hostPace, now time.Time)) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.file == nil {
+		h := p.mem.Hosts[host]
+		if h == nil {
+			h = &hostPace{}
+			p.mem.Hosts[host] = h
+		}
+		f(h, p.now())
+		return nil
+	}
+	if err := lockFile(p.file); err != nil {
+		return err
+	}
+	defer unlockFile(p.file)
+	st, err := readPace(p.file)
+	if err != nil {
+		return err
+	}
+	h := st.Hosts[host]
+	if h == nil {
+		h = &hostPace{}
+		st.Hosts[host] = h
+	}
+	f(h, p.now())
+	return writePace(p.file, st)
+}
+
+func readPace(f *os.File) (paceFile, error) {
+	st := paceFile{Hosts: map[string]*hostPace{}}
+	fi, err := f.Stat()
+	if err != nil || fi.Size() == 0 {
+		return st, err
+	}
+	b := make([]byte, fi.Size())
+	if _, err := f.ReadAt(b, 0); err != nil {
+		return st, fmt.Errorf("reading the shared request pacing: %w", err)
+	}
+	if err := json.Unmarshal(b, &st); err != nil {
+		return st, fmt.Errorf("reading the shared request pacing: %w", err)
+	}
+	if st.Hosts == nil {
+		st.Hosts = map[string]*hostPace{}
+	}
+	return st, nil
+}
+
+func writePace(f *os.File, st paceFile) error {
+	b, _ := json.Marshal(st)
+	if _, err := f.WriteAt(b, 0); err != nil {
+		return fmt.Errorf("writing the shared request pacing: %w", err)
+	}
+	return f.Truncate(int64(len(b)))
+}
+
+// share moves the state into the file at path (created if absent), keeping the lower of
+// this process's and the file's ceilings for each host.
+func (p *pacer) share(path string) error {
+	if !canLockFiles {
+		return nil // each process paces itself
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("sharing the request pacing: %w", err)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.file != nil {
+		f.Close()
+		return nil
+	}
+	if err := lockFile(f); err != nil {
+		f.Close()
+		return err
+	}
+	defer unlockFile(f)
+	st, err := readPace(f)
+	if err != nil {
+		f.Close()
+		return err
+	}
+	for host, mine := range p.mem.Hosts {
+		if mine.Ceiling <= 0 {
+			continue
+		}
+		if h := st.Hosts[host]; h == nil || h.Ceiling <= 0 || mine.Ceiling < h.Ceiling {
+			st.Hosts[host] = mine
+		}
+	}
+	if err := writePace(f, st); err != nil {
+		f.Close()
+		return err
+	}
+	p.file = f
+	return nil
+}
+
+// wait holds the caller for n requests to host (n > 1: sent together), and says how long.
+func (p *pacer) wait(ctx context.Context, host string, n int) (time.Duration, error) {
+	var d time.Duration
+	if err := p.update(host, func(h *hostPace, now time.Time) { d = h.take(now, n) }); err != nil {
+		return 0, err
+	}
+	if d <= 0 {
+		return 0, nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return d, nil
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+}
+
+// refused books a 429 from host to a request sent at sent, told to wait window.
+func (p *pacer) refused(host string, sent time.Time, window time.Duration) (float64, error) {
+	var c float64
+	err := p.update(host, func(h *hostPace, now time.Time) { c = h.refused(now, sent, window) })
+	return c, err
+}
+
+// ceiling is host's learned ceiling, 0 if none.
+func (p *pacer) ceiling(host string) float64 {
+	var c float64
+	_ = p.update(host, func(h *hostPace, _ time.Time) { c = h.Ceiling })
+	return c
+}
