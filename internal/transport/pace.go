@@ -39,18 +39,18 @@ const (
 	paceSlots = 20
 )
 
-// hostPace is one host's learned ceiling, its token bucket and the recent sends and refusals.
+// hostPace is one host's learned ceiling, its token bucket and the recent accepted requests.
 type hostPace struct {
 	Ceiling float64 `json:"ceiling"` // requests a second, the whole run; 0 = none learned
 	Burst   float64 `json:"burst"`
 	Tokens  float64 `json:"tokens"`
 	At      int64   `json:"at"`  // unix ns of Tokens
-	Cut     int64   `json:"cut"` // unix ns the ceiling was last lowered
-	// Sent and Refused count requests (all processes) in paceSlot slots; Slot is the
-	// number (unix ns / paceSlot) of the newest.
-	Slot    int64            `json:"slot"`
-	Sent    [paceSlots]int32 `json:"sent"`
-	Refused [paceSlots]int32 `json:"refused"`
+	Cut     int64   `json:"cut"` // unix ns before which a request sent measures an older rate
+	// Accepted counts the requests (all processes) the host answered with something other
+	// than "come back later", in paceSlot slots by when they were sent; Slot is the number
+	// (unix ns / paceSlot) of the newest.
+	Slot     int64            `json:"slot"`
+	Accepted [paceSlots]int32 `json:"accepted"`
 }
 
 // advance moves the window to now, clearing the slots that fell out of it.
@@ -60,15 +60,21 @@ func (h *hostPace) advance(now time.Time) {
 		return
 	}
 	for s := max(h.Slot+1, slot-paceSlots+1); s <= slot; s++ {
-		h.Sent[s%paceSlots], h.Refused[s%paceSlots] = 0, 0
+		h.Accepted[s%paceSlots] = 0
 	}
 	h.Slot = slot
+}
+
+// accepted books n requests sent in slot that were accepted.
+func (h *hostPace) accepted(slot int64, n int32) {
+	if slot <= h.Slot && slot > h.Slot-paceSlots {
+		h.Accepted[slot%paceSlots] += n
+	}
 }
 
 // take books n requests sent now and returns how long they must wait for the ceiling.
 func (h *hostPace) take(now time.Time, n int) time.Duration {
 	h.advance(now)
-	h.Sent[h.Slot%paceSlots] += int32(n)
 	if h.Ceiling <= 0 {
 		return 0
 	}
@@ -83,33 +89,38 @@ func (h *hostPace) take(now time.Time, n int) time.Duration {
 }
 
 // refused books a 429 to a request sent at sent and, if it says something about the rate
-// now, lowers the ceiling; it returns the new ceiling, 0 if unchanged.
+// now, lowers the ceiling to a share of what the host accepted in the window before; it
+// returns the new ceiling, 0 if unchanged.
 func (h *hostPace) refused(now, sent time.Time, window time.Duration) float64 {
 	h.advance(now)
-	h.Refused[h.Slot%paceSlots]++
 	if sent.UnixNano() < h.Cut {
-		return 0 // sent before the last cut: it measures the old rate
+		// Sent before the last cut, or so soon after it that the target's window had not
+		// passed yet (its bucket was still empty): it measures the old rate.
+		return 0
 	}
 	window = min(max(window, time.Second), paceSlots*paceSlot)
 	k := int64(window / paceSlot)
-	var sentN, refusedN int32
+	var n int32
 	for s := h.Slot - k + 1; s <= h.Slot; s++ {
-		sentN += h.Sent[s%paceSlots]
-		refusedN += h.Refused[s%paceSlots]
+		n += h.Accepted[s%paceSlots]
 	}
-	accepted := float64(sentN - refusedN)
+	accepted := float64(n)
 	if accepted < minEvidence {
 		return 0
 	}
 	c := max(learnMargin*accepted/window.Seconds(), minCeiling)
-	if h.Ceiling > 0 {
-		c = min(c, learnMargin*h.Ceiling) // refused under the ceiling: it was still too high
+	if h.Ceiling > 0 && c >= h.Ceiling {
+		// Refused under the ceiling although the target accepted more than it: the
+		// arrivals bunched up; a little lower.
+		c = max(learnMargin*h.Ceiling, minCeiling)
 	}
 	h.Ceiling = c
 	// A quarter of a second's worth at once: arrivals smooth enough for a gateway with a
-	// small burst. The bucket starts empty: the target's own is empty now.
+	// small burst. The run pauses for the target's window, as it asked, so its own bucket is
+	// full again when the run goes on under the new ceiling, with room to spare. Refusals of
+	// requests sent before then measure the rate before the cut.
 	h.Burst = max(c/4, 2)
-	h.Tokens, h.At, h.Cut = 0, now.UnixNano(), now.UnixNano()
+	h.Tokens, h.At, h.Cut = -c*window.Seconds(), now.UnixNano(), now.Add(window).UnixNano()
 	return c
 }
 
@@ -125,21 +136,55 @@ type pacer struct {
 	mem  paceFile
 	file *os.File // nil: this process only
 	now  func() time.Time
+
+	// pending are this process's accepted requests not yet booked in the state: booked
+	// with its next update, so an accepted answer costs no file lock of its own.
+	pendingMu sync.Mutex
+	pending   map[string]map[int64]int32 // host -> slot -> count
 }
 
-func newPacer() *pacer { return &pacer{mem: paceFile{Hosts: map[string]*hostPace{}}, now: time.Now} }
+func newPacer() *pacer {
+	return &pacer{mem: paceFile{Hosts: map[string]*hostPace{}}, now: time.Now, pending: map[string]map[int64]int32{}}
+}
 
-// update runs f on host's state under the lock (the process's, and the file's).
+// accepted notes a request to host, sent at sent, that the host accepted.
+func (p *pacer) accepted(host string, sent time.Time) {
+	p.pendingMu.Lock()
+	defer p.pendingMu.Unlock()
+	m := p.pending[host]
+	if m == nil {
+		m = map[int64]int32{}
+		p.pending[host] = m
+	}
+	m[sent.UnixNano()/int64(paceSlot)]++
+}
+
+// flush books host's pending accepted requests in h.
+func (p *pacer) flush(host string, h *hostPace) {
+	p.pendingMu.Lock()
+	m := p.pending[host]
+	delete(p.pending, host)
+	p.pendingMu.Unlock()
+	for slot, n := range m {
+		h.accepted(slot, n)
+	}
+}
+
+// update runs f on host's state under the lock (the process's, and the file's), after
+// booking the process's pending accepted requests.
 func (p *pacer) update(host string, f func(h *hostPace, now time.Time)) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	now := p.now()
 	if p.file == nil {
 		h := p.mem.Hosts[host]
 		if h == nil {
 			h = &hostPace{}
 			p.mem.Hosts[host] = h
 		}
-		f(h, p.now())
+		h.advance(now)
+		p.flush(host, h)
+		f(h, now)
 		return nil
 	}
 	if err := lockFile(p.file); err != nil {
@@ -155,7 +200,9 @@ func (p *pacer) update(host string, f func(h *hostPace, now time.Time)) error {
 		h = &hostPace{}
 		st.Hosts[host] = h
 	}
-	f(h, p.now())
+	h.advance(now)
+	p.flush(host, h)
+	f(h, now)
 	return writePace(p.file, st)
 }
 

@@ -20,18 +20,21 @@ func TestTheCeilingIsLearnedFromWhatTheTargetAccepted(t *testing.T) {
 	if h.refused(t0, t0, time.Second); h.Ceiling != 0 {
 		t.Fatalf("learned %v from a 429 with nothing accepted", h.Ceiling)
 	}
-	for i := range 50 { // 50 sent in half a second
-		h.take(t0.Add(time.Duration(i)*10*time.Millisecond), 1)
+	for i := range 48 { // 48 accepted in half a second
+		h.advance(t0.Add(time.Duration(i) * 10 * time.Millisecond))
+		h.accepted(h.Slot, 1)
 	}
 	now := t0.Add(500 * time.Millisecond)
 	sent := now.Add(-10 * time.Millisecond)
 	c := h.refused(now, sent, time.Second)
-	// 50 sent, 2 refused (the one at t0 and this one): 48 accepted in the 1 s window.
 	if want := learnMargin * 48; c < want-0.01 || c > want+0.01 || h.Ceiling != c {
 		t.Fatalf("ceiling %v, want %v", c, want)
 	}
 	if c := h.refused(now.Add(time.Millisecond), sent, time.Second); c != 0 {
 		t.Errorf("a 429 to a request sent before the cut lowered the ceiling to %v", c)
+	}
+	if c := h.refused(now.Add(900*time.Millisecond), now.Add(800*time.Millisecond), time.Second); c != 0 {
+		t.Errorf("a 429 to a request sent within the target's window after the cut lowered the ceiling to %v", c)
 	}
 	// Under the ceiling, requests are spaced; a batch waits for room for all of it.
 	later := now.Add(10 * time.Second)
@@ -86,7 +89,7 @@ func TestProcessesLearnTheRateTogether(t *testing.T) {
 		var wg sync.WaitGroup
 		end := time.Now().Add(d)
 		for _, p := range pools {
-			for range 4 {
+			for range 16 {
 				wg.Go(func() {
 					for time.Now().Before(end) {
 						req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
@@ -105,8 +108,10 @@ func TestProcessesLearnTheRateTogether(t *testing.T) {
 	if c0 <= 0 || c0 != c1 || c0 > limit {
 		t.Fatalf("learned %v and %v, want one ceiling under %d for both", c0, c1, limit)
 	}
+	t.Logf("learned %.1f requests a second; %d refused, %d accepted", c0, refused.Load(), accepted.Load())
 	before := refused.Load()
 	hammer(2 * time.Second)
+	t.Logf("then %.1f requests a second; %d refused, %d accepted", pools[0].LearnedRate(host), refused.Load()-before, accepted.Load())
 	if n := refused.Load() - before; n > 2 {
 		t.Errorf("%d requests refused after learning a ceiling of %.1f/s under the gateway's %d/s", n, pools[0].LearnedRate(host), limit)
 	}

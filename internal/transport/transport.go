@@ -634,6 +634,7 @@ func (p *Pool) noteAnswer(host string, status int, limited bool, sent time.Time,
 			p.served[host] = sent
 		}
 		p.servedMu.Unlock()
+		p.pace.accepted(host, sent)
 		return
 	}
 	if status == http.StatusTooManyRequests && learn {
