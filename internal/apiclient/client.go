@@ -93,6 +93,9 @@ type Exchange struct {
 	Repeated503 int
 	// Paced is how long the transport held the request for the target's learned rate.
 	Paced time.Duration
+	// Took is how long the last attempt took, from its send to its whole answer: Duration
+	// less the waits and holds before it.
+	Took time.Duration
 }
 
 // Resent says whether the request went out more than once. Each earlier answer said "not
@@ -180,6 +183,9 @@ func (c *Client) Do(ctx context.Context, req Request) *Exchange {
 	}
 	ex.RateLimitWaits, ex.RateCeilingWait, ex.LastSent = outcome.Waits, outcome.Throttled, outcome.LastSent
 	ex.Earlier, ex.Repeated503, ex.Paced = outcome.Earlier, outcome.Repeated503, outcome.Paced
+	if !outcome.LastSent.IsZero() {
+		ex.Took = time.Since(outcome.LastSent)
+	}
 	if err := outcome.Err(); err != nil && ex.Err == nil {
 		// The target never answered the request: its last 429 stays in the exchange, for the
 		// transcript, but is no verdict on any check.

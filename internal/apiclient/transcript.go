@@ -51,12 +51,17 @@ func (e *Exchange) Transcript(r *redact.Redactor) string {
 	case total > 1:
 		last = fmt.Sprintf(" [attempt %d of %d]", total, total)
 	}
+	took := e.Duration.Round(100 * time.Microsecond).String()
+	if e.Took > 0 && e.Took < e.Duration-time.Millisecond {
+		// The rest of Duration went on waits and holds, not on the target.
+		took = fmt.Sprintf("%s; %s in all, with the waits and the rate ceiling", e.Took.Round(100*time.Microsecond), e.Duration.Round(time.Millisecond))
+	}
 	switch {
 	case e.Status == 0 && e.Err != nil:
 		fmt.Fprintf(&b, "< no response after %s%s: %s\n", e.Duration.Round(100*time.Microsecond), last, r.String(e.Err.Error()))
 		return b.String()
 	default:
-		fmt.Fprintf(&b, "< %d %s (%s)%s\n", e.Status, http.StatusText(e.Status), e.Duration.Round(100*time.Microsecond), last)
+		fmt.Fprintf(&b, "< %d %s (%s)%s\n", e.Status, http.StatusText(e.Status), took, last)
 	}
 	writeHeaders(&b, "< ", r.Header(e.ResponseHeader))
 	if len(e.ResponseBody) > 0 {
