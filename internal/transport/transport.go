@@ -717,7 +717,8 @@ func (p *Pool) serving(ctx context.Context, host string, since time.Time) bool {
 		p.probes[host] = run
 		go func() {
 			defer close(run.done)
-			pctx, cancel := context.WithTimeout(context.WithValue(context.WithoutCancel(ctx), probeKey{}, true), 30*time.Second)
+			// Its own context: it serves every request waiting for it, whichever ends first.
+			pctx, cancel := context.WithTimeout(context.WithValue(context.Background(), probeKey{}, true), 30*time.Second)
 			defer cancel()
 			run.ok = probe(pctx, host)
 		}()
