@@ -51,6 +51,7 @@ type hostPace struct {
 	// (unix ns / paceSlot) of the newest.
 	Slot     int64            `json:"slot"`
 	Accepted [paceSlots]int32 `json:"accepted"`
+	Refused  [paceSlots]int32 `json:"refused"` // 429s, by when they came
 }
 
 // advance moves the window to now, clearing the slots that fell out of it.
@@ -60,7 +61,7 @@ func (h *hostPace) advance(now time.Time) {
 		return
 	}
 	for s := max(h.Slot+1, slot-paceSlots+1); s <= slot; s++ {
-		h.Accepted[s%paceSlots] = 0
+		h.Accepted[s%paceSlots], h.Refused[s%paceSlots] = 0, 0
 	}
 	h.Slot = slot
 }
@@ -91,8 +92,14 @@ func (h *hostPace) take(now time.Time, n int) time.Duration {
 // refused books a 429 to a request sent at sent and, if it says something about the rate
 // now, lowers the ceiling to a share of what the host accepted in the window before; it
 // returns the new ceiling, 0 if unchanged.
+//
+// The window is the Retry-After (at least 1 s, at most 2). Under a ceiling already learned,
+// a 429 while the host accepted less than half the ceiling, or one of a few (refusals under
+// a twentieth of the accepted requests), measures no rate, only requests bunched up on the
+// way (a stall of the machine, of the gateway): the burst is halved instead.
 func (h *hostPace) refused(now, sent time.Time, window time.Duration) float64 {
 	h.advance(now)
+	h.Refused[h.Slot%paceSlots]++
 	if sent.UnixNano() < h.Cut {
 		// Sent before the last cut, or so soon after it that the target's window had not
 		// passed yet (its bucket was still empty): it measures the old rate.
@@ -100,25 +107,30 @@ func (h *hostPace) refused(now, sent time.Time, window time.Duration) float64 {
 	}
 	window = min(max(window, time.Second), paceSlots*paceSlot)
 	k := int64(window / paceSlot)
-	var n int32
+	var n, refused int32
 	for s := h.Slot - k + 1; s <= h.Slot; s++ {
 		n += h.Accepted[s%paceSlots]
+		refused += h.Refused[s%paceSlots]
 	}
-	accepted := float64(n)
-	if accepted < minEvidence {
+	if float64(n) < minEvidence {
 		return 0
 	}
-	c := max(learnMargin*accepted/window.Seconds(), minCeiling)
-	if h.Ceiling > 0 && c >= h.Ceiling {
-		// Refused under the ceiling although the target accepted more than it: the
-		// arrivals bunched up; a little lower.
-		c = max(learnMargin*h.Ceiling, minCeiling)
+	rate := float64(n) / window.Seconds()
+	if h.Ceiling > 0 && (rate < h.Ceiling/2 || float64(refused) < max(2, float64(n)/20)) {
+		h.Burst = max(h.Burst/2, 1)
+		h.Tokens, h.At, h.Cut = min(h.Tokens, 0), now.UnixNano(), now.Add(window).UnixNano()
+		return 0
+	}
+	c := max(learnMargin*rate, minCeiling)
+	if h.Ceiling > 0 {
+		// Refused again and again under the ceiling: it is too high, whatever the measure.
+		c = max(min(c, 0.9*h.Ceiling), minCeiling)
 	}
 	h.Ceiling = c
 	// A quarter of a second's worth at once: arrivals smooth enough for a gateway with a
-	// small burst. The run pauses for the target's window, as it asked, so its own bucket is
-	// full again when the run goes on under the new ceiling, with room to spare. Refusals of
-	// requests sent before then measure the rate before the cut.
+	// small burst. The run pauses for the target's window, as it asked: then the target's
+	// bucket is full again, and the run goes on under the new ceiling with room to spare.
+	// Refusals of requests sent before then measure the rate before the change.
 	h.Burst = max(c/4, 2)
 	h.Tokens, h.At, h.Cut = -c*window.Seconds(), now.UnixNano(), now.Add(window).UnixNano()
 	return c

@@ -36,8 +36,16 @@ func TestTheCeilingIsLearnedFromWhatTheTargetAccepted(t *testing.T) {
 	if c := h.refused(now.Add(900*time.Millisecond), now.Add(800*time.Millisecond), time.Second); c != 0 {
 		t.Errorf("a 429 to a request sent within the target's window after the cut lowered the ceiling to %v", c)
 	}
+	// Later, a 429 while the host accepted far less than the ceiling: a bunch, not the rate.
+	quiet := now.Add(5 * time.Second)
+	h.advance(quiet)
+	h.accepted(h.Slot, 5)
+	burst := h.Burst
+	if c := h.refused(quiet, quiet, time.Second); c != 0 || h.Burst != burst/2 {
+		t.Errorf("a 429 at 5 accepted in 2 s under a ceiling of %v: ceiling %v, burst %v (was %v); want the burst halved only", h.Ceiling, c, h.Burst, burst)
+	}
 	// Under the ceiling, requests are spaced; a batch waits for room for all of it.
-	later := now.Add(10 * time.Second)
+	later := now.Add(20 * time.Second)
 	if d := h.take(later, 1); d != 0 {
 		t.Errorf("a request after a long pause waited %s", d)
 	}
