@@ -148,42 +148,17 @@ type pacer struct {
 	mem  paceFile
 	file *os.File // nil: this process only
 	now  func() time.Time
-
-	// pending are this process's accepted requests not yet booked in the state: booked
-	// with its next update, so an accepted answer costs no file lock of its own.
-	pendingMu sync.Mutex
-	pending   map[string]map[int64]int32 // host -> slot -> count
 }
 
-func newPacer() *pacer {
-	return &pacer{mem: paceFile{Hosts: map[string]*hostPace{}}, now: time.Now, pending: map[string]map[int64]int32{}}
-}
+func newPacer() *pacer { return &pacer{mem: paceFile{Hosts: map[string]*hostPace{}}, now: time.Now} }
 
-// accepted notes a request to host, sent at sent, that the host accepted.
+// accepted books a request to host, sent at sent, that the host accepted. Every process
+// books its own at once: the measure at a 429 is of all of them.
 func (p *pacer) accepted(host string, sent time.Time) {
-	p.pendingMu.Lock()
-	defer p.pendingMu.Unlock()
-	m := p.pending[host]
-	if m == nil {
-		m = map[int64]int32{}
-		p.pending[host] = m
-	}
-	m[sent.UnixNano()/int64(paceSlot)]++
+	_ = p.update(host, func(h *hostPace, _ time.Time) { h.accepted(sent.UnixNano()/int64(paceSlot), 1) })
 }
 
-// flush books host's pending accepted requests in h.
-func (p *pacer) flush(host string, h *hostPace) {
-	p.pendingMu.Lock()
-	m := p.pending[host]
-	delete(p.pending, host)
-	p.pendingMu.Unlock()
-	for slot, n := range m {
-		h.accepted(slot, n)
-	}
-}
-
-// update runs f on host's state under the lock (the process's, and the file's), after
-// booking the process's pending accepted requests.
+// update runs f on host's state under the lock (the process's, and the file's).
 func (p *pacer) update(host string, f func(h *hostPace, now time.Time)) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -195,7 +170,6 @@ func (p *pacer) update(host string, f func(h *hostPace, now time.Time)) error {
 			p.mem.Hosts[host] = h
 		}
 		h.advance(now)
-		p.flush(host, h)
 		f(h, now)
 		return nil
 	}
@@ -213,7 +187,6 @@ func (p *pacer) update(host string, f func(h *hostPace, now time.Time)) error {
 		st.Hosts[host] = h
 	}
 	h.advance(now)
-	p.flush(host, h)
 	f(h, now)
 	return writePace(p.file, st)
 }
