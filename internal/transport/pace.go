@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 )
@@ -51,7 +52,7 @@ type hostPace struct {
 	// (unix ns / paceSlot) of the newest.
 	Slot     int64            `json:"slot"`
 	Accepted [paceSlots]int32 `json:"accepted"`
-	Refused  [paceSlots]int32 `json:"refused"` // 429s, by when they came
+	Refused  [paceSlots]int32 `json:"refused"` // 429s to requests sent since Cut, by when they came
 }
 
 // advance moves the window to now, clearing the slots that fell out of it.
@@ -99,13 +100,17 @@ func (h *hostPace) take(now time.Time, n int) time.Duration {
 // way (a stall of the machine, of the gateway): the burst is halved instead.
 func (h *hostPace) refused(now, sent time.Time, window time.Duration) float64 {
 	h.advance(now)
-	h.Refused[h.Slot%paceSlots]++
 	if sent.UnixNano() < h.Cut {
 		// Sent before the last cut, or so soon after it that the target's window had not
 		// passed yet (its bucket was still empty): it measures the old rate.
 		return 0
 	}
+	h.Refused[h.Slot%paceSlots]++
 	window = min(max(window, time.Second), paceSlots*paceSlot)
+	if h.Cut > 0 {
+		// Only since the pause after the last cut: the pause is no measure of the target.
+		window = min(window, max(now.Sub(time.Unix(0, h.Cut)), 500*time.Millisecond))
+	}
 	k := int64(window / paceSlot)
 	var n, refused int32
 	for s := h.Slot - k + 1; s <= h.Slot; s++ {
@@ -118,7 +123,7 @@ func (h *hostPace) refused(now, sent time.Time, window time.Duration) float64 {
 	rate := float64(n) / window.Seconds()
 	if h.Ceiling > 0 && (rate < h.Ceiling/2 || float64(refused) < max(2, float64(n)/20)) {
 		h.Burst = max(h.Burst/2, 1)
-		h.Tokens, h.At, h.Cut = min(h.Tokens, 0), now.UnixNano(), now.Add(window).UnixNano()
+		h.Tokens, h.At, h.Cut = min(h.Tokens, 0), now.UnixNano(), now.Add(max(window, time.Second)).UnixNano()
 		return 0
 	}
 	c := max(learnMargin*rate, minCeiling)
@@ -132,7 +137,8 @@ func (h *hostPace) refused(now, sent time.Time, window time.Duration) float64 {
 	// bucket is full again, and the run goes on under the new ceiling with room to spare.
 	// Refusals of requests sent before then measure the rate before the change.
 	h.Burst = max(c/4, 2)
-	h.Tokens, h.At, h.Cut = -c*window.Seconds(), now.UnixNano(), now.Add(window).UnixNano()
+	pause := max(window, time.Second)
+	h.Tokens, h.At, h.Cut = -c*pause.Seconds(), now.UnixNano(), now.Add(pause).UnixNano()
 	return c
 }
 
@@ -142,33 +148,82 @@ type paceFile struct {
 }
 
 // pacer holds the pacing state: in memory, or in a file every process of the run updates
-// under a file lock (ShareRate).
+// under a file lock (ShareRate). A request takes that lock only once a ceiling is learned
+// (below the target's rate: a few dozen a second at most); before, a look at the file's
+// size and time says nothing changed. Each process counts the requests accepted in its own
+// file, written without a lock, and a 429 sums them all.
 type pacer struct {
 	mu   sync.Mutex
 	mem  paceFile
 	file *os.File // nil: this process only
 	now  func() time.Time
+
+	// seen is the shared file's size and time when this process last read it, and
+	// ceilings what it held then.
+	seen     [2]int64
+	ceilings map[string]float64
+
+	// mine is this process's accepted requests per host (only Slot and Accepted are
+	// used), written to acceptedFile when shared.
+	mine         map[string]*hostPace
+	acceptedFile *os.File
 }
 
-func newPacer() *pacer { return &pacer{mem: paceFile{Hosts: map[string]*hostPace{}}, now: time.Now} }
+func newPacer() *pacer {
+	return &pacer{mem: paceFile{Hosts: map[string]*hostPace{}}, now: time.Now, mine: map[string]*hostPace{}, ceilings: map[string]float64{}}
+}
 
-// accepted books a request to host, sent at sent, that the host accepted. Every process
-// books its own at once: the measure at a 429 is of all of them.
+// accepted books a request to host, sent at sent, that the host accepted: at once, so the
+// measure at a 429 is of every process's.
 func (p *pacer) accepted(host string, sent time.Time) {
-	_ = p.update(host, func(h *hostPace, _ time.Time) { h.accepted(sent.UnixNano()/int64(paceSlot), 1) })
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	slot := sent.UnixNano() / int64(paceSlot)
+	if p.file == nil {
+		m := p.memHost(host)
+		m.advance(p.now())
+		m.accepted(slot, 1)
+		return
+	}
+	h := p.mine[host]
+	if h == nil {
+		h = &hostPace{}
+		p.mine[host] = h
+	}
+	h.advance(p.now())
+	h.accepted(slot, 1)
+	b, _ := json.Marshal(p.mine)
+	if _, err := p.acceptedFile.WriteAt(b, 0); err == nil {
+		_ = p.acceptedFile.Truncate(int64(len(b)))
+	}
 }
 
-// update runs f on host's state under the lock (the process's, and the file's).
-func (p *pacer) update(host string, f func(h *hostPace, now time.Time)) error {
+func (p *pacer) memHost(host string) *hostPace {
+	h := p.mem.Hosts[host]
+	if h == nil {
+		h = &hostPace{}
+		p.mem.Hosts[host] = h
+	}
+	return h
+}
+
+// stamp is a file's size and modification time.
+func stamp(f *os.File) [2]int64 {
+	fi, err := f.Stat()
+	if err != nil {
+		return [2]int64{-1, -1}
+	}
+	return [2]int64{fi.Size(), fi.ModTime().UnixNano()}
+}
+
+// update runs f on host's state under the lock (the process's, and the file's). With
+// count, host's Accepted holds every process's accepted requests first.
+func (p *pacer) update(host string, count bool, f func(h *hostPace, now time.Time)) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()
 	if p.file == nil {
-		h := p.mem.Hosts[host]
-		if h == nil {
-			h = &hostPace{}
-			p.mem.Hosts[host] = h
-		}
+		h := p.memHost(host)
 		h.advance(now)
 		f(h, now)
 		return nil
@@ -187,8 +242,35 @@ func (p *pacer) update(host string, f func(h *hostPace, now time.Time)) error {
 		st.Hosts[host] = h
 	}
 	h.advance(now)
+	if count {
+		p.sumAccepted(host, h)
+	}
 	f(h, now)
-	return writePace(p.file, st)
+	if err := writePace(p.file, st); err != nil {
+		return err
+	}
+	p.seen = stamp(p.file)
+	for name, hp := range st.Hosts {
+		p.ceilings[name] = hp.Ceiling
+	}
+	return nil
+}
+
+// sumAccepted sets h's Accepted to the sum of every process's, in h's window.
+func (p *pacer) sumAccepted(host string, h *hostPace) {
+	h.Accepted = [paceSlots]int32{}
+	files, _ := filepath.Glob(p.file.Name() + ".accepted.*")
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		var theirs map[string]*hostPace
+		if err != nil || json.Unmarshal(b, &theirs) != nil || theirs[host] == nil {
+			continue // being written: a measure without it is a little low, which is safe
+		}
+		t := theirs[host]
+		for s := t.Slot - paceSlots + 1; s <= t.Slot; s++ {
+			h.accepted(s, t.Accepted[s%paceSlots])
+		}
+	}
 }
 
 func readPace(f *os.File) (paceFile, error) {
@@ -256,14 +338,22 @@ func (p *pacer) share(path string) error {
 		f.Close()
 		return err
 	}
-	p.file = f
+	mine, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".accepted.*")
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("sharing the request pacing: %w", err)
+	}
+	p.file, p.acceptedFile = f, mine
 	return nil
 }
 
 // wait holds the caller for n requests to host (n > 1: sent together), and says how long.
 func (p *pacer) wait(ctx context.Context, host string, n int) (time.Duration, error) {
+	if p.unpaced(host) {
+		return 0, nil
+	}
 	var d time.Duration
-	if err := p.update(host, func(h *hostPace, now time.Time) { d = h.take(now, n) }); err != nil {
+	if err := p.update(host, false, func(h *hostPace, now time.Time) { d = h.take(now, n) }); err != nil {
 		return 0, err
 	}
 	if d <= 0 {
@@ -279,16 +369,27 @@ func (p *pacer) wait(ctx context.Context, host string, n int) (time.Duration, er
 	}
 }
 
+// unpaced says, without the file lock, that host has no ceiling: the shared file is as this
+// process last read it, and it held none.
+func (p *pacer) unpaced(host string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.file == nil {
+		return p.memHost(host).Ceiling <= 0
+	}
+	return stamp(p.file) == p.seen && p.ceilings[host] <= 0
+}
+
 // refused books a 429 from host to a request sent at sent, told to wait window.
 func (p *pacer) refused(host string, sent time.Time, window time.Duration) (float64, error) {
 	var c float64
-	err := p.update(host, func(h *hostPace, now time.Time) { c = h.refused(now, sent, window) })
+	err := p.update(host, true, func(h *hostPace, now time.Time) { c = h.refused(now, sent, window) })
 	return c, err
 }
 
 // ceiling is host's learned ceiling, 0 if none.
 func (p *pacer) ceiling(host string) float64 {
 	var c float64
-	_ = p.update(host, func(h *hostPace, _ time.Time) { c = h.Ceiling })
+	_ = p.update(host, false, func(h *hostPace, _ time.Time) { c = h.Ceiling })
 	return c
 }
