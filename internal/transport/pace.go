@@ -53,6 +53,10 @@ type hostPace struct {
 	Slot     int64            `json:"slot"`
 	Accepted [paceSlots]int32 `json:"accepted"`
 	Refused  [paceSlots]int32 `json:"refused"` // 429s to requests sent since Cut, by when they came
+	// Floor is half the first ceiling measured: a run on a machine so loaded that its
+	// requests bunch up again and again must not grind to a halt; under the floor, 429s are
+	// waited out as before any was learned.
+	Floor float64 `json:"floor"`
 }
 
 // advance moves the window to now, clearing the slots that fell out of it.
@@ -80,8 +84,9 @@ func (h *hostPace) take(now time.Time, n int) time.Duration {
 	if h.Ceiling <= 0 {
 		return 0
 	}
-	h.Tokens = min(h.Burst, h.Tokens+float64(now.UnixNano()-h.At)/float64(time.Second)*h.Ceiling)
-	h.At = now.UnixNano()
+	// Time only moves forward here, whichever process's clock reading comes last.
+	h.Tokens = min(h.Burst, h.Tokens+float64(max(now.UnixNano()-h.At, 0))/float64(time.Second)*h.Ceiling)
+	h.At = max(h.At, now.UnixNano())
 	// A batch larger than the burst waits for a full bucket and goes into debt: it is sent
 	// together, and the requests after it pay the debt back.
 	need := min(float64(n), h.Burst)
@@ -123,13 +128,15 @@ func (h *hostPace) refused(now, sent time.Time, window time.Duration) float64 {
 	rate := float64(n) / window.Seconds()
 	if h.Ceiling > 0 && (rate < h.Ceiling/2 || float64(refused) < max(2, float64(n)/20)) {
 		h.Burst = max(h.Burst/2, 1)
-		h.Tokens, h.At, h.Cut = min(h.Tokens, 0), now.UnixNano(), now.Add(max(window, time.Second)).UnixNano()
+		h.Tokens, h.At, h.Cut = min(h.Tokens, 0), max(h.At, now.UnixNano()), now.Add(max(window, time.Second)).UnixNano()
 		return 0
 	}
 	c := max(learnMargin*rate, minCeiling)
 	if h.Ceiling > 0 {
 		// Refused again and again under the ceiling: it is too high, whatever the measure.
-		c = max(min(c, 0.9*h.Ceiling), minCeiling)
+		c = max(min(c, 0.9*h.Ceiling), h.Floor, minCeiling)
+	} else {
+		h.Floor = max(c/2, minCeiling)
 	}
 	h.Ceiling = c
 	// A quarter of a second's worth at once: arrivals smooth enough for a gateway with a
@@ -138,7 +145,7 @@ func (h *hostPace) refused(now, sent time.Time, window time.Duration) float64 {
 	// Refusals of requests sent before then measure the rate before the change.
 	h.Burst = max(c/4, 2)
 	pause := max(window, time.Second)
-	h.Tokens, h.At, h.Cut = -c*pause.Seconds(), now.UnixNano(), now.Add(pause).UnixNano()
+	h.Tokens, h.At, h.Cut = -c*pause.Seconds(), max(h.At, now.UnixNano()), now.Add(pause).UnixNano()
 	return c
 }
 
@@ -221,8 +228,8 @@ func stamp(f *os.File) [2]int64 {
 func (p *pacer) update(host string, count bool, f func(h *hostPace, now time.Time)) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	now := p.now()
 	if p.file == nil {
+		now := p.now()
 		h := p.memHost(host)
 		h.advance(now)
 		f(h, now)
@@ -232,6 +239,7 @@ func (p *pacer) update(host string, count bool, f func(h *hostPace, now time.Tim
 		return err
 	}
 	defer unlockFile(p.file)
+	now := p.now() // once the lock is held: another process may have waited less
 	st, err := readPace(p.file)
 	if err != nil {
 		return err
