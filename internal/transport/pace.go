@@ -48,7 +48,7 @@ type hostPace struct {
 	At      int64   `json:"at"`  // unix ns of Tokens
 	Cut     int64   `json:"cut"` // unix ns before which a request sent measures an older rate
 	// Accepted counts the requests (all processes) the host answered with something other
-	// than "come back later", in paceSlot slots by when they were sent; Slot is the number
+	// than "come back later", in paceSlot slots by when the answer came; Slot is the number
 	// (unix ns / paceSlot) of the newest.
 	Slot     int64            `json:"slot"`
 	Accepted [paceSlots]int32 `json:"accepted"`
@@ -180,12 +180,12 @@ func newPacer() *pacer {
 	return &pacer{mem: paceFile{Hosts: map[string]*hostPace{}}, now: time.Now, mine: map[string]*hostPace{}, ceilings: map[string]float64{}}
 }
 
-// accepted books a request to host, sent at sent, that the host accepted: at once, so the
-// measure at a 429 is of every process's.
-func (p *pacer) accepted(host string, sent time.Time) {
+// accepted books an answer of host, which came at at, that accepted its request: at once,
+// so the measure at a 429 is of every process's.
+func (p *pacer) accepted(host string, at time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	slot := sent.UnixNano() / int64(paceSlot)
+	slot := at.UnixNano() / int64(paceSlot)
 	if p.file == nil {
 		m := p.memHost(host)
 		m.advance(p.now())

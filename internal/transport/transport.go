@@ -634,7 +634,10 @@ func (p *Pool) noteAnswer(host string, status int, limited bool, sent time.Time,
 			p.served[host] = sent
 		}
 		p.servedMu.Unlock()
-		p.pace.accepted(host, sent)
+		// Booked by when the answer came, not the request: against a slow target (or on a
+		// loaded machine) answers come seconds after their requests, and a window by send
+		// time would hold none of them when a 429 asks what the target accepts.
+		p.pace.accepted(host, time.Now())
 		return
 	}
 	if status == http.StatusTooManyRequests && learn {
