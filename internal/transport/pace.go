@@ -30,9 +30,11 @@ const (
 	// learnMargin is the share of the measured rate the run keeps to: arrivals bunch up on
 	// the way (scheduling, the network), and a gateway's window rarely lines up with ours.
 	learnMargin = 0.8
-	// minEvidence: fewer accepted requests than this in the window is no rate (the target
-	// refused nearly everything: an outage, a lockout); nothing is learned from it.
-	minEvidence = 2
+	// minEvidence: fewer accepted requests than this in the window is no measure (the
+	// target refused nearly everything: an outage, a lockout; or what it let through has
+	// not come back yet, on a slow target or a loaded machine); nothing is learned from it,
+	// and its 429s are waited out as before.
+	minEvidence = 10
 	// minCeiling bounds what is learned from below: slower than this, a run would not end.
 	minCeiling = 1.0
 	// paceSlot and paceSlots are the sliding window the sends are counted in: 2 s in tenths.

@@ -39,10 +39,10 @@ func TestTheCeilingIsLearnedFromWhatTheTargetAccepted(t *testing.T) {
 	// Later, a 429 while the host accepted far less than the ceiling: a bunch, not the rate.
 	quiet := now.Add(5 * time.Second)
 	h.advance(quiet)
-	h.accepted(h.Slot, 5)
+	h.accepted(h.Slot, 12)
 	burst := h.Burst
 	if c := h.refused(quiet, quiet, time.Second); c != 0 || h.Burst != burst/2 {
-		t.Errorf("a 429 at 5 accepted in 2 s under a ceiling of %v: ceiling %v, burst %v (was %v); want the burst halved only", h.Ceiling, c, h.Burst, burst)
+		t.Errorf("a 429 at 12 accepted in 1 s under a ceiling of %v: ceiling %v, burst %v (was %v); want the burst halved only", h.Ceiling, c, h.Burst, burst)
 	}
 	// Under the ceiling, requests are spaced; a batch waits for room for all of it.
 	later := now.Add(20 * time.Second)
