@@ -62,7 +62,9 @@ type Request struct {
 	OmitAppKey bool
 	AppKey     string
 	// NoRateLimitRetry: a 429 is the answer itself, not a reason to wait and retry (the
-	// brute-force check, where throttling is the evidence). The transport's 429 retry honours it.
+	// brute-force check, where throttling is the evidence). The transport's 429 retry honours
+	// it; a 503 with Retry-After is still waited out and resent (an overloaded moment is no
+	// answer to the check).
 	NoRateLimitRetry bool
 }
 
@@ -83,6 +85,34 @@ type Exchange struct {
 	RateCeilingWait time.Duration
 	// LastSent is when the transport sent the request's last attempt; zero if none went out.
 	LastSent time.Time
+	// Earlier are the answers before this one (429s, 503s with Retry-After), each waited out
+	// and the request sent again: the transcript shows them all (Resent).
+	Earlier []transport.Attempt
+	// Repeated503 > 0: the answer is a 503 the target gave this request that many times in a
+	// row while it answered other requests: its answer, judged as such.
+	Repeated503 int
+	// Paced is how long the transport held the request for the target's learned rate.
+	Paced time.Duration
+	// Took is how long the last attempt took, from its send to its whole answer: Duration
+	// less the waits and holds before it.
+	Took time.Duration
+}
+
+// Resent says whether the request went out more than once. Each earlier answer said "not
+// processed" (a 429, a 503 with Retry-After), so for a request that changes state (steps 1,
+// 3 and 4) only a target that processes a request and then answers so would have acted on
+// it twice; a check that depends on a first use (a code, a token) can tell by this, and its
+// transcript shows every attempt.
+func (e *Exchange) Resent() bool { return len(e.Earlier) > 0 }
+
+// Throttled says whether the answer handed over is itself a "come back later" (a 429, or a
+// 503 with Retry-After): the target refused the request without processing it.
+func (e *Exchange) Throttled() bool {
+	if e.Status != http.StatusTooManyRequests && e.Status != http.StatusServiceUnavailable {
+		return false
+	}
+	_, limited := transport.RetryAfter(&http.Response{StatusCode: e.Status, Header: e.ResponseHeader}, time.Now())
+	return limited
 }
 
 // Do sends req. It always returns an Exchange; a transport failure is in Exchange.Err.
@@ -152,6 +182,10 @@ func (c *Client) Do(ctx context.Context, req Request) *Exchange {
 		ex.Err = fmt.Errorf("reading the response body: %w", c.describeTransportError(err))
 	}
 	ex.RateLimitWaits, ex.RateCeilingWait, ex.LastSent = outcome.Waits, outcome.Throttled, outcome.LastSent
+	ex.Earlier, ex.Repeated503, ex.Paced = outcome.Earlier, outcome.Repeated503, outcome.Paced
+	if !outcome.LastSent.IsZero() {
+		ex.Took = time.Since(outcome.LastSent)
+	}
 	if err := outcome.Err(); err != nil && ex.Err == nil {
 		// The target never answered the request: its last 429 stays in the exchange, for the
 		// transcript, but is no verdict on any check.

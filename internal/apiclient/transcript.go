@@ -28,12 +28,40 @@ func (e *Exchange) Transcript(r *redact.Redactor) string {
 	if len(e.RequestBody) > 0 {
 		fmt.Fprintf(&b, ">\n> %s\n", cut(r.JSON(e.RequestBody)))
 	}
+	// Every answer the transport waited out and resent, then the one handed over: the same
+	// request went out each time.
+	total := len(e.Earlier) + 1
+	for i, a := range e.Earlier {
+		fmt.Fprintf(&b, "< %d %s (%s) [attempt %d of %d: not processed, sent again after %s]\n",
+			a.Status, http.StatusText(a.Status), a.Duration.Round(100*time.Microsecond), i+1, total, a.Wait.Round(time.Millisecond))
+		writeHeaders(&b, "< ", r.Header(a.Header))
+		if len(a.Body) > 0 {
+			body := cut(r.JSON(a.Body))
+			if a.Truncated {
+				body += " …"
+			}
+			fmt.Fprintf(&b, "<\n< %s\n", body)
+		}
+	}
+	last := ""
+	switch {
+	case e.Repeated503 > 0:
+		last = fmt.Sprintf(" [attempt %d of %d: the %d%s 503 in a row to this request while the target answered others: its answer]",
+			total, total, e.Repeated503, ordinal(e.Repeated503))
+	case total > 1:
+		last = fmt.Sprintf(" [attempt %d of %d]", total, total)
+	}
+	took := e.Duration.Round(100 * time.Microsecond).String()
+	if e.Took > 0 && e.Took < e.Duration-time.Millisecond {
+		// The rest of Duration went on waits and holds, not on the target.
+		took = fmt.Sprintf("%s; %s in all, with the waits and the rate ceiling", e.Took.Round(100*time.Microsecond), e.Duration.Round(time.Millisecond))
+	}
 	switch {
 	case e.Status == 0 && e.Err != nil:
-		fmt.Fprintf(&b, "< no response after %s: %s\n", e.Duration.Round(100*time.Microsecond), r.String(e.Err.Error()))
+		fmt.Fprintf(&b, "< no response after %s%s: %s\n", e.Duration.Round(100*time.Microsecond), last, r.String(e.Err.Error()))
 		return b.String()
 	default:
-		fmt.Fprintf(&b, "< %d %s (%s)\n", e.Status, http.StatusText(e.Status), e.Duration.Round(100*time.Microsecond))
+		fmt.Fprintf(&b, "< %d %s (%s)%s\n", e.Status, http.StatusText(e.Status), took, last)
 	}
 	writeHeaders(&b, "< ", r.Header(e.ResponseHeader))
 	if len(e.ResponseBody) > 0 {
@@ -80,4 +108,18 @@ func (e *Exchange) ResponseSecrets() []string {
 		return []string{s}
 	}
 	return nil
+}
+
+func ordinal(n int) string {
+	switch {
+	case n%100 >= 11 && n%100 <= 13:
+		return "th"
+	case n%10 == 1:
+		return "st"
+	case n%10 == 2:
+		return "nd"
+	case n%10 == 3:
+		return "rd"
+	}
+	return "th"
 }

@@ -4,7 +4,12 @@
 //   - waits out rate limits: a 429, or a 503 with Retry-After, means the request was not
 //     processed, so the same request is sent again after the wait the target asks for (each
 //     wait at least 1 s and capped, at most 30 sends a request, all waits of the process
-//     within a budget), and the waits are counted for the reports;
+//     within a budget), and the waits are counted for the reports; every answer it did not
+//     hand over is kept (Outcome.Earlier), so the transcript shows every attempt;
+//   - hands over a 503 that the same request keeps getting while the target answers others:
+//     that is the target's answer, to be judged;
+//   - learns the target's rate from its 429s and keeps the run, all processes together,
+//     under it (pace.go), so requests meant to arrive together do (Together);
 //   - keeps the suite under a client-side request rate (AUTOSHARES_MAX_RPS), when set;
 //   - trusts the configured extra CAs and presents the configured client certificate;
 //   - reuses connections, takes a proxy from the environment, and never follows a redirect.
@@ -78,6 +83,14 @@ type Pool struct {
 	waits   *Waits
 	bucket  *bucket
 	maxWait time.Duration
+	pace    *pacer
+
+	servedMu sync.Mutex
+	// served is, per host, when the latest request was sent that the host answered with
+	// something other than "not processed, come back later".
+	served map[string]time.Time
+	probe  func(ctx context.Context, host string) bool
+	probes map[string]*probeRun
 
 	protoMu sync.Mutex
 	proto   string // how the first answer came: "HTTP/2 over TLS 1.3", ...
@@ -98,7 +111,7 @@ func New(o Options) (*Pool, error) {
 	base.MaxIdleConnsPerHost = idleConnsPerHost
 	base.MaxIdleConns = 4 * idleConnsPerHost
 	base.Proxy = http.ProxyFromEnvironment
-	p := &Pool{base: base, waits: o.Waits, maxWait: o.MaxWait}
+	p := &Pool{base: base, waits: o.Waits, maxWait: o.MaxWait, pace: newPacer(), served: map[string]time.Time{}, probes: map[string]*probeRun{}}
 	if p.waits == nil {
 		p.waits = &Waits{}
 	}
@@ -189,23 +202,34 @@ func TimeoutOf(c *http.Client) time.Duration {
 	return c.Timeout
 }
 
-// RoundTrip sends req, and sends it again, the same bytes, after each rate-limit wait.
+// RoundTrip sends req, and sends it again, the same bytes, after each rate-limit wait. Each
+// answer it does not hand over (a 429, a 503 with Retry-After) is kept in the Outcome's
+// Earlier, so the transcript shows every attempt.
+//
+// A 429 and a 503 with Retry-After mean "not processed, come back later" (RFC 6585 4,
+// RFC 9110 15.6.4), so a resend is safe whatever the method: see docs/RUNNING.md for what
+// that means for each step of the flow, and Exchange.Resent for the checks that care. A
+// 503 is resent at most repeated503-1 times while the target serves other requests: the
+// same request answered 503 again and again by a target that answers others is the
+// target's answer to that request, and is handed over to be judged.
 func (rt *RoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
-	out := outcomeOf(req.Context())
-	retry := !noRetry(req.Context())
+	ctx := req.Context()
+	out := outcomeOf(ctx)
+	if out == nil {
+		out = &Outcome{} // nobody asked; the loop keeps its count here
+	}
+	retry429 := !noRetry(ctx)
+	single := isProbe(ctx)
+	host := req.URL.Host
+	var first503 time.Time
+	n503 := 0
 	for attempt := 0; ; attempt++ {
-		if rt.pool.bucket != nil {
-			d, err := rt.pool.bucket.wait(req.Context())
-			if err != nil {
-				return nil, err
-			}
-			if out != nil {
-				out.Throttled += d
-			}
+		if err := rt.pool.hold(ctx, host, attempt == 0 && prepaid(ctx), out); err != nil {
+			return nil, err
 		}
 		areq := req
 		if attempt > 0 {
-			areq = req.Clone(req.Context())
+			areq = req.Clone(ctx)
 			if req.GetBody != nil {
 				body, err := req.GetBody()
 				if err != nil {
@@ -214,59 +238,92 @@ func (rt *RoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 				areq.Body = body
 			}
 		}
-		if out != nil {
-			out.LastSent = time.Now()
-		}
+		sent := time.Now()
+		out.LastSent = sent
 		resp, err := rt.send(areq)
 		if err != nil {
 			return nil, err
 		}
+		took := time.Since(sent)
 		rt.pool.noteProtocol(resp)
 		wait, limited := RetryAfter(resp, time.Now())
-		if !limited {
+		rt.pool.noteAnswer(host, resp.StatusCode, limited, sent, wait, retry429 && !single)
+		if !limited || single {
 			return resp, nil
 		}
-		if out != nil {
-			out.LastStatus = resp.StatusCode
-		}
-		if !retry {
+		out.LastStatus = resp.StatusCode
+		if resp.StatusCode == http.StatusTooManyRequests && !retry429 {
 			return resp, nil // the caller judges the 429 itself
+		}
+		if resp.StatusCode == http.StatusServiceUnavailable {
+			n503++
+			if first503.IsZero() {
+				first503 = sent
+			}
+			if n503 >= repeated503 && rt.pool.serving(ctx, host, first503) {
+				out.Repeated503 = n503
+				return resp, nil // the target's answer to this request: judged
+			}
 		}
 		if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
 			// Cannot be resent: the 429 is still no answer to the check.
-			if out != nil {
-				out.Exhausted, out.Unresendable = true, true
-			}
+			out.Exhausted, out.Unresendable = true, true
 			return resp, nil
 		}
 		if attempt+1 >= maxAttempts {
-			if out != nil {
-				out.Exhausted, out.Attempts = true, attempt+1
-			}
+			out.Exhausted, out.Attempts = true, attempt+1
 			return resp, nil
 		}
 		wait = min(max(wait, defaultRetryAfter), rt.pool.maxWait)
 		if !rt.pool.waits.take(wait) {
-			if out != nil {
-				out.Exhausted = true
-				out.Budget = rt.pool.waits.Budget()
-			}
+			out.Exhausted = true
+			out.Budget = rt.pool.waits.Budget()
 			return resp, nil // kept visible: the caller reports it as not proven
 		}
-		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // lets the connection be reused
-		resp.Body.Close()
-		if out != nil {
-			out.Waits++
-			out.Waited += wait
-		}
+		out.Earlier = append(out.Earlier, keep(resp, sent, took, wait))
+		out.Waits++
+		out.Waited += wait
 		t := time.NewTimer(wait)
 		select {
-		case <-req.Context().Done():
+		case <-ctx.Done():
 			t.Stop()
-			return nil, req.Context().Err()
+			return nil, ctx.Err()
 		case <-t.C:
 		}
 	}
+}
+
+// repeated503 is how many 503s in a row for one request, while the target answers other
+// requests, make the 503 its answer: one is an overloaded moment, three are a decision.
+const repeated503 = 3
+
+// attemptBodyLimit bounds what is kept of an earlier attempt's body (the transcript cuts
+// bodies shorter still): enough for any gateway's refusal.
+const attemptBodyLimit = 8 << 10
+
+// Attempt is an answer the transport did not hand over: a 429, or a 503 with Retry-After,
+// after which it sent the same request again. Its body is kept up to attemptBodyLimit bytes,
+// raw: whoever shows it masks it (apiclient's transcript).
+type Attempt struct {
+	Sent      time.Time
+	Duration  time.Duration
+	Status    int
+	Header    http.Header
+	Body      []byte
+	Truncated bool          // Body is the first attemptBodyLimit bytes of a longer one
+	Wait      time.Duration // waited before the next attempt
+}
+
+// keep reads and closes an answer that is to be resent, so the connection is reused.
+func keep(resp *http.Response, sent time.Time, took, wait time.Duration) Attempt {
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, attemptBodyLimit+1))
+	a := Attempt{Sent: sent, Duration: took, Status: resp.StatusCode, Header: resp.Header.Clone(), Body: b, Wait: wait}
+	if len(b) > attemptBodyLimit {
+		a.Body, a.Truncated = b[:attemptBodyLimit], true
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	}
+	resp.Body.Close()
+	return a
 }
 
 // send is one attempt, bounded by the client's timeout until its body is closed.
@@ -450,6 +507,13 @@ type Outcome struct {
 	// the request's body could not be sent again (Unresendable).
 	Attempts     int
 	Unresendable bool
+	// Earlier are the answers before the last, each followed by a wait and a resend.
+	Earlier []Attempt
+	// Repeated503 > 0: the answer is a 503 with Retry-After that the target gave this
+	// request so many times in a row while it answered others: its answer, to be judged.
+	Repeated503 int
+	// Paced is how long the request was held for the target's learned rate (pace.go).
+	Paced time.Duration
 }
 
 // NotProvenError is an exchange the target kept rate-limiting until the budget ran out: the
@@ -485,6 +549,8 @@ func (o *Outcome) Err() error {
 
 type outcomeKey struct{}
 type noRetryKey struct{}
+type prepaidKey struct{}
+type probeKey struct{}
 
 // WithOutcome returns a context whose requests report what the transport did into the
 // returned Outcome (one request per context).
@@ -499,7 +565,8 @@ func outcomeOf(ctx context.Context) *Outcome {
 }
 
 // WithoutRetry returns a context whose requests get a 429 as the answer, not waited out:
-// for a check about throttling itself, where the 429 is the evidence.
+// for a check about throttling itself, where the 429 is the evidence. A 503 with
+// Retry-After is still waited out and resent: an overloaded moment is no answer to a check.
 func WithoutRetry(ctx context.Context) context.Context {
 	return context.WithValue(ctx, noRetryKey{}, true)
 }
@@ -534,4 +601,136 @@ func ProcessPool() *Pool {
 	process.mu.Lock()
 	defer process.mu.Unlock()
 	return process.pool
+}
+
+// hold keeps the request under the configured ceiling (AUTOSHARES_MAX_RPS, this process's
+// share) and the target's learned rate (pace.go); a request of a batch Together already
+// booked skips the latter on its first attempt.
+func (p *Pool) hold(ctx context.Context, host string, paid bool, out *Outcome) error {
+	if p.bucket != nil {
+		d, err := p.bucket.wait(ctx)
+		if err != nil {
+			return err
+		}
+		out.Throttled += d
+	}
+	if paid {
+		return nil
+	}
+	d, err := p.pace.wait(ctx, host, 1)
+	if err != nil {
+		return err
+	}
+	out.Paced += d
+	return nil
+}
+
+// noteAnswer learns from an answer: the host served a request, or refused it as not
+// processed (a 429 the transport resends teaches the rate: pace.go).
+func (p *Pool) noteAnswer(host string, status int, limited bool, sent time.Time, wait time.Duration, learn bool) {
+	if !limited {
+		p.servedMu.Lock()
+		if sent.After(p.served[host]) {
+			p.served[host] = sent
+		}
+		p.servedMu.Unlock()
+		// Booked by when the answer came, not the request: against a slow target (or on a
+		// loaded machine) answers come seconds after their requests, and a window by send
+		// time would hold none of them when a 429 asks what the target accepts.
+		p.pace.accepted(host, time.Now())
+		return
+	}
+	if status == http.StatusTooManyRequests && learn {
+		_, _ = p.pace.refused(host, sent, wait) // a broken shared file costs the learning, not the request
+	}
+}
+
+// ShareRate shares the target's learned rate with the run's other processes through a file
+// at path, which all of them name (the run's private directory): from then on the ceiling
+// one process learns holds them all, and their requests add up under it. What this process
+// learned before (the preflight's) carries over.
+func (p *Pool) ShareRate(path string) error { return p.pace.share(path) }
+
+// LearnedRate is the ceiling learned from host's 429s, in requests a second for the whole
+// run; 0 if it never throttled.
+func (p *Pool) LearnedRate(host string) float64 { return p.pace.ceiling(host) }
+
+// Together books n requests to host that are to be sent at once (a race check's) against
+// the learned rate, waiting until the ceiling lets all of them go, and returns the context to
+// send them with: their first attempts are not held one by one, so they do reach the target
+// together. It says how long it waited. The configured ceiling (AUTOSHARES_MAX_RPS) still
+// holds each of them.
+func (p *Pool) Together(ctx context.Context, host string, n int) (context.Context, time.Duration, error) {
+	d, err := p.pace.wait(ctx, host, n)
+	if err != nil {
+		return ctx, 0, err
+	}
+	return context.WithValue(ctx, prepaidKey{}, true), d, nil
+}
+
+func prepaid(ctx context.Context) bool { v, _ := ctx.Value(prepaidKey{}).(bool); return v }
+
+// SetServingProbe gives the pool a way to ask whether host answers requests at all: probe
+// sends one harmless request (with the context it is given: one attempt, no resend) and
+// says whether an answer came that is not "come back later". The transport asks it when a
+// request keeps getting 503 and no other request has been answered since: with it, a 503
+// the target gives only that request is judged; without, it stays "not proven".
+func (p *Pool) SetServingProbe(probe func(ctx context.Context, host string) bool) {
+	p.servedMu.Lock()
+	defer p.servedMu.Unlock()
+	p.probe = probe
+}
+
+func isProbe(ctx context.Context) bool { v, _ := ctx.Value(probeKey{}).(bool); return v }
+
+// probeRun is one probe of a host, shared by the requests that wait for its result.
+type probeRun struct {
+	started time.Time
+	done    chan struct{}
+	ok      bool
+}
+
+// serving says whether host answered any request sent after since (a request that kept
+// getting 503 was first refused then): from what the pool saw, or else by the probe.
+func (p *Pool) serving(ctx context.Context, host string, since time.Time) bool {
+	p.servedMu.Lock()
+	if p.served[host].After(since) {
+		p.servedMu.Unlock()
+		return true
+	}
+	probe := p.probe
+	if probe == nil || isProbe(ctx) {
+		p.servedMu.Unlock()
+		return false
+	}
+	// A probe under way is joined; a finished one counts if it started after since and is
+	// recent (a target may come back).
+	run := p.probes[host]
+	if run != nil {
+		select {
+		case <-run.done:
+			if run.started.Before(since) || time.Since(run.started) > time.Second {
+				run = nil
+			}
+		default:
+		}
+	}
+	if run == nil {
+		run = &probeRun{started: time.Now(), done: make(chan struct{})}
+		p.probes[host] = run
+		go func() {
+			defer close(run.done)
+			// Its own context: it serves every request waiting for it, whichever ends first.
+			pctx, cancel := context.WithTimeout(context.WithValue(context.Background(), probeKey{}, true), 30*time.Second)
+			defer cancel()
+			run.ok = probe(pctx, host)
+		}()
+	}
+	p.servedMu.Unlock()
+	select {
+	case <-run.done:
+		return run.ok
+	case <-ctx.Done():
+		return false
+	}
 }

@@ -293,3 +293,75 @@ func TestATransportFailureIsNotMaskedByTheTimeout(t *testing.T) {
 		t.Errorf("hint %q", hint)
 	}
 }
+
+// Every answer the transport waited out is kept, with its headers and body, for the
+// transcript; the answer handed over is the last one.
+func TestEveryAttemptIsKept(t *testing.T) {
+	_, url := serve(t, status(429, "0"), status(503, "0"), status(200, ""))
+	p := pool(t, Options{MaxWait: 10 * time.Millisecond})
+	resp, out, _ := post(t, p, url, `{"a":1}`)
+	if resp.StatusCode != 200 || len(out.Earlier) != 2 {
+		t.Fatalf("got %d with %d earlier attempt(s), want 200 after 2", resp.StatusCode, len(out.Earlier))
+	}
+	for i, want := range []int{429, 503} {
+		a := out.Earlier[i]
+		if a.Status != want || a.Header.Get("Retry-After") != "0" || string(a.Body) != `{"n":1}` || a.Wait <= 0 || a.Sent.IsZero() {
+			t.Errorf("attempt %d: %+v", i+1, a)
+		}
+	}
+}
+
+// A 503 the same request keeps getting while the target answers others is the target's
+// answer: handed over after repeated503 attempts. While nothing else is answered (the probe
+// says so too), it is an outage: resent until the budget runs out, not proven.
+func TestARepeated503IsTheAnswerOnlyWhileTheTargetServesOthers(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/bad" {
+			w.Header().Set("Retry-After", "0")
+			w.WriteHeader(503)
+			return
+		}
+		w.WriteHeader(200)
+	}))
+	t.Cleanup(srv.Close)
+	p := pool(t, Options{MaxWait: 10 * time.Millisecond, Budget: 200 * time.Millisecond})
+	probed := 0
+	p.SetServingProbe(func(ctx context.Context, host string) bool {
+		probed++
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/ok", nil)
+		resp, err := p.Client(time.Second).Do(req)
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == 200
+	})
+	resp, out, _ := post(t, p, srv.URL+"/bad", "")
+	if resp.StatusCode != 503 || out.Repeated503 != repeated503 || len(out.Earlier) != repeated503-1 || out.Err() != nil || probed != 1 {
+		t.Fatalf("got %d, repeated %d, %d earlier, err %v, %d probe(s); want the 503 handed over after %d attempts, one probe",
+			resp.StatusCode, out.Repeated503, len(out.Earlier), out.Err(), probed, repeated503)
+	}
+
+	down := pool(t, Options{MaxWait: 10 * time.Millisecond, Budget: 200 * time.Millisecond})
+	down.SetServingProbe(func(context.Context, string) bool { return false })
+	resp, out, _ = post(t, down, srv.URL+"/bad", "")
+	if resp.StatusCode != 503 || out.Repeated503 != 0 || out.Err() == nil {
+		t.Fatalf("target down: got %d, repeated %d, err %v; want not proven", resp.StatusCode, out.Repeated503, out.Err())
+	}
+}
+
+// WithoutRetry makes a 429 the answer, not a 503 with Retry-After: an overloaded moment is
+// no answer to the check that asked for the 429.
+func TestWithoutRetryA503IsStillResent(t *testing.T) {
+	s, url := serve(t, status(503, "0"), status(200, ""))
+	p := pool(t, Options{MaxWait: 10 * time.Millisecond})
+	req, _ := http.NewRequestWithContext(WithoutRetry(context.Background()), http.MethodGet, url, nil)
+	resp, err := p.Client(time.Second).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || len(s.bodies) != 2 {
+		t.Errorf("got %d after %d request(s); want the 200 of the resend", resp.StatusCode, len(s.bodies))
+	}
+}

@@ -42,7 +42,10 @@ var _ = Describe("Security: guessing the secret answer (ASVS 6.3.1, NIST SP 800-
 			// early try proved nothing against a limit of n and restarted the target's count,
 			// so all n wrong answers follow, each 429 waited out and resent like any exchange
 			// (a gateway's 429 was not processed: the count must reach the target), and then
-			// the right one, whose 429 is again taken as the evidence it is.
+			// the right one, whose 429 is again taken as the evidence it is. A 503 with
+			// Retry-After is never the evidence: the transport waits it out and sends that one
+			// guess again (an overloaded moment is no answer, and a gateway's 503 reached no
+			// count), so an occasional 503 neither ends the guessing early nor fails the check.
 			rightAnswer := func() *apiclient.Exchange {
 				req := apiclient.ResetPassword(target["User"], target["SecretQuestionAnswer"])
 				req.NoRateLimitRetry = true
