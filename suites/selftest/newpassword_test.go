@@ -28,6 +28,8 @@ func TestNewPasswordChecksPassAgainstAStricterGateway(t *testing.T) {
 	env := behindGateway(t, p, key, func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 		w.Header().Add("Set-Cookie", "AWSALB=b3Jx9k2LmQ7pZ4vW8sT1; Path=/")
 		w.Header().Add("Set-Cookie", "XSRF-TOKEN=c8Fh2Kd9Lq3Wm6Np1Rt5; Path=/")
+		// A hardened gateway: its own refusals carry the security headers too (ASVS 3.4.4).
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		if r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, apiclient.PathUpdatePassword) {
 			body, _ := io.ReadAll(r.Body)
 			r.Body = io.NopCloser(bytes.NewReader(body))
