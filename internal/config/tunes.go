@@ -81,6 +81,10 @@ var tunes = map[string]Tunes{
 	"AUTOSHARES_BLOCKLIST":                    NotACheck, // which common passwords are tried, each as strict
 	"AUTOSHARES_MAX_FAILED_ANSWERS":           StricterLower,
 	"AUTOSHARES_CODE_SAMPLES":                 StricterHigher, // more codes, more chances to see a pattern
+	"AUTOSHARES_MAX_FAILED_CODES":             StricterLower,
+	"AUTOSHARES_MAX_FAILED_LOGINS":            StricterLower,
+	"AUTOSHARES_MIN_CODE_DIGITS":              StricterHigher,
+	"AUTOSHARES_TIMING_SAMPLES":               NotACheck, // a finding's sample size: it never fails a run
 	// Reported everywhere in their own right (known deviations, the comparison), never as passes.
 	"AUTOSHARES_KNOWN_DEVIATIONS": NotACheck,
 	"AUTOSHARES_COMPARE_WITH":     NotACheck,
