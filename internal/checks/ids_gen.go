@@ -325,6 +325,12 @@ const (
 	// many bits (its length times log2 of its alphabet: digits, one case of letters, or both).
 	// Judged on the codes the code-pattern check samples.
 	SecurityCodeLength = "security.code.length"
+	// SecurityCodeLifetimeBounded (security.code.lifetime-bounded): A confirmation code issued
+	// AUTOSHARES_MAX_CODE_LIFETIME (10 minutes) and 5 seconds ago MUST be refused by step 3. The
+	// code comes from the state endpoint's pending-code state with the param CodeIssuedSecondsAgo
+	// (fixtures/provider-states.json); an endpoint that does not confirm the param leaves the
+	// check not checked.
+	SecurityCodeLifetimeBounded = "security.code.lifetime-bounded"
 )
 
 // The informational findings of the catalogue.

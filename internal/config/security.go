@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -13,14 +14,15 @@ type Security struct {
 	// PasswordMaxLengthRequired: a new password of this many characters must be accepted
 	// and verified exactly (ASVS 6.2.9: at least 64); 0 = neither checked.
 	PasswordMaxLengthRequired int
-	CheckBlocklist            bool     // common passwords are refused (ASVS 6.2.4)
-	Blocklist                 []string // the common passwords tried
-	MaxFailedAnswers          int      // wrong secret answers after which the right one is refused too; 0 = not checked
-	CodeSamples               int      // confirmation codes compared for a pattern
-	MaxFailedCodes            int      // wrong step 3 codes after which a pending code is refused too; 0 = not checked
-	MaxFailedLogins           int      // failed logins of one account after which the right password is refused too; 0 = not checked
-	MinCodeDigits             int      // the fewest digits a numeric confirmation code may have; 0 = not checked
-	TimingSamples             int      // step 1 requests per user the response-time finding compares; 0 = not measured
+	CheckBlocklist            bool          // common passwords are refused (ASVS 6.2.4)
+	Blocklist                 []string      // the common passwords tried
+	MaxFailedAnswers          int           // wrong secret answers after which the right one is refused too; 0 = not checked
+	CodeSamples               int           // confirmation codes compared for a pattern
+	MaxFailedCodes            int           // wrong step 3 codes after which a pending code is refused too; 0 = not checked
+	MaxFailedLogins           int           // failed logins of one account after which the right password is refused too; 0 = not checked
+	MinCodeDigits             int           // the fewest digits a numeric confirmation code may have; 0 = not checked
+	TimingSamples             int           // step 1 requests per user the response-time finding compares; 0 = not measured
+	MaxCodeLifetime           time.Duration // a code issued longer ago than this is refused; 0 = not checked
 
 	blocklistPlaces []int // each Blocklist entry's place (1-based) in AUTOSHARES_BLOCKLIST
 }
@@ -89,6 +91,18 @@ func securitySettings() []Setting {
 			apply: func(c *Config, v string) (err error) {
 				c.Security.MinCodeDigits, err = parseIntIn(v, 0, 64)
 				return
+			}},
+		{Env: "AUTOSHARES_MAX_CODE_LIFETIME", Default: "10m", Doc: "The longest a confirmation code may live (ASVS 6.5.5: at most 10 minutes; NIST SP 800-63B-4 4.2.1.2: 24 hours for a code sent by e-mail): with a state endpoint that takes the pending-code state's param CodeIssuedSecondsAgo (fixtures/provider-states.json), a code issued this long ago and 5 seconds more is refused by step 3. `0` skips the check.",
+			apply: func(c *Config, v string) (err error) {
+				if v == "0" {
+					c.Security.MaxCodeLifetime = 0
+					return nil
+				}
+				c.Security.MaxCodeLifetime, err = parsePositiveDuration(v)
+				if err == nil && c.Security.MaxCodeLifetime > 24*time.Hour {
+					err = fmt.Errorf("%q: at most 24h (NIST SP 800-63B-4 4.2.1.2), or 0 to skip the check", v)
+				}
+				return err
 			}},
 		{Env: "AUTOSHARES_TIMING_SAMPLES", Default: "6", Doc: fmt.Sprintf("Step 1 requests for a known and for an unknown user (interleaved, a pair at a time) whose response times the response-time finding compares (ASVS 6.3.8): medians, spread and count are reported, never failed. Up to %d; `0` measures nothing.", MaxTimingSamples),
 			apply: func(c *Config, v string) (err error) {

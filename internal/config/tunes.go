@@ -84,6 +84,7 @@ var tunes = map[string]Tunes{
 	"AUTOSHARES_MAX_FAILED_CODES":             StricterLower,
 	"AUTOSHARES_MAX_FAILED_LOGINS":            StricterLower,
 	"AUTOSHARES_MIN_CODE_DIGITS":              StricterHigher,
+	"AUTOSHARES_MAX_CODE_LIFETIME":            StricterLower,
 	"AUTOSHARES_TIMING_SAMPLES":               NotACheck, // a finding's sample size: it never fails a run
 	// Reported everywhere in their own right (known deviations, the comparison), never as passes.
 	"AUTOSHARES_KNOWN_DEVIATIONS": NotACheck,

@@ -314,6 +314,46 @@ var _ = Describe("Security: how many bits a code carries (ASVS 6.5.4, NIST SP 80
 	})
 })
 
+var _ = Describe("Security: how long a code lives (ASVS 6.5.5, NIST SP 800-63B-4 4.2.1.2)", Label("security", "codes", "step3", "reset-code"), func() {
+
+	It("refuses a code issued longer ago than the longest code lifetime", Checks(checks.SecurityCodeLifetimeBounded), func(ctx SpecContext) {
+		const check = checks.SecurityCodeLifetimeBounded
+		lifetime := suite.Cfg.Security.MaxCodeLifetime
+		if lifetime == 0 {
+			notChecked(check, "AUTOSHARES_MAX_CODE_LIFETIME=0: the codes' lifetime is not checked")
+			return
+		}
+		if suite.Sources.States == nil {
+			notChecked(check, "needs the provider-state endpoint (AUTOSHARES_STATE_URL) to make a code issued long ago; waiting out the lifetime is not done")
+			return
+		}
+		// 5 seconds past the lifetime: a deployment may round its expiry to the second.
+		ago := int64((lifetime + 5*time.Second) / time.Second)
+		noteState(states.PendingCode)
+		trader, err := suite.Sources.States.Setup(ctx, states.PendingCode, map[string]any{states.ParamCodeIssuedSecondsAgo: ago})
+		if err != nil {
+			msg := suite.Secrets.String(err.Error())
+			errored("the provider state "+states.PendingCode+" could not be set up: "+msg, nil)
+			Fail(msg)
+		}
+		DeferCleanup(func(ctx SpecContext) error {
+			return suite.Sources.States.Teardown(ctx, states.PendingCode, map[string]any{"User": trader["User"]})
+		})
+		if trader[states.ParamCodeIssuedSecondsAgo] != fmt.Sprint(ago) {
+			notChecked(check, "the state endpoint does not confirm the pending-code param "+states.ParamCodeIssuedSecondsAgo+" (fixtures/provider-states.json): it cannot make a code issued long ago")
+			return
+		}
+		ex := send(ctx, resetCode(trader["Code"]))
+		if succeeded(ex) {
+			var token string
+			_ = json.Unmarshal(ex.ResponseBody, &struct{ Model *string }{&token})
+			suite.Secrets.Add(token)
+		}
+		done(suite.Rules.Refusal(verdictOn(check, ex),
+			fmt.Sprintf("a code issued %d s ago (AUTOSHARES_MAX_CODE_LIFETIME=%v): it must have expired", ago, lifetime)))
+	})
+})
+
 // codeBits is how many bits a code of random characters of its alphabet carries, and the
 // alphabet's size: digits (10), letters of one case (26), both (36), letters of both
 // cases (52), with digits (62); anything else counts as 94 (printable ASCII).
