@@ -72,7 +72,7 @@ func securitySettings() []Setting {
 				}
 				return nil
 			}},
-		{Env: "AUTOSHARES_MAX_FAILED_ANSWERS", Default: "100", Doc: fmt.Sprintf("After this many wrong secret answers for one trader (sent concurrently, AUTOSHARES_MAX_IN_FLIGHT at a time), step 1 refuses the right answer too (a 4xx, or 429), and another trader is not affected (ASVS 6.3.1; NIST SP 800-63B-4 3.2.2: at most %d). A target that locks earlier passes. `0` skips the check.", MaxFailedAnswersLimit),
+		{Env: "AUTOSHARES_MAX_FAILED_ANSWERS", Default: "100", Doc: fmt.Sprintf("After this many wrong secret answers for one trader (sent concurrently, AUTOSHARES_MAX_IN_FLIGHT at a time), step 1 refuses the right answer too (a 4xx; a 429 only if another trader's answer is not throttled, else it is waited out and the right answer must still be refused), and another trader is not affected (ASVS 6.3.1; NIST SP 800-63B-4 3.2.2: at most %d). A target that locks earlier passes. `0` skips the check.", MaxFailedAnswersLimit),
 			apply: func(c *Config, v string) (err error) {
 				c.Security.MaxFailedAnswers, err = parseIntIn(v, 0, MaxFailedAnswersLimit)
 				return
