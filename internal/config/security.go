@@ -104,7 +104,7 @@ func securitySettings() []Setting {
 				}
 				return err
 			}},
-		{Env: "AUTOSHARES_TIMING_SAMPLES", Default: "6", Doc: fmt.Sprintf("Step 1 requests for a known and for an unknown user (interleaved, a pair at a time) whose response times the response-time finding compares (ASVS 6.3.8): medians, spread and count are reported, never failed. Up to %d; `0` measures nothing.", MaxTimingSamples),
+		{Env: "AUTOSHARES_TIMING_SAMPLES", Default: "4", Doc: fmt.Sprintf("Step 1 requests for a known and for an unknown user (interleaved in pairs, AUTOSHARES_MAX_IN_FLIGHT requests at a time) whose response times the response-time finding compares (ASVS 6.3.8): medians, spread and count are reported, never failed. Up to %d; `0` measures nothing.", MaxTimingSamples),
 			apply: func(c *Config, v string) (err error) {
 				c.Security.TimingSamples, err = parseIntIn(v, 0, MaxTimingSamples)
 				return
