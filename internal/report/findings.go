@@ -14,6 +14,10 @@ import (
 // finding of the catalogue (its value is the finding's ID).
 const FindingEntry = "finding"
 
+// FindingDetailEntry names the report entry with what a spec measured for a finding (its
+// value is "<finding ID>: <what>", e.g. the response-time statistics).
+const FindingDetailEntry = "finding detail"
+
 // FindingResult is an informational finding the run observed: listed for a security
 // reviewer, never failing the run.
 type FindingResult struct {
@@ -21,15 +25,23 @@ type FindingResult struct {
 	Requirement string `json:"requirement"` // e.g. "ASVS 6.4.2"
 	Standard    string `json:"standard"`
 	Statement   string `json:"statement"`
+	// Observed: what the specs measured for it (FindingDetailEntry), when anything.
+	Observed []string `json:"observed,omitempty"`
 }
 
 // Findings lists the catalogue's findings that some spec of rep observed, in catalogue order.
 func Findings(rep types.Report, cat *checks.Catalogue) []FindingResult {
 	seen := map[string]bool{}
+	observed := map[string][]string{}
 	for _, sp := range rep.SpecReports {
 		for _, e := range sp.ReportEntries {
-			if e.Name == FindingEntry {
+			switch e.Name {
+			case FindingEntry:
 				seen[strings.Trim(e.StringRepresentation(), `"`)] = true
+			case FindingDetailEntry:
+				if id, what, ok := strings.Cut(strings.Trim(e.StringRepresentation(), `"`), ": "); ok {
+					observed[id] = append(observed[id], what)
+				}
 			}
 		}
 	}
@@ -39,7 +51,7 @@ func Findings(rep types.Report, cat *checks.Catalogue) []FindingResult {
 	}
 	for _, f := range cat.Findings {
 		if seen[f.ID] {
-			out = append(out, FindingResult{ID: f.ID, Requirement: f.Source.Section, Standard: f.Source.Standard, Statement: f.Statement})
+			out = append(out, FindingResult{ID: f.ID, Requirement: f.Source.Section, Standard: f.Source.Standard, Statement: f.Statement, Observed: observed[f.ID]})
 		}
 	}
 	return out
@@ -52,7 +64,11 @@ func describeFindings(fs []FindingResult) string {
 	}
 	lines := make([]string, 0, len(fs))
 	for _, f := range fs {
-		lines = append(lines, fmt.Sprintf("  [%s] %s", f.Requirement, f.Statement))
+		line := fmt.Sprintf("  [%s] %s", f.Requirement, f.Statement)
+		for _, o := range f.Observed {
+			line += "\n    Observed: " + o
+		}
+		lines = append(lines, line)
 	}
 	slices.Sort(lines)
 	return fmt.Sprintf("Findings (informational, they never fail a run; docs/SECURITY.md):\n%s\n", strings.Join(lines, "\n"))

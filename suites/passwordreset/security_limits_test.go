@@ -456,7 +456,7 @@ var _ = Describe("Security: step 1's response times (ASVS 6.3.8)", Label("securi
 			stats := timingStats(tk, tu)
 			recordOutcome(outcome.Record{Finding: checks.FindingLoginTiming, State: outcome.Passed, Reason: stats})
 			AddReportEntry(report.FindingEntry, checks.FindingLoginTiming, ReportEntryVisibilityNever)
-			AddReportEntry("step 1 response times", stats)
+			AddReportEntry(report.FindingDetailEntry, checks.FindingLoginTiming+": "+stats, ReportEntryVisibilityNever)
 		})
 })
 
