@@ -256,9 +256,12 @@ const (
 	SecurityPasswordNoComposition = "security.password.no-composition"
 	// SecurityAnswersAttemptsLimited (security.answers.attempts-limited): After at most
 	// AUTOSHARES_MAX_FAILED_ANSWERS (100) wrong secret answers for one trader, step 1 MUST refuse
-	// the right answer too (any refusal: a 4xx that does not claim success, or 429, taken as it
-	// is, not retried), while another trader's right answer MUST still succeed. A target that
-	// locks earlier passes. The wrong answers go concurrently, AUTOSHARES_MAX_IN_FLIGHT at a time.
+	// the right answer too, for that account (a 4xx that does not claim success; a 429 counts only
+	// if another trader's right answer sent at once is not throttled, else it is waited out within
+	// the budget and the right answer, sent again, must still be refused; a throttle the budget
+	// cannot wait out is inconclusive), while another trader's right answer MUST still succeed. A
+	// target that locks earlier passes. The wrong answers go concurrently,
+	// AUTOSHARES_MAX_IN_FLIGHT at a time.
 	SecurityAnswersAttemptsLimited = "security.answers.attempts-limited"
 	// SecurityCodeOneConcurrentExchange (security.code.one-concurrent-exchange): Of
 	// AUTOSHARES_CONCURRENT_UPDATES simultaneous step 3 exchanges of one confirmation code,
@@ -291,6 +294,43 @@ const (
 	// (4xx or 5xx, malformed-body refusals included) MUST carry a stack frame, an exception type
 	// name, a source path or an SQL fragment. Judged on every exchange of every spec.
 	SecurityErrorsNoInternals = "security.errors.no-internals"
+	// SecurityCodeGuessingLimited (security.code.guessing-limited): After
+	// AUTOSHARES_MAX_FAILED_CODES (10) wrong step 3 codes of a pending code's length, step 3 MUST
+	// refuse that pending code too (any refusal; a 429 is waited out within the budget and the
+	// code sent again, which must still be refused; a throttle the budget cannot wait out is
+	// inconclusive). A limit per client, per code or for all codes passes. The wrong codes go
+	// concurrently, AUTOSHARES_MAX_IN_FLIGHT at a time; the spec runs alone (Serial), since the
+	// guesses may void every pending code.
+	SecurityCodeGuessingLimited = "security.code.guessing-limited"
+	// SecurityLoginAttemptsLimited (security.login.attempts-limited): After at most
+	// AUTOSHARES_MAX_FAILED_LOGINS (100) failed logins of one account (a fresh trader of the
+	// check's own), login MUST refuse the right password too (any refusal; a 429 is waited out
+	// within the budget and the login sent again, which must still be refused; a throttle the
+	// budget cannot wait out is inconclusive). A target that locks earlier passes. The failed
+	// logins go concurrently, AUTOSHARES_MAX_IN_FLIGHT at a time.
+	SecurityLoginAttemptsLimited = "security.login.attempts-limited"
+	// SecurityLoginLimitPerSpelling (security.login.limit-per-spelling): When login accepts
+	// another spelling of a login (its letter case changed) as the same account, failed logins
+	// under different spellings MUST count together: after at most AUTOSHARES_MAX_FAILED_LOGINS
+	// (100) failed logins of one fresh trader, each under a spelling of its own, the right
+	// password MUST be refused (a 429 waited out as for security.login.attempts-limited). A
+	// case-sensitive login is not checked, with that reason.
+	SecurityLoginLimitPerSpelling = "security.login.limit-per-spelling"
+	// SecurityResetOldCodesVoid (security.reset.old-codes-void): After a successful password reset
+	// (step 4), the trader's other outstanding confirmation code and reset token (issued before
+	// the reset) MUST be refused.
+	SecurityResetOldCodesVoid = "security.reset.old-codes-void"
+	// SecurityCodeLength (security.code.length): Confirmation codes MUST carry at least 20 bits: a
+	// numeric code at least AUTOSHARES_MIN_CODE_DIGITS (6) digits, a code of other characters as
+	// many bits (its length times log2 of its alphabet: digits, one case of letters, or both).
+	// Judged on the codes the code-pattern check samples.
+	SecurityCodeLength = "security.code.length"
+	// SecurityCodeLifetimeBounded (security.code.lifetime-bounded): A confirmation code issued
+	// AUTOSHARES_MAX_CODE_LIFETIME (10 minutes) and 5 seconds ago MUST be refused by step 3. The
+	// code comes from the state endpoint's pending-code state with the param CodeIssuedSecondsAgo
+	// (fixtures/provider-states.json); an endpoint that does not confirm the param leaves the
+	// check not checked.
+	SecurityCodeLifetimeBounded = "security.code.lifetime-bounded"
 	// SecurityPasswordContextWords (security.password.context-words): A new password made of
 	// context-specific words (the trader's login, the e-mail address, its local part, the
 	// product's names of AUTOSHARES_PASSWORD_CONTEXT_WORDS) with fewer other characters than the
@@ -372,6 +412,17 @@ const (
 	// documentation prescribes the error (ErrorUserNotFound), so the run reports it and does not
 	// fail.
 	FindingUserEnumeration = "finding.user-enumeration"
+	// FindingCodeBoundToNoUser (finding.code-bound-to-no-user): Step 3 takes a confirmation code
+	// alone, bound to no user: every guess is a guess at every pending code of every trader, so a
+	// limit per code or per account does not bound the odds of hitting some trader's code. The
+	// documentation prescribes the request, so the run reports it and does not fail.
+	FindingCodeBoundToNoUser = "finding.code-bound-to-no-user"
+	// FindingLoginTiming (finding.login-timing): Step 1's response time for a known user and for
+	// an unknown one, from interleaved requests (AUTOSHARES_TIMING_SAMPLES each): the medians, the
+	// spread (interquartile range) and the number of samples. A difference wider than the spread
+	// may tell which logins exist; the statistics are reported, never failed: a few samples over a
+	// network cannot be conclusive.
+	FindingLoginTiming = "finding.login-timing"
 	// FindingPasswordShorterThan15 (finding.password-shorter-than-15): Step 4 sets a new password
 	// shorter than 15 characters, and login takes the password alone. NIST SP 800-63B-4 asks 15
 	// where the password is the only factor; the suite's minimum stays ASVS 6.2.1's 8

@@ -27,7 +27,12 @@ type Security struct {
 	CodePattern               *regexp.Regexp // how a code mail shows its code; nil = mailbox.FindCode's default
 	// ContextWords: the product's names, refused in new passwords with the trader's login
 	// and e-mail address (ASVS 6.2.11).
-	ContextWords []string
+	ContextWords    []string
+	MaxFailedCodes  int           // wrong step 3 codes after which a pending code is refused too; 0 = not checked
+	MaxFailedLogins int           // failed logins of one account after which the right password is refused too; 0 = not checked
+	MinCodeDigits   int           // the fewest digits a numeric confirmation code may have; 0 = not checked
+	TimingSamples   int           // step 1 requests per user the response-time finding compares; 0 = not measured
+	MaxCodeLifetime time.Duration // a code issued longer ago than this is refused; 0 = not checked
 
 	blocklistPlaces []int // each Blocklist entry's place (1-based) in AUTOSHARES_BLOCKLIST
 }
@@ -45,6 +50,8 @@ const (
 	MaxFailedAnswersLimit = 100
 	// MaxResetMailsLimit bounds the mail-flooding check's requests (it sends a few more).
 	MaxResetMailsLimit = 100
+	// MaxTimingSamples bounds the response-time comparison's cost.
+	MaxTimingSamples = 200
 )
 
 // DefaultBlocklist: common passwords of at least 8 characters from public breach lists.
@@ -83,7 +90,7 @@ func securitySettings() []Setting {
 				}
 				return nil
 			}},
-		{Env: "AUTOSHARES_MAX_FAILED_ANSWERS", Default: "100", Doc: fmt.Sprintf("After this many wrong secret answers for one trader (sent concurrently, AUTOSHARES_MAX_IN_FLIGHT at a time), step 1 refuses the right answer too (a 4xx, or 429), and another trader is not affected (ASVS 6.3.1; NIST SP 800-63B-4 3.2.2: at most %d). A target that locks earlier passes. `0` skips the check.", MaxFailedAnswersLimit),
+		{Env: "AUTOSHARES_MAX_FAILED_ANSWERS", Default: "100", Doc: fmt.Sprintf("After this many wrong secret answers for one trader (sent concurrently, AUTOSHARES_MAX_IN_FLIGHT at a time), step 1 refuses the right answer too (a 4xx; a 429 only if another trader's answer is not throttled, else it is waited out and the right answer must still be refused), and another trader is not affected (ASVS 6.3.1; NIST SP 800-63B-4 3.2.2: at most %d). A target that locks earlier passes. `0` skips the check.", MaxFailedAnswersLimit),
 			apply: func(c *Config, v string) (err error) {
 				c.Security.MaxFailedAnswers, err = parseIntIn(v, 0, MaxFailedAnswersLimit)
 				return
@@ -104,6 +111,38 @@ func securitySettings() []Setting {
 					c.Security.ContextWords = append(c.Security.ContextWords, w)
 				}
 				return nil
+			}},
+		{Env: "AUTOSHARES_MAX_FAILED_CODES", Default: "10", Doc: fmt.Sprintf("After this many wrong step 3 codes (sent concurrently, of the pending code's length; step 3 takes a code alone, so each is a guess at every pending code), a pending code is refused too, its 429 waited out (ASVS 6.6.3; NIST SP 800-63B-4 3.2.2: at most %d). A limit per client, per code or for all codes passes; one that answers the right code after the wrong ones fails. The spec runs alone (Serial): it may void every pending code of the target. `0` skips the check.", MaxFailedAnswersLimit),
+			apply: func(c *Config, v string) (err error) {
+				c.Security.MaxFailedCodes, err = parseIntIn(v, 0, MaxFailedAnswersLimit)
+				return
+			}},
+		{Env: "AUTOSHARES_MAX_FAILED_LOGINS", Default: "100", Doc: fmt.Sprintf("After this many failed logins of one account (a trader of its own, made by the state endpoint; sent concurrently), login refuses the right password too, its 429 waited out, also when the failures used other spellings of the login the target accepts as that account (ASVS 6.3.1, 6.3.4; NIST SP 800-63B-4 3.2.2: at most %d). A target that locks earlier passes. `0` skips both checks.", MaxFailedAnswersLimit),
+			apply: func(c *Config, v string) (err error) {
+				c.Security.MaxFailedLogins, err = parseIntIn(v, 0, MaxFailedAnswersLimit)
+				return
+			}},
+		{Env: "AUTOSHARES_MIN_CODE_DIGITS", Default: "6", Doc: "The fewest digits a numeric confirmation code may have (ASVS 6.5.4: at least 20 bits; NIST SP 800-63B-4 4.2.1.2: at least 6 random digits). A code of other characters must carry as many bits: its length times log2 of its alphabet (digits, letters of one case, or both). `0` skips the check.",
+			apply: func(c *Config, v string) (err error) {
+				c.Security.MinCodeDigits, err = parseIntIn(v, 0, 64)
+				return
+			}},
+		{Env: "AUTOSHARES_MAX_CODE_LIFETIME", Default: "10m", Doc: "The longest a confirmation code may live (ASVS 6.5.5: at most 10 minutes; NIST SP 800-63B-4 4.2.1.2: 24 hours for a code sent by e-mail): with a state endpoint that takes the pending-code state's param CodeIssuedSecondsAgo (fixtures/provider-states.json), a code issued this long ago and 5 seconds more is refused by step 3. `0` skips the check.",
+			apply: func(c *Config, v string) (err error) {
+				if v == "0" {
+					c.Security.MaxCodeLifetime = 0
+					return nil
+				}
+				c.Security.MaxCodeLifetime, err = parsePositiveDuration(v)
+				if err == nil && c.Security.MaxCodeLifetime > 24*time.Hour {
+					err = fmt.Errorf("%q: at most 24h (NIST SP 800-63B-4 4.2.1.2), or 0 to skip the check", v)
+				}
+				return err
+			}},
+		{Env: "AUTOSHARES_TIMING_SAMPLES", Default: "4", Doc: fmt.Sprintf("Step 1 requests for a known and for an unknown user (interleaved in pairs, AUTOSHARES_MAX_IN_FLIGHT requests at a time) whose response times the response-time finding compares (ASVS 6.3.8): medians, spread and count are reported, never failed. Up to %d; `0` measures nothing.", MaxTimingSamples),
+			apply: func(c *Config, v string) (err error) {
+				c.Security.TimingSamples, err = parseIntIn(v, 0, MaxTimingSamples)
+				return
 			}},
 		{Env: "AUTOSHARES_CODE_SAMPLES", Default: "6", Doc: fmt.Sprintf("How many confirmation codes, issued back to back, the code-pattern check compares (%d to %d): codes from a random generator show its pattern (half or more repeats, every step within a thousandth of the code space, or one constant step) far less than once in a million runs.", MinCodeSamples, MaxCodeSamples),
 			apply: func(c *Config, v string) (err error) {

@@ -90,6 +90,11 @@ var tunes = map[string]Tunes{
 	"AUTOSHARES_MAX_RESET_MAILS":              StricterLower,
 	"AUTOSHARES_CODE_PATTERN":                 NotACheck, // how mail is read, not what it must be
 	"AUTOSHARES_PASSWORD_CONTEXT_WORDS":       MoreWords,
+	"AUTOSHARES_MAX_FAILED_CODES":             StricterLower,
+	"AUTOSHARES_MAX_FAILED_LOGINS":            StricterLower,
+	"AUTOSHARES_MIN_CODE_DIGITS":              StricterHigher,
+	"AUTOSHARES_MAX_CODE_LIFETIME":            StricterLower,
+	"AUTOSHARES_TIMING_SAMPLES":               NotACheck, // a finding's sample size: it never fails a run
 	// Reported everywhere in their own right (known deviations, the comparison), never as passes.
 	"AUTOSHARES_KNOWN_DEVIATIONS": NotACheck,
 	"AUTOSHARES_COMPARE_WITH":     NotACheck,

@@ -9,7 +9,7 @@ import (
 
 // numbersThatTuneNoCheck are the number settings that decide how a run goes, not what a
 // reply must be: a number is otherwise presumed to bound a check.
-var numbersThatTuneNoCheck = []string{"AUTOSHARES_PROCS", "AUTOSHARES_MAX_IN_FLIGHT", "AUTOSHARES_MAX_RPS"}
+var numbersThatTuneNoCheck = []string{"AUTOSHARES_PROCS", "AUTOSHARES_MAX_IN_FLIGHT", "AUTOSHARES_MAX_RPS", "AUTOSHARES_TIMING_SAMPLES"}
 
 // Every setting says which of its values is stricter, so the one loosening rule covers it:
 // a new AUTOSHARES_EXPECT_* or numeric check setting without a classification fails here.

@@ -23,7 +23,9 @@ const (
 	StateNoSecretQuestion = "a trader without a secret question"
 	// User, Email, Password, SecretQuestion, SecretQuestionAnswer.
 	StateSecretQuestion = "a trader with a secret question"
-	// User, Email, Password, Code (valid for CodeTTL; no email is sent).
+	// User, Email, Password, Code (valid for CodeTTL; no email is sent). With the param
+	// CodeIssuedSecondsAgo (a number of seconds), the code was issued that long ago, and
+	// the answer carries the key CodeIssuedSecondsAgo with the same number.
 	StatePendingCode = "a trader has a pending password reset code"
 	// User, Email, Password, Code (already expired).
 	StateExpiredCode = "a trader has an expired password reset code"
@@ -89,7 +91,7 @@ func (s *Server) handleState(w http.ResponseWriter, r *http.Request) {
 			s.writeStateJSON(w, http.StatusOK, map[string]string{})
 			return
 		}
-		vals, err := s.setupState(state)
+		vals, err := s.setupState(state, req.Params)
 		if errors.Is(err, errUnknownState) {
 			s.stateError(w, http.StatusBadRequest,
 				fmt.Sprintf("unknown provider state %q; known states: %s", state, quotedStates()))
@@ -121,7 +123,11 @@ var errUnknownState = errors.New("unknown provider state")
 
 // setupState creates a fresh trader in the named state and returns the values a pact
 // interaction may inject.
-func (s *Server) setupState(state string) (map[string]string, error) {
+func (s *Server) setupState(state string, params map[string]any) (map[string]string, error) {
+	ago, agoGiven, err := codeIssuedAgo(params)
+	if err != nil {
+		return nil, err
+	}
 	switch state {
 	case StateNoSuchUser:
 		s.st.mu.Lock()
@@ -190,6 +196,11 @@ func (s *Server) setupState(state string) (map[string]string, error) {
 		if state == StateExpiredCode {
 			exp = expired
 		}
+		if state == StatePendingCode && agoGiven {
+			// A code issued that long ago: what the lifetime left of it (ASVS 6.5.5's check).
+			exp = now.Add(-ago).Add(s.codeLifetime())
+			vals[ParamCodeIssuedSecondsAgo] = fmt.Sprint(int64(ago / time.Second))
+		}
 		vals["Code"], err = s.st.newCodeLocked(lk, exp, s.hook.newCode)
 	case StateSecretQuestion:
 		vals["SecretQuestion"], vals["SecretQuestionAnswer"] = question, answer
@@ -199,6 +210,33 @@ func (s *Server) setupState(state string) (map[string]string, error) {
 		return nil, err
 	}
 	return vals, nil
+}
+
+// ParamCodeIssuedSecondsAgo is the pending-code state's optional param: the code was
+// issued that many seconds ago (a JSON number or a string of digits).
+const ParamCodeIssuedSecondsAgo = "CodeIssuedSecondsAgo"
+
+// codeIssuedAgo reads ParamCodeIssuedSecondsAgo from a setup's params.
+func codeIssuedAgo(params map[string]any) (time.Duration, bool, error) {
+	v, ok := params[ParamCodeIssuedSecondsAgo]
+	if !ok {
+		return 0, false, nil
+	}
+	var n float64
+	switch x := v.(type) {
+	case float64:
+		n = x
+	case string:
+		if _, err := fmt.Sscan(x, &n); err != nil {
+			return 0, false, fmt.Errorf("param %s: %q is no number of seconds", ParamCodeIssuedSecondsAgo, x)
+		}
+	default:
+		return 0, false, fmt.Errorf("param %s: want a number of seconds", ParamCodeIssuedSecondsAgo)
+	}
+	if n < 0 || n > 86400 {
+		return 0, false, fmt.Errorf("param %s: %v is not between 0 and 86400", ParamCodeIssuedSecondsAgo, n)
+	}
+	return time.Duration(n) * time.Second, true, nil
 }
 
 // randomPassword has upper, lower, digit and symbol and at least 24 characters (more if

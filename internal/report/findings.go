@@ -15,16 +15,22 @@ type FindingResult struct {
 	Requirement string `json:"requirement"` // e.g. "ASVS 6.4.2"
 	Standard    string `json:"standard"`
 	Statement   string `json:"statement"`
+	// Observed: what the specs measured for it (its records' reasons), when anything.
+	Observed []string `json:"observed,omitempty"`
 }
 
 // Findings lists the catalogue's findings that some spec of the run observed (its outcome
 // records with Finding set), in catalogue order.
 func Findings(specs []Spec, cat *checks.Catalogue) []FindingResult {
 	seen := map[string]bool{}
+	observed := map[string][]string{}
 	for _, sp := range specs {
 		for _, r := range sp.Records {
 			if r.Finding != "" {
 				seen[r.Finding] = true
+				if r.Reason != "" { // what the spec measured for it
+					observed[r.Finding] = append(observed[r.Finding], r.Reason)
+				}
 			}
 		}
 	}
@@ -34,7 +40,7 @@ func Findings(specs []Spec, cat *checks.Catalogue) []FindingResult {
 	}
 	for _, f := range cat.Findings {
 		if seen[f.ID] {
-			out = append(out, FindingResult{ID: f.ID, Requirement: f.Source.Section, Standard: f.Source.Standard, Statement: f.Statement})
+			out = append(out, FindingResult{ID: f.ID, Requirement: f.Source.Section, Standard: f.Source.Standard, Statement: f.Statement, Observed: observed[f.ID]})
 		}
 	}
 	return out
@@ -47,7 +53,11 @@ func describeFindings(fs []FindingResult) string {
 	}
 	lines := make([]string, 0, len(fs))
 	for _, f := range fs {
-		lines = append(lines, fmt.Sprintf("  [%s] %s", f.Requirement, f.Statement))
+		line := fmt.Sprintf("  [%s] %s", f.Requirement, f.Statement)
+		for _, o := range f.Observed {
+			line += "\n    Observed: " + o
+		}
+		lines = append(lines, line)
 	}
 	slices.Sort(lines)
 	return fmt.Sprintf("Findings (informational, they never fail a run; docs/SECURITY.md):\n%s\n", strings.Join(lines, "\n"))

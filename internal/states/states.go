@@ -30,12 +30,15 @@ const (
 	NoSuchUser   = "no trader has the login unknown-trader"
 	NoSuchCode   = "no confirmation code 000000 is pending"
 	// The fixed values the two absence states guarantee are unknown on the provider.
-	UnknownUser     = "unknown-trader"
-	UnknownCode     = "000000"
-	contractFile    = "provider-states.json"
-	requestSchema   = "provider-state.request.schema.json"
-	responseSchema  = "provider-state.response.schema.json"
-	maxResponseBody = 64 << 10
+	UnknownUser = "unknown-trader"
+	UnknownCode = "000000"
+	// ParamCodeIssuedSecondsAgo is PendingCode's optional param: the code was issued that
+	// many seconds ago. A state endpoint that honours it answers the key with the number.
+	ParamCodeIssuedSecondsAgo = "CodeIssuedSecondsAgo"
+	contractFile              = "provider-states.json"
+	requestSchema             = "provider-state.request.schema.json"
+	responseSchema            = "provider-state.response.schema.json"
+	maxResponseBody           = 64 << 10
 )
 
 // Values is what a setup returns: User, Email, Password, Token, ...
@@ -103,7 +106,7 @@ func (c *Client) Setup(ctx context.Context, state string, params map[string]any)
 		return nil, fmt.Errorf("AUTOSHARES_STATE_URL: setup of %q: %v", state, err)
 	}
 	for k, val := range v {
-		if k != "User" && k != "Email" && k != "SecretQuestion" {
+		if k != "User" && k != "Email" && k != "SecretQuestion" && k != ParamCodeIssuedSecondsAgo { // a number of seconds is no secret
 			c.Redactor.Add(val)
 		}
 	}

@@ -55,8 +55,9 @@ const (
 	KindNoMail       = "no-mail"   // no confirmation code reached the mailbox
 	KindWinners      = "winners"   // not exactly one of simultaneous requests succeeded
 	KindCodePattern  = "code-pattern"
-	KindGenerated    = "generated" // a generated body was not refused as it must be
-	KindNoAnswer     = "no-answer" // a generated body's exchange got no answer
+	KindCodeLength   = "code-length" // a code carries too few bits
+	KindGenerated    = "generated"   // a generated body was not refused as it must be
+	KindNoAnswer     = "no-answer"   // a generated body's exchange got no answer
 )
 
 // Expect records a problem of the given kind, formatted like fmt.Sprintf, unless ok.

@@ -34,35 +34,57 @@ var _ = Describe("Security: guessing the secret answer (ASVS 6.3.1, NIST SP 800-
 			other := given(ctx, states.WithQuestion)
 
 			// The wrong answers go in batches of AUTOSHARES_MAX_IN_FLIGHT. At first each is
-			// sent once, a 429 taken as it is: a target may limit guessing with a 429 and a
-			// long Retry-After (900 s after 5 wrong answers), which no waiting budget covers.
-			// Once wrong answers are refused in another way than the first (a lock, most
-			// often, or that 429), the right answer is tried at once, also without waiting:
-			// refused, 429 included, the limit is proven with fewer guesses. Accepted, that
-			// early try proved nothing against a limit of n and restarted the target's count,
-			// so all n wrong answers follow, each 429 waited out and resent like any exchange
-			// (a gateway's 429 was not processed: the count must reach the target), and then
-			// the right one, whose 429 is again taken as the evidence it is. A 503 with
+			// sent once, a 429 taken as it is. Once wrong answers are refused in another way
+			// than the first (a lock, most often, or a 429), the right answer is tried at
+			// once: refused, the limit is proven with fewer guesses. Accepted, that early
+			// try proved nothing against a limit of n and restarted the target's count, so
+			// all n wrong answers follow, each 429 waited out and resent (a gateway's 429 was
+			// not processed: the count must reach the target), and then the right one.
+			//
+			// A 429 on the right answer proves a limit only if it holds for the account: a
+			// gateway that throttles every client would answer it too, and a deployment
+			// with no limit of its own behind it would take the right answer once the
+			// throttle passed. So the other trader's right answer goes at once: not
+			// throttled, the 429 told the accounts apart, and is the account's limit.
+			// Throttled too, the right answer is sent again with the 429 waited out
+			// (within AUTOSHARES_RATE_LIMIT_BUDGET), and must still be refused; still
+			// throttled when the budget is spent, the spec ends inconclusive. A 503 with
 			// Retry-After is never the evidence: the transport waits it out and sends that one
 			// guess again (an overloaded moment is no answer, and a gateway's 503 reached no
 			// count), so an occasional 503 neither ends the guessing early nor fails the check.
-			rightAnswer := func() *apiclient.Exchange {
+			otherChecked := false
+			rightAnswer := func(sent int) *verdict.Verdict {
 				req := apiclient.ResetPassword(target["User"], target["SecretQuestionAnswer"])
 				req.NoRateLimitRetry = true
-				return send(ctx, req)
+				ex := send(ctx, req)
+				if ex.Status == http.StatusTooManyRequests {
+					oreq := apiclient.ResetPassword(other["User"], other["SecretQuestionAnswer"])
+					oreq.NoRateLimitRetry = true
+					if oex := send(ctx, oreq); oex.Status != http.StatusTooManyRequests {
+						expectStep1Success(oex, checkAnswersLimited)
+						otherChecked = true
+					} else {
+						By("both traders' answers throttled: waiting the throttle out and sending the right answer again")
+						ex = send(ctx, apiclient.ResetPassword(target["User"], target["SecretQuestionAnswer"]))
+					}
+				}
+				return suite.Rules.Refusal(verdictOn(checkAnswersLimited, ex),
+					fmt.Sprintf("the right answer after %d wrong ones (AUTOSHARES_MAX_FAILED_ANSWERS=%d): guessing must be stopped by then, for the account", sent, n))
 			}
 			sent, early := guessAnswers(ctx, target["User"], n, true)
-			ex := rightAnswer()
-			if early && !suite.Rules.Refusal(verdictOn(checkAnswersLimited, ex), "").OK() {
+			v := rightAnswer(sent)
+			if early && !v.OK() {
 				By(fmt.Sprintf("the right answer after %d wrong ones was accepted: the refusals changed for another reason; sending all %d", sent, n))
 				guessAnswers(ctx, target["User"], n, false)
-				sent, ex = n, rightAnswer()
+				otherChecked = false
+				v = rightAnswer(n)
 			}
-			done(suite.Rules.Refusal(verdictOn(checkAnswersLimited, ex),
-				fmt.Sprintf("the right answer after %d wrong ones (AUTOSHARES_MAX_FAILED_ANSWERS=%d): guessing must be stopped by then", sent, n)))
+			done(v)
 
 			// Locking one account must not lock others.
-			expectStep1Success(send(ctx, apiclient.ResetPassword(other["User"], other["SecretQuestionAnswer"])), checkAnswersLimited)
+			if !otherChecked {
+				expectStep1Success(send(ctx, apiclient.ResetPassword(other["User"], other["SecretQuestionAnswer"])), checkAnswersLimited)
+			}
 		})
 })
 

@@ -1,0 +1,477 @@
+package passwordreset
+
+// Issue 21's limits: guessing step 3's code, failed logins of one account (under any
+// spelling of its login), what a reset leaves of the trader's other grants, how many bits
+// a code carries, and step 1's response times (a finding).
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/checks"
+	"github.com/autoshares/conformance/internal/config"
+	"github.com/autoshares/conformance/internal/harness"
+	"github.com/autoshares/conformance/internal/outcome"
+	"github.com/autoshares/conformance/internal/sources"
+	"github.com/autoshares/conformance/internal/states"
+	"github.com/autoshares/conformance/internal/verdict"
+)
+
+var _ = Describe("Security: guessing step 3's code (ASVS 6.6.3, NIST SP 800-63B-4 4.2.1.2)", Label("security", "brute-force", "codes", "step3", "reset-code"), func() {
+
+	// Serial: step 3 takes a code alone, so a target may count each wrong code against
+	// every pending code (the reference provider does) and void them all: no other spec
+	// may hold a pending code meanwhile. Ginkgo runs Serial specs after the parallel ones,
+	// on one process.
+	It("refuses a pending code after too many wrong codes", Serial, Checks(checks.SecurityCodeGuessingLimited), func(ctx SpecContext) {
+		n := suite.Cfg.Security.MaxFailedCodes
+		if n == 0 {
+			notChecked(checks.SecurityCodeGuessingLimited, "AUTOSHARES_MAX_FAILED_CODES=0: guessing step 3's code is not checked")
+			return
+		}
+		// The documented step 3 request carries the code and nothing naming its trader.
+		sawFinding(checks.FindingCodeBoundToNoUser)
+		// A code made ahead may have met other specs' wrong codes already: that only makes
+		// it fall sooner, never lets a target without a limit pass.
+		code := given(ctx, states.PendingCode)["Code"]
+		wrong := make([]apiclient.Request, n)
+		for i := range wrong {
+			wrong[i] = resetCode(wrongCode(code))
+		}
+		// Each wrong code must be refused; a 429 is waited out and the code resent (a
+		// gateway's 429 did not reach the target's count). A Serial spec runs while every
+		// other process is idle, so it may have the whole run's in-flight bound.
+		for i, ex := range sendAllWithin(ctx, wrong, suite.Cfg.MaxInFlight*parallelTotal()) {
+			done(suite.Rules.Refusal(verdictOn(checks.SecurityCodeGuessingLimited, ex), fmt.Sprintf("wrong code %d of %d", i+1, n)))
+		}
+		dropCodesMadeAhead()
+		// A 429 on the right code is waited out (within the budget) and the code sent again:
+		// a throttle that only delays the guesses limits nothing. Still throttled when the
+		// budget is spent, the exchange ends the spec inconclusive.
+		ex := send(ctx, resetCode(code))
+		if succeeded(ex) {
+			var token string
+			_ = json.Unmarshal(ex.ResponseBody, &struct{ Model *string }{&token})
+			suite.Secrets.Add(token)
+		}
+		done(suite.Rules.Refusal(verdictOn(checks.SecurityCodeGuessingLimited, ex),
+			fmt.Sprintf("the pending code after %d wrong codes of its length (AUTOSHARES_MAX_FAILED_CODES=%d): guessing must be stopped by then", n, n)))
+	})
+})
+
+// sendAllWithin is sendAll with another in-flight bound.
+func sendAllWithin(ctx context.Context, reqs []apiclient.Request, inFlight int) []*apiclient.Exchange {
+	GinkgoHelper()
+	for _, r := range reqs {
+		checkRequest(r)
+	}
+	exs := suite.API.DoAll(oneRound(ctx), reqs, inFlight)
+	for _, ex := range exs {
+		received(ex)
+	}
+	return exs
+}
+
+// wrongCode is a random code of code's form (as many digits, or characters) other than code.
+func wrongCode(code string) string {
+	for {
+		var b strings.Builder
+		r := harness.RandomSecret("")
+		for i, c := range code {
+			x := r[i%len(r)]
+			if unicode.IsDigit(c) {
+				b.WriteByte('0' + x%10)
+			} else {
+				b.WriteByte('A' + x%26)
+			}
+			if i%len(r) == len(r)-1 {
+				r = harness.RandomSecret("")
+			}
+		}
+		if w := b.String(); w != code {
+			return w
+		}
+	}
+}
+
+// dropCodesMadeAhead tears down a pending code made ahead for a later spec: the wrong codes
+// may have voided it.
+func dropCodesMadeAhead() {
+	if ahead == nil {
+		return
+	}
+	ahead.mu.Lock()
+	defer ahead.mu.Unlock()
+	if m := ahead.ahead[states.PendingCode]; m != nil {
+		delete(ahead.ahead, states.PendingCode)
+		ahead.discard(states.PendingCode, m)
+	}
+}
+
+var _ = Describe("Security: failed logins of one account (ASVS 6.3.1, 6.3.4, NIST SP 800-63B-4 3.2.2)", Label("security", "brute-force", "login", "locks-accounts"), func() {
+
+	It("refuses the right password after too many failed logins", Checks(checks.SecurityLoginAttemptsLimited), func(ctx SpecContext) {
+		trader, ok := lockableTrader(ctx, checks.SecurityLoginAttemptsLimited)
+		if !ok {
+			return
+		}
+		user := trader["User"]
+		limitLogins(ctx, checks.SecurityLoginAttemptsLimited, trader, func(int) string { return user }, "")
+	})
+
+	It("counts failed logins under every spelling of a login the target accepts", Checks(checks.SecurityLoginLimitPerSpelling), func(ctx SpecContext) {
+		trader, ok := lockableTrader(ctx, checks.SecurityLoginLimitPerSpelling)
+		if !ok {
+			return
+		}
+		user := trader["User"]
+		spellings := caseSpellings(user, suite.Cfg.Security.MaxFailedLogins+1)
+		if len(spellings) < suite.Cfg.Security.MaxFailedLogins+1 {
+			notChecked(checks.SecurityLoginLimitPerSpelling, fmt.Sprintf("the trader's login has too few letters for %d spellings of its own", suite.Cfg.Security.MaxFailedLogins+1))
+			return
+		}
+		// Another spelling with the right password: is it the same account to the target?
+		ex := send(ctx, apiclient.Login(spellings[0], trader["Password"]))
+		token := loginToken(ex)
+		if ex.Status/100 != 2 || token == "" {
+			notChecked(checks.SecurityLoginLimitPerSpelling, "login is case-sensitive: the trader's login with its letter case changed is not the same account (refused with the right password), so there is no other spelling to count under")
+			return
+		}
+		// Each failed login under a spelling of its own: a count kept per spelling never
+		// reaches its limit; the right password goes under the login as it was made.
+		limitLogins(ctx, checks.SecurityLoginLimitPerSpelling, trader, func(i int) string { return spellings[1+i] }, " each under another spelling of the login")
+	})
+})
+
+// lockableTrader is a fresh trader of the spec's own, made by the state endpoint: locking a
+// configured test trader would fail the rest of the run (the suite promises every other
+// trader at most 3 failed logins).
+func lockableTrader(ctx context.Context, check string) (states.Values, bool) {
+	GinkgoHelper()
+	if suite.Cfg.Security.MaxFailedLogins == 0 {
+		notChecked(check, "AUTOSHARES_MAX_FAILED_LOGINS=0: failed logins are not checked")
+		return nil, false
+	}
+	made := givenMade(ctx, states.NoQuestion)
+	if made.Via != sources.ViaStateEndpoint {
+		notChecked(check, "needs a fresh trader from the provider-state endpoint (set AUTOSHARES_STATE_URL): locking a configured test trader would lock it for the rest of the run")
+		return nil, false
+	}
+	return made.Values, true
+}
+
+// limitLogins sends up to AUTOSHARES_MAX_FAILED_LOGINS failed logins for trader (login i
+// under spelling(i)), AUTOSHARES_MAX_IN_FLIGHT at a time, then the right password, which
+// must be refused. As the secret-answer check does, it tries the right password early once
+// failed logins start to be refused in another way (a lock, a 429); accepted early, the
+// count restarted and every failed login follows. A 429 on the right password is waited
+// out and the login sent again: a throttle that only delays guessing limits nothing.
+func limitLogins(ctx context.Context, check string, trader states.Values, spelling func(int) string, how string) {
+	GinkgoHelper()
+	n := suite.Cfg.Security.MaxFailedLogins
+	right := func(sent int) *verdict.Verdict {
+		ex := send(ctx, apiclient.Login(trader["User"], trader["Password"]))
+		why := fmt.Sprintf("with the right password after %d failed logins%s (AUTOSHARES_MAX_FAILED_LOGINS=%d): guessing must be stopped by then", sent, how, n)
+		v := verdictOn(check, ex)
+		suite.Secrets.Add(suite.Rules.NotLoggedIn(v, why))
+		return v
+	}
+	sent, early := failLogins(ctx, check, spelling, n, true)
+	if early {
+		// Refused: the limit is proven with fewer guesses. Accepted: the refusals changed
+		// for another reason, and that login restarted the target's count.
+		if v := right(sent); v.OK() {
+			done(v)
+			return
+		}
+		By(fmt.Sprintf("the right password after %d failed logins was accepted: the refusals changed for another reason; sending all %d", sent, n))
+		failLogins(ctx, check, spelling, n, false)
+	}
+	done(right(n))
+}
+
+// failLogins sends up to n logins with wrong passwords, each refused. With early, each is
+// sent once (a 429 is an answer) and it stops after the first batch whose refusals read
+// otherwise than the first's; without, a 429 is waited out and the login resent.
+func failLogins(ctx context.Context, check string, spelling func(int) string, n int, early bool) (int, bool) {
+	GinkgoHelper()
+	first, sent := "", 0
+	for sent < n {
+		batch := make([]apiclient.Request, min(suite.Cfg.MaxInFlight, n-sent))
+		for i := range batch {
+			wrong := harness.RandomSecret("wrong-")
+			suite.Secrets.Add(wrong)
+			batch[i] = apiclient.Login(spelling(sent+i), wrong)
+			batch[i].NoRateLimitRetry = early
+		}
+		changed := false
+		for i, ex := range sendAll(ctx, batch) {
+			v := verdictOn(check, ex)
+			suite.Secrets.Add(suite.Rules.NotLoggedIn(v, fmt.Sprintf("with wrong password %d of %d", sent+i+1, n)))
+			done(v)
+			switch kind := loginRefusalKind(ex); {
+			case ex.Status == http.StatusTooManyRequests:
+				changed = true
+			case first == "":
+				first = kind
+			case kind != first:
+				changed = true
+			}
+		}
+		sent += len(batch)
+		if early && changed {
+			return sent, true
+		}
+	}
+	return sent, false
+}
+
+// loginRefusalKind is how a refused login reads: its status, State and Reason.
+func loginRefusalKind(ex *apiclient.Exchange) string {
+	var b struct{ State, Reason string }
+	_ = json.Unmarshal(ex.ResponseBody, &b)
+	return fmt.Sprintf("%d %s %s", ex.Status, b.State, b.Reason)
+}
+
+// loginToken is the token a login answered, if any.
+func loginToken(ex *apiclient.Exchange) string {
+	var b struct{ Token string }
+	_ = json.Unmarshal(ex.ResponseBody, &b)
+	return b.Token
+}
+
+// caseSpellings are up to n spellings of login, each with the case of its letters changed
+// in another way (the all-swapped one first), none the login itself.
+func caseSpellings(login string, n int) []string {
+	var letters []int
+	for i, c := range login {
+		if unicode.IsLetter(c) && unicode.ToUpper(c) != unicode.ToLower(c) && c < unicode.MaxASCII {
+			letters = append(letters, i)
+		}
+	}
+	if len(letters) > 20 {
+		letters = letters[:20]
+	}
+	total := 1<<len(letters) - 1 // every non-empty set of letters to swap
+	var out []string
+	for m := total; m > 0 && len(out) < n; m-- {
+		b := []byte(login)
+		for k, at := range letters {
+			if m&(1<<k) != 0 {
+				b[at] = byte(swapCase(string(b[at]))[0])
+			}
+		}
+		out = append(out, string(b))
+	}
+	return out
+}
+
+var _ = Describe("Security: a reset voids the trader's other grants (ASVS 6.6.2)", Label("security", "step3", "step4", "reset-code", "update-password", "mail"), func() {
+
+	// The codes come by mail: the mail checks are declared, and judged, where they are met.
+	It("refuses the trader's other code and token after a successful reset", Checks(checks.SecurityResetOldCodesVoid, checks.Step1NoQuestionAccepted, checks.Step1CodeMailed), func(ctx SpecContext) {
+		needMailbox()
+		const check = checks.SecurityResetOldCodesVoid
+		trader := given(ctx, states.PendingCode)
+		// Three grants of one trader, all issued before the reset: a token (from the
+		// state's code), a second token, which makes the reset, and a code still pending.
+		older := expectToken(send(ctx, resetCode(trader["Code"])), check)
+		mailed := func() string {
+			since := time.Now()
+			// The state's trader need not be one without a secret question: refused, its
+			// question is unknown here, and the check cannot go on.
+			ex := send(ctx, apiclient.ResetPassword(trader["User"], ""))
+			need(succeeded(ex), "step 1 without an answer, for the pending-code state's trader, was refused (it may have a secret question)")
+			expectStep1Success(ex, checks.Step1NoQuestionAccepted)
+			return waitForCode(ctx, checks.Step1CodeMailed, trader["Email"], since)
+		}
+		resetter := expectToken(send(ctx, resetCode(mailed())), check)
+		pending := mailed()
+		password := newPassword()
+		expectSuccess(send(ctx, apiclient.UpdatePassword(resetter, password, password)), check, updatePasswordResponseSchema)
+
+		other := newPassword()
+		exs := sendAll(ctx, []apiclient.Request{apiclient.UpdatePassword(older, other, other), resetCode(pending)})
+		done(suite.Rules.Refusal(verdictOn(check, exs[0]), "step 4 with the trader's older token, after a successful reset"))
+		if succeeded(exs[1]) {
+			var token string
+			_ = json.Unmarshal(exs[1].ResponseBody, &struct{ Model *string }{&token})
+			suite.Secrets.Add(token)
+		}
+		done(suite.Rules.Refusal(verdictOn(check, exs[1]), "step 3 with the trader's code mailed before it, after a successful reset"))
+	})
+})
+
+var _ = Describe("Security: how many bits a code carries (ASVS 6.5.4, NIST SP 800-63B-4 4.2.1.2)", Label("security", "codes", "step3", "reset-code"), func() {
+
+	It("issues confirmation codes of at least 20 bits", Checks(checks.SecurityCodeLength), func(ctx SpecContext) {
+		digits := suite.Cfg.Security.MinCodeDigits
+		if digits == 0 {
+			notChecked(checks.SecurityCodeLength, "AUTOSHARES_MIN_CODE_DIGITS=0: the codes' length is not checked")
+			return
+		}
+		v := verdictOn(checks.SecurityCodeLength, nil)
+		for i := range 2 {
+			code := given(ctx, states.PendingCode)["Code"]
+			bits, alphabet := codeBits(code)
+			// A numeric code by its digits (no rounding at the boundary); another by its bits.
+			ok := alphabet == 10 && len(code) >= digits || alphabet != 10 && bits >= float64(digits)*math.Log2(10)
+			v.Expect(ok, verdict.KindCodeLength, "code %d: %d characters of an alphabet of %d carry %.1f bits, expected at least %d digits' worth (%.1f bits; AUTOSHARES_MIN_CODE_DIGITS=%d)",
+				i+1, len(code), alphabet, bits, digits, float64(digits)*math.Log2(10), digits)
+		}
+		done(v)
+	})
+})
+
+var _ = Describe("Security: how long a code lives (ASVS 6.5.5, NIST SP 800-63B-4 4.2.1.2)", Label("security", "codes", "step3", "reset-code"), func() {
+
+	It("refuses a code issued longer ago than the longest code lifetime", Checks(checks.SecurityCodeLifetimeBounded), func(ctx SpecContext) {
+		const check = checks.SecurityCodeLifetimeBounded
+		lifetime := suite.Cfg.Security.MaxCodeLifetime
+		if lifetime == 0 {
+			notChecked(check, "AUTOSHARES_MAX_CODE_LIFETIME=0: the codes' lifetime is not checked")
+			return
+		}
+		if suite.Sources.States == nil {
+			notChecked(check, "needs the provider-state endpoint (AUTOSHARES_STATE_URL) to make a code issued long ago; waiting out the lifetime is not done")
+			return
+		}
+		// 5 seconds past the lifetime: a deployment may round its expiry to the second.
+		ago := int64((lifetime + 5*time.Second) / time.Second)
+		noteState(states.PendingCode)
+		trader, err := suite.Sources.States.Setup(ctx, states.PendingCode, map[string]any{states.ParamCodeIssuedSecondsAgo: ago})
+		if err != nil {
+			msg := suite.Secrets.String(err.Error())
+			errored("the provider state "+states.PendingCode+" could not be set up: "+msg, nil)
+			Fail(msg)
+		}
+		DeferCleanup(func(ctx SpecContext) error {
+			return suite.Sources.States.Teardown(ctx, states.PendingCode, map[string]any{"User": trader["User"]})
+		})
+		if trader[states.ParamCodeIssuedSecondsAgo] != fmt.Sprint(ago) {
+			notChecked(check, "the state endpoint does not confirm the pending-code param "+states.ParamCodeIssuedSecondsAgo+" (fixtures/provider-states.json): it cannot make a code issued long ago")
+			return
+		}
+		ex := send(ctx, resetCode(trader["Code"]))
+		if succeeded(ex) {
+			var token string
+			_ = json.Unmarshal(ex.ResponseBody, &struct{ Model *string }{&token})
+			suite.Secrets.Add(token)
+		}
+		done(suite.Rules.Refusal(verdictOn(check, ex),
+			fmt.Sprintf("a code issued %d s ago (AUTOSHARES_MAX_CODE_LIFETIME=%v): it must have expired", ago, lifetime)))
+	})
+})
+
+// codeBits is how many bits a code of random characters of its alphabet carries, and the
+// alphabet's size: digits (10), letters of one case (26), both (36), letters of both
+// cases (52), with digits (62); anything else counts as 94 (printable ASCII).
+func codeBits(code string) (float64, int) {
+	var digit, lower, upper, other bool
+	for _, c := range code {
+		switch {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c >= 'a' && c <= 'z':
+			lower = true
+		case c >= 'A' && c <= 'Z':
+			upper = true
+		default:
+			other = true
+		}
+	}
+	size := 0
+	switch {
+	case other:
+		size = 94
+	default:
+		if digit {
+			size += 10
+		}
+		if lower {
+			size += 26
+		}
+		if upper {
+			size += 26
+		}
+	}
+	if size == 0 {
+		return 0, 0
+	}
+	return float64(len([]rune(code))) * math.Log2(float64(size)), size
+}
+
+var _ = Describe("Security: step 1's response times (ASVS 6.3.8)", Label("security", "step1", "reset-request", "timing"), func() {
+
+	It("reports step 1's response times for a known and an unknown user", Label("secret-question"),
+		Checks(checks.Step1WrongAnswerRefused, checks.Step1UnknownUserRefused), func(ctx SpecContext) {
+			n := suite.Cfg.Security.TimingSamples
+			if n == 0 {
+				Skip("AUTOSHARES_TIMING_SAMPLES=0: response times are not measured")
+			}
+			known := given(ctx, states.WithQuestion)["User"]
+			unknown := givenMade(ctx, states.NoSuchUser).Values["User"]
+			// Pairs, the known and the unknown user side by side (the order swapped every
+			// pair), AUTOSHARES_MAX_IN_FLIGHT requests at a time: both meet the same network
+			// and load. The known user's answer is wrong, a failed challenge as the unknown
+			// user's is, and mails nothing; fewer than a lockout's worth by default.
+			reqs := make([]apiclient.Request, 0, 2*n)
+			for i := range n {
+				wrong := harness.RandomSecret("wrong-")
+				suite.Secrets.Add(wrong)
+				pair := []apiclient.Request{apiclient.ResetPassword(known, wrong), apiclient.ResetPassword(unknown, wrong)}
+				if i%2 == 1 {
+					pair[0], pair[1] = pair[1], pair[0]
+				}
+				reqs = append(reqs, pair...)
+			}
+			var tk, tu []time.Duration
+			for i, ex := range sendAll(ctx, reqs) {
+				isKnown := (i%2 == 0) == (i/2%2 == 0)
+				if isKnown {
+					expectFailure(ex, checks.Step1WrongAnswerRefused, resetPasswordResponseSchema, config.CaseWrongAnswer)
+				} else {
+					expectFailure(ex, checks.Step1UnknownUserRefused, resetPasswordResponseSchema, config.CaseUnknownUser)
+				}
+				if ex.RateLimitWaits > 0 {
+					continue // a throttled exchange's time is the wait's, not the target's
+				}
+				if isKnown {
+					tk = append(tk, ex.Duration)
+				} else {
+					tu = append(tu, ex.Duration)
+				}
+			}
+			stats := timingStats(tk, tu)
+			recordOutcome(outcome.Record{Finding: checks.FindingLoginTiming, State: outcome.Passed, Reason: stats})
+		})
+})
+
+// timingStats describes two samples of response times: medians, interquartile ranges, and
+// how many of each.
+func timingStats(known, unknown []time.Duration) string {
+	if len(known) == 0 || len(unknown) == 0 {
+		return "no sample: every exchange of a user was throttled"
+	}
+	mk, qk := medianIQR(known)
+	mu, qu := medianIQR(unknown)
+	return fmt.Sprintf("step 1 for a known user (wrong answer): median %v, interquartile range %v; for an unknown user: median %v, interquartile range %v; %d and %d samples, interleaved in pairs; difference of medians %v",
+		mk, qk, mu, qu, len(known), len(unknown), (mk - mu).Abs())
+}
+
+func medianIQR(d []time.Duration) (time.Duration, time.Duration) {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	at := func(q float64) time.Duration { return s[int(q*float64(len(s)-1)+0.5)] }
+	return at(0.5), at(0.75) - at(0.25)
+}
