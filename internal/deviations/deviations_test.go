@@ -92,8 +92,8 @@ func failedRecord(spec, id string, status int, kinds ...string) outcome.Record {
 // A check's failure in a spec is the status of its first failed reply and the kinds of all
 // its problems there; the mismatch line this package adds is not part of it.
 func TestCheckSignature(t *testing.T) {
-	first := failedRecord("s", "step4.mismatch.rejected", 200, "status", "is-succeed")
-	second := failedRecord("s", "step4.mismatch.rejected", 401, "not-logged-in", "status")
+	first := failedRecord("s", checks.Step4MismatchRejected, 200, "status", "is-succeed")
+	second := failedRecord("s", checks.Step4MismatchRejected, 401, "not-logged-in", "status")
 	second.Problems = append(second.Problems, outcome.Problem{Kind: deviations.MismatchKind, Text: "known deviation ..."})
 	got := deviations.CheckSignature([]outcome.Record{first, second})
 	want := outcome.Signature{Status: 200, Kinds: []string{"is-succeed", "not-logged-in", "status"}}
@@ -115,11 +115,11 @@ func TestSuggestedDeviationsLoadAndAcceptExactlyTheirFailures(t *testing.T) {
 		}
 	}
 	records := []outcome.Record{
-		failedRecord("mismatch", "step4.mismatch.rejected", 500, "status"),
-		{Spec: "mismatch", Check: "step4.mismatch.unchanged", State: outcome.Passed},
-		failedRecord("other", "step4.mismatch.rejected", 200, "status", "is-succeed"), // a second spec: the first is taken
-		failedRecord("expired", "step4.expired-token.rejected", 200, "status"),
-		failedRecord("expired", "step4.expired-token.rejected", 200, "errors"),
+		failedRecord("mismatch", checks.Step4MismatchRejected, 500, "status"),
+		{Spec: "mismatch", Check: checks.Step4MismatchUnchanged, State: outcome.Passed},
+		failedRecord("other", checks.Step4MismatchRejected, 200, "status", "is-succeed"), // a second spec: the first is taken
+		failedRecord("expired", checks.Step4ExpiredTokenRejected, 200, "status"),
+		failedRecord("expired", checks.Step4ExpiredTokenRejected, 200, "errors"),
 		failedRecord("expired", every, 302, "redirect"),
 		{Spec: "broken", State: outcome.Errored, Reason: "connection refused"},
 	}
@@ -139,7 +139,7 @@ func TestSuggestedDeviationsLoadAndAcceptExactlyTheirFailures(t *testing.T) {
 	if err := json.Unmarshal(data, &f); err != nil || !strings.Contains(f.Note, "must fill in") {
 		t.Errorf("the note does not tell a person to fill it in: %q (%v)", f.Note, err)
 	}
-	if len(list) != 2 || list[0].Check != "step4.mismatch.rejected" || list[1].Check != "step4.expired-token.rejected" {
+	if len(list) != 2 || list[0].Check != checks.Step4MismatchRejected || list[1].Check != checks.Step4ExpiredTokenRejected {
 		t.Fatalf("entries %+v", list)
 	}
 	for _, e := range list {
@@ -180,7 +180,7 @@ func TestStale(t *testing.T) {
 
 // The mismatch line names the entry and both failures.
 func TestMismatchNamesTheEntry(t *testing.T) {
-	e := deviations.Entry{Check: "step4.mismatch.rejected", Ticket: "QA-7", Failure: outcome.Signature{Status: 500, Kinds: []string{"status"}}}
+	e := deviations.Entry{Check: checks.Step4MismatchRejected, Ticket: "QA-7", Failure: outcome.Signature{Status: 500, Kinds: []string{"status"}}}
 	p := deviations.Mismatch(e, outcome.Signature{Status: 200, Kinds: []string{"is-succeed", "status"}})
 	for _, want := range []string{"known deviation step4.mismatch.rejected", "QA-7", "status 500 and problems status", "status 200 and problems is-succeed, status"} {
 		if p.Kind != deviations.MismatchKind || !strings.Contains(p.Text, want) {

@@ -3,6 +3,7 @@ package htmlreport
 import (
 	"time"
 
+	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/outcome"
 )
 
@@ -47,7 +48,7 @@ func failingRun() Run {
 				Checks: []Check{
 					{ID: "step4.mismatch.status", Statement: "the status is AUTOSHARES_EXPECT_MISMATCH_STATUS (400)", Kind: KindConfigurable, Source: "setting; the documentation names no status", State: outcome.Failed},
 					{ID: "step4.mismatch.failure", Statement: "a failure never looks like a success: not 2xx, IsSucceed false", Kind: KindBaseline, Source: "docs/password-reset.md, error envelope", State: outcome.Failed},
-					{ID: "step4.mismatch.unchanged", Statement: "the old password still logs in, the attempted one does not", Kind: KindSecurity, Source: "docs/password-reset.md, step 4",
+					{ID: checks.Step4MismatchUnchanged, Statement: "the old password still logs in, the attempted one does not", Kind: KindSecurity, Source: "docs/password-reset.md, step 4",
 						State: outcome.NotChecked, Reason: "the spec did not judge it"},
 				},
 				Failure: "a password update whose confirmation differs should be rejected: 2 problem(s):\n" +

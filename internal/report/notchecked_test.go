@@ -9,6 +9,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/outcome"
 )
@@ -17,7 +18,7 @@ import (
 // in the console, summary.json, JUnit (a property per check) and report.html's tally and
 // check table; one on by default makes the verdict say the run did not check it.
 func TestNotCheckedIsItsOwnState(t *testing.T) {
-	const id, why = "step4.password.spaces-kept", "the target refuses passwords with spaces (allowed); nothing changed"
+	const id, why = checks.Step4PasswordSpacesKept, "the target refuses passwords with spaces (allowed); nothing changed"
 	rep := sample()
 	rep.SuiteSucceeded = true
 	pass := rep.SpecReports[5]
@@ -61,8 +62,8 @@ func TestNotCheckedIsItsOwnState(t *testing.T) {
 		return map[string]string{"AUTOSHARES_EXPECT_TOKEN_SURVIVES_MISMATCH": "false"}[k]
 	})
 	settings, _ = ExpectationSettings(cfg)
-	rep.SpecReports[1].LeafNodeLabels = []string{"step4", "step4.mismatch.token-survives"}
-	recs = []outcome.Record{{Spec: pass.FullText(), Check: "step4.mismatch.token-survives", State: outcome.NotChecked, Reason: "AUTOSHARES_EXPECT_TOKEN_SURVIVES_MISMATCH=false"}}
+	rep.SpecReports[1].LeafNodeLabels = []string{"step4", checks.Step4MismatchTokenSurvives}
+	recs = []outcome.Record{{Spec: pass.FullText(), Check: checks.Step4MismatchTokenSurvives, State: outcome.NotChecked, Reason: "AUTOSHARES_EXPECT_TOKEN_SURVIVES_MISMATCH=false"}}
 	if ns := build(rep, recs, Run{Settings: settings}).Summary.NotChecked; len(ns) != 1 || ns[0].DefaultOn {
 		t.Errorf("a check turned off by a loosened setting: %+v", ns)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/internal/redact"
@@ -102,7 +103,7 @@ func TestExpectationSettingsCoverEverySettingAndMarkChanges(t *testing.T) {
 // sampleRecords are the records of sample(): its failing spec failed a check, with the
 // transcript in the record.
 func sampleRecords() []outcome.Record {
-	return []outcome.Record{{Spec: "fails", Check: "step4.mismatch.rejected", State: outcome.Failed, Status: 200,
+	return []outcome.Record{{Spec: "fails", Check: checks.Step4MismatchRejected, State: outcome.Failed, Status: 200,
 		Problems:   []outcome.Problem{{Kind: "is-succeed", Text: "IsSucceed: expected false"}},
 		Transcript: transcript}}
 }
@@ -338,9 +339,9 @@ func TestASetupFailureStillCountsEverySpec(t *testing.T) {
 func TestFindingsListObservedOnes(t *testing.T) {
 	rep := sample()
 	spec := rep.SpecReports[5].FullText() // the spec that passed
-	seen := outcome.Record{Spec: spec, Finding: "finding.secret-question", State: outcome.Passed}
+	seen := outcome.Record{Spec: spec, Finding: checks.FindingSecretQuestion, State: outcome.Passed}
 	s := build(rep, []outcome.Record{seen, seen}, Run{}).Summary
-	if len(s.Findings) != 1 || s.Findings[0].ID != "finding.secret-question" || s.Findings[0].Requirement != "ASVS 6.4.2" {
+	if len(s.Findings) != 1 || s.Findings[0].ID != checks.FindingSecretQuestion || s.Findings[0].Requirement != "ASVS 6.4.2" {
 		t.Fatalf("findings: %+v", s.Findings)
 	}
 	if !strings.Contains(Describe(s), "[ASVS 6.4.2]") {

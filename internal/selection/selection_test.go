@@ -1,6 +1,7 @@
 package selection
 
 import (
+	"github.com/autoshares/conformance/internal/checks"
 	"strings"
 	"testing"
 )
@@ -29,7 +30,7 @@ func TestFilterLeavesSlowOutUnlessAsked(t *testing.T) {
 }
 
 func TestNothingSelectedNamesTheNearestLabel(t *testing.T) {
-	known := []string{"step4", "step3", "login", "step4.mismatch.rejected", "app-key"}
+	known := []string{"step4", "step3", "login", checks.Step4MismatchRejected, "app-key"}
 	isCheck := func(l string) bool { return strings.Contains(l, ".") }
 	msg := NothingSelected("stpe4 && apkey", known, isCheck)
 	for _, want := range []string{`LABELS="stpe4 && apkey" selects no spec`, `"stpe4"; did you mean "step4"?`, `"apkey"; did you mean "app-key"?`, "The area labels: app-key, login, step3, step4; and 1 check IDs"} {

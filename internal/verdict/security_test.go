@@ -171,7 +171,7 @@ func TestNotLoggedIn(t *testing.T) {
 		{200, `{"State":"Succeeded","Token":"abc"}`, false},
 		{401, `{"State":"Failed","Token":"abc"}`, false},
 	} {
-		v := For(checks.Check{ID: "security.password.not-truncated"}, &apiclient.Exchange{Status: tc.status, ResponseBody: []byte(tc.body)})
+		v := For(checks.Check{ID: checks.SecurityPasswordNotTruncated}, &apiclient.Exchange{Status: tc.status, ResponseBody: []byte(tc.body)})
 		Rules{}.NotLoggedIn(v, "with a wrong password")
 		if v.OK() != tc.ok {
 			t.Errorf("%d %s: ok %v, want %v: %v", tc.status, tc.body, v.OK(), tc.ok, v.Problems)

@@ -13,7 +13,7 @@ import (
 	"github.com/autoshares/conformance/internal/verdict"
 )
 
-var check = checks.Check{ID: "step4.mismatch.rejected", Statement: "A mismatch MUST be refused."}
+var check = checks.Check{ID: checks.Step4MismatchRejected, Statement: "A mismatch MUST be refused."}
 
 func rules(t *testing.T) verdict.Rules {
 	t.Helper()

@@ -4,6 +4,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/harness"
 	rec "github.com/autoshares/conformance/internal/recording"
 	"github.com/autoshares/conformance/internal/states"
@@ -18,25 +19,25 @@ var _ = Describe("A wrong Et-App-Key on every endpoint", Label("security", "app-
 		return r
 	}
 
-	It("refuses step 1 with the documented error", Label("step1"), NegativeChecks("step1.app-key.wrong.refused"), func(ctx SpecContext) {
+	It("refuses step 1 with the documented error", Label("step1"), NegativeChecks(checks.Step1AppKeyWrongRefused), func(ctx SpecContext) {
 		given(ctx, states.NoSuchUser)
-		expectAppKeyError(send(ctx, wrongKey(apiclient.ResetPassword(harness.RandomSecret("unknown-trader-"), ""))), "step1.app-key.wrong.refused")
+		expectAppKeyError(send(ctx, wrongKey(apiclient.ResetPassword(harness.RandomSecret("unknown-trader-"), ""))), checks.Step1AppKeyWrongRefused)
 	})
 
-	It("refuses step 2 with the documented error", Label("step2"), NegativeChecks("step2.app-key.wrong.refused"), func(ctx SpecContext) {
+	It("refuses step 2 with the documented error", Label("step2"), NegativeChecks(checks.Step2AppKeyWrongRefused), func(ctx SpecContext) {
 		trader := given(ctx, states.WithQuestion)
-		expectAppKeyError(send(ctx, wrongKey(apiclient.SecretQuestion(trader["User"]))), "step2.app-key.wrong.refused")
+		expectAppKeyError(send(ctx, wrongKey(apiclient.SecretQuestion(trader["User"]))), checks.Step2AppKeyWrongRefused)
 	})
 
 	It("refuses step 3 with the documented error, and the code stays usable", Label("step3"),
-		NegativeChecks("step3.app-key.wrong.refused", "step3.app-key.code-survives"), func(ctx SpecContext) {
+		NegativeChecks(checks.Step3AppKeyWrongRefused, checks.Step3AppKeyCodeSurvives), func(ctx SpecContext) {
 			trader := given(ctx, states.PendingCode)
-			expectAppKeyError(send(ctx, wrongKey(resetCode(trader["Code"]))), "step3.app-key.wrong.refused")
-			expectToken(send(ctx, resetCode(trader["Code"])), "step3.app-key.code-survives")
+			expectAppKeyError(send(ctx, wrongKey(resetCode(trader["Code"]))), checks.Step3AppKeyWrongRefused)
+			expectToken(send(ctx, resetCode(trader["Code"])), checks.Step3AppKeyCodeSurvives)
 		})
 
-	It("refuses a login with the documented error", Label("login"), NegativeChecks("login.app-key.wrong.refused"), func(ctx SpecContext) {
+	It("refuses a login with the documented error", Label("login"), NegativeChecks(checks.LoginAppKeyWrongRefused), func(ctx SpecContext) {
 		trader := given(ctx, states.NoQuestion)
-		expectAppKeyError(send(ctx, wrongKey(apiclient.Login(trader["User"], trader["Password"]))), "login.app-key.wrong.refused")
+		expectAppKeyError(send(ctx, wrongKey(apiclient.Login(trader["User"], trader["Password"]))), checks.LoginAppKeyWrongRefused)
 	})
 })

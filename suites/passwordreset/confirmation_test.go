@@ -4,6 +4,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/states"
 )
 
@@ -12,17 +13,17 @@ import (
 var _ = Describe("Step 4 compares and stores passwords exactly", Label("step4", "update-password", "negative"), func() {
 
 	It("refuses a confirmation that differs only in letter case and changes nothing",
-		NegativeChecks("step4.confirmation.case-exact", checkSecretsNotEchoed), func(ctx SpecContext) {
+		NegativeChecks(checks.Step4ConfirmationCaseExact, checkSecretsNotEchoed), func(ctx SpecContext) {
 			trader := given(ctx, states.ValidToken)
 			pw := newPassword()
 			other := swapCase(pw)
 			suite.Secrets.Add(other)
-			expectRejected(send(ctx, updatePassword(trader["Token"], pw, other)), "step4.confirmation.case-exact")
-			expectPasswordUnchanged(ctx, "step4.confirmation.case-exact", trader["User"], trader["Password"], pw)
+			expectRejected(send(ctx, updatePassword(trader["Token"], pw, other)), checks.Step4ConfirmationCaseExact)
+			expectPasswordUnchanged(ctx, checks.Step4ConfirmationCaseExact, trader["User"], trader["Password"], pw)
 		})
 
 	It("refuses a confirmation that differs only by leading or trailing whitespace and changes nothing",
-		NegativeChecks("step4.confirmation.whitespace-exact", checkSecretsNotEchoed), func(ctx SpecContext) {
+		NegativeChecks(checks.Step4ConfirmationWhitespaceExact, checkSecretsNotEchoed), func(ctx SpecContext) {
 			trader := given(ctx, states.ValidToken)
 			pw := newPassword()
 			var reqs []apiclient.Request
@@ -31,27 +32,27 @@ var _ = Describe("Step 4 compares and stores passwords exactly", Label("step4", 
 				reqs = append(reqs, updatePassword(trader["Token"], pair[0], pair[1]))
 			}
 			for _, ex := range sendAll(ctx, reqs) {
-				expectRejected(ex, "step4.confirmation.whitespace-exact")
+				expectRejected(ex, checks.Step4ConfirmationWhitespaceExact)
 			}
-			expectPasswordUnchanged(ctx, "step4.confirmation.whitespace-exact", trader["User"], trader["Password"], pw)
+			expectPasswordUnchanged(ctx, checks.Step4ConfirmationWhitespaceExact, trader["User"], trader["Password"], pw)
 		})
 
 	// Login sends the password in a header, where leading and trailing spaces do not
 	// survive; inner spaces do, so they are what this can prove.
 	It("stores a password with inner spaces exactly as sent, when it accepts one",
-		NegativeChecks("step4.password.spaces-kept"), func(ctx SpecContext) {
+		NegativeChecks(checks.Step4PasswordSpacesKept), func(ctx SpecContext) {
 			trader := given(ctx, states.ValidToken)
 			pw := newPassword()
 			spaced := pw[:6] + " " + pw[6:12] + "  " + pw[12:]
 			suite.Secrets.Add(spaced)
 			ex := send(ctx, updatePassword(trader["Token"], spaced, spaced))
 			if !succeeded(ex) {
-				expectRejected(ex, "step4.password.spaces-kept")
-				expectPasswordUnchanged(ctx, "step4.password.spaces-kept", trader["User"], trader["Password"], spaced)
-				notChecked("step4.password.spaces-kept", "the target refuses passwords with spaces (allowed); nothing changed")
+				expectRejected(ex, checks.Step4PasswordSpacesKept)
+				expectPasswordUnchanged(ctx, checks.Step4PasswordSpacesKept, trader["User"], trader["Password"], spaced)
+				notChecked(checks.Step4PasswordSpacesKept, "the target refuses passwords with spaces (allowed); nothing changed")
 				return
 			}
-			expectSuccess(ex, "step4.password.spaces-kept", updatePasswordResponseSchema)
-			expectLoginSucceeds(ctx, "step4.password.spaces-kept", trader["User"], spaced, "with the password exactly as sent, inner spaces included")
+			expectSuccess(ex, checks.Step4PasswordSpacesKept, updatePasswordResponseSchema)
+			expectLoginSucceeds(ctx, checks.Step4PasswordSpacesKept, trader["User"], spaced, "with the password exactly as sent, inner spaces included")
 		})
 })

@@ -11,10 +11,10 @@ import (
 // about: every spec declares them (Checks). The catalogue marks them every_exchange, so
 // the self-test wants a fault that breaks one to fail the specs that meet it, not all.
 const (
-	checkNoRedirect       = "api.no-redirect"
-	checkAppKeyNotEchoed  = "security.app-key.not-echoed"
-	checkSecretsNotEchoed = "security.credentials.not-echoed"
-	checkNoInternals      = "security.errors.no-internals"
+	checkNoRedirect       = checks.APINoRedirect
+	checkAppKeyNotEchoed  = checks.SecurityAppKeyNotEchoed
+	checkSecretsNotEchoed = checks.SecurityCredentialsNotEchoed
+	checkNoInternals      = checks.SecurityErrorsNoInternals
 )
 
 var everyExchange = []string{checkNoRedirect, checkAppKeyNotEchoed, checkSecretsNotEchoed, checkNoInternals,

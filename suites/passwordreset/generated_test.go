@@ -12,6 +12,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/harness"
 	"github.com/autoshares/conformance/internal/mutate"
 	"github.com/autoshares/conformance/internal/sources"
@@ -140,21 +141,21 @@ func receivedGenerated(ex *apiclient.Exchange) {
 var _ = Describe("Generated bodies from the request schemas", Label("negative", "generated"), longSpec, func() {
 
 	It("step 1: broken bodies are refused with a 4xx, unusual ones never get a 5xx", Label("step1"),
-		NegativeChecks("step1.generated.answered-by-class"), func(ctx SpecContext) {
-			generated(ctx, "step1.generated.answered-by-class", http.MethodPost, apiclient.PathResetPassword, "reset-password.request.schema.json",
+		NegativeChecks(checks.Step1GeneratedAnsweredByClass), func(ctx SpecContext) {
+			generated(ctx, checks.Step1GeneratedAnsweredByClass, http.MethodPost, apiclient.PathResetPassword, "reset-password.request.schema.json",
 				map[string]string{"User": harness.RandomSecret("unknown-trader-"), "SecretQuestionAnswer": "Elm Street"})
 		})
 
 	It("step 3: broken bodies are refused with a 4xx, unusual ones never get a 5xx", Label("step3"),
-		NegativeChecks("step3.generated.answered-by-class"), func(ctx SpecContext) {
+		NegativeChecks(checks.Step3GeneratedAnsweredByClass), func(ctx SpecContext) {
 			req := resetCode(sources.RandomCode())
-			generated(ctx, "step3.generated.answered-by-class", req.Method, req.Path, req.Schema, req.Body.(map[string]string))
+			generated(ctx, checks.Step3GeneratedAnsweredByClass, req.Method, req.Path, req.Schema, req.Body.(map[string]string))
 		})
 
 	It("step 4: broken bodies are refused with a 4xx, unusual ones never get a 5xx", Label("step4"),
-		NegativeChecks("step4.generated.answered-by-class"), func(ctx SpecContext) {
+		NegativeChecks(checks.Step4GeneratedAnsweredByClass), func(ctx SpecContext) {
 			pw := newPassword()
-			generated(ctx, "step4.generated.answered-by-class", http.MethodPut, apiclient.PathUpdatePassword, "update-password.request.schema.json",
+			generated(ctx, checks.Step4GeneratedAnsweredByClass, http.MethodPut, apiclient.PathUpdatePassword, "update-password.request.schema.json",
 				map[string]string{"Token": randomGUID(), "Password": pw, "PasswordConfirmation": pw})
 		})
 })

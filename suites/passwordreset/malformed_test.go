@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/harness"
 	"github.com/autoshares/conformance/internal/sources"
 	"github.com/autoshares/conformance/internal/states"
@@ -85,7 +86,7 @@ func bodyEndpoints(token, password string) []endpointBody {
 var _ = Describe("Malformed request bodies on steps 1, 3 and 4", Label("negative", "step1", "step3", "step4", "malformed"), func() {
 
 	It("refuses structurally broken bodies with a 4xx and a JSON error, and changes nothing", longSpec,
-		NegativeChecks("body.malformed.refused"), func(ctx SpecContext) {
+		NegativeChecks(checks.BodyMalformedRefused), func(ctx SpecContext) {
 			trader := given(ctx, states.ValidToken)
 			pw := newPassword()
 			var bodies []labelled
@@ -95,14 +96,14 @@ var _ = Describe("Malformed request bodies on steps 1, 3 and 4", Label("negative
 				}
 			}
 			for i, ex := range sendLabelled(ctx, bodies) {
-				expectRefused(ex, "body.malformed.refused", bodies[i].what)
+				expectRefused(ex, checks.BodyMalformedRefused, bodies[i].what)
 			}
-			expectPasswordUnchanged(ctx, "body.malformed.refused", trader["User"], trader["Password"], pw)
-			expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), "body.malformed.refused", updatePasswordResponseSchema)
+			expectPasswordUnchanged(ctx, checks.BodyMalformedRefused, trader["User"], trader["Password"], pw)
+			expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), checks.BodyMalformedRefused, updatePasswordResponseSchema)
 		})
 
 	It("binds a number where a string belongs as its string form, or refuses it; never a 5xx",
-		NegativeChecks("body.number-as-string.bound"), func(ctx SpecContext) {
+		NegativeChecks(checks.BodyNumberAsStringBound), func(ctx SpecContext) {
 			trader := given(ctx, states.ValidToken)
 			var bodies []labelled
 			for _, e := range bodyEndpoints(trader["Token"], "")[:2] {
@@ -115,7 +116,7 @@ var _ = Describe("Malformed request bodies on steps 1, 3 and 4", Label("negative
 				}
 			}
 			for i, ex := range sendLabelled(ctx, bodies) {
-				expectNoServerError(ex, "body.number-as-string.bound", bodies[i].what)
+				expectNoServerError(ex, checks.BodyNumberAsStringBound, bodies[i].what)
 			}
 			// Step 4, where the effect shows: a numeric password is the password of its digits.
 			n := 100_000_000 + rand.IntN(900_000_000)
@@ -123,31 +124,31 @@ var _ = Describe("Malformed request bodies on steps 1, 3 and 4", Label("negative
 			suite.Secrets.Add(digits)
 			ex := send(ctx, rawBody(http.MethodPut, apiclient.PathUpdatePassword, jsonOf(step4Body(trader["Token"], n, n)), ""))
 			if !succeeded(ex) {
-				expectRefused(ex, "body.number-as-string.bound", "step 4 with a numeric Password")
-				expectPasswordUnchanged(ctx, "body.number-as-string.bound", trader["User"], trader["Password"], digits)
-				notChecked("body.number-as-string.bound", "the target refuses a numeric password (allowed)")
+				expectRefused(ex, checks.BodyNumberAsStringBound, "step 4 with a numeric Password")
+				expectPasswordUnchanged(ctx, checks.BodyNumberAsStringBound, trader["User"], trader["Password"], digits)
+				notChecked(checks.BodyNumberAsStringBound, "the target refuses a numeric password (allowed)")
 				return
 			}
-			expectSuccess(ex, "body.number-as-string.bound", updatePasswordResponseSchema)
-			expectLoginSucceeds(ctx, "body.number-as-string.bound", trader["User"], digits, "with the digits of the numeric password step 4 accepted")
+			expectSuccess(ex, checks.BodyNumberAsStringBound, updatePasswordResponseSchema)
+			expectLoginSucceeds(ctx, checks.BodyNumberAsStringBound, trader["User"], digits, "with the digits of the numeric password step 4 accepted")
 		})
 
 	It("binds property names case-insensitively: a name in other letter case is not a missing field",
-		NegativeChecks("body.property-names.case-insensitive"), func(ctx SpecContext) {
+		NegativeChecks(checks.BodyPropertyNamesCaseInsensitive), func(ctx SpecContext) {
 			trader := given(ctx, states.PendingCode)
 			body := map[string]any{"code": trader["Code"]}
 			if suite.Cfg.Flow.Step3Path == apiclient.Step3ETNA {
 				body["IDENTIFIER"] = "ResetPassword"
 			}
-			token := expectToken(send(ctx, rawBody(http.MethodPost, step3Path(), jsonOf(body), "")), "body.property-names.case-insensitive")
+			token := expectToken(send(ctx, rawBody(http.MethodPost, step3Path(), jsonOf(body), "")), checks.BodyPropertyNamesCaseInsensitive)
 			pw := newPassword()
 			ex := send(ctx, rawBody(http.MethodPut, apiclient.PathUpdatePassword, jsonOf(map[string]any{"token": token, "PASSWORD": pw, "passwordConfirmation": pw}), ""))
-			expectSuccess(ex, "body.property-names.case-insensitive", updatePasswordResponseSchema)
-			expectLoginSucceeds(ctx, "body.property-names.case-insensitive", trader["User"], pw, "with the password set by a body with other-case property names")
+			expectSuccess(ex, checks.BodyPropertyNamesCaseInsensitive, updatePasswordResponseSchema)
+			expectLoginSucceeds(ctx, checks.BodyPropertyNamesCaseInsensitive, trader["User"], pw, "with the password set by a body with other-case property names")
 		})
 
 	It("answers a JSON body sent as text/plain with a 4xx or by processing it; never a 5xx",
-		NegativeChecks("body.text-plain.not-server-error"), func(ctx SpecContext) {
+		NegativeChecks(checks.BodyTextPlainNotServerError), func(ctx SpecContext) {
 			trader := given(ctx, states.ValidToken)
 			pw := newPassword()
 			var bodies []labelled
@@ -157,18 +158,18 @@ var _ = Describe("Malformed request bodies on steps 1, 3 and 4", Label("negative
 			var ex *apiclient.Exchange
 			for i, x := range sendLabelled(ctx, bodies) {
 				ex = x
-				expectNoServerError(ex, "body.text-plain.not-server-error", bodies[i].what)
+				expectNoServerError(ex, checks.BodyTextPlainNotServerError, bodies[i].what)
 			}
 			// ex is step 4's: processed means the password changed, refused means it did not.
 			if succeeded(ex) {
-				expectLoginSucceeds(ctx, "body.text-plain.not-server-error", trader["User"], pw, "with the password of the text/plain update the target processed")
+				expectLoginSucceeds(ctx, checks.BodyTextPlainNotServerError, trader["User"], pw, "with the password of the text/plain update the target processed")
 			} else {
-				expectPasswordUnchanged(ctx, "body.text-plain.not-server-error", trader["User"], trader["Password"], pw)
+				expectPasswordUnchanged(ctx, checks.BodyTextPlainNotServerError, trader["User"], trader["Password"], pw)
 			}
 		})
 
 	It("refuses a body over the size bound and changes nothing", Label("size"),
-		NegativeChecks("body.size.bounded"), func(ctx SpecContext) {
+		NegativeChecks(checks.BodySizeBounded), func(ctx SpecContext) {
 			limit := suite.Cfg.Negative.MaxBodyBytes
 			if limit == 0 {
 				Skip("AUTOSHARES_MAX_BODY_BYTES=0: the body size bound is not checked")
@@ -187,8 +188,8 @@ var _ = Describe("Malformed request bodies on steps 1, 3 and 4", Label("negative
 				bodies = append(bodies, labelled{fmt.Sprintf("%s with a %d-byte body (AUTOSHARES_MAX_BODY_BYTES=%d)", e.step, len(body), limit), rawBody(e.method, e.path, body, "")})
 			}
 			for i, ex := range sendLabelled(ctx, bodies) {
-				expectRefused(ex, "body.size.bounded", bodies[i].what)
+				expectRefused(ex, checks.BodySizeBounded, bodies[i].what)
 			}
-			expectPasswordUnchanged(ctx, "body.size.bounded", trader["User"], trader["Password"], pw)
+			expectPasswordUnchanged(ctx, checks.BodySizeBounded, trader["User"], trader["Password"], pw)
 		})
 })

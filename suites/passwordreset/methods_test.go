@@ -7,6 +7,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/harness"
 	"github.com/autoshares/conformance/internal/sources"
 	"github.com/autoshares/conformance/internal/states"
@@ -22,7 +23,7 @@ func expectNot2xx(ex *apiclient.Exchange, check string) {
 var _ = Describe("Undocumented methods on the documented paths", Label("negative", "methods"), func() {
 
 	It("answers every other method on the step 1, 2 and 3 and login paths with a non-2xx", Label("step1", "step2", "step3", "login"),
-		NegativeChecks("api.wrong-method.refused"), func(ctx SpecContext) {
+		NegativeChecks(checks.APIWrongMethodRefused), func(ctx SpecContext) {
 			given(ctx, states.NoSuchUser)
 			step3 := resetCode(sources.RandomCode())
 			var reqs []apiclient.Request
@@ -39,12 +40,12 @@ var _ = Describe("Undocumented methods on the documented paths", Label("negative
 				}
 			}
 			for _, ex := range sendAll(ctx, reqs) {
-				expectNot2xx(ex, "api.wrong-method.refused")
+				expectNot2xx(ex, checks.APIWrongMethodRefused)
 			}
 		})
 
 	It("answers every other method on the step 4 path with a non-2xx and changes nothing", Label("step4"),
-		NegativeChecks("step4.wrong-method.refused"), func(ctx SpecContext) {
+		NegativeChecks(checks.Step4WrongMethodRefused), func(ctx SpecContext) {
 			trader := given(ctx, states.ValidToken)
 			pw := newPassword()
 			var reqs []apiclient.Request
@@ -54,10 +55,10 @@ var _ = Describe("Undocumented methods on the documented paths", Label("negative
 				reqs = append(reqs, req)
 			}
 			for _, ex := range sendAll(ctx, reqs) {
-				expectNot2xx(ex, "step4.wrong-method.refused")
+				expectNot2xx(ex, checks.Step4WrongMethodRefused)
 			}
-			expectPasswordUnchanged(ctx, "step4.wrong-method.refused", trader["User"], trader["Password"], pw)
+			expectPasswordUnchanged(ctx, checks.Step4WrongMethodRefused, trader["User"], trader["Password"], pw)
 			By(fmt.Sprintf("the token still works with %s", http.MethodPut))
-			expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), "step4.wrong-method.refused", updatePasswordResponseSchema)
+			expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), checks.Step4WrongMethodRefused, updatePasswordResponseSchema)
 		})
 })

@@ -6,6 +6,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/config"
 	rec "github.com/autoshares/conformance/internal/recording"
 	"github.com/autoshares/conformance/internal/states"
@@ -33,48 +34,48 @@ func expectToken(ex *apiclient.Exchange, check string) string {
 
 var _ = Describe("Step 3, trade the code for a token: POST v1.0/users/password/reset/code (or users/identifiers/reset/code)", Label("step3", "reset-code"), func() {
 
-	It("trades a valid code for a token that sets the new password", Checks("step3.valid-code.token", "step3.token.sets-password"), func(ctx SpecContext) {
+	It("trades a valid code for a token that sets the new password", Checks(checks.Step3ValidCodeToken, checks.Step3TokenSetsPassword), func(ctx SpecContext) {
 		trader := given(ctx, states.PendingCode)
-		token := expectToken(send(ctx, resetCode(trader["Code"])), "step3.valid-code.token")
+		token := expectToken(send(ctx, resetCode(trader["Code"])), checks.Step3ValidCodeToken)
 
 		pw := newPassword()
-		expectSuccess(send(ctx, updatePassword(token, pw, pw)), "step3.token.sets-password", updatePasswordResponseSchema)
-		expectLoginSucceeds(ctx, "step3.token.sets-password", trader["User"], pw, "with the password set with the token from step 3")
+		expectSuccess(send(ctx, updatePassword(token, pw, pw)), checks.Step3TokenSetsPassword, updatePasswordResponseSchema)
+		expectLoginSucceeds(ctx, checks.Step3TokenSetsPassword, trader["User"], pw, "with the password set with the token from step 3")
 
 		record(suite.Shapes.Interaction(rec.CodeValid))
 	})
 
-	It("refuses an unknown code", Checks("step3.unknown-code.refused"), func(ctx SpecContext) {
+	It("refuses an unknown code", Checks(checks.Step3UnknownCodeRefused), func(ctx SpecContext) {
 		unknown := givenMade(ctx, states.NoSuchCode)
 		ex := send(ctx, resetCode(unknown.Values["Code"]))
-		expectFailure(ex, "step3.unknown-code.refused", resetCodeResponseSchema, config.CaseInvalidCode)
+		expectFailure(ex, checks.Step3UnknownCodeRefused, resetCodeResponseSchema, config.CaseInvalidCode)
 
 		recordAbsence(unknown, suite.Shapes.Interaction(rec.CodeUnknown))
 	})
 
-	It("refuses an expired code", Label("expired-code"), Checks("step3.expired-code.refused"), func(ctx SpecContext) {
+	It("refuses an expired code", Label("expired-code"), Checks(checks.Step3ExpiredCodeRefused), func(ctx SpecContext) {
 		trader := given(ctx, states.ExpiredCode)
 		ex := send(ctx, resetCode(trader["Code"]))
-		expectFailure(ex, "step3.expired-code.refused", resetCodeResponseSchema, config.CaseExpiredCode)
+		expectFailure(ex, checks.Step3ExpiredCodeRefused, resetCodeResponseSchema, config.CaseExpiredCode)
 
 		record(suite.Shapes.Interaction(rec.CodeExpired))
 	})
 
-	It("refuses a code that was already used", Checks("step3.valid-code.token", "step3.used-code.refused"), func(ctx SpecContext) {
+	It("refuses a code that was already used", Checks(checks.Step3ValidCodeToken, checks.Step3UsedCodeRefused), func(ctx SpecContext) {
 		trader := given(ctx, states.PendingCode)
-		expectToken(send(ctx, resetCode(trader["Code"])), "step3.valid-code.token")
+		expectToken(send(ctx, resetCode(trader["Code"])), checks.Step3ValidCodeToken)
 		ex := send(ctx, resetCode(trader["Code"]))
-		expectFailure(ex, "step3.used-code.refused", resetCodeResponseSchema, config.CaseUsedCode)
+		expectFailure(ex, checks.Step3UsedCodeRefused, resetCodeResponseSchema, config.CaseUsedCode)
 		// No pact interaction: "already used" takes two requests, and a pact interaction is one.
 	})
 
 	It("refuses a code without Et-App-Key with the documented error, and the code stays usable", Label("app-key"),
-		Checks("step3.app-key.missing.refused", "step3.app-key.code-survives"), func(ctx SpecContext) {
+		Checks(checks.Step3AppKeyMissingRefused, checks.Step3AppKeyCodeSurvives), func(ctx SpecContext) {
 			trader := given(ctx, states.PendingCode)
 			req := resetCode(trader["Code"])
 			req.OmitAppKey = true
-			expectAppKeyError(send(ctx, req), "step3.app-key.missing.refused")
-			expectToken(send(ctx, resetCode(trader["Code"])), "step3.app-key.code-survives")
+			expectAppKeyError(send(ctx, req), checks.Step3AppKeyMissingRefused)
+			expectToken(send(ctx, resetCode(trader["Code"])), checks.Step3AppKeyCodeSurvives)
 
 			record(suite.Shapes.Interaction(rec.CodeNoAppKey))
 		})

@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/config"
 	rec "github.com/autoshares/conformance/internal/recording"
 	"github.com/autoshares/conformance/internal/states"
@@ -40,69 +41,69 @@ func waitForCode(ctx context.Context, check, email string, since time.Time) stri
 // (whoever can call step 1 must not be able to finish the reset).
 func expectCodeOnlyByMail(ex *apiclient.Exchange, code string) {
 	GinkgoHelper()
-	done(verdictOn("step1.code-not-in-response", ex).
+	done(verdictOn(checks.Step1CodeNotInResponse, ex).
 		Expect(!strings.Contains(string(ex.ResponseBody), code), verdict.KindEcho, "body: holds the confirmation code, which must reach the trader only by email"))
 }
 
 var _ = Describe("Step 1, request a reset: POST v1.0/users/password/reset", Label("step1", "reset-request"), func() {
 
 	It("emails a confirmation code to a trader without a secret question", Label("mail"),
-		Checks("step1.no-question.accepted", "step1.code-mailed", "step1.code-not-in-response"), func(ctx SpecContext) {
+		Checks(checks.Step1NoQuestionAccepted, checks.Step1CodeMailed, checks.Step1CodeNotInResponse), func(ctx SpecContext) {
 			needMailbox()
 			trader := given(ctx, states.NoQuestion)
 			since := time.Now()
 			ex := send(ctx, apiclient.ResetPassword(trader["User"], ""))
-			expectStep1Success(ex, "step1.no-question.accepted")
-			expectCodeOnlyByMail(ex, waitForCode(ctx, "step1.code-mailed", trader["Email"], since))
+			expectStep1Success(ex, checks.Step1NoQuestionAccepted)
+			expectCodeOnlyByMail(ex, waitForCode(ctx, checks.Step1CodeMailed, trader["Email"], since))
 
 			record(suite.Shapes.Interaction(rec.ResetNoQuestion))
 		})
 
 	It("emails a confirmation code when the secret answer is right", Label("mail", "secret-question"),
-		Checks("step1.right-answer.accepted", "step1.code-mailed", "step1.code-not-in-response"), func(ctx SpecContext) {
+		Checks(checks.Step1RightAnswerAccepted, checks.Step1CodeMailed, checks.Step1CodeNotInResponse), func(ctx SpecContext) {
 			needMailbox()
 			trader := given(ctx, states.WithQuestion)
 			since := time.Now()
 			ex := send(ctx, apiclient.ResetPassword(trader["User"], trader["SecretQuestionAnswer"]))
-			expectStep1Success(ex, "step1.right-answer.accepted")
-			expectCodeOnlyByMail(ex, waitForCode(ctx, "step1.code-mailed", trader["Email"], since))
+			expectStep1Success(ex, checks.Step1RightAnswerAccepted)
+			expectCodeOnlyByMail(ex, waitForCode(ctx, checks.Step1CodeMailed, trader["Email"], since))
 
 			record(suite.Shapes.Interaction(rec.ResetRightAnswer))
 		})
 
 	It("refuses a missing secret answer with the documented ErrorIncorrectAnswer", Label("secret-question"),
-		Checks("step1.missing-answer.refused"), func(ctx SpecContext) {
+		Checks(checks.Step1MissingAnswerRefused), func(ctx SpecContext) {
 			trader := given(ctx, states.WithQuestion)
 			ex := send(ctx, apiclient.ResetPassword(trader["User"], ""))
-			expectFailure(ex, "step1.missing-answer.refused", resetPasswordResponseSchema, config.CaseWrongAnswer)
+			expectFailure(ex, checks.Step1MissingAnswerRefused, resetPasswordResponseSchema, config.CaseWrongAnswer)
 
 			record(suite.Shapes.Interaction(rec.ResetMissingAnswer))
 		})
 
 	It("refuses a wrong secret answer with the documented ErrorIncorrectAnswer", Label("secret-question"),
-		Checks("step1.wrong-answer.refused"), func(ctx SpecContext) {
+		Checks(checks.Step1WrongAnswerRefused), func(ctx SpecContext) {
 			trader := given(ctx, states.WithQuestion)
 			ex := send(ctx, apiclient.ResetPassword(trader["User"], "not-"+trader["SecretQuestionAnswer"]))
-			expectFailure(ex, "step1.wrong-answer.refused", resetPasswordResponseSchema, config.CaseWrongAnswer)
+			expectFailure(ex, checks.Step1WrongAnswerRefused, resetPasswordResponseSchema, config.CaseWrongAnswer)
 
 			record(suite.Shapes.Interaction(rec.ResetWrongAnswer))
 		})
 
-	It("refuses an unknown user", Checks("step1.unknown-user.refused"), func(ctx SpecContext) {
+	It("refuses an unknown user", Checks(checks.Step1UnknownUserRefused), func(ctx SpecContext) {
 		unknown := givenMade(ctx, states.NoSuchUser)
 		ex := send(ctx, apiclient.ResetPassword(unknown.Values["User"], ""))
-		expectFailure(ex, "step1.unknown-user.refused", resetPasswordResponseSchema, config.CaseUnknownUser)
+		expectFailure(ex, checks.Step1UnknownUserRefused, resetPasswordResponseSchema, config.CaseUnknownUser)
 		sawFinding(findingUserEnumeration)
 
 		recordAbsence(unknown, suite.Shapes.Interaction(rec.ResetUnknownUser))
 	})
 
 	It("refuses a reset request without Et-App-Key with the documented error", Label("app-key"),
-		Checks("step1.app-key.missing.refused"), func(ctx SpecContext) {
+		Checks(checks.Step1AppKeyMissingRefused), func(ctx SpecContext) {
 			unknown := givenMade(ctx, states.NoSuchUser)
 			req := apiclient.ResetPassword(unknown.Values["User"], "")
 			req.OmitAppKey = true
-			expectAppKeyError(send(ctx, req), "step1.app-key.missing.refused")
+			expectAppKeyError(send(ctx, req), checks.Step1AppKeyMissingRefused)
 
 			recordAbsence(unknown, suite.Shapes.Interaction(rec.ResetNoAppKey))
 		})

@@ -8,13 +8,14 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/harness"
 	"github.com/autoshares/conformance/internal/sources"
 	"github.com/autoshares/conformance/internal/states"
 	"github.com/autoshares/conformance/internal/verdict"
 )
 
-const checkAnswersLimited = "security.answers.attempts-limited"
+const checkAnswersLimited = checks.SecurityAnswersAttemptsLimited
 
 var _ = Describe("Security: guessing the secret answer (ASVS 6.3.1, NIST SP 800-63B-4 3.2.2)", Label("security", "brute-force", "step1", "secret-question"), func() {
 

@@ -4,10 +4,11 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/states"
 )
 
-const checkNotCacheable = "security.secrets.not-cacheable"
+const checkNotCacheable = checks.SecuritySecretsNotCacheable
 
 var _ = Describe("Security: responses carrying a token are not stored by shared caches (RFC 9111)", Label("security", "caching", "step3", "reset-code", "login"), func() {
 

@@ -3,6 +3,7 @@ package passwordreset
 import (
 	. "github.com/onsi/ginkgo/v2"
 
+	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/outcome"
 )
 
@@ -10,8 +11,8 @@ import (
 // flow itself prescribes. A spec that observes one says so; the reports list it with its
 // requirement ID, and it never fails the run.
 const (
-	findingSecretQuestion  = "finding.secret-question"
-	findingUserEnumeration = "finding.user-enumeration"
+	findingSecretQuestion  = checks.FindingSecretQuestion
+	findingUserEnumeration = checks.FindingUserEnumeration
 )
 
 // sawFinding records that the running spec saw the finding.

@@ -7,13 +7,14 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/states"
 	"github.com/autoshares/conformance/internal/verdict"
 )
 
 const (
-	checkTokenExact = "security.token.exact-match"
-	checkOwnerOnly  = "security.token.owner-only"
+	checkTokenExact = checks.SecurityTokenExactMatch
+	checkOwnerOnly  = checks.SecurityTokenOwnerOnly
 )
 
 // alterLast changes the last character into another hex digit, never the same one in

@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/states"
 	"github.com/autoshares/conformance/internal/verdict"
 )
@@ -17,15 +18,15 @@ import (
 var _ = Describe("Step 4 tokens: unknown, malformed, reused, raced", Label("step4", "update-password", "security"), func() {
 
 	It("refuses a token it never issued and changes nothing", Label("negative"),
-		NegativeChecks("step4.unknown-token.refused", checkSecretsNotEchoed), func(ctx SpecContext) {
+		NegativeChecks(checks.Step4UnknownTokenRefused, checkSecretsNotEchoed), func(ctx SpecContext) {
 			trader := given(ctx, states.ValidToken)
 			pw := newPassword()
-			expectRejected(send(ctx, updatePassword(randomGUID(), pw, pw)), "step4.unknown-token.refused")
-			expectPasswordUnchanged(ctx, "step4.unknown-token.refused", trader["User"], trader["Password"], pw)
+			expectRejected(send(ctx, updatePassword(randomGUID(), pw, pw)), checks.Step4UnknownTokenRefused)
+			expectPasswordUnchanged(ctx, checks.Step4UnknownTokenRefused, trader["User"], trader["Password"], pw)
 		})
 
 	It("refuses a token that is not a GUID, or is very long, and changes nothing", Label("negative"),
-		NegativeChecks("step4.malformed-token.refused", checkSecretsNotEchoed), func(ctx SpecContext) {
+		NegativeChecks(checks.Step4MalformedTokenRefused, checkSecretsNotEchoed), func(ctx SpecContext) {
 			trader := given(ctx, states.ValidToken)
 			pw := newPassword()
 			var reqs []apiclient.Request
@@ -33,25 +34,25 @@ var _ = Describe("Step 4 tokens: unknown, malformed, reused, raced", Label("step
 				reqs = append(reqs, updatePassword(tok, pw, pw))
 			}
 			for _, ex := range sendAll(ctx, reqs) {
-				expectRejected(ex, "step4.malformed-token.refused")
+				expectRejected(ex, checks.Step4MalformedTokenRefused)
 			}
-			expectPasswordUnchanged(ctx, "step4.malformed-token.refused", trader["User"], trader["Password"], pw)
+			expectPasswordUnchanged(ctx, checks.Step4MalformedTokenRefused, trader["User"], trader["Password"], pw)
 		})
 
 	It("refuses a token that already set a password: the password stays the first one", Label("single-use"),
-		NegativeChecks("step4.token.single-use", checkSecretsNotEchoed), func(ctx SpecContext) {
+		NegativeChecks(checks.Step4TokenSingleUse, checkSecretsNotEchoed), func(ctx SpecContext) {
 			if !suite.Cfg.Negative.SingleUseToken {
 				Skip("AUTOSHARES_EXPECT_SINGLE_USE_TOKEN=false: the target's tokens may be used again")
 			}
 			trader := given(ctx, states.ValidToken)
 			first, second := newPassword(), newPassword()
-			expectSuccess(send(ctx, updatePassword(trader["Token"], first, first)), "step4.token.single-use", updatePasswordResponseSchema)
-			expectRejected(send(ctx, updatePassword(trader["Token"], second, second)), "step4.token.single-use")
-			expectPasswordUnchanged(ctx, "step4.token.single-use", trader["User"], first, second)
+			expectSuccess(send(ctx, updatePassword(trader["Token"], first, first)), checks.Step4TokenSingleUse, updatePasswordResponseSchema)
+			expectRejected(send(ctx, updatePassword(trader["Token"], second, second)), checks.Step4TokenSingleUse)
+			expectPasswordUnchanged(ctx, checks.Step4TokenSingleUse, trader["User"], first, second)
 		})
 
 	It("lets exactly one of concurrent updates with one token succeed, and only its password logs in", Label("single-use", "race"),
-		NegativeChecks("step4.token.one-concurrent-update"), func(ctx SpecContext) {
+		NegativeChecks(checks.Step4TokenOneConcurrentUpdate), func(ctx SpecContext) {
 			if !suite.Cfg.Negative.SingleUseToken {
 				Skip("AUTOSHARES_EXPECT_SINGLE_USE_TOKEN=false: the target's tokens may be used again")
 			}
@@ -74,37 +75,37 @@ var _ = Describe("Step 4 tokens: unknown, malformed, reused, raced", Label("step
 					winner = i
 					wins = append(wins, fmt.Sprint(i+1))
 				} else {
-					expectRejected(ex, "step4.token.one-concurrent-update")
+					expectRejected(ex, checks.Step4TokenOneConcurrentUpdate)
 				}
 			}
-			need(done(verdictOn("step4.token.one-concurrent-update", nil).Expect(len(wins) == 1, verdict.KindWinners,
+			need(done(verdictOn(checks.Step4TokenOneConcurrentUpdate, nil).Expect(len(wins) == 1, verdict.KindWinners,
 				"%d simultaneous updates with one token (AUTOSHARES_CONCURRENT_UPDATES): expected exactly one success, got %d (updates %s)", n, len(wins), strings.Join(wins, ", "))),
 				"not exactly one update succeeded, so no one new password to log in with")
-			expectSuccess(exchanges[winner], "step4.token.one-concurrent-update", updatePasswordResponseSchema)
-			logins := []login{loginSucceeds("step4.token.one-concurrent-update", trader["User"], passwords[winner], "with the password of the one update that succeeded")}
+			expectSuccess(exchanges[winner], checks.Step4TokenOneConcurrentUpdate, updatePasswordResponseSchema)
+			logins := []login{loginSucceeds(checks.Step4TokenOneConcurrentUpdate, trader["User"], passwords[winner], "with the password of the one update that succeeded")}
 			// Two refused updates' passwords and the old one: at most 3 failed logins per
 			// trader, so a deployment's account lockout never decides the verdict.
 			tried := 0
 			for i, pw := range passwords {
 				if i != winner && tried < 2 {
 					tried++
-					logins = append(logins, loginFails("step4.token.one-concurrent-update", trader["User"], pw, fmt.Sprintf("with the password of refused update %d", i+1)))
+					logins = append(logins, loginFails(checks.Step4TokenOneConcurrentUpdate, trader["User"], pw, fmt.Sprintf("with the password of refused update %d", i+1)))
 				}
 			}
-			logins = append(logins, loginFails("step4.token.one-concurrent-update", trader["User"], trader["Password"], "with the password from before the updates"))
+			logins = append(logins, loginFails(checks.Step4TokenOneConcurrentUpdate, trader["User"], trader["Password"], "with the password from before the updates"))
 			expectLogins(ctx, logins...)
 		})
 
 	It("refuses a new password shorter than the minimum and changes nothing", Label("negative", "password-policy"),
-		NegativeChecks("step4.short-password.refused", checkSecretsNotEchoed), func(ctx SpecContext) {
+		NegativeChecks(checks.Step4ShortPasswordRefused, checkSecretsNotEchoed), func(ctx SpecContext) {
 			minimum := suite.Cfg.Negative.MinPasswordLength
 			if minimum < 2 {
 				Skip(fmt.Sprintf("AUTOSHARES_EXPECT_MIN_PASSWORD_LENGTH=%d: no shorter non-empty password to try", minimum))
 			}
 			trader := given(ctx, states.ValidToken)
 			short := passwordOfLength(minimum - 1)
-			expectRejected(send(ctx, updatePassword(trader["Token"], short, short)), "step4.short-password.refused")
-			expectPasswordUnchanged(ctx, "step4.short-password.refused", trader["User"], trader["Password"], short)
+			expectRejected(send(ctx, updatePassword(trader["Token"], short, short)), checks.Step4ShortPasswordRefused)
+			expectPasswordUnchanged(ctx, checks.Step4ShortPasswordRefused, trader["User"], trader["Password"], short)
 		})
 })
 

@@ -28,30 +28,30 @@ var updatePassword = apiclient.UpdatePassword
 var _ = Describe("Step 4, update the password: PUT v1.0/users/passwords/reset/", Label("step4", "update-password"), func() {
 
 	It("sets the new password for a valid token and matching passwords: the trader logs in with it, not with the old one", Label("happy-path"),
-		Checks("step4.valid.succeeds", "step4.valid.new-password-logs-in", "step4.valid.old-password-refused"), func(ctx SpecContext) {
+		Checks(checks.Step4ValidSucceeds, checks.Step4ValidNewPasswordLogsIn, checks.Step4ValidOldPasswordRefused), func(ctx SpecContext) {
 			trader := given(ctx, states.ValidToken)
 			pw := newPassword()
 
-			expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), "step4.valid.succeeds", updatePasswordResponseSchema)
-			expectLogins(ctx, loginSucceeds("step4.valid.new-password-logs-in", trader["User"], pw, "with the new password after a successful update"),
-				loginFails("step4.valid.old-password-refused", trader["User"], trader["Password"], "with the old password after a successful update"))
+			expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), checks.Step4ValidSucceeds, updatePasswordResponseSchema)
+			expectLogins(ctx, loginSucceeds(checks.Step4ValidNewPasswordLogsIn, trader["User"], pw, "with the new password after a successful update"),
+				loginFails(checks.Step4ValidOldPasswordRefused, trader["User"], trader["Password"], "with the old password after a successful update"))
 
 			record(suite.Shapes.Interaction(rec.UpdateValid))
 		})
 
 	It("rejects a confirmation that differs from the password, changes nothing, and leaves the token usable", Label("mismatch"),
-		Checks("step4.mismatch.rejected", "step4.mismatch.unchanged", "step4.mismatch.token-survives"), func(ctx SpecContext) {
+		Checks(checks.Step4MismatchRejected, checks.Step4MismatchUnchanged, checks.Step4MismatchTokenSurvives), func(ctx SpecContext) {
 			trader := given(ctx, states.ValidToken)
 			pw, other := newPassword(), newPassword()
 
-			expectFailure(send(ctx, updatePassword(trader["Token"], pw, other)), "step4.mismatch.rejected", updatePasswordResponseSchema, config.CaseMismatch)
-			expectPasswordUnchanged(ctx, "step4.mismatch.unchanged", trader["User"], trader["Password"], pw)
+			expectFailure(send(ctx, updatePassword(trader["Token"], pw, other)), checks.Step4MismatchRejected, updatePasswordResponseSchema, config.CaseMismatch)
+			expectPasswordUnchanged(ctx, checks.Step4MismatchUnchanged, trader["User"], trader["Password"], pw)
 
 			if suite.Cfg.Negative.TokenSurvivesMismatch {
-				expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), "step4.mismatch.token-survives", updatePasswordResponseSchema)
-				expectLoginSucceeds(ctx, "step4.mismatch.token-survives", trader["User"], pw, "with the password set by the corrected update")
+				expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), checks.Step4MismatchTokenSurvives, updatePasswordResponseSchema)
+				expectLoginSucceeds(ctx, checks.Step4MismatchTokenSurvives, trader["User"], pw, "with the password set by the corrected update")
 			} else {
-				notChecked("step4.mismatch.token-survives", "AUTOSHARES_EXPECT_TOKEN_SURVIVES_MISMATCH=false")
+				notChecked(checks.Step4MismatchTokenSurvives, "AUTOSHARES_EXPECT_TOKEN_SURVIVES_MISMATCH=false")
 			}
 
 			record(suite.Shapes.Interaction(rec.UpdateMismatch))
@@ -91,7 +91,7 @@ var _ = Describe("Step 4, update the password: PUT v1.0/users/passwords/reset/",
 		})
 
 	It("refuses a token once its lifetime has passed", Label("slow", "expired-token"),
-		SlowChecks("step4.token-lifetime.enforced", "step4.expired-token.unchanged"), func(ctx SpecContext) {
+		SlowChecks(checks.Step4TokenLifetimeEnforced, checks.Step4ExpiredTokenUnchanged), func(ctx SpecContext) {
 			lifetime := suite.Cfg.Flow.TokenLifetime
 			if lifetime == 0 {
 				Skip("needs the target's token lifetime: set AUTOSHARES_TOKEN_LIFETIME (e.g. 2m) to wait it out")
@@ -104,8 +104,8 @@ var _ = Describe("Step 4, update the password: PUT v1.0/users/passwords/reset/",
 			if !waitFor(ctx, lifetime+timeSlack) {
 				Fail("interrupted while waiting out the token lifetime")
 			}
-			expectFailure(send(ctx, updatePassword(trader["Token"], pw, pw)), "step4.token-lifetime.enforced", updatePasswordResponseSchema, config.CaseExpiredToken)
-			expectPasswordUnchanged(ctx, "step4.expired-token.unchanged", trader["User"], trader["Password"], pw)
+			expectFailure(send(ctx, updatePassword(trader["Token"], pw, pw)), checks.Step4TokenLifetimeEnforced, updatePasswordResponseSchema, config.CaseExpiredToken)
+			expectPasswordUnchanged(ctx, checks.Step4ExpiredTokenUnchanged, trader["User"], trader["Password"], pw)
 			// No pact interaction: the expired-token state records this one.
 		})
 
@@ -119,20 +119,20 @@ var _ = Describe("Step 4, update the password: PUT v1.0/users/passwords/reset/",
 			apply(&req)
 
 			expectAppKeyError(send(ctx, req), check)
-			expectPasswordUnchanged(ctx, "step4.app-key.unchanged", trader["User"], trader["Password"], pw)
-			expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), "step4.app-key.token-survives", updatePasswordResponseSchema)
+			expectPasswordUnchanged(ctx, checks.Step4AppKeyUnchanged, trader["User"], trader["Password"], pw)
+			expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), checks.Step4AppKeyTokenSurvives, updatePasswordResponseSchema)
 
 			record(suite.Shapes.Interaction(interaction))
 		}
 
 		It("rejects a request without Et-App-Key with the documented error and changes nothing",
-			Checks("step4.app-key.missing.refused", "step4.app-key.unchanged", "step4.app-key.token-survives"), func(ctx SpecContext) {
-				rejectsKey(ctx, "step4.app-key.missing.refused", func(r *apiclient.Request) { r.OmitAppKey = true }, rec.UpdateNoAppKey)
+			Checks(checks.Step4AppKeyMissingRefused, checks.Step4AppKeyUnchanged, checks.Step4AppKeyTokenSurvives), func(ctx SpecContext) {
+				rejectsKey(ctx, checks.Step4AppKeyMissingRefused, func(r *apiclient.Request) { r.OmitAppKey = true }, rec.UpdateNoAppKey)
 			})
 
 		It("rejects a request with a wrong Et-App-Key with the documented error and changes nothing",
-			Checks("step4.app-key.wrong.refused", "step4.app-key.unchanged", "step4.app-key.token-survives"), func(ctx SpecContext) {
-				rejectsKey(ctx, "step4.app-key.wrong.refused", func(r *apiclient.Request) { r.AppKey = rec.WrongAppKey }, rec.UpdateWrongAppKey)
+			Checks(checks.Step4AppKeyWrongRefused, checks.Step4AppKeyUnchanged, checks.Step4AppKeyTokenSurvives), func(ctx SpecContext) {
+				rejectsKey(ctx, checks.Step4AppKeyWrongRefused, func(r *apiclient.Request) { r.AppKey = rec.WrongAppKey }, rec.UpdateWrongAppKey)
 			})
 	})
 })

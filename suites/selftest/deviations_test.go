@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/deviations"
 	oc "github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/internal/refprovider"
@@ -147,7 +148,7 @@ func TestKnownDeviationsDoNotFailTheRun(t *testing.T) {
 // entry), and the spec went on to find the password changed.
 func TestAKnownDeviationHidesOnlyItsFailure(t *testing.T) {
 	t.Parallel()
-	const rejected, unchanged = "step4.mismatch.rejected", "step4.mismatch.unchanged"
+	const rejected, unchanged = checks.Step4MismatchRejected, checks.Step4MismatchUnchanged
 	filter := "-ginkgo.label-filter=" + rejected
 	p, key := startProvider(t, refprovider.Options{TestMode: true, Faults: []string{refprovider.FaultMismatchStatus500}})
 	env := targetEnv(p, key)

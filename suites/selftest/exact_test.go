@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/report"
 )
 
@@ -65,10 +66,10 @@ func notRun(fault string, o outcome, breaks map[string]string) []string {
 // Under a fault, a spec that skips (or never runs) is a failure of the self-test, and so
 // is a comparison in which no spec of a broken check ran.
 func TestASpecThatDoesNotRunUnderAFaultFailsTheSelfTest(t *testing.T) {
-	breaks := map[string]string{"step4.mismatch.rejected": "status"}
-	ran := specRun{Text: "rejects a mismatch", Checks: []string{"step4.mismatch.rejected"}, Status: report.StatusFailed}
+	breaks := map[string]string{checks.Step4MismatchRejected: "status"}
+	ran := specRun{Text: "rejects a mismatch", Checks: []string{checks.Step4MismatchRejected}, Status: report.StatusFailed}
 	skipped := specRun{Text: "needs mail", Checks: []string{"step1.success"}, Status: report.StatusSkipped, Failure: "set AUTOSHARES_MAILBOX_URL"}
-	filtered := specRun{Text: "slow", Checks: []string{"step4.token-lifetime.enforced"}, Status: report.StatusFiltered}
+	filtered := specRun{Text: "slow", Checks: []string{checks.Step4TokenLifetimeEnforced}, Status: report.StatusFiltered}
 	if p := notRun("f", outcome{specs: []specRun{ran, filtered}}, breaks); len(p) != 0 {
 		t.Errorf("a run of the broken check's spec, the slow one filtered out: %q", p)
 	}

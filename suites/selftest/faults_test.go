@@ -50,7 +50,7 @@ func TestEveryExpectationIsProvenByAFault(t *testing.T) {
 		"Content-Type":           "Content-Type: expected application/json",
 		"the app-key error body": "error: expected exactly",
 		"unchanged password":     "a rejected request must change nothing",
-		"token still usable":     "step4.mismatch.token-survives",
+		"token still usable":     checks.Step4MismatchTokenSurvives,
 		"login works after":      "login should succeed",
 		"the old password fails": "login should fail",
 	}
@@ -95,7 +95,7 @@ func TestCatalogueAndSpecsAgree(t *testing.T) {
 // LABELS=<check ID> runs exactly the specs that declare the check.
 func TestACheckIDSelectsItsSpecs(t *testing.T) {
 	t.Parallel()
-	const id = "step4.valid.succeeds"
+	const id = checks.Step4ValidSucceeds
 	o := runSuite(t, nil, "-ginkgo.dry-run", "-ginkgo.label-filter="+id)
 	for _, s := range o.specs {
 		declares := slices.Contains(s.Checks, id)
@@ -134,7 +134,7 @@ func TestSuitePassesAgainstTheCorrectProvider(t *testing.T) {
 	}
 	// The slow spec waits out a token lifetime: it runs only when asked for by its label,
 	// even with AUTOSHARES_TOKEN_LIFETIME set.
-	for _, s := range o.withCheck("step4.token-lifetime.enforced") {
+	for _, s := range o.withCheck(checks.Step4TokenLifetimeEnforced) {
 		if s.State != types.SpecStateSkipped || s.Failure != "" {
 			t.Errorf("the slow spec %q was not left out by the default filter: %s %q", s.Text, s.State, s.Failure)
 		}
@@ -161,7 +161,7 @@ func TestSlowSpecDetectsTokensThatNeverExpire(t *testing.T) {
 	t.Parallel()
 	p, key := startProvider(t, refprovider.Options{TestMode: true, Faults: []string{refprovider.FaultAcceptExpiredToken}})
 	o := runSuite(t, targetEnv(p, key), "-ginkgo.label-filter=slow")
-	expectDetected(t, refprovider.FaultAcceptExpiredToken, o, map[string]string{"step4.token-lifetime.enforced": "status"})
+	expectDetected(t, refprovider.FaultAcceptExpiredToken, o, map[string]string{checks.Step4TokenLifetimeEnforced: "status"})
 }
 
 // expectDetected: the run failed; exactly the specs declaring a check in breaks failed,

@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/autoshares/conformance/internal/browsertest"
+	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/refprovider"
 )
 
@@ -19,7 +20,7 @@ func TestTheHTMLReportOfAFailingRun(t *testing.T) {
 	t.Parallel()
 	p, key := startProvider(t, refprovider.Options{TestMode: true, Faults: []string{refprovider.FaultAcceptMismatchedPasswords}})
 	o := runSuite(t, targetEnv(p, key))
-	if o.exitErr == nil || len(o.withCheck("step4.mismatch.rejected")) == 0 {
+	if o.exitErr == nil || len(o.withCheck(checks.Step4MismatchRejected)) == 0 {
 		t.Fatalf("want the mismatch spec to fail; failed %q\n%s", o.failed, o.output)
 	}
 	b := browsertest.New(t)
@@ -35,7 +36,7 @@ func TestTheHTMLReportOfAFailingRun(t *testing.T) {
 		}
 	}
 	failed := `Array.from(document.querySelectorAll(".spec.s-failed")).find(s => s.innerText.includes("[step4.mismatch.rejected]"))`
-	if got := browsertest.Eval[string](t, b, failed+`.innerText`); !strings.Contains(got, "step4.mismatch.rejected") || !strings.Contains(got, "status: expected a 4xx client error, got 200") {
+	if got := browsertest.Eval[string](t, b, failed+`.innerText`); !strings.Contains(got, checks.Step4MismatchRejected) || !strings.Contains(got, "status: expected a 4xx client error, got 200") {
 		t.Errorf("the failed spec reads %q", got)
 	}
 	browsertest.Eval[bool](t, b, failed+`.querySelector(".transcript summary").click() === undefined`)

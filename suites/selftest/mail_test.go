@@ -26,7 +26,7 @@ func TestCodeMailsOfAnotherTemplate(t *testing.T) {
 			if o.exitErr != nil || len(o.failed) > 0 {
 				t.Fatalf("want a pass; exit %v, failed %q\n%s", o.exitErr, o.failed, o.output)
 			}
-			expectPassed(t, o, "step1.code-mailed", checks.SecurityResetRefusedRequestMailsNothing, checks.SecurityResetNotificationMailed,
+			expectPassed(t, o, checks.Step1CodeMailed, checks.SecurityResetRefusedRequestMailsNothing, checks.SecurityResetNotificationMailed,
 				checks.SecurityMailNoSecrets, checks.SecurityResetMailFloodLimited)
 		})
 	}

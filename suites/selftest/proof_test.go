@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/launch"
 	"github.com/autoshares/conformance/internal/report"
 )
@@ -60,11 +61,11 @@ func TestTheListingRunsNothing(t *testing.T) {
 	reports := t.TempDir()
 	t.Setenv("AUTOSHARES_REPORT_DIR", reports) // where a run would write
 	var out, errs bytes.Buffer
-	code := launch.List(launch.Options{Suite: compiledSuite(t), Labels: "step4.mismatch.rejected", Stdout: &out, Stderr: &errs})
+	code := launch.List(launch.Options{Suite: compiledSuite(t), Labels: checks.Step4MismatchRejected, Stdout: &out, Stderr: &errs})
 	if code != launch.ExitPassed {
 		t.Fatalf("exit %d\n%s%s", code, out.String(), errs.String())
 	}
-	for _, want := range []string{"checks: ", "step4.mismatch.rejected", "Nothing was run."} {
+	for _, want := range []string{"checks: ", checks.Step4MismatchRejected, "Nothing was run."} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the listing lacks %q:\n%s", want, out.String())
 		}
@@ -119,7 +120,7 @@ func TestTheSlowChecksIDSelectsItsSpec(t *testing.T) {
 		return out.String()
 	}
 	const slow = "refuses a token once its lifetime has passed"
-	for _, labels := range []string{"step4.token-lifetime.enforced", "expired-token"} {
+	for _, labels := range []string{checks.Step4TokenLifetimeEnforced, "expired-token"} {
 		if got := list(labels); !strings.Contains(got, slow) {
 			t.Errorf("LABELS=%s does not select the slow spec:\n%s", labels, got)
 		}

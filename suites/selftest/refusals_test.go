@@ -16,6 +16,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/refprovider"
 	"github.com/autoshares/conformance/internal/report"
 )
@@ -88,7 +89,7 @@ func TestARedirectedGeneratedBodyFails(t *testing.T) {
 		if s.State == types.SpecStateSkipped {
 			continue
 		}
-		if !failedOn(o, s, "api.no-redirect", "redirects to "+target.URL+"/api/") {
+		if !failedOn(o, s, checks.APINoRedirect, "redirects to "+target.URL+"/api/") {
 			t.Errorf("spec %q: want a failure of api.no-redirect naming the Location, got:\n%s", s.Text, firstLines(s.Failure, 6))
 		}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/refprovider"
 	"github.com/autoshares/conformance/internal/transport"
@@ -54,7 +55,7 @@ func TestA503ToEveryMalformedBodyFailsTheCheck(t *testing.T) {
 	if o.exitErr == nil {
 		t.Fatalf("passed although every malformed body got a 503:\n%s", o.output)
 	}
-	specs := o.withCheck("body.malformed.refused")
+	specs := o.withCheck(checks.BodyMalformedRefused)
 	if len(specs) == 0 {
 		t.Fatalf("no spec of body.malformed.refused ran:\n%s", o.output)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/autoshares/conformance/internal/checks"
 	"github.com/autoshares/conformance/internal/refprovider"
 	"github.com/autoshares/conformance/internal/report"
 )
@@ -36,13 +37,13 @@ func TestMailTokenSourceWithoutStateEndpoint(t *testing.T) {
 	if o.exitErr != nil || len(o.failed) > 0 {
 		t.Fatalf("want a pass; exit %v, failed %q\n%s", o.exitErr, o.failed, o.output)
 	}
-	expectPassed(t, o, "step4.valid.succeeds", "step4.mismatch.rejected", "step4.token-lifetime.enforced", "step1.no-question.accepted",
-		"step1.right-answer.accepted", "step3.valid-code.token", "step3.used-code.refused", "step2.by-email.question", "login.valid.succeeds",
-		"step4.app-key.missing.refused", "security.reset.refused-request-mails-nothing", "security.reset.notification-mailed", "security.mail.no-secrets")
+	expectPassed(t, o, checks.Step4ValidSucceeds, checks.Step4MismatchRejected, checks.Step4TokenLifetimeEnforced, checks.Step1NoQuestionAccepted,
+		checks.Step1RightAnswerAccepted, checks.Step3ValidCodeToken, checks.Step3UsedCodeRefused, checks.Step2ByEmailQuestion, checks.LoginValidSucceeds,
+		checks.Step4AppKeyMissingRefused, checks.SecurityResetRefusedRequestMailsNothing, checks.SecurityResetNotificationMailed, checks.SecurityMailNoSecrets)
 	expectSkipped(t, o, map[string]string{
-		"step4.expired-token.rejected":      "AUTOSHARES_EXPIRED_TOKEN",
-		"step3.expired-code.refused":        "AUTOSHARES_STATE_URL (the mail flow cannot make an expired code)",
-		"security.reset.mail-flood-limited": "AUTOSHARES_STATE_URL",
+		checks.Step4ExpiredTokenRejected:     "AUTOSHARES_EXPIRED_TOKEN",
+		checks.Step3ExpiredCodeRefused:       "AUTOSHARES_STATE_URL (the mail flow cannot make an expired code)",
+		checks.SecurityResetMailFloodLimited: "AUTOSHARES_STATE_URL",
 	})
 	if strings.Contains(o.output, "Peterson") || strings.Contains(o.output, "Bob-Passw0rd-1") {
 		t.Error("a test trader's secret appears in the output")
@@ -74,17 +75,17 @@ func TestNothingConfiguredSkipsWithReasons(t *testing.T) {
 		t.Fatalf("want a pass of what can run; exit %v, failed %q\n%s", o.exitErr, o.failed, o.output)
 	}
 	// These need no state: they send random unknown names or no key.
-	expectPassed(t, o, "step1.unknown-user.refused", "step3.unknown-code.refused", "step1.app-key.missing.refused", "step2.app-key.missing.refused")
+	expectPassed(t, o, checks.Step1UnknownUserRefused, checks.Step3UnknownCodeRefused, checks.Step1AppKeyMissingRefused, checks.Step2AppKeyMissingRefused)
 	mailOrState := "set AUTOSHARES_STATE_URL, or AUTOSHARES_MAILBOX_URL with AUTOSHARES_TEST_TRADERS"
 	expectSkipped(t, o, map[string]string{
-		"step4.mismatch.rejected":       mailOrState,
-		"login.valid.succeeds":          mailOrState,
-		"step3.token.sets-password":     mailOrState,
-		"step4.expired-token.rejected":  "AUTOSHARES_EXPIRED_TOKEN",
-		"step3.expired-code.refused":    "AUTOSHARES_STATE_URL",
-		"step1.no-question.accepted":    "AUTOSHARES_MAILBOX_URL",
-		"step1.right-answer.accepted":   "AUTOSHARES_MAILBOX_URL",
-		"step4.token-lifetime.enforced": "AUTOSHARES_TOKEN_LIFETIME",
+		checks.Step4MismatchRejected:      mailOrState,
+		checks.LoginValidSucceeds:         mailOrState,
+		checks.Step3TokenSetsPassword:     mailOrState,
+		checks.Step4ExpiredTokenRejected:  "AUTOSHARES_EXPIRED_TOKEN",
+		checks.Step3ExpiredCodeRefused:    "AUTOSHARES_STATE_URL",
+		checks.Step1NoQuestionAccepted:    "AUTOSHARES_MAILBOX_URL",
+		checks.Step1RightAnswerAccepted:   "AUTOSHARES_MAILBOX_URL",
+		checks.Step4TokenLifetimeEnforced: "AUTOSHARES_TOKEN_LIFETIME",
 	})
 	for _, s := range o.specs {
 		if s.State != types.SpecStatePassed && s.State != types.SpecStateSkipped {
