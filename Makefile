@@ -90,8 +90,8 @@ sandbox: mailpit ## run the reference provider on 127.0.0.1:SANDBOX_PORT (8080) 
 		--mailpit-api 127.0.0.1:$(SANDBOX_MAILPIT_PORT) --mailpit-smtp 127.0.0.1:$(SANDBOX_SMTP_PORT) $(SANDBOX_FLAGS)
 
 .PHONY: checks-doc
-checks-doc: ## regenerate docs/CHECKS.md and internal/checks/ids_gen.go from the check catalogue (internal/checks/catalogue.json)
-	$(GO) run ./cmd/checksdoc -ids internal/checks/ids_gen.go docs/CHECKS.md
+checks-doc: ## regenerate docs/CHECKS.md and internal/catalogue/ids_gen.go from the check catalogue (internal/catalogue/catalogue.json)
+	$(GO) run ./cmd/checksdoc -ids internal/catalogue/ids_gen.go docs/CHECKS.md
 
 .PHONY: sample-config
 sample-config: ## regenerate fixtures/staging.sample.json (every setting) from the settings table (internal/config)

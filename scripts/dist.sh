@@ -31,7 +31,7 @@ for p in $platforms; do
   name=autoshares-conformance-$goos-$goarch
   # The suite's reports name the build: it runs unpacked in a temporary directory, where
   # neither a VCS stamp (test binaries get none) nor git can say it.
-  stamp="-X github.com/autoshares/conformance/internal/report.stampedVersion=$version -X github.com/autoshares/conformance/internal/report.stampedCommit=$commit"
+  stamp="-X github.com/autoshares/conformance/internal/results.stampedVersion=$version -X github.com/autoshares/conformance/internal/results.stampedCommit=$commit"
   GOOS=$goos GOARCH=$goarch go test -c -trimpath -ldflags="-s -w $stamp" -o "$work/$name.test" ./suites/passwordreset
   # go install cross-compiles into GOPATH/bin/<os>_<arch>/ (the host's own into GOPATH/bin/):
   # a private GOPATH keeps it out of the user's, the shared module cache keeps it fast.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs headless Chromium from Debian's `chromium` package, for the browser test of the
-# HTML report (internal/htmlreport). Needs root (or sudo) and apt; CI runs it via `make test`.
+# HTML report (internal/results). Needs root (or sudo) and apt; CI runs it via `make test`.
 #
 #   scripts/install-chromium.sh
 #

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs Mailpit (SMTP server + HTTP API that catches mail) into .tools/bin/ (git-ignored,
-# no root), for the mail token source and the internal/mailbox tests.
+# no root), for the mail token source and the internal/states tests.
 #
 #   scripts/install-mailpit.sh
 #

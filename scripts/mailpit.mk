@@ -1,5 +1,5 @@
 # Mailpit: the SMTP server + HTTP API the mail token source reads confirmation codes from,
-# and that internal/mailbox tests start on loopback ports.
+# and that internal/states tests start on loopback ports.
 # Included by the main Makefile (`include scripts/mailpit.mk`); run make from the repository root.
 
 MAILPIT := $(CURDIR)/.tools/bin/mailpit

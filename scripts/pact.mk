@@ -64,7 +64,7 @@ publish-pacts: pact-cli ## publish pacts/ to PACT_BROKER_BASE_URL (refuses a dir
 publish-provider-contract: pact-cli ## publish openapi/ as the provider contract with the last run's results (reports/) to PACT_BROKER_BASE_URL, as PACT_PROVIDER_VERSION on PACT_PROVIDER_BRANCH (bi-directional contract testing)
 	bash scripts/publish-provider-contract.sh
 
-openapi: ## write the provider contract as OpenAPI 3.1 to openapi/ (from schemas/ and internal/openapi)
+openapi: ## write the provider contract as OpenAPI 3.1 to openapi/ (from schemas/ and internal/pacts)
 	$(GO) run ./cmd/openapi openapi/autoshares-password-reset.openapi.json
 
 check-consumer-pact: pact-opc pact-ffi ## check a consumer's pact (PACT=file) against openapi/ offline and against the reference provider

@@ -9,9 +9,9 @@ import (
 
 	conformance "github.com/autoshares/conformance"
 	"github.com/autoshares/conformance/docs"
-	"github.com/autoshares/conformance/internal/checks"
+	"github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/launch"
-	"github.com/autoshares/conformance/internal/spelling"
 )
 
 // docsFlag is --docs (list the documents inside the binary) or --docs=NAME (print one).
@@ -61,7 +61,7 @@ func printDocs(name string, stdout, stderr io.Writer) int {
 		return launch.ExitPassed
 	}
 	msg := fmt.Sprintf("autoshares-conformance: there is no document %q", name)
-	if near := spelling.Nearest(key, names); near != "" {
+	if near := config.Nearest(key, names); near != "" {
 		msg += fmt.Sprintf("; did you mean --docs=%s?", near)
 	}
 	fmt.Fprintf(stderr, "%s\nRun 'autoshares-conformance --docs' for the list.\n", msg)
@@ -80,7 +80,7 @@ func title(doc string) string {
 // printChecks prints the check list of the catalogue inside the binary (docs/CHECKS.md is
 // generated from the same catalogue).
 func printChecks(stdout, stderr io.Writer) int {
-	cat, err := checks.Default()
+	cat, err := catalogue.Default()
 	if err != nil {
 		fmt.Fprintf(stderr, "autoshares-conformance: %v\n", err)
 		return launch.ExitFailed
@@ -92,7 +92,7 @@ func printChecks(stdout, stderr io.Writer) int {
 		width = max(width, len(c.ID))
 	}
 	for _, c := range cat.Checks {
-		fmt.Fprintf(stdout, "%-*s  %-12s %-12s %s\n", width, c.ID, c.Kind, checks.ProfileOf(c), c.Statement)
+		fmt.Fprintf(stdout, "%-*s  %-12s %-12s %s\n", width, c.ID, c.Kind, catalogue.ProfileOf(c), c.Statement)
 	}
 	return launch.ExitPassed
 }

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/autoshares/conformance/internal/checks"
+	"github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/launch"
 )
 
@@ -30,7 +30,7 @@ func TestChecksAndDocsAreInsideTheBinary(t *testing.T) {
 	if code := run([]string{"--checks"}, &out, &errOut); code != launch.ExitPassed {
 		t.Fatalf("--checks: exit %d\n%s", code, errOut.String())
 	}
-	cat := checks.MustDefault()
+	cat := catalogue.MustDefault()
 	for _, c := range cat.Checks {
 		if !strings.Contains(out.String(), c.ID+" ") {
 			t.Errorf("--checks lacks %s", c.ID)

@@ -6,12 +6,10 @@ import (
 	"os"
 	"strings"
 
-	"github.com/autoshares/conformance/internal/checks"
+	"github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/launch"
-	"github.com/autoshares/conformance/internal/report"
-	"github.com/autoshares/conformance/internal/selection"
-	"github.com/autoshares/conformance/internal/spelling"
+	"github.com/autoshares/conformance/internal/results"
 )
 
 // flagMistake says what is wrong with the flags, naming the nearest flag for an unknown one
@@ -38,7 +36,7 @@ func flagMistake(err error, fs *flag.FlagSet, args []string) string {
 	}
 	var names []string
 	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
-	if near := spelling.Nearest(name, names); near != "" {
+	if near := config.Nearest(name, names); near != "" {
 		return fmt.Sprintf("there is no flag --%s; did you mean --%s?", name, near)
 	}
 	return fmt.Sprintf("there is no flag --%s", name)
@@ -58,11 +56,11 @@ func procsMistake(fs *flag.FlagSet, procs, maxProcs int) string {
 // labelMistake is what is wrong with --labels, before anything starts: a filter that does
 // not parse, or names a label no spec has.
 func labelMistake(filter string) string {
-	cat, err := checks.Default()
+	cat, err := catalogue.Default()
 	if err != nil {
 		return err.Error()
 	}
-	problems := selection.Mistakes(filter, selection.KnownLabels(cat))
+	problems := config.Mistakes(filter, config.KnownLabels(cat))
 	if len(problems) == 0 {
 		return ""
 	}
@@ -76,7 +74,7 @@ func compareMistake() string {
 	if err != nil || cfg.CompareWith == "" {
 		return ""
 	}
-	if _, err := report.ReadPrevious(cfg.CompareWith); err != nil {
+	if _, err := results.ReadPrevious(cfg.CompareWith); err != nil {
 		return err.Error()
 	}
 	return ""

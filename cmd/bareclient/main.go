@@ -1,6 +1,6 @@
 // Command bareclient is the yardstick of `make bench`: it sends the same requests as the
 // conformance suite (the same state setups, resets and logins, spec by spec), built and sent
-// by the suite's own client (internal/apiclient) over a bare net/http client, with no
+// by the suite's own client (internal/client) over a bare net/http client, with no
 // transport policy (retries, rate limits), checks, schemas, transcripts or pact recording.
 // The ratio of the suite's time to this one's is the cost of everything the suite adds.
 //
@@ -20,10 +20,10 @@ import (
 	"os/signal"
 	"time"
 
-	"github.com/autoshares/conformance/internal/apiclient"
-	"github.com/autoshares/conformance/internal/harness"
+	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/refprovider"
 	"github.com/autoshares/conformance/internal/states"
+	"github.com/autoshares/conformance/internal/suite"
 )
 
 func main() {
@@ -44,7 +44,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	b := &bare{http: &http.Client{Timeout: 10 * time.Second}, base: getenv("AUTOSHARES_BASE_URL"),
 		key: getenv("AUTOSHARES_APP_KEY"), state: getenv("AUTOSHARES_STATE_URL")}
 	if b.base == "" { // like the suite: the embedded provider, started in-process
-		b.key = harness.RandomSecret("app-key-")
+		b.key = suite.RandomSecret("app-key-")
 		p, err := refprovider.Start(ctx, refprovider.Options{AppKey: b.key, TestMode: true}, "127.0.0.1:0")
 		if err != nil {
 			return err
@@ -174,12 +174,12 @@ func (b *bare) teardown(ctx context.Context, state, user string) error {
 }
 
 func (b *bare) update(ctx context.Context, key, token, pw, confirm string) {
-	b.send(ctx, key, apiclient.UpdatePassword(token, pw, confirm))
+	b.send(ctx, key, client.UpdatePassword(token, pw, confirm))
 }
 
 // login without a user sends no credential headers (the preflight's login).
 func (b *bare) login(ctx context.Context, key, user, pw string) {
-	req := apiclient.Login(user, pw)
+	req := client.Login(user, pw)
 	if user == "" {
 		req.Header = nil
 	}
@@ -187,10 +187,10 @@ func (b *bare) login(ctx context.Context, key, user, pw string) {
 }
 
 // send sends one of the suite's requests with the suite's client; key "" sends no app key.
-func (b *bare) send(ctx context.Context, key string, req apiclient.Request) {
+func (b *bare) send(ctx context.Context, key string, req client.Request) {
 	req.AppKey, req.OmitAppKey = key, key == ""
 	b.requests++
-	c := apiclient.Client{BaseURL: b.base, HTTP: b.http}
+	c := client.Client{BaseURL: b.base, HTTP: b.http}
 	c.Do(ctx, req)
 }
 

@@ -1,5 +1,5 @@
-// Command checksdoc writes docs/CHECKS.md and internal/checks/ids_gen.go (the check IDs as Go
-// constants) from the check catalogue (internal/checks/catalogue.json): `make checks-doc`.
+// Command checksdoc writes docs/CHECKS.md and internal/catalogue/ids_gen.go (the check IDs as Go
+// constants) from the check catalogue (internal/catalogue/catalogue.json): `make checks-doc`.
 package main
 
 import (
@@ -8,7 +8,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/autoshares/conformance/internal/checks"
+	"github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/refprovider"
 )
 
@@ -23,16 +23,16 @@ func main() {
 // it writes the Go constants there (and the page only when a file is named).
 func run(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("checksdoc", flag.ContinueOnError)
-	ids := fs.String("ids", "", "also write the check IDs as Go constants to this file (internal/checks/"+checks.IDsFile+")")
+	ids := fs.String("ids", "", "also write the check IDs as Go constants to this file (internal/catalogue/"+catalogue.IDsFile+")")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cat, err := checks.Default()
+	cat, err := catalogue.Default()
 	if err != nil {
 		return err
 	}
 	if *ids != "" {
-		src, err := checks.GoIDs(cat)
+		src, err := catalogue.GoIDs(cat)
 		if err != nil {
 			return err
 		}
@@ -40,7 +40,7 @@ func run(args []string, stdout io.Writer) error {
 			return err
 		}
 	}
-	page := checks.Markdown(cat, refprovider.FaultDescription)
+	page := catalogue.Markdown(cat, refprovider.FaultDescription)
 	switch fs.NArg() {
 	case 0:
 		if *ids != "" {

@@ -1,4 +1,4 @@
-// Command openapi writes the provider contract as OpenAPI 3.1 (internal/openapi) to the
+// Command openapi writes the provider contract as OpenAPI 3.1 (internal/pacts) to the
 // file given, or to stdout. `make openapi` runs it.
 package main
 
@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/autoshares/conformance/internal/openapi"
+	"github.com/autoshares/conformance/internal/pacts"
 	"github.com/autoshares/conformance/schemas"
 )
 
 func main() {
-	doc, err := openapi.Build(schemas.FS)
+	doc, err := pacts.Build(schemas.FS)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "openapi:", err)
 		os.Exit(1)

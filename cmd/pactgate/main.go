@@ -103,7 +103,7 @@ func mask(in io.Reader, out io.Writer, getenv func(string) string) error {
 	}
 }
 
-// summary is what the gate reads of a run's summary.json (internal/report.Summary;
+// summary is what the gate reads of a run's summary.json (internal/results.Summary;
 // main_test.go proves the names against it).
 type summary struct {
 	Suite struct {
@@ -150,7 +150,7 @@ type judgement struct {
 	failed bool
 }
 
-// slowLabel is the label of the spec a default run leaves out (internal/selection).
+// slowLabel is the label of the spec a default run leaves out (internal/config).
 const slowLabel = "slow"
 
 func judge(data []byte, w want) judgement {

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/autoshares/conformance/internal/report"
+	"github.com/autoshares/conformance/internal/results"
 )
 
 const headCommit = "0123456789abcdef0123456789abcdef01234567"
@@ -15,21 +15,21 @@ const headCommit = "0123456789abcdef0123456789abcdef01234567"
 var now = time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
 
 // aRun is summary.json of a full, passed run against staging, an hour ago, as
-// internal/report writes it (so that a renamed field breaks this test, not the gate).
-func aRun(change ...func(*report.Summary)) []byte {
-	s := report.Summary{
-		Suite:       report.Version{Module: "github.com/autoshares/conformance", Version: "devel", Commit: headCommit[:12], From: "git"},
-		Run:         report.Run{Target: "https://[REDACTED]@staging.example.com/api"},
+// internal/results writes it (so that a renamed field breaks this test, not the gate).
+func aRun(change ...func(*results.Summary)) []byte {
+	s := results.Summary{
+		Suite:       results.Version{Module: "github.com/autoshares/conformance", Version: "devel", Commit: headCommit[:12], From: "git"},
+		Run:         results.Run{Target: "https://[REDACTED]@staging.example.com/api"},
 		LabelFilter: "!slow",
 		Succeeded:   true,
 		Loosened:    []string{},
 		Start:       now.Add(-61 * time.Minute),
 		End:         now.Add(-time.Hour),
-		Counts:      report.Counts{Specs: 3, Run: 2, Passed: 2, Filtered: 1},
-		Specs: []report.SpecResult{
-			{Name: "step 1 works", Node: "It", Labels: []string{"step1"}, Status: report.StatusPassed},
-			{Name: "step 4 works", Node: "It", Labels: []string{"step4"}, Status: report.StatusPassed},
-			{Name: "a token expires", Node: "It", Labels: []string{"step4", "slow"}, Status: report.StatusFiltered},
+		Counts:      results.Counts{Specs: 3, Run: 2, Passed: 2, Filtered: 1},
+		Specs: []results.SpecResult{
+			{Name: "step 1 works", Node: "It", Labels: []string{"step1"}, Status: results.StatusPassed},
+			{Name: "step 4 works", Node: "It", Labels: []string{"step4"}, Status: results.StatusPassed},
+			{Name: "a token expires", Node: "It", Labels: []string{"step4", "slow"}, Status: results.StatusFiltered},
 		},
 	}
 	for _, c := range change {
@@ -47,9 +47,9 @@ func TestAFullFreshRunIsPublished(t *testing.T) {
 		t.Fatalf("judgement = %+v", j)
 	}
 	// The slow spec asked for too: still the whole catalogue.
-	j = judge(aRun(func(s *report.Summary) {
+	j = judge(aRun(func(s *results.Summary) {
 		s.LabelFilter = "slow || !slow"
-		s.Specs[2].Status = report.StatusPassed
+		s.Specs[2].Status = results.StatusPassed
 	}), deployment)
 	if len(j.refuse) > 0 {
 		t.Fatalf("a run of every spec: %+v", j)
@@ -58,33 +58,33 @@ func TestAFullFreshRunIsPublished(t *testing.T) {
 
 func TestWhatIsNotAFullFreshRunIsRefused(t *testing.T) {
 	for name, tc := range map[string]struct {
-		change func(*report.Summary)
+		change func(*results.Summary)
 		w      func(*want)
 		says   string
 	}{
-		"a focus": {func(s *report.Summary) { s.Specs[1].Status = report.StatusFiltered; s.Counts.Filtered++ }, nil, "a focus or skip"},
-		"a label filter": {func(s *report.Summary) {
+		"a focus": {func(s *results.Summary) { s.Specs[1].Status = results.StatusFiltered; s.Counts.Filtered++ }, nil, "a focus or skip"},
+		"a label filter": {func(s *results.Summary) {
 			s.LabelFilter = "(step1) && !slow"
-			s.Specs[1].Status = report.StatusFiltered
+			s.Specs[1].Status = results.StatusFiltered
 		}, nil, "only some specs"},
-		"no spec listed":            {func(s *report.Summary) { s.Specs = nil; s.Counts.Filtered = 3 }, nil, "lists no spec"},
-		"another commit":            {func(s *report.Summary) { s.Suite.Commit = "fedcba9876543210" }, nil, "not " + headCommit},
-		"an unknown commit":         {func(s *report.Summary) { s.Suite.Commit = "unknown" }, nil, "which commit"},
-		"a modified tree":           {func(s *report.Summary) { s.Suite.Modified = true }, nil, "uncommitted changes"},
-		"another target":            {func(s *report.Summary) { s.Target = "https://prod.example.com/api" }, nil, "not https://[REDACTED]@staging.example.com/api/"},
+		"no spec listed":            {func(s *results.Summary) { s.Specs = nil; s.Counts.Filtered = 3 }, nil, "lists no spec"},
+		"another commit":            {func(s *results.Summary) { s.Suite.Commit = "fedcba9876543210" }, nil, "not " + headCommit},
+		"an unknown commit":         {func(s *results.Summary) { s.Suite.Commit = "unknown" }, nil, "which commit"},
+		"a modified tree":           {func(s *results.Summary) { s.Suite.Modified = true }, nil, "uncommitted changes"},
+		"another target":            {func(s *results.Summary) { s.Target = "https://prod.example.com/api" }, nil, "not https://[REDACTED]@staging.example.com/api/"},
 		"no target to compare":      {nil, func(w *want) { w.target = "" }, "set AUTOSHARES_BASE_URL"},
-		"the embedded provider":     {func(s *report.Summary) { s.Embedded = true }, nil, "embedded reference provider"},
-		"an old run":                {func(s *report.Summary) { s.End = now.Add(-25 * time.Hour); s.Start = s.End }, nil, "more than PUBLISH_MAX_AGE (24h0m0s)"},
+		"the embedded provider":     {func(s *results.Summary) { s.Embedded = true }, nil, "embedded reference provider"},
+		"an old run":                {func(s *results.Summary) { s.End = now.Add(-25 * time.Hour); s.Start = s.End }, nil, "more than PUBLISH_MAX_AGE (24h0m0s)"},
 		"an old run, a shorter age": {nil, func(w *want) { w.maxAge = 30 * time.Minute }, "more than PUBLISH_MAX_AGE (30m0s)"},
-		"a run from the future":     {func(s *report.Summary) { s.End = now.Add(3 * time.Hour) }, nil, "in the future"},
-		"no time":                   {func(s *report.Summary) { s.Start, s.End = time.Time{}, time.Time{} }, nil, "no start or end time"},
+		"a run from the future":     {func(s *results.Summary) { s.End = now.Add(3 * time.Hour) }, nil, "in the future"},
+		"no time":                   {func(s *results.Summary) { s.Start, s.End = time.Time{}, time.Time{} }, nil, "no start or end time"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			w := deployment
 			if tc.w != nil {
 				tc.w(&w)
 			}
-			var change []func(*report.Summary)
+			var change []func(*results.Summary)
 			if tc.change != nil {
 				change = append(change, tc.change)
 			}
@@ -103,13 +103,13 @@ func TestWhatIsNotAFullFreshRunIsRefused(t *testing.T) {
 }
 
 func TestARunShortOfAFullVerificationIsPublishedAsFailed(t *testing.T) {
-	j := judge(aRun(func(s *report.Summary) {
+	j := judge(aRun(func(s *results.Summary) {
 		s.Counts.Skipped, s.Counts.KnownDeviations, s.Loosened = 2, 1, []string{"AUTOSHARES_EXPECT_SUCCESS_STATUS"}
 	}), deployment)
 	if len(j.refuse) > 0 || strings.Join(j.short, "; ") != "2 spec(s) skipped; 1 known deviation(s); loosened settings (AUTOSHARES_EXPECT_SUCCESS_STATUS)" {
 		t.Errorf("judgement = %+v", j)
 	}
-	if j := judge(aRun(func(s *report.Summary) { s.Succeeded = false }), deployment); !j.failed || len(j.refuse) > 0 {
+	if j := judge(aRun(func(s *results.Summary) { s.Succeeded = false }), deployment); !j.failed || len(j.refuse) > 0 {
 		t.Errorf("a failed run: %+v", j)
 	}
 }
@@ -118,10 +118,10 @@ func TestARunShortOfAFullVerificationIsPublishedAsFailed(t *testing.T) {
 // still only a full, fresh run of this commit.
 func TestTheEmbeddedProviderWhereItIsTheRule(t *testing.T) {
 	w := want{embedded: true, commit: headCommit, maxAge: time.Hour, now: now}
-	if j := judge(aRun(func(s *report.Summary) { s.Embedded = true }), w); len(j.refuse) > 0 {
+	if j := judge(aRun(func(s *results.Summary) { s.Embedded = true }), w); len(j.refuse) > 0 {
 		t.Errorf("refused: %q", j.refuse)
 	}
-	if j := judge(aRun(func(s *report.Summary) { s.Embedded = true; s.Specs[0].Status = report.StatusFiltered }), w); len(j.refuse) == 0 {
+	if j := judge(aRun(func(s *results.Summary) { s.Embedded = true; s.Specs[0].Status = results.StatusFiltered }), w); len(j.refuse) == 0 {
 		t.Error("a focused run of the embedded provider is accepted")
 	}
 }

@@ -26,8 +26,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/autoshares/conformance/internal/mailbox"
 	"github.com/autoshares/conformance/internal/refprovider"
+	"github.com/autoshares/conformance/internal/states"
 )
 
 // SandboxAppKey is the documented development app key used when none is configured.
@@ -148,16 +148,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return nil
 	}
 	cfg.opts.Log = stderr
-	var mp *mailbox.Server
+	var mp *states.Server
 	if cfg.mailpit {
-		bin, err := mailbox.BinaryPath()
+		bin, err := states.BinaryPath()
 		if err != nil {
 			return err
 		}
 		if cfg.mailpitAPI != "" || cfg.mailpitSMTP != "" {
-			mp, err = mailbox.StartServerAt(ctx, bin, cfg.mailpitAPI, cfg.mailpitSMTP)
+			mp, err = states.StartServerAt(ctx, bin, cfg.mailpitAPI, cfg.mailpitSMTP)
 		} else {
-			mp, err = mailbox.StartServer(ctx, bin)
+			mp, err = states.StartServer(ctx, bin)
 		}
 		if err != nil {
 			return err
@@ -238,7 +238,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // settingsBlock is what to paste into a shell to run the suite against this provider.
 // The app key itself is printed only when it is the documented sandbox key; a key given
 // through REFPROVIDER_APP_KEY is referred to by that variable, never echoed.
-func settingsBlock(r *refprovider.Running, mp *mailbox.Server, appKeyFrom string) string {
+func settingsBlock(r *refprovider.Running, mp *states.Server, appKeyFrom string) string {
 	var b strings.Builder
 	b.WriteString("\n# Settings for the conformance suite against this provider (paste into a shell):\n")
 	fmt.Fprintf(&b, "export AUTOSHARES_BASE_URL=%s\n", r.BaseURL)

@@ -7,8 +7,8 @@ import (
 	"os"
 	"strings"
 
-	"github.com/autoshares/conformance/internal/mailbox"
 	"github.com/autoshares/conformance/internal/refprovider"
+	"github.com/autoshares/conformance/internal/states"
 )
 
 // SettingsFileEnv names a file to write the suite's settings for this provider to, as JSON
@@ -19,7 +19,7 @@ const SettingsFileEnv = "REFPROVIDER_SETTINGS_FILE"
 // settingsJSON is the configuration file for the suite against this provider. The app key
 // is in it only when it is the documented sandbox key; any other key stays in the
 // environment (AUTOSHARES_APP_KEY), never in a file this command writes.
-func settingsJSON(r *refprovider.Running, mp *mailbox.Server, appKeyFrom string) []byte {
+func settingsJSON(r *refprovider.Running, mp *states.Server, appKeyFrom string) []byte {
 	s := map[string]string{"AUTOSHARES_BASE_URL": r.BaseURL}
 	if strings.HasPrefix(appKeyFrom, "the documented sandbox default") {
 		s["AUTOSHARES_APP_KEY"] = SandboxAppKey
@@ -35,7 +35,7 @@ func settingsJSON(r *refprovider.Running, mp *mailbox.Server, appKeyFrom string)
 }
 
 // writeSettingsFile writes settingsJSON to path and says how to use it.
-func writeSettingsFile(path string, r *refprovider.Running, mp *mailbox.Server, appKeyFrom string, stdout io.Writer) error {
+func writeSettingsFile(path string, r *refprovider.Running, mp *states.Server, appKeyFrom string, stdout io.Writer) error {
 	if err := os.WriteFile(path, settingsJSON(r, mp, appKeyFrom), 0o644); err != nil {
 		return fmt.Errorf("writing the settings file: %w", err)
 	}

@@ -16,9 +16,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/autoshares/conformance/internal/deviations"
 	"github.com/autoshares/conformance/internal/redact"
-	"github.com/autoshares/conformance/internal/spelling"
 )
 
 // FileEnv names the setting that points at a JSON configuration file. The file's keys are
@@ -34,7 +32,7 @@ const RunDirEnv = "AUTOSHARES_RUN_DIR"
 
 // InvokedAsEnv is how the run was started, set by the launcher for the suite's processes:
 // the launcher's name (the release binary's file name), or "make conformance" when the
-// Makefile ran it. A failure's re-run command names it (internal/repro). Not a setting.
+// Makefile ran it. A failure's re-run command names it (internal/results). Not a setting.
 const InvokedAsEnv = "AUTOSHARES_INVOKED_AS"
 
 // targetSettings only mean something for a configured deployment. Set without
@@ -45,7 +43,7 @@ var targetSettings = []string{"AUTOSHARES_APP_KEY", "AUTOSHARES_STATE_URL", "AUT
 // reservedEnv are AUTOSHARES_* variables other parts of the project set for their own
 // processes; they are not settings but are not mistakes either.
 var reservedEnv = []string{
-	"AUTOSHARES_PRIVATE_NETNS", // internal/netns marks its re-run test binary
+	"AUTOSHARES_PRIVATE_NETNS", // internal/testkit marks its re-run test binary
 	InvokedAsEnv,               // the launcher tells the suite how it was started
 }
 
@@ -71,7 +69,7 @@ type Config struct {
 	Values   map[string]string
 	Negative Negative // the negative and security checks (negative.go)
 	// KnownDeviations: failing checks accepted until a date (AUTOSHARES_KNOWN_DEVIATIONS).
-	KnownDeviations []deviations.Entry
+	KnownDeviations []Entry
 	// CompareWith: an earlier run's summary.json to compare this run with; absolute or "".
 	CompareWith string
 	Security    Security // the credential-recovery security profile (security.go)
@@ -220,7 +218,7 @@ func isKnown(name string) bool {
 }
 
 // nearestName is the known name closest to name, if it is a plausible typo, else "".
-func nearestName(name string) string { return spelling.Nearest(name, KnownNames()) }
+func nearestName(name string) string { return Nearest(name, KnownNames()) }
 
 // runDir is where relative paths resolve from: AUTOSHARES_RUN_DIR, else the working
 // directory of this process.

@@ -4,24 +4,23 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/autoshares/conformance/internal/checks"
-	"github.com/autoshares/conformance/internal/deviations"
+	"github.com/autoshares/conformance/internal/catalogue"
 )
 
-// KnownDeviationsEnv names the known-deviations file (internal/deviations).
+// KnownDeviationsEnv names the known-deviations file (internal/config).
 const KnownDeviationsEnv = "AUTOSHARES_KNOWN_DEVIATIONS"
 
 // loadDeviations reads the known-deviations file at path (relative to dir), checked against
 // the catalogue on today's date: an unknown check or an expired entry is a settings mistake.
-func loadDeviations(dir, path string) ([]deviations.Entry, error) {
+func loadDeviations(dir, path string) ([]Entry, error) {
 	if path == "" {
 		return nil, nil
 	}
-	cat, err := checks.Default()
+	cat, err := catalogue.Default()
 	if err != nil {
 		return nil, err
 	}
-	list, err := deviations.Load(resolve(dir, path), cat, time.Now())
+	list, err := LoadDeviations(resolve(dir, path), cat, time.Now())
 	if err != nil {
 		return nil, fmt.Errorf("%q: %v", path, err)
 	}
@@ -29,6 +28,6 @@ func loadDeviations(dir, path string) ([]deviations.Entry, error) {
 }
 
 // KnownDeviation returns the entry of the known-deviations file for the check, if any.
-func (c Config) KnownDeviation(check string) (deviations.Entry, bool) {
-	return deviations.Find(c.KnownDeviations, check)
+func (c Config) KnownDeviation(check string) (Entry, bool) {
+	return Find(c.KnownDeviations, check)
 }

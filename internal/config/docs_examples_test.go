@@ -9,10 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/autoshares/conformance/internal/checks"
+	"github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/config"
-	"github.com/autoshares/conformance/internal/deviations"
-	"github.com/autoshares/conformance/internal/repo"
+	"github.com/autoshares/conformance/internal/testkit"
 )
 
 // The docs are what a new user copies from: every setting they name exists, every check ID
@@ -28,7 +27,7 @@ var notSettings = map[string]string{
 
 func docFiles(t *testing.T) map[string]string {
 	t.Helper()
-	root, err := repo.Root()
+	root, err := testkit.Root()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +64,7 @@ func TestEverySettingTheDocsNameExists(t *testing.T) {
 }
 
 func TestEveryCheckTheDocsNameExists(t *testing.T) {
-	cat := checks.MustDefault()
+	cat := catalogue.MustDefault()
 	// A check or finding ID in backticks or JSON quotes: `step4.mismatch.rejected`, "finding.x".
 	quoted := regexp.MustCompile("[`\"]((?:step[1-4]|login|api|body|security|finding)\\.[a-z0-9-]+(?:\\.[a-z0-9-]+)*)[`\"]")
 	for file, text := range docFiles(t) {
@@ -82,7 +81,7 @@ func TestEveryCheckTheDocsNameExists(t *testing.T) {
 	}
 }
 
-func checkLine(t *testing.T, cat *checks.Catalogue, file string, quoted *regexp.Regexp, line string) {
+func checkLine(t *testing.T, cat *catalogue.Catalogue, file string, quoted *regexp.Regexp, line string) {
 	t.Helper()
 	for _, m := range quoted.FindAllStringSubmatch(line, -1) {
 		id := m[1]
@@ -98,7 +97,7 @@ func checkLine(t *testing.T, cat *checks.Catalogue, file string, quoted *regexp.
 
 // A JSON example holding "deviations" is a known-deviations file a reader copies: it loads.
 func TestEveryKnownDeviationsExampleLoads(t *testing.T) {
-	cat := checks.MustDefault()
+	cat := catalogue.MustDefault()
 	block := regexp.MustCompile("(?s)```json\n(.*?)```")
 	found := 0
 	for file, text := range docFiles(t) {
@@ -108,7 +107,7 @@ func TestEveryKnownDeviationsExampleLoads(t *testing.T) {
 			}
 			found++
 			// The day the example's entries are honoured: before any expiry a doc shows.
-			if _, err := deviations.Parse([]byte(m[1]), cat, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+			if _, err := config.Parse([]byte(m[1]), cat, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil {
 				t.Errorf("%s: the known-deviations example does not load: %v\n%s", file, err, m[1])
 			}
 		}

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/autoshares/conformance/internal/report"
+	"github.com/autoshares/conformance/internal/results"
 )
 
 // Ginkgo's retry flags, and flags Ginkgo does not know, are mistakes: exit 2, nothing run.
@@ -66,8 +66,8 @@ func TestTheVerdictIsThisRunsOnly(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, VerdictFile), []byte("AN EARLIER RUN'S VERDICT\n"), 0o644)
 	os.Chtimes(filepath.Join(dir, VerdictFile), old, old)
 	sum := `{"succeeded": false, "counts": {"specs": 3, "run": 3, "passed": 3},
-		"specs": [{"node": "SynchronizedBeforeSuite", "status": "` + report.StatusFailed + `", "reason": "the key was refused"}]}`
-	os.WriteFile(filepath.Join(dir, report.SummaryFile), []byte(sum), 0o644)
+		"specs": [{"node": "SynchronizedBeforeSuite", "status": "` + results.StatusFailed + `", "reason": "the key was refused"}]}`
+	os.WriteFile(filepath.Join(dir, results.SummaryFile), []byte(sum), 0o644)
 	var out bytes.Buffer
 	// Every spec passed (Ginkgo exits 0) but the suite's verdict failed: the run fails.
 	if code := printVerdict(&out, dir, time.Now().Add(-time.Minute), ExitPassed); code != ExitFailed {
@@ -88,9 +88,9 @@ func TestTheVerdictIsThisRunsOnly(t *testing.T) {
 func TestASetupFailuresReasonFollowsTheVerdictFile(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, VerdictFile), []byte("Specs: 0 run, 1 setup failure(s)\n"), 0o644)
-	sum := `{"succeeded": false, "specs": [{"node": "SynchronizedBeforeSuite", "status": "` + report.StatusFailed +
+	sum := `{"succeeded": false, "specs": [{"node": "SynchronizedBeforeSuite", "status": "` + results.StatusFailed +
 		`", "reason": "the key was refused\nSet AUTOSHARES_APP_KEY."}]}`
-	os.WriteFile(filepath.Join(dir, report.SummaryFile), []byte(sum), 0o644)
+	os.WriteFile(filepath.Join(dir, results.SummaryFile), []byte(sum), 0o644)
 	var out bytes.Buffer
 	if code := printVerdict(&out, dir, time.Now().Add(-time.Minute), ExitFailed); code != ExitFailed {
 		t.Errorf("exit %d", code)

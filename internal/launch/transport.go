@@ -10,8 +10,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/config"
-	"github.com/autoshares/conformance/internal/transport"
 )
 
 // describeTransport says how the run reaches the target: the proxy the environment picks
@@ -63,7 +63,7 @@ func proxyFor(raw string) string {
 		}
 		return "none"
 	}
-	return fmt.Sprintf("%s (from %s)", transport.ProxyName(p), proxyVar(u.Scheme))
+	return fmt.Sprintf("%s (from %s)", client.ProxyName(p), proxyVar(u.Scheme))
 }
 
 // proxyVar is the environment variable net/http reads the proxy of scheme from, "" if unset.
@@ -105,7 +105,7 @@ func probeProtocol(cfg config.Config) string {
 		return "Protocol: through the proxy; the summary at the end names what the target answered with\n"
 	}
 	t := cfg.Transport
-	conf, err := transport.TLSConfig(t.CABundle, t.ClientCert, t.ClientKey)
+	conf, err := client.TLSConfig(t.CABundle, t.ClientCert, t.ClientKey)
 	if err != nil {
 		return fmt.Sprintf("Protocol: not known (%v)\n", err)
 	}

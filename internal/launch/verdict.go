@@ -10,13 +10,13 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/autoshares/conformance/internal/report"
+	"github.com/autoshares/conformance/internal/results"
 )
 
 // VerdictFile is the suite's verdict for the console, which the report writer writes to the
 // report directory from the run's one model. The launcher prints it after Ginkgo's own
 // output, which it leaves as Ginkgo wrote it.
-const VerdictFile = report.VerdictFile
+const VerdictFile = results.VerdictFile
 
 // printVerdict prints the run's verdict after Ginkgo's output and returns the run's exit
 // code. It prints, in this order of preference, what this run wrote (never an earlier
@@ -65,15 +65,15 @@ func printVerdict(w io.Writer, dir string, since time.Time, code int) int {
 	return code
 }
 
-func countsLine(c report.Counts) string {
+func countsLine(c results.Counts) string {
 	return fmt.Sprintf("Specs: %d run (%d passed, %d failed), %d skipped, %d filtered out, %d not run, of %d",
 		c.Run, c.Passed, c.Failed, c.Skipped, c.Filtered, c.NotRun, c.Specs)
 }
 
 // setupFailure is the reason a failed BeforeSuite gave (the preflight's, with its fix).
-func setupFailure(s report.Summary) string {
+func setupFailure(s results.Summary) string {
 	for _, sp := range s.Specs {
-		if sp.Status == report.StatusFailed && (sp.Node == types.NodeTypeSynchronizedBeforeSuite.String() || sp.Node == types.NodeTypeBeforeSuite.String()) {
+		if sp.Status == results.StatusFailed && (sp.Node == types.NodeTypeSynchronizedBeforeSuite.String() || sp.Node == types.NodeTypeBeforeSuite.String()) {
 			return sp.Reason
 		}
 	}
@@ -91,12 +91,12 @@ func readFresh(path string, since time.Time) ([]byte, bool) {
 }
 
 // readSummary reads the summary.json this run wrote (not an earlier run's), or nil.
-func readSummary(dir string, since time.Time) *report.Summary {
-	raw, ok := readFresh(filepath.Join(dir, report.SummaryFile), since)
+func readSummary(dir string, since time.Time) *results.Summary {
+	raw, ok := readFresh(filepath.Join(dir, results.SummaryFile), since)
 	if !ok {
 		return nil
 	}
-	var s report.Summary
+	var s results.Summary
 	if json.Unmarshal(raw, &s) != nil {
 		return nil
 	}

@@ -20,7 +20,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/client"
 )
 
 const (
@@ -30,13 +30,13 @@ const (
 	// noSMTP as Options.SMTPAddr makes newEnv configure no mail server at all.
 	noSMTP = "none"
 
-	// The documented paths as the suite's client (internal/apiclient) declares them.
-	pStep1      = APIPrefix + apiclient.PathResetPassword
-	pStep2      = APIPrefix + apiclient.PathSecretQuestion
-	pStep3      = APIPrefix + apiclient.PathResetCode
-	pStep3Ident = APIPrefix + apiclient.PathIdentifierResetCode
-	pStep4      = APIPrefix + apiclient.PathUpdatePassword
-	pLogin      = APIPrefix + apiclient.PathLogin
+	// The documented paths as the suite's client (internal/client) declares them.
+	pStep1      = APIPrefix + client.PathResetPassword
+	pStep2      = APIPrefix + client.PathSecretQuestion
+	pStep3      = APIPrefix + client.PathResetCode
+	pStep3Ident = APIPrefix + client.PathIdentifierResetCode
+	pStep4      = APIPrefix + client.PathUpdatePassword
+	pLogin      = APIPrefix + client.PathLogin
 )
 
 // Seed traders of every test server.
@@ -154,9 +154,9 @@ func (e *env) do(method, path string, body any, headers map[string]string) resp 
 }
 
 // try is do without t.Fatal, for goroutines other than the test's. It sends through the
-// suite's client (internal/apiclient), as every test of the provider does.
+// suite's client (internal/client), as every test of the provider does.
 func (e *env) try(method, path string, body any, headers map[string]string) (resp, error) {
-	req := apiclient.Request{Method: method, Header: http.Header{}}
+	req := client.Request{Method: method, Header: http.Header{}}
 	switch b := body.(type) {
 	case nil:
 	case string:
@@ -170,9 +170,9 @@ func (e *env) try(method, path string, body any, headers map[string]string) (res
 	}
 	for k, v := range headers {
 		switch k = http.CanonicalHeaderKey(k); {
-		case k == apiclient.HeaderAppKey && v == "":
+		case k == client.HeaderAppKey && v == "":
 			req.OmitAppKey = true
-		case k == apiclient.HeaderAppKey:
+		case k == client.HeaderAppKey:
 			req.AppKey = v
 		case k == "Content-Type" && v != "":
 			req.ContentType = v
@@ -186,7 +186,7 @@ func (e *env) try(method, path string, body any, headers map[string]string) (res
 }
 
 // send sends one of the suite's requests (apiclient's builders) with the app key set.
-func (e *env) send(req apiclient.Request) resp {
+func (e *env) send(req client.Request) resp {
 	e.t.Helper()
 	r, err := e.trySend(req)
 	if err != nil {
@@ -196,17 +196,17 @@ func (e *env) send(req apiclient.Request) resp {
 }
 
 // trySend is send without t.Fatal, for goroutines other than the test's.
-func (e *env) trySend(req apiclient.Request) (resp, error) {
+func (e *env) trySend(req client.Request) (resp, error) {
 	return e.exchange(e.ts.URL+APIPrefix, req.Path, req)
 }
 
-func (e *env) exchange(base, path string, req apiclient.Request) (resp, error) {
+func (e *env) exchange(base, path string, req client.Request) (resp, error) {
 	return e.exchangeWith(&http.Client{Transport: dropHeaders{e.ts.Client().Transport}}, base, path, req)
 }
 
-func (e *env) exchangeWith(hc *http.Client, base, path string, req apiclient.Request) (resp, error) {
+func (e *env) exchangeWith(hc *http.Client, base, path string, req client.Request) (resp, error) {
 	req.Path = path
-	c := apiclient.Client{BaseURL: base, AppKey: testAppKey, HTTP: hc}
+	c := client.Client{BaseURL: base, AppKey: testAppKey, HTTP: hc}
 	ex := c.Do(context.Background(), req)
 	if ex.Err != nil {
 		return resp{}, fmt.Errorf("%s %s: %w", req.Method, path, ex.Err)
@@ -236,19 +236,19 @@ type obj = map[string]any
 
 // The documented requests, built by the suite's client.
 
-func (e *env) step1(user, answer string) resp { return e.send(apiclient.ResetPassword(user, answer)) }
+func (e *env) step1(user, answer string) resp { return e.send(client.ResetPassword(user, answer)) }
 
-func (e *env) step2(username string) resp { return e.send(apiclient.SecretQuestion(username)) }
+func (e *env) step2(username string) resp { return e.send(client.SecretQuestion(username)) }
 
 func (e *env) step3(code string) resp {
-	return e.send(apiclient.ResetCode(apiclient.Step3AutoShares, code))
+	return e.send(client.ResetCode(client.Step3AutoShares, code))
 }
 
 func (e *env) step4(token, password, confirmation string) resp {
-	return e.send(apiclient.UpdatePassword(token, password, confirmation))
+	return e.send(client.UpdatePassword(token, password, confirmation))
 }
 
-func (e *env) login(user, password string) resp { return e.send(apiclient.Login(user, password)) }
+func (e *env) login(user, password string) resp { return e.send(client.Login(user, password)) }
 
 // codeFor runs step 1 for a trader and returns the code from the mail it received.
 func (e *env) codeFor(t Trader) string {

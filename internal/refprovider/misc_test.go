@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/client"
 )
 
 func TestNewValidation(t *testing.T) {
@@ -167,23 +167,23 @@ func TestConcurrentFlows(t *testing.T) {
 		user, _ := r.body["User"].(string)
 		oldPW, _ := r.body["Password"].(string)
 		code, _ := r.body["Code"].(string)
-		if r, err = e.trySend(apiclient.SecretQuestion(user)); err != nil {
+		if r, err = e.trySend(client.SecretQuestion(user)); err != nil {
 			return err
 		}
-		if r, err = e.trySend(apiclient.ResetPassword(user, "")); err != nil || r.status != 200 {
+		if r, err = e.trySend(client.ResetPassword(user, "")); err != nil || r.status != 200 {
 			return fmt.Errorf("step 1: %v %s", err, r.raw)
 		}
-		if r, err = e.trySend(apiclient.ResetCode(apiclient.Step3ETNA, code)); err != nil || r.status != 200 {
+		if r, err = e.trySend(client.ResetCode(client.Step3ETNA, code)); err != nil || r.status != 200 {
 			return fmt.Errorf("step 3: %v %s", err, r.raw)
 		}
 		tok, _ := r.body["Model"].(string)
 		p := fmt.Sprintf("flow-password-%d", i)
-		r, err = e.trySend(apiclient.UpdatePassword(tok, p, p))
+		r, err = e.trySend(client.UpdatePassword(tok, p, p))
 		if err != nil || r.status != 200 {
 			return fmt.Errorf("step 4: %v %s", err, r.raw)
 		}
 		for pw, want := range map[string]int{p: 200, oldPW: 401} {
-			r, err = e.trySend(apiclient.Login(user, pw))
+			r, err = e.trySend(client.Login(user, pw))
 			if err != nil || r.status != want {
 				return fmt.Errorf("login: %v %d, want %d", err, r.status, want)
 			}
@@ -220,8 +220,8 @@ func TestStart(t *testing.T) {
 		r.StateURL != "http://"+r.Addr+StatePath {
 		t.Errorf("BaseURL %q StateURL %q", r.BaseURL, r.StateURL)
 	}
-	c := apiclient.Client{BaseURL: r.BaseURL, AppKey: testAppKey, HTTP: http.DefaultClient}
-	if ex := c.Do(ctx, apiclient.Login("bob", bob.Password)); ex.Err != nil || ex.Status != 200 {
+	c := client.Client{BaseURL: r.BaseURL, AppKey: testAppKey, HTTP: http.DefaultClient}
+	if ex := c.Do(ctx, client.Login("bob", bob.Password)); ex.Err != nil || ex.Status != 200 {
 		t.Errorf("login: %d %v", ex.Status, ex.Err)
 	}
 	res, err := http.Post(r.StateURL, "application/json", strings.NewReader(`{"state":"`+StateValidToken+`"}`))

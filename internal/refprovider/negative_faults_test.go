@@ -8,7 +8,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/client"
 )
 
 // The fault matrix (TestFaultMatrix) covers these too; they are kept apart because they
@@ -91,7 +91,7 @@ func raceStep4(e *env, token string, n int) ([]string, error) {
 		p := fmt.Sprintf("racing-password-%d", i)
 		wg.Go(func() {
 			<-start
-			r, err := e.trySend(apiclient.UpdatePassword(token, p, p))
+			r, err := e.trySend(client.UpdatePassword(token, p, p))
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
@@ -328,5 +328,5 @@ var negativeFaultCases = map[string]faultCase{
 func (e *env) tryNoRedirect(method, path string) (resp, error) {
 	c := *e.ts.Client()
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return e.exchangeWith(&c, e.ts.URL, path, apiclient.Request{Method: method})
+	return e.exchangeWith(&c, e.ts.URL, path, client.Request{Method: method})
 }

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/refprovider/testpki"
 )
 
@@ -293,8 +293,8 @@ func TestTLS(t *testing.T) {
 	}
 	get := func(c *tls.Config, host string) (int, error) {
 		cl := &http.Client{Transport: &http.Transport{TLSClientConfig: c}, Timeout: 10 * time.Second}
-		api := apiclient.Client{BaseURL: strings.Replace(r.BaseURL, "127.0.0.1", host, 1), AppKey: testAppKey, HTTP: cl}
-		ex := api.Do(context.Background(), apiclient.SecretQuestion("bob"))
+		api := client.Client{BaseURL: strings.Replace(r.BaseURL, "127.0.0.1", host, 1), AppKey: testAppKey, HTTP: cl}
+		ex := api.Do(context.Background(), client.SecretQuestion("bob"))
 		return ex.Status, ex.Err
 	}
 	for _, host := range []string{"127.0.0.1", "localhost"} {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/client"
 )
 
 // The credential-recovery security profile's faults; the fault matrix runs them too.
@@ -39,7 +39,7 @@ func raceStep3(e *env, code string, n int) (int, error) {
 	for range n {
 		wg.Go(func() {
 			<-start
-			r, err := e.trySend(apiclient.ResetCode(apiclient.Step3AutoShares, code))
+			r, err := e.trySend(client.ResetCode(client.Step3AutoShares, code))
 			mu.Lock()
 			defer mu.Unlock()
 			switch {

@@ -14,9 +14,9 @@ import (
 	"strings"
 
 	"github.com/autoshares/conformance/fixtures"
+	"github.com/autoshares/conformance/internal/catalogue"
+	clientpkg "github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/redact"
-	"github.com/autoshares/conformance/internal/schema"
-	"github.com/autoshares/conformance/internal/transport"
 )
 
 // The states of fixtures/provider-states.json, as constants for the specs.
@@ -83,7 +83,7 @@ func (c Contract) Names() []string {
 type Client struct {
 	URL      string
 	HTTP     *http.Client
-	Schemas  *schema.Set
+	Schemas  *catalogue.Set
 	Contract Contract
 	Redactor *redact.Redactor // every value a setup returns is registered as a secret
 }
@@ -140,7 +140,7 @@ func (c *Client) post(ctx context.Context, action, state string, params map[stri
 	if err := c.Schemas.Validate(requestSchema, reqBody); err != nil {
 		return nil, err
 	}
-	ctx, outcome := transport.WithOutcome(ctx)
+	ctx, outcome := clientpkg.WithOutcome(ctx)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL, bytes.NewReader(reqBody))
 	if err != nil {
 		return nil, err

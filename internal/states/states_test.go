@@ -9,15 +9,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/redact"
-	"github.com/autoshares/conformance/internal/schema"
 )
 
 func client(t *testing.T, handler http.HandlerFunc) (*Client, *redact.Redactor) {
 	t.Helper()
 	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
-	set, err := schema.Default()
+	set, err := catalogue.DefaultSchemas()
 	if err != nil {
 		t.Fatal(err)
 	}

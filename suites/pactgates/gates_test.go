@@ -18,15 +18,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/autoshares/conformance/internal/broker"
-	"github.com/autoshares/conformance/internal/contract"
-	"github.com/autoshares/conformance/internal/contract/contracttest"
-	"github.com/autoshares/conformance/internal/repo"
+	"github.com/autoshares/conformance/internal/pacts"
+	"github.com/autoshares/conformance/internal/pacts/contracttest"
+	"github.com/autoshares/conformance/internal/testkit"
 )
 
 func requireCLI(t *testing.T) {
 	t.Helper()
-	if fi, err := os.Stat(filepath.Join(repo.RootFor(t), ".tools", "pact", "bin", "pact")); err != nil || fi.Mode()&0o111 == 0 {
+	if fi, err := os.Stat(filepath.Join(testkit.RootFor(t), ".tools", "pact", "bin", "pact")); err != nil || fi.Mode()&0o111 == 0 {
 		t.Skip("the pact CLI is not installed: run make pact-cli")
 	}
 }
@@ -35,8 +34,8 @@ func requireCLI(t *testing.T) {
 // environment, and returns its exit code and combined output.
 func run(t *testing.T, env map[string]string, script string, args ...string) (int, string) {
 	t.Helper()
-	cmd := exec.Command("bash", append([]string{filepath.Join(repo.RootFor(t), "scripts", script)}, args...)...)
-	cmd.Dir = repo.RootFor(t)
+	cmd := exec.Command("bash", append([]string{filepath.Join(testkit.RootFor(t), "scripts", script)}, args...)...)
+	cmd.Dir = testkit.RootFor(t)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "PACT_DO_NOT_TRACK=true", "PACT_BROKER_HTTP_RETRIES=0"}
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
@@ -53,7 +52,7 @@ func run(t *testing.T, env map[string]string, script string, args ...string) (in
 	return code, out.String()
 }
 
-func gateEnv(d *broker.Double) map[string]string {
+func gateEnv(d *pacts.Double) map[string]string {
 	return map[string]string{
 		"PACT_BROKER_BASE_URL":       d.URL,
 		"PACT_BROKER_TOKEN":          "broker-token-for-the-test",
@@ -64,7 +63,7 @@ func gateEnv(d *broker.Double) map[string]string {
 	}
 }
 
-func requests(d *broker.Double) []string {
+func requests(d *pacts.Double) []string {
 	var s []string
 	for _, r := range d.Requests() {
 		line := r.Method + " " + r.Path
@@ -97,7 +96,7 @@ func TestCanIDeploy(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			d := broker.Start("AutoSharesTradingAPI")
+			d := pacts.Start("AutoSharesTradingAPI")
 			defer d.Close()
 			d.AnswerCanIDeploy(c.answers...)
 			code, out := run(t, gateEnv(d), "pact-broker.sh", "can-i-deploy")
@@ -121,7 +120,7 @@ func TestRecordDeploymentAndRelease(t *testing.T) {
 	requireCLI(t)
 	for cmd, kind := range map[string]string{"record-deployment": "deployed-versions", "record-release": "released-versions"} {
 		t.Run(cmd, func(t *testing.T) {
-			d := broker.Start("AutoSharesTradingAPI")
+			d := pacts.Start("AutoSharesTradingAPI")
 			defer d.Close()
 			e := gateEnv(d)
 			delete(e, "PACT_BROKER_TOKEN")
@@ -155,7 +154,7 @@ func TestGatesStopWhenTheBrokerRefuses(t *testing.T) {
 	requireCLI(t)
 	for _, cmd := range []string{"can-i-deploy", "record-deployment", "record-release"} {
 		t.Run(cmd, func(t *testing.T) {
-			d := broker.Start("AutoSharesTradingAPI")
+			d := pacts.Start("AutoSharesTradingAPI")
 			defer d.Close()
 			d.Refuse(401)
 			env := gateEnv(d)
@@ -176,7 +175,7 @@ func TestGatesStopWhenTheBrokerRefuses(t *testing.T) {
 // settings mistake, refused before any request.
 func TestGatesRefuseCleartextCredentials(t *testing.T) {
 	requireCLI(t)
-	d := broker.Start("AutoSharesTradingAPI")
+	d := pacts.Start("AutoSharesTradingAPI")
 	defer d.Close()
 	env := gateEnv(d)
 	env["PACT_BROKER_BASE_URL"] = "http://broker.example.com"
@@ -200,7 +199,7 @@ func TestGatesNameMissingSettings(t *testing.T) {
 
 func TestCheckConsumerPact(t *testing.T) {
 	requireCLI(t)
-	if _, err := os.Stat(filepath.Join(repo.RootFor(t), ".tools", "pact", "opc", "cli.cjs")); err != nil {
+	if _, err := os.Stat(filepath.Join(testkit.RootFor(t), ".tools", "pact", "opc", "cli.cjs")); err != nil {
 		t.Skip("openapi-pact-comparator is not installed: run make pact-opc")
 	}
 	if _, err := exec.LookPath("node"); err != nil {
@@ -210,7 +209,7 @@ func TestCheckConsumerPact(t *testing.T) {
 	good := contracttest.Pact()
 	good.Consumer = "TeamWebApp"
 	goodFile := filepath.Join(dir, "good.json")
-	if err := contract.WritePact(goodFile, good); err != nil {
+	if err := pacts.WritePact(goodFile, good); err != nil {
 		t.Fatal(err)
 	}
 	// The same pact, but one interaction sends a field the API does not take.
@@ -218,7 +217,7 @@ func TestCheckConsumerPact(t *testing.T) {
 	bad.Consumer = "TeamWebApp"
 	for i, in := range bad.Interactions {
 		if in.Description == contracttest.DescReset {
-			body := map[string]contract.Field{"NewPassword": {Example: "New-Passw0rd!"}}
+			body := map[string]pacts.Field{"NewPassword": {Example: "New-Passw0rd!"}}
 			for k, v := range in.Request.Body {
 				body[k] = v
 			}
@@ -226,7 +225,7 @@ func TestCheckConsumerPact(t *testing.T) {
 		}
 	}
 	badFile := filepath.Join(dir, "bad.json")
-	if err := contract.WritePact(badFile, bad); err != nil {
+	if err := pacts.WritePact(badFile, bad); err != nil {
 		t.Fatal(err)
 	}
 
@@ -253,7 +252,7 @@ func TestCheckConsumerPact(t *testing.T) {
 // suite (the pacts' consumer), with the commit, the branch and the build URL.
 func TestPublishPacts(t *testing.T) {
 	requireCLI(t)
-	root := repo.RootFor(t)
+	root := testkit.RootFor(t)
 	clone := filepath.Join(t.TempDir(), "clone")
 	if out, err := exec.Command("git", "clone", "--quiet", "--no-checkout", root, clone).CombinedOutput(); err != nil {
 		t.Fatalf("git clone: %v\n%s", err, out)
@@ -275,7 +274,7 @@ func TestPublishPacts(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(clone, ".git", "info", "exclude"), []byte("/.tools\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	d := broker.Start("AutoSharesTradingAPI")
+	d := pacts.Start("AutoSharesTradingAPI")
 	defer d.Close()
 	cmd := exec.Command("bash", "scripts/publish-pacts.sh")
 	cmd.Dir = clone

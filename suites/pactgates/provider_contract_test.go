@@ -9,14 +9,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/autoshares/conformance/internal/broker"
-	"github.com/autoshares/conformance/internal/repo"
+	"github.com/autoshares/conformance/internal/pacts"
+	"github.com/autoshares/conformance/internal/testkit"
 )
 
 // headCommit is the commit of this checkout: a run to publish must be of it.
 func headCommit(t *testing.T) string {
 	t.Helper()
-	out, err := exec.Command("git", "-C", repo.RootFor(t), "rev-parse", "HEAD").Output()
+	out, err := exec.Command("git", "-C", testkit.RootFor(t), "rev-parse", "HEAD").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func runReports(t *testing.T, succeeded, embedded bool, filter string, change ..
 	return dir
 }
 
-func contractEnv(d *broker.Double, reports string) map[string]string {
+func contractEnv(d *pacts.Double, reports string) map[string]string {
 	return map[string]string{
 		"PACT_BROKER_BASE_URL":  d.URL,
 		"PACT_BROKER_TOKEN":     "broker-token-for-the-test",
@@ -75,12 +75,12 @@ func contractEnv(d *broker.Double, reports string) map[string]string {
 // the run's JUnit as the self-verification, passed or failed as the run was.
 func TestPublishProviderContract(t *testing.T) {
 	requireCLI(t)
-	doc, err := os.ReadFile(filepath.Join(repo.RootFor(t), "openapi", "autoshares-password-reset.openapi.json"))
+	doc, err := os.ReadFile(filepath.Join(testkit.RootFor(t), "openapi", "autoshares-password-reset.openapi.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, passed := range []bool{true, false} {
-		d := broker.Start("AutoSharesTradingAPI")
+		d := pacts.Start("AutoSharesTradingAPI")
 		reports := runReports(t, passed, false, "!slow")
 		code, out := run(t, contractEnv(d, reports), "publish-provider-contract.sh")
 		d.Close()
@@ -143,7 +143,7 @@ func TestProviderContractShortOfAFullVerification(t *testing.T) {
 		}, "loosened settings (AUTOSHARES_EXPECT_SUCCESS_STATUS,AUTOSHARES_EXPECT_MIN_ENTROPY)"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			d := broker.Start("AutoSharesTradingAPI")
+			d := pacts.Start("AutoSharesTradingAPI")
 			defer d.Close()
 			code, out := run(t, contractEnv(d, runReports(t, true, false, "!slow", tc.change)), "publish-provider-contract.sh")
 			if code != 0 || !strings.Contains(out, tc.says) || !strings.Contains(out, "publishing it as a failed self-verification") {
@@ -201,7 +201,7 @@ func TestProviderContractRefusals(t *testing.T) {
 		"no credentials": {func(t *testing.T) string { return runReports(t, true, false, "") }, "PACT_BROKER_TOKEN", "set PACT_BROKER_TOKEN"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			d := broker.Start("AutoSharesTradingAPI")
+			d := pacts.Start("AutoSharesTradingAPI")
 			defer d.Close()
 			env := contractEnv(d, tc.reports(t))
 			delete(env, tc.unset)
@@ -216,7 +216,7 @@ func TestProviderContractRefusals(t *testing.T) {
 	}
 	// A shorter PUBLISH_MAX_AGE: a run of a minute ago is too old for 30 seconds.
 	t.Run("PUBLISH_MAX_AGE", func(t *testing.T) {
-		d := broker.Start("AutoSharesTradingAPI")
+		d := pacts.Start("AutoSharesTradingAPI")
 		defer d.Close()
 		env := contractEnv(d, runReports(t, true, false, "!slow"))
 		env["PUBLISH_MAX_AGE"] = "30s"
@@ -225,7 +225,7 @@ func TestProviderContractRefusals(t *testing.T) {
 		}
 	})
 	// A broker that refuses: the script fails.
-	d := broker.Start("AutoSharesTradingAPI")
+	d := pacts.Start("AutoSharesTradingAPI")
 	defer d.Close()
 	d.Refuse(401)
 	if code, out := run(t, contractEnv(d, runReports(t, true, false, "")), "publish-provider-contract.sh"); code == 0 {
@@ -237,7 +237,7 @@ func TestProviderContractRefusals(t *testing.T) {
 // settings appears in the output, even when the broker refuses and the CLI says why.
 func TestPublishingShowsNoBrokerSecret(t *testing.T) {
 	requireCLI(t)
-	d := broker.Start("AutoSharesTradingAPI")
+	d := pacts.Start("AutoSharesTradingAPI")
 	defer d.Close()
 	env := contractEnv(d, runReports(t, true, false, "!slow"))
 	env["PACT_BROKER_BASE_URL"] = "http://broker.example.com"

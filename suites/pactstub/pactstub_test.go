@@ -26,10 +26,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/autoshares/conformance/internal/contract"
-	"github.com/autoshares/conformance/internal/contract/contracttest"
-	"github.com/autoshares/conformance/internal/netns"
-	"github.com/autoshares/conformance/internal/repo"
+	"github.com/autoshares/conformance/internal/pacts"
+	"github.com/autoshares/conformance/internal/pacts/contracttest"
+	"github.com/autoshares/conformance/internal/testkit"
 )
 
 // stateHeader selects an interaction by provider state; scripts/pact-stub.sh uses the same.
@@ -38,14 +37,14 @@ const stateHeader = "X-Pact-Provider-State"
 // The stub server binds 0.0.0.0 and has no option to bind loopback: run the tests in a
 // private network namespace whose only interface is loopback.
 func TestMain(m *testing.M) {
-	if code, ran := netns.Reexec(); ran {
+	if code, ran := testkit.Reexec(); ran {
 		os.Exit(code)
 	}
 	os.Exit(m.Run())
 }
 
 func TestStubServesTheRecordedResponses(t *testing.T) {
-	root := repo.RootFor(t)
+	root := testkit.RootFor(t)
 	bin := filepath.Join(root, ".tools", "pact", "bin", "pact")
 	if fi, err := os.Stat(bin); err != nil || fi.Mode()&0o111 == 0 {
 		t.Skipf("the pact CLI is not installed at %s: run make pact-cli", bin)
@@ -53,7 +52,7 @@ func TestStubServesTheRecordedResponses(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(root, "pacts", "*.json"))
 	if len(files) == 0 {
 		f := filepath.Join(t.TempDir(), "selftest.json")
-		if err := contract.WritePact(f, contracttest.Pact()); err != nil {
+		if err := pacts.WritePact(f, contracttest.Pact()); err != nil {
 			t.Fatal(err)
 		}
 		files = []string{f}

@@ -11,9 +11,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/autoshares/conformance/internal/broker"
-	"github.com/autoshares/conformance/internal/contract"
-	"github.com/autoshares/conformance/internal/contract/contracttest"
+	"github.com/autoshares/conformance/internal/pacts"
+	"github.com/autoshares/conformance/internal/pacts/contracttest"
 )
 
 // teamPact is a consumer team's pact: the self-test interactions under another consumer
@@ -24,30 +23,30 @@ func teamPact(t *testing.T, consumer string, broken bool) []byte {
 	p := contracttest.Pact()
 	p.Consumer = consumer
 	for i, in := range p.Interactions {
-		if f, ok := in.Request.Headers["Et-App-Key"]; ok && f.Example == contract.AppKeyPlaceholder {
-			h := map[string]contract.Field{}
+		if f, ok := in.Request.Headers["Et-App-Key"]; ok && f.Example == pacts.AppKeyPlaceholder {
+			h := map[string]pacts.Field{}
 			for k, v := range in.Request.Headers {
 				h[k] = v
 			}
-			h["Et-App-Key"] = contract.Field{Example: "team-own-test-key"}
+			h["Et-App-Key"] = pacts.Field{Example: "team-own-test-key"}
 			p.Interactions[i].Request.Headers = h
 		}
 	}
 	// A state the suite's self-test pact does not name: only this fetched pact names it.
-	p.Interactions = append(p.Interactions, contract.Interaction{
+	p.Interactions = append(p.Interactions, pacts.Interaction{
 		Description: "an unknown confirmation code",
-		States:      []contract.State{{Name: "no confirmation code 000000 is pending"}},
-		Request: contract.Request{Method: "POST", Path: "/v1.0/users/password/reset/code",
-			Headers: map[string]contract.Field{"Et-App-Key": {Example: "team-own-test-key"}},
-			Body:    map[string]contract.Field{"Code": {Example: "000000"}}},
-		Response: contract.Response{Status: 400, StatusClass: "clientError", Body: map[string]contract.Field{"IsSucceed": {Example: false}}},
+		States:      []pacts.State{{Name: "no confirmation code 000000 is pending"}},
+		Request: pacts.Request{Method: "POST", Path: "/v1.0/users/password/reset/code",
+			Headers: map[string]pacts.Field{"Et-App-Key": {Example: "team-own-test-key"}},
+			Body:    map[string]pacts.Field{"Code": {Example: "000000"}}},
+		Response: pacts.Response{Status: 400, StatusClass: "clientError", Body: map[string]pacts.Field{"IsSucceed": {Example: false}}},
 	})
 	if broken {
 		// What the provider does not do: a pending pact may ask for it without failing the build.
-		p.Interactions = append(p.Interactions, contract.Interaction{
+		p.Interactions = append(p.Interactions, pacts.Interaction{
 			Description: "a teapot the provider never was",
-			Request:     contract.Request{Method: "GET", Path: "/v1.0/teapot", Headers: map[string]contract.Field{"Et-App-Key": {Example: "team-own-test-key"}}},
-			Response:    contract.Response{Status: 418},
+			Request:     pacts.Request{Method: "GET", Path: "/v1.0/teapot", Headers: map[string]pacts.Field{"Et-App-Key": {Example: "team-own-test-key"}}},
+			Response:    pacts.Response{Status: 418},
 		})
 	}
 	data, err := p.MarshalV4()
@@ -94,7 +93,7 @@ func (s *stateRecorder) wrap(t *testing.T, next string) string {
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
 // brokerEnv is a complete broker configuration against d.
-func brokerEnv(d *broker.Double) map[string]string {
+func brokerEnv(d *pacts.Double) map[string]string {
 	return map[string]string{
 		"PACT_BROKER_BASE_URL":              d.URL,
 		"PACT_BROKER_TOKEN":                 "broker-token-for-the-test",
@@ -112,10 +111,10 @@ func brokerEnv(d *broker.Double) map[string]string {
 // up the states the fetched pacts name, and publish a result per pact with the provider
 // version, branch and build URL.
 func TestVerificationFromABroker(t *testing.T) {
-	d := broker.Start(DefaultProvider)
+	d := pacts.Start(DefaultProvider)
 	defer d.Close()
-	d.AddPact(broker.Pact{Consumer: "TeamWebApp", Content: teamPact(t, "TeamWebApp", false)})
-	d.AddPact(broker.Pact{Consumer: "TeamMobileApp", Content: teamPact(t, "TeamMobileApp", true), Pending: true, WIP: true})
+	d.AddPact(pacts.BrokerPact{Consumer: "TeamWebApp", Content: teamPact(t, "TeamWebApp", false)})
+	d.AddPact(pacts.BrokerPact{Consumer: "TeamMobileApp", Content: teamPact(t, "TeamMobileApp", true), Pending: true, WIP: true})
 
 	src, err := settingsFromEnv(env(brokerEnv(d)))
 	if err != nil {
@@ -232,9 +231,9 @@ func TestVerificationSettings(t *testing.T) {
 // TestVerificationOfOnePactURL is a webhook-triggered run: PACT_URL names one pact, which is
 // verified (its states set up) and its result published; the broker's selection is not asked.
 func TestVerificationOfOnePactURL(t *testing.T) {
-	d := broker.Start(DefaultProvider)
+	d := pacts.Start(DefaultProvider)
 	defer d.Close()
-	d.AddPact(broker.Pact{Consumer: "TeamWebApp", Content: teamPact(t, "TeamWebApp", false)})
+	d.AddPact(pacts.BrokerPact{Consumer: "TeamWebApp", Content: teamPact(t, "TeamWebApp", false)})
 	e := brokerEnv(d)
 	e["PACT_URL"] = d.URL + "/pacts/provider/AutoSharesTradingAPI/consumer/TeamWebApp/pact-version/0"
 	src, err := settingsFromEnv(env(e))
@@ -264,9 +263,9 @@ func TestVerificationOfOnePactURL(t *testing.T) {
 
 // TestVerificationStopsWhenTheBrokerRefuses: a broker error fails the run and says so.
 func TestVerificationStopsWhenTheBrokerRefuses(t *testing.T) {
-	d := broker.Start(DefaultProvider)
+	d := pacts.Start(DefaultProvider)
 	defer d.Close()
-	d.AddPact(broker.Pact{Consumer: "TeamWebApp", Content: teamPact(t, "TeamWebApp", false)})
+	d.AddPact(pacts.BrokerPact{Consumer: "TeamWebApp", Content: teamPact(t, "TeamWebApp", false)})
 	d.Refuse(http.StatusUnauthorized)
 	src, err := settingsFromEnv(env(brokerEnv(d)))
 	if err != nil {

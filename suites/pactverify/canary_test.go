@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/autoshares/conformance/internal/broker"
-	"github.com/autoshares/conformance/internal/repo"
+	"github.com/autoshares/conformance/internal/pacts"
+	"github.com/autoshares/conformance/internal/testkit"
 )
 
 // make verify-pacts, run as a user runs it (TestVerifyPacts in a process of its own, its
@@ -22,8 +22,8 @@ func TestVerifyPactsShowsNoSecret(t *testing.T) {
 	}
 	ref := reference(t, nil)
 	withCreds := func(raw, creds string) string { return strings.Replace(raw, "http://", "http://"+creds+"@", 1) }
-	pactFile := filepath.Join(repo.RootFor(t), "pacts", "AutoSharesConformanceSuite-AutoSharesTradingAPI.json")
-	d := broker.Start(DefaultProvider)
+	pactFile := filepath.Join(testkit.RootFor(t), "pacts", "AutoSharesConformanceSuite-AutoSharesTradingAPI.json")
+	d := pacts.Start(DefaultProvider)
 	defer d.Close()
 	canaries := []string{ref.appKey, "base-canary-pw-31", "state-canary-pw-32", "broker-canary-token-33", "broker-canary-pw-34", "query-canary-35"}
 	for name, e := range map[string][]string{

@@ -6,8 +6,8 @@ import (
 
 	"github.com/pact-foundation/pact-go/v2/provider"
 
-	"github.com/autoshares/conformance/internal/broker"
 	"github.com/autoshares/conformance/internal/config"
+	"github.com/autoshares/conformance/internal/pacts"
 )
 
 // Broker credentials go only over https (loopback excepted), and only to the broker's host:
@@ -104,18 +104,18 @@ func autosharesWith(base string) config.Config {
 // the broker is fetched without the broker's token (also when the token is in this
 // process's environment, where a library might look for it); on the broker's host, with it.
 func TestAPactURLOnAnotherHostGetsNoCredentials(t *testing.T) {
-	brokerD := broker.Start(DefaultProvider)
+	brokerD := pacts.Start(DefaultProvider)
 	defer brokerD.Close()
-	other := broker.Start(DefaultProvider)
+	other := pacts.Start(DefaultProvider)
 	defer other.Close()
-	for _, d := range []*broker.Double{brokerD, other} {
-		d.AddPact(broker.Pact{Consumer: "TeamWebApp", Content: teamPact(t, "TeamWebApp", false)})
+	for _, d := range []*pacts.Double{brokerD, other} {
+		d.AddPact(pacts.BrokerPact{Consumer: "TeamWebApp", Content: teamPact(t, "TeamWebApp", false)})
 	}
 	t.Setenv("PACT_BROKER_TOKEN", "broker-token-for-the-test")
 	pact := "/pacts/provider/AutoSharesTradingAPI/consumer/TeamWebApp/pact-version/0"
 	tgt := reference(t, nil)
 	for _, tc := range []struct {
-		d        *broker.Double
+		d        *pacts.Double
 		wantAuth string
 	}{{other, ""}, {brokerD, "bearer broker-token-for-the-test"}} {
 		e := brokerEnv(brokerD)

@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/autoshares/conformance/internal/mailbox"
 	"github.com/autoshares/conformance/internal/refprovider"
-	"github.com/autoshares/conformance/internal/repo"
+	"github.com/autoshares/conformance/internal/states"
+	"github.com/autoshares/conformance/internal/testkit"
 )
 
 // A pact claims what the suite enforced, no more: a provider whose error lists carry an
@@ -21,13 +21,13 @@ import (
 // pact that very run recorded. A pact recording "Errors is exactly [the message]" would fail
 // here while the suite passed.
 func TestThePactARunRecordsHoldsForTheProviderThatPassedIt(t *testing.T) {
-	bin, err := mailbox.BinaryPath()
+	bin, err := states.BinaryPath()
 	if err != nil {
 		t.Fatalf("this test needs Mailpit (make mailpit): %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	mp, err := mailbox.StartServer(ctx, bin)
+	mp, err := states.StartServer(ctx, bin)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func TestThePactARunRecordsHoldsForTheProviderThatPassedIt(t *testing.T) {
 	}
 	defer p.Close()
 
-	root, err := repo.Root()
+	root, err := testkit.Root()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,11 +21,10 @@ import (
 	"time"
 
 	"github.com/autoshares/conformance/internal/config"
-	"github.com/autoshares/conformance/internal/contract"
-	"github.com/autoshares/conformance/internal/netns"
+	"github.com/autoshares/conformance/internal/pacts"
 	"github.com/autoshares/conformance/internal/redact"
 	"github.com/autoshares/conformance/internal/refprovider"
-	"github.com/autoshares/conformance/internal/repo"
+	"github.com/autoshares/conformance/internal/testkit"
 	pactlog "github.com/pact-foundation/pact-go/v2/log"
 	"github.com/pact-foundation/pact-go/v2/models"
 	"github.com/pact-foundation/pact-go/v2/provider"
@@ -42,7 +41,7 @@ func TestMain(m *testing.M) {
 	// reference provider nothing needs more than loopback, so run in a private namespace.
 	// A broker or pact URL off this machine must stay reachable, so no namespace then.
 	if autoshares.BaseURL == "" && loopbackOnly(os.Getenv("PACT_BROKER_BASE_URL"), os.Getenv("PACT_URL")) {
-		if code, ran := netns.Reexec(); ran {
+		if code, ran := testkit.Reexec(); ran {
 			os.Exit(code)
 		}
 	}
@@ -136,7 +135,7 @@ func TestVerifyPacts(t *testing.T) {
 func pactFiles(list string) (files []string, where string, err error) {
 	entries := filepath.SplitList(list)
 	if strings.TrimSpace(list) == "" {
-		root, err := repo.Root()
+		root, err := testkit.Root()
 		if err != nil {
 			return nil, "", err
 		}
@@ -426,7 +425,7 @@ func appKeyFilter(realKey string) proxy.Middleware {
 				http.Error(w, "the verification proxy serves only the verifier of this process", http.StatusForbidden)
 				return
 			}
-			if v := r.Header.Values("Et-App-Key"); len(v) > 0 && !(len(v) == 1 && v[0] == contract.WrongAppKey) {
+			if v := r.Header.Values("Et-App-Key"); len(v) > 0 && !(len(v) == 1 && v[0] == pacts.WrongAppKey) {
 				r.Header.Set("Et-App-Key", realKey)
 			}
 			next.ServeHTTP(w, r)

@@ -14,10 +14,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/autoshares/conformance/internal/contract"
-	"github.com/autoshares/conformance/internal/contract/contracttest"
+	"github.com/autoshares/conformance/internal/pacts"
+	"github.com/autoshares/conformance/internal/pacts/contracttest"
 	"github.com/autoshares/conformance/internal/refprovider"
-	"github.com/autoshares/conformance/internal/repo"
+	"github.com/autoshares/conformance/internal/testkit"
 	"github.com/pact-foundation/pact-go/v2/consumer"
 	"github.com/pact-foundation/pact-go/v2/models"
 )
@@ -29,7 +29,7 @@ import (
 func writeSelfTestPact(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "selftest.json")
-	if err := contract.WritePact(path, contracttest.Pact()); err != nil {
+	if err := pacts.WritePact(path, contracttest.Pact()); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -40,7 +40,7 @@ func writeSelfTestPact(t *testing.T) string {
 var failureLine = regexp.MustCompile(`(?m)^\d+\) Verifying a pact between .*$`)
 
 // failingInteractions are the descriptions of p named in the verifier's failure summary.
-func failingInteractions(output string, p contract.Pact) []string {
+func failingInteractions(output string, p pacts.Pact) []string {
 	_, summary, _ := strings.Cut(output, "\nFailures:\n")
 	lines := failureLine.FindAllString(summary, -1)
 	var failed []string
@@ -105,11 +105,11 @@ func TestPactFileRoundTripsThroughTheNativeLibrary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	root, err := repo.Root()
+	root, err := testkit.Root()
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden, err := os.ReadFile(filepath.Join(root, "internal", "contract", "testdata", "pact.golden.json"))
+	golden, err := os.ReadFile(filepath.Join(root, "internal", "pacts", "testdata", "pact.golden.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,14 +124,14 @@ func TestPactFileRoundTripsThroughTheNativeLibrary(t *testing.T) {
 
 // everyStatusClass has one interaction per statusCode matcher class contract accepts, so a
 // class the native library does not know fails the round trip.
-func everyStatusClass() contract.Pact {
-	p := contract.Pact{Consumer: "StatusClasses", Provider: "AnyProvider"}
+func everyStatusClass() pacts.Pact {
+	p := pacts.Pact{Consumer: "StatusClasses", Provider: "AnyProvider"}
 	for class, status := range map[string]int{"info": 100, "success": 200, "redirect": 302, "clientError": 404,
 		"serverError": 503, "nonError": 204, "error": 500} {
-		p.Interactions = append(p.Interactions, contract.Interaction{
+		p.Interactions = append(p.Interactions, pacts.Interaction{
 			Description: "a " + class + " response",
-			Request:     contract.Request{Method: "GET", Path: "/" + class},
-			Response:    contract.Response{Status: status, StatusClass: class},
+			Request:     pacts.Request{Method: "GET", Path: "/" + class},
+			Response:    pacts.Response{Status: status, StatusClass: class},
 		})
 	}
 	return p
@@ -220,7 +220,7 @@ func TestAppKeyFilterSendsTheKeyWhereverThePactSendsOne(t *testing.T) {
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	// The suite's placeholder, a consumer team's own, the wrong key, none.
-	for _, sent := range []string{contract.AppKeyPlaceholder, "their-own-test-key", contract.WrongAppKey, ""} {
+	for _, sent := range []string{pacts.AppKeyPlaceholder, "their-own-test-key", pacts.WrongAppKey, ""} {
 		r, _ := http.NewRequest("PUT", srv.URL+"/v1.0/users/passwords/reset/", nil)
 		if sent != "" {
 			r.Header.Set("et-app-key", sent) // header names are case-insensitive
@@ -231,7 +231,7 @@ func TestAppKeyFilterSendsTheKeyWhereverThePactSendsOne(t *testing.T) {
 		}
 		resp.Body.Close()
 	}
-	want := []string{"the-real-key", "the-real-key", contract.WrongAppKey, ""}
+	want := []string{"the-real-key", "the-real-key", pacts.WrongAppKey, ""}
 	if !slices.Equal(seen, want) {
 		t.Errorf("keys reaching the provider = %q, want %q", seen, want)
 	}
@@ -296,7 +296,7 @@ func TestCommittedPactsUseTheKnownAppKeyExamples(t *testing.T) {
 		}
 		for _, in := range p.Interactions {
 			for name, v := range in.Request.Headers {
-				if strings.EqualFold(name, "Et-App-Key") && !slices.Equal(v, []string{contract.AppKeyPlaceholder}) && !slices.Equal(v, []string{contract.WrongAppKey}) {
+				if strings.EqualFold(name, "Et-App-Key") && !slices.Equal(v, []string{pacts.AppKeyPlaceholder}) && !slices.Equal(v, []string{pacts.WrongAppKey}) {
 					t.Errorf("%s: %q sends Et-App-Key %q; use contract.AppKeyPlaceholder or contract.WrongAppKey", filepath.Base(f), in.Description, v)
 				}
 			}

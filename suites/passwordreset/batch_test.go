@@ -9,7 +9,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/client"
 )
 
 // login is one login a spec expects to succeed (200, State "Succeeded") or fail (the
@@ -31,9 +31,9 @@ func loginFails(check, user, password, why string) login {
 // expectLogins sends the logins at once (a login changes nothing) and judges each in turn.
 func expectLogins(ctx context.Context, logins ...login) {
 	GinkgoHelper()
-	reqs := make([]apiclient.Request, len(logins))
+	reqs := make([]client.Request, len(logins))
 	for i, l := range logins {
-		reqs[i] = apiclient.Login(l.user, l.password)
+		reqs[i] = client.Login(l.user, l.password)
 	}
 	for i, ex := range sendAll(ctx, reqs) {
 		l := logins[i]
@@ -50,13 +50,13 @@ func expectLogins(ctx context.Context, logins ...login) {
 // labelled is a request with what it is, for the failure that names it.
 type labelled struct {
 	what string
-	req  apiclient.Request
+	req  client.Request
 }
 
 // sendLabelled sends the requests at once and returns their exchanges in order.
-func sendLabelled(ctx context.Context, ls []labelled) []*apiclient.Exchange {
+func sendLabelled(ctx context.Context, ls []labelled) []*client.Exchange {
 	GinkgoHelper()
-	reqs := make([]apiclient.Request, len(ls))
+	reqs := make([]client.Request, len(ls))
 	for i, l := range ls {
 		reqs[i] = l.req
 	}

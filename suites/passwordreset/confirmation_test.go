@@ -3,8 +3,8 @@ package passwordreset
 import (
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/autoshares/conformance/internal/apiclient"
-	"github.com/autoshares/conformance/internal/checks"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/states"
 )
 
@@ -13,46 +13,46 @@ import (
 var _ = Describe("Step 4 compares and stores passwords exactly", Label("step4", "update-password", "negative"), func() {
 
 	It("refuses a confirmation that differs only in letter case and changes nothing",
-		NegativeChecks(checks.Step4ConfirmationCaseExact, checkSecretsNotEchoed), func(ctx SpecContext) {
+		NegativeChecks(cataloguepkg.Step4ConfirmationCaseExact, checkSecretsNotEchoed), func(ctx SpecContext) {
 			trader := given(ctx, states.ValidToken)
 			pw := newPassword()
 			other := swapCase(pw)
 			suite.Secrets.Add(other)
-			expectRejected(send(ctx, updatePassword(trader["Token"], pw, other)), checks.Step4ConfirmationCaseExact)
-			expectPasswordUnchanged(ctx, checks.Step4ConfirmationCaseExact, trader["User"], trader["Password"], pw)
+			expectRejected(send(ctx, updatePassword(trader["Token"], pw, other)), cataloguepkg.Step4ConfirmationCaseExact)
+			expectPasswordUnchanged(ctx, cataloguepkg.Step4ConfirmationCaseExact, trader["User"], trader["Password"], pw)
 		})
 
 	It("refuses a confirmation that differs only by leading or trailing whitespace and changes nothing",
-		NegativeChecks(checks.Step4ConfirmationWhitespaceExact, checkSecretsNotEchoed), func(ctx SpecContext) {
+		NegativeChecks(cataloguepkg.Step4ConfirmationWhitespaceExact, checkSecretsNotEchoed), func(ctx SpecContext) {
 			trader := given(ctx, states.ValidToken)
 			pw := newPassword()
-			var reqs []apiclient.Request
+			var reqs []client.Request
 			for _, pair := range [][2]string{{pw, " " + pw}, {pw, pw + " "}, {pw + "\t", pw}} {
 				suite.Secrets.Add(pair[0], pair[1])
 				reqs = append(reqs, updatePassword(trader["Token"], pair[0], pair[1]))
 			}
 			for _, ex := range sendAll(ctx, reqs) {
-				expectRejected(ex, checks.Step4ConfirmationWhitespaceExact)
+				expectRejected(ex, cataloguepkg.Step4ConfirmationWhitespaceExact)
 			}
-			expectPasswordUnchanged(ctx, checks.Step4ConfirmationWhitespaceExact, trader["User"], trader["Password"], pw)
+			expectPasswordUnchanged(ctx, cataloguepkg.Step4ConfirmationWhitespaceExact, trader["User"], trader["Password"], pw)
 		})
 
 	// Login sends the password in a header, where leading and trailing spaces do not
 	// survive; inner spaces do, so they are what this can prove.
 	It("stores a password with inner spaces exactly as sent, when it accepts one",
-		NegativeChecks(checks.Step4PasswordSpacesKept), func(ctx SpecContext) {
+		NegativeChecks(cataloguepkg.Step4PasswordSpacesKept), func(ctx SpecContext) {
 			trader := given(ctx, states.ValidToken)
 			pw := newPassword()
 			spaced := pw[:6] + " " + pw[6:12] + "  " + pw[12:]
 			suite.Secrets.Add(spaced)
 			ex := send(ctx, updatePassword(trader["Token"], spaced, spaced))
 			if !succeeded(ex) {
-				expectRejected(ex, checks.Step4PasswordSpacesKept)
-				expectPasswordUnchanged(ctx, checks.Step4PasswordSpacesKept, trader["User"], trader["Password"], spaced)
-				notChecked(checks.Step4PasswordSpacesKept, "the target refuses passwords with spaces (allowed); nothing changed")
+				expectRejected(ex, cataloguepkg.Step4PasswordSpacesKept)
+				expectPasswordUnchanged(ctx, cataloguepkg.Step4PasswordSpacesKept, trader["User"], trader["Password"], spaced)
+				notChecked(cataloguepkg.Step4PasswordSpacesKept, "the target refuses passwords with spaces (allowed); nothing changed")
 				return
 			}
-			expectSuccess(ex, checks.Step4PasswordSpacesKept, updatePasswordResponseSchema)
-			expectLoginSucceeds(ctx, checks.Step4PasswordSpacesKept, trader["User"], spaced, "with the password exactly as sent, inner spaces included")
+			expectSuccess(ex, cataloguepkg.Step4PasswordSpacesKept, updatePasswordResponseSchema)
+			expectLoginSucceeds(ctx, cataloguepkg.Step4PasswordSpacesKept, trader["User"], spaced, "with the password exactly as sent, inner spaces included")
 		})
 })

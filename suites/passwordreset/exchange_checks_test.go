@@ -3,29 +3,29 @@ package passwordreset
 import (
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/autoshares/conformance/internal/apiclient"
-	"github.com/autoshares/conformance/internal/checks"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/client"
 )
 
 // The checks judged on every exchange a spec sends (send, sendAll), whatever the spec is
 // about: every spec declares them (Checks). The catalogue marks them every_exchange, so
 // the self-test wants a fault that breaks one to fail the specs that meet it, not all.
 const (
-	checkNoRedirect       = checks.APINoRedirect
-	checkAppKeyNotEchoed  = checks.SecurityAppKeyNotEchoed
-	checkSecretsNotEchoed = checks.SecurityCredentialsNotEchoed
-	checkNoInternals      = checks.SecurityErrorsNoInternals
+	checkNoRedirect       = cataloguepkg.APINoRedirect
+	checkAppKeyNotEchoed  = cataloguepkg.SecurityAppKeyNotEchoed
+	checkSecretsNotEchoed = cataloguepkg.SecurityCredentialsNotEchoed
+	checkNoInternals      = cataloguepkg.SecurityErrorsNoInternals
 )
 
 var everyExchange = []string{checkNoRedirect, checkAppKeyNotEchoed, checkSecretsNotEchoed, checkNoInternals,
-	checks.SecurityHeadersNosniff, checks.SecurityHeadersHsts, checks.SecurityHeadersNoVersions}
+	cataloguepkg.SecurityHeadersNosniff, cataloguepkg.SecurityHeadersHsts, cataloguepkg.SecurityHeadersNoVersions}
 
 // NegativeChecks declares the checks of a negative or security spec (the echo checks
 // come with every spec now).
 func NegativeChecks(ids ...string) []any { return Checks(ids...) }
 
 // judgeExchange applies the checks every exchange gets.
-func judgeExchange(ex *apiclient.Exchange) {
+func judgeExchange(ex *client.Exchange) {
 	GinkgoHelper()
 	done(suite.Rules.NoRedirect(verdictOn(checkNoRedirect, ex)))
 	done(suite.Rules.NoEcho(verdictOn(checkAppKeyNotEchoed, ex), "app key"))

@@ -11,12 +11,9 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/autoshares/conformance/internal/apiclient"
-	"github.com/autoshares/conformance/internal/checks"
-	"github.com/autoshares/conformance/internal/harness"
-	"github.com/autoshares/conformance/internal/mutate"
-	"github.com/autoshares/conformance/internal/sources"
-	"github.com/autoshares/conformance/internal/verdict"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/client"
+	suitepkg "github.com/autoshares/conformance/internal/suite"
 	"github.com/autoshares/conformance/schemas"
 )
 
@@ -30,7 +27,7 @@ var runSeed = sync.OnceValue(func() int64 {
 })
 
 // generated sends AUTOSHARES_GENERATED_CASES bodies generated from the request schema to
-// one endpoint and judges each by its class (see internal/mutate). The valid body's values
+// one endpoint and judges each by its class (see internal/catalogue). The valid body's values
 // are all unknown to the target, so no generated request can change anything, and the
 // bodies (with the valid one) go concurrently, AUTOSHARES_MAX_IN_FLIGHT at a time. Every
 // exchange, shrinking's included, gets the checks every exchange gets (no redirect, no
@@ -42,11 +39,11 @@ func generated(ctx context.Context, check, method, path, schemaName string, vali
 	if n == 0 {
 		Skip("AUTOSHARES_GENERATED_CASES=0: no generated bodies")
 	}
-	s, err := mutate.Load(schemas.FS, schemaName)
+	s, err := cataloguepkg.Load(schemas.FS, schemaName)
 	if err != nil {
 		Fail("the request schema cannot drive the generator (a bug in the suite): " + err.Error())
 	}
-	validReq := apiclient.Request{Method: method, Path: path, Body: valid, Schema: schemaName}
+	validReq := client.Request{Method: method, Path: path, Body: valid, Schema: schemaName}
 	checkRequest(validReq)
 	// Every exchange is logged: the valid body's secret values are masked wherever a
 	// mutation moves them (into an array, an object, a longer string).
@@ -60,15 +57,15 @@ func generated(ctx context.Context, check, method, path, schemaName string, vali
 	AddReportEntry("seed", fmt.Sprintf("generated bodies: seed %d (AUTOSHARES_SEED=%d replays them)", seed, seed), ReportEntryVisibilityFailureOrVerbose)
 	// mutate deals in problem lines; their kinds are kept here for the failure's record.
 	kinds := map[string]string{}
-	judge := func(c mutate.Case, ex *apiclient.Exchange) []string {
+	judge := func(c cataloguepkg.Case, ex *client.Exchange) []string {
 		if ex.Err != nil {
 			p := "no answer: " + ex.Err.Error()
-			kinds[p] = verdict.KindNoAnswer
+			kinds[p] = suitepkg.KindNoAnswer
 			return []string{p}
 		}
 		v := verdictOn(check, ex)
 		switch c.Class {
-		case mutate.Broken:
+		case cataloguepkg.Broken:
 			suite.Rules.Refused(v, c.What)
 		default:
 			suite.Rules.NotServerError(v, c.What)
@@ -78,10 +75,10 @@ func generated(ctx context.Context, check, method, path, schemaName string, vali
 		}
 		return v.Texts()
 	}
-	var failing *apiclient.Exchange // the exchange of the failure reported
-	var shrinking []*apiclient.Exchange
-	res, err := mutate.Run(n, seed, mutate.Cases(s, valid), func(cs []mutate.Case) [][]string {
-		reqs := []apiclient.Request{validReq}
+	var failing *client.Exchange // the exchange of the failure reported
+	var shrinking []*client.Exchange
+	res, err := cataloguepkg.Run(n, seed, cataloguepkg.Cases(s, valid), func(cs []cataloguepkg.Case) [][]string {
+		reqs := []client.Request{validReq}
 		for _, c := range cs {
 			reqs = append(reqs, rawBody(method, path, c.Body, ""))
 		}
@@ -97,7 +94,7 @@ func generated(ctx context.Context, check, method, path, schemaName string, vali
 			}
 		}
 		return out
-	}, func(c mutate.Case) []string {
+	}, func(c cataloguepkg.Case) []string {
 		// Shrinking runs inside rapid, which must not see Ginkgo's Fail: the exchanges are
 		// judged as every exchange is once it is done.
 		ex := suite.API.Do(ctx, rawBody(method, path, c.Body, ""))
@@ -119,7 +116,7 @@ func generated(ctx context.Context, check, method, path, schemaName string, vali
 		for _, p := range f.Problems {
 			v.Expect(false, kinds[p], "%s", p)
 		}
-		v.Expect(false, verdict.KindGenerated, "the smallest failing body of %d generated (seed %d, AUTOSHARES_SEED=%d replays them; body %d of them failed first): %s",
+		v.Expect(false, suitepkg.KindGenerated, "the smallest failing body of %d generated (seed %d, AUTOSHARES_SEED=%d replays them; body %d of them failed first): %s",
 			n, seed, seed, f.Index+1, f.Case.Describe())
 		done(v)
 	} else {
@@ -129,7 +126,7 @@ func generated(ctx context.Context, check, method, path, schemaName string, vali
 
 // receivedGenerated is received for a generated body's exchange, whose transport failure
 // is a failure of its body (to be shrunk), not of the spec there and then.
-func receivedGenerated(ex *apiclient.Exchange) {
+func receivedGenerated(ex *client.Exchange) {
 	GinkgoHelper()
 	if ex.Err != nil {
 		logExchange(ex)
@@ -141,21 +138,21 @@ func receivedGenerated(ex *apiclient.Exchange) {
 var _ = Describe("Generated bodies from the request schemas", Label("negative", "generated"), longSpec, func() {
 
 	It("step 1: broken bodies are refused with a 4xx, unusual ones never get a 5xx", Label("step1"),
-		NegativeChecks(checks.Step1GeneratedAnsweredByClass), func(ctx SpecContext) {
-			generated(ctx, checks.Step1GeneratedAnsweredByClass, http.MethodPost, apiclient.PathResetPassword, "reset-password.request.schema.json",
-				map[string]string{"User": harness.RandomSecret("unknown-trader-"), "SecretQuestionAnswer": "Elm Street"})
+		NegativeChecks(cataloguepkg.Step1GeneratedAnsweredByClass), func(ctx SpecContext) {
+			generated(ctx, cataloguepkg.Step1GeneratedAnsweredByClass, http.MethodPost, client.PathResetPassword, "reset-password.request.schema.json",
+				map[string]string{"User": suitepkg.RandomSecret("unknown-trader-"), "SecretQuestionAnswer": "Elm Street"})
 		})
 
 	It("step 3: broken bodies are refused with a 4xx, unusual ones never get a 5xx", Label("step3"),
-		NegativeChecks(checks.Step3GeneratedAnsweredByClass), func(ctx SpecContext) {
-			req := resetCode(sources.RandomCode())
-			generated(ctx, checks.Step3GeneratedAnsweredByClass, req.Method, req.Path, req.Schema, req.Body.(map[string]string))
+		NegativeChecks(cataloguepkg.Step3GeneratedAnsweredByClass), func(ctx SpecContext) {
+			req := resetCode(suitepkg.RandomCode())
+			generated(ctx, cataloguepkg.Step3GeneratedAnsweredByClass, req.Method, req.Path, req.Schema, req.Body.(map[string]string))
 		})
 
 	It("step 4: broken bodies are refused with a 4xx, unusual ones never get a 5xx", Label("step4"),
-		NegativeChecks(checks.Step4GeneratedAnsweredByClass), func(ctx SpecContext) {
+		NegativeChecks(cataloguepkg.Step4GeneratedAnsweredByClass), func(ctx SpecContext) {
 			pw := newPassword()
-			generated(ctx, checks.Step4GeneratedAnsweredByClass, http.MethodPut, apiclient.PathUpdatePassword, "update-password.request.schema.json",
+			generated(ctx, cataloguepkg.Step4GeneratedAnsweredByClass, http.MethodPut, client.PathUpdatePassword, "update-password.request.schema.json",
 				map[string]string{"Token": randomGUID(), "Password": pw, "PasswordConfirmation": pw})
 		})
 })

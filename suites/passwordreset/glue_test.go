@@ -14,23 +14,19 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/autoshares/conformance/internal/apiclient"
-	"github.com/autoshares/conformance/internal/checks"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/config"
-	"github.com/autoshares/conformance/internal/contract"
-	"github.com/autoshares/conformance/internal/harness"
-	"github.com/autoshares/conformance/internal/sources"
+	"github.com/autoshares/conformance/internal/pacts"
 	"github.com/autoshares/conformance/internal/states"
-	"github.com/autoshares/conformance/internal/transport"
-	"github.com/autoshares/conformance/internal/verdict"
-	"github.com/autoshares/conformance/internal/world"
+	suitepkg "github.com/autoshares/conformance/internal/suite"
 )
 
 // suite is this process's world; set once per process before any spec.
-var suite *world.World
+var suite *suitepkg.World
 
 // catalogue is read while Ginkgo builds the spec tree, before any configuration.
-var catalogue = checks.MustDefault()
+var catalogue = cataloguepkg.MustDefault()
 
 // treeConfig is the configuration as far as Ginkgo needs it while it builds the spec tree
 // (timeouts are decorators, fixed before any spec runs): this process's one configuration
@@ -59,7 +55,7 @@ func SlowChecks(ids ...string) []any {
 
 func checksWithin(timeout time.Duration, ids ...string) []any {
 	if unknown := catalogue.Unknown(ids...); len(unknown) > 0 {
-		panic(fmt.Sprintf("the spec names check(s) %v that internal/checks/catalogue.json lacks", unknown))
+		panic(fmt.Sprintf("the spec names check(s) %v that internal/catalogue/catalogue.json lacks", unknown))
 	}
 	var labels []string // each once: a spec may also name an every-exchange check
 	add := func(l string) {
@@ -73,7 +69,7 @@ func checksWithin(timeout time.Duration, ids ...string) []any {
 		// LABELS=<requirement> runs the specs that test it.
 		c, _ := catalogue.Get(id)
 		for _, l := range c.Labels {
-			if checks.IsRequirementLabel(l) {
+			if cataloguepkg.IsRequirementLabel(l) {
 				add(l)
 			}
 		}
@@ -86,13 +82,13 @@ func checksWithin(timeout time.Duration, ids ...string) []any {
 
 // verdictOn starts the judgement of ex for the check id, which the running spec must
 // declare with Checks.
-func verdictOn(id string, ex *apiclient.Exchange) *verdict.Verdict {
+func verdictOn(id string, ex *client.Exchange) *suitepkg.Verdict {
 	GinkgoHelper()
 	c, ok := catalogue.Get(id)
 	if !ok || !slices.Contains(CurrentSpecReport().Labels(), id) {
 		Fail(fmt.Sprintf("the spec judges check %q without declaring it in Checks(...) (a bug in the suite)", id))
 	}
-	return verdict.For(c, ex)
+	return suitepkg.For(c, ex)
 }
 
 // done records the verdict (outcomes_test.go) and tells whether the check held: passed, or
@@ -100,7 +96,7 @@ func verdictOn(id string, ex *apiclient.Exchange) *verdict.Verdict {
 // if it had passed). A failed check does not stop the spec: when the spec ends, a listed
 // check whose failures in it are exactly its entry's is a known deviation, and every other
 // failed check fails the spec, each listed (endSpec).
-func done(v *verdict.Verdict) bool {
+func done(v *suitepkg.Verdict) bool {
 	GinkgoHelper()
 	if v.OK() {
 		recordOutcome(v.Record(suite.Secrets))
@@ -122,12 +118,12 @@ func given(ctx context.Context, state string) states.Values {
 }
 
 // givenMade is given, also saying which source made the state.
-func givenMade(ctx context.Context, state string) sources.Made {
+func givenMade(ctx context.Context, state string) suitepkg.Made {
 	GinkgoHelper()
 	noteState(state)
 	m, err := suite.Sources.Given(ctx, state)
 	switch {
-	case m.Undo != nil && m.Via == sources.ViaStateEndpoint && suite.Cfg.MaxInFlight > 1:
+	case m.Undo != nil && m.Via == suitepkg.ViaStateEndpoint && suite.Cfg.MaxInFlight > 1:
 		spec := CurrentSpecReport().FullText()
 		DeferCleanup(func() { teardownLater(spec, m.Undo) })
 	case m.Undo != nil:
@@ -140,7 +136,7 @@ func givenMade(ctx context.Context, state string) sources.Made {
 		}, NodeTimeout(suite.Cfg.Flow.MailTimeout+4*suite.Cfg.RequestTimeout))
 	}
 	judgeObserved()
-	var skip *sources.SkipError
+	var skip *suitepkg.SkipError
 	switch {
 	case errors.As(err, &skip):
 		Skip(skip.Reason)
@@ -166,7 +162,7 @@ func needMailbox() {
 
 // send validates the request body against its schema (req.Schema), sends it, and logs the
 // masked transcript. A transport failure (unreachable, timeout) fails the spec here.
-func send(ctx context.Context, req apiclient.Request) *apiclient.Exchange {
+func send(ctx context.Context, req client.Request) *client.Exchange {
 	GinkgoHelper()
 	checkRequest(req)
 	ex := suite.API.Do(ctx, req)
@@ -178,7 +174,7 @@ func send(ctx context.Context, req apiclient.Request) *apiclient.Exchange {
 // AUTOSHARES_MAX_IN_FLIGHT at a time, and their exchanges come back in the order of reqs,
 // each logged and judged on the spec's own goroutine (Ginkgo's Fail must not be called from
 // another), in that order, as send would.
-func sendAll(ctx context.Context, reqs []apiclient.Request) []*apiclient.Exchange {
+func sendAll(ctx context.Context, reqs []client.Request) []*client.Exchange {
 	GinkgoHelper()
 	for _, r := range reqs {
 		checkRequest(r)
@@ -191,7 +187,7 @@ func sendAll(ctx context.Context, reqs []apiclient.Request) []*apiclient.Exchang
 }
 
 // checkRequest fails the spec when the suite built a body its own schema refuses.
-func checkRequest(req apiclient.Request) {
+func checkRequest(req client.Request) {
 	GinkgoHelper()
 	if req.Body != nil {
 		if req.Schema == "" {
@@ -205,20 +201,20 @@ func checkRequest(req apiclient.Request) {
 
 // received logs an exchange's masked transcript, fails the spec on a transport failure, and
 // applies the checks every exchange gets.
-func received(ex *apiclient.Exchange) {
+func received(ex *client.Exchange) {
 	GinkgoHelper()
 	logExchange(ex)
 	if ex.Err != nil {
 		takeFromLog(ex)
 		why := suite.Secrets.String(fmt.Sprintf("%s %s: %v", ex.Method, ex.URL, ex.Err))
 		repro := reproduction(declaredChecks(), ex)
-		var notProven *transport.NotProvenError
+		var notProven *client.NotProvenError
 		if errors.As(ex.Err, &notProven) {
 			inconclusive(why, ex)
 		} else {
 			errored(why, ex)
 		}
-		Fail(suite.Secrets.String(why + verdict.ReproduceMark + repro + "\n\nTranscript:\n" + ex.Transcript(suite.Secrets)))
+		Fail(suite.Secrets.String(why + suitepkg.ReproduceMark + repro + "\n\nTranscript:\n" + ex.Transcript(suite.Secrets)))
 	}
 	judgeExchange(ex)
 }
@@ -226,11 +222,11 @@ func received(ex *apiclient.Exchange) {
 // observedExchanges are the exchanges the mail flow made for the spec's state (made, or
 // undone), not judged yet: they get the checks every exchange gets once the flow's work is
 // over, so a failure never leaves a test trader half-way through a reset, before its Undo.
-var observedExchanges []*apiclient.Exchange
+var observedExchanges []*client.Exchange
 
 // observed logs an exchange of the mail flow (world.New's observer) and keeps it for
 // judgeObserved.
-func observed(ex *apiclient.Exchange) {
+func observed(ex *client.Exchange) {
 	flushLog()
 	GinkgoWriter.Print(ex.Transcript(secrets) + "\n")
 	observedExchanges = append(observedExchanges, ex)
@@ -252,18 +248,18 @@ func judgeObserved() {
 // quotes: a failure shows its transcript once. The latest transcript waits until the next
 // exchange, or the end of the spec, to be sure its verdict did not fail.
 var pendingLog struct {
-	ex   *apiclient.Exchange
+	ex   *client.Exchange
 	text string
 }
 
 // logExchange writes the previous exchange's transcript and holds back this one's.
-func logExchange(ex *apiclient.Exchange) {
+func logExchange(ex *client.Exchange) {
 	flushLog()
 	pendingLog.ex, pendingLog.text = ex, ex.Transcript(suite.Secrets)+"\n"
 }
 
 // takeFromLog drops ex's transcript from the log: the failure about to be raised quotes it.
-func takeFromLog(ex *apiclient.Exchange) {
+func takeFromLog(ex *client.Exchange) {
 	if pendingLog.ex == ex {
 		pendingLog.ex, pendingLog.text = nil, ""
 	}
@@ -294,14 +290,14 @@ func mustJSON(v any) []byte {
 // newPassword returns a fresh password that satisfies common policies (length, classes)
 // and registers it as a secret.
 func newPassword() string {
-	p := "Nw-" + harness.RandomSecret("")[:16] + "!Aa1" // 23 characters: within common maximums too
+	p := "Nw-" + suitepkg.RandomSecret("")[:16] + "!Aa1" // 23 characters: within common maximums too
 	suite.Secrets.Add(p)
 	return p
 }
 
 // record declares an interaction the current spec has just shown the target to honour. It
 // is written to the pact only if the whole spec passes.
-func record(i contract.Interaction) {
+func record(i pacts.Interaction) {
 	GinkgoHelper()
 	if err := suite.Recorder.Add(i); err != nil {
 		Fail(err.Error())
@@ -310,16 +306,16 @@ func record(i contract.Interaction) {
 
 // recordAbsence records an interaction of an absence state (an unknown user or code) only
 // when the state endpoint made it: only then did the spec send the pact's fixed value.
-func recordAbsence(m sources.Made, i contract.Interaction) {
+func recordAbsence(m suitepkg.Made, i pacts.Interaction) {
 	GinkgoHelper()
-	if m.Via == sources.ViaStateEndpoint {
+	if m.Via == suitepkg.ViaStateEndpoint {
 		record(i)
 	}
 }
 
 // Expectations, judged for one check each.
 
-func expectSuccess(ex *apiclient.Exchange, check, schemaName string) verdict.Envelope {
+func expectSuccess(ex *client.Exchange, check, schemaName string) suitepkg.Envelope {
 	GinkgoHelper()
 	v := verdictOn(check, ex)
 	env := suite.Rules.Success(v, schemaName)
@@ -328,7 +324,7 @@ func expectSuccess(ex *apiclient.Exchange, check, schemaName string) verdict.Env
 	return env
 }
 
-func expectFailure(ex *apiclient.Exchange, check, schemaName string, c config.ErrorCase) verdict.Envelope {
+func expectFailure(ex *client.Exchange, check, schemaName string, c config.ErrorCase) suitepkg.Envelope {
 	GinkgoHelper()
 	v := verdictOn(check, ex)
 	env := suite.Rules.Failure(v, schemaName, c)
@@ -336,7 +332,7 @@ func expectFailure(ex *apiclient.Exchange, check, schemaName string, c config.Er
 	return env
 }
 
-func expectAppKeyError(ex *apiclient.Exchange, check string) {
+func expectAppKeyError(ex *client.Exchange, check string) {
 	GinkgoHelper()
 	v := verdictOn(check, ex)
 	suite.Rules.AppKeyError(v)
@@ -357,7 +353,7 @@ func expectLoginFails(ctx context.Context, check, user, password, why string) {
 
 func expectLogin(ctx context.Context, check, user, password string, status int, state, why string) {
 	GinkgoHelper()
-	ex := send(ctx, apiclient.Login(user, password))
+	ex := send(ctx, client.Login(user, password))
 	v := verdictOn(check, ex)
 	suite.Secrets.Add(suite.Rules.Login(v, status, state, why))
 	done(v)

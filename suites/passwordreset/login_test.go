@@ -3,9 +3,9 @@ package passwordreset
 import (
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/autoshares/conformance/internal/apiclient"
-	"github.com/autoshares/conformance/internal/checks"
-	rec "github.com/autoshares/conformance/internal/recording"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/client"
+	rec "github.com/autoshares/conformance/internal/pacts"
 	"github.com/autoshares/conformance/internal/states"
 )
 
@@ -13,25 +13,25 @@ import (
 // documented before relying on it.
 var _ = Describe("Login: POST apiURL/token", Label("login"), func() {
 
-	It("logs a trader in with the current password", Checks(checks.LoginValidSucceeds), func(ctx SpecContext) {
+	It("logs a trader in with the current password", Checks(cataloguepkg.LoginValidSucceeds), func(ctx SpecContext) {
 		trader := given(ctx, states.NoQuestion)
-		expectLoginSucceeds(ctx, checks.LoginValidSucceeds, trader["User"], trader["Password"], "with the trader's current password")
+		expectLoginSucceeds(ctx, cataloguepkg.LoginValidSucceeds, trader["User"], trader["Password"], "with the trader's current password")
 
 		record(suite.Shapes.Interaction(rec.LoginWithPassword))
 	})
 
-	It("refuses a wrong password with the documented 401", Checks(checks.LoginWrongPasswordRefused), func(ctx SpecContext) {
+	It("refuses a wrong password with the documented 401", Checks(cataloguepkg.LoginWrongPasswordRefused), func(ctx SpecContext) {
 		trader := given(ctx, states.NoQuestion)
-		expectLoginFails(ctx, checks.LoginWrongPasswordRefused, trader["User"], newPassword(), "with a wrong password")
+		expectLoginFails(ctx, cataloguepkg.LoginWrongPasswordRefused, trader["User"], newPassword(), "with a wrong password")
 
 		record(suite.Shapes.Interaction(rec.LoginWrongPassword))
 	})
 
-	It("refuses a login without Et-App-Key with the documented error", Label("app-key"), Checks(checks.LoginAppKeyMissingRefused), func(ctx SpecContext) {
+	It("refuses a login without Et-App-Key with the documented error", Label("app-key"), Checks(cataloguepkg.LoginAppKeyMissingRefused), func(ctx SpecContext) {
 		trader := given(ctx, states.NoQuestion)
-		req := apiclient.Login(trader["User"], trader["Password"])
+		req := client.Login(trader["User"], trader["Password"])
 		req.OmitAppKey = true
-		expectAppKeyError(send(ctx, req), checks.LoginAppKeyMissingRefused)
+		expectAppKeyError(send(ctx, req), cataloguepkg.LoginAppKeyMissingRefused)
 
 		record(suite.Shapes.Interaction(rec.LoginNoAppKey))
 	})

@@ -10,11 +10,10 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/autoshares/conformance/internal/apiclient"
-	"github.com/autoshares/conformance/internal/checks"
-	"github.com/autoshares/conformance/internal/harness"
-	"github.com/autoshares/conformance/internal/sources"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/states"
+	suitepkg "github.com/autoshares/conformance/internal/suite"
 )
 
 // A malformed body is the client's fault: a 4xx with a JSON error, never a 5xx (which
@@ -77,16 +76,16 @@ type endpointBody struct {
 
 func bodyEndpoints(token, password string) []endpointBody {
 	return []endpointBody{
-		{"step 1", http.MethodPost, apiclient.PathResetPassword, map[string]any{"User": harness.RandomSecret("unknown-trader-")}},
-		{"step 3", http.MethodPost, step3Path(), step3Body(sources.RandomCode())},
-		{"step 4", http.MethodPut, apiclient.PathUpdatePassword, step4Body(token, password, password)},
+		{"step 1", http.MethodPost, client.PathResetPassword, map[string]any{"User": suitepkg.RandomSecret("unknown-trader-")}},
+		{"step 3", http.MethodPost, step3Path(), step3Body(suitepkg.RandomCode())},
+		{"step 4", http.MethodPut, client.PathUpdatePassword, step4Body(token, password, password)},
 	}
 }
 
 var _ = Describe("Malformed request bodies on steps 1, 3 and 4", Label("negative", "step1", "step3", "step4", "malformed"), func() {
 
 	It("refuses structurally broken bodies with a 4xx and a JSON error, and changes nothing", longSpec,
-		NegativeChecks(checks.BodyMalformedRefused), func(ctx SpecContext) {
+		NegativeChecks(cataloguepkg.BodyMalformedRefused), func(ctx SpecContext) {
 			trader := given(ctx, states.ValidToken)
 			pw := newPassword()
 			var bodies []labelled
@@ -96,14 +95,14 @@ var _ = Describe("Malformed request bodies on steps 1, 3 and 4", Label("negative
 				}
 			}
 			for i, ex := range sendLabelled(ctx, bodies) {
-				expectRefused(ex, checks.BodyMalformedRefused, bodies[i].what)
+				expectRefused(ex, cataloguepkg.BodyMalformedRefused, bodies[i].what)
 			}
-			expectPasswordUnchanged(ctx, checks.BodyMalformedRefused, trader["User"], trader["Password"], pw)
-			expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), checks.BodyMalformedRefused, updatePasswordResponseSchema)
+			expectPasswordUnchanged(ctx, cataloguepkg.BodyMalformedRefused, trader["User"], trader["Password"], pw)
+			expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), cataloguepkg.BodyMalformedRefused, updatePasswordResponseSchema)
 		})
 
 	It("binds a number where a string belongs as its string form, or refuses it; never a 5xx",
-		NegativeChecks(checks.BodyNumberAsStringBound), func(ctx SpecContext) {
+		NegativeChecks(cataloguepkg.BodyNumberAsStringBound), func(ctx SpecContext) {
 			trader := given(ctx, states.ValidToken)
 			var bodies []labelled
 			for _, e := range bodyEndpoints(trader["Token"], "")[:2] {
@@ -116,60 +115,60 @@ var _ = Describe("Malformed request bodies on steps 1, 3 and 4", Label("negative
 				}
 			}
 			for i, ex := range sendLabelled(ctx, bodies) {
-				expectNoServerError(ex, checks.BodyNumberAsStringBound, bodies[i].what)
+				expectNoServerError(ex, cataloguepkg.BodyNumberAsStringBound, bodies[i].what)
 			}
 			// Step 4, where the effect shows: a numeric password is the password of its digits.
 			n := 100_000_000 + rand.IntN(900_000_000)
 			digits := fmt.Sprint(n)
 			suite.Secrets.Add(digits)
-			ex := send(ctx, rawBody(http.MethodPut, apiclient.PathUpdatePassword, jsonOf(step4Body(trader["Token"], n, n)), ""))
+			ex := send(ctx, rawBody(http.MethodPut, client.PathUpdatePassword, jsonOf(step4Body(trader["Token"], n, n)), ""))
 			if !succeeded(ex) {
-				expectRefused(ex, checks.BodyNumberAsStringBound, "step 4 with a numeric Password")
-				expectPasswordUnchanged(ctx, checks.BodyNumberAsStringBound, trader["User"], trader["Password"], digits)
-				notChecked(checks.BodyNumberAsStringBound, "the target refuses a numeric password (allowed)")
+				expectRefused(ex, cataloguepkg.BodyNumberAsStringBound, "step 4 with a numeric Password")
+				expectPasswordUnchanged(ctx, cataloguepkg.BodyNumberAsStringBound, trader["User"], trader["Password"], digits)
+				notChecked(cataloguepkg.BodyNumberAsStringBound, "the target refuses a numeric password (allowed)")
 				return
 			}
-			expectSuccess(ex, checks.BodyNumberAsStringBound, updatePasswordResponseSchema)
-			expectLoginSucceeds(ctx, checks.BodyNumberAsStringBound, trader["User"], digits, "with the digits of the numeric password step 4 accepted")
+			expectSuccess(ex, cataloguepkg.BodyNumberAsStringBound, updatePasswordResponseSchema)
+			expectLoginSucceeds(ctx, cataloguepkg.BodyNumberAsStringBound, trader["User"], digits, "with the digits of the numeric password step 4 accepted")
 		})
 
 	It("binds property names case-insensitively: a name in other letter case is not a missing field",
-		NegativeChecks(checks.BodyPropertyNamesCaseInsensitive), func(ctx SpecContext) {
+		NegativeChecks(cataloguepkg.BodyPropertyNamesCaseInsensitive), func(ctx SpecContext) {
 			trader := given(ctx, states.PendingCode)
 			body := map[string]any{"code": trader["Code"]}
-			if suite.Cfg.Flow.Step3Path == apiclient.Step3ETNA {
+			if suite.Cfg.Flow.Step3Path == client.Step3ETNA {
 				body["IDENTIFIER"] = "ResetPassword"
 			}
-			token := expectToken(send(ctx, rawBody(http.MethodPost, step3Path(), jsonOf(body), "")), checks.BodyPropertyNamesCaseInsensitive)
+			token := expectToken(send(ctx, rawBody(http.MethodPost, step3Path(), jsonOf(body), "")), cataloguepkg.BodyPropertyNamesCaseInsensitive)
 			pw := newPassword()
-			ex := send(ctx, rawBody(http.MethodPut, apiclient.PathUpdatePassword, jsonOf(map[string]any{"token": token, "PASSWORD": pw, "passwordConfirmation": pw}), ""))
-			expectSuccess(ex, checks.BodyPropertyNamesCaseInsensitive, updatePasswordResponseSchema)
-			expectLoginSucceeds(ctx, checks.BodyPropertyNamesCaseInsensitive, trader["User"], pw, "with the password set by a body with other-case property names")
+			ex := send(ctx, rawBody(http.MethodPut, client.PathUpdatePassword, jsonOf(map[string]any{"token": token, "PASSWORD": pw, "passwordConfirmation": pw}), ""))
+			expectSuccess(ex, cataloguepkg.BodyPropertyNamesCaseInsensitive, updatePasswordResponseSchema)
+			expectLoginSucceeds(ctx, cataloguepkg.BodyPropertyNamesCaseInsensitive, trader["User"], pw, "with the password set by a body with other-case property names")
 		})
 
 	It("answers a JSON body sent as text/plain with a 4xx or by processing it; never a 5xx",
-		NegativeChecks(checks.BodyTextPlainNotServerError), func(ctx SpecContext) {
+		NegativeChecks(cataloguepkg.BodyTextPlainNotServerError), func(ctx SpecContext) {
 			trader := given(ctx, states.ValidToken)
 			pw := newPassword()
 			var bodies []labelled
 			for _, e := range bodyEndpoints(trader["Token"], pw) {
 				bodies = append(bodies, labelled{e.step + " with a JSON body labelled text/plain", rawBody(e.method, e.path, jsonOf(e.valid), "text/plain; charset=utf-8")})
 			}
-			var ex *apiclient.Exchange
+			var ex *client.Exchange
 			for i, x := range sendLabelled(ctx, bodies) {
 				ex = x
-				expectNoServerError(ex, checks.BodyTextPlainNotServerError, bodies[i].what)
+				expectNoServerError(ex, cataloguepkg.BodyTextPlainNotServerError, bodies[i].what)
 			}
 			// ex is step 4's: processed means the password changed, refused means it did not.
 			if succeeded(ex) {
-				expectLoginSucceeds(ctx, checks.BodyTextPlainNotServerError, trader["User"], pw, "with the password of the text/plain update the target processed")
+				expectLoginSucceeds(ctx, cataloguepkg.BodyTextPlainNotServerError, trader["User"], pw, "with the password of the text/plain update the target processed")
 			} else {
-				expectPasswordUnchanged(ctx, checks.BodyTextPlainNotServerError, trader["User"], trader["Password"], pw)
+				expectPasswordUnchanged(ctx, cataloguepkg.BodyTextPlainNotServerError, trader["User"], trader["Password"], pw)
 			}
 		})
 
 	It("refuses a body over the size bound and changes nothing", Label("size"),
-		NegativeChecks(checks.BodySizeBounded), func(ctx SpecContext) {
+		NegativeChecks(cataloguepkg.BodySizeBounded), func(ctx SpecContext) {
 			limit := suite.Cfg.Negative.MaxBodyBytes
 			if limit == 0 {
 				Skip("AUTOSHARES_MAX_BODY_BYTES=0: the body size bound is not checked")
@@ -188,8 +187,8 @@ var _ = Describe("Malformed request bodies on steps 1, 3 and 4", Label("negative
 				bodies = append(bodies, labelled{fmt.Sprintf("%s with a %d-byte body (AUTOSHARES_MAX_BODY_BYTES=%d)", e.step, len(body), limit), rawBody(e.method, e.path, body, "")})
 			}
 			for i, ex := range sendLabelled(ctx, bodies) {
-				expectRefused(ex, checks.BodySizeBounded, bodies[i].what)
+				expectRefused(ex, cataloguepkg.BodySizeBounded, bodies[i].what)
 			}
-			expectPasswordUnchanged(ctx, checks.BodySizeBounded, trader["User"], trader["Password"], pw)
+			expectPasswordUnchanged(ctx, cataloguepkg.BodySizeBounded, trader["User"], trader["Password"], pw)
 		})
 })

@@ -11,9 +11,9 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/config"
-	"github.com/autoshares/conformance/internal/harness"
+	suitepkg "github.com/autoshares/conformance/internal/suite"
 )
 
 // anyFailure pins nothing: a 4xx in the error envelope with at least one message. The
@@ -22,14 +22,14 @@ const anyFailure config.ErrorCase = ""
 
 // randomGUID is a well-formed token no target issued: a version 4 GUID from crypto/rand.
 func randomGUID() string {
-	h := harness.RandomSecret("")
+	h := suitepkg.RandomSecret("")
 	return fmt.Sprintf("%s-%s-4%s-8%s-%s", h[0:8], h[8:12], h[13:16], h[17:20], h[20:32])
 }
 
 // rawBody is a request with a body sent exactly as given (no schema: these bodies are
 // wrong on purpose). Secrets inside must already be known to suite.Secrets.
-func rawBody(method, path string, body []byte, contentType string) apiclient.Request {
-	return apiclient.Request{Method: method, Path: path, RawBody: body, ContentType: contentType}
+func rawBody(method, path string, body []byte, contentType string) client.Request {
+	return client.Request{Method: method, Path: path, RawBody: body, ContentType: contentType}
 }
 
 // jsonOf marshals a body that may break the schemas (the suite's own literals).
@@ -47,7 +47,7 @@ func step3Path() string { return resetCode("000000").Path }
 
 func step3Body(code any) map[string]any {
 	b := map[string]any{"Code": code}
-	if suite.Cfg.Flow.Step3Path == apiclient.Step3ETNA {
+	if suite.Cfg.Flow.Step3Path == client.Step3ETNA {
 		b["Identifier"] = "ResetPassword"
 	}
 	return b
@@ -58,30 +58,30 @@ func step4Body(token, password, confirmation any) map[string]any {
 }
 
 // expectRejected: a step 4 that must fail, in the error envelope, changing nothing.
-func expectRejected(ex *apiclient.Exchange, check string) {
+func expectRejected(ex *client.Exchange, check string) {
 	GinkgoHelper()
 	expectFailure(ex, check, updatePasswordResponseSchema, anyFailure)
 }
 
 // expectRefused: a malformed request is the client's fault: a 4xx with a JSON error.
-func expectRefused(ex *apiclient.Exchange, check, what string) {
+func expectRefused(ex *client.Exchange, check, what string) {
 	GinkgoHelper()
 	done(suite.Rules.Refused(verdictOn(check, ex), what))
 }
 
 // expectNoServerError: a request the API may refuse or process, never with a 5xx.
-func expectNoServerError(ex *apiclient.Exchange, check, what string) {
+func expectNoServerError(ex *client.Exchange, check, what string) {
 	GinkgoHelper()
 	done(suite.Rules.NotServerError(verdictOn(check, ex), what))
 }
 
 // succeeded reports whether an exchange was a 2xx.
-func succeeded(ex *apiclient.Exchange) bool { return ex.Status/100 == 2 }
+func succeeded(ex *client.Exchange) bool { return ex.Status/100 == 2 }
 
 // passwordOfLength is a fresh secret password of n characters (n >= 1), mixed classes
 // first so a policy refuses it for its length alone.
 func passwordOfLength(n int) string {
-	p := ("Aa1!" + harness.RandomSecret(""))[:min(n, 36)]
+	p := ("Aa1!" + suitepkg.RandomSecret(""))[:min(n, 36)]
 	for len(p) < n {
 		p += "x"
 	}

@@ -13,10 +13,10 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/autoshares/conformance/internal/apiclient"
-	"github.com/autoshares/conformance/internal/deviations"
+	"github.com/autoshares/conformance/internal/client"
+	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/outcome"
-	"github.com/autoshares/conformance/internal/verdict"
+	suitepkg "github.com/autoshares/conformance/internal/suite"
 )
 
 // outcomes are this process's records, and the running spec's failed checks, decided when
@@ -31,7 +31,7 @@ var outcomes struct {
 
 // failure is a failed verdict and the index of its record in outcomes.all.
 type failure struct {
-	v  *verdict.Verdict
+	v  *suitepkg.Verdict
 	at int
 }
 
@@ -67,7 +67,7 @@ func specRecords(spec string) []outcome.Record {
 
 // failedCheck records a failed verdict, to be decided when the spec ends; after it (a
 // check judged in a cleanup), at once.
-func failedCheck(v *verdict.Verdict) {
+func failedCheck(v *suitepkg.Verdict) {
 	GinkgoHelper()
 	outcomes.failures = append(outcomes.failures, failure{v, recordOutcome(v.Record(suite.Secrets))})
 	if outcomes.ended {
@@ -92,7 +92,7 @@ func failedRecords(id string) []outcome.Record {
 // exactly what its known-deviations entry accepts.
 func acceptedSoFar(id string) bool {
 	d, listed := suite.Cfg.KnownDeviation(id)
-	return listed && d.Accepts(deviations.CheckSignature(failedRecords(id)))
+	return listed && d.Accepts(config.CheckSignature(failedRecords(id)))
 }
 
 // decide settles the running spec's failed checks: a listed check whose failures in the
@@ -122,10 +122,10 @@ func decide() []string {
 			}
 		}
 		outcomes.mu.Unlock()
-		sig := deviations.CheckSignature(recs)
+		sig := config.CheckSignature(recs)
 		known[id] = d.Accepts(sig)
 		if !known[id] {
-			mine[0].v.Problems = append(mine[0].v.Problems, deviations.Mismatch(d, sig))
+			mine[0].v.Problems = append(mine[0].v.Problems, config.Mismatch(d, sig))
 		}
 		ref := &outcome.DeviationRef{Check: d.Check, Ticket: d.Ticket}
 		outcomes.mu.Lock()
@@ -177,7 +177,7 @@ func notChecked(id, why string) {
 
 // errored records what ended the spec outside any check (a transport error, a provider
 // state that could not be set up), with the exchange's transcript when there is one.
-func errored(why string, ex *apiclient.Exchange) {
+func errored(why string, ex *client.Exchange) {
 	r := outcome.Record{State: outcome.Errored, Reason: suite.Secrets.String(why)}
 	if ex != nil {
 		r.Status, r.Transcript, r.RateLimitWaits = ex.Status, ex.Transcript(suite.Secrets), ex.RateLimitWaits
@@ -187,7 +187,7 @@ func errored(why string, ex *apiclient.Exchange) {
 
 // inconclusive records that the target's rate limits kept the spec's checks not judged yet
 // from being settled (or, every check judged, the spec itself).
-func inconclusive(why string, ex *apiclient.Exchange) {
+func inconclusive(why string, ex *client.Exchange) {
 	base := outcome.Record{State: outcome.Inconclusive, Reason: suite.Secrets.String(why)}
 	if ex != nil {
 		base.Status, base.Transcript, base.RateLimitWaits = ex.Status, ex.Transcript(suite.Secrets), ex.RateLimitWaits

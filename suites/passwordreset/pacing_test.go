@@ -1,6 +1,6 @@
 package passwordreset
 
-// Glue between the specs and the transport's pacing and resends (internal/transport): every
+// Glue between the specs and the transport's pacing and resends (internal/client): every
 // process shares the rate learned from the target's 429s through a file in the run's private
 // directory, so the ceiling one process learns holds them all; and the transport gets a
 // harmless request to ask whether the API answers at all, for a request that keeps getting
@@ -14,9 +14,8 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/autoshares/conformance/internal/apiclient"
-	"github.com/autoshares/conformance/internal/harness"
-	"github.com/autoshares/conformance/internal/transport"
+	"github.com/autoshares/conformance/internal/client"
+	suitepkg "github.com/autoshares/conformance/internal/suite"
 )
 
 var pacingOnce sync.Once
@@ -25,7 +24,7 @@ var pacingOnce sync.Once
 // setup on).
 var _ = BeforeEach(func() {
 	pacingOnce.Do(func() {
-		pool := transport.ProcessPool()
+		pool := client.ProcessPool()
 		if suite == nil || pool == nil {
 			return
 		}
@@ -39,7 +38,7 @@ var _ = BeforeEach(func() {
 				return false // only the API has a request known to be harmless
 			}
 			// Step 2 for nobody: it changes nothing; any answer but "come back later" will do.
-			ex := suite.API.Do(offChain(ctx), apiclient.SecretQuestion(harness.RandomSecret("probe-")))
+			ex := suite.API.Do(offChain(ctx), client.SecretQuestion(suitepkg.RandomSecret("probe-")))
 			return ex.Err == nil && ex.Status != 0 && !ex.Throttled()
 		})
 	})

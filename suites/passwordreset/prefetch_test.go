@@ -15,8 +15,8 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/autoshares/conformance/internal/sources"
 	"github.com/autoshares/conformance/internal/states"
+	suitepkg "github.com/autoshares/conformance/internal/suite"
 )
 
 // aheadMaxAge bounds how old a state made ahead may be when taken: a spec gets a state made
@@ -33,7 +33,7 @@ type made struct {
 
 // aheadEndpoint is the state endpoint with states made ahead.
 type aheadEndpoint struct {
-	sources.StateEndpoint
+	suitepkg.StateEndpoint
 	maxAge  map[string]time.Duration // the states made ahead, and how old they may be when taken
 	timeout time.Duration
 

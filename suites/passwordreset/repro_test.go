@@ -7,22 +7,22 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/config"
-	"github.com/autoshares/conformance/internal/repro"
+	"github.com/autoshares/conformance/internal/results"
 )
 
 // reproduction is how to reproduce a failure of the running spec on the checks ids (the
 // re-run command with this process's seed) and, when the failure is about one exchange, the
 // curl command for it with every secret a shell variable.
-func reproduction(ids []string, ex *apiclient.Exchange) string {
+func reproduction(ids []string, ex *client.Exchange) string {
 	slow := slices.Contains(CurrentSpecReport().Labels(), "slow")
-	rerun := repro.Rerun(repro.Labels(ids, slow), runSeed(), os.Getenv(config.InvokedAsEnv))
+	rerun := results.Rerun(results.Labels(ids, slow), runSeed(), os.Getenv(config.InvokedAsEnv))
 	if ex == nil {
-		return repro.Block(rerun, "", "")
+		return results.Block(rerun, "", "")
 	}
-	curl, used, masked := repro.Curl(ex, suite.Secrets)
-	return suite.Secrets.String(repro.Block(rerun, curl, repro.Note(used, statesOfSpec(), suite.Target.Embedded, masked)))
+	curl, used, masked := results.Curl(ex, suite.Secrets)
+	return suite.Secrets.String(results.Block(rerun, curl, results.Note(used, statesOfSpec(), suite.Target.Embedded, masked)))
 }
 
 // declaredChecks are the check IDs the running spec declares (its labels in the catalogue).

@@ -5,77 +5,77 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/autoshares/conformance/internal/apiclient"
-	"github.com/autoshares/conformance/internal/checks"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/config"
-	rec "github.com/autoshares/conformance/internal/recording"
+	rec "github.com/autoshares/conformance/internal/pacts"
 	"github.com/autoshares/conformance/internal/states"
-	"github.com/autoshares/conformance/internal/verdict"
+	suitepkg "github.com/autoshares/conformance/internal/suite"
 )
 
 const resetCodeResponseSchema = "reset-code.response.schema.json"
 
 // resetCode is step 3 on the path the target serves (AUTOSHARES_STEP3_PATH).
-func resetCode(code string) apiclient.Request {
-	return apiclient.ResetCode(suite.Cfg.Flow.Step3Path, code)
+func resetCode(code string) client.Request {
+	return client.ResetCode(suite.Cfg.Flow.Step3Path, code)
 }
 
 // expectToken: success with the token in Model; returns it.
-func expectToken(ex *apiclient.Exchange, check string) string {
+func expectToken(ex *client.Exchange, check string) string {
 	GinkgoHelper()
 	env := expectSuccess(ex, check, resetCodeResponseSchema)
 	var token string
 	_ = json.Unmarshal(env.Model, &token)
 	suite.Secrets.Add(token)
-	need(done(verdictOn(check, ex).Expect(token != "", verdict.KindModel, "Model: expected the reset token, got %s", verdict.OrMissing(env.Model))),
+	need(done(verdictOn(check, ex).Expect(token != "", suitepkg.KindModel, "Model: expected the reset token, got %s", suitepkg.OrMissing(env.Model))),
 		"no reset token from "+check+" for the steps after it")
 	return token
 }
 
 var _ = Describe("Step 3, trade the code for a token: POST v1.0/users/password/reset/code (or users/identifiers/reset/code)", Label("step3", "reset-code"), func() {
 
-	It("trades a valid code for a token that sets the new password", Checks(checks.Step3ValidCodeToken, checks.Step3TokenSetsPassword), func(ctx SpecContext) {
+	It("trades a valid code for a token that sets the new password", Checks(cataloguepkg.Step3ValidCodeToken, cataloguepkg.Step3TokenSetsPassword), func(ctx SpecContext) {
 		trader := given(ctx, states.PendingCode)
-		token := expectToken(send(ctx, resetCode(trader["Code"])), checks.Step3ValidCodeToken)
+		token := expectToken(send(ctx, resetCode(trader["Code"])), cataloguepkg.Step3ValidCodeToken)
 
 		pw := newPassword()
-		expectSuccess(send(ctx, updatePassword(token, pw, pw)), checks.Step3TokenSetsPassword, updatePasswordResponseSchema)
-		expectLoginSucceeds(ctx, checks.Step3TokenSetsPassword, trader["User"], pw, "with the password set with the token from step 3")
+		expectSuccess(send(ctx, updatePassword(token, pw, pw)), cataloguepkg.Step3TokenSetsPassword, updatePasswordResponseSchema)
+		expectLoginSucceeds(ctx, cataloguepkg.Step3TokenSetsPassword, trader["User"], pw, "with the password set with the token from step 3")
 
 		record(suite.Shapes.Interaction(rec.CodeValid))
 	})
 
-	It("refuses an unknown code", Checks(checks.Step3UnknownCodeRefused), func(ctx SpecContext) {
+	It("refuses an unknown code", Checks(cataloguepkg.Step3UnknownCodeRefused), func(ctx SpecContext) {
 		unknown := givenMade(ctx, states.NoSuchCode)
 		ex := send(ctx, resetCode(unknown.Values["Code"]))
-		expectFailure(ex, checks.Step3UnknownCodeRefused, resetCodeResponseSchema, config.CaseInvalidCode)
+		expectFailure(ex, cataloguepkg.Step3UnknownCodeRefused, resetCodeResponseSchema, config.CaseInvalidCode)
 
 		recordAbsence(unknown, suite.Shapes.Interaction(rec.CodeUnknown))
 	})
 
-	It("refuses an expired code", Label("expired-code"), Checks(checks.Step3ExpiredCodeRefused), func(ctx SpecContext) {
+	It("refuses an expired code", Label("expired-code"), Checks(cataloguepkg.Step3ExpiredCodeRefused), func(ctx SpecContext) {
 		trader := given(ctx, states.ExpiredCode)
 		ex := send(ctx, resetCode(trader["Code"]))
-		expectFailure(ex, checks.Step3ExpiredCodeRefused, resetCodeResponseSchema, config.CaseExpiredCode)
+		expectFailure(ex, cataloguepkg.Step3ExpiredCodeRefused, resetCodeResponseSchema, config.CaseExpiredCode)
 
 		record(suite.Shapes.Interaction(rec.CodeExpired))
 	})
 
-	It("refuses a code that was already used", Checks(checks.Step3ValidCodeToken, checks.Step3UsedCodeRefused), func(ctx SpecContext) {
+	It("refuses a code that was already used", Checks(cataloguepkg.Step3ValidCodeToken, cataloguepkg.Step3UsedCodeRefused), func(ctx SpecContext) {
 		trader := given(ctx, states.PendingCode)
-		expectToken(send(ctx, resetCode(trader["Code"])), checks.Step3ValidCodeToken)
+		expectToken(send(ctx, resetCode(trader["Code"])), cataloguepkg.Step3ValidCodeToken)
 		ex := send(ctx, resetCode(trader["Code"]))
-		expectFailure(ex, checks.Step3UsedCodeRefused, resetCodeResponseSchema, config.CaseUsedCode)
+		expectFailure(ex, cataloguepkg.Step3UsedCodeRefused, resetCodeResponseSchema, config.CaseUsedCode)
 		// No pact interaction: "already used" takes two requests, and a pact interaction is one.
 	})
 
 	It("refuses a code without Et-App-Key with the documented error, and the code stays usable", Label("app-key"),
-		Checks(checks.Step3AppKeyMissingRefused, checks.Step3AppKeyCodeSurvives), func(ctx SpecContext) {
+		Checks(cataloguepkg.Step3AppKeyMissingRefused, cataloguepkg.Step3AppKeyCodeSurvives), func(ctx SpecContext) {
 			trader := given(ctx, states.PendingCode)
 			req := resetCode(trader["Code"])
 			req.OmitAppKey = true
-			expectAppKeyError(send(ctx, req), checks.Step3AppKeyMissingRefused)
-			expectToken(send(ctx, resetCode(trader["Code"])), checks.Step3AppKeyCodeSurvives)
+			expectAppKeyError(send(ctx, req), cataloguepkg.Step3AppKeyMissingRefused)
+			expectToken(send(ctx, resetCode(trader["Code"])), cataloguepkg.Step3AppKeyCodeSurvives)
 
 			record(suite.Shapes.Interaction(rec.CodeNoAppKey))
 		})

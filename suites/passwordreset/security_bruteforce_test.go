@@ -7,15 +7,13 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/autoshares/conformance/internal/apiclient"
-	"github.com/autoshares/conformance/internal/checks"
-	"github.com/autoshares/conformance/internal/harness"
-	"github.com/autoshares/conformance/internal/sources"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/states"
-	"github.com/autoshares/conformance/internal/verdict"
+	suitepkg "github.com/autoshares/conformance/internal/suite"
 )
 
-const checkAnswersLimited = checks.SecurityAnswersAttemptsLimited
+const checkAnswersLimited = cataloguepkg.SecurityAnswersAttemptsLimited
 
 var _ = Describe("Security: guessing the secret answer (ASVS 6.3.1, NIST SP 800-63B-4 3.2.2)", Label("security", "brute-force", "step1", "secret-question"), func() {
 
@@ -26,7 +24,7 @@ var _ = Describe("Security: guessing the secret answer (ASVS 6.3.1, NIST SP 800-
 				Skip("AUTOSHARES_MAX_FAILED_ANSWERS=0: guessing the secret answer is not checked")
 			}
 			made := givenMade(ctx, states.WithQuestion)
-			if made.Via != sources.ViaStateEndpoint {
+			if made.Via != suitepkg.ViaStateEndpoint {
 				// A configured test trader locked for the target's lockout period would fail
 				// the rest of the run (and the next runs): only fresh traders are guessed at.
 				Skip("needs fresh traders from the provider-state endpoint (set AUTOSHARES_STATE_URL): guessing a configured test trader's answer would lock it for the rest of the run")
@@ -54,19 +52,19 @@ var _ = Describe("Security: guessing the secret answer (ASVS 6.3.1, NIST SP 800-
 			// guess again (an overloaded moment is no answer, and a gateway's 503 reached no
 			// count), so an occasional 503 neither ends the guessing early nor fails the check.
 			otherChecked := false
-			rightAnswer := func(sent int) *verdict.Verdict {
-				req := apiclient.ResetPassword(target["User"], target["SecretQuestionAnswer"])
+			rightAnswer := func(sent int) *suitepkg.Verdict {
+				req := client.ResetPassword(target["User"], target["SecretQuestionAnswer"])
 				req.NoRateLimitRetry = true
 				ex := send(ctx, req)
 				if ex.Status == http.StatusTooManyRequests {
-					oreq := apiclient.ResetPassword(other["User"], other["SecretQuestionAnswer"])
+					oreq := client.ResetPassword(other["User"], other["SecretQuestionAnswer"])
 					oreq.NoRateLimitRetry = true
 					if oex := send(ctx, oreq); oex.Status != http.StatusTooManyRequests {
 						expectStep1Success(oex, checkAnswersLimited)
 						otherChecked = true
 					} else {
 						By("both traders' answers throttled: waiting the throttle out and sending the right answer again")
-						ex = send(ctx, apiclient.ResetPassword(target["User"], target["SecretQuestionAnswer"]))
+						ex = send(ctx, client.ResetPassword(target["User"], target["SecretQuestionAnswer"]))
 					}
 				}
 				return suite.Rules.Refusal(verdictOn(checkAnswersLimited, ex),
@@ -84,7 +82,7 @@ var _ = Describe("Security: guessing the secret answer (ASVS 6.3.1, NIST SP 800-
 
 			// Locking one account must not lock others.
 			if !otherChecked {
-				expectStep1Success(send(ctx, apiclient.ResetPassword(other["User"], other["SecretQuestionAnswer"])), checkAnswersLimited)
+				expectStep1Success(send(ctx, client.ResetPassword(other["User"], other["SecretQuestionAnswer"])), checkAnswersLimited)
 			}
 		})
 })
@@ -99,17 +97,17 @@ func guessAnswers(ctx context.Context, user string, n int, early bool) (int, boo
 	GinkgoHelper()
 	first, sent := "", 0
 	for sent < n {
-		batch := make([]apiclient.Request, min(suite.Cfg.MaxInFlight, n-sent))
+		batch := make([]client.Request, min(suite.Cfg.MaxInFlight, n-sent))
 		for i := range batch {
-			wrong := harness.RandomSecret("wrong-")
+			wrong := suitepkg.RandomSecret("wrong-")
 			suite.Secrets.Add(wrong)
-			batch[i] = apiclient.ResetPassword(user, wrong)
+			batch[i] = client.ResetPassword(user, wrong)
 			batch[i].NoRateLimitRetry = early
 		}
 		changed := false
 		for i, ex := range sendAll(ctx, batch) {
 			done(suite.Rules.Refusal(verdictOn(checkAnswersLimited, ex), fmt.Sprintf("wrong answer %d of %d", sent+i+1, n)))
-			switch kind := verdict.RefusalKind(ex); {
+			switch kind := suitepkg.RefusalKind(ex); {
 			case ex.Status == http.StatusTooManyRequests:
 				changed = true // throttled: guessing is limited, or the right answer says otherwise
 			case first == "":

@@ -3,12 +3,12 @@ package passwordreset
 import (
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/autoshares/conformance/internal/apiclient"
-	"github.com/autoshares/conformance/internal/checks"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/states"
 )
 
-const checkNotCacheable = checks.SecuritySecretsNotCacheable
+const checkNotCacheable = cataloguepkg.SecuritySecretsNotCacheable
 
 var _ = Describe("Security: responses carrying a token are not stored by shared caches (RFC 9111)", Label("security", "caching", "step3", "reset-code", "login"), func() {
 
@@ -19,7 +19,7 @@ var _ = Describe("Security: responses carrying a token are not stored by shared 
 			expectToken(ex, checkNotCacheable)
 			done(suite.Rules.NotSharedCacheable(verdictOn(checkNotCacheable, ex), "step 3's answer, which carries the reset token"))
 
-			login := send(ctx, apiclient.Login(trader["User"], trader["Password"]))
+			login := send(ctx, client.Login(trader["User"], trader["Password"]))
 			v := verdictOn(checkNotCacheable, login)
 			suite.Secrets.Add(suite.Rules.Login(v, 200, "Succeeded", "should succeed with the trader's password"))
 			done(v)

@@ -6,15 +6,15 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/autoshares/conformance/internal/apiclient"
-	"github.com/autoshares/conformance/internal/checks"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/states"
-	"github.com/autoshares/conformance/internal/verdict"
+	suitepkg "github.com/autoshares/conformance/internal/suite"
 )
 
 const (
-	checkCodeOneExchange   = checks.SecurityCodeOneConcurrentExchange
-	checkCodeUnpredictable = checks.SecurityCodeUnpredictable
+	checkCodeOneExchange   = cataloguepkg.SecurityCodeOneConcurrentExchange
+	checkCodeUnpredictable = cataloguepkg.SecurityCodeUnpredictable
 )
 
 var _ = Describe("Security: confirmation codes (ASVS 6.5)", Label("security", "codes", "step3", "reset-code"), func() {
@@ -22,9 +22,9 @@ var _ = Describe("Security: confirmation codes (ASVS 6.5)", Label("security", "c
 	It("lets exactly one of concurrent exchanges of one code return a token", Label("race"),
 		Checks(checkCodeOneExchange), func(ctx SpecContext) {
 			n := suite.Cfg.Negative.ConcurrentUpdates
-			exchanges := sendTogether(ctx, func() []apiclient.Request {
+			exchanges := sendTogether(ctx, func() []client.Request {
 				trader := given(ctx, states.PendingCode)
-				reqs := make([]apiclient.Request, n)
+				reqs := make([]client.Request, n)
 				for i := range reqs {
 					reqs[i] = resetCode(trader["Code"])
 				}
@@ -39,7 +39,7 @@ var _ = Describe("Security: confirmation codes (ASVS 6.5)", Label("security", "c
 					expectFailure(ex, checkCodeOneExchange, resetCodeResponseSchema, anyFailure)
 				}
 			}
-			done(verdictOn(checkCodeOneExchange, nil).Expect(len(wins) == 1, verdict.KindWinners,
+			done(verdictOn(checkCodeOneExchange, nil).Expect(len(wins) == 1, suitepkg.KindWinners,
 				"%d simultaneous step 3 exchanges of one code (AUTOSHARES_CONCURRENT_UPDATES): expected exactly one success, got %d (exchanges %s)", n, len(wins), strings.Join(wins, ", ")))
 		})
 
@@ -57,8 +57,8 @@ var _ = Describe("Security: confirmation codes (ASVS 6.5)", Label("security", "c
 				codes[i] = given(fresh, states.PendingCode)["Code"]
 			}
 			v := verdictOn(checkCodeUnpredictable, nil)
-			for _, p := range verdict.CodePatternProblems(codes) {
-				v.Expect(false, verdict.KindCodePattern, "%s (AUTOSHARES_CODE_SAMPLES=%d)", p, len(codes))
+			for _, p := range suitepkg.CodePatternProblems(codes) {
+				v.Expect(false, suitepkg.KindCodePattern, "%s (AUTOSHARES_CODE_SAMPLES=%d)", p, len(codes))
 			}
 			done(v)
 		})

@@ -5,7 +5,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/states"
 )
 
@@ -18,16 +18,16 @@ var _ = Describe("Security: errors reveal no internals (ASVS 16.5.1)", Label("se
 		Checks(checkNoInternals), func(ctx SpecContext) {
 			unknown := given(ctx, states.NoSuchUser)
 			put, post := http.MethodPut, http.MethodPost
-			reqs := []apiclient.Request{
-				rawBody(post, apiclient.PathResetPassword, []byte(`{"User": `), ""),
-				rawBody(post, apiclient.PathResetPassword, []byte(`{"User": ["a", 1]}`), ""),
+			reqs := []client.Request{
+				rawBody(post, client.PathResetPassword, []byte(`{"User": `), ""),
+				rawBody(post, client.PathResetPassword, []byte(`{"User": ["a", 1]}`), ""),
 				rawBody(post, step3Path(), []byte(`not json`), ""),
 				rawBody(post, step3Path(), jsonOf(step3Body(map[string]any{"x": 1})), ""),
-				rawBody(put, apiclient.PathUpdatePassword, []byte(`{"Token": 1e999}`), ""),
-				rawBody(put, apiclient.PathUpdatePassword, jsonOf(step4Body(nil, 12, false)), ""),
-				{Method: http.MethodGet, Path: apiclient.PathSecretQuestion},
-				apiclient.SecretQuestion(unknown["User"]),
-				{Method: post, Path: apiclient.PathLogin},
+				rawBody(put, client.PathUpdatePassword, []byte(`{"Token": 1e999}`), ""),
+				rawBody(put, client.PathUpdatePassword, jsonOf(step4Body(nil, 12, false)), ""),
+				{Method: http.MethodGet, Path: client.PathSecretQuestion},
+				client.SecretQuestion(unknown["User"]),
+				{Method: post, Path: client.PathLogin},
 			}
 			// send judges each error body (judgeExchange); a request the target processed
 			// instead is another check's concern.

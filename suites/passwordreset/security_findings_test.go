@@ -3,7 +3,7 @@ package passwordreset
 import (
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/autoshares/conformance/internal/checks"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/outcome"
 )
 
@@ -11,15 +11,15 @@ import (
 // flow itself prescribes. A spec that observes one says so; the reports list it with its
 // requirement ID, and it never fails the run.
 const (
-	findingSecretQuestion  = checks.FindingSecretQuestion
-	findingUserEnumeration = checks.FindingUserEnumeration
+	findingSecretQuestion  = cataloguepkg.FindingSecretQuestion
+	findingUserEnumeration = cataloguepkg.FindingUserEnumeration
 )
 
 // sawFinding records that the running spec saw the finding.
 func sawFinding(id string) {
 	GinkgoHelper()
 	if _, ok := catalogue.Finding(id); !ok {
-		Fail("the spec observes finding " + id + ", which internal/checks/catalogue.json lacks (a bug in the suite)")
+		Fail("the spec observes finding " + id + ", which internal/catalogue/catalogue.json lacks (a bug in the suite)")
 	}
 	recordOutcome(outcome.Record{Finding: id, State: outcome.Passed})
 }

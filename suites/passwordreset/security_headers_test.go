@@ -6,22 +6,21 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/autoshares/conformance/internal/apiclient"
-	"github.com/autoshares/conformance/internal/checks"
-	"github.com/autoshares/conformance/internal/harness"
-	"github.com/autoshares/conformance/internal/sources"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/states"
+	suitepkg "github.com/autoshares/conformance/internal/suite"
 )
 
 // judgeHeaders applies the security-header checks every exchange gets (judgeExchange).
-func judgeHeaders(ex *apiclient.Exchange) {
+func judgeHeaders(ex *client.Exchange) {
 	GinkgoHelper()
-	done(suite.Rules.Nosniff(verdictOn(checks.SecurityHeadersNosniff, ex)))
-	done(suite.Rules.NoVersions(verdictOn(checks.SecurityHeadersNoVersions, ex)))
+	done(suite.Rules.Nosniff(verdictOn(cataloguepkg.SecurityHeadersNosniff, ex)))
+	done(suite.Rules.NoVersions(verdictOn(cataloguepkg.SecurityHeadersNoVersions, ex)))
 	// HSTS is for https responses only (RFC 6797 7.2); over http the CORS spec records the
 	// check not checked, once, rather than every exchange saying so.
 	if min := suite.Cfg.Security.HSTSMinAge; min > 0 && strings.HasPrefix(ex.URL, "https://") {
-		done(suite.Rules.HSTS(verdictOn(checks.SecurityHeadersHsts, ex), min))
+		done(suite.Rules.HSTS(verdictOn(cataloguepkg.SecurityHeadersHsts, ex), min))
 	}
 }
 
@@ -43,20 +42,20 @@ var _ = Describe("Security: CORS allows no foreign origin with credentials (ASVS
 	Label("security", "headers", "cors", "https", "asvs-3.4.1", "asvs-3.4.4", "asvs-13.4.6"), func() {
 
 		It("answers a foreign Origin, in simple requests and preflights on every endpoint, without allowing it with credentials",
-			Label("step1", "step2", "step3", "step4", "login"), Checks(checks.SecurityHeadersCors), func(ctx SpecContext) {
+			Label("step1", "step2", "step3", "step4", "login"), Checks(cataloguepkg.SecurityHeadersCors), func(ctx SpecContext) {
 				if why := hstsNotCheckedWhy(); why != "" {
-					notChecked(checks.SecurityHeadersHsts, why)
+					notChecked(cataloguepkg.SecurityHeadersHsts, why)
 				}
 				given(ctx, states.NoSuchUser)
 				origin := suite.Cfg.Security.CORSOrigin
 				pw := newPassword()
-				var reqs []apiclient.Request
-				for _, r := range []apiclient.Request{
-					apiclient.ResetPassword(harness.RandomSecret("unknown-trader-"), ""),
-					apiclient.SecretQuestion(harness.RandomSecret("unknown-trader-")),
-					resetCode(sources.RandomCode()),
+				var reqs []client.Request
+				for _, r := range []client.Request{
+					client.ResetPassword(suitepkg.RandomSecret("unknown-trader-"), ""),
+					client.SecretQuestion(suitepkg.RandomSecret("unknown-trader-")),
+					resetCode(suitepkg.RandomCode()),
 					updatePassword(randomGUID(), pw, pw),
-					apiclient.Login(harness.RandomSecret("unknown-trader-"), newPassword()),
+					client.Login(suitepkg.RandomSecret("unknown-trader-"), newPassword()),
 				} {
 					simple := r
 					simple.Header = r.Header.Clone()
@@ -66,9 +65,9 @@ var _ = Describe("Security: CORS allows no foreign origin with credentials (ASVS
 					simple.Header.Set("Origin", origin)
 					// A browser's preflight carries neither the body nor the app key: it asks
 					// whether the real request, with them, may be sent.
-					preflight := apiclient.Request{Method: http.MethodOptions, Path: r.Path, Query: r.Query, OmitAppKey: true,
+					preflight := client.Request{Method: http.MethodOptions, Path: r.Path, Query: r.Query, OmitAppKey: true,
 						Header: http.Header{"Origin": {origin}, "Access-Control-Request-Method": {r.Method},
-							"Access-Control-Request-Headers": {strings.ToLower(apiclient.HeaderAppKey) + ", content-type"}}}
+							"Access-Control-Request-Headers": {strings.ToLower(client.HeaderAppKey) + ", content-type"}}}
 					reqs = append(reqs, simple, preflight)
 				}
 				for _, ex := range sendAll(ctx, reqs) {
@@ -76,7 +75,7 @@ var _ = Describe("Security: CORS allows no foreign origin with credentials (ASVS
 					if ex.Method == http.MethodOptions {
 						what = "the preflight of " + ex.RequestHeader.Get("Access-Control-Request-Method") + " " + strings.TrimPrefix(ex.URL, suite.API.BaseURL)
 					}
-					done(suite.Rules.CORS(verdictOn(checks.SecurityHeadersCors, ex), origin, what))
+					done(suite.Rules.CORS(verdictOn(cataloguepkg.SecurityHeadersCors, ex), origin, what))
 				}
 			})
 	})

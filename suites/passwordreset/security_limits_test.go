@@ -17,14 +17,12 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/autoshares/conformance/internal/apiclient"
-	"github.com/autoshares/conformance/internal/checks"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/config"
-	"github.com/autoshares/conformance/internal/harness"
 	"github.com/autoshares/conformance/internal/outcome"
-	"github.com/autoshares/conformance/internal/sources"
 	"github.com/autoshares/conformance/internal/states"
-	"github.com/autoshares/conformance/internal/verdict"
+	suitepkg "github.com/autoshares/conformance/internal/suite"
 )
 
 var _ = Describe("Security: guessing step 3's code (ASVS 6.6.3, NIST SP 800-63B-4 4.2.1.2)", Label("security", "brute-force", "codes", "step3", "reset-code"), func() {
@@ -33,18 +31,18 @@ var _ = Describe("Security: guessing step 3's code (ASVS 6.6.3, NIST SP 800-63B-
 	// every pending code (the reference provider does) and void them all: no other spec
 	// may hold a pending code meanwhile. Ginkgo runs Serial specs after the parallel ones,
 	// on one process.
-	It("refuses a pending code after too many wrong codes", Serial, Checks(checks.SecurityCodeGuessingLimited), func(ctx SpecContext) {
+	It("refuses a pending code after too many wrong codes", Serial, Checks(cataloguepkg.SecurityCodeGuessingLimited), func(ctx SpecContext) {
 		n := suite.Cfg.Security.MaxFailedCodes
 		if n == 0 {
-			notChecked(checks.SecurityCodeGuessingLimited, "AUTOSHARES_MAX_FAILED_CODES=0: guessing step 3's code is not checked")
+			notChecked(cataloguepkg.SecurityCodeGuessingLimited, "AUTOSHARES_MAX_FAILED_CODES=0: guessing step 3's code is not checked")
 			return
 		}
 		// The documented step 3 request carries the code and nothing naming its trader.
-		sawFinding(checks.FindingCodeBoundToNoUser)
+		sawFinding(cataloguepkg.FindingCodeBoundToNoUser)
 		// A code made ahead may have met other specs' wrong codes already: that only makes
 		// it fall sooner, never lets a target without a limit pass.
 		code := given(ctx, states.PendingCode)["Code"]
-		wrong := make([]apiclient.Request, n)
+		wrong := make([]client.Request, n)
 		for i := range wrong {
 			wrong[i] = resetCode(wrongCode(code))
 		}
@@ -52,7 +50,7 @@ var _ = Describe("Security: guessing step 3's code (ASVS 6.6.3, NIST SP 800-63B-
 		// gateway's 429 did not reach the target's count). A Serial spec runs while every
 		// other process is idle, so it may have the whole run's in-flight bound.
 		for i, ex := range sendAllWithin(ctx, wrong, suite.Cfg.MaxInFlight*parallelTotal()) {
-			done(suite.Rules.Refusal(verdictOn(checks.SecurityCodeGuessingLimited, ex), fmt.Sprintf("wrong code %d of %d", i+1, n)))
+			done(suite.Rules.Refusal(verdictOn(cataloguepkg.SecurityCodeGuessingLimited, ex), fmt.Sprintf("wrong code %d of %d", i+1, n)))
 		}
 		dropCodesMadeAhead()
 		// A 429 on the right code is waited out (within the budget) and the code sent again:
@@ -64,13 +62,13 @@ var _ = Describe("Security: guessing step 3's code (ASVS 6.6.3, NIST SP 800-63B-
 			_ = json.Unmarshal(ex.ResponseBody, &struct{ Model *string }{&token})
 			suite.Secrets.Add(token)
 		}
-		done(suite.Rules.Refusal(verdictOn(checks.SecurityCodeGuessingLimited, ex),
+		done(suite.Rules.Refusal(verdictOn(cataloguepkg.SecurityCodeGuessingLimited, ex),
 			fmt.Sprintf("the pending code after %d wrong codes of its length (AUTOSHARES_MAX_FAILED_CODES=%d): guessing must be stopped by then", n, n)))
 	})
 })
 
 // sendAllWithin is sendAll with another in-flight bound.
-func sendAllWithin(ctx context.Context, reqs []apiclient.Request, inFlight int) []*apiclient.Exchange {
+func sendAllWithin(ctx context.Context, reqs []client.Request, inFlight int) []*client.Exchange {
 	GinkgoHelper()
 	for _, r := range reqs {
 		checkRequest(r)
@@ -86,7 +84,7 @@ func sendAllWithin(ctx context.Context, reqs []apiclient.Request, inFlight int) 
 func wrongCode(code string) string {
 	for {
 		var b strings.Builder
-		r := harness.RandomSecret("")
+		r := suitepkg.RandomSecret("")
 		for i, c := range code {
 			x := r[i%len(r)]
 			if unicode.IsDigit(c) {
@@ -95,7 +93,7 @@ func wrongCode(code string) string {
 				b.WriteByte('A' + x%26)
 			}
 			if i%len(r) == len(r)-1 {
-				r = harness.RandomSecret("")
+				r = suitepkg.RandomSecret("")
 			}
 		}
 		if w := b.String(); w != code {
@@ -120,36 +118,36 @@ func dropCodesMadeAhead() {
 
 var _ = Describe("Security: failed logins of one account (ASVS 6.3.1, 6.3.4, NIST SP 800-63B-4 3.2.2)", Label("security", "brute-force", "login", "locks-accounts"), func() {
 
-	It("refuses the right password after too many failed logins", Checks(checks.SecurityLoginAttemptsLimited), func(ctx SpecContext) {
-		trader, ok := lockableTrader(ctx, checks.SecurityLoginAttemptsLimited)
+	It("refuses the right password after too many failed logins", Checks(cataloguepkg.SecurityLoginAttemptsLimited), func(ctx SpecContext) {
+		trader, ok := lockableTrader(ctx, cataloguepkg.SecurityLoginAttemptsLimited)
 		if !ok {
 			return
 		}
 		user := trader["User"]
-		limitLogins(ctx, checks.SecurityLoginAttemptsLimited, trader, func(int) string { return user }, "")
+		limitLogins(ctx, cataloguepkg.SecurityLoginAttemptsLimited, trader, func(int) string { return user }, "")
 	})
 
-	It("counts failed logins under every spelling of a login the target accepts", Checks(checks.SecurityLoginLimitPerSpelling), func(ctx SpecContext) {
-		trader, ok := lockableTrader(ctx, checks.SecurityLoginLimitPerSpelling)
+	It("counts failed logins under every spelling of a login the target accepts", Checks(cataloguepkg.SecurityLoginLimitPerSpelling), func(ctx SpecContext) {
+		trader, ok := lockableTrader(ctx, cataloguepkg.SecurityLoginLimitPerSpelling)
 		if !ok {
 			return
 		}
 		user := trader["User"]
 		spellings := caseSpellings(user, suite.Cfg.Security.MaxFailedLogins+1)
 		if len(spellings) < suite.Cfg.Security.MaxFailedLogins+1 {
-			notChecked(checks.SecurityLoginLimitPerSpelling, fmt.Sprintf("the trader's login has too few letters for %d spellings of its own", suite.Cfg.Security.MaxFailedLogins+1))
+			notChecked(cataloguepkg.SecurityLoginLimitPerSpelling, fmt.Sprintf("the trader's login has too few letters for %d spellings of its own", suite.Cfg.Security.MaxFailedLogins+1))
 			return
 		}
 		// Another spelling with the right password: is it the same account to the target?
-		ex := send(ctx, apiclient.Login(spellings[0], trader["Password"]))
+		ex := send(ctx, client.Login(spellings[0], trader["Password"]))
 		token := loginToken(ex)
 		if ex.Status/100 != 2 || token == "" {
-			notChecked(checks.SecurityLoginLimitPerSpelling, "login is case-sensitive: the trader's login with its letter case changed is not the same account (refused with the right password), so there is no other spelling to count under")
+			notChecked(cataloguepkg.SecurityLoginLimitPerSpelling, "login is case-sensitive: the trader's login with its letter case changed is not the same account (refused with the right password), so there is no other spelling to count under")
 			return
 		}
 		// Each failed login under a spelling of its own: a count kept per spelling never
 		// reaches its limit; the right password goes under the login as it was made.
-		limitLogins(ctx, checks.SecurityLoginLimitPerSpelling, trader, func(i int) string { return spellings[1+i] }, " each under another spelling of the login")
+		limitLogins(ctx, cataloguepkg.SecurityLoginLimitPerSpelling, trader, func(i int) string { return spellings[1+i] }, " each under another spelling of the login")
 	})
 })
 
@@ -163,7 +161,7 @@ func lockableTrader(ctx context.Context, check string) (states.Values, bool) {
 		return nil, false
 	}
 	made := givenMade(ctx, states.NoQuestion)
-	if made.Via != sources.ViaStateEndpoint {
+	if made.Via != suitepkg.ViaStateEndpoint {
 		notChecked(check, "needs a fresh trader from the provider-state endpoint (set AUTOSHARES_STATE_URL): locking a configured test trader would lock it for the rest of the run")
 		return nil, false
 	}
@@ -179,8 +177,8 @@ func lockableTrader(ctx context.Context, check string) (states.Values, bool) {
 func limitLogins(ctx context.Context, check string, trader states.Values, spelling func(int) string, how string) {
 	GinkgoHelper()
 	n := suite.Cfg.Security.MaxFailedLogins
-	right := func(sent int) *verdict.Verdict {
-		ex := send(ctx, apiclient.Login(trader["User"], trader["Password"]))
+	right := func(sent int) *suitepkg.Verdict {
+		ex := send(ctx, client.Login(trader["User"], trader["Password"]))
 		why := fmt.Sprintf("with the right password after %d failed logins%s (AUTOSHARES_MAX_FAILED_LOGINS=%d): guessing must be stopped by then", sent, how, n)
 		v := verdictOn(check, ex)
 		suite.Secrets.Add(suite.Rules.NotLoggedIn(v, why))
@@ -207,11 +205,11 @@ func failLogins(ctx context.Context, check string, spelling func(int) string, n 
 	GinkgoHelper()
 	first, sent := "", 0
 	for sent < n {
-		batch := make([]apiclient.Request, min(suite.Cfg.MaxInFlight, n-sent))
+		batch := make([]client.Request, min(suite.Cfg.MaxInFlight, n-sent))
 		for i := range batch {
-			wrong := harness.RandomSecret("wrong-")
+			wrong := suitepkg.RandomSecret("wrong-")
 			suite.Secrets.Add(wrong)
-			batch[i] = apiclient.Login(spelling(sent+i), wrong)
+			batch[i] = client.Login(spelling(sent+i), wrong)
 			batch[i].NoRateLimitRetry = early
 		}
 		changed := false
@@ -237,14 +235,14 @@ func failLogins(ctx context.Context, check string, spelling func(int) string, n 
 }
 
 // loginRefusalKind is how a refused login reads: its status, State and Reason.
-func loginRefusalKind(ex *apiclient.Exchange) string {
+func loginRefusalKind(ex *client.Exchange) string {
 	var b struct{ State, Reason string }
 	_ = json.Unmarshal(ex.ResponseBody, &b)
 	return fmt.Sprintf("%d %s %s", ex.Status, b.State, b.Reason)
 }
 
 // loginToken is the token a login answered, if any.
-func loginToken(ex *apiclient.Exchange) string {
+func loginToken(ex *client.Exchange) string {
 	var b struct{ Token string }
 	_ = json.Unmarshal(ex.ResponseBody, &b)
 	return b.Token
@@ -279,9 +277,9 @@ func caseSpellings(login string, n int) []string {
 var _ = Describe("Security: a reset voids the trader's other grants (ASVS 6.6.2)", Label("security", "step3", "step4", "reset-code", "update-password", "mail"), func() {
 
 	// The codes come by mail: the mail checks are declared, and judged, where they are met.
-	It("refuses the trader's other code and token after a successful reset", Checks(checks.SecurityResetOldCodesVoid, checks.Step1NoQuestionAccepted, checks.Step1CodeMailed), func(ctx SpecContext) {
+	It("refuses the trader's other code and token after a successful reset", Checks(cataloguepkg.SecurityResetOldCodesVoid, cataloguepkg.Step1NoQuestionAccepted, cataloguepkg.Step1CodeMailed), func(ctx SpecContext) {
 		needMailbox()
-		const check = checks.SecurityResetOldCodesVoid
+		const check = cataloguepkg.SecurityResetOldCodesVoid
 		trader := given(ctx, states.PendingCode)
 		// Three grants of one trader, all issued before the reset: a token (from the
 		// state's code), a second token, which makes the reset, and a code still pending.
@@ -290,18 +288,18 @@ var _ = Describe("Security: a reset voids the trader's other grants (ASVS 6.6.2)
 			since := time.Now()
 			// The state's trader need not be one without a secret question: refused, its
 			// question is unknown here, and the check cannot go on.
-			ex := send(ctx, apiclient.ResetPassword(trader["User"], ""))
+			ex := send(ctx, client.ResetPassword(trader["User"], ""))
 			need(succeeded(ex), "step 1 without an answer, for the pending-code state's trader, was refused (it may have a secret question)")
-			expectStep1Success(ex, checks.Step1NoQuestionAccepted)
-			return waitForCode(ctx, checks.Step1CodeMailed, trader["Email"], since)
+			expectStep1Success(ex, cataloguepkg.Step1NoQuestionAccepted)
+			return waitForCode(ctx, cataloguepkg.Step1CodeMailed, trader["Email"], since)
 		}
 		resetter := expectToken(send(ctx, resetCode(mailed())), check)
 		pending := mailed()
 		password := newPassword()
-		expectSuccess(send(ctx, apiclient.UpdatePassword(resetter, password, password)), check, updatePasswordResponseSchema)
+		expectSuccess(send(ctx, client.UpdatePassword(resetter, password, password)), check, updatePasswordResponseSchema)
 
 		other := newPassword()
-		exs := sendAll(ctx, []apiclient.Request{apiclient.UpdatePassword(older, other, other), resetCode(pending)})
+		exs := sendAll(ctx, []client.Request{client.UpdatePassword(older, other, other), resetCode(pending)})
 		done(suite.Rules.Refusal(verdictOn(check, exs[0]), "step 4 with the trader's older token, after a successful reset"))
 		if succeeded(exs[1]) {
 			var token string
@@ -314,19 +312,19 @@ var _ = Describe("Security: a reset voids the trader's other grants (ASVS 6.6.2)
 
 var _ = Describe("Security: how many bits a code carries (ASVS 6.5.4, NIST SP 800-63B-4 4.2.1.2)", Label("security", "codes", "step3", "reset-code"), func() {
 
-	It("issues confirmation codes of at least 20 bits", Checks(checks.SecurityCodeLength), func(ctx SpecContext) {
+	It("issues confirmation codes of at least 20 bits", Checks(cataloguepkg.SecurityCodeLength), func(ctx SpecContext) {
 		digits := suite.Cfg.Security.MinCodeDigits
 		if digits == 0 {
-			notChecked(checks.SecurityCodeLength, "AUTOSHARES_MIN_CODE_DIGITS=0: the codes' length is not checked")
+			notChecked(cataloguepkg.SecurityCodeLength, "AUTOSHARES_MIN_CODE_DIGITS=0: the codes' length is not checked")
 			return
 		}
-		v := verdictOn(checks.SecurityCodeLength, nil)
+		v := verdictOn(cataloguepkg.SecurityCodeLength, nil)
 		for i := range 2 {
 			code := given(ctx, states.PendingCode)["Code"]
 			bits, alphabet := codeBits(code)
 			// A numeric code by its digits (no rounding at the boundary); another by its bits.
 			ok := alphabet == 10 && len(code) >= digits || alphabet != 10 && bits >= float64(digits)*math.Log2(10)
-			v.Expect(ok, verdict.KindCodeLength, "code %d: %d characters of an alphabet of %d carry %.1f bits, expected at least %d digits' worth (%.1f bits; AUTOSHARES_MIN_CODE_DIGITS=%d)",
+			v.Expect(ok, suitepkg.KindCodeLength, "code %d: %d characters of an alphabet of %d carry %.1f bits, expected at least %d digits' worth (%.1f bits; AUTOSHARES_MIN_CODE_DIGITS=%d)",
 				i+1, len(code), alphabet, bits, digits, float64(digits)*math.Log2(10), digits)
 		}
 		done(v)
@@ -335,8 +333,8 @@ var _ = Describe("Security: how many bits a code carries (ASVS 6.5.4, NIST SP 80
 
 var _ = Describe("Security: how long a code lives (ASVS 6.5.5, NIST SP 800-63B-4 4.2.1.2)", Label("security", "codes", "step3", "reset-code"), func() {
 
-	It("refuses a code issued longer ago than the longest code lifetime", Checks(checks.SecurityCodeLifetimeBounded), func(ctx SpecContext) {
-		const check = checks.SecurityCodeLifetimeBounded
+	It("refuses a code issued longer ago than the longest code lifetime", Checks(cataloguepkg.SecurityCodeLifetimeBounded), func(ctx SpecContext) {
+		const check = cataloguepkg.SecurityCodeLifetimeBounded
 		lifetime := suite.Cfg.Security.MaxCodeLifetime
 		if lifetime == 0 {
 			notChecked(check, "AUTOSHARES_MAX_CODE_LIFETIME=0: the codes' lifetime is not checked")
@@ -414,7 +412,7 @@ func codeBits(code string) (float64, int) {
 var _ = Describe("Security: step 1's response times (ASVS 6.3.8)", Label("security", "step1", "reset-request", "timing"), func() {
 
 	It("reports step 1's response times for a known and an unknown user", Label("secret-question"),
-		Checks(checks.Step1WrongAnswerRefused, checks.Step1UnknownUserRefused), func(ctx SpecContext) {
+		Checks(cataloguepkg.Step1WrongAnswerRefused, cataloguepkg.Step1UnknownUserRefused), func(ctx SpecContext) {
 			n := suite.Cfg.Security.TimingSamples
 			if n == 0 {
 				Skip("AUTOSHARES_TIMING_SAMPLES=0: response times are not measured")
@@ -425,11 +423,11 @@ var _ = Describe("Security: step 1's response times (ASVS 6.3.8)", Label("securi
 			// pair), AUTOSHARES_MAX_IN_FLIGHT requests at a time: both meet the same network
 			// and load. The known user's answer is wrong, a failed challenge as the unknown
 			// user's is, and mails nothing; fewer than a lockout's worth by default.
-			reqs := make([]apiclient.Request, 0, 2*n)
+			reqs := make([]client.Request, 0, 2*n)
 			for i := range n {
-				wrong := harness.RandomSecret("wrong-")
+				wrong := suitepkg.RandomSecret("wrong-")
 				suite.Secrets.Add(wrong)
-				pair := []apiclient.Request{apiclient.ResetPassword(known, wrong), apiclient.ResetPassword(unknown, wrong)}
+				pair := []client.Request{client.ResetPassword(known, wrong), client.ResetPassword(unknown, wrong)}
 				if i%2 == 1 {
 					pair[0], pair[1] = pair[1], pair[0]
 				}
@@ -439,9 +437,9 @@ var _ = Describe("Security: step 1's response times (ASVS 6.3.8)", Label("securi
 			for i, ex := range sendAll(ctx, reqs) {
 				isKnown := (i%2 == 0) == (i/2%2 == 0)
 				if isKnown {
-					expectFailure(ex, checks.Step1WrongAnswerRefused, resetPasswordResponseSchema, config.CaseWrongAnswer)
+					expectFailure(ex, cataloguepkg.Step1WrongAnswerRefused, resetPasswordResponseSchema, config.CaseWrongAnswer)
 				} else {
-					expectFailure(ex, checks.Step1UnknownUserRefused, resetPasswordResponseSchema, config.CaseUnknownUser)
+					expectFailure(ex, cataloguepkg.Step1UnknownUserRefused, resetPasswordResponseSchema, config.CaseUnknownUser)
 				}
 				if ex.RateLimitWaits > 0 {
 					continue // a throttled exchange's time is the wait's, not the target's
@@ -453,7 +451,7 @@ var _ = Describe("Security: step 1's response times (ASVS 6.3.8)", Label("securi
 				}
 			}
 			stats := timingStats(tk, tu)
-			recordOutcome(outcome.Record{Finding: checks.FindingLoginTiming, State: outcome.Passed, Reason: stats})
+			recordOutcome(outcome.Record{Finding: cataloguepkg.FindingLoginTiming, State: outcome.Passed, Reason: stats})
 		})
 })
 

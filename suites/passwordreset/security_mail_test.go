@@ -8,13 +8,10 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/autoshares/conformance/internal/apiclient"
-	"github.com/autoshares/conformance/internal/checks"
-	"github.com/autoshares/conformance/internal/harness"
-	"github.com/autoshares/conformance/internal/mailbox"
-	"github.com/autoshares/conformance/internal/sources"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/states"
-	"github.com/autoshares/conformance/internal/verdict"
+	suitepkg "github.com/autoshares/conformance/internal/suite"
 )
 
 // The problem kinds of the mail checks (deviation signatures group failures by kind).
@@ -33,17 +30,17 @@ var _ = Describe("Security: what the reset mails the trader (ASVS 2.3.1, 6.3.7, 
 	// (AUTOSHARES_NO_MAIL_WAIT) while the reset goes on, and every mail the reset brings is
 	// read once at the end.
 	It("mails nothing for refused requests, a notification without secrets after the reset, and no secret in any mail", Label("secret-question", "step3", "step4"), longSpec,
-		Checks(checks.SecurityResetRefusedRequestMailsNothing, checks.SecurityResetNotificationMailed, checks.SecurityMailNoSecrets), func(ctx SpecContext) {
+		Checks(cataloguepkg.SecurityResetRefusedRequestMailsNothing, cataloguepkg.SecurityResetNotificationMailed, cataloguepkg.SecurityMailNoSecrets), func(ctx SpecContext) {
 			needMailbox()
 			trader := given(ctx, states.WithQuestion)
 			email, answer := trader["Email"], trader["SecretQuestionAnswer"]
 			before := mailSnapshot(ctx, email)
 
 			By("step 1 without an answer and with a wrong one, at once: refused, they must mail nothing")
-			wrong := harness.RandomSecret("wrong-")
+			wrong := suitepkg.RandomSecret("wrong-")
 			suite.Secrets.Add(wrong)
 			refusedAt := time.Now()
-			refused := sendAll(ctx, []apiclient.Request{apiclient.ResetPassword(trader["User"], ""), apiclient.ResetPassword(trader["User"], wrong)})
+			refused := sendAll(ctx, []client.Request{client.ResetPassword(trader["User"], ""), client.ResetPassword(trader["User"], wrong)})
 			due := 1 // the right answer's code mail
 			for _, ex := range refused {
 				if ex.Status/100 == 2 {
@@ -53,13 +50,13 @@ var _ = Describe("Security: what the reset mails the trader (ASVS 2.3.1, 6.3.7, 
 
 			By("the reset: step 1 with the answer, the mailed code, step 3, step 4")
 			since := time.Now()
-			expectStep1Success(send(ctx, apiclient.ResetPassword(trader["User"], answer)), checks.SecurityResetNotificationMailed)
-			code := waitForCode(ctx, checks.SecurityResetNotificationMailed, email, since)
-			token := expectToken(send(ctx, resetCode(code)), checks.SecurityResetNotificationMailed)
+			expectStep1Success(send(ctx, client.ResetPassword(trader["User"], answer)), cataloguepkg.SecurityResetNotificationMailed)
+			code := waitForCode(ctx, cataloguepkg.SecurityResetNotificationMailed, email, since)
+			token := expectToken(send(ctx, resetCode(code)), cataloguepkg.SecurityResetNotificationMailed)
 			beforeReset := mailSnapshot(ctx, email)
 			pw := newPassword()
 			reset := send(ctx, updatePassword(token, pw, pw))
-			expectSuccess(reset, checks.SecurityResetNotificationMailed, updatePasswordResponseSchema)
+			expectSuccess(reset, cataloguepkg.SecurityResetNotificationMailed, updatePasswordResponseSchema)
 
 			By("the notification, and the refused requests' mail given AUTOSHARES_NO_MAIL_WAIT")
 			mctx, cancel := context.WithTimeout(ctx, suite.Cfg.Flow.MailTimeout)
@@ -69,7 +66,7 @@ var _ = Describe("Security: what the reset mails the trader (ASVS 2.3.1, 6.3.7, 
 			waitFor(ctx, time.Until(refusedAt.Add(suite.Cfg.Security.NoMailWait)))
 			mails, err := suite.Mailbox.NewMails(ctx, email, before)
 			mailRead(err)
-			var preReset, postReset []mailbox.Mail
+			var preReset, postReset []states.Mail
 			for _, m := range mails {
 				if beforeReset[m.ID] {
 					preReset = append(preReset, m)
@@ -79,14 +76,14 @@ var _ = Describe("Security: what the reset mails the trader (ASVS 2.3.1, 6.3.7, 
 			}
 
 			extra := len(preReset) - due + max(len(postReset)-1, 0)
-			done(verdictOn(checks.SecurityResetRefusedRequestMailsNothing, refused[len(refused)-1]).Expect(extra <= 0, kindUnwantedMail,
+			done(verdictOn(cataloguepkg.SecurityResetRefusedRequestMailsNothing, refused[len(refused)-1]).Expect(extra <= 0, kindUnwantedMail,
 				"a refused reset request mailed the trader: %s reached it before the reset, where %d was due (the right answer's code mail), and %s after it, where one notification was due",
 				plural(len(preReset), "mail"), due, plural(len(postReset), "mail")))
 
 			secrets := []struct{ name, value string }{
 				{"the new password", pw}, {"the old password", trader["Password"]}, {"the reset token", token}, {"the secret answer", answerToLookFor(answer)},
 			}
-			v := verdictOn(checks.SecurityResetNotificationMailed, reset).Expect(len(postReset) > 0, verdict.KindNoMail,
+			v := verdictOn(cataloguepkg.SecurityResetNotificationMailed, reset).Expect(len(postReset) > 0, suitepkg.KindNoMail,
 				"no notification mail reached the trader within AUTOSHARES_MAIL_TIMEOUT (%s) of the successful reset", suite.Cfg.Flow.MailTimeout)
 			for _, m := range postReset {
 				for _, s := range append(secrets, struct{ name, value string }{"the confirmation code", code}) {
@@ -95,7 +92,7 @@ var _ = Describe("Security: what the reset mails the trader (ASVS 2.3.1, 6.3.7, 
 			}
 			done(v)
 
-			v = verdictOn(checks.SecurityMailNoSecrets, reset)
+			v = verdictOn(cataloguepkg.SecurityMailNoSecrets, reset)
 			for _, m := range mails {
 				what := "a mail of the reset"
 				switch {
@@ -112,14 +109,14 @@ var _ = Describe("Security: what the reset mails the trader (ASVS 2.3.1, 6.3.7, 
 		})
 
 	It("mails one trader at most AUTOSHARES_MAX_RESET_MAILS codes, however many requests it gets", Label("brute-force"), longSpec,
-		Checks(checks.SecurityResetMailFloodLimited), func(ctx SpecContext) {
+		Checks(cataloguepkg.SecurityResetMailFloodLimited), func(ctx SpecContext) {
 			needMailbox()
 			n := suite.Cfg.Security.MaxResetMails
 			if n == 0 {
 				Skip("AUTOSHARES_MAX_RESET_MAILS=0: mail flooding is not checked")
 			}
 			made := givenMade(ctx, states.NoQuestion)
-			if made.Via != sources.ViaStateEndpoint {
+			if made.Via != suitepkg.ViaStateEndpoint {
 				// A configured test trader would keep the flood's pending codes: the target
 				// may then mail it nothing more for the rest of the run.
 				Skip("needs fresh traders from the provider-state endpoint (set AUTOSHARES_STATE_URL): flooding a configured test trader would leave it unable to get codes for the rest of the run")
@@ -130,9 +127,9 @@ var _ = Describe("Security: what the reset mails the trader (ASVS 2.3.1, 6.3.7, 
 			// A 429 is waited out and the request sent again, like any exchange's: a gateway's
 			// per-client throttle must not pass for the trader's limit. When the budget cannot
 			// cover the waits, the spec is inconclusive (received).
-			reqs := make([]apiclient.Request, n+floodExtra)
+			reqs := make([]client.Request, n+floodExtra)
 			for i := range reqs {
-				reqs[i] = apiclient.ResetPassword(made.Values["User"], "")
+				reqs[i] = client.ResetPassword(made.Values["User"], "")
 			}
 			exs := sendAll(ctx, reqs)
 
@@ -143,13 +140,13 @@ var _ = Describe("Security: what the reset mails the trader (ASVS 2.3.1, 6.3.7, 
 			got, err := suite.Mailbox.WaitForNew(wctx, email, before, 0, n)
 			cancel()
 			mailRead(err)
-			done(verdictOn(checks.SecurityResetMailFloodLimited, exs[len(exs)-1]).Expect(got <= n, kindUnwantedMail,
+			done(verdictOn(cataloguepkg.SecurityResetMailFloodLimited, exs[len(exs)-1]).Expect(got <= n, kindUnwantedMail,
 				"%d step 1 requests for one trader mailed it %d times: more than AUTOSHARES_MAX_RESET_MAILS=%d", len(reqs), got, n))
 		})
 })
 
 // mailSnapshot is the trader's mail so far, what the spec's mail arrives on top of.
-func mailSnapshot(ctx context.Context, email string) mailbox.Seen {
+func mailSnapshot(ctx context.Context, email string) states.Seen {
 	GinkgoHelper()
 	seen, err := suite.Mailbox.Snapshot(ctx, email)
 	mailRead(err)
@@ -168,7 +165,7 @@ func mailRead(err error) {
 
 // mailCarries reports whether a mail's subject or body holds the secret. Its content is
 // never printed: it may hold the very secret looked for.
-func mailCarries(m mailbox.Mail, secret string) bool {
+func mailCarries(m states.Mail, secret string) bool {
 	return secret != "" && (strings.Contains(m.Body, secret) || strings.Contains(m.Subject, secret))
 }
 

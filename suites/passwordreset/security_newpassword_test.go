@@ -11,11 +11,11 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/autoshares/conformance/internal/apiclient"
-	"github.com/autoshares/conformance/internal/checks"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/states"
-	"github.com/autoshares/conformance/internal/verdict"
+	suitepkg "github.com/autoshares/conformance/internal/suite"
 )
 
 // What step 4 does with a new password and around it (docs/SECURITY.md): context-specific
@@ -98,8 +98,8 @@ func duplicatePasswordBody(token, firstPassword, secondPassword, confirmation st
 
 // secretSessions registers every session a reply hands out as a secret, and masks it in
 // the reply's transcript the log holds back (masked when it arrived, before the suite knew).
-func secretSessions(ex *apiclient.Exchange) {
-	for _, s := range verdict.SessionsIn(ex.ResponseHeader, ex.ResponseBody) {
+func secretSessions(ex *client.Exchange) {
+	for _, s := range suitepkg.SessionsIn(ex.ResponseHeader, ex.ResponseBody) {
 		suite.Secrets.Add(s.Value)
 	}
 	if pendingLog.ex == ex {
@@ -110,7 +110,7 @@ func secretSessions(ex *apiclient.Exchange) {
 var _ = Describe("Security: new passwords at step 4 (ASVS 6.2.11, 1.5.3; NIST SP 800-63B-4 3.1.1.2; no login by a reset)", Label("security", "step4", "update-password"), func() {
 
 	It("refuses new passwords made of the trader's login, e-mail address or the product's names, and changes nothing", Label(passwordPolicyLabel, "login"),
-		Checks(checks.SecurityPasswordContextWords), func(ctx SpecContext) {
+		Checks(cataloguepkg.SecurityPasswordContextWords), func(ctx SpecContext) {
 			trader := given(ctx, states.ValidToken)
 			words := contextCandidates(trader["User"], trader["Email"], suite.Cfg.Security.ContextWords)
 			if len(words) == 0 {
@@ -118,7 +118,7 @@ var _ = Describe("Security: new passwords at step 4 (ASVS 6.2.11, 1.5.3; NIST SP
 			}
 			suffix := contextSuffix(suite.Cfg.Negative.MinPasswordLength)
 			passwords := make([]string, len(words))
-			reqs := make([]apiclient.Request, len(words))
+			reqs := make([]client.Request, len(words))
 			for i, w := range words {
 				passwords[i] = w + suffix
 				suite.Secrets.Add(passwords[i])
@@ -127,14 +127,14 @@ var _ = Describe("Security: new passwords at step 4 (ASVS 6.2.11, 1.5.3; NIST SP
 			// Independent refusals: they go together. Should one be accepted, the others meet
 			// a used token; the accepted one fails the check, and the logins below show it.
 			for _, ex := range sendAll(ctx, reqs) {
-				expectRejected(ex, checks.SecurityPasswordContextWords)
+				expectRejected(ex, cataloguepkg.SecurityPasswordContextWords)
 			}
-			expectPasswordUnchanged(ctx, checks.SecurityPasswordContextWords, trader["User"], trader["Password"], passwords[0])
+			expectPasswordUnchanged(ctx, cataloguepkg.SecurityPasswordContextWords, trader["User"], trader["Password"], passwords[0])
 		})
 
 	It("counts a new password's length in code points: the minimum in two-byte characters is accepted, one character fewer is refused", Label(passwordPolicyLabel, "login"),
-		Checks(checks.SecurityPasswordCodePointsCounted), func(ctx SpecContext) {
-			const check = checks.SecurityPasswordCodePointsCounted
+		Checks(cataloguepkg.SecurityPasswordCodePointsCounted), func(ctx SpecContext) {
+			const check = cataloguepkg.SecurityPasswordCodePointsCounted
 			n := suite.Cfg.Negative.MinPasswordLength
 			if n < 2 {
 				Skip(fmt.Sprintf("AUTOSHARES_EXPECT_MIN_PASSWORD_LENGTH=%d: no shorter non-empty password to try", n))
@@ -154,7 +154,7 @@ var _ = Describe("Security: new passwords at step 4 (ASVS 6.2.11, 1.5.3; NIST SP
 				expectSuccess(exExact, check, updatePasswordResponseSchema)
 				expectLoginSucceeds(ctx, check, trader["User"], exact, fmt.Sprintf("with the %d-character password of two-byte characters step 4 accepted", n))
 				if n < nistSingleFactorMin {
-					sawFinding(checks.FindingPasswordShorterThan15)
+					sawFinding(cataloguepkg.FindingPasswordShorterThan15)
 				}
 				return
 			}
@@ -171,14 +171,14 @@ var _ = Describe("Security: new passwords at step 4 (ASVS 6.2.11, 1.5.3; NIST SP
 				return
 			}
 			if n < nistSingleFactorMin {
-				sawFinding(checks.FindingPasswordShorterThan15)
+				sawFinding(cataloguepkg.FindingPasswordShorterThan15)
 			}
 			notChecked(check, fmt.Sprintf("the target refuses non-ASCII passwords at step 4 (allowed, see security.password.unicode-usable) and accepts %d ASCII characters: how it counts multi-byte characters does not show", n))
 		})
 
 	It("sets the confirmed password, or refuses and changes nothing, when a step 4 body carries Password twice", Label("body", "login"),
-		Checks(checks.SecurityBodyDuplicateProperty), func(ctx SpecContext) {
-			const check = checks.SecurityBodyDuplicateProperty
+		Checks(cataloguepkg.SecurityBodyDuplicateProperty), func(ctx SpecContext) {
+			const check = cataloguepkg.SecurityBodyDuplicateProperty
 			// The confirmed value last, then first: a target whose parsers disagree either way
 			// (one checks the first value, the other stores the last, or the reverse) sets a
 			// password nobody confirmed in one of them. One trader each: a success uses the token.
@@ -196,7 +196,7 @@ var _ = Describe("Security: new passwords at step 4 (ASVS 6.2.11, 1.5.3; NIST SP
 				confirmed, another string
 			}
 			var attempts []attempt
-			reqs := make([]apiclient.Request, len(traders))
+			reqs := make([]client.Request, len(traders))
 			for i, t := range traders {
 				a := attempt{t, newPassword(), newPassword()}
 				suite.Secrets.Add(t["Token"])
@@ -205,7 +205,7 @@ var _ = Describe("Security: new passwords at step 4 (ASVS 6.2.11, 1.5.3; NIST SP
 					first, second = a.confirmed, a.another
 				}
 				attempts = append(attempts, a)
-				reqs[i] = rawBody(http.MethodPut, apiclient.PathUpdatePassword, duplicatePasswordBody(t["Token"], first, second, a.confirmed), "")
+				reqs[i] = rawBody(http.MethodPut, client.PathUpdatePassword, duplicatePasswordBody(t["Token"], first, second, a.confirmed), "")
 			}
 			order := []string{"last", "first"}
 			var logins []login
@@ -230,8 +230,8 @@ var _ = Describe("Security: new passwords at step 4 (ASVS 6.2.11, 1.5.3; NIST SP
 		})
 
 	It("does not log the trader in on a successful step 4: no session in its reply",
-		Checks(checks.SecurityResetNoAutoLogin), func(ctx SpecContext) {
-			const check = checks.SecurityResetNoAutoLogin
+		Checks(cataloguepkg.SecurityResetNoAutoLogin), func(ctx SpecContext) {
+			const check = cataloguepkg.SecurityResetNoAutoLogin
 			trader := given(ctx, states.ValidToken)
 			pw := newPassword()
 			ex := send(ctx, updatePassword(trader["Token"], pw, pw))

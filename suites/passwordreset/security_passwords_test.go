@@ -8,12 +8,10 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/autoshares/conformance/internal/apiclient"
-	"github.com/autoshares/conformance/internal/checks"
-	"github.com/autoshares/conformance/internal/harness"
-	"github.com/autoshares/conformance/internal/sources"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/states"
-	"github.com/autoshares/conformance/internal/verdict"
+	suitepkg "github.com/autoshares/conformance/internal/suite"
 )
 
 // The password checks of the security profile (docs/SECURITY.md): OWASP ASVS 5.0 6.2 and
@@ -23,12 +21,12 @@ import (
 // password still logs in after it: a lock can never pass for a verdict.
 
 const (
-	checkLongAccepted   = checks.SecurityPasswordLongAccepted
-	checkNotTruncated   = checks.SecurityPasswordNotTruncated
-	checkCaseSensitive  = checks.SecurityPasswordCaseSensitive
-	checkUnicodeUsable  = checks.SecurityPasswordUnicodeUsable
-	checkBlocklist      = checks.SecurityPasswordBlocklist
-	checkNoComposition  = checks.SecurityPasswordNoComposition
+	checkLongAccepted   = cataloguepkg.SecurityPasswordLongAccepted
+	checkNotTruncated   = cataloguepkg.SecurityPasswordNotTruncated
+	checkCaseSensitive  = cataloguepkg.SecurityPasswordCaseSensitive
+	checkUnicodeUsable  = cataloguepkg.SecurityPasswordUnicodeUsable
+	checkBlocklist      = cataloguepkg.SecurityPasswordBlocklist
+	checkNoComposition  = cataloguepkg.SecurityPasswordNoComposition
 	maxFailedLogins     = 3
 	passwordPolicyLabel = "password-policy"
 )
@@ -42,7 +40,7 @@ var truncationLengths = []int{16, 20, 32, 50, 64, 72}
 func longPassword(n int) string {
 	p := "Aa1!"
 	for len(p) < n {
-		p += harness.RandomSecret("")
+		p += suitepkg.RandomSecret("")
 	}
 	p = p[:n]
 	suite.Secrets.Add(p)
@@ -63,7 +61,7 @@ func lowerPassword(n int) string {
 // unicodePassword: accented letters (precomposed, NFC), a CJK character and an emoji, then
 // random letters so it is no common password.
 func unicodePassword() string {
-	p := "Cr\u00e8me-br\u00fbl\u00e9e-\u6771\u4eac-\U0001F511-" + harness.RandomSecret("")[:8]
+	p := "Cr\u00e8me-br\u00fbl\u00e9e-\u6771\u4eac-\U0001F511-" + suitepkg.RandomSecret("")[:8]
 	suite.Secrets.Add(p)
 	return p
 }
@@ -104,10 +102,10 @@ func notCheckedAttempts(left []loginAttempt, why string) {
 		}
 	}
 	if len(truncated) > 0 {
-		notChecked(checks.SecurityPasswordNotTruncated, "login "+strings.Join(truncated, "; ")+": "+why)
+		notChecked(cataloguepkg.SecurityPasswordNotTruncated, "login "+strings.Join(truncated, "; ")+": "+why)
 	}
 	if len(cased) > 0 {
-		notChecked(checks.SecurityPasswordCaseSensitive, "login "+strings.Join(cased, "; ")+": "+why)
+		notChecked(cataloguepkg.SecurityPasswordCaseSensitive, "login "+strings.Join(cased, "; ")+": "+why)
 	}
 }
 
@@ -131,7 +129,7 @@ var _ = Describe("Security: passwords (ASVS 6.2, NIST SP 800-63B-4 3.1.1.2)", La
 				chunk := left[:min(size, len(left))]
 				made := givenMade(ctx, states.ValidToken)
 				trader := made.Values
-				if used[strings.ToLower(trader["User"])] && made.Via != sources.ViaStateEndpoint {
+				if used[strings.ToLower(trader["User"])] && made.Via != suitepkg.ViaStateEndpoint {
 					notCheckedAttempts(left, "the token source hands out the same trader again, which may lock after a few failed logins; set AUTOSHARES_STATE_URL (fresh traders) or add test traders")
 					return
 				}
@@ -145,7 +143,7 @@ var _ = Describe("Security: passwords (ASVS 6.2, NIST SP 800-63B-4 3.1.1.2)", La
 					continue
 				}
 				// Only the right password logging in now shows that no lock answered the wrong ones.
-				ex := send(ctx, apiclient.Login(trader["User"], pw))
+				ex := send(ctx, client.Login(trader["User"], pw))
 				v := verdictOn(checkLongAccepted, ex)
 				suite.Secrets.Add(suite.Rules.Login(v, 200, "Succeeded", fmt.Sprintf("should succeed with the %d-character password just set, after %d wrong ones", n, len(chunk))))
 				if v.OK() {
@@ -182,7 +180,7 @@ var _ = Describe("Security: passwords (ASVS 6.2, NIST SP 800-63B-4 3.1.1.2)", La
 				// Refusing is allowed: login carries the password in a header.
 				expectRefusedAnyShape(ex, checkUnicodeUsable)
 				expectPasswordUnchanged(ctx, checkUnicodeUsable, trader["User"], trader["Password"], "")
-				notChecked(checks.SecurityPasswordUnicodeUsable, "the target refuses non-ASCII passwords at step 4 (allowed); nothing changed")
+				notChecked(cataloguepkg.SecurityPasswordUnicodeUsable, "the target refuses non-ASCII passwords at step 4 (allowed); nothing changed")
 				return
 			}
 			expectSuccess(ex, checkUnicodeUsable, updatePasswordResponseSchema)
@@ -265,7 +263,7 @@ var _ = Describe("Security: passwords (ASVS 6.2, NIST SP 800-63B-4 3.1.1.2)", La
 
 // heldVerdict is a passing verdict not recorded yet: what makes it proof comes after it.
 type heldVerdict struct {
-	v       *verdict.Verdict
+	v       *suitepkg.Verdict
 	attempt loginAttempt
 	entry   int
 }
@@ -276,11 +274,11 @@ type heldVerdict struct {
 // are returned, held until the right password is shown to log in after them.
 func wrongLogins(ctx SpecContext, user, pw string, n int, chunk []loginAttempt) []heldVerdict {
 	GinkgoHelper()
-	reqs := make([]apiclient.Request, len(chunk))
+	reqs := make([]client.Request, len(chunk))
 	for i, a := range chunk {
 		wrong := a.wrong(pw)
 		suite.Secrets.Add(wrong)
-		reqs[i] = apiclient.Login(user, wrong)
+		reqs[i] = client.Login(user, wrong)
 	}
 	var held []heldVerdict
 	for i, ex := range sendAll(ctx, reqs) {
@@ -301,7 +299,7 @@ func wrongLogins(ctx SpecContext, user, pw string, n int, chunk []loginAttempt) 
 // is shown to have been valid.
 func blocklistRefusals(ctx SpecContext, list []string, token func(i int) string) []heldVerdict {
 	GinkgoHelper()
-	reqs := make([]apiclient.Request, len(list))
+	reqs := make([]client.Request, len(list))
 	for i, p := range list {
 		reqs[i] = updatePassword(token(i), p, p)
 	}

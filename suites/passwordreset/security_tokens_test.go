@@ -6,15 +6,15 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/autoshares/conformance/internal/apiclient"
-	"github.com/autoshares/conformance/internal/checks"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/states"
-	"github.com/autoshares/conformance/internal/verdict"
+	suitepkg "github.com/autoshares/conformance/internal/suite"
 )
 
 const (
-	checkTokenExact = checks.SecurityTokenExactMatch
-	checkOwnerOnly  = checks.SecurityTokenOwnerOnly
+	checkTokenExact = cataloguepkg.SecurityTokenExactMatch
+	checkOwnerOnly  = cataloguepkg.SecurityTokenOwnerOnly
 )
 
 // alterLast changes the last character into another hex digit, never the same one in
@@ -36,9 +36,9 @@ func alterLast(tok string) string {
 // model binding answers those before the application runs, for a token that is no GUID
 // (cut short, extended) or a body it will not bind. Either way the caller then proves
 // that nothing changed.
-func expectRefusedAnyShape(ex *apiclient.Exchange, check string) {
+func expectRefusedAnyShape(ex *client.Exchange, check string) {
 	GinkgoHelper()
-	if verdict.IsProblemDetails(ex) {
+	if suitepkg.IsProblemDetails(ex) {
 		done(suite.Rules.Refused(verdictOn(check, ex), "step 4 must be refused"))
 		return
 	}
@@ -52,7 +52,7 @@ var _ = Describe("Security: tokens and ownership", Label("security", "tokens", "
 			trader := given(ctx, states.ValidToken)
 			pw := newPassword()
 			tok := trader["Token"]
-			var reqs []apiclient.Request
+			var reqs []client.Request
 			for _, altered := range []string{alterLast(tok), tok[:max(len(tok)-1, 0)], tok + "0"} {
 				suite.Secrets.Add(altered)
 				reqs = append(reqs, updatePassword(altered, pw, pw))
@@ -81,7 +81,7 @@ var _ = Describe("Security: tokens and ownership", Label("security", "tokens", "
 				body[k] = other["User"]
 			}
 			body["Email"] = other["Email"]
-			ex := send(ctx, rawBody(http.MethodPut, apiclient.PathUpdatePassword, jsonOf(body), ""))
+			ex := send(ctx, rawBody(http.MethodPut, client.PathUpdatePassword, jsonOf(body), ""))
 
 			expectLoginSucceeds(ctx, checkOwnerOnly, other["User"], other["Password"], "for the other trader named in the body, with that trader's own password: a token changes only its owner's password")
 			expectLoginFails(ctx, checkOwnerOnly, other["User"], pw, "for the other trader named in the body, with the password of the request: a token changes only its owner's password")

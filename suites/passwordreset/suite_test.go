@@ -1,7 +1,7 @@
 // The conformance suite of the AutoShares password reset flow.
 //
 // Lifecycle, and why it is shaped like this:
-//   - The label filter leaves the slow spec out unless a filter names it (internal/selection),
+//   - The label filter leaves the slow spec out unless a filter names it (internal/config),
 //     and Ginkgo's own report flags are taken over: the suite writes those files itself,
 //     masked, so no flag can bypass the masking.
 //   - Process 1 loads the configuration (every problem at once), starts the embedded
@@ -31,15 +31,13 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 	. "github.com/onsi/gomega"
 
-	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/config"
-	"github.com/autoshares/conformance/internal/harness"
 	"github.com/autoshares/conformance/internal/outcome"
-	"github.com/autoshares/conformance/internal/recording"
+	"github.com/autoshares/conformance/internal/pacts"
 	"github.com/autoshares/conformance/internal/redact"
-	"github.com/autoshares/conformance/internal/report"
-	"github.com/autoshares/conformance/internal/selection"
-	"github.com/autoshares/conformance/internal/world"
+	"github.com/autoshares/conformance/internal/results"
+	suitepkg "github.com/autoshares/conformance/internal/suite"
 )
 
 // progressAfter: a spec still running this long gets a progress report (where it waits,
@@ -60,7 +58,7 @@ func TestPasswordReset(t *testing.T) {
 		Fail(secrets.String(message), skip)
 	})
 	suiteConfig, reporterConfig := GinkgoConfiguration()
-	suiteConfig.LabelFilter = selection.Filter(suiteConfig.LabelFilter)
+	suiteConfig.LabelFilter = config.Filter(suiteConfig.LabelFilter)
 	if *listTo != "" {
 		suiteConfig.DryRun = true // a listing: selected, not run
 	}
@@ -77,10 +75,10 @@ func TestPasswordReset(t *testing.T) {
 var secrets = redact.New()
 
 var (
-	running         *harness.Running // process 1 only
-	runDir          string           // process 1 only: removed at the end
-	preflightPassed bool             // process 1 only: the specs had a target to talk to
-	previous        *report.Summary  // process 1 only: the earlier run to compare with
+	running         *suitepkg.Running // process 1 only
+	runDir          string            // process 1 only: removed at the end
+	preflightPassed bool              // process 1 only: the specs had a target to talk to
+	previous        *results.Summary  // process 1 only: the earlier run to compare with
 )
 
 var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
@@ -88,13 +86,13 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	// The earlier run's summary may be in the report directory: read it before emptying it.
 	var compareErr error
 	if err == nil && cfg.CompareWith != "" {
-		previous, compareErr = report.ReadPrevious(cfg.CompareWith)
+		previous, compareErr = results.ReadPrevious(cfg.CompareWith)
 	}
 	// A run starts from an empty report directory, even one that fails on its configuration.
-	if foreign, perr := report.PrepareDir(reportDir(cfg, err)); perr != nil {
+	if foreign, perr := results.PrepareDir(reportDir(cfg, err)); perr != nil {
 		Fail(secrets.String(perr.Error()))
 	} else if len(foreign) > 0 {
-		fmt.Fprintln(os.Stderr, report.ForeignNote(reportDir(cfg, err), foreign))
+		fmt.Fprintln(os.Stderr, results.ForeignNote(reportDir(cfg, err), foreign))
 	}
 	if err != nil {
 		Fail(secrets.String(err.Error()))
@@ -104,7 +102,7 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	}
 	secrets.AddConfigured(cfg.Secrets()...)
 	secrets.Add(redact.URLSecrets(cfg.BaseURL, cfg.StateURL, cfg.Flow.MailboxURL)...)
-	running, err = harness.Start(context.Background(), cfg)
+	running, err = suitepkg.Start(context.Background(), cfg)
 	if err != nil {
 		Fail(secrets.String(err.Error()))
 	}
@@ -112,20 +110,20 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	secrets.Add(running.Secrets()...)
 	// AUTOSHARES_PREFLIGHT_TIMEOUT bounds each of the preflight's exchanges, not all of them:
 	// probing every contracted state of a distant deployment takes a few dozen round trips.
-	hc, err := world.NewClient(cfg, world.Process{Me: 1, Total: parallelTotal()}, cfg.PreflightTimeout)
+	hc, err := suitepkg.NewClient(cfg, suitepkg.Process{Me: 1, Total: parallelTotal()}, cfg.PreflightTimeout)
 	if err != nil {
 		Fail(secrets.String(err.Error()))
 	}
-	if err := harness.Preflight(ctx, running.Target, hc, cfg.Expect.AppKeyMessage); err != nil {
+	if err := suitepkg.Preflight(ctx, running.Target, hc, cfg.Expect.AppKeyMessage); err != nil {
 		Fail(secrets.String(err.Error()))
 	}
 	runDir, err = os.MkdirTemp("", "autoshares-run-")
 	Expect(err).NotTo(HaveOccurred())
 	preflightPassed = true
-	b, _ := json.Marshal(world.Shared{Target: running.Target, Fragments: runDir})
+	b, _ := json.Marshal(suitepkg.Shared{Target: running.Target, Fragments: runDir})
 	return b
 }, func(ctx SpecContext, b []byte) {
-	var sh world.Shared
+	var sh suitepkg.Shared
 	Expect(json.Unmarshal(b, &sh)).To(Succeed())
 	cfg := runConfig // process 1 refused a broken one before any process got here
 	secrets.AddConfigured(cfg.Secrets()...)
@@ -137,8 +135,8 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	}
 	c, _ := GinkgoConfiguration()
 	var err error
-	suite, err = world.New(cfg, sh, world.Process{Me: c.ParallelProcess, Total: parallelTotal()}, secrets,
-		func(ex *apiclient.Exchange) { observed(ex) })
+	suite, err = suitepkg.New(cfg, sh, suitepkg.Process{Me: c.ParallelProcess, Total: parallelTotal()}, secrets,
+		func(ex *client.Exchange) { observed(ex) })
 	if err != nil {
 		Fail(secrets.String(err.Error()))
 	}
@@ -196,7 +194,7 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 	if r.SuiteConfig.DryRun {
 		// The BeforeSuite that empties the report directory did not run: an earlier run's
 		// pact or reports must not stand beside this one's "nothing proven".
-		if _, err := report.PrepareDir(cfg.ReportDir); err != nil {
+		if _, err := results.PrepareDir(cfg.ReportDir); err != nil {
 			problems = append(problems, err.Error())
 		}
 	}
@@ -211,25 +209,25 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 	}
 	// The run's own verdict comes first, so the reports carry it.
 	var verdict []string
-	if user := selection.User(r.SuiteConfig.LabelFilter); user != "" && r.PreRunStats.SpecsThatWillRun == 0 {
-		verdict = append(verdict, selection.NothingSelected(user, knownLabels(r), func(l string) bool { _, ok := catalogue.Get(l); return ok }))
+	if user := config.User(r.SuiteConfig.LabelFilter); user != "" && r.PreRunStats.SpecsThatWillRun == 0 {
+		verdict = append(verdict, config.NothingSelected(user, knownLabels(r), func(l string) bool { _, ok := catalogue.Get(l); return ok }))
 	}
 	if preflightPassed && cfgErr == nil && !cfg.AllowSkips {
 		if skipped := skippedForSettings(r, records); len(skipped) > 0 {
 			verdict = append(verdict, fmt.Sprintf("%d selected spec(s) were skipped, so this run did not prove what they check "+
 				"(set AUTOSHARES_ALLOW_SKIPS=true to accept a partial run); by the setting that would enable them:\n%s",
-				len(skipped), strings.Join(report.GroupSkips(skipped), "\n")))
+				len(skipped), strings.Join(results.GroupSkips(skipped), "\n")))
 		}
 	}
 	// A run that sent nothing proved nothing, whatever Ginkgo counts as passed. After a
 	// failed preflight or an empty selection the verdict already says why.
 	nothing := ""
 	if len(verdict) == 0 && (r.SuiteConfig.DryRun || preflightPassed) {
-		if nothing = report.NothingProven(r); nothing != "" {
+		if nothing = results.NothingProven(r); nothing != "" {
 			verdict = append(verdict, nothing)
 		}
 	}
-	var run report.Run
+	var run results.Run
 	if running != nil && cfgErr == nil {
 		var err error
 		if run, err = running.RunInfo(cfg); err != nil {
@@ -241,7 +239,7 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 		run.Connection = connection(run.Target)
 	}
 	run.Problems = verdict
-	run.Exchanges, run.NothingProven = report.Exchanges(r), nothing
+	run.Exchanges, run.NothingProven = results.Exchanges(r), nothing
 	if cfgErr == nil {
 		run.InForce = cfg.Values // masked by report.Write
 		run.KnownDeviations = cfg.KnownDeviations
@@ -249,7 +247,7 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 	}
 	// The model adds the problems its checks show (a known deviation that failed
 	// differently, or whose check passed).
-	model, err := report.Write(r, cfg.ReportDir, secrets, run)
+	model, err := results.Write(r, cfg.ReportDir, secrets, run)
 	if err != nil {
 		problems = append(problems, fmt.Sprintf("writing the reports to %s: %v", cfg.ReportDir, err))
 	}
@@ -260,11 +258,11 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 	fmt.Print("\n" + secrets.String(model.Console()))
 	if runDir != "" {
 		if cfgErr == nil {
-			why := recording.PartialReason(r)
+			why := pacts.PartialReason(r)
 			if len(verdict) > 0 {
 				why = strings.Join(append([]string{why}, "the run's verdict failed"), ", ")
 			}
-			msg, err := recording.Merge(recording.Destination{Dir: cfg.Pact.OutDir, Explicit: cfg.Pact.OutDir != ""},
+			msg, err := pacts.Merge(pacts.Destination{Dir: cfg.Pact.OutDir, Explicit: cfg.Pact.OutDir != ""},
 				cfg.ReportDir, cfg.Pact.Consumer, cfg.Pact.Provider, strings.TrimPrefix(why, ", "), runDir)
 			if err != nil {
 				problems = append(problems, "writing the pact: "+err.Error())
@@ -284,17 +282,17 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 // skippedForSettings lists the specs that skipped themselves for want of a setting (not the
 // ones a label filter left out, nor one stopped by a known deviation of a step it needed),
 // each with the reason it gave.
-func skippedForSettings(r Report, records []outcome.Record) []report.Skip {
+func skippedForSettings(r Report, records []outcome.Record) []results.Skip {
 	deviated := map[string]bool{}
 	for _, rec := range records {
 		if rec.State == outcome.KnownDeviation {
 			deviated[rec.Spec] = true
 		}
 	}
-	var out []report.Skip
+	var out []results.Skip
 	for _, s := range r.SpecReports {
 		if s.LeafNodeType == types.NodeTypeIt && s.State == types.SpecStateSkipped && s.Failure.Message != "" && !deviated[s.FullText()] {
-			out = append(out, report.Skip{Spec: s.FullText(), Reason: s.Failure.Message})
+			out = append(out, results.Skip{Spec: s.FullText(), Reason: s.Failure.Message})
 		}
 	}
 	return out
@@ -320,7 +318,7 @@ func writeRequestedReports(r Report) error {
 	if requested.JSON == "" && requested.JUnit == "" && requested.Teamcity == "" {
 		return nil
 	}
-	masked, err := report.Redact(r, secrets)
+	masked, err := results.Redact(r, secrets)
 	if err != nil {
 		return fmt.Errorf("masking the report: %w", err)
 	}

@@ -9,8 +9,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/autoshares/conformance/internal/apiclient"
-	"github.com/autoshares/conformance/internal/transport"
+	"github.com/autoshares/conformance/internal/client"
 )
 
 // raceTries bounds the races sendTogether runs when rate-limit waits split one.
@@ -37,7 +36,7 @@ const raceTries = 3
 // and Retry-After only (not processed: an overloaded moment) and resent are late, not part
 // of the race, when they are few (racedDespite) and the others went together: those others
 // raced, and the late ones are judged as requests after the race.
-func sendTogether(ctx SpecContext, build func() []apiclient.Request) []*apiclient.Exchange {
+func sendTogether(ctx SpecContext, build func() []client.Request) []*client.Exchange {
 	GinkgoHelper()
 	for try := 1; ; try++ {
 		exs := sendOnce(ctx, build())
@@ -65,12 +64,12 @@ func sendTogether(ctx SpecContext, build func() []apiclient.Request) []*apiclien
 		}
 		var fix []string
 		if limited {
-			fix = append(fix, fmt.Sprintf("run it when the target is not rate-limiting the suite (a lower %s spreads the other specs' requests)", transport.MaxRPSSetting))
+			fix = append(fix, fmt.Sprintf("run it when the target is not rate-limiting the suite (a lower %s spreads the other specs' requests)", client.MaxRPSSetting))
 		}
 		if ceiling {
-			fix = append(fix, fmt.Sprintf("raise %s to at least %d a second per process, or unset it", transport.MaxRPSSetting, len(exs)))
+			fix = append(fix, fmt.Sprintf("raise %s to at least %d a second per process, or unset it", client.MaxRPSSetting, len(exs)))
 		}
-		msg := fmt.Sprintf("%s: %s (%d tries); %s", transport.NotProven, why, try, strings.Join(fix, "; "))
+		msg := fmt.Sprintf("%s: %s (%d tries); %s", client.NotProven, why, try, strings.Join(fix, "; "))
 		inconclusive(msg, nil)
 		Fail(msg)
 	}
@@ -78,16 +77,16 @@ func sendTogether(ctx SpecContext, build func() []apiclient.Request) []*apiclien
 
 // sendOnce books reqs together against the target's learned rate, sends them at once and
 // judges every exchange (received).
-func sendOnce(ctx SpecContext, reqs []apiclient.Request) []*apiclient.Exchange {
+func sendOnce(ctx SpecContext, reqs []client.Request) []*client.Exchange {
 	GinkgoHelper()
 	for _, r := range reqs {
 		checkRequest(r)
 	}
-	exs := make([]*apiclient.Exchange, len(reqs))
+	exs := make([]*client.Exchange, len(reqs))
 	var wg sync.WaitGroup
 	start := make(chan struct{})
 	together := oneRound(ctx)
-	if pool := transport.ProcessPool(); pool != nil {
+	if pool := client.ProcessPool(); pool != nil {
 		booked, _, err := pool.Together(together, apiHost(), len(reqs))
 		if err != nil {
 			Fail(suite.Secrets.String(err.Error()))
@@ -112,7 +111,7 @@ func sendOnce(ctx SpecContext, reqs []apiclient.Request) []*apiclient.Exchange {
 // with a 503 and Retry-After before being resent (not processed), few of them (a quarter of
 // the race, or one), and at least two others went together, which were late: the others
 // raced. "" otherwise.
-func racedDespite(exs []*apiclient.Exchange) string {
+func racedDespite(exs []*client.Exchange) string {
 	var late []string
 	for i, ex := range exs {
 		if !ex.Resent() {
@@ -135,7 +134,7 @@ func racedDespite(exs []*apiclient.Exchange) string {
 // throttledAnswers says why the answers of a race that went together prove nothing: one is
 // itself a throttle's refusal, or every request was refused at first and none succeeded. ""
 // if they prove something.
-func throttledAnswers(exs []*apiclient.Exchange) string {
+func throttledAnswers(exs []*client.Exchange) string {
 	var refused []string
 	allResent, anySuccess := true, false
 	for i, ex := range exs {
@@ -163,7 +162,7 @@ const togetherSpread = 100 * time.Millisecond
 
 // heldBack names the exchanges the transport did not send with the others, and says
 // whether a rate limit or the rate ceiling held them.
-func heldBack(exs []*apiclient.Exchange) (held []string, limited, ceiling bool) {
+func heldBack(exs []*client.Exchange) (held []string, limited, ceiling bool) {
 	var first, last time.Time
 	split := false
 	for _, ex := range exs {
@@ -185,7 +184,7 @@ func heldBack(exs []*apiclient.Exchange) (held []string, limited, ceiling bool) 
 		switch {
 		case ex.RateCeilingWait > 0:
 			ceiling = true
-			held = append(held, fmt.Sprintf("request %d (%s for %s)", i+1, ex.RateCeilingWait.Round(time.Millisecond), transport.MaxRPSSetting))
+			held = append(held, fmt.Sprintf("request %d (%s for %s)", i+1, ex.RateCeilingWait.Round(time.Millisecond), client.MaxRPSSetting))
 		case split && ex.RateLimitWaits > 0:
 			limited = true
 			held = append(held, fmt.Sprintf("request %d (%d rate-limit wait(s))", i+1, ex.RateLimitWaits))

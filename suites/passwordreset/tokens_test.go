@@ -7,10 +7,10 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/autoshares/conformance/internal/apiclient"
-	"github.com/autoshares/conformance/internal/checks"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/states"
-	"github.com/autoshares/conformance/internal/verdict"
+	suitepkg "github.com/autoshares/conformance/internal/suite"
 )
 
 // Step 4's token is what stands between a reset request and an account takeover: only an
@@ -18,50 +18,50 @@ import (
 var _ = Describe("Step 4 tokens: unknown, malformed, reused, raced", Label("step4", "update-password", "security"), func() {
 
 	It("refuses a token it never issued and changes nothing", Label("negative"),
-		NegativeChecks(checks.Step4UnknownTokenRefused, checkSecretsNotEchoed), func(ctx SpecContext) {
+		NegativeChecks(cataloguepkg.Step4UnknownTokenRefused, checkSecretsNotEchoed), func(ctx SpecContext) {
 			trader := given(ctx, states.ValidToken)
 			pw := newPassword()
-			expectRejected(send(ctx, updatePassword(randomGUID(), pw, pw)), checks.Step4UnknownTokenRefused)
-			expectPasswordUnchanged(ctx, checks.Step4UnknownTokenRefused, trader["User"], trader["Password"], pw)
+			expectRejected(send(ctx, updatePassword(randomGUID(), pw, pw)), cataloguepkg.Step4UnknownTokenRefused)
+			expectPasswordUnchanged(ctx, cataloguepkg.Step4UnknownTokenRefused, trader["User"], trader["Password"], pw)
 		})
 
 	It("refuses a token that is not a GUID, or is very long, and changes nothing", Label("negative"),
-		NegativeChecks(checks.Step4MalformedTokenRefused, checkSecretsNotEchoed), func(ctx SpecContext) {
+		NegativeChecks(cataloguepkg.Step4MalformedTokenRefused, checkSecretsNotEchoed), func(ctx SpecContext) {
 			trader := given(ctx, states.ValidToken)
 			pw := newPassword()
-			var reqs []apiclient.Request
+			var reqs []client.Request
 			for _, tok := range []string{"not-a-guid-" + randomGUID()[:8], strings.Repeat(trader["Token"], 128)} {
 				reqs = append(reqs, updatePassword(tok, pw, pw))
 			}
 			for _, ex := range sendAll(ctx, reqs) {
-				expectRejected(ex, checks.Step4MalformedTokenRefused)
+				expectRejected(ex, cataloguepkg.Step4MalformedTokenRefused)
 			}
-			expectPasswordUnchanged(ctx, checks.Step4MalformedTokenRefused, trader["User"], trader["Password"], pw)
+			expectPasswordUnchanged(ctx, cataloguepkg.Step4MalformedTokenRefused, trader["User"], trader["Password"], pw)
 		})
 
 	It("refuses a token that already set a password: the password stays the first one", Label("single-use"),
-		NegativeChecks(checks.Step4TokenSingleUse, checkSecretsNotEchoed), func(ctx SpecContext) {
+		NegativeChecks(cataloguepkg.Step4TokenSingleUse, checkSecretsNotEchoed), func(ctx SpecContext) {
 			if !suite.Cfg.Negative.SingleUseToken {
 				Skip("AUTOSHARES_EXPECT_SINGLE_USE_TOKEN=false: the target's tokens may be used again")
 			}
 			trader := given(ctx, states.ValidToken)
 			first, second := newPassword(), newPassword()
-			expectSuccess(send(ctx, updatePassword(trader["Token"], first, first)), checks.Step4TokenSingleUse, updatePasswordResponseSchema)
-			expectRejected(send(ctx, updatePassword(trader["Token"], second, second)), checks.Step4TokenSingleUse)
-			expectPasswordUnchanged(ctx, checks.Step4TokenSingleUse, trader["User"], first, second)
+			expectSuccess(send(ctx, updatePassword(trader["Token"], first, first)), cataloguepkg.Step4TokenSingleUse, updatePasswordResponseSchema)
+			expectRejected(send(ctx, updatePassword(trader["Token"], second, second)), cataloguepkg.Step4TokenSingleUse)
+			expectPasswordUnchanged(ctx, cataloguepkg.Step4TokenSingleUse, trader["User"], first, second)
 		})
 
 	It("lets exactly one of concurrent updates with one token succeed, and only its password logs in", Label("single-use", "race"),
-		NegativeChecks(checks.Step4TokenOneConcurrentUpdate), func(ctx SpecContext) {
+		NegativeChecks(cataloguepkg.Step4TokenOneConcurrentUpdate), func(ctx SpecContext) {
 			if !suite.Cfg.Negative.SingleUseToken {
 				Skip("AUTOSHARES_EXPECT_SINGLE_USE_TOKEN=false: the target's tokens may be used again")
 			}
 			n := suite.Cfg.Negative.ConcurrentUpdates
 			var trader states.Values
 			passwords := make([]string, n)
-			exchanges := sendTogether(ctx, func() []apiclient.Request {
+			exchanges := sendTogether(ctx, func() []client.Request {
 				trader = given(ctx, states.ValidToken)
-				reqs := make([]apiclient.Request, n)
+				reqs := make([]client.Request, n)
 				for i := range reqs {
 					passwords[i] = newPassword()
 					reqs[i] = updatePassword(trader["Token"], passwords[i], passwords[i])
@@ -75,37 +75,37 @@ var _ = Describe("Step 4 tokens: unknown, malformed, reused, raced", Label("step
 					winner = i
 					wins = append(wins, fmt.Sprint(i+1))
 				} else {
-					expectRejected(ex, checks.Step4TokenOneConcurrentUpdate)
+					expectRejected(ex, cataloguepkg.Step4TokenOneConcurrentUpdate)
 				}
 			}
-			need(done(verdictOn(checks.Step4TokenOneConcurrentUpdate, nil).Expect(len(wins) == 1, verdict.KindWinners,
+			need(done(verdictOn(cataloguepkg.Step4TokenOneConcurrentUpdate, nil).Expect(len(wins) == 1, suitepkg.KindWinners,
 				"%d simultaneous updates with one token (AUTOSHARES_CONCURRENT_UPDATES): expected exactly one success, got %d (updates %s)", n, len(wins), strings.Join(wins, ", "))),
 				"not exactly one update succeeded, so no one new password to log in with")
-			expectSuccess(exchanges[winner], checks.Step4TokenOneConcurrentUpdate, updatePasswordResponseSchema)
-			logins := []login{loginSucceeds(checks.Step4TokenOneConcurrentUpdate, trader["User"], passwords[winner], "with the password of the one update that succeeded")}
+			expectSuccess(exchanges[winner], cataloguepkg.Step4TokenOneConcurrentUpdate, updatePasswordResponseSchema)
+			logins := []login{loginSucceeds(cataloguepkg.Step4TokenOneConcurrentUpdate, trader["User"], passwords[winner], "with the password of the one update that succeeded")}
 			// Two refused updates' passwords and the old one: at most 3 failed logins per
 			// trader, so a deployment's account lockout never decides the verdict.
 			tried := 0
 			for i, pw := range passwords {
 				if i != winner && tried < 2 {
 					tried++
-					logins = append(logins, loginFails(checks.Step4TokenOneConcurrentUpdate, trader["User"], pw, fmt.Sprintf("with the password of refused update %d", i+1)))
+					logins = append(logins, loginFails(cataloguepkg.Step4TokenOneConcurrentUpdate, trader["User"], pw, fmt.Sprintf("with the password of refused update %d", i+1)))
 				}
 			}
-			logins = append(logins, loginFails(checks.Step4TokenOneConcurrentUpdate, trader["User"], trader["Password"], "with the password from before the updates"))
+			logins = append(logins, loginFails(cataloguepkg.Step4TokenOneConcurrentUpdate, trader["User"], trader["Password"], "with the password from before the updates"))
 			expectLogins(ctx, logins...)
 		})
 
 	It("refuses a new password shorter than the minimum and changes nothing", Label("negative", "password-policy"),
-		NegativeChecks(checks.Step4ShortPasswordRefused, checkSecretsNotEchoed), func(ctx SpecContext) {
+		NegativeChecks(cataloguepkg.Step4ShortPasswordRefused, checkSecretsNotEchoed), func(ctx SpecContext) {
 			minimum := suite.Cfg.Negative.MinPasswordLength
 			if minimum < 2 {
 				Skip(fmt.Sprintf("AUTOSHARES_EXPECT_MIN_PASSWORD_LENGTH=%d: no shorter non-empty password to try", minimum))
 			}
 			trader := given(ctx, states.ValidToken)
 			short := passwordOfLength(minimum - 1)
-			expectRejected(send(ctx, updatePassword(trader["Token"], short, short)), checks.Step4ShortPasswordRefused)
-			expectPasswordUnchanged(ctx, checks.Step4ShortPasswordRefused, trader["User"], trader["Password"], short)
+			expectRejected(send(ctx, updatePassword(trader["Token"], short, short)), cataloguepkg.Step4ShortPasswordRefused)
+			expectPasswordUnchanged(ctx, cataloguepkg.Step4ShortPasswordRefused, trader["User"], trader["Password"], short)
 		})
 })
 
@@ -113,8 +113,8 @@ var _ = Describe("Step 4 tokens: unknown, malformed, reused, raced", Label("step
 // ErrorsCode, or, with no codes on either, the same Errors once each request's own token is
 // taken out of them (a message may quote it). Two refusals that read the same cannot tell
 // the client apart what was refused in each.
-func sameRefusal(a *apiclient.Exchange, aToken string, b *apiclient.Exchange, bToken string) bool {
-	var ea, eb verdict.Envelope
+func sameRefusal(a *client.Exchange, aToken string, b *client.Exchange, bToken string) bool {
+	var ea, eb suitepkg.Envelope
 	if a.JSON(&ea) != nil || b.JSON(&eb) != nil {
 		return a.Status == b.Status && string(a.ResponseBody) == string(b.ResponseBody)
 	}

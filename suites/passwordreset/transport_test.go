@@ -11,11 +11,11 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/autoshares/conformance/internal/report"
-	"github.com/autoshares/conformance/internal/transport"
+	"github.com/autoshares/conformance/internal/client"
+	"github.com/autoshares/conformance/internal/results"
 )
 
-// Each process counts its own rate-limit waits (internal/transport); at the end every
+// Each process counts its own rate-limit waits (internal/client); at the end every
 // process leaves its count in the run's private directory and process 1 sums them for the
 // reports.
 
@@ -23,7 +23,7 @@ func rateLimitDir(runDir string) string { return filepath.Join(runDir, "rate-lim
 
 // shareRateLimits writes this process's waits for process 1.
 func shareRateLimits() error {
-	pool := transport.ProcessPool()
+	pool := client.ProcessPool()
 	if suite == nil || pool == nil {
 		return nil
 	}
@@ -39,31 +39,31 @@ func shareRateLimits() error {
 }
 
 // runRateLimits sums every process's waits (process 1's preflight included).
-func runRateLimits(r Report, runDir string) (report.RateLimit, error) {
-	var sum transport.Snapshot
-	if pool := transport.ProcessPool(); pool != nil && runDir == "" {
+func runRateLimits(r Report, runDir string) (results.RateLimit, error) {
+	var sum client.Snapshot
+	if pool := client.ProcessPool(); pool != nil && runDir == "" {
 		sum = pool.Waits().Snapshot() // the run stopped before it had a shared directory
 	}
 	if runDir != "" {
 		files, _ := filepath.Glob(filepath.Join(rateLimitDir(runDir), "*.json"))
 		for _, f := range files {
 			b, err := os.ReadFile(f)
-			var s transport.Snapshot
+			var s client.Snapshot
 			if err == nil {
 				err = json.Unmarshal(b, &s)
 			}
 			if err != nil {
-				return report.RateLimit{}, fmt.Errorf("reading a process's rate-limit waits: %w", err)
+				return results.RateLimit{}, fmt.Errorf("reading a process's rate-limit waits: %w", err)
 			}
 			sum = sum.Add(s)
 		}
 		if len(files) == 0 {
-			if pool := transport.ProcessPool(); pool != nil {
+			if pool := client.ProcessPool(); pool != nil {
 				sum = pool.Waits().Snapshot()
 			}
 		}
 	}
-	return report.RateLimitOf(r, sum), nil
+	return results.RateLimitOf(r, sum), nil
 }
 
 // connection says how the target was reached: the protocol of the preflight's first answer
@@ -71,7 +71,7 @@ func runRateLimits(r Report, runDir string) (report.RateLimit, error) {
 func connection(baseURL string) string {
 	var parts []string
 	u, err := url.Parse(baseURL)
-	if pool := transport.ProcessPool(); pool != nil {
+	if pool := client.ProcessPool(); pool != nil {
 		proto := pool.Protocol()
 		if err == nil && pool.ProtocolOf(u.Host) != "" {
 			proto = pool.ProtocolOf(u.Host) // the target's, not the mailbox's
@@ -82,7 +82,7 @@ func connection(baseURL string) string {
 	}
 	if err == nil && baseURL != "" {
 		if p, _ := http.ProxyFromEnvironment(&http.Request{URL: u}); p != nil {
-			parts = append(parts, "via the proxy "+transport.ProxyName(p))
+			parts = append(parts, "via the proxy "+client.ProxyName(p))
 		}
 	}
 	return strings.Join(parts, ", ")

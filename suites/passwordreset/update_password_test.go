@@ -5,12 +5,12 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/autoshares/conformance/internal/apiclient"
-	"github.com/autoshares/conformance/internal/checks"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/config"
-	rec "github.com/autoshares/conformance/internal/recording"
-	"github.com/autoshares/conformance/internal/sources"
+	rec "github.com/autoshares/conformance/internal/pacts"
 	"github.com/autoshares/conformance/internal/states"
+	suitepkg "github.com/autoshares/conformance/internal/suite"
 )
 
 // expiredTokenErrorPinned reports whether the expired-token error is set exactly
@@ -23,75 +23,75 @@ func expiredTokenErrorPinned() bool {
 
 const updatePasswordResponseSchema = "update-password.response.schema.json"
 
-var updatePassword = apiclient.UpdatePassword
+var updatePassword = client.UpdatePassword
 
 var _ = Describe("Step 4, update the password: PUT v1.0/users/passwords/reset/", Label("step4", "update-password"), func() {
 
 	It("sets the new password for a valid token and matching passwords: the trader logs in with it, not with the old one", Label("happy-path"),
-		Checks(checks.Step4ValidSucceeds, checks.Step4ValidNewPasswordLogsIn, checks.Step4ValidOldPasswordRefused), func(ctx SpecContext) {
+		Checks(cataloguepkg.Step4ValidSucceeds, cataloguepkg.Step4ValidNewPasswordLogsIn, cataloguepkg.Step4ValidOldPasswordRefused), func(ctx SpecContext) {
 			trader := given(ctx, states.ValidToken)
 			pw := newPassword()
 
-			expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), checks.Step4ValidSucceeds, updatePasswordResponseSchema)
-			expectLogins(ctx, loginSucceeds(checks.Step4ValidNewPasswordLogsIn, trader["User"], pw, "with the new password after a successful update"),
-				loginFails(checks.Step4ValidOldPasswordRefused, trader["User"], trader["Password"], "with the old password after a successful update"))
+			expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), cataloguepkg.Step4ValidSucceeds, updatePasswordResponseSchema)
+			expectLogins(ctx, loginSucceeds(cataloguepkg.Step4ValidNewPasswordLogsIn, trader["User"], pw, "with the new password after a successful update"),
+				loginFails(cataloguepkg.Step4ValidOldPasswordRefused, trader["User"], trader["Password"], "with the old password after a successful update"))
 
 			record(suite.Shapes.Interaction(rec.UpdateValid))
 		})
 
 	It("rejects a confirmation that differs from the password, changes nothing, and leaves the token usable", Label("mismatch"),
-		Checks(checks.Step4MismatchRejected, checks.Step4MismatchUnchanged, checks.Step4MismatchTokenSurvives), func(ctx SpecContext) {
+		Checks(cataloguepkg.Step4MismatchRejected, cataloguepkg.Step4MismatchUnchanged, cataloguepkg.Step4MismatchTokenSurvives), func(ctx SpecContext) {
 			trader := given(ctx, states.ValidToken)
 			pw, other := newPassword(), newPassword()
 
-			expectFailure(send(ctx, updatePassword(trader["Token"], pw, other)), checks.Step4MismatchRejected, updatePasswordResponseSchema, config.CaseMismatch)
-			expectPasswordUnchanged(ctx, checks.Step4MismatchUnchanged, trader["User"], trader["Password"], pw)
+			expectFailure(send(ctx, updatePassword(trader["Token"], pw, other)), cataloguepkg.Step4MismatchRejected, updatePasswordResponseSchema, config.CaseMismatch)
+			expectPasswordUnchanged(ctx, cataloguepkg.Step4MismatchUnchanged, trader["User"], trader["Password"], pw)
 
 			if suite.Cfg.Negative.TokenSurvivesMismatch {
-				expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), checks.Step4MismatchTokenSurvives, updatePasswordResponseSchema)
-				expectLoginSucceeds(ctx, checks.Step4MismatchTokenSurvives, trader["User"], pw, "with the password set by the corrected update")
+				expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), cataloguepkg.Step4MismatchTokenSurvives, updatePasswordResponseSchema)
+				expectLoginSucceeds(ctx, cataloguepkg.Step4MismatchTokenSurvives, trader["User"], pw, "with the password set by the corrected update")
 			} else {
-				notChecked(checks.Step4MismatchTokenSurvives, "AUTOSHARES_EXPECT_TOKEN_SURVIVES_MISMATCH=false")
+				notChecked(cataloguepkg.Step4MismatchTokenSurvives, "AUTOSHARES_EXPECT_TOKEN_SURVIVES_MISMATCH=false")
 			}
 
 			record(suite.Shapes.Interaction(rec.UpdateMismatch))
 		})
 
 	It("rejects an expired token and changes nothing", Label("expired-token"),
-		Checks(checks.Step4ExpiredTokenRejected, checks.Step4ExpiredTokenUnchanged), func(ctx SpecContext) {
+		Checks(cataloguepkg.Step4ExpiredTokenRejected, cataloguepkg.Step4ExpiredTokenUnchanged), func(ctx SpecContext) {
 			made := givenMade(ctx, states.ExpiredToken)
 			trader := made.Values
 			pw := newPassword()
-			if made.Via == sources.ViaConfiguration && !expiredTokenErrorPinned() {
+			if made.Via == suitepkg.ViaConfiguration && !expiredTokenErrorPinned() {
 				// A configured token is only said to be expired: a mistyped one, or one of
 				// another environment, is refused too, as unknown. Refused otherwise than a
 				// token the target never issued, it is known to the target and refused.
 				unknownToken := randomGUID()
-				exs := sendAll(ctx, []apiclient.Request{updatePassword(trader["Token"], pw, pw), updatePassword(unknownToken, pw, pw)})
-				v := verdictOn(checks.Step4ExpiredTokenRejected, exs[0])
+				exs := sendAll(ctx, []client.Request{updatePassword(trader["Token"], pw, pw), updatePassword(unknownToken, pw, pw)})
+				v := verdictOn(cataloguepkg.Step4ExpiredTokenRejected, exs[0])
 				suite.Rules.Failure(v, updatePasswordResponseSchema, config.CaseExpiredToken)
 				if v.OK() && sameRefusal(exs[0], trader["Token"], exs[1], unknownToken) {
-					notChecked(checks.Step4ExpiredTokenRejected, fmt.Sprintf("AUTOSHARES_EXPIRED_TOKEN is refused exactly as a token the target never issued (status %d): nothing shows it is expired rather than unknown; set AUTOSHARES_EXPECT_EXPIRED_TOKEN_ERRORS_CODE to the target's expired-token code", exs[0].Status))
-					notChecked(checks.Step4ExpiredTokenUnchanged, "AUTOSHARES_EXPIRED_TOKEN is not shown to be expired, and its owner is not configured")
+					notChecked(cataloguepkg.Step4ExpiredTokenRejected, fmt.Sprintf("AUTOSHARES_EXPIRED_TOKEN is refused exactly as a token the target never issued (status %d): nothing shows it is expired rather than unknown; set AUTOSHARES_EXPECT_EXPIRED_TOKEN_ERRORS_CODE to the target's expired-token code", exs[0].Status))
+					notChecked(cataloguepkg.Step4ExpiredTokenUnchanged, "AUTOSHARES_EXPIRED_TOKEN is not shown to be expired, and its owner is not configured")
 					return
 				}
 				done(v)
 			} else {
 				// The configured (or documented) expired-token error tells an expired token
 				// from an unknown one; a state endpoint's expired token is made expired.
-				expectFailure(send(ctx, updatePassword(trader["Token"], pw, pw)), checks.Step4ExpiredTokenRejected, updatePasswordResponseSchema, config.CaseExpiredToken)
+				expectFailure(send(ctx, updatePassword(trader["Token"], pw, pw)), cataloguepkg.Step4ExpiredTokenRejected, updatePasswordResponseSchema, config.CaseExpiredToken)
 			}
 			if trader["User"] != "" {
-				expectPasswordUnchanged(ctx, checks.Step4ExpiredTokenUnchanged, trader["User"], trader["Password"], pw)
+				expectPasswordUnchanged(ctx, cataloguepkg.Step4ExpiredTokenUnchanged, trader["User"], trader["Password"], pw)
 			} else {
-				notChecked(checks.Step4ExpiredTokenUnchanged, "the owner of AUTOSHARES_EXPIRED_TOKEN is not configured")
+				notChecked(cataloguepkg.Step4ExpiredTokenUnchanged, "the owner of AUTOSHARES_EXPIRED_TOKEN is not configured")
 			}
 
 			record(suite.Shapes.Interaction(rec.UpdateExpiredToken))
 		})
 
 	It("refuses a token once its lifetime has passed", Label("slow", "expired-token"),
-		SlowChecks(checks.Step4TokenLifetimeEnforced, checks.Step4ExpiredTokenUnchanged), func(ctx SpecContext) {
+		SlowChecks(cataloguepkg.Step4TokenLifetimeEnforced, cataloguepkg.Step4ExpiredTokenUnchanged), func(ctx SpecContext) {
 			lifetime := suite.Cfg.Flow.TokenLifetime
 			if lifetime == 0 {
 				Skip("needs the target's token lifetime: set AUTOSHARES_TOKEN_LIFETIME (e.g. 2m) to wait it out")
@@ -104,35 +104,35 @@ var _ = Describe("Step 4, update the password: PUT v1.0/users/passwords/reset/",
 			if !waitFor(ctx, lifetime+timeSlack) {
 				Fail("interrupted while waiting out the token lifetime")
 			}
-			expectFailure(send(ctx, updatePassword(trader["Token"], pw, pw)), checks.Step4TokenLifetimeEnforced, updatePasswordResponseSchema, config.CaseExpiredToken)
-			expectPasswordUnchanged(ctx, checks.Step4ExpiredTokenUnchanged, trader["User"], trader["Password"], pw)
+			expectFailure(send(ctx, updatePassword(trader["Token"], pw, pw)), cataloguepkg.Step4TokenLifetimeEnforced, updatePasswordResponseSchema, config.CaseExpiredToken)
+			expectPasswordUnchanged(ctx, cataloguepkg.Step4ExpiredTokenUnchanged, trader["User"], trader["Password"], pw)
 			// No pact interaction: the expired-token state records this one.
 		})
 
 	Context("without a valid Et-App-Key", Label("app-key"), func() {
 		// rejectsKey is the body of both app-key specs: the request is refused with the
 		// documented error and changes nothing.
-		rejectsKey := func(ctx SpecContext, check string, apply func(*apiclient.Request), interaction rec.Interaction) {
+		rejectsKey := func(ctx SpecContext, check string, apply func(*client.Request), interaction rec.DeclaredInteraction) {
 			trader := given(ctx, states.ValidToken)
 			pw := newPassword()
 			req := updatePassword(trader["Token"], pw, pw)
 			apply(&req)
 
 			expectAppKeyError(send(ctx, req), check)
-			expectPasswordUnchanged(ctx, checks.Step4AppKeyUnchanged, trader["User"], trader["Password"], pw)
-			expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), checks.Step4AppKeyTokenSurvives, updatePasswordResponseSchema)
+			expectPasswordUnchanged(ctx, cataloguepkg.Step4AppKeyUnchanged, trader["User"], trader["Password"], pw)
+			expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), cataloguepkg.Step4AppKeyTokenSurvives, updatePasswordResponseSchema)
 
 			record(suite.Shapes.Interaction(interaction))
 		}
 
 		It("rejects a request without Et-App-Key with the documented error and changes nothing",
-			Checks(checks.Step4AppKeyMissingRefused, checks.Step4AppKeyUnchanged, checks.Step4AppKeyTokenSurvives), func(ctx SpecContext) {
-				rejectsKey(ctx, checks.Step4AppKeyMissingRefused, func(r *apiclient.Request) { r.OmitAppKey = true }, rec.UpdateNoAppKey)
+			Checks(cataloguepkg.Step4AppKeyMissingRefused, cataloguepkg.Step4AppKeyUnchanged, cataloguepkg.Step4AppKeyTokenSurvives), func(ctx SpecContext) {
+				rejectsKey(ctx, cataloguepkg.Step4AppKeyMissingRefused, func(r *client.Request) { r.OmitAppKey = true }, rec.UpdateNoAppKey)
 			})
 
 		It("rejects a request with a wrong Et-App-Key with the documented error and changes nothing",
-			Checks(checks.Step4AppKeyWrongRefused, checks.Step4AppKeyUnchanged, checks.Step4AppKeyTokenSurvives), func(ctx SpecContext) {
-				rejectsKey(ctx, checks.Step4AppKeyWrongRefused, func(r *apiclient.Request) { r.AppKey = rec.WrongAppKey }, rec.UpdateWrongAppKey)
+			Checks(cataloguepkg.Step4AppKeyWrongRefused, cataloguepkg.Step4AppKeyUnchanged, cataloguepkg.Step4AppKeyTokenSurvives), func(ctx SpecContext) {
+				rejectsKey(ctx, cataloguepkg.Step4AppKeyWrongRefused, func(r *client.Request) { r.AppKey = rec.ShapeWrongAppKey }, rec.UpdateWrongAppKey)
 			})
 	})
 })

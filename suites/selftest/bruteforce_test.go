@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/refprovider"
 )
 
@@ -24,7 +24,7 @@ func TestAnswerGuessingLimitedBy429Passes(t *testing.T) {
 	var mu sync.Mutex
 	tries := map[string]int{}
 	env := behindGateway(t, p, key, func(w http.ResponseWriter, r *http.Request, next http.Handler) {
-		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, apiclient.PathResetPassword) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, client.PathResetPassword) {
 			body, _ := io.ReadAll(r.Body)
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			var req struct{ User string }
@@ -60,7 +60,7 @@ func TestAnswerGuessingThrottledPerClientIsNoLimit(t *testing.T) {
 	var window time.Time
 	n := 0
 	env := behindGateway(t, p, key, func(w http.ResponseWriter, r *http.Request, next http.Handler) {
-		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, apiclient.PathResetPassword) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, client.PathResetPassword) {
 			mu.Lock()
 			if now := time.Now(); now.Sub(window) >= time.Second {
 				window, n = now, 0

@@ -8,11 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/autoshares/conformance/internal/comparison"
-	"github.com/autoshares/conformance/internal/deviations"
+	"github.com/autoshares/conformance/internal/config"
 	states "github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/internal/refprovider"
-	"github.com/autoshares/conformance/internal/report"
+	"github.com/autoshares/conformance/internal/results"
 	"github.com/autoshares/conformance/schemas/signoff"
 )
 
@@ -27,21 +26,21 @@ func TestComparisonNamesExactlyTheNewFailures(t *testing.T) {
 	}
 	bad, key := startProvider(t, refprovider.Options{TestMode: true, Faults: []string{fault}})
 	env := targetEnv(bad, key)
-	env["AUTOSHARES_COMPARE_WITH"] = filepath.Join(passing.reports, report.SummaryFile)
+	env["AUTOSHARES_COMPARE_WITH"] = filepath.Join(passing.reports, results.SummaryFile)
 	failing := runSuite(t, env, "-ginkgo.label-filter=!slow")
 
-	data, err := os.ReadFile(filepath.Join(failing.reports, comparison.File))
+	data, err := os.ReadFile(filepath.Join(failing.reports, results.ComparisonFile))
 	if err != nil {
-		t.Fatalf("no %s: %v\n%s", comparison.File, err, failing.output)
+		t.Fatalf("no %s: %v\n%s", results.ComparisonFile, err, failing.output)
 	}
-	set, err := deviations.Schemas()
+	set, err := config.Schemas()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := set.Validate(signoff.Comparison, data); err != nil {
 		t.Fatal(err)
 	}
-	var c comparison.Comparison
+	var c results.Comparison
 	if err := json.Unmarshal(data, &c); err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +51,7 @@ func TestComparisonNamesExactlyTheNewFailures(t *testing.T) {
 		}
 	}
 	slices.Sort(failed)
-	if got := comparison.IDs(c.NewlyFailing); len(got) == 0 || !slices.Equal(got, failed) {
+	if got := results.IDs(c.NewlyFailing); len(got) == 0 || !slices.Equal(got, failed) {
 		t.Errorf("newly failing %v, want the run's failed checks %v", got, failed)
 	}
 	for _, id := range failed {
@@ -61,7 +60,7 @@ func TestComparisonNamesExactlyTheNewFailures(t *testing.T) {
 		}
 	}
 	if len(c.Fixed)+len(c.StillFailing) != 0 {
-		t.Errorf("fixed %v, still failing %v: the earlier run passed", comparison.IDs(c.Fixed), comparison.IDs(c.StillFailing))
+		t.Errorf("fixed %v, still failing %v: the earlier run passed", results.IDs(c.Fixed), results.IDs(c.StillFailing))
 	}
 	html, _ := os.ReadFile(filepath.Join(failing.reports, "report.html"))
 	for name, text := range map[string]string{"console": failing.output, "report.html": string(html)} {

@@ -8,29 +8,29 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/autoshares/conformance/internal/checks"
-	"github.com/autoshares/conformance/internal/conformance"
-	"github.com/autoshares/conformance/internal/deviations"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/config"
 	states "github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/internal/refprovider"
+	"github.com/autoshares/conformance/internal/results"
 	"github.com/autoshares/conformance/schemas/signoff"
 )
 
 // conformanceReport reads and validates the run's conformance-report.json.
-func conformanceReport(t *testing.T, o outcome) conformance.Report {
+func conformanceReport(t *testing.T, o outcome) results.Report {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(o.reports, conformance.File))
+	data, err := os.ReadFile(filepath.Join(o.reports, results.ConformanceFile))
 	if err != nil {
-		t.Fatalf("the run wrote no %s: %v\n%s", conformance.File, err, o.output)
+		t.Fatalf("the run wrote no %s: %v\n%s", results.ConformanceFile, err, o.output)
 	}
-	set, err := deviations.Schemas()
+	set, err := config.Schemas()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := set.Validate(signoff.ConformanceReport, data); err != nil {
-		t.Fatalf("%s is not valid against its schema: %v", conformance.File, err)
+		t.Fatalf("%s is not valid against its schema: %v", results.ConformanceFile, err)
 	}
-	var r conformance.Report
+	var r results.Report
 	if err := json.Unmarshal(data, &r); err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestConformanceReportOfTheCorrectProvider(t *testing.T) {
 	}
 	r := conformanceReport(t, o)
 	for _, pr := range r.Profiles {
-		if pr.Level != conformance.Conformant {
+		if pr.Level != results.Conformant {
 			t.Errorf("profile %s: %s (%s)", pr.Name, pr.Level, pr.Why)
 		}
 	}
@@ -74,16 +74,16 @@ func TestConformanceReportUnderAFault(t *testing.T) {
 	p, key := startProvider(t, refprovider.Options{TestMode: true, Faults: []string{fault}})
 	o := runSuite(t, targetEnv(p, key), everySpec)
 	r := conformanceReport(t, o)
-	brokenProfile := checks.ProfileOf(mustCheck(t, broken[0]))
+	brokenProfile := cataloguepkg.ProfileOf(mustCheck(t, broken[0]))
 	// Security levels are cumulative: a level above the broken one is not conformant either,
 	// though none of its own checks failed.
-	above := func(name string) bool { return slices.Contains(checks.SecurityLevelsBelow(name), brokenProfile) }
+	above := func(name string) bool { return slices.Contains(cataloguepkg.SecurityLevelsBelow(name), brokenProfile) }
 	for _, pr := range r.Profiles {
 		switch {
-		case (pr.Name == brokenProfile || above(pr.Name)) && pr.Level != conformance.NotConformant:
+		case (pr.Name == brokenProfile || above(pr.Name)) && pr.Level != results.NotConformant:
 			t.Errorf("fault %s breaks %v, but profile %s is %s", fault, broken, pr.Name, pr.Level)
 		case pr.Name != brokenProfile && pr.Counts.Failed > 0,
-			pr.Name != brokenProfile && !above(pr.Name) && pr.Level == conformance.NotConformant:
+			pr.Name != brokenProfile && !above(pr.Name) && pr.Level == results.NotConformant:
 			t.Errorf("fault %s breaks only %s checks, but profile %s is %s (%s)", fault, brokenProfile, pr.Name, pr.Level, pr.Why)
 		}
 	}
@@ -104,8 +104,8 @@ func faultInOneProfile() (string, []string) {
 		preflight := false
 		for _, id := range ids {
 			c, _ := catalogue.Get(id)
-			profiles[checks.ProfileOf(c)] = true
-			if len(byFault[f][id]) >= len(checks.PreflightProof) && byFault[f][id][:len(checks.PreflightProof)] == checks.PreflightProof {
+			profiles[cataloguepkg.ProfileOf(c)] = true
+			if len(byFault[f][id]) >= len(cataloguepkg.PreflightProof) && byFault[f][id][:len(cataloguepkg.PreflightProof)] == cataloguepkg.PreflightProof {
 				preflight = true
 			}
 		}
@@ -116,7 +116,7 @@ func faultInOneProfile() (string, []string) {
 	return "", nil
 }
 
-func mustCheck(t *testing.T, id string) checks.Check {
+func mustCheck(t *testing.T, id string) cataloguepkg.Check {
 	t.Helper()
 	c, ok := catalogue.Get(id)
 	if !ok {

@@ -9,11 +9,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/autoshares/conformance/internal/checks"
-	"github.com/autoshares/conformance/internal/deviations"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/config"
 	oc "github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/internal/refprovider"
-	"github.com/autoshares/conformance/internal/report"
+	"github.com/autoshares/conformance/internal/results"
 )
 
 // deviationFault is the first fault (by name) that breaks checks of one profile only, past
@@ -45,13 +45,13 @@ func deviationsFile(t *testing.T, ids []string, expires string) string {
 	return path
 }
 
-func readSummary(t *testing.T, o outcome) report.Summary {
+func readSummary(t *testing.T, o outcome) results.Summary {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(o.reports, report.SummaryFile))
+	data, err := os.ReadFile(filepath.Join(o.reports, results.SummaryFile))
 	if err != nil {
 		t.Fatalf("no summary.json: %v\n%s", err, o.output)
 	}
-	var s report.Summary
+	var s results.Summary
 	if err := json.Unmarshal(data, &s); err != nil {
 		t.Fatal(err)
 	}
@@ -60,20 +60,20 @@ func readSummary(t *testing.T, o outcome) report.Summary {
 
 // suggested reads the run's known-deviations.suggested.json, copied out of the report
 // directory (the next run empties it), and its entries.
-func suggested(t *testing.T, o outcome) (string, deviations.File) {
+func suggested(t *testing.T, o outcome) (string, config.File) {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(o.reports, deviations.SuggestedFile))
+	data, err := os.ReadFile(filepath.Join(o.reports, config.SuggestedFile))
 	if err != nil {
-		t.Fatalf("the failing run wrote no %s: %v\n%s", deviations.SuggestedFile, err, o.output)
+		t.Fatalf("the failing run wrote no %s: %v\n%s", config.SuggestedFile, err, o.output)
 	}
-	var f deviations.File
+	var f config.File
 	if err := json.Unmarshal(data, &f); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(f.Note, "must fill in") {
 		t.Errorf("the suggested file does not say a person must fill it in: %q", f.Note)
 	}
-	path := filepath.Join(t.TempDir(), deviations.SuggestedFile)
+	path := filepath.Join(t.TempDir(), config.SuggestedFile)
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestKnownDeviationsDoNotFailTheRun(t *testing.T) {
 // entry), and the spec went on to find the password changed.
 func TestAKnownDeviationHidesOnlyItsFailure(t *testing.T) {
 	t.Parallel()
-	const rejected, unchanged = checks.Step4MismatchRejected, checks.Step4MismatchUnchanged
+	const rejected, unchanged = cataloguepkg.Step4MismatchRejected, cataloguepkg.Step4MismatchUnchanged
 	filter := "-ginkgo.label-filter=" + rejected
 	p, key := startProvider(t, refprovider.Options{TestMode: true, Faults: []string{refprovider.FaultMismatchStatus500}})
 	env := targetEnv(p, key)

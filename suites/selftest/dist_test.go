@@ -24,7 +24,7 @@ import (
 
 	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/refprovider"
-	"github.com/autoshares/conformance/internal/report"
+	"github.com/autoshares/conformance/internal/results"
 )
 
 var (
@@ -109,7 +109,7 @@ var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
 // specReports reads the Ginkgo JSON report the run wrote under dir.
 func specReports(t *testing.T, dir string) types.SpecReports {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, report.JSONFile))
+	data, err := os.ReadFile(filepath.Join(dir, results.JSONFile))
 	if err != nil {
 		t.Fatalf("no JSON report in %s: %v", dir, err)
 	}
@@ -130,7 +130,7 @@ func TestReleaseBinaryPassesWithoutGoToolchain(t *testing.T) {
 		t.Fatalf("exit code %d, want 0\n%s", r.code, r.output)
 	}
 	reports := filepath.Join(r.dir, "out", "reports")
-	for _, f := range []string{report.JSONFile, "junit.xml", "pacts/AutoSharesConformanceSuite-AutoSharesTradingAPI.json"} {
+	for _, f := range []string{results.JSONFile, "junit.xml", "pacts/AutoSharesConformanceSuite-AutoSharesTradingAPI.json"} {
 		if _, err := os.Stat(filepath.Join(reports, f)); err != nil {
 			t.Errorf("report %s missing: %v", f, err)
 		}
@@ -159,11 +159,11 @@ func TestReleaseBinaryPassesWithoutGoToolchain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, err := os.ReadFile(filepath.Join(reports, report.SummaryFile))
+	raw, err := os.ReadFile(filepath.Join(reports, results.SummaryFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sum report.Summary
+	var sum results.Summary
 	if err := json.Unmarshal(raw, &sum); err != nil {
 		t.Fatal(err)
 	}
@@ -304,7 +304,7 @@ func TestReleaseBinaryConfigFileAndTraderLimitedProcs(t *testing.T) {
 	if !strings.Contains(r.output, fmt.Sprintf("Processes: 2 (%d asked for", config.DefaultProcs)) || !strings.Contains(r.output, "Running in parallel across 2 processes") {
 		t.Errorf("want 2 processes, and why:\n%s", r.output)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "reports", report.JSONFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "reports", results.JSONFile)); err != nil {
 		t.Errorf("the default report directory is not under where the binary ran: %v", err)
 	}
 	for _, s := range []string{"Peterson", "Elm", "Passw0rd"} {

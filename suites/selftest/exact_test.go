@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/autoshares/conformance/internal/checks"
-	"github.com/autoshares/conformance/internal/report"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/results"
 )
 
 // The catalogue's labels are what a label filter selects by: every label the catalogue
@@ -47,9 +47,9 @@ func notRun(fault string, o outcome, breaks map[string]string) []string {
 	compared := 0
 	for _, s := range o.specs {
 		switch s.Status {
-		case report.StatusFiltered:
+		case results.StatusFiltered:
 			continue
-		case report.StatusPassed, report.StatusFailed:
+		case results.StatusPassed, results.StatusFailed:
 			if slices.ContainsFunc(s.Checks, func(c string) bool { _, ok := breaks[c]; return ok }) {
 				compared++
 			}
@@ -66,10 +66,10 @@ func notRun(fault string, o outcome, breaks map[string]string) []string {
 // Under a fault, a spec that skips (or never runs) is a failure of the self-test, and so
 // is a comparison in which no spec of a broken check ran.
 func TestASpecThatDoesNotRunUnderAFaultFailsTheSelfTest(t *testing.T) {
-	breaks := map[string]string{checks.Step4MismatchRejected: "status"}
-	ran := specRun{Text: "rejects a mismatch", Checks: []string{checks.Step4MismatchRejected}, Status: report.StatusFailed}
-	skipped := specRun{Text: "needs mail", Checks: []string{"step1.success"}, Status: report.StatusSkipped, Failure: "set AUTOSHARES_MAILBOX_URL"}
-	filtered := specRun{Text: "slow", Checks: []string{checks.Step4TokenLifetimeEnforced}, Status: report.StatusFiltered}
+	breaks := map[string]string{cataloguepkg.Step4MismatchRejected: "status"}
+	ran := specRun{Text: "rejects a mismatch", Checks: []string{cataloguepkg.Step4MismatchRejected}, Status: results.StatusFailed}
+	skipped := specRun{Text: "needs mail", Checks: []string{"step1.success"}, Status: results.StatusSkipped, Failure: "set AUTOSHARES_MAILBOX_URL"}
+	filtered := specRun{Text: "slow", Checks: []string{cataloguepkg.Step4TokenLifetimeEnforced}, Status: results.StatusFiltered}
 	if p := notRun("f", outcome{specs: []specRun{ran, filtered}}, breaks); len(p) != 0 {
 		t.Errorf("a run of the broken check's spec, the slow one filtered out: %q", p)
 	}
@@ -77,7 +77,7 @@ func TestASpecThatDoesNotRunUnderAFaultFailsTheSelfTest(t *testing.T) {
 		t.Errorf("a spec skipped under the fault: %q", p)
 	}
 	notReached := ran
-	notReached.Status = report.StatusNotRun
+	notReached.Status = results.StatusNotRun
 	if p := notRun("f", outcome{specs: []specRun{notReached}}, breaks); len(p) != 2 {
 		t.Errorf("the broken check's spec never ran: %q", p)
 	}

@@ -10,10 +10,10 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/autoshares/conformance/internal/checks"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
 	oc "github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/internal/refprovider"
-	"github.com/autoshares/conformance/internal/report"
+	"github.com/autoshares/conformance/internal/results"
 )
 
 // The fault table is the catalogue's: each check names the fault switches that make it
@@ -26,7 +26,7 @@ func TestEveryFaultIsAccountedFor(t *testing.T) {
 		_, checked := proven[f]
 		_, excused := catalogue.FaultsNotChecked[f]
 		if checked == excused {
-			t.Errorf("fault %q must be in exactly one of: some check's proofs, faults_not_checked (internal/checks/catalogue.json)", f)
+			t.Errorf("fault %q must be in exactly one of: some check's proofs, faults_not_checked (internal/catalogue/catalogue.json)", f)
 		}
 	}
 	for _, f := range catalogue.Faults() {
@@ -50,7 +50,7 @@ func TestEveryExpectationIsProvenByAFault(t *testing.T) {
 		"Content-Type":           "Content-Type: expected application/json",
 		"the app-key error body": "error: expected exactly",
 		"unchanged password":     "a rejected request must change nothing",
-		"token still usable":     checks.Step4MismatchTokenSurvives,
+		"token still usable":     cataloguepkg.Step4MismatchTokenSurvives,
 		"login works after":      "login should succeed",
 		"the old password fails": "login should fail",
 	}
@@ -95,7 +95,7 @@ func TestCatalogueAndSpecsAgree(t *testing.T) {
 // LABELS=<check ID> runs exactly the specs that declare the check.
 func TestACheckIDSelectsItsSpecs(t *testing.T) {
 	t.Parallel()
-	const id = checks.Step4ValidSucceeds
+	const id = cataloguepkg.Step4ValidSucceeds
 	o := runSuite(t, nil, "-ginkgo.dry-run", "-ginkgo.label-filter="+id)
 	for _, s := range o.specs {
 		declares := slices.Contains(s.Checks, id)
@@ -120,7 +120,7 @@ func TestSuitePassesAgainstTheCorrectProvider(t *testing.T) {
 		if c, _ := catalogue.Get(id); slices.Contains(c.Labels, "slow") {
 			continue // TestSlowSpecDetectsTokensThatNeverExpire runs it
 		}
-		if !slices.ContainsFunc(o.withCheck(id), func(s specRun) bool { return s.Status == report.StatusPassed }) {
+		if !slices.ContainsFunc(o.withCheck(id), func(s specRun) bool { return s.Status == results.StatusPassed }) {
 			t.Errorf("no spec of check %q ran and passed", id)
 		}
 		if !slices.ContainsFunc(o.checkRecords(id), func(r oc.Record) bool { return r.State == oc.Passed }) {
@@ -134,7 +134,7 @@ func TestSuitePassesAgainstTheCorrectProvider(t *testing.T) {
 	}
 	// The slow spec waits out a token lifetime: it runs only when asked for by its label,
 	// even with AUTOSHARES_TOKEN_LIFETIME set.
-	for _, s := range o.withCheck(checks.Step4TokenLifetimeEnforced) {
+	for _, s := range o.withCheck(cataloguepkg.Step4TokenLifetimeEnforced) {
 		if s.State != types.SpecStateSkipped || s.Failure != "" {
 			t.Errorf("the slow spec %q was not left out by the default filter: %s %q", s.Text, s.State, s.Failure)
 		}
@@ -161,7 +161,7 @@ func TestSlowSpecDetectsTokensThatNeverExpire(t *testing.T) {
 	t.Parallel()
 	p, key := startProvider(t, refprovider.Options{TestMode: true, Faults: []string{refprovider.FaultAcceptExpiredToken}})
 	o := runSuite(t, targetEnv(p, key), "-ginkgo.label-filter=slow")
-	expectDetected(t, refprovider.FaultAcceptExpiredToken, o, map[string]string{checks.Step4TokenLifetimeEnforced: "status"})
+	expectDetected(t, refprovider.FaultAcceptExpiredToken, o, map[string]string{cataloguepkg.Step4TokenLifetimeEnforced: "status"})
 }
 
 // expectDetected: the run failed; exactly the specs declaring a check in breaks failed,
@@ -172,7 +172,7 @@ func expectDetected(t *testing.T, fault string, o outcome, breaks map[string]str
 		t.Fatalf("the suite passed against fault %q (%s)", fault, refprovider.FaultDescription(fault))
 	}
 	for _, says := range breaks {
-		if rest, ok := strings.CutPrefix(says, checks.PreflightProof); ok {
+		if rest, ok := strings.CutPrefix(says, cataloguepkg.PreflightProof); ok {
 			// A fault that breaks every endpoint: one clear failure before any spec.
 			expectOneClearFailure(t, o, rest)
 			return
@@ -183,7 +183,7 @@ func expectDetected(t *testing.T, fault string, o outcome, breaks map[string]str
 	}
 	expectRan(t, fault, o, breaks) // exact_test.go: a spec that skipped or never ran is no proof
 	for _, s := range o.specs {
-		if s.Status != report.StatusPassed && s.Status != report.StatusFailed {
+		if s.Status != results.StatusPassed && s.Status != results.StatusFailed {
 			continue // left out by the label filter, or reported by expectRan
 		}
 		// A spec must fail when it declares a check the fault breaks, and may fail when that

@@ -7,8 +7,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/autoshares/conformance/internal/browsertest"
 	"github.com/autoshares/conformance/internal/refprovider"
+	"github.com/autoshares/conformance/internal/testkit"
 )
 
 // A failing run's report.html, in headless Chromium at a laptop's 1280x800, shows the first
@@ -20,17 +20,17 @@ func TestAFailingRunsReportShowsTheFirstFailureWithoutScrolling(t *testing.T) {
 	if o.exitErr == nil {
 		t.Fatalf("want a failing run\n%s", o.output)
 	}
-	b := browsertest.New(t)
+	b := testkit.New(t)
 	if err := chromedp.Do(b.Ctx, chromedp.EmulateViewport(1280, 800)); err != nil {
 		t.Fatal(err)
 	}
 	b.Open(t, filepath.Join(o.reports, "report.html"))
-	if got := browsertest.Eval[string](t, b, browsertest.FirstFailureInView); got != "ok" {
+	if got := testkit.Eval[string](t, b, testkit.FirstFailureInView); got != "ok" {
 		t.Error(got)
 	}
-	first := browsertest.Eval[string](t, b, `document.querySelector(".failure-list .failure-item").innerText`)
+	first := testkit.Eval[string](t, b, `document.querySelector(".failure-list .failure-item").innerText`)
 	if !strings.Contains(first, "] failed\n- ") || !strings.Contains(first, "[step4.") {
 		t.Errorf("the first failure reads %q", first)
 	}
-	browsertest.Screenshot(t, b, chromedp.CaptureScreenshot(), filepath.Join(browsertest.OutDir(t, "selftest-html-report"), "first-view-1280x800.png"))
+	testkit.Screenshot(t, b, chromedp.CaptureScreenshot(), filepath.Join(testkit.OutDir(t, "selftest-html-report"), "first-view-1280x800.png"))
 }

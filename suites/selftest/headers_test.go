@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/autoshares/conformance/internal/checks"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
 	oc "github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/internal/refprovider"
 )
@@ -98,7 +98,7 @@ func TestHardenedHeadersPass(t *testing.T) {
 	if o.exitErr != nil || len(o.failed) > 0 {
 		t.Fatalf("the hardened deployment failed: %v %q\n%s", o.exitErr, o.failed, o.output)
 	}
-	for _, id := range []string{checks.SecurityHeadersNosniff, checks.SecurityHeadersHsts, checks.SecurityHeadersNoVersions, checks.SecurityHeadersCors} {
+	for _, id := range []string{cataloguepkg.SecurityHeadersNosniff, cataloguepkg.SecurityHeadersHsts, cataloguepkg.SecurityHeadersNoVersions, cataloguepkg.SecurityHeadersCors} {
 		recs := o.checkRecords(id)
 		if len(recs) == 0 || slices.ContainsFunc(recs, func(r oc.Record) bool { return r.State != oc.Passed }) {
 			t.Errorf("check %s over https: records %+v, want passes only", id, recs)
@@ -110,7 +110,7 @@ func TestHardenedHeadersPass(t *testing.T) {
 	if o.exitErr != nil || len(o.failed) > 0 {
 		t.Fatalf("over http: %v %q\n%s", o.exitErr, o.failed, o.output)
 	}
-	recs := o.checkRecords(checks.SecurityHeadersHsts)
+	recs := o.checkRecords(cataloguepkg.SecurityHeadersHsts)
 	if len(recs) != 1 || recs[0].State != oc.NotChecked || !strings.Contains(recs[0].Reason, "the target is http") {
 		t.Errorf("HSTS over http: records %+v, want one not checked naming http", recs)
 	}

@@ -9,8 +9,8 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/autoshares/conformance/internal/report"
-	"github.com/autoshares/conformance/internal/selection"
+	"github.com/autoshares/conformance/internal/config"
+	"github.com/autoshares/conformance/internal/results"
 )
 
 // The labels the launcher accepts before a run (selection.KnownLabels) are exactly the
@@ -19,7 +19,7 @@ import (
 func TestKnownLabelsAreTheSpecsLabels(t *testing.T) {
 	t.Parallel()
 	o := runSuite(t, nil, "-ginkgo.dry-run", "-ginkgo.label-filter=slow || !slow")
-	data, err := os.ReadFile(filepath.Join(o.reports, report.JSONFile))
+	data, err := os.ReadFile(filepath.Join(o.reports, results.JSONFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func TestKnownLabelsAreTheSpecsLabels(t *testing.T) {
 			inSpecs[l] = true
 		}
 	}
-	known := selection.KnownLabels(catalogue)
+	known := config.KnownLabels(catalogue)
 	for l := range inSpecs {
 		if !slices.Contains(known, l) {
 			t.Errorf("specs have the label %q, which selection.KnownLabels lacks (add it to selection.ContainerLabels)", l)

@@ -3,7 +3,7 @@ package selftest
 import (
 	"testing"
 
-	"github.com/autoshares/conformance/internal/checks"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/refprovider"
 )
 
@@ -26,8 +26,8 @@ func TestCodeMailsOfAnotherTemplate(t *testing.T) {
 			if o.exitErr != nil || len(o.failed) > 0 {
 				t.Fatalf("want a pass; exit %v, failed %q\n%s", o.exitErr, o.failed, o.output)
 			}
-			expectPassed(t, o, checks.Step1CodeMailed, checks.SecurityResetRefusedRequestMailsNothing, checks.SecurityResetNotificationMailed,
-				checks.SecurityMailNoSecrets, checks.SecurityResetMailFloodLimited)
+			expectPassed(t, o, cataloguepkg.Step1CodeMailed, cataloguepkg.SecurityResetRefusedRequestMailsNothing, cataloguepkg.SecurityResetNotificationMailed,
+				cataloguepkg.SecurityMailNoSecrets, cataloguepkg.SecurityResetMailFloodLimited)
 		})
 	}
 }

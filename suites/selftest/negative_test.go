@@ -12,7 +12,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/autoshares/conformance/internal/checks"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
 	oc "github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/internal/refprovider"
 )
@@ -97,7 +97,7 @@ func TestNothingSecretReachesARedirectTarget(t *testing.T) {
 		if s.State == types.SpecStateSkipped {
 			continue
 		}
-		if !failedOn(o, s, checks.APINoRedirect, "redirects to "+target.URL+"/api/") {
+		if !failedOn(o, s, cataloguepkg.APINoRedirect, "redirects to "+target.URL+"/api/") {
 			t.Errorf("spec %q: want a failure of api.no-redirect naming the Location, got:\n%s", s.Text, firstLines(s.Failure, 6))
 		}
 	}

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/autoshares/conformance/internal/apiclient"
-	"github.com/autoshares/conformance/internal/checks"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/client"
 	oc "github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/internal/refprovider"
 )
@@ -30,7 +30,7 @@ func TestNewPasswordChecksPassAgainstAStricterGateway(t *testing.T) {
 		w.Header().Add("Set-Cookie", "XSRF-TOKEN=c8Fh2Kd9Lq3Wm6Np1Rt5; Path=/")
 		// A hardened gateway: its own refusals carry the security headers too (ASVS 3.4.4).
 		w.Header().Set("X-Content-Type-Options", "nosniff")
-		if r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, apiclient.PathUpdatePassword) {
+		if r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, client.PathUpdatePassword) {
 			body, _ := io.ReadAll(r.Body)
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			switch {
@@ -48,8 +48,8 @@ func TestNewPasswordChecksPassAgainstAStricterGateway(t *testing.T) {
 		}
 		next.ServeHTTP(w, r)
 	})
-	mine := []string{checks.SecurityPasswordContextWords, checks.SecurityPasswordCodePointsCounted,
-		checks.SecurityBodyDuplicateProperty, checks.SecurityResetNoAutoLogin}
+	mine := []string{cataloguepkg.SecurityPasswordContextWords, cataloguepkg.SecurityPasswordCodePointsCounted,
+		cataloguepkg.SecurityBodyDuplicateProperty, cataloguepkg.SecurityResetNoAutoLogin}
 	o := runSuite(t, env, "-ginkgo.label-filter="+strings.Join(mine, " || "))
 	if o.exitErr != nil || len(o.failed) > 0 || len(o.passed) != len(mine) {
 		t.Fatalf("want the new-password specs to pass behind the gateway; exit %v, passed %q, failed %q, skipped %q\n%s", o.exitErr, o.passed, o.failed, o.skipped, o.output)
@@ -57,11 +57,11 @@ func TestNewPasswordChecksPassAgainstAStricterGateway(t *testing.T) {
 	var notChecked, finding bool
 	for _, r := range o.records {
 		switch {
-		case r.Check == checks.SecurityPasswordCodePointsCounted && r.State == oc.NotChecked:
+		case r.Check == cataloguepkg.SecurityPasswordCodePointsCounted && r.State == oc.NotChecked:
 			notChecked = strings.Contains(r.Reason, "refuses non-ASCII passwords")
-		case r.Finding == checks.FindingPasswordShorterThan15:
+		case r.Finding == cataloguepkg.FindingPasswordShorterThan15:
 			finding = true
-		case r.Check != "" && r.State != oc.Passed && r.Check != checks.SecurityPasswordCodePointsCounted:
+		case r.Check != "" && r.State != oc.Passed && r.Check != cataloguepkg.SecurityPasswordCodePointsCounted:
 			t.Errorf("check %s is %s: %s", r.Check, r.State, r.Reason)
 		}
 	}
@@ -69,7 +69,7 @@ func TestNewPasswordChecksPassAgainstAStricterGateway(t *testing.T) {
 		t.Errorf("the code-point check was not recorded not checked, naming the refused non-ASCII passwords")
 	}
 	if !finding {
-		t.Errorf("the finding %s was not observed from an ASCII password of the minimum length", checks.FindingPasswordShorterThan15)
+		t.Errorf("the finding %s was not observed from an ASCII password of the minimum length", cataloguepkg.FindingPasswordShorterThan15)
 	}
 }
 
@@ -80,12 +80,12 @@ func TestAutoLoginSessionIsNamedNotShown(t *testing.T) {
 	p, key := startProvider(t, refprovider.Options{TestMode: true})
 	const session = "Zq8Lk2Vw9Xp4Rt7Nm3Bc6Hd1"
 	env := behindGateway(t, p, key, func(w http.ResponseWriter, r *http.Request, next http.Handler) {
-		if r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, apiclient.PathUpdatePassword) {
+		if r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, client.PathUpdatePassword) {
 			w.Header().Set("X-Auth-Token", session)
 		}
 		next.ServeHTTP(w, r)
 	})
-	o := runSuite(t, env, "-ginkgo.label-filter="+checks.SecurityResetNoAutoLogin)
+	o := runSuite(t, env, "-ginkgo.label-filter="+cataloguepkg.SecurityResetNoAutoLogin)
 	if o.exitErr == nil || len(o.failed) != 1 || !strings.Contains(o.output, "hands out a session (header X-Auth-Token)") {
 		t.Fatalf("want the no-auto-login spec to fail on the token header; exit %v, failed %q\n%s", o.exitErr, o.failed, o.output)
 	}

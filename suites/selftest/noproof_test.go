@@ -15,8 +15,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/autoshares/conformance/internal/apiclient"
-	"github.com/autoshares/conformance/internal/checks"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/client"
 	oc "github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/internal/refprovider"
 	"github.com/autoshares/conformance/internal/states"
@@ -55,9 +55,9 @@ func TestBlocklistEntriesAreJudgedWithAValidToken(t *testing.T) {
 	p, key := startProvider(t, refprovider.Options{TestMode: true, Faults: []string{refprovider.FaultRefusalConsumesToken}})
 	env := targetEnv(p, key)
 	env["AUTOSHARES_BLOCKLIST"] = "password1,zebra-lantern-quartz-41"
-	o := runSuite(t, env, "-ginkgo.label-filter="+checks.SecurityPasswordBlocklist)
-	s, recs := onlySpec(t, o, checks.SecurityPasswordBlocklist)
-	if o.exitErr == nil || !failedOn(o, s, checks.SecurityPasswordBlocklist, "got 200") {
+	o := runSuite(t, env, "-ginkgo.label-filter="+cataloguepkg.SecurityPasswordBlocklist)
+	s, recs := onlySpec(t, o, cataloguepkg.SecurityPasswordBlocklist)
+	if o.exitErr == nil || !failedOn(o, s, cataloguepkg.SecurityPasswordBlocklist, "got 200") {
 		t.Fatalf("want the blocklist check failed for the accepted entry (got 200); records %s\n%s", checksOf(recs), o.output)
 	}
 	if n := len(inStates(recs, oc.Passed)); n == 0 {
@@ -76,7 +76,7 @@ func TestSuitePassesWhenRefusalsEndTheToken(t *testing.T) {
 	if o.exitErr != nil || len(o.failed) > 0 || len(o.skipped) > 0 {
 		t.Fatalf("want a clean pass; exit %v, failed %q, skipped %q\n%s", o.exitErr, o.failed, o.skipped, o.output)
 	}
-	_, recs := onlySpec(t, o, checks.SecurityPasswordBlocklist)
+	_, recs := onlySpec(t, o, cataloguepkg.SecurityPasswordBlocklist)
 	if len(inStates(recs, oc.Passed)) == 0 || len(recs) != len(inStates(recs, oc.Passed)) {
 		t.Errorf("want the blocklist check passed, every record passed; records %s", checksOf(recs))
 	}
@@ -92,11 +92,11 @@ func TestExactnessLoginsAreProvenByTheRightPassword(t *testing.T) {
 	t.Run("locks after 2", func(t *testing.T) {
 		t.Parallel()
 		p, key := startProvider(t, refprovider.Options{TestMode: true, LoginLockout: 2})
-		o := runSuite(t, targetEnv(p, key), "-ginkgo.label-filter="+checks.SecurityPasswordNotTruncated)
+		o := runSuite(t, targetEnv(p, key), "-ginkgo.label-filter="+cataloguepkg.SecurityPasswordNotTruncated)
 		if p.Server.LoginLockouts() == 0 {
 			t.Errorf("the spec never met the lock: this test no longer tests anything")
 		}
-		for _, id := range []string{checks.SecurityPasswordNotTruncated, checks.SecurityPasswordCaseSensitive} {
+		for _, id := range []string{cataloguepkg.SecurityPasswordNotTruncated, cataloguepkg.SecurityPasswordCaseSensitive} {
 			_, recs := onlySpec(t, o, id)
 			if len(recs) == 0 || len(inStates(recs, oc.Passed)) != len(recs) {
 				t.Errorf("%s: want only passed records, every wrong password proven refused by a login after it; got %s", id, checksOf(recs))
@@ -114,9 +114,9 @@ func TestExactnessLoginsAreProvenByTheRightPassword(t *testing.T) {
 		// account before it arrives, so the lock answers it (sent together, all three may be
 		// checked before either failure counts).
 		env["AUTOSHARES_MAX_IN_FLIGHT"] = "1"
-		o := runSuite(t, env, "-ginkgo.label-filter="+checks.SecurityPasswordNotTruncated)
-		s, recs := onlySpec(t, o, checks.SecurityPasswordCaseSensitive)
-		if o.exitErr == nil || !failedOn(o, s, checks.SecurityPasswordCaseSensitive, "login should fail") {
+		o := runSuite(t, env, "-ginkgo.label-filter="+cataloguepkg.SecurityPasswordNotTruncated)
+		s, recs := onlySpec(t, o, cataloguepkg.SecurityPasswordCaseSensitive)
+		if o.exitErr == nil || !failedOn(o, s, cataloguepkg.SecurityPasswordCaseSensitive, "login should fail") {
 			t.Fatalf("want the case check failed (the swapped case logs in); records %s\n%s", checksOf(recs), o.output)
 		}
 	})
@@ -140,8 +140,8 @@ func TestAConfiguredExpiredTokenMustBeRefusedAsExpired(t *testing.T) {
 		for k, v := range extra {
 			env[k] = v
 		}
-		o := runSuite(t, env, "-ginkgo.label-filter="+checks.Step4ExpiredTokenRejected+" && !slow")
-		s, recs := onlySpec(t, o, checks.Step4ExpiredTokenRejected)
+		o := runSuite(t, env, "-ginkgo.label-filter="+cataloguepkg.Step4ExpiredTokenRejected+" && !slow")
+		s, recs := onlySpec(t, o, cataloguepkg.Step4ExpiredTokenRejected)
 		return o, s, recs
 	}
 	t.Run("unknown", func(t *testing.T) {
@@ -155,7 +155,7 @@ func TestAConfiguredExpiredTokenMustBeRefusedAsExpired(t *testing.T) {
 	t.Run("unknown, code expected", func(t *testing.T) {
 		t.Parallel()
 		o, s, recs := run(t, unknown, map[string]string{"AUTOSHARES_EXPECT_EXPIRED_TOKEN_ERRORS_CODE": "ErrorTokenExpired"})
-		if o.exitErr == nil || !failedOn(o, s, checks.Step4ExpiredTokenRejected, "ErrorsCode: expected to contain") {
+		if o.exitErr == nil || !failedOn(o, s, cataloguepkg.Step4ExpiredTokenRejected, "ErrorsCode: expected to contain") {
 			t.Fatalf("want failed for the ErrorsCode; records %s\n%s", checksOf(recs), o.output)
 		}
 	})
@@ -196,8 +196,8 @@ func TestCodePatternCatchesACounterUnderParallelRuns(t *testing.T) {
 	env := fourDigitCodes(t, p, key)
 	// The mail specs read 6-digit codes from the mailbox: left out (their codes still count).
 	o := runSuiteParallel(t, env, 16, "--label-filter=!slow && !mail")
-	s, recs := onlySpec(t, o, checks.SecurityCodeUnpredictable)
-	if !failedOn(o, s, checks.SecurityCodeUnpredictable, "predictable") {
+	s, recs := onlySpec(t, o, cataloguepkg.SecurityCodeUnpredictable)
+	if !failedOn(o, s, cataloguepkg.SecurityCodeUnpredictable, "predictable") {
 		t.Fatalf("want the code-pattern check failed against a 4-digit counter; records %s\n%s", checksOf(recs), o.output)
 	}
 	if len(o.passed) < 20 {
@@ -257,7 +257,7 @@ func fourDigitCodes(t *testing.T, p *refprovider.Running, key string) map[string
 		if r.URL.Path != refprovider.StatePath {
 			go busy() // beside the request, not before it: the specs' tokens live 3 s here
 		}
-		if strings.HasSuffix(r.URL.Path, apiclient.PathResetCode) || strings.HasSuffix(r.URL.Path, apiclient.PathIdentifierResetCode) {
+		if strings.HasSuffix(r.URL.Path, client.PathResetCode) || strings.HasSuffix(r.URL.Path, client.PathIdentifierResetCode) {
 			body, _ := io.ReadAll(r.Body)
 			body = codeBody.ReplaceAllFunc(body, func(m []byte) []byte {
 				mu.Lock()

@@ -13,7 +13,7 @@ import (
 
 	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/refprovider"
-	"github.com/autoshares/conformance/internal/report"
+	"github.com/autoshares/conformance/internal/results"
 )
 
 // launcher builds the launcher of `make conformance` (the release binary without the
@@ -67,8 +67,8 @@ func TestAFailedPreflightIsOneFailureLast(t *testing.T) {
 			t.Errorf("the output has %q:\n%s", noise, out)
 		}
 	}
-	var sum report.Summary
-	js, err := os.ReadFile(filepath.Join(reports, report.SummaryFile))
+	var sum results.Summary
+	js, err := os.ReadFile(filepath.Join(reports, results.SummaryFile))
 	if err != nil || json.Unmarshal(js, &sum) != nil {
 		t.Fatalf("summary.json: %v", err)
 	}

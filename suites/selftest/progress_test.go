@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/autoshares/conformance/internal/apiclient"
+	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/refprovider"
 )
 
@@ -38,7 +38,7 @@ func TestAProgressReportCarriesNoSecret(t *testing.T) {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		w.addJSON(body, secretFields...)
 		w.add(r.Header.Get("Password"))
-		if r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, apiclient.PathUpdatePassword) {
+		if r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, client.PathUpdatePassword) {
 			<-r.Context().Done() // hang until the suite gives up
 			return
 		}

@@ -10,9 +10,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/autoshares/conformance/internal/checks"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/launch"
-	"github.com/autoshares/conformance/internal/report"
+	"github.com/autoshares/conformance/internal/results"
 )
 
 // A dry run passes every spec without sending a request: the suite fails it, says nothing
@@ -26,15 +26,15 @@ func TestADryRunIsNeverGreen(t *testing.T) {
 	if !strings.Contains(o.output, "Nothing was proven: this was a dry run") {
 		t.Errorf("the output does not say nothing was proven:\n%s", o.output)
 	}
-	var sum report.Summary
-	raw, err := os.ReadFile(filepath.Join(o.reports, report.SummaryFile))
+	var sum results.Summary
+	raw, err := os.ReadFile(filepath.Join(o.reports, results.SummaryFile))
 	if err != nil || json.Unmarshal(raw, &sum) != nil {
 		t.Fatalf("summary.json: %v", err)
 	}
 	if sum.Succeeded || sum.Exchanges != 0 || !strings.Contains(sum.NothingProven, "dry run") {
 		t.Errorf("summary.json: succeeded %v, exchanges %d, nothing_proven %q", sum.Succeeded, sum.Exchanges, sum.NothingProven)
 	}
-	if html, _ := os.ReadFile(filepath.Join(o.reports, report.HTMLFile)); !strings.Contains(string(html), "Nothing proven") {
+	if html, _ := os.ReadFile(filepath.Join(o.reports, results.HTMLFile)); !strings.Contains(string(html), "Nothing proven") {
 		t.Error("report.html does not say nothing was proven")
 	}
 	if _, err := os.Stat(filepath.Join(o.reports, "pacts")); err == nil {
@@ -46,8 +46,8 @@ func TestADryRunIsNeverGreen(t *testing.T) {
 func TestARunCountsItsRequests(t *testing.T) {
 	t.Parallel()
 	o := runSuite(t, nil, "-ginkgo.label-filter=step4.mismatch.rejected")
-	var sum report.Summary
-	raw, err := os.ReadFile(filepath.Join(o.reports, report.SummaryFile))
+	var sum results.Summary
+	raw, err := os.ReadFile(filepath.Join(o.reports, results.SummaryFile))
 	if err != nil || json.Unmarshal(raw, &sum) != nil {
 		t.Fatalf("summary.json: %v", err)
 	}
@@ -61,11 +61,11 @@ func TestTheListingRunsNothing(t *testing.T) {
 	reports := t.TempDir()
 	t.Setenv("AUTOSHARES_REPORT_DIR", reports) // where a run would write
 	var out, errs bytes.Buffer
-	code := launch.List(launch.Options{Suite: compiledSuite(t), Labels: checks.Step4MismatchRejected, Stdout: &out, Stderr: &errs})
+	code := launch.List(launch.Options{Suite: compiledSuite(t), Labels: cataloguepkg.Step4MismatchRejected, Stdout: &out, Stderr: &errs})
 	if code != launch.ExitPassed {
 		t.Fatalf("exit %d\n%s%s", code, out.String(), errs.String())
 	}
-	for _, want := range []string{"checks: ", checks.Step4MismatchRejected, "Nothing was run."} {
+	for _, want := range []string{"checks: ", cataloguepkg.Step4MismatchRejected, "Nothing was run."} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the listing lacks %q:\n%s", want, out.String())
 		}
@@ -120,7 +120,7 @@ func TestTheSlowChecksIDSelectsItsSpec(t *testing.T) {
 		return out.String()
 	}
 	const slow = "refuses a token once its lifetime has passed"
-	for _, labels := range []string{checks.Step4TokenLifetimeEnforced, "expired-token"} {
+	for _, labels := range []string{cataloguepkg.Step4TokenLifetimeEnforced, "expired-token"} {
 		if got := list(labels); !strings.Contains(got, slow) {
 			t.Errorf("LABELS=%s does not select the slow spec:\n%s", labels, got)
 		}

@@ -16,9 +16,9 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/autoshares/conformance/internal/checks"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/refprovider"
-	"github.com/autoshares/conformance/internal/report"
+	"github.com/autoshares/conformance/internal/results"
 )
 
 // A deployment that answers unreadable bodies with RFC 9457 problem details, as ASP.NET
@@ -32,7 +32,7 @@ func TestSuiteAcceptsProblemDetailsForUnreadableBodies(t *testing.T) {
 		t.Fatalf("want a clean pass (but the slow spec) against problem details for unreadable bodies; exit %v, failed %q, skipped %q\n%s", o.exitErr, o.failed, o.skipped, o.output)
 	}
 	// The run met problem details: the quirk was exercised, not bypassed.
-	data, err := os.ReadFile(filepath.Join(o.reports, report.JSONFile))
+	data, err := os.ReadFile(filepath.Join(o.reports, results.JSONFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestARedirectedGeneratedBodyFails(t *testing.T) {
 		if s.State == types.SpecStateSkipped {
 			continue
 		}
-		if !failedOn(o, s, checks.APINoRedirect, "redirects to "+target.URL+"/api/") {
+		if !failedOn(o, s, cataloguepkg.APINoRedirect, "redirects to "+target.URL+"/api/") {
 			t.Errorf("spec %q: want a failure of api.no-redirect naming the Location, got:\n%s", s.Text, firstLines(s.Failure, 6))
 		}
 	}

@@ -15,7 +15,7 @@ import (
 
 	oc "github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/internal/refprovider"
-	"github.com/autoshares/conformance/internal/verdict"
+	"github.com/autoshares/conformance/internal/suite"
 )
 
 // rerunLine is the re-run command of a failure's reproduction block.
@@ -44,7 +44,7 @@ func TestEveryFailureCarriesItsReproduction(t *testing.T) {
 				first = &failures[i]
 			}
 			repro := r.Reproduction
-			if !rerunLine.MatchString(repro) || !strings.Contains(repro, "curl -sS") || !strings.Contains(s.Failure, verdict.ReproduceMark+repro) {
+			if !rerunLine.MatchString(repro) || !strings.Contains(repro, "curl -sS") || !strings.Contains(s.Failure, suite.ReproduceMark+repro) {
 				t.Errorf("the failure of %s in %q has no reproduction, or the failure message does not show it:\n%s", r.Check, s.Text, repro)
 			}
 			if !strings.Contains(repro, `-H 'Et-App-Key: '"$AUTOSHARES_APP_KEY"`) || strings.Contains(repro, key) {

@@ -14,13 +14,13 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/autoshares/conformance/internal/checks"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/refprovider"
-	"github.com/autoshares/conformance/internal/transport"
 )
 
-// Resends that cannot change a verdict (internal/transport): a 503 the target keeps giving
+// Resends that cannot change a verdict (internal/client): a 503 the target keeps giving
 // one request while it answers others is its answer and is judged; an occasional 503 is no
 // answer, wherever it falls; a target that throttles is learned and kept under, so a
 // correct deployment behind a per-client rate limit passes the default run.
@@ -55,7 +55,7 @@ func TestA503ToEveryMalformedBodyFailsTheCheck(t *testing.T) {
 	if o.exitErr == nil {
 		t.Fatalf("passed although every malformed body got a 503:\n%s", o.output)
 	}
-	specs := o.withCheck(checks.BodyMalformedRefused)
+	specs := o.withCheck(cataloguepkg.BodyMalformedRefused)
 	if len(specs) == 0 {
 		t.Fatalf("no spec of body.malformed.refused ran:\n%s", o.output)
 	}
@@ -65,7 +65,7 @@ func TestA503ToEveryMalformedBodyFailsTheCheck(t *testing.T) {
 			continue
 		}
 		if !strings.Contains(sp.Failure, "[body.malformed.refused]") || !strings.Contains(sp.Failure, "got 503") ||
-			!strings.Contains(sp.Failure, "a 5xx tells clients to retry") || strings.Contains(sp.Failure, transport.NotProven) {
+			!strings.Contains(sp.Failure, "a 5xx tells clients to retry") || strings.Contains(sp.Failure, client.NotProven) {
 			t.Errorf("%s failed without the 5xx problem: %s", sp.Text, sp.Failure)
 		}
 		if !strings.Contains(sp.Failure, "[attempt 1 of 3: not processed, sent again after 1s]") || !strings.Contains(sp.Failure, "503 in a row to this request while the target answered others") {

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/autoshares/conformance/internal/refprovider"
-	"github.com/autoshares/conformance/internal/report"
+	"github.com/autoshares/conformance/internal/results"
 )
 
 // A deployment whose step 4 binds Token as a .NET Guid refuses a token cut short or
@@ -20,7 +20,7 @@ func TestTokenExactMatchAcceptsProblemDetails(t *testing.T) {
 	if o.exitErr != nil || len(o.failed) > 0 || len(o.passed) == 0 {
 		t.Fatalf("want the token exact-match spec to pass against GUID binding; exit %v, passed %q, failed %q, skipped %q\n%s", o.exitErr, o.passed, o.failed, o.skipped, o.output)
 	}
-	data, err := os.ReadFile(filepath.Join(o.reports, report.JSONFile))
+	data, err := os.ReadFile(filepath.Join(o.reports, results.JSONFile))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,15 +23,15 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/autoshares/conformance/internal/checks"
-	"github.com/autoshares/conformance/internal/mailbox"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
 	oc "github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/internal/refprovider"
-	"github.com/autoshares/conformance/internal/repo"
-	"github.com/autoshares/conformance/internal/report"
+	"github.com/autoshares/conformance/internal/results"
+	"github.com/autoshares/conformance/internal/states"
+	"github.com/autoshares/conformance/internal/testkit"
 )
 
-var catalogue = checks.MustDefault()
+var catalogue = cataloguepkg.MustDefault()
 
 // built is a binary the self-test builds once per test binary, whichever test asks first.
 type built struct {
@@ -76,7 +76,7 @@ func compiledSuite(t *testing.T) string {
 // moduleRoot is the repository root; it is always found (repo.Root falls back to the
 // location of its own source file).
 func moduleRoot() string {
-	root, err := repo.Root()
+	root, err := testkit.Root()
 	if err != nil {
 		panic(err)
 	}
@@ -155,7 +155,7 @@ func runCompiled(t *testing.T, env map[string]string, procs int, args ...string)
 		}
 	}
 	cmd.Env = append(cmd.Env, "AUTOSHARES_REPORT_DIR="+reports)
-	if bin, err := mailbox.BinaryPath(); err == nil {
+	if bin, err := states.BinaryPath(); err == nil {
 		cmd.Env = append(cmd.Env, "MAILPIT_BIN="+bin) // the suite runs in a temp dir
 	}
 	for k, v := range env {
@@ -166,7 +166,7 @@ func runCompiled(t *testing.T, env map[string]string, procs int, args ...string)
 	if o.records, err = oc.ReadAll(reports); err != nil {
 		t.Fatalf("unreadable outcome records: %v", err)
 	}
-	data, rerr := os.ReadFile(filepath.Join(reports, report.JSONFile))
+	data, rerr := os.ReadFile(filepath.Join(reports, results.JSONFile))
 	if rerr != nil {
 		t.Fatalf("the suite wrote no JSON report (%v); output:\n%s", rerr, out)
 	}
@@ -181,7 +181,7 @@ func runCompiled(t *testing.T, env map[string]string, procs int, args ...string)
 		}
 		if s.LeafNodeType == types.NodeTypeIt {
 			run := specRun{Text: s.LeafNodeText, Full: s.FullText(), State: s.State, Failure: s.Failure.Message, Labels: s.Labels()}
-			run.Status, _ = report.Classify(s, reps[0])
+			run.Status, _ = results.Classify(s, reps[0])
 			for _, l := range s.LeafNodeLabels {
 				if _, ok := catalogue.Get(l); ok {
 					run.Checks = append(run.Checks, l)
@@ -207,7 +207,7 @@ func runCompiled(t *testing.T, env map[string]string, procs int, args ...string)
 // tests sharing it cannot read each other's codes.
 var (
 	mailpitOnce sync.Once
-	mailpit     *mailbox.Server
+	mailpit     *states.Server
 	mailpitErr  error
 )
 
@@ -220,15 +220,15 @@ func TestMain(m *testing.M) {
 }
 
 // sharedMailpit starts the package's Mailpit on first use.
-func sharedMailpit(t *testing.T) *mailbox.Server {
+func sharedMailpit(t *testing.T) *states.Server {
 	t.Helper()
 	mailpitOnce.Do(func() {
-		bin, err := mailbox.BinaryPath()
+		bin, err := states.BinaryPath()
 		if err != nil {
 			mailpitErr = err
 			return
 		}
-		mailpit, mailpitErr = mailbox.StartServer(context.Background(), bin)
+		mailpit, mailpitErr = states.StartServer(context.Background(), bin)
 	})
 	if mailpitErr != nil {
 		t.Fatalf("the self-test needs Mailpit: %v", mailpitErr)

@@ -9,9 +9,9 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/autoshares/conformance/internal/checks"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/refprovider"
-	"github.com/autoshares/conformance/internal/report"
+	"github.com/autoshares/conformance/internal/results"
 )
 
 // A deployment without a state endpoint: the suite drives configured test traders through
@@ -37,13 +37,13 @@ func TestMailTokenSourceWithoutStateEndpoint(t *testing.T) {
 	if o.exitErr != nil || len(o.failed) > 0 {
 		t.Fatalf("want a pass; exit %v, failed %q\n%s", o.exitErr, o.failed, o.output)
 	}
-	expectPassed(t, o, checks.Step4ValidSucceeds, checks.Step4MismatchRejected, checks.Step4TokenLifetimeEnforced, checks.Step1NoQuestionAccepted,
-		checks.Step1RightAnswerAccepted, checks.Step3ValidCodeToken, checks.Step3UsedCodeRefused, checks.Step2ByEmailQuestion, checks.LoginValidSucceeds,
-		checks.Step4AppKeyMissingRefused, checks.SecurityResetRefusedRequestMailsNothing, checks.SecurityResetNotificationMailed, checks.SecurityMailNoSecrets)
+	expectPassed(t, o, cataloguepkg.Step4ValidSucceeds, cataloguepkg.Step4MismatchRejected, cataloguepkg.Step4TokenLifetimeEnforced, cataloguepkg.Step1NoQuestionAccepted,
+		cataloguepkg.Step1RightAnswerAccepted, cataloguepkg.Step3ValidCodeToken, cataloguepkg.Step3UsedCodeRefused, cataloguepkg.Step2ByEmailQuestion, cataloguepkg.LoginValidSucceeds,
+		cataloguepkg.Step4AppKeyMissingRefused, cataloguepkg.SecurityResetRefusedRequestMailsNothing, cataloguepkg.SecurityResetNotificationMailed, cataloguepkg.SecurityMailNoSecrets)
 	expectSkipped(t, o, map[string]string{
-		checks.Step4ExpiredTokenRejected:     "AUTOSHARES_EXPIRED_TOKEN",
-		checks.Step3ExpiredCodeRefused:       "AUTOSHARES_STATE_URL (the mail flow cannot make an expired code)",
-		checks.SecurityResetMailFloodLimited: "AUTOSHARES_STATE_URL",
+		cataloguepkg.Step4ExpiredTokenRejected:     "AUTOSHARES_EXPIRED_TOKEN",
+		cataloguepkg.Step3ExpiredCodeRefused:       "AUTOSHARES_STATE_URL (the mail flow cannot make an expired code)",
+		cataloguepkg.SecurityResetMailFloodLimited: "AUTOSHARES_STATE_URL",
 	})
 	if strings.Contains(o.output, "Peterson") || strings.Contains(o.output, "Bob-Passw0rd-1") {
 		t.Error("a test trader's secret appears in the output")
@@ -75,17 +75,17 @@ func TestNothingConfiguredSkipsWithReasons(t *testing.T) {
 		t.Fatalf("want a pass of what can run; exit %v, failed %q\n%s", o.exitErr, o.failed, o.output)
 	}
 	// These need no state: they send random unknown names or no key.
-	expectPassed(t, o, checks.Step1UnknownUserRefused, checks.Step3UnknownCodeRefused, checks.Step1AppKeyMissingRefused, checks.Step2AppKeyMissingRefused)
+	expectPassed(t, o, cataloguepkg.Step1UnknownUserRefused, cataloguepkg.Step3UnknownCodeRefused, cataloguepkg.Step1AppKeyMissingRefused, cataloguepkg.Step2AppKeyMissingRefused)
 	mailOrState := "set AUTOSHARES_STATE_URL, or AUTOSHARES_MAILBOX_URL with AUTOSHARES_TEST_TRADERS"
 	expectSkipped(t, o, map[string]string{
-		checks.Step4MismatchRejected:      mailOrState,
-		checks.LoginValidSucceeds:         mailOrState,
-		checks.Step3TokenSetsPassword:     mailOrState,
-		checks.Step4ExpiredTokenRejected:  "AUTOSHARES_EXPIRED_TOKEN",
-		checks.Step3ExpiredCodeRefused:    "AUTOSHARES_STATE_URL",
-		checks.Step1NoQuestionAccepted:    "AUTOSHARES_MAILBOX_URL",
-		checks.Step1RightAnswerAccepted:   "AUTOSHARES_MAILBOX_URL",
-		checks.Step4TokenLifetimeEnforced: "AUTOSHARES_TOKEN_LIFETIME",
+		cataloguepkg.Step4MismatchRejected:      mailOrState,
+		cataloguepkg.LoginValidSucceeds:         mailOrState,
+		cataloguepkg.Step3TokenSetsPassword:     mailOrState,
+		cataloguepkg.Step4ExpiredTokenRejected:  "AUTOSHARES_EXPIRED_TOKEN",
+		cataloguepkg.Step3ExpiredCodeRefused:    "AUTOSHARES_STATE_URL",
+		cataloguepkg.Step1NoQuestionAccepted:    "AUTOSHARES_MAILBOX_URL",
+		cataloguepkg.Step1RightAnswerAccepted:   "AUTOSHARES_MAILBOX_URL",
+		cataloguepkg.Step4TokenLifetimeEnforced: "AUTOSHARES_TOKEN_LIFETIME",
 	})
 	for _, s := range o.specs {
 		if s.State != types.SpecStatePassed && s.State != types.SpecStateSkipped {
@@ -139,7 +139,7 @@ func expectPassed(t *testing.T, o outcome, checks ...string) {
 // skipped.txt name it with the setting that would enable it.
 func expectSkipped(t *testing.T, o outcome, checks map[string]string) {
 	t.Helper()
-	summary, err := os.ReadFile(filepath.Join(o.reports, report.SkippedFile))
+	summary, err := os.ReadFile(filepath.Join(o.reports, results.SkippedFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func expectSkipped(t *testing.T, o outcome, checks map[string]string) {
 			if s.State != types.SpecStateSkipped {
 				t.Errorf("spec %q (check %s) ended %s, want skipped", s.Text, id, s.State)
 			}
-			for where, text := range map[string]string{"the console": o.output, report.SkippedFile: string(summary)} {
+			for where, text := range map[string]string{"the console": o.output, results.SkippedFile: string(summary)} {
 				if !strings.Contains(text, s.Text) || !strings.Contains(text, setting) {
 					t.Errorf("%s does not list %q with %q", where, s.Text, setting)
 				}

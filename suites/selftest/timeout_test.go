@@ -8,7 +8,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/autoshares/conformance/internal/checks"
+	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
 	oc "github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/internal/refprovider"
 )
@@ -44,7 +44,7 @@ func TestASpecsTimeoutNamesTheRealTimeout(t *testing.T) {
 		// judged yet is errored with it (not "not checked", which would hide a regression).
 		errored := o.inState(sp, oc.Errored)
 		// HSTS is not checked on an http target whatever happens (the CORS spec says so first).
-		notChecked := slices.DeleteFunc(o.inState(sp, oc.NotChecked), func(r oc.Record) bool { return r.Check == checks.SecurityHeadersHsts })
+		notChecked := slices.DeleteFunc(o.inState(sp, oc.NotChecked), func(r oc.Record) bool { return r.Check == cataloguepkg.SecurityHeadersHsts })
 		if len(errored) == 0 || len(o.inState(sp, oc.Failed)) > 0 || len(notChecked) > 0 ||
 			!slices.ContainsFunc(errored, func(r oc.Record) bool { return r.Check == "" && says(r, "no response within 1s") }) {
 			t.Errorf("%s: want errored records (the spec's, naming the timeout, and its unjudged checks'), got %s", sp.Text, checksOf(o.recordsOf(sp)))

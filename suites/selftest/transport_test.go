@@ -12,7 +12,7 @@ import (
 
 	"github.com/autoshares/conformance/internal/refprovider"
 	"github.com/autoshares/conformance/internal/refprovider/testpki"
-	"github.com/autoshares/conformance/internal/report"
+	"github.com/autoshares/conformance/internal/results"
 )
 
 // The transport against deployments shaped like production: a target that rate-limits,
@@ -36,7 +36,7 @@ func TestARateLimitedTargetPassesAndTheWaitsAreCounted(t *testing.T) {
 	if !strings.Contains(o.output, "Rate limits: waited ") {
 		t.Errorf("the console does not count the waits:\n%s", o.output)
 	}
-	html, _ := os.ReadFile(filepath.Join(o.reports, report.HTMLFile))
+	html, _ := os.ReadFile(filepath.Join(o.reports, results.HTMLFile))
 	if !strings.Contains(string(html), "Rate-limit waits") {
 		t.Error("report.html does not count the waits")
 	}

@@ -1,8 +1,0 @@
-//go:build !linux
-
-package mailbox
-
-import "syscall"
-
-// sysProcAttr: outside Linux there is no parent-death signal; Stop ends the process.
-func sysProcAttr() *syscall.SysProcAttr { return nil }
