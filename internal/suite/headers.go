@@ -19,10 +19,16 @@ const (
 	KindCORS     = "cors"     // a foreign origin is allowed with credentials
 )
 
-// Nosniff: the response says X-Content-Type-Options: nosniff (one value, any letter case).
+// Nosniff: the response says X-Content-Type-Options: nosniff, as a browser reads it (the
+// Fetch standard's "determine nosniff": the header's first value, any letter case), so a
+// gateway that repeats the provider's header ("nosniff, nosniff") passes.
 func (r Rules) Nosniff(v *Verdict) *Verdict {
 	got := v.Exchange.ResponseHeader.Values("X-Content-Type-Options")
-	ok := len(got) == 1 && strings.EqualFold(strings.TrimSpace(got[0]), "nosniff")
+	first := ""
+	if len(got) > 0 {
+		first, _, _ = strings.Cut(got[0], ",")
+	}
+	ok := strings.EqualFold(strings.TrimSpace(first), "nosniff")
 	return v.Expect(ok, KindNosniff, "X-Content-Type-Options: expected nosniff, got %s", quoteOrMissing(got))
 }
 

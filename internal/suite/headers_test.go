@@ -31,6 +31,8 @@ func TestSecurityHeaderRules(t *testing.T) {
 		{"nosniff any case", r.Nosniff(withHeaders("x-content-type-options", "NoSniff")), ""},
 		{"no nosniff", r.Nosniff(withHeaders()), "X-Content-Type-Options: expected nosniff, got none"},
 		{"other value", r.Nosniff(withHeaders("X-Content-Type-Options", "sniff")), "expected nosniff"},
+		{"repeated by a gateway", r.Nosniff(withHeaders("X-Content-Type-Options", "nosniff, nosniff")), ""},
+		{"first value decides", r.Nosniff(withHeaders("X-Content-Type-Options", "sniff, nosniff")), "expected nosniff"},
 		{"hsts a year", r.HSTS(withHeaders("Strict-Transport-Security", "max-age=31536000"), year), ""},
 		{"hsts hardened", r.HSTS(withHeaders("Strict-Transport-Security", `max-age="63072000"; includeSubDomains; preload`), year), ""},
 		{"hsts upper case", r.HSTS(withHeaders("Strict-Transport-Security", "includeSubDomains; MAX-AGE=31536000"), year), ""},

@@ -35,6 +35,7 @@ func TestAnswerGuessingLimitedBy429Passes(t *testing.T) {
 			mu.Unlock()
 			if over {
 				w.Header().Set("Retry-After", "900")
+				w.Header().Set("X-Content-Type-Options", "nosniff") // a hardened gateway (ASVS 3.4.4)
 				w.Header().Set("Content-Type", "application/json")
 				w.WriteHeader(http.StatusTooManyRequests)
 				_, _ = w.Write([]byte(`{"Message":"Too many attempts. Retry after 15 minutes."}`))
@@ -70,6 +71,7 @@ func TestAnswerGuessingThrottledPerClientIsNoLimit(t *testing.T) {
 			mu.Unlock()
 			if over {
 				w.Header().Set("Retry-After", "1")
+				w.Header().Set("X-Content-Type-Options", "nosniff") // a hardened gateway (ASVS 3.4.4)
 				w.Header().Set("Content-Type", "application/json")
 				w.WriteHeader(http.StatusTooManyRequests)
 				_, _ = w.Write([]byte(`{"Message":"Too many requests."}`))
