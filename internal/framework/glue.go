@@ -1,8 +1,9 @@
 package framework
 
-// The thin bridge between the specs and the suite's machinery in internal/: every helper
-// here only turns a result of an internal package into Ginkgo's terms (Fail, Skip,
-// DeferCleanup, labels), so the machinery itself stays testable without Ginkgo.
+// The thin bridge between the specs and the Ginkgo-free machinery (internal/suite,
+// internal/states, internal/client, ...): every helper here only turns a result of one of
+// those packages into Ginkgo's terms (Fail, Skip, DeferCleanup, labels), so the machinery
+// itself stays testable without Ginkgo.
 
 import (
 	"context"
