@@ -1,6 +1,7 @@
 package passwordreset
 
 import (
+	. "github.com/autoshares/conformance/internal/framework"
 	. "github.com/onsi/ginkgo/v2"
 
 	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
@@ -20,24 +21,24 @@ var _ = Describe("A wrong Et-App-Key on every endpoint", Label("security", "app-
 	}
 
 	It("refuses step 1 with the documented error", Label("step1"), NegativeChecks(cataloguepkg.Step1AppKeyWrongRefused), func(ctx SpecContext) {
-		given(ctx, states.NoSuchUser)
-		expectAppKeyError(send(ctx, wrongKey(client.ResetPassword(suitepkg.RandomSecret("unknown-trader-"), ""))), cataloguepkg.Step1AppKeyWrongRefused)
+		Given(ctx, states.NoSuchUser)
+		ExpectAppKeyError(Send(ctx, wrongKey(client.ResetPassword(suitepkg.RandomSecret("unknown-trader-"), ""))), cataloguepkg.Step1AppKeyWrongRefused)
 	})
 
 	It("refuses step 2 with the documented error", Label("step2"), NegativeChecks(cataloguepkg.Step2AppKeyWrongRefused), func(ctx SpecContext) {
-		trader := given(ctx, states.WithQuestion)
-		expectAppKeyError(send(ctx, wrongKey(client.SecretQuestion(trader["User"]))), cataloguepkg.Step2AppKeyWrongRefused)
+		trader := Given(ctx, states.WithQuestion)
+		ExpectAppKeyError(Send(ctx, wrongKey(client.SecretQuestion(trader["User"]))), cataloguepkg.Step2AppKeyWrongRefused)
 	})
 
 	It("refuses step 3 with the documented error, and the code stays usable", Label("step3"),
 		NegativeChecks(cataloguepkg.Step3AppKeyWrongRefused, cataloguepkg.Step3AppKeyCodeSurvives), func(ctx SpecContext) {
-			trader := given(ctx, states.PendingCode)
-			expectAppKeyError(send(ctx, wrongKey(resetCode(trader["Code"]))), cataloguepkg.Step3AppKeyWrongRefused)
-			expectToken(send(ctx, resetCode(trader["Code"])), cataloguepkg.Step3AppKeyCodeSurvives)
+			trader := Given(ctx, states.PendingCode)
+			ExpectAppKeyError(Send(ctx, wrongKey(resetCode(trader["Code"]))), cataloguepkg.Step3AppKeyWrongRefused)
+			expectToken(Send(ctx, resetCode(trader["Code"])), cataloguepkg.Step3AppKeyCodeSurvives)
 		})
 
 	It("refuses a login with the documented error", Label("login"), NegativeChecks(cataloguepkg.LoginAppKeyWrongRefused), func(ctx SpecContext) {
-		trader := given(ctx, states.NoQuestion)
-		expectAppKeyError(send(ctx, wrongKey(client.Login(trader["User"], trader["Password"]))), cataloguepkg.LoginAppKeyWrongRefused)
+		trader := Given(ctx, states.NoQuestion)
+		ExpectAppKeyError(Send(ctx, wrongKey(client.Login(trader["User"], trader["Password"]))), cataloguepkg.LoginAppKeyWrongRefused)
 	})
 })

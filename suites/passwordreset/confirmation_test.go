@@ -1,6 +1,7 @@
 package passwordreset
 
 import (
+	. "github.com/autoshares/conformance/internal/framework"
 	. "github.com/onsi/ginkgo/v2"
 
 	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
@@ -13,46 +14,46 @@ import (
 var _ = Describe("Step 4 compares and stores passwords exactly", Label("step4", "update-password", "negative"), func() {
 
 	It("refuses a confirmation that differs only in letter case and changes nothing",
-		NegativeChecks(cataloguepkg.Step4ConfirmationCaseExact, checkSecretsNotEchoed), func(ctx SpecContext) {
-			trader := given(ctx, states.ValidToken)
-			pw := newPassword()
+		NegativeChecks(cataloguepkg.Step4ConfirmationCaseExact, CheckSecretsNotEchoed), func(ctx SpecContext) {
+			trader := Given(ctx, states.ValidToken)
+			pw := NewPassword()
 			other := swapCase(pw)
-			suite.Secrets.Add(other)
-			expectRejected(send(ctx, updatePassword(trader["Token"], pw, other)), cataloguepkg.Step4ConfirmationCaseExact)
-			expectPasswordUnchanged(ctx, cataloguepkg.Step4ConfirmationCaseExact, trader["User"], trader["Password"], pw)
+			World.Secrets.Add(other)
+			expectRejected(Send(ctx, updatePassword(trader["Token"], pw, other)), cataloguepkg.Step4ConfirmationCaseExact)
+			ExpectPasswordUnchanged(ctx, cataloguepkg.Step4ConfirmationCaseExact, trader["User"], trader["Password"], pw)
 		})
 
 	It("refuses a confirmation that differs only by leading or trailing whitespace and changes nothing",
-		NegativeChecks(cataloguepkg.Step4ConfirmationWhitespaceExact, checkSecretsNotEchoed), func(ctx SpecContext) {
-			trader := given(ctx, states.ValidToken)
-			pw := newPassword()
+		NegativeChecks(cataloguepkg.Step4ConfirmationWhitespaceExact, CheckSecretsNotEchoed), func(ctx SpecContext) {
+			trader := Given(ctx, states.ValidToken)
+			pw := NewPassword()
 			var reqs []client.Request
 			for _, pair := range [][2]string{{pw, " " + pw}, {pw, pw + " "}, {pw + "\t", pw}} {
-				suite.Secrets.Add(pair[0], pair[1])
+				World.Secrets.Add(pair[0], pair[1])
 				reqs = append(reqs, updatePassword(trader["Token"], pair[0], pair[1]))
 			}
-			for _, ex := range sendAll(ctx, reqs) {
+			for _, ex := range SendAll(ctx, reqs) {
 				expectRejected(ex, cataloguepkg.Step4ConfirmationWhitespaceExact)
 			}
-			expectPasswordUnchanged(ctx, cataloguepkg.Step4ConfirmationWhitespaceExact, trader["User"], trader["Password"], pw)
+			ExpectPasswordUnchanged(ctx, cataloguepkg.Step4ConfirmationWhitespaceExact, trader["User"], trader["Password"], pw)
 		})
 
 	// Login sends the password in a header, where leading and trailing spaces do not
 	// survive; inner spaces do, so they are what this can prove.
 	It("stores a password with inner spaces exactly as sent, when it accepts one",
 		NegativeChecks(cataloguepkg.Step4PasswordSpacesKept), func(ctx SpecContext) {
-			trader := given(ctx, states.ValidToken)
-			pw := newPassword()
+			trader := Given(ctx, states.ValidToken)
+			pw := NewPassword()
 			spaced := pw[:6] + " " + pw[6:12] + "  " + pw[12:]
-			suite.Secrets.Add(spaced)
-			ex := send(ctx, updatePassword(trader["Token"], spaced, spaced))
+			World.Secrets.Add(spaced)
+			ex := Send(ctx, updatePassword(trader["Token"], spaced, spaced))
 			if !succeeded(ex) {
 				expectRejected(ex, cataloguepkg.Step4PasswordSpacesKept)
-				expectPasswordUnchanged(ctx, cataloguepkg.Step4PasswordSpacesKept, trader["User"], trader["Password"], spaced)
-				notChecked(cataloguepkg.Step4PasswordSpacesKept, "the target refuses passwords with spaces (allowed); nothing changed")
+				ExpectPasswordUnchanged(ctx, cataloguepkg.Step4PasswordSpacesKept, trader["User"], trader["Password"], spaced)
+				NotChecked(cataloguepkg.Step4PasswordSpacesKept, "the target refuses passwords with spaces (allowed); nothing changed")
 				return
 			}
-			expectSuccess(ex, cataloguepkg.Step4PasswordSpacesKept, updatePasswordResponseSchema)
-			expectLoginSucceeds(ctx, cataloguepkg.Step4PasswordSpacesKept, trader["User"], spaced, "with the password exactly as sent, inner spaces included")
+			ExpectSuccess(ex, cataloguepkg.Step4PasswordSpacesKept, updatePasswordResponseSchema)
+			ExpectLoginSucceeds(ctx, cataloguepkg.Step4PasswordSpacesKept, trader["User"], spaced, "with the password exactly as sent, inner spaces included")
 		})
 })

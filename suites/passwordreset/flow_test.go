@@ -1,6 +1,7 @@
 package passwordreset
 
 import (
+	. "github.com/autoshares/conformance/internal/framework"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -15,34 +16,34 @@ import (
 // answer first, the secret question when that fails, step 1 again with the answer.
 var _ = Describe("The whole reset flow, as a client walks it", Label("e2e", "flow"), func() {
 
-	It("resets a forgotten password: step 1, step 2, step 1 with the answer, the emailed code, step 3, step 4, login", Label("mail"), longSpec,
+	It("resets a forgotten password: step 1, step 2, step 1 with the answer, the emailed code, step 3, step 4, login", Label("mail"), LongSpec,
 		Checks(cataloguepkg.Step1MissingAnswerRefused, cataloguepkg.Step2ByLoginQuestion, cataloguepkg.Step1RightAnswerAccepted, cataloguepkg.Step1CodeMailed, cataloguepkg.Step1CodeNotInResponse,
 			cataloguepkg.Step3ValidCodeToken, cataloguepkg.Step4ValidSucceeds, cataloguepkg.Step4ValidNewPasswordLogsIn, cataloguepkg.Step4ValidOldPasswordRefused), func(ctx SpecContext) {
-			needMailbox()
-			trader := given(ctx, states.WithQuestion)
+			NeedMailbox()
+			trader := Given(ctx, states.WithQuestion)
 
 			By("step 1 without an answer: the documented ErrorIncorrectAnswer")
-			expectFailure(send(ctx, client.ResetPassword(trader["User"], "")), cataloguepkg.Step1MissingAnswerRefused, resetPasswordResponseSchema, config.CaseWrongAnswer)
+			ExpectFailure(Send(ctx, client.ResetPassword(trader["User"], "")), cataloguepkg.Step1MissingAnswerRefused, resetPasswordResponseSchema, config.CaseWrongAnswer)
 
 			By("step 2: the question")
-			expectQuestion(send(ctx, client.SecretQuestion(trader["User"])), cataloguepkg.Step2ByLoginQuestion, trader["SecretQuestion"])
+			expectQuestion(Send(ctx, client.SecretQuestion(trader["User"])), cataloguepkg.Step2ByLoginQuestion, trader["SecretQuestion"])
 
 			By("step 1 with the answer: a code by email")
 			since := time.Now()
-			ex := send(ctx, client.ResetPassword(trader["User"], trader["SecretQuestionAnswer"]))
+			ex := Send(ctx, client.ResetPassword(trader["User"], trader["SecretQuestionAnswer"]))
 			expectStep1Success(ex, cataloguepkg.Step1RightAnswerAccepted)
 			code := waitForCode(ctx, cataloguepkg.Step1CodeMailed, trader["Email"], since)
 			expectCodeOnlyByMail(ex, code)
 
 			By("step 3: the token")
-			token := expectToken(send(ctx, resetCode(code)), cataloguepkg.Step3ValidCodeToken)
+			token := expectToken(Send(ctx, resetCode(code)), cataloguepkg.Step3ValidCodeToken)
 
 			By("step 4: the new password")
-			pw := newPassword()
-			expectSuccess(send(ctx, updatePassword(token, pw, pw)), cataloguepkg.Step4ValidSucceeds, updatePasswordResponseSchema)
+			pw := NewPassword()
+			ExpectSuccess(Send(ctx, updatePassword(token, pw, pw)), cataloguepkg.Step4ValidSucceeds, updatePasswordResponseSchema)
 
 			By("login: with the new password, not the old")
-			expectLogins(ctx, loginSucceeds(cataloguepkg.Step4ValidNewPasswordLogsIn, trader["User"], pw, "with the new password at the end of the flow"),
-				loginFails(cataloguepkg.Step4ValidOldPasswordRefused, trader["User"], trader["Password"], "with the old password at the end of the flow"))
+			ExpectLogins(ctx, LoginSucceeds(cataloguepkg.Step4ValidNewPasswordLogsIn, trader["User"], pw, "with the new password at the end of the flow"),
+				LoginFails(cataloguepkg.Step4ValidOldPasswordRefused, trader["User"], trader["Password"], "with the old password at the end of the flow"))
 		})
 })

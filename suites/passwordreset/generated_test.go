@@ -3,11 +3,10 @@ package passwordreset
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
+	. "github.com/autoshares/conformance/internal/framework"
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
 
@@ -16,15 +15,6 @@ import (
 	suitepkg "github.com/autoshares/conformance/internal/suite"
 	"github.com/autoshares/conformance/schemas"
 )
-
-// runSeed is this process's seed for generated bodies: AUTOSHARES_SEED, or one drawn
-// once. Every generated spec prints it, and setting it replays the same bodies.
-var runSeed = sync.OnceValue(func() int64 {
-	if s := suite.Cfg.Negative.Seed; s != 0 {
-		return s
-	}
-	return rand.Int64N(1<<62) + 1
-})
 
 // generated sends AUTOSHARES_GENERATED_CASES bodies generated from the request schema to
 // one endpoint and judges each by its class (see internal/catalogue). The valid body's values
@@ -35,7 +25,7 @@ var runSeed = sync.OnceValue(func() int64 {
 // at a time, and the failure names the smallest body that still fails.
 func generated(ctx context.Context, check, method, path, schemaName string, valid map[string]string) {
 	GinkgoHelper()
-	n := suite.Cfg.Negative.GeneratedCases
+	n := World.Cfg.Negative.GeneratedCases
 	if n == 0 {
 		Skip("AUTOSHARES_GENERATED_CASES=0: no generated bodies")
 	}
@@ -44,16 +34,16 @@ func generated(ctx context.Context, check, method, path, schemaName string, vali
 		Fail("the request schema cannot drive the generator (a bug in the suite): " + err.Error())
 	}
 	validReq := client.Request{Method: method, Path: path, Body: valid, Schema: schemaName}
-	checkRequest(validReq)
+	CheckRequest(validReq)
 	// Every exchange is logged: the valid body's secret values are masked wherever a
 	// mutation moves them (into an array, an object, a longer string).
 	for k, v := range valid {
 		if slices.Contains([]string{"token", "code", "password", "passwordconfirmation", "secretquestionanswer"}, strings.ToLower(k)) {
-			suite.Secrets.Add(v)
+			World.Secrets.Add(v)
 		}
 	}
 
-	seed := runSeed()
+	seed := RunSeed()
 	AddReportEntry("seed", fmt.Sprintf("generated bodies: seed %d (AUTOSHARES_SEED=%d replays them)", seed, seed), ReportEntryVisibilityFailureOrVerbose)
 	// mutate deals in problem lines; their kinds are kept here for the failure's record.
 	kinds := map[string]string{}
@@ -63,12 +53,12 @@ func generated(ctx context.Context, check, method, path, schemaName string, vali
 			kinds[p] = suitepkg.KindNoAnswer
 			return []string{p}
 		}
-		v := verdictOn(check, ex)
+		v := VerdictOn(check, ex)
 		switch c.Class {
 		case cataloguepkg.Broken:
-			suite.Rules.Refused(v, c.What)
+			World.Rules.Refused(v, c.What)
 		default:
-			suite.Rules.NotServerError(v, c.What)
+			World.Rules.NotServerError(v, c.What)
 		}
 		for _, p := range v.Problems {
 			kinds[p.Text] = p.Kind
@@ -82,8 +72,8 @@ func generated(ctx context.Context, check, method, path, schemaName string, vali
 		for _, c := range cs {
 			reqs = append(reqs, rawBody(method, path, c.Body, ""))
 		}
-		exs := suite.API.DoAll(oneRound(ctx), reqs, suite.Cfg.MaxInFlight)
-		received(exs[0])
+		exs := World.API.DoAll(OneRound(ctx), reqs, World.Cfg.MaxInFlight)
+		Received(exs[0])
 		for _, ex := range exs[1:] {
 			receivedGenerated(ex)
 		}
@@ -97,7 +87,7 @@ func generated(ctx context.Context, check, method, path, schemaName string, vali
 	}, func(c cataloguepkg.Case) []string {
 		// Shrinking runs inside rapid, which must not see Ginkgo's Fail: the exchanges are
 		// judged as every exchange is once it is done.
-		ex := suite.API.Do(ctx, rawBody(method, path, c.Body, ""))
+		ex := World.API.Do(ctx, rawBody(method, path, c.Body, ""))
 		shrinking = append(shrinking, ex)
 		problems := judge(c, ex)
 		if len(problems) > 0 {
@@ -112,15 +102,15 @@ func generated(ctx context.Context, check, method, path, schemaName string, vali
 		Fail(err.Error())
 	}
 	if f := res.Failure; f != nil {
-		v := verdictOn(check, failing)
+		v := VerdictOn(check, failing)
 		for _, p := range f.Problems {
 			v.Expect(false, kinds[p], "%s", p)
 		}
 		v.Expect(false, suitepkg.KindGenerated, "the smallest failing body of %d generated (seed %d, AUTOSHARES_SEED=%d replays them; body %d of them failed first): %s",
 			n, seed, seed, f.Index+1, f.Case.Describe())
-		done(v)
+		Conclude(v)
 	} else {
-		done(verdictOn(check, nil)) // every generated body was answered as its class must be
+		Conclude(VerdictOn(check, nil)) // every generated body was answered as its class must be
 	}
 }
 
@@ -129,13 +119,13 @@ func generated(ctx context.Context, check, method, path, schemaName string, vali
 func receivedGenerated(ex *client.Exchange) {
 	GinkgoHelper()
 	if ex.Err != nil {
-		logExchange(ex)
+		LogExchange(ex)
 		return
 	}
-	received(ex)
+	Received(ex)
 }
 
-var _ = Describe("Generated bodies from the request schemas", Label("negative", "generated"), longSpec, func() {
+var _ = Describe("Generated bodies from the request schemas", Label("negative", "generated"), LongSpec, func() {
 
 	It("step 1: broken bodies are refused with a 4xx, unusual ones never get a 5xx", Label("step1"),
 		NegativeChecks(cataloguepkg.Step1GeneratedAnsweredByClass), func(ctx SpecContext) {
@@ -151,7 +141,7 @@ var _ = Describe("Generated bodies from the request schemas", Label("negative", 
 
 	It("step 4: broken bodies are refused with a 4xx, unusual ones never get a 5xx", Label("step4"),
 		NegativeChecks(cataloguepkg.Step4GeneratedAnsweredByClass), func(ctx SpecContext) {
-			pw := newPassword()
+			pw := NewPassword()
 			generated(ctx, cataloguepkg.Step4GeneratedAnsweredByClass, http.MethodPut, client.PathUpdatePassword, "update-password.request.schema.json",
 				map[string]string{"Token": randomGUID(), "Password": pw, "PasswordConfirmation": pw})
 		})

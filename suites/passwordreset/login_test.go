@@ -1,6 +1,7 @@
 package passwordreset
 
 import (
+	. "github.com/autoshares/conformance/internal/framework"
 	. "github.com/onsi/ginkgo/v2"
 
 	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
@@ -14,25 +15,25 @@ import (
 var _ = Describe("Login: POST apiURL/token", Label("login"), func() {
 
 	It("logs a trader in with the current password", Checks(cataloguepkg.LoginValidSucceeds), func(ctx SpecContext) {
-		trader := given(ctx, states.NoQuestion)
-		expectLoginSucceeds(ctx, cataloguepkg.LoginValidSucceeds, trader["User"], trader["Password"], "with the trader's current password")
+		trader := Given(ctx, states.NoQuestion)
+		ExpectLoginSucceeds(ctx, cataloguepkg.LoginValidSucceeds, trader["User"], trader["Password"], "with the trader's current password")
 
-		record(suite.Shapes.Interaction(rec.LoginWithPassword))
+		Record(World.Shapes.Interaction(rec.LoginWithPassword))
 	})
 
 	It("refuses a wrong password with the documented 401", Checks(cataloguepkg.LoginWrongPasswordRefused), func(ctx SpecContext) {
-		trader := given(ctx, states.NoQuestion)
-		expectLoginFails(ctx, cataloguepkg.LoginWrongPasswordRefused, trader["User"], newPassword(), "with a wrong password")
+		trader := Given(ctx, states.NoQuestion)
+		ExpectLoginFails(ctx, cataloguepkg.LoginWrongPasswordRefused, trader["User"], NewPassword(), "with a wrong password")
 
-		record(suite.Shapes.Interaction(rec.LoginWrongPassword))
+		Record(World.Shapes.Interaction(rec.LoginWrongPassword))
 	})
 
 	It("refuses a login without Et-App-Key with the documented error", Label("app-key"), Checks(cataloguepkg.LoginAppKeyMissingRefused), func(ctx SpecContext) {
-		trader := given(ctx, states.NoQuestion)
+		trader := Given(ctx, states.NoQuestion)
 		req := client.Login(trader["User"], trader["Password"])
 		req.OmitAppKey = true
-		expectAppKeyError(send(ctx, req), cataloguepkg.LoginAppKeyMissingRefused)
+		ExpectAppKeyError(Send(ctx, req), cataloguepkg.LoginAppKeyMissingRefused)
 
-		record(suite.Shapes.Interaction(rec.LoginNoAppKey))
+		Record(World.Shapes.Interaction(rec.LoginNoAppKey))
 	})
 })

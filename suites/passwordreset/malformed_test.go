@@ -2,6 +2,7 @@ package passwordreset
 
 import (
 	"fmt"
+	. "github.com/autoshares/conformance/internal/framework"
 	"maps"
 	"math/rand/v2"
 	"net/http"
@@ -84,98 +85,98 @@ func bodyEndpoints(token, password string) []endpointBody {
 
 var _ = Describe("Malformed request bodies on steps 1, 3 and 4", Label("negative", "step1", "step3", "step4", "malformed"), func() {
 
-	It("refuses structurally broken bodies with a 4xx and a JSON error, and changes nothing", longSpec,
+	It("refuses structurally broken bodies with a 4xx and a JSON error, and changes nothing", LongSpec,
 		NegativeChecks(cataloguepkg.BodyMalformedRefused), func(ctx SpecContext) {
-			trader := given(ctx, states.ValidToken)
-			pw := newPassword()
-			var bodies []labelled
+			trader := Given(ctx, states.ValidToken)
+			pw := NewPassword()
+			var bodies []Labelled
 			for _, e := range bodyEndpoints(trader["Token"], pw) {
 				for _, b := range brokenBodies(e.valid) {
-					bodies = append(bodies, labelled{fmt.Sprintf("%s with %s", e.step, b.what), rawBody(e.method, e.path, b.body, "")})
+					bodies = append(bodies, Labelled{What: fmt.Sprintf("%s with %s", e.step, b.what), Req: rawBody(e.method, e.path, b.body, "")})
 				}
 			}
-			for i, ex := range sendLabelled(ctx, bodies) {
-				expectRefused(ex, cataloguepkg.BodyMalformedRefused, bodies[i].what)
+			for i, ex := range SendLabelled(ctx, bodies) {
+				expectRefused(ex, cataloguepkg.BodyMalformedRefused, bodies[i].What)
 			}
-			expectPasswordUnchanged(ctx, cataloguepkg.BodyMalformedRefused, trader["User"], trader["Password"], pw)
-			expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), cataloguepkg.BodyMalformedRefused, updatePasswordResponseSchema)
+			ExpectPasswordUnchanged(ctx, cataloguepkg.BodyMalformedRefused, trader["User"], trader["Password"], pw)
+			ExpectSuccess(Send(ctx, updatePassword(trader["Token"], pw, pw)), cataloguepkg.BodyMalformedRefused, updatePasswordResponseSchema)
 		})
 
 	It("binds a number where a string belongs as its string form, or refuses it; never a 5xx",
 		NegativeChecks(cataloguepkg.BodyNumberAsStringBound), func(ctx SpecContext) {
-			trader := given(ctx, states.ValidToken)
-			var bodies []labelled
+			trader := Given(ctx, states.ValidToken)
+			var bodies []Labelled
 			for _, e := range bodyEndpoints(trader["Token"], "")[:2] {
 				for _, name := range slices.Sorted(maps.Keys(e.valid)) {
 					for _, v := range []any{123456789, true} {
 						m := maps.Clone(e.valid)
 						m[name] = v
-						bodies = append(bodies, labelled{fmt.Sprintf("%s with %s %v", e.step, name, v), rawBody(e.method, e.path, jsonOf(m), "")})
+						bodies = append(bodies, Labelled{What: fmt.Sprintf("%s with %s %v", e.step, name, v), Req: rawBody(e.method, e.path, jsonOf(m), "")})
 					}
 				}
 			}
-			for i, ex := range sendLabelled(ctx, bodies) {
-				expectNoServerError(ex, cataloguepkg.BodyNumberAsStringBound, bodies[i].what)
+			for i, ex := range SendLabelled(ctx, bodies) {
+				expectNoServerError(ex, cataloguepkg.BodyNumberAsStringBound, bodies[i].What)
 			}
 			// Step 4, where the effect shows: a numeric password is the password of its digits.
 			n := 100_000_000 + rand.IntN(900_000_000)
 			digits := fmt.Sprint(n)
-			suite.Secrets.Add(digits)
-			ex := send(ctx, rawBody(http.MethodPut, client.PathUpdatePassword, jsonOf(step4Body(trader["Token"], n, n)), ""))
+			World.Secrets.Add(digits)
+			ex := Send(ctx, rawBody(http.MethodPut, client.PathUpdatePassword, jsonOf(step4Body(trader["Token"], n, n)), ""))
 			if !succeeded(ex) {
 				expectRefused(ex, cataloguepkg.BodyNumberAsStringBound, "step 4 with a numeric Password")
-				expectPasswordUnchanged(ctx, cataloguepkg.BodyNumberAsStringBound, trader["User"], trader["Password"], digits)
-				notChecked(cataloguepkg.BodyNumberAsStringBound, "the target refuses a numeric password (allowed)")
+				ExpectPasswordUnchanged(ctx, cataloguepkg.BodyNumberAsStringBound, trader["User"], trader["Password"], digits)
+				NotChecked(cataloguepkg.BodyNumberAsStringBound, "the target refuses a numeric password (allowed)")
 				return
 			}
-			expectSuccess(ex, cataloguepkg.BodyNumberAsStringBound, updatePasswordResponseSchema)
-			expectLoginSucceeds(ctx, cataloguepkg.BodyNumberAsStringBound, trader["User"], digits, "with the digits of the numeric password step 4 accepted")
+			ExpectSuccess(ex, cataloguepkg.BodyNumberAsStringBound, updatePasswordResponseSchema)
+			ExpectLoginSucceeds(ctx, cataloguepkg.BodyNumberAsStringBound, trader["User"], digits, "with the digits of the numeric password step 4 accepted")
 		})
 
 	It("binds property names case-insensitively: a name in other letter case is not a missing field",
 		NegativeChecks(cataloguepkg.BodyPropertyNamesCaseInsensitive), func(ctx SpecContext) {
-			trader := given(ctx, states.PendingCode)
+			trader := Given(ctx, states.PendingCode)
 			body := map[string]any{"code": trader["Code"]}
-			if suite.Cfg.Flow.Step3Path == client.Step3ETNA {
+			if World.Cfg.Flow.Step3Path == client.Step3ETNA {
 				body["IDENTIFIER"] = "ResetPassword"
 			}
-			token := expectToken(send(ctx, rawBody(http.MethodPost, step3Path(), jsonOf(body), "")), cataloguepkg.BodyPropertyNamesCaseInsensitive)
-			pw := newPassword()
-			ex := send(ctx, rawBody(http.MethodPut, client.PathUpdatePassword, jsonOf(map[string]any{"token": token, "PASSWORD": pw, "passwordConfirmation": pw}), ""))
-			expectSuccess(ex, cataloguepkg.BodyPropertyNamesCaseInsensitive, updatePasswordResponseSchema)
-			expectLoginSucceeds(ctx, cataloguepkg.BodyPropertyNamesCaseInsensitive, trader["User"], pw, "with the password set by a body with other-case property names")
+			token := expectToken(Send(ctx, rawBody(http.MethodPost, step3Path(), jsonOf(body), "")), cataloguepkg.BodyPropertyNamesCaseInsensitive)
+			pw := NewPassword()
+			ex := Send(ctx, rawBody(http.MethodPut, client.PathUpdatePassword, jsonOf(map[string]any{"token": token, "PASSWORD": pw, "passwordConfirmation": pw}), ""))
+			ExpectSuccess(ex, cataloguepkg.BodyPropertyNamesCaseInsensitive, updatePasswordResponseSchema)
+			ExpectLoginSucceeds(ctx, cataloguepkg.BodyPropertyNamesCaseInsensitive, trader["User"], pw, "with the password set by a body with other-case property names")
 		})
 
 	It("answers a JSON body sent as text/plain with a 4xx or by processing it; never a 5xx",
 		NegativeChecks(cataloguepkg.BodyTextPlainNotServerError), func(ctx SpecContext) {
-			trader := given(ctx, states.ValidToken)
-			pw := newPassword()
-			var bodies []labelled
+			trader := Given(ctx, states.ValidToken)
+			pw := NewPassword()
+			var bodies []Labelled
 			for _, e := range bodyEndpoints(trader["Token"], pw) {
-				bodies = append(bodies, labelled{e.step + " with a JSON body labelled text/plain", rawBody(e.method, e.path, jsonOf(e.valid), "text/plain; charset=utf-8")})
+				bodies = append(bodies, Labelled{What: e.step + " with a JSON body labelled text/plain", Req: rawBody(e.method, e.path, jsonOf(e.valid), "text/plain; charset=utf-8")})
 			}
 			var ex *client.Exchange
-			for i, x := range sendLabelled(ctx, bodies) {
+			for i, x := range SendLabelled(ctx, bodies) {
 				ex = x
-				expectNoServerError(ex, cataloguepkg.BodyTextPlainNotServerError, bodies[i].what)
+				expectNoServerError(ex, cataloguepkg.BodyTextPlainNotServerError, bodies[i].What)
 			}
 			// ex is step 4's: processed means the password changed, refused means it did not.
 			if succeeded(ex) {
-				expectLoginSucceeds(ctx, cataloguepkg.BodyTextPlainNotServerError, trader["User"], pw, "with the password of the text/plain update the target processed")
+				ExpectLoginSucceeds(ctx, cataloguepkg.BodyTextPlainNotServerError, trader["User"], pw, "with the password of the text/plain update the target processed")
 			} else {
-				expectPasswordUnchanged(ctx, cataloguepkg.BodyTextPlainNotServerError, trader["User"], trader["Password"], pw)
+				ExpectPasswordUnchanged(ctx, cataloguepkg.BodyTextPlainNotServerError, trader["User"], trader["Password"], pw)
 			}
 		})
 
 	It("refuses a body over the size bound and changes nothing", Label("size"),
 		NegativeChecks(cataloguepkg.BodySizeBounded), func(ctx SpecContext) {
-			limit := suite.Cfg.Negative.MaxBodyBytes
+			limit := World.Cfg.Negative.MaxBodyBytes
 			if limit == 0 {
 				Skip("AUTOSHARES_MAX_BODY_BYTES=0: the body size bound is not checked")
 			}
-			trader := given(ctx, states.ValidToken)
-			pw := newPassword()
-			var bodies []labelled
+			trader := Given(ctx, states.ValidToken)
+			pw := NewPassword()
+			var bodies []Labelled
 			for _, e := range bodyEndpoints(trader["Token"], pw) {
 				// A valid body, padded past the bound with a property the API ignores: only the
 				// size is wrong, so a target without a bound would act on it.
@@ -184,11 +185,11 @@ var _ = Describe("Malformed request bodies on steps 1, 3 and 4", Label("negative
 					m[k] = v
 				}
 				body := jsonOf(m)
-				bodies = append(bodies, labelled{fmt.Sprintf("%s with a %d-byte body (AUTOSHARES_MAX_BODY_BYTES=%d)", e.step, len(body), limit), rawBody(e.method, e.path, body, "")})
+				bodies = append(bodies, Labelled{What: fmt.Sprintf("%s with a %d-byte body (AUTOSHARES_MAX_BODY_BYTES=%d)", e.step, len(body), limit), Req: rawBody(e.method, e.path, body, "")})
 			}
-			for i, ex := range sendLabelled(ctx, bodies) {
-				expectRefused(ex, cataloguepkg.BodySizeBounded, bodies[i].what)
+			for i, ex := range SendLabelled(ctx, bodies) {
+				expectRefused(ex, cataloguepkg.BodySizeBounded, bodies[i].What)
 			}
-			expectPasswordUnchanged(ctx, cataloguepkg.BodySizeBounded, trader["User"], trader["Password"], pw)
+			ExpectPasswordUnchanged(ctx, cataloguepkg.BodySizeBounded, trader["User"], trader["Password"], pw)
 		})
 })

@@ -2,6 +2,7 @@ package passwordreset
 
 import (
 	"fmt"
+	. "github.com/autoshares/conformance/internal/framework"
 	"net/http"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -15,21 +16,21 @@ import (
 // expectNot2xx: a method the path does not document is not served (RFC 9110 gives 405).
 func expectNot2xx(ex *client.Exchange, check string) {
 	GinkgoHelper()
-	done(verdictOn(check, ex).Expect(!succeeded(ex), suitepkg.KindStatus, "status: %s %s is not a documented method of the path, expected a non-2xx status (405), got %d", ex.Method, ex.URL, ex.Status))
+	Conclude(VerdictOn(check, ex).Expect(!succeeded(ex), suitepkg.KindStatus, "status: %s %s is not a documented method of the path, expected a non-2xx status (405), got %d", ex.Method, ex.URL, ex.Status))
 }
 
 var _ = Describe("Undocumented methods on the documented paths", Label("negative", "methods"), func() {
 
 	It("answers every other method on the step 1, 2 and 3 and login paths with a non-2xx", Label("step1", "step2", "step3", "login"),
 		NegativeChecks(cataloguepkg.APIWrongMethodRefused), func(ctx SpecContext) {
-			given(ctx, states.NoSuchUser)
+			Given(ctx, states.NoSuchUser)
 			step3 := resetCode(suitepkg.RandomCode())
 			var reqs []client.Request
 			for _, r := range []client.Request{
 				client.ResetPassword(suitepkg.RandomSecret("unknown-trader-"), ""),
 				client.SecretQuestion(suitepkg.RandomSecret("unknown-trader-")),
 				step3,
-				client.Login(suitepkg.RandomSecret("unknown-trader-"), newPassword()),
+				client.Login(suitepkg.RandomSecret("unknown-trader-"), NewPassword()),
 			} {
 				for _, m := range otherMethods(r.Method) {
 					req := r
@@ -37,26 +38,26 @@ var _ = Describe("Undocumented methods on the documented paths", Label("negative
 					reqs = append(reqs, req)
 				}
 			}
-			for _, ex := range sendAll(ctx, reqs) {
+			for _, ex := range SendAll(ctx, reqs) {
 				expectNot2xx(ex, cataloguepkg.APIWrongMethodRefused)
 			}
 		})
 
 	It("answers every other method on the step 4 path with a non-2xx and changes nothing", Label("step4"),
 		NegativeChecks(cataloguepkg.Step4WrongMethodRefused), func(ctx SpecContext) {
-			trader := given(ctx, states.ValidToken)
-			pw := newPassword()
+			trader := Given(ctx, states.ValidToken)
+			pw := NewPassword()
 			var reqs []client.Request
 			for _, m := range otherMethods(http.MethodPut) {
 				req := updatePassword(trader["Token"], pw, pw)
 				req.Method = m
 				reqs = append(reqs, req)
 			}
-			for _, ex := range sendAll(ctx, reqs) {
+			for _, ex := range SendAll(ctx, reqs) {
 				expectNot2xx(ex, cataloguepkg.Step4WrongMethodRefused)
 			}
-			expectPasswordUnchanged(ctx, cataloguepkg.Step4WrongMethodRefused, trader["User"], trader["Password"], pw)
+			ExpectPasswordUnchanged(ctx, cataloguepkg.Step4WrongMethodRefused, trader["User"], trader["Password"], pw)
 			By(fmt.Sprintf("the token still works with %s", http.MethodPut))
-			expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), cataloguepkg.Step4WrongMethodRefused, updatePasswordResponseSchema)
+			ExpectSuccess(Send(ctx, updatePassword(trader["Token"], pw, pw)), cataloguepkg.Step4WrongMethodRefused, updatePasswordResponseSchema)
 		})
 })

@@ -6,6 +6,7 @@ package passwordreset
 import (
 	"encoding/json"
 	"fmt"
+	. "github.com/autoshares/conformance/internal/framework"
 	"net/http"
 	"strings"
 
@@ -47,7 +48,7 @@ func step3Path() string { return resetCode("000000").Path }
 
 func step3Body(code any) map[string]any {
 	b := map[string]any{"Code": code}
-	if suite.Cfg.Flow.Step3Path == client.Step3ETNA {
+	if World.Cfg.Flow.Step3Path == client.Step3ETNA {
 		b["Identifier"] = "ResetPassword"
 	}
 	return b
@@ -60,19 +61,19 @@ func step4Body(token, password, confirmation any) map[string]any {
 // expectRejected: a step 4 that must fail, in the error envelope, changing nothing.
 func expectRejected(ex *client.Exchange, check string) {
 	GinkgoHelper()
-	expectFailure(ex, check, updatePasswordResponseSchema, anyFailure)
+	ExpectFailure(ex, check, updatePasswordResponseSchema, anyFailure)
 }
 
 // expectRefused: a malformed request is the client's fault: a 4xx with a JSON error.
 func expectRefused(ex *client.Exchange, check, what string) {
 	GinkgoHelper()
-	done(suite.Rules.Refused(verdictOn(check, ex), what))
+	Conclude(World.Rules.Refused(VerdictOn(check, ex), what))
 }
 
 // expectNoServerError: a request the API may refuse or process, never with a 5xx.
 func expectNoServerError(ex *client.Exchange, check, what string) {
 	GinkgoHelper()
-	done(suite.Rules.NotServerError(verdictOn(check, ex), what))
+	Conclude(World.Rules.NotServerError(VerdictOn(check, ex), what))
 }
 
 // succeeded reports whether an exchange was a 2xx.
@@ -85,7 +86,7 @@ func passwordOfLength(n int) string {
 	for len(p) < n {
 		p += "x"
 	}
-	suite.Secrets.Add(p)
+	World.Secrets.Add(p)
 	return p
 }
 

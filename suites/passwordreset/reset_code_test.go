@@ -2,6 +2,7 @@ package passwordreset
 
 import (
 	"encoding/json"
+	. "github.com/autoshares/conformance/internal/framework"
 
 	. "github.com/onsi/ginkgo/v2"
 
@@ -17,17 +18,17 @@ const resetCodeResponseSchema = "reset-code.response.schema.json"
 
 // resetCode is step 3 on the path the target serves (AUTOSHARES_STEP3_PATH).
 func resetCode(code string) client.Request {
-	return client.ResetCode(suite.Cfg.Flow.Step3Path, code)
+	return client.ResetCode(World.Cfg.Flow.Step3Path, code)
 }
 
 // expectToken: success with the token in Model; returns it.
 func expectToken(ex *client.Exchange, check string) string {
 	GinkgoHelper()
-	env := expectSuccess(ex, check, resetCodeResponseSchema)
+	env := ExpectSuccess(ex, check, resetCodeResponseSchema)
 	var token string
 	_ = json.Unmarshal(env.Model, &token)
-	suite.Secrets.Add(token)
-	need(done(verdictOn(check, ex).Expect(token != "", suitepkg.KindModel, "Model: expected the reset token, got %s", suitepkg.OrMissing(env.Model))),
+	World.Secrets.Add(token)
+	Need(Conclude(VerdictOn(check, ex).Expect(token != "", suitepkg.KindModel, "Model: expected the reset token, got %s", suitepkg.OrMissing(env.Model))),
 		"no reset token from "+check+" for the steps after it")
 	return token
 }
@@ -35,48 +36,48 @@ func expectToken(ex *client.Exchange, check string) string {
 var _ = Describe("Step 3, trade the code for a token: POST v1.0/users/password/reset/code (or users/identifiers/reset/code)", Label("step3", "reset-code"), func() {
 
 	It("trades a valid code for a token that sets the new password", Checks(cataloguepkg.Step3ValidCodeToken, cataloguepkg.Step3TokenSetsPassword), func(ctx SpecContext) {
-		trader := given(ctx, states.PendingCode)
-		token := expectToken(send(ctx, resetCode(trader["Code"])), cataloguepkg.Step3ValidCodeToken)
+		trader := Given(ctx, states.PendingCode)
+		token := expectToken(Send(ctx, resetCode(trader["Code"])), cataloguepkg.Step3ValidCodeToken)
 
-		pw := newPassword()
-		expectSuccess(send(ctx, updatePassword(token, pw, pw)), cataloguepkg.Step3TokenSetsPassword, updatePasswordResponseSchema)
-		expectLoginSucceeds(ctx, cataloguepkg.Step3TokenSetsPassword, trader["User"], pw, "with the password set with the token from step 3")
+		pw := NewPassword()
+		ExpectSuccess(Send(ctx, updatePassword(token, pw, pw)), cataloguepkg.Step3TokenSetsPassword, updatePasswordResponseSchema)
+		ExpectLoginSucceeds(ctx, cataloguepkg.Step3TokenSetsPassword, trader["User"], pw, "with the password set with the token from step 3")
 
-		record(suite.Shapes.Interaction(rec.CodeValid))
+		Record(World.Shapes.Interaction(rec.CodeValid))
 	})
 
 	It("refuses an unknown code", Checks(cataloguepkg.Step3UnknownCodeRefused), func(ctx SpecContext) {
-		unknown := givenMade(ctx, states.NoSuchCode)
-		ex := send(ctx, resetCode(unknown.Values["Code"]))
-		expectFailure(ex, cataloguepkg.Step3UnknownCodeRefused, resetCodeResponseSchema, config.CaseInvalidCode)
+		unknown := GivenMade(ctx, states.NoSuchCode)
+		ex := Send(ctx, resetCode(unknown.Values["Code"]))
+		ExpectFailure(ex, cataloguepkg.Step3UnknownCodeRefused, resetCodeResponseSchema, config.CaseInvalidCode)
 
-		recordAbsence(unknown, suite.Shapes.Interaction(rec.CodeUnknown))
+		RecordAbsence(unknown, World.Shapes.Interaction(rec.CodeUnknown))
 	})
 
 	It("refuses an expired code", Label("expired-code"), Checks(cataloguepkg.Step3ExpiredCodeRefused), func(ctx SpecContext) {
-		trader := given(ctx, states.ExpiredCode)
-		ex := send(ctx, resetCode(trader["Code"]))
-		expectFailure(ex, cataloguepkg.Step3ExpiredCodeRefused, resetCodeResponseSchema, config.CaseExpiredCode)
+		trader := Given(ctx, states.ExpiredCode)
+		ex := Send(ctx, resetCode(trader["Code"]))
+		ExpectFailure(ex, cataloguepkg.Step3ExpiredCodeRefused, resetCodeResponseSchema, config.CaseExpiredCode)
 
-		record(suite.Shapes.Interaction(rec.CodeExpired))
+		Record(World.Shapes.Interaction(rec.CodeExpired))
 	})
 
 	It("refuses a code that was already used", Checks(cataloguepkg.Step3ValidCodeToken, cataloguepkg.Step3UsedCodeRefused), func(ctx SpecContext) {
-		trader := given(ctx, states.PendingCode)
-		expectToken(send(ctx, resetCode(trader["Code"])), cataloguepkg.Step3ValidCodeToken)
-		ex := send(ctx, resetCode(trader["Code"]))
-		expectFailure(ex, cataloguepkg.Step3UsedCodeRefused, resetCodeResponseSchema, config.CaseUsedCode)
+		trader := Given(ctx, states.PendingCode)
+		expectToken(Send(ctx, resetCode(trader["Code"])), cataloguepkg.Step3ValidCodeToken)
+		ex := Send(ctx, resetCode(trader["Code"]))
+		ExpectFailure(ex, cataloguepkg.Step3UsedCodeRefused, resetCodeResponseSchema, config.CaseUsedCode)
 		// No pact interaction: "already used" takes two requests, and a pact interaction is one.
 	})
 
 	It("refuses a code without Et-App-Key with the documented error, and the code stays usable", Label("app-key"),
 		Checks(cataloguepkg.Step3AppKeyMissingRefused, cataloguepkg.Step3AppKeyCodeSurvives), func(ctx SpecContext) {
-			trader := given(ctx, states.PendingCode)
+			trader := Given(ctx, states.PendingCode)
 			req := resetCode(trader["Code"])
 			req.OmitAppKey = true
-			expectAppKeyError(send(ctx, req), cataloguepkg.Step3AppKeyMissingRefused)
-			expectToken(send(ctx, resetCode(trader["Code"])), cataloguepkg.Step3AppKeyCodeSurvives)
+			ExpectAppKeyError(Send(ctx, req), cataloguepkg.Step3AppKeyMissingRefused)
+			expectToken(Send(ctx, resetCode(trader["Code"])), cataloguepkg.Step3AppKeyCodeSurvives)
 
-			record(suite.Shapes.Interaction(rec.CodeNoAppKey))
+			Record(World.Shapes.Interaction(rec.CodeNoAppKey))
 		})
 })

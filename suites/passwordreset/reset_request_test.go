@@ -2,6 +2,7 @@ package passwordreset
 
 import (
 	"context"
+	. "github.com/autoshares/conformance/internal/framework"
 	"strings"
 	"time"
 
@@ -22,18 +23,18 @@ const resetPasswordResponseSchema = "reset-password.response.schema.json"
 // example says false. The mail arriving is the rest of the proof (waitForCode).
 func expectStep1Success(ex *client.Exchange, check string) {
 	GinkgoHelper()
-	v := verdictOn(check, ex)
-	suite.Rules.Step1Success(v, resetPasswordResponseSchema, suite.Cfg.Negative.Step1IsSucceedRequired)
-	need(done(v), "the success of "+check+" failed, and the rest of the spec needs it")
+	v := VerdictOn(check, ex)
+	World.Rules.Step1Success(v, resetPasswordResponseSchema, World.Cfg.Negative.Step1IsSucceedRequired)
+	Need(Conclude(v), "the success of "+check+" failed, and the rest of the spec needs it")
 }
 
 // waitForCode returns the newest confirmation code mailed to email since the given time.
 func waitForCode(ctx context.Context, check, email string, since time.Time) string {
 	GinkgoHelper()
-	code, err := suite.Flow.Code(ctx, email, since)
-	need(done(verdictOn(check, nil).Expect(err == nil, suitepkg.KindNoMail, "step 1 answered success, but no confirmation code reached the trader's mailbox: %v", err)),
+	code, err := World.Flow.Code(ctx, email, since)
+	Need(Conclude(VerdictOn(check, nil).Expect(err == nil, suitepkg.KindNoMail, "step 1 answered success, but no confirmation code reached the trader's mailbox: %v", err)),
 		"no confirmation code reached the mailbox ("+check+") for the steps after it")
-	suite.Secrets.Add(code)
+	World.Secrets.Add(code)
 	return code
 }
 
@@ -41,7 +42,7 @@ func waitForCode(ctx context.Context, check, email string, since time.Time) stri
 // (whoever can call step 1 must not be able to finish the reset).
 func expectCodeOnlyByMail(ex *client.Exchange, code string) {
 	GinkgoHelper()
-	done(verdictOn(cataloguepkg.Step1CodeNotInResponse, ex).
+	Conclude(VerdictOn(cataloguepkg.Step1CodeNotInResponse, ex).
 		Expect(!strings.Contains(string(ex.ResponseBody), code), suitepkg.KindEcho, "body: holds the confirmation code, which must reach the trader only by email"))
 }
 
@@ -49,62 +50,62 @@ var _ = Describe("Step 1, request a reset: POST v1.0/users/password/reset", Labe
 
 	It("emails a confirmation code to a trader without a secret question", Label("mail"),
 		Checks(cataloguepkg.Step1NoQuestionAccepted, cataloguepkg.Step1CodeMailed, cataloguepkg.Step1CodeNotInResponse), func(ctx SpecContext) {
-			needMailbox()
-			trader := given(ctx, states.NoQuestion)
+			NeedMailbox()
+			trader := Given(ctx, states.NoQuestion)
 			since := time.Now()
-			ex := send(ctx, client.ResetPassword(trader["User"], ""))
+			ex := Send(ctx, client.ResetPassword(trader["User"], ""))
 			expectStep1Success(ex, cataloguepkg.Step1NoQuestionAccepted)
 			expectCodeOnlyByMail(ex, waitForCode(ctx, cataloguepkg.Step1CodeMailed, trader["Email"], since))
 
-			record(suite.Shapes.Interaction(rec.ResetNoQuestion))
+			Record(World.Shapes.Interaction(rec.ResetNoQuestion))
 		})
 
 	It("emails a confirmation code when the secret answer is right", Label("mail", "secret-question"),
 		Checks(cataloguepkg.Step1RightAnswerAccepted, cataloguepkg.Step1CodeMailed, cataloguepkg.Step1CodeNotInResponse), func(ctx SpecContext) {
-			needMailbox()
-			trader := given(ctx, states.WithQuestion)
+			NeedMailbox()
+			trader := Given(ctx, states.WithQuestion)
 			since := time.Now()
-			ex := send(ctx, client.ResetPassword(trader["User"], trader["SecretQuestionAnswer"]))
+			ex := Send(ctx, client.ResetPassword(trader["User"], trader["SecretQuestionAnswer"]))
 			expectStep1Success(ex, cataloguepkg.Step1RightAnswerAccepted)
 			expectCodeOnlyByMail(ex, waitForCode(ctx, cataloguepkg.Step1CodeMailed, trader["Email"], since))
 
-			record(suite.Shapes.Interaction(rec.ResetRightAnswer))
+			Record(World.Shapes.Interaction(rec.ResetRightAnswer))
 		})
 
 	It("refuses a missing secret answer with the documented ErrorIncorrectAnswer", Label("secret-question"),
 		Checks(cataloguepkg.Step1MissingAnswerRefused), func(ctx SpecContext) {
-			trader := given(ctx, states.WithQuestion)
-			ex := send(ctx, client.ResetPassword(trader["User"], ""))
-			expectFailure(ex, cataloguepkg.Step1MissingAnswerRefused, resetPasswordResponseSchema, config.CaseWrongAnswer)
+			trader := Given(ctx, states.WithQuestion)
+			ex := Send(ctx, client.ResetPassword(trader["User"], ""))
+			ExpectFailure(ex, cataloguepkg.Step1MissingAnswerRefused, resetPasswordResponseSchema, config.CaseWrongAnswer)
 
-			record(suite.Shapes.Interaction(rec.ResetMissingAnswer))
+			Record(World.Shapes.Interaction(rec.ResetMissingAnswer))
 		})
 
 	It("refuses a wrong secret answer with the documented ErrorIncorrectAnswer", Label("secret-question"),
 		Checks(cataloguepkg.Step1WrongAnswerRefused), func(ctx SpecContext) {
-			trader := given(ctx, states.WithQuestion)
-			ex := send(ctx, client.ResetPassword(trader["User"], "not-"+trader["SecretQuestionAnswer"]))
-			expectFailure(ex, cataloguepkg.Step1WrongAnswerRefused, resetPasswordResponseSchema, config.CaseWrongAnswer)
+			trader := Given(ctx, states.WithQuestion)
+			ex := Send(ctx, client.ResetPassword(trader["User"], "not-"+trader["SecretQuestionAnswer"]))
+			ExpectFailure(ex, cataloguepkg.Step1WrongAnswerRefused, resetPasswordResponseSchema, config.CaseWrongAnswer)
 
-			record(suite.Shapes.Interaction(rec.ResetWrongAnswer))
+			Record(World.Shapes.Interaction(rec.ResetWrongAnswer))
 		})
 
 	It("refuses an unknown user", Checks(cataloguepkg.Step1UnknownUserRefused), func(ctx SpecContext) {
-		unknown := givenMade(ctx, states.NoSuchUser)
-		ex := send(ctx, client.ResetPassword(unknown.Values["User"], ""))
-		expectFailure(ex, cataloguepkg.Step1UnknownUserRefused, resetPasswordResponseSchema, config.CaseUnknownUser)
+		unknown := GivenMade(ctx, states.NoSuchUser)
+		ex := Send(ctx, client.ResetPassword(unknown.Values["User"], ""))
+		ExpectFailure(ex, cataloguepkg.Step1UnknownUserRefused, resetPasswordResponseSchema, config.CaseUnknownUser)
 		sawFinding(findingUserEnumeration)
 
-		recordAbsence(unknown, suite.Shapes.Interaction(rec.ResetUnknownUser))
+		RecordAbsence(unknown, World.Shapes.Interaction(rec.ResetUnknownUser))
 	})
 
 	It("refuses a reset request without Et-App-Key with the documented error", Label("app-key"),
 		Checks(cataloguepkg.Step1AppKeyMissingRefused), func(ctx SpecContext) {
-			unknown := givenMade(ctx, states.NoSuchUser)
+			unknown := GivenMade(ctx, states.NoSuchUser)
 			req := client.ResetPassword(unknown.Values["User"], "")
 			req.OmitAppKey = true
-			expectAppKeyError(send(ctx, req), cataloguepkg.Step1AppKeyMissingRefused)
+			ExpectAppKeyError(Send(ctx, req), cataloguepkg.Step1AppKeyMissingRefused)
 
-			recordAbsence(unknown, suite.Shapes.Interaction(rec.ResetNoAppKey))
+			RecordAbsence(unknown, World.Shapes.Interaction(rec.ResetNoAppKey))
 		})
 })

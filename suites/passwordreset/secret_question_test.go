@@ -1,6 +1,7 @@
 package passwordreset
 
 import (
+	. "github.com/autoshares/conformance/internal/framework"
 	. "github.com/onsi/ginkgo/v2"
 
 	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
@@ -15,42 +16,42 @@ const secretQuestionResponseSchema = "secret-question.response.schema.json"
 // expectQuestion: success, and Model holds exactly the expected question.
 func expectQuestion(ex *client.Exchange, check, want string) {
 	GinkgoHelper()
-	env := expectSuccess(ex, check, secretQuestionResponseSchema)
-	done(suitepkg.ModelIs(verdictOn(check, ex), env, want))
+	env := ExpectSuccess(ex, check, secretQuestionResponseSchema)
+	Conclude(suitepkg.ModelIs(VerdictOn(check, ex), env, want))
 }
 
 var _ = Describe("Step 2, the secret question: GET v1.0/users/password/secret-question", Label("step2", "secret-question"), func() {
 
 	It("returns a trader's secret question, asked by login", Checks(cataloguepkg.Step2ByLoginQuestion), func(ctx SpecContext) {
-		trader := given(ctx, states.WithQuestion)
-		expectQuestion(send(ctx, client.SecretQuestion(trader["User"])), cataloguepkg.Step2ByLoginQuestion, trader["SecretQuestion"])
+		trader := Given(ctx, states.WithQuestion)
+		expectQuestion(Send(ctx, client.SecretQuestion(trader["User"])), cataloguepkg.Step2ByLoginQuestion, trader["SecretQuestion"])
 		if trader["SecretQuestion"] != "" {
 			sawFinding(findingSecretQuestion)
 		}
 
-		record(suite.Shapes.Interaction(rec.QuestionByLogin))
+		Record(World.Shapes.Interaction(rec.QuestionByLogin))
 	})
 
 	It("returns a trader's secret question, asked by email", Checks(cataloguepkg.Step2ByEmailQuestion), func(ctx SpecContext) {
-		trader := given(ctx, states.WithQuestion)
-		expectQuestion(send(ctx, client.SecretQuestion(trader["Email"])), cataloguepkg.Step2ByEmailQuestion, trader["SecretQuestion"])
+		trader := Given(ctx, states.WithQuestion)
+		expectQuestion(Send(ctx, client.SecretQuestion(trader["Email"])), cataloguepkg.Step2ByEmailQuestion, trader["SecretQuestion"])
 
-		record(suite.Shapes.Interaction(rec.QuestionByEmail))
+		Record(World.Shapes.Interaction(rec.QuestionByEmail))
 	})
 
 	It(`returns "" for a trader without a secret question`, Checks(cataloguepkg.Step2NoQuestionEmpty), func(ctx SpecContext) {
-		trader := given(ctx, states.NoQuestion)
-		expectQuestion(send(ctx, client.SecretQuestion(trader["User"])), cataloguepkg.Step2NoQuestionEmpty, "")
+		trader := Given(ctx, states.NoQuestion)
+		expectQuestion(Send(ctx, client.SecretQuestion(trader["User"])), cataloguepkg.Step2NoQuestionEmpty, "")
 
-		record(suite.Shapes.Interaction(rec.QuestionNone))
+		Record(World.Shapes.Interaction(rec.QuestionNone))
 	})
 
 	It("refuses a request without Et-App-Key with the documented error", Label("app-key"), Checks(cataloguepkg.Step2AppKeyMissingRefused), func(ctx SpecContext) {
-		unknown := givenMade(ctx, states.NoSuchUser)
+		unknown := GivenMade(ctx, states.NoSuchUser)
 		req := client.SecretQuestion(unknown.Values["User"])
 		req.OmitAppKey = true
-		expectAppKeyError(send(ctx, req), cataloguepkg.Step2AppKeyMissingRefused)
+		ExpectAppKeyError(Send(ctx, req), cataloguepkg.Step2AppKeyMissingRefused)
 
-		recordAbsence(unknown, suite.Shapes.Interaction(rec.QuestionNoAppKey))
+		RecordAbsence(unknown, World.Shapes.Interaction(rec.QuestionNoAppKey))
 	})
 })

@@ -3,6 +3,7 @@ package passwordreset
 import (
 	"context"
 	"fmt"
+	. "github.com/autoshares/conformance/internal/framework"
 	"net/http"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -17,20 +18,20 @@ const checkAnswersLimited = cataloguepkg.SecurityAnswersAttemptsLimited
 
 var _ = Describe("Security: guessing the secret answer (ASVS 6.3.1, NIST SP 800-63B-4 3.2.2)", Label("security", "brute-force", "step1", "secret-question"), func() {
 
-	It("refuses even the right secret answer after too many wrong ones, for that trader only", longestSpec,
+	It("refuses even the right secret answer after too many wrong ones, for that trader only", LongestSpec,
 		Checks(checkAnswersLimited), func(ctx SpecContext) {
-			n := suite.Cfg.Security.MaxFailedAnswers
+			n := World.Cfg.Security.MaxFailedAnswers
 			if n == 0 {
 				Skip("AUTOSHARES_MAX_FAILED_ANSWERS=0: guessing the secret answer is not checked")
 			}
-			made := givenMade(ctx, states.WithQuestion)
+			made := GivenMade(ctx, states.WithQuestion)
 			if made.Via != suitepkg.ViaStateEndpoint {
 				// A configured test trader locked for the target's lockout period would fail
 				// the rest of the run (and the next runs): only fresh traders are guessed at.
 				Skip("needs fresh traders from the provider-state endpoint (set AUTOSHARES_STATE_URL): guessing a configured test trader's answer would lock it for the rest of the run")
 			}
 			target := made.Values
-			other := given(ctx, states.WithQuestion)
+			other := Given(ctx, states.WithQuestion)
 
 			// The wrong answers go in batches of AUTOSHARES_MAX_IN_FLIGHT. At first each is
 			// sent once, a 429 taken as it is. Once wrong answers are refused in another way
@@ -55,19 +56,19 @@ var _ = Describe("Security: guessing the secret answer (ASVS 6.3.1, NIST SP 800-
 			rightAnswer := func(sent int) *suitepkg.Verdict {
 				req := client.ResetPassword(target["User"], target["SecretQuestionAnswer"])
 				req.NoRateLimitRetry = true
-				ex := send(ctx, req)
+				ex := Send(ctx, req)
 				if ex.Status == http.StatusTooManyRequests {
 					oreq := client.ResetPassword(other["User"], other["SecretQuestionAnswer"])
 					oreq.NoRateLimitRetry = true
-					if oex := send(ctx, oreq); oex.Status != http.StatusTooManyRequests {
+					if oex := Send(ctx, oreq); oex.Status != http.StatusTooManyRequests {
 						expectStep1Success(oex, checkAnswersLimited)
 						otherChecked = true
 					} else {
 						By("both traders' answers throttled: waiting the throttle out and sending the right answer again")
-						ex = send(ctx, client.ResetPassword(target["User"], target["SecretQuestionAnswer"]))
+						ex = Send(ctx, client.ResetPassword(target["User"], target["SecretQuestionAnswer"]))
 					}
 				}
-				return suite.Rules.Refusal(verdictOn(checkAnswersLimited, ex),
+				return World.Rules.Refusal(VerdictOn(checkAnswersLimited, ex),
 					fmt.Sprintf("the right answer after %d wrong ones (AUTOSHARES_MAX_FAILED_ANSWERS=%d): guessing must be stopped by then, for the account", sent, n))
 			}
 			sent, early := guessAnswers(ctx, target["User"], n, true)
@@ -78,11 +79,11 @@ var _ = Describe("Security: guessing the secret answer (ASVS 6.3.1, NIST SP 800-
 				otherChecked = false
 				v = rightAnswer(n)
 			}
-			done(v)
+			Conclude(v)
 
 			// Locking one account must not lock others.
 			if !otherChecked {
-				expectStep1Success(send(ctx, client.ResetPassword(other["User"], other["SecretQuestionAnswer"])), checkAnswersLimited)
+				expectStep1Success(Send(ctx, client.ResetPassword(other["User"], other["SecretQuestionAnswer"])), checkAnswersLimited)
 			}
 		})
 })
@@ -97,16 +98,16 @@ func guessAnswers(ctx context.Context, user string, n int, early bool) (int, boo
 	GinkgoHelper()
 	first, sent := "", 0
 	for sent < n {
-		batch := make([]client.Request, min(suite.Cfg.MaxInFlight, n-sent))
+		batch := make([]client.Request, min(World.Cfg.MaxInFlight, n-sent))
 		for i := range batch {
 			wrong := suitepkg.RandomSecret("wrong-")
-			suite.Secrets.Add(wrong)
+			World.Secrets.Add(wrong)
 			batch[i] = client.ResetPassword(user, wrong)
 			batch[i].NoRateLimitRetry = early
 		}
 		changed := false
-		for i, ex := range sendAll(ctx, batch) {
-			done(suite.Rules.Refusal(verdictOn(checkAnswersLimited, ex), fmt.Sprintf("wrong answer %d of %d", sent+i+1, n)))
+		for i, ex := range SendAll(ctx, batch) {
+			Conclude(World.Rules.Refusal(VerdictOn(checkAnswersLimited, ex), fmt.Sprintf("wrong answer %d of %d", sent+i+1, n)))
 			switch kind := suitepkg.RefusalKind(ex); {
 			case ex.Status == http.StatusTooManyRequests:
 				changed = true // throttled: guessing is limited, or the right answer says otherwise

@@ -1,6 +1,7 @@
 package passwordreset
 
 import (
+	. "github.com/autoshares/conformance/internal/framework"
 	. "github.com/onsi/ginkgo/v2"
 
 	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
@@ -14,15 +15,15 @@ var _ = Describe("Security: responses carrying a token are not stored by shared 
 
 	It("answers step 3 and login, which carry tokens, without letting a shared cache store them",
 		Checks(checkNotCacheable), func(ctx SpecContext) {
-			trader := given(ctx, states.PendingCode)
-			ex := send(ctx, resetCode(trader["Code"]))
+			trader := Given(ctx, states.PendingCode)
+			ex := Send(ctx, resetCode(trader["Code"]))
 			expectToken(ex, checkNotCacheable)
-			done(suite.Rules.NotSharedCacheable(verdictOn(checkNotCacheable, ex), "step 3's answer, which carries the reset token"))
+			Conclude(World.Rules.NotSharedCacheable(VerdictOn(checkNotCacheable, ex), "step 3's answer, which carries the reset token"))
 
-			login := send(ctx, client.Login(trader["User"], trader["Password"]))
-			v := verdictOn(checkNotCacheable, login)
-			suite.Secrets.Add(suite.Rules.Login(v, 200, "Succeeded", "should succeed with the trader's password"))
-			done(v)
-			done(suite.Rules.NotSharedCacheable(verdictOn(checkNotCacheable, login), "login's answer, which carries the session token"))
+			login := Send(ctx, client.Login(trader["User"], trader["Password"]))
+			v := VerdictOn(checkNotCacheable, login)
+			World.Secrets.Add(World.Rules.Login(v, 200, "Succeeded", "should succeed with the trader's password"))
+			Conclude(v)
+			Conclude(World.Rules.NotSharedCacheable(VerdictOn(checkNotCacheable, login), "login's answer, which carries the session token"))
 		})
 })

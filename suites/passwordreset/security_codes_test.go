@@ -2,6 +2,7 @@ package passwordreset
 
 import (
 	"fmt"
+	. "github.com/autoshares/conformance/internal/framework"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -21,9 +22,9 @@ var _ = Describe("Security: confirmation codes (ASVS 6.5)", Label("security", "c
 
 	It("lets exactly one of concurrent exchanges of one code return a token", Label("race"),
 		Checks(checkCodeOneExchange), func(ctx SpecContext) {
-			n := suite.Cfg.Negative.ConcurrentUpdates
-			exchanges := sendTogether(ctx, func() []client.Request {
-				trader := given(ctx, states.PendingCode)
+			n := World.Cfg.Negative.ConcurrentUpdates
+			exchanges := SendTogether(ctx, func() []client.Request {
+				trader := Given(ctx, states.PendingCode)
 				reqs := make([]client.Request, n)
 				for i := range reqs {
 					reqs[i] = resetCode(trader["Code"])
@@ -36,10 +37,10 @@ var _ = Describe("Security: confirmation codes (ASVS 6.5)", Label("security", "c
 					wins = append(wins, fmt.Sprint(i+1))
 					expectToken(ex, checkCodeOneExchange)
 				} else {
-					expectFailure(ex, checkCodeOneExchange, resetCodeResponseSchema, anyFailure)
+					ExpectFailure(ex, checkCodeOneExchange, resetCodeResponseSchema, anyFailure)
 				}
 			}
-			done(verdictOn(checkCodeOneExchange, nil).Expect(len(wins) == 1, suitepkg.KindWinners,
+			Conclude(VerdictOn(checkCodeOneExchange, nil).Expect(len(wins) == 1, suitepkg.KindWinners,
 				"%d simultaneous step 3 exchanges of one code (AUTOSHARES_CONCURRENT_UPDATES): expected exactly one success, got %d (exchanges %s)", n, len(wins), strings.Join(wins, ", ")))
 		})
 
@@ -51,15 +52,15 @@ var _ = Describe("Security: confirmation codes (ASVS 6.5)", Label("security", "c
 		Checks(checkCodeUnpredictable), func(ctx SpecContext) {
 			// One after another, each made when asked (never a state made ahead, earlier): the
 			// order they were issued in is what a pattern follows.
-			fresh := freshState(ctx)
-			codes := make([]string, suite.Cfg.Security.CodeSamples)
+			fresh := FreshState(ctx)
+			codes := make([]string, World.Cfg.Security.CodeSamples)
 			for i := range codes {
-				codes[i] = given(fresh, states.PendingCode)["Code"]
+				codes[i] = Given(fresh, states.PendingCode)["Code"]
 			}
-			v := verdictOn(checkCodeUnpredictable, nil)
+			v := VerdictOn(checkCodeUnpredictable, nil)
 			for _, p := range suitepkg.CodePatternProblems(codes) {
 				v.Expect(false, suitepkg.KindCodePattern, "%s (AUTOSHARES_CODE_SAMPLES=%d)", p, len(codes))
 			}
-			done(v)
+			Conclude(v)
 		})
 })

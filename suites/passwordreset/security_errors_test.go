@@ -1,6 +1,7 @@
 package passwordreset
 
 import (
+	. "github.com/autoshares/conformance/internal/framework"
 	"net/http"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -15,8 +16,8 @@ import (
 var _ = Describe("Security: errors reveal no internals (ASVS 16.5.1)", Label("security", "errors"), func() {
 
 	It("refuses malformed and wrong requests on every endpoint without a stack trace, exception, source path or SQL",
-		Checks(checkNoInternals), func(ctx SpecContext) {
-			unknown := given(ctx, states.NoSuchUser)
+		Checks(CheckNoInternals), func(ctx SpecContext) {
+			unknown := Given(ctx, states.NoSuchUser)
 			put, post := http.MethodPut, http.MethodPost
 			reqs := []client.Request{
 				rawBody(post, client.PathResetPassword, []byte(`{"User": `), ""),
@@ -31,6 +32,6 @@ var _ = Describe("Security: errors reveal no internals (ASVS 16.5.1)", Label("se
 			}
 			// send judges each error body (judgeExchange); a request the target processed
 			// instead is another check's concern.
-			sendAll(ctx, reqs)
+			SendAll(ctx, reqs)
 		})
 })

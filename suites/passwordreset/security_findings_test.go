@@ -1,6 +1,7 @@
 package passwordreset
 
 import (
+	. "github.com/autoshares/conformance/internal/framework"
 	. "github.com/onsi/ginkgo/v2"
 
 	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
@@ -18,8 +19,8 @@ const (
 // sawFinding records that the running spec saw the finding.
 func sawFinding(id string) {
 	GinkgoHelper()
-	if _, ok := catalogue.Finding(id); !ok {
+	if _, ok := Catalogue.Finding(id); !ok {
 		Fail("the spec observes finding " + id + ", which internal/catalogue/catalogue.json lacks (a bug in the suite)")
 	}
-	recordOutcome(outcome.Record{Finding: id, State: outcome.Passed})
+	RecordOutcome(outcome.Record{Finding: id, State: outcome.Passed})
 }

@@ -1,6 +1,7 @@
 package passwordreset
 
 import (
+	. "github.com/autoshares/conformance/internal/framework"
 	"net/http"
 	"strings"
 
@@ -12,24 +13,12 @@ import (
 	suitepkg "github.com/autoshares/conformance/internal/suite"
 )
 
-// judgeHeaders applies the security-header checks every exchange gets (judgeExchange).
-func judgeHeaders(ex *client.Exchange) {
-	GinkgoHelper()
-	done(suite.Rules.Nosniff(verdictOn(cataloguepkg.SecurityHeadersNosniff, ex)))
-	done(suite.Rules.NoVersions(verdictOn(cataloguepkg.SecurityHeadersNoVersions, ex)))
-	// HSTS is for https responses only (RFC 6797 7.2); over http the CORS spec records the
-	// check not checked, once, rather than every exchange saying so.
-	if min := suite.Cfg.Security.HSTSMinAge; min > 0 && strings.HasPrefix(ex.URL, "https://") {
-		done(suite.Rules.HSTS(verdictOn(cataloguepkg.SecurityHeadersHsts, ex), min))
-	}
-}
-
 // hstsNotCheckedWhy says why the HSTS check is not made in this run, or "" when it is.
 func hstsNotCheckedWhy() string {
 	switch {
-	case suite.Cfg.Security.HSTSMinAge == 0:
+	case World.Cfg.Security.HSTSMinAge == 0:
 		return "AUTOSHARES_HSTS_MIN_AGE=0 turns it off"
-	case !strings.HasPrefix(suite.API.BaseURL, "https://"):
+	case !strings.HasPrefix(World.API.BaseURL, "https://"):
 		return "the target is http, not https: Strict-Transport-Security applies to https responses only (RFC 6797 7.2), so an http run cannot show ASVS 3.4.1; run against the https deployment"
 	}
 	return ""
@@ -44,18 +33,18 @@ var _ = Describe("Security: CORS allows no foreign origin with credentials (ASVS
 		It("answers a foreign Origin, in simple requests and preflights on every endpoint, without allowing it with credentials",
 			Label("step1", "step2", "step3", "step4", "login"), Checks(cataloguepkg.SecurityHeadersCors), func(ctx SpecContext) {
 				if why := hstsNotCheckedWhy(); why != "" {
-					notChecked(cataloguepkg.SecurityHeadersHsts, why)
+					NotChecked(cataloguepkg.SecurityHeadersHsts, why)
 				}
-				given(ctx, states.NoSuchUser)
-				origin := suite.Cfg.Security.CORSOrigin
-				pw := newPassword()
+				Given(ctx, states.NoSuchUser)
+				origin := World.Cfg.Security.CORSOrigin
+				pw := NewPassword()
 				var reqs []client.Request
 				for _, r := range []client.Request{
 					client.ResetPassword(suitepkg.RandomSecret("unknown-trader-"), ""),
 					client.SecretQuestion(suitepkg.RandomSecret("unknown-trader-")),
 					resetCode(suitepkg.RandomCode()),
 					updatePassword(randomGUID(), pw, pw),
-					client.Login(suitepkg.RandomSecret("unknown-trader-"), newPassword()),
+					client.Login(suitepkg.RandomSecret("unknown-trader-"), NewPassword()),
 				} {
 					simple := r
 					simple.Header = r.Header.Clone()
@@ -70,12 +59,12 @@ var _ = Describe("Security: CORS allows no foreign origin with credentials (ASVS
 							"Access-Control-Request-Headers": {strings.ToLower(client.HeaderAppKey) + ", content-type"}}}
 					reqs = append(reqs, simple, preflight)
 				}
-				for _, ex := range sendAll(ctx, reqs) {
-					what := ex.Method + " " + strings.TrimPrefix(ex.URL, suite.API.BaseURL)
+				for _, ex := range SendAll(ctx, reqs) {
+					what := ex.Method + " " + strings.TrimPrefix(ex.URL, World.API.BaseURL)
 					if ex.Method == http.MethodOptions {
-						what = "the preflight of " + ex.RequestHeader.Get("Access-Control-Request-Method") + " " + strings.TrimPrefix(ex.URL, suite.API.BaseURL)
+						what = "the preflight of " + ex.RequestHeader.Get("Access-Control-Request-Method") + " " + strings.TrimPrefix(ex.URL, World.API.BaseURL)
 					}
-					done(suite.Rules.CORS(verdictOn(cataloguepkg.SecurityHeadersCors, ex), origin, what))
+					Conclude(World.Rules.CORS(VerdictOn(cataloguepkg.SecurityHeadersCors, ex), origin, what))
 				}
 			})
 	})

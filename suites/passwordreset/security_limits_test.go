@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	. "github.com/autoshares/conformance/internal/framework"
 	"math"
 	"net/http"
 	"slices"
@@ -32,16 +33,16 @@ var _ = Describe("Security: guessing step 3's code (ASVS 6.6.3, NIST SP 800-63B-
 	// may hold a pending code meanwhile. Ginkgo runs Serial specs after the parallel ones,
 	// on one process.
 	It("refuses a pending code after too many wrong codes", Serial, Checks(cataloguepkg.SecurityCodeGuessingLimited), func(ctx SpecContext) {
-		n := suite.Cfg.Security.MaxFailedCodes
+		n := World.Cfg.Security.MaxFailedCodes
 		if n == 0 {
-			notChecked(cataloguepkg.SecurityCodeGuessingLimited, "AUTOSHARES_MAX_FAILED_CODES=0: guessing step 3's code is not checked")
+			NotChecked(cataloguepkg.SecurityCodeGuessingLimited, "AUTOSHARES_MAX_FAILED_CODES=0: guessing step 3's code is not checked")
 			return
 		}
 		// The documented step 3 request carries the code and nothing naming its trader.
 		sawFinding(cataloguepkg.FindingCodeBoundToNoUser)
 		// A code made ahead may have met other specs' wrong codes already: that only makes
 		// it fall sooner, never lets a target without a limit pass.
-		code := given(ctx, states.PendingCode)["Code"]
+		code := Given(ctx, states.PendingCode)["Code"]
 		wrong := make([]client.Request, n)
 		for i := range wrong {
 			wrong[i] = resetCode(wrongCode(code))
@@ -49,33 +50,33 @@ var _ = Describe("Security: guessing step 3's code (ASVS 6.6.3, NIST SP 800-63B-
 		// Each wrong code must be refused; a 429 is waited out and the code resent (a
 		// gateway's 429 did not reach the target's count). A Serial spec runs while every
 		// other process is idle, so it may have the whole run's in-flight bound.
-		for i, ex := range sendAllWithin(ctx, wrong, suite.Cfg.MaxInFlight*parallelTotal()) {
-			done(suite.Rules.Refusal(verdictOn(cataloguepkg.SecurityCodeGuessingLimited, ex), fmt.Sprintf("wrong code %d of %d", i+1, n)))
+		for i, ex := range sendAllWithin(ctx, wrong, World.Cfg.MaxInFlight*ParallelTotal()) {
+			Conclude(World.Rules.Refusal(VerdictOn(cataloguepkg.SecurityCodeGuessingLimited, ex), fmt.Sprintf("wrong code %d of %d", i+1, n)))
 		}
-		dropCodesMadeAhead()
+		DropCodesMadeAhead()
 		// A 429 on the right code is waited out (within the budget) and the code sent again:
 		// a throttle that only delays the guesses limits nothing. Still throttled when the
 		// budget is spent, the exchange ends the spec inconclusive.
-		ex := send(ctx, resetCode(code))
+		ex := Send(ctx, resetCode(code))
 		if succeeded(ex) {
 			var token string
 			_ = json.Unmarshal(ex.ResponseBody, &struct{ Model *string }{&token})
-			suite.Secrets.Add(token)
+			World.Secrets.Add(token)
 		}
-		done(suite.Rules.Refusal(verdictOn(cataloguepkg.SecurityCodeGuessingLimited, ex),
+		Conclude(World.Rules.Refusal(VerdictOn(cataloguepkg.SecurityCodeGuessingLimited, ex),
 			fmt.Sprintf("the pending code after %d wrong codes of its length (AUTOSHARES_MAX_FAILED_CODES=%d): guessing must be stopped by then", n, n)))
 	})
 })
 
-// sendAllWithin is sendAll with another in-flight bound.
+// sendAllWithin is SendAll with another in-flight bound.
 func sendAllWithin(ctx context.Context, reqs []client.Request, inFlight int) []*client.Exchange {
 	GinkgoHelper()
 	for _, r := range reqs {
-		checkRequest(r)
+		CheckRequest(r)
 	}
-	exs := suite.API.DoAll(oneRound(ctx), reqs, inFlight)
+	exs := World.API.DoAll(OneRound(ctx), reqs, inFlight)
 	for _, ex := range exs {
-		received(ex)
+		Received(ex)
 	}
 	return exs
 }
@@ -102,20 +103,6 @@ func wrongCode(code string) string {
 	}
 }
 
-// dropCodesMadeAhead tears down a pending code made ahead for a later spec: the wrong codes
-// may have voided it.
-func dropCodesMadeAhead() {
-	if ahead == nil {
-		return
-	}
-	ahead.mu.Lock()
-	defer ahead.mu.Unlock()
-	if m := ahead.ahead[states.PendingCode]; m != nil {
-		delete(ahead.ahead, states.PendingCode)
-		ahead.discard(states.PendingCode, m)
-	}
-}
-
 var _ = Describe("Security: failed logins of one account (ASVS 6.3.1, 6.3.4, NIST SP 800-63B-4 3.2.2)", Label("security", "brute-force", "login", "locks-accounts"), func() {
 
 	It("refuses the right password after too many failed logins", Checks(cataloguepkg.SecurityLoginAttemptsLimited), func(ctx SpecContext) {
@@ -133,16 +120,16 @@ var _ = Describe("Security: failed logins of one account (ASVS 6.3.1, 6.3.4, NIS
 			return
 		}
 		user := trader["User"]
-		spellings := caseSpellings(user, suite.Cfg.Security.MaxFailedLogins+1)
-		if len(spellings) < suite.Cfg.Security.MaxFailedLogins+1 {
-			notChecked(cataloguepkg.SecurityLoginLimitPerSpelling, fmt.Sprintf("the trader's login has too few letters for %d spellings of its own", suite.Cfg.Security.MaxFailedLogins+1))
+		spellings := caseSpellings(user, World.Cfg.Security.MaxFailedLogins+1)
+		if len(spellings) < World.Cfg.Security.MaxFailedLogins+1 {
+			NotChecked(cataloguepkg.SecurityLoginLimitPerSpelling, fmt.Sprintf("the trader's login has too few letters for %d spellings of its own", World.Cfg.Security.MaxFailedLogins+1))
 			return
 		}
 		// Another spelling with the right password: is it the same account to the target?
-		ex := send(ctx, client.Login(spellings[0], trader["Password"]))
+		ex := Send(ctx, client.Login(spellings[0], trader["Password"]))
 		token := loginToken(ex)
 		if ex.Status/100 != 2 || token == "" {
-			notChecked(cataloguepkg.SecurityLoginLimitPerSpelling, "login is case-sensitive: the trader's login with its letter case changed is not the same account (refused with the right password), so there is no other spelling to count under")
+			NotChecked(cataloguepkg.SecurityLoginLimitPerSpelling, "login is case-sensitive: the trader's login with its letter case changed is not the same account (refused with the right password), so there is no other spelling to count under")
 			return
 		}
 		// Each failed login under a spelling of its own: a count kept per spelling never
@@ -156,13 +143,13 @@ var _ = Describe("Security: failed logins of one account (ASVS 6.3.1, 6.3.4, NIS
 // trader at most 3 failed logins).
 func lockableTrader(ctx context.Context, check string) (states.Values, bool) {
 	GinkgoHelper()
-	if suite.Cfg.Security.MaxFailedLogins == 0 {
-		notChecked(check, "AUTOSHARES_MAX_FAILED_LOGINS=0: failed logins are not checked")
+	if World.Cfg.Security.MaxFailedLogins == 0 {
+		NotChecked(check, "AUTOSHARES_MAX_FAILED_LOGINS=0: failed logins are not checked")
 		return nil, false
 	}
-	made := givenMade(ctx, states.NoQuestion)
+	made := GivenMade(ctx, states.NoQuestion)
 	if made.Via != suitepkg.ViaStateEndpoint {
-		notChecked(check, "needs a fresh trader from the provider-state endpoint (set AUTOSHARES_STATE_URL): locking a configured test trader would lock it for the rest of the run")
+		NotChecked(check, "needs a fresh trader from the provider-state endpoint (set AUTOSHARES_STATE_URL): locking a configured test trader would lock it for the rest of the run")
 		return nil, false
 	}
 	return made.Values, true
@@ -176,12 +163,12 @@ func lockableTrader(ctx context.Context, check string) (states.Values, bool) {
 // out and the login sent again: a throttle that only delays guessing limits nothing.
 func limitLogins(ctx context.Context, check string, trader states.Values, spelling func(int) string, how string) {
 	GinkgoHelper()
-	n := suite.Cfg.Security.MaxFailedLogins
+	n := World.Cfg.Security.MaxFailedLogins
 	right := func(sent int) *suitepkg.Verdict {
-		ex := send(ctx, client.Login(trader["User"], trader["Password"]))
+		ex := Send(ctx, client.Login(trader["User"], trader["Password"]))
 		why := fmt.Sprintf("with the right password after %d failed logins%s (AUTOSHARES_MAX_FAILED_LOGINS=%d): guessing must be stopped by then", sent, how, n)
-		v := verdictOn(check, ex)
-		suite.Secrets.Add(suite.Rules.NotLoggedIn(v, why))
+		v := VerdictOn(check, ex)
+		World.Secrets.Add(World.Rules.NotLoggedIn(v, why))
 		return v
 	}
 	sent, early := failLogins(ctx, check, spelling, n, true)
@@ -189,13 +176,13 @@ func limitLogins(ctx context.Context, check string, trader states.Values, spelli
 		// Refused: the limit is proven with fewer guesses. Accepted: the refusals changed
 		// for another reason, and that login restarted the target's count.
 		if v := right(sent); v.OK() {
-			done(v)
+			Conclude(v)
 			return
 		}
 		By(fmt.Sprintf("the right password after %d failed logins was accepted: the refusals changed for another reason; sending all %d", sent, n))
 		failLogins(ctx, check, spelling, n, false)
 	}
-	done(right(n))
+	Conclude(right(n))
 }
 
 // failLogins sends up to n logins with wrong passwords, each refused. With early, each is
@@ -205,18 +192,18 @@ func failLogins(ctx context.Context, check string, spelling func(int) string, n 
 	GinkgoHelper()
 	first, sent := "", 0
 	for sent < n {
-		batch := make([]client.Request, min(suite.Cfg.MaxInFlight, n-sent))
+		batch := make([]client.Request, min(World.Cfg.MaxInFlight, n-sent))
 		for i := range batch {
 			wrong := suitepkg.RandomSecret("wrong-")
-			suite.Secrets.Add(wrong)
+			World.Secrets.Add(wrong)
 			batch[i] = client.Login(spelling(sent+i), wrong)
 			batch[i].NoRateLimitRetry = early
 		}
 		changed := false
-		for i, ex := range sendAll(ctx, batch) {
-			v := verdictOn(check, ex)
-			suite.Secrets.Add(suite.Rules.NotLoggedIn(v, fmt.Sprintf("with wrong password %d of %d", sent+i+1, n)))
-			done(v)
+		for i, ex := range SendAll(ctx, batch) {
+			v := VerdictOn(check, ex)
+			World.Secrets.Add(World.Rules.NotLoggedIn(v, fmt.Sprintf("with wrong password %d of %d", sent+i+1, n)))
+			Conclude(v)
 			switch kind := loginRefusalKind(ex); {
 			case ex.Status == http.StatusTooManyRequests:
 				changed = true
@@ -278,56 +265,56 @@ var _ = Describe("Security: a reset voids the trader's other grants (ASVS 6.6.2)
 
 	// The codes come by mail: the mail checks are declared, and judged, where they are met.
 	It("refuses the trader's other code and token after a successful reset", Checks(cataloguepkg.SecurityResetOldCodesVoid, cataloguepkg.Step1NoQuestionAccepted, cataloguepkg.Step1CodeMailed), func(ctx SpecContext) {
-		needMailbox()
+		NeedMailbox()
 		const check = cataloguepkg.SecurityResetOldCodesVoid
-		trader := given(ctx, states.PendingCode)
+		trader := Given(ctx, states.PendingCode)
 		// Three grants of one trader, all issued before the reset: a token (from the
 		// state's code), a second token, which makes the reset, and a code still pending.
-		older := expectToken(send(ctx, resetCode(trader["Code"])), check)
+		older := expectToken(Send(ctx, resetCode(trader["Code"])), check)
 		mailed := func() string {
 			since := time.Now()
 			// The state's trader need not be one without a secret question: refused, its
 			// question is unknown here, and the check cannot go on.
-			ex := send(ctx, client.ResetPassword(trader["User"], ""))
-			need(succeeded(ex), "step 1 without an answer, for the pending-code state's trader, was refused (it may have a secret question)")
+			ex := Send(ctx, client.ResetPassword(trader["User"], ""))
+			Need(succeeded(ex), "step 1 without an answer, for the pending-code state's trader, was refused (it may have a secret question)")
 			expectStep1Success(ex, cataloguepkg.Step1NoQuestionAccepted)
 			return waitForCode(ctx, cataloguepkg.Step1CodeMailed, trader["Email"], since)
 		}
-		resetter := expectToken(send(ctx, resetCode(mailed())), check)
+		resetter := expectToken(Send(ctx, resetCode(mailed())), check)
 		pending := mailed()
-		password := newPassword()
-		expectSuccess(send(ctx, client.UpdatePassword(resetter, password, password)), check, updatePasswordResponseSchema)
+		password := NewPassword()
+		ExpectSuccess(Send(ctx, client.UpdatePassword(resetter, password, password)), check, updatePasswordResponseSchema)
 
-		other := newPassword()
-		exs := sendAll(ctx, []client.Request{client.UpdatePassword(older, other, other), resetCode(pending)})
-		done(suite.Rules.Refusal(verdictOn(check, exs[0]), "step 4 with the trader's older token, after a successful reset"))
+		other := NewPassword()
+		exs := SendAll(ctx, []client.Request{client.UpdatePassword(older, other, other), resetCode(pending)})
+		Conclude(World.Rules.Refusal(VerdictOn(check, exs[0]), "step 4 with the trader's older token, after a successful reset"))
 		if succeeded(exs[1]) {
 			var token string
 			_ = json.Unmarshal(exs[1].ResponseBody, &struct{ Model *string }{&token})
-			suite.Secrets.Add(token)
+			World.Secrets.Add(token)
 		}
-		done(suite.Rules.Refusal(verdictOn(check, exs[1]), "step 3 with the trader's code mailed before it, after a successful reset"))
+		Conclude(World.Rules.Refusal(VerdictOn(check, exs[1]), "step 3 with the trader's code mailed before it, after a successful reset"))
 	})
 })
 
 var _ = Describe("Security: how many bits a code carries (ASVS 6.5.4, NIST SP 800-63B-4 4.2.1.2)", Label("security", "codes", "step3", "reset-code"), func() {
 
 	It("issues confirmation codes of at least 20 bits", Checks(cataloguepkg.SecurityCodeLength), func(ctx SpecContext) {
-		digits := suite.Cfg.Security.MinCodeDigits
+		digits := World.Cfg.Security.MinCodeDigits
 		if digits == 0 {
-			notChecked(cataloguepkg.SecurityCodeLength, "AUTOSHARES_MIN_CODE_DIGITS=0: the codes' length is not checked")
+			NotChecked(cataloguepkg.SecurityCodeLength, "AUTOSHARES_MIN_CODE_DIGITS=0: the codes' length is not checked")
 			return
 		}
-		v := verdictOn(cataloguepkg.SecurityCodeLength, nil)
+		v := VerdictOn(cataloguepkg.SecurityCodeLength, nil)
 		for i := range 2 {
-			code := given(ctx, states.PendingCode)["Code"]
+			code := Given(ctx, states.PendingCode)["Code"]
 			bits, alphabet := codeBits(code)
 			// A numeric code by its digits (no rounding at the boundary); another by its bits.
 			ok := alphabet == 10 && len(code) >= digits || alphabet != 10 && bits >= float64(digits)*math.Log2(10)
 			v.Expect(ok, suitepkg.KindCodeLength, "code %d: %d characters of an alphabet of %d carry %.1f bits, expected at least %d digits' worth (%.1f bits; AUTOSHARES_MIN_CODE_DIGITS=%d)",
 				i+1, len(code), alphabet, bits, digits, float64(digits)*math.Log2(10), digits)
 		}
-		done(v)
+		Conclude(v)
 	})
 })
 
@@ -335,38 +322,38 @@ var _ = Describe("Security: how long a code lives (ASVS 6.5.5, NIST SP 800-63B-4
 
 	It("refuses a code issued longer ago than the longest code lifetime", Checks(cataloguepkg.SecurityCodeLifetimeBounded), func(ctx SpecContext) {
 		const check = cataloguepkg.SecurityCodeLifetimeBounded
-		lifetime := suite.Cfg.Security.MaxCodeLifetime
+		lifetime := World.Cfg.Security.MaxCodeLifetime
 		if lifetime == 0 {
-			notChecked(check, "AUTOSHARES_MAX_CODE_LIFETIME=0: the codes' lifetime is not checked")
+			NotChecked(check, "AUTOSHARES_MAX_CODE_LIFETIME=0: the codes' lifetime is not checked")
 			return
 		}
-		if suite.Sources.States == nil {
-			notChecked(check, "needs the provider-state endpoint (AUTOSHARES_STATE_URL) to make a code issued long ago; waiting out the lifetime is not done")
+		if World.Sources.States == nil {
+			NotChecked(check, "needs the provider-state endpoint (AUTOSHARES_STATE_URL) to make a code issued long ago; waiting out the lifetime is not done")
 			return
 		}
 		// 5 seconds past the lifetime: a deployment may round its expiry to the second.
 		ago := int64((lifetime + 5*time.Second) / time.Second)
-		noteState(states.PendingCode)
-		trader, err := suite.Sources.States.Setup(ctx, states.PendingCode, map[string]any{states.ParamCodeIssuedSecondsAgo: ago})
+		NoteState(states.PendingCode)
+		trader, err := World.Sources.States.Setup(ctx, states.PendingCode, map[string]any{states.ParamCodeIssuedSecondsAgo: ago})
 		if err != nil {
-			msg := suite.Secrets.String(err.Error())
-			errored("the provider state "+states.PendingCode+" could not be set up: "+msg, nil)
+			msg := World.Secrets.String(err.Error())
+			Errored("the provider state "+states.PendingCode+" could not be set up: "+msg, nil)
 			Fail(msg)
 		}
 		DeferCleanup(func(ctx SpecContext) error {
-			return suite.Sources.States.Teardown(ctx, states.PendingCode, map[string]any{"User": trader["User"]})
+			return World.Sources.States.Teardown(ctx, states.PendingCode, map[string]any{"User": trader["User"]})
 		})
 		if trader[states.ParamCodeIssuedSecondsAgo] != fmt.Sprint(ago) {
-			notChecked(check, "the state endpoint does not confirm the pending-code param "+states.ParamCodeIssuedSecondsAgo+" (fixtures/provider-states.json): it cannot make a code issued long ago")
+			NotChecked(check, "the state endpoint does not confirm the pending-code param "+states.ParamCodeIssuedSecondsAgo+" (fixtures/provider-states.json): it cannot make a code issued long ago")
 			return
 		}
-		ex := send(ctx, resetCode(trader["Code"]))
+		ex := Send(ctx, resetCode(trader["Code"]))
 		if succeeded(ex) {
 			var token string
 			_ = json.Unmarshal(ex.ResponseBody, &struct{ Model *string }{&token})
-			suite.Secrets.Add(token)
+			World.Secrets.Add(token)
 		}
-		done(suite.Rules.Refusal(verdictOn(check, ex),
+		Conclude(World.Rules.Refusal(VerdictOn(check, ex),
 			fmt.Sprintf("a code issued %d s ago (AUTOSHARES_MAX_CODE_LIFETIME=%v): it must have expired", ago, lifetime)))
 	})
 })
@@ -413,12 +400,12 @@ var _ = Describe("Security: step 1's response times (ASVS 6.3.8)", Label("securi
 
 	It("reports step 1's response times for a known and an unknown user", Label("secret-question"),
 		Checks(cataloguepkg.Step1WrongAnswerRefused, cataloguepkg.Step1UnknownUserRefused), func(ctx SpecContext) {
-			n := suite.Cfg.Security.TimingSamples
+			n := World.Cfg.Security.TimingSamples
 			if n == 0 {
 				Skip("AUTOSHARES_TIMING_SAMPLES=0: response times are not measured")
 			}
-			known := given(ctx, states.WithQuestion)["User"]
-			unknown := givenMade(ctx, states.NoSuchUser).Values["User"]
+			known := Given(ctx, states.WithQuestion)["User"]
+			unknown := GivenMade(ctx, states.NoSuchUser).Values["User"]
 			// Pairs, the known and the unknown user side by side (the order swapped every
 			// pair), AUTOSHARES_MAX_IN_FLIGHT requests at a time: both meet the same network
 			// and load. The known user's answer is wrong, a failed challenge as the unknown
@@ -426,7 +413,7 @@ var _ = Describe("Security: step 1's response times (ASVS 6.3.8)", Label("securi
 			reqs := make([]client.Request, 0, 2*n)
 			for i := range n {
 				wrong := suitepkg.RandomSecret("wrong-")
-				suite.Secrets.Add(wrong)
+				World.Secrets.Add(wrong)
 				pair := []client.Request{client.ResetPassword(known, wrong), client.ResetPassword(unknown, wrong)}
 				if i%2 == 1 {
 					pair[0], pair[1] = pair[1], pair[0]
@@ -434,12 +421,12 @@ var _ = Describe("Security: step 1's response times (ASVS 6.3.8)", Label("securi
 				reqs = append(reqs, pair...)
 			}
 			var tk, tu []time.Duration
-			for i, ex := range sendAll(ctx, reqs) {
+			for i, ex := range SendAll(ctx, reqs) {
 				isKnown := (i%2 == 0) == (i/2%2 == 0)
 				if isKnown {
-					expectFailure(ex, cataloguepkg.Step1WrongAnswerRefused, resetPasswordResponseSchema, config.CaseWrongAnswer)
+					ExpectFailure(ex, cataloguepkg.Step1WrongAnswerRefused, resetPasswordResponseSchema, config.CaseWrongAnswer)
 				} else {
-					expectFailure(ex, cataloguepkg.Step1UnknownUserRefused, resetPasswordResponseSchema, config.CaseUnknownUser)
+					ExpectFailure(ex, cataloguepkg.Step1UnknownUserRefused, resetPasswordResponseSchema, config.CaseUnknownUser)
 				}
 				if ex.RateLimitWaits > 0 {
 					continue // a throttled exchange's time is the wait's, not the target's
@@ -451,7 +438,7 @@ var _ = Describe("Security: step 1's response times (ASVS 6.3.8)", Label("securi
 				}
 			}
 			stats := timingStats(tk, tu)
-			recordOutcome(outcome.Record{Finding: cataloguepkg.FindingLoginTiming, State: outcome.Passed, Reason: stats})
+			RecordOutcome(outcome.Record{Finding: cataloguepkg.FindingLoginTiming, State: outcome.Passed, Reason: stats})
 		})
 })
 

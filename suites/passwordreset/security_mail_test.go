@@ -3,6 +3,7 @@ package passwordreset
 import (
 	"context"
 	"fmt"
+	. "github.com/autoshares/conformance/internal/framework"
 	"strings"
 	"time"
 
@@ -29,18 +30,18 @@ var _ = Describe("Security: what the reset mails the trader (ASVS 2.3.1, 6.3.7, 
 	// One spec for three checks: the refused requests' mail is awaited
 	// (AUTOSHARES_NO_MAIL_WAIT) while the reset goes on, and every mail the reset brings is
 	// read once at the end.
-	It("mails nothing for refused requests, a notification without secrets after the reset, and no secret in any mail", Label("secret-question", "step3", "step4"), longSpec,
+	It("mails nothing for refused requests, a notification without secrets after the reset, and no secret in any mail", Label("secret-question", "step3", "step4"), LongSpec,
 		Checks(cataloguepkg.SecurityResetRefusedRequestMailsNothing, cataloguepkg.SecurityResetNotificationMailed, cataloguepkg.SecurityMailNoSecrets), func(ctx SpecContext) {
-			needMailbox()
-			trader := given(ctx, states.WithQuestion)
+			NeedMailbox()
+			trader := Given(ctx, states.WithQuestion)
 			email, answer := trader["Email"], trader["SecretQuestionAnswer"]
 			before := mailSnapshot(ctx, email)
 
 			By("step 1 without an answer and with a wrong one, at once: refused, they must mail nothing")
 			wrong := suitepkg.RandomSecret("wrong-")
-			suite.Secrets.Add(wrong)
+			World.Secrets.Add(wrong)
 			refusedAt := time.Now()
-			refused := sendAll(ctx, []client.Request{client.ResetPassword(trader["User"], ""), client.ResetPassword(trader["User"], wrong)})
+			refused := SendAll(ctx, []client.Request{client.ResetPassword(trader["User"], ""), client.ResetPassword(trader["User"], wrong)})
 			due := 1 // the right answer's code mail
 			for _, ex := range refused {
 				if ex.Status/100 == 2 {
@@ -50,21 +51,21 @@ var _ = Describe("Security: what the reset mails the trader (ASVS 2.3.1, 6.3.7, 
 
 			By("the reset: step 1 with the answer, the mailed code, step 3, step 4")
 			since := time.Now()
-			expectStep1Success(send(ctx, client.ResetPassword(trader["User"], answer)), cataloguepkg.SecurityResetNotificationMailed)
+			expectStep1Success(Send(ctx, client.ResetPassword(trader["User"], answer)), cataloguepkg.SecurityResetNotificationMailed)
 			code := waitForCode(ctx, cataloguepkg.SecurityResetNotificationMailed, email, since)
-			token := expectToken(send(ctx, resetCode(code)), cataloguepkg.SecurityResetNotificationMailed)
+			token := expectToken(Send(ctx, resetCode(code)), cataloguepkg.SecurityResetNotificationMailed)
 			beforeReset := mailSnapshot(ctx, email)
-			pw := newPassword()
-			reset := send(ctx, updatePassword(token, pw, pw))
-			expectSuccess(reset, cataloguepkg.SecurityResetNotificationMailed, updatePasswordResponseSchema)
+			pw := NewPassword()
+			reset := Send(ctx, updatePassword(token, pw, pw))
+			ExpectSuccess(reset, cataloguepkg.SecurityResetNotificationMailed, updatePasswordResponseSchema)
 
 			By("the notification, and the refused requests' mail given AUTOSHARES_NO_MAIL_WAIT")
-			mctx, cancel := context.WithTimeout(ctx, suite.Cfg.Flow.MailTimeout)
-			_, err := suite.Mailbox.WaitForNew(mctx, email, beforeReset, 1, -1)
+			mctx, cancel := context.WithTimeout(ctx, World.Cfg.Flow.MailTimeout)
+			_, err := World.Mailbox.WaitForNew(mctx, email, beforeReset, 1, -1)
 			cancel()
 			mailRead(err)
-			waitFor(ctx, time.Until(refusedAt.Add(suite.Cfg.Security.NoMailWait)))
-			mails, err := suite.Mailbox.NewMails(ctx, email, before)
+			WaitFor(ctx, time.Until(refusedAt.Add(World.Cfg.Security.NoMailWait)))
+			mails, err := World.Mailbox.NewMails(ctx, email, before)
 			mailRead(err)
 			var preReset, postReset []states.Mail
 			for _, m := range mails {
@@ -76,23 +77,23 @@ var _ = Describe("Security: what the reset mails the trader (ASVS 2.3.1, 6.3.7, 
 			}
 
 			extra := len(preReset) - due + max(len(postReset)-1, 0)
-			done(verdictOn(cataloguepkg.SecurityResetRefusedRequestMailsNothing, refused[len(refused)-1]).Expect(extra <= 0, kindUnwantedMail,
+			Conclude(VerdictOn(cataloguepkg.SecurityResetRefusedRequestMailsNothing, refused[len(refused)-1]).Expect(extra <= 0, kindUnwantedMail,
 				"a refused reset request mailed the trader: %s reached it before the reset, where %d was due (the right answer's code mail), and %s after it, where one notification was due",
 				plural(len(preReset), "mail"), due, plural(len(postReset), "mail")))
 
 			secrets := []struct{ name, value string }{
 				{"the new password", pw}, {"the old password", trader["Password"]}, {"the reset token", token}, {"the secret answer", answerToLookFor(answer)},
 			}
-			v := verdictOn(cataloguepkg.SecurityResetNotificationMailed, reset).Expect(len(postReset) > 0, suitepkg.KindNoMail,
-				"no notification mail reached the trader within AUTOSHARES_MAIL_TIMEOUT (%s) of the successful reset", suite.Cfg.Flow.MailTimeout)
+			v := VerdictOn(cataloguepkg.SecurityResetNotificationMailed, reset).Expect(len(postReset) > 0, suitepkg.KindNoMail,
+				"no notification mail reached the trader within AUTOSHARES_MAIL_TIMEOUT (%s) of the successful reset", World.Cfg.Flow.MailTimeout)
 			for _, m := range postReset {
 				for _, s := range append(secrets, struct{ name, value string }{"the confirmation code", code}) {
 					v.Expect(!mailCarries(m, s.value), kindMailSecret, "the notification carries %s", s.name)
 				}
 			}
-			done(v)
+			Conclude(v)
 
-			v = verdictOn(cataloguepkg.SecurityMailNoSecrets, reset)
+			v = VerdictOn(cataloguepkg.SecurityMailNoSecrets, reset)
 			for _, m := range mails {
 				what := "a mail of the reset"
 				switch {
@@ -105,17 +106,17 @@ var _ = Describe("Security: what the reset mails the trader (ASVS 2.3.1, 6.3.7, 
 					v.Expect(!mailCarries(m, s.value), kindMailSecret, "%s carries %s", what, s.name)
 				}
 			}
-			done(v)
+			Conclude(v)
 		})
 
-	It("mails one trader at most AUTOSHARES_MAX_RESET_MAILS codes, however many requests it gets", Label("brute-force"), longSpec,
+	It("mails one trader at most AUTOSHARES_MAX_RESET_MAILS codes, however many requests it gets", Label("brute-force"), LongSpec,
 		Checks(cataloguepkg.SecurityResetMailFloodLimited), func(ctx SpecContext) {
-			needMailbox()
-			n := suite.Cfg.Security.MaxResetMails
+			NeedMailbox()
+			n := World.Cfg.Security.MaxResetMails
 			if n == 0 {
 				Skip("AUTOSHARES_MAX_RESET_MAILS=0: mail flooding is not checked")
 			}
-			made := givenMade(ctx, states.NoQuestion)
+			made := GivenMade(ctx, states.NoQuestion)
 			if made.Via != suitepkg.ViaStateEndpoint {
 				// A configured test trader would keep the flood's pending codes: the target
 				// may then mail it nothing more for the rest of the run.
@@ -131,16 +132,16 @@ var _ = Describe("Security: what the reset mails the trader (ASVS 2.3.1, 6.3.7, 
 			for i := range reqs {
 				reqs[i] = client.ResetPassword(made.Values["User"], "")
 			}
-			exs := sendAll(ctx, reqs)
+			exs := SendAll(ctx, reqs)
 
 			// Mail beyond the limit fails at once; the wait only lets late mail arrive. A
 			// deployment that delivers its mail later than AUTOSHARES_NO_MAIL_WAIT passes
 			// unproven (docs/SECURITY.md).
-			wctx, cancel := context.WithTimeout(ctx, suite.Cfg.Security.NoMailWait)
-			got, err := suite.Mailbox.WaitForNew(wctx, email, before, 0, n)
+			wctx, cancel := context.WithTimeout(ctx, World.Cfg.Security.NoMailWait)
+			got, err := World.Mailbox.WaitForNew(wctx, email, before, 0, n)
 			cancel()
 			mailRead(err)
-			done(verdictOn(cataloguepkg.SecurityResetMailFloodLimited, exs[len(exs)-1]).Expect(got <= n, kindUnwantedMail,
+			Conclude(VerdictOn(cataloguepkg.SecurityResetMailFloodLimited, exs[len(exs)-1]).Expect(got <= n, kindUnwantedMail,
 				"%d step 1 requests for one trader mailed it %d times: more than AUTOSHARES_MAX_RESET_MAILS=%d", len(reqs), got, n))
 		})
 })
@@ -148,7 +149,7 @@ var _ = Describe("Security: what the reset mails the trader (ASVS 2.3.1, 6.3.7, 
 // mailSnapshot is the trader's mail so far, what the spec's mail arrives on top of.
 func mailSnapshot(ctx context.Context, email string) states.Seen {
 	GinkgoHelper()
-	seen, err := suite.Mailbox.Snapshot(ctx, email)
+	seen, err := World.Mailbox.Snapshot(ctx, email)
 	mailRead(err)
 	return seen
 }
@@ -157,8 +158,8 @@ func mailSnapshot(ctx context.Context, email string) states.Seen {
 func mailRead(err error) {
 	GinkgoHelper()
 	if err != nil {
-		why := suite.Secrets.String("reading the trader's mailbox: " + err.Error())
-		errored(why, nil)
+		why := World.Secrets.String("reading the trader's mailbox: " + err.Error())
+		Errored(why, nil)
 		Fail(why)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	. "github.com/autoshares/conformance/internal/framework"
 	"math/big"
 	"net/http"
 	"strings"
@@ -15,7 +16,6 @@ import (
 	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/states"
-	suitepkg "github.com/autoshares/conformance/internal/suite"
 )
 
 // What step 4 does with a new password and around it (docs/SECURITY.md): context-specific
@@ -84,7 +84,7 @@ func twoBytePassword(n int) string {
 		rs = append(rs, twoByteRunes[i.Int64()])
 	}
 	p := string(rs[:n])
-	suite.Secrets.Add(p)
+	World.Secrets.Add(p)
 	return p
 }
 
@@ -96,63 +96,52 @@ func duplicatePasswordBody(token, firstPassword, secondPassword, confirmation st
 		q(token), q(firstPassword), q(secondPassword), q(confirmation)))
 }
 
-// secretSessions registers every session a reply hands out as a secret, and masks it in
-// the reply's transcript the log holds back (masked when it arrived, before the suite knew).
-func secretSessions(ex *client.Exchange) {
-	for _, s := range suitepkg.SessionsIn(ex.ResponseHeader, ex.ResponseBody) {
-		suite.Secrets.Add(s.Value)
-	}
-	if pendingLog.ex == ex {
-		pendingLog.text = ex.Transcript(suite.Secrets) + "\n"
-	}
-}
-
 var _ = Describe("Security: new passwords at step 4 (ASVS 6.2.11, 1.5.3; NIST SP 800-63B-4 3.1.1.2; no login by a reset)", Label("security", "step4", "update-password"), func() {
 
 	It("refuses new passwords made of the trader's login, e-mail address or the product's names, and changes nothing", Label(passwordPolicyLabel, "login"),
 		Checks(cataloguepkg.SecurityPasswordContextWords), func(ctx SpecContext) {
-			trader := given(ctx, states.ValidToken)
-			words := contextCandidates(trader["User"], trader["Email"], suite.Cfg.Security.ContextWords)
+			trader := Given(ctx, states.ValidToken)
+			words := contextCandidates(trader["User"], trader["Email"], World.Cfg.Security.ContextWords)
 			if len(words) == 0 {
 				Skip("no context word to try: the trader's login and e-mail address are shorter than 3 characters and AUTOSHARES_PASSWORD_CONTEXT_WORDS=none")
 			}
-			suffix := contextSuffix(suite.Cfg.Negative.MinPasswordLength)
+			suffix := contextSuffix(World.Cfg.Negative.MinPasswordLength)
 			passwords := make([]string, len(words))
 			reqs := make([]client.Request, len(words))
 			for i, w := range words {
 				passwords[i] = w + suffix
-				suite.Secrets.Add(passwords[i])
+				World.Secrets.Add(passwords[i])
 				reqs[i] = updatePassword(trader["Token"], passwords[i], passwords[i])
 			}
 			// Independent refusals: they go together. Should one be accepted, the others meet
 			// a used token; the accepted one fails the check, and the logins below show it.
-			for _, ex := range sendAll(ctx, reqs) {
+			for _, ex := range SendAll(ctx, reqs) {
 				expectRejected(ex, cataloguepkg.SecurityPasswordContextWords)
 			}
-			expectPasswordUnchanged(ctx, cataloguepkg.SecurityPasswordContextWords, trader["User"], trader["Password"], passwords[0])
+			ExpectPasswordUnchanged(ctx, cataloguepkg.SecurityPasswordContextWords, trader["User"], trader["Password"], passwords[0])
 		})
 
 	It("counts a new password's length in code points: the minimum in two-byte characters is accepted, one character fewer is refused", Label(passwordPolicyLabel, "login"),
 		Checks(cataloguepkg.SecurityPasswordCodePointsCounted), func(ctx SpecContext) {
 			const check = cataloguepkg.SecurityPasswordCodePointsCounted
-			n := suite.Cfg.Negative.MinPasswordLength
+			n := World.Cfg.Negative.MinPasswordLength
 			if n < 2 {
 				Skip(fmt.Sprintf("AUTOSHARES_EXPECT_MIN_PASSWORD_LENGTH=%d: no shorter non-empty password to try", n))
 			}
-			trader := given(ctx, states.ValidToken)
+			trader := Given(ctx, states.ValidToken)
 			short, exact := twoBytePassword(n-1), twoBytePassword(n)
 			// The short one first: once the exact one is set, the token is used.
-			exShort := send(ctx, updatePassword(trader["Token"], short, short))
+			exShort := Send(ctx, updatePassword(trader["Token"], short, short))
 			if succeeded(exShort) {
 				// n-1 characters of 2 bytes are 2n-2 bytes: counted in bytes, they pass.
 				expectRejected(exShort, check)
 				return
 			}
-			exExact := send(ctx, updatePassword(trader["Token"], exact, exact))
+			exExact := Send(ctx, updatePassword(trader["Token"], exact, exact))
 			if succeeded(exExact) {
 				expectRejected(exShort, check)
-				expectSuccess(exExact, check, updatePasswordResponseSchema)
-				expectLoginSucceeds(ctx, check, trader["User"], exact, fmt.Sprintf("with the %d-character password of two-byte characters step 4 accepted", n))
+				ExpectSuccess(exExact, check, updatePasswordResponseSchema)
+				ExpectLoginSucceeds(ctx, check, trader["User"], exact, fmt.Sprintf("with the %d-character password of two-byte characters step 4 accepted", n))
 				if n < nistSingleFactorMin {
 					sawFinding(cataloguepkg.FindingPasswordShorterThan15)
 				}
@@ -164,16 +153,16 @@ var _ = Describe("Security: new passwords at step 4 (ASVS 6.2.11, 1.5.3; NIST SP
 			expectRefusedAnyShape(exShort, check)
 			expectRefusedAnyShape(exExact, check)
 			ascii := passwordOfLength(n)
-			exASCII := send(ctx, updatePassword(trader["Token"], ascii, ascii))
+			exASCII := Send(ctx, updatePassword(trader["Token"], ascii, ascii))
 			if !succeeded(exASCII) {
-				expectPasswordUnchanged(ctx, check, trader["User"], trader["Password"], exact)
-				notChecked(check, fmt.Sprintf("the target refuses a password of %d ASCII characters too: its minimum is above AUTOSHARES_EXPECT_MIN_PASSWORD_LENGTH=%d (set it to the target's)", n, n))
+				ExpectPasswordUnchanged(ctx, check, trader["User"], trader["Password"], exact)
+				NotChecked(check, fmt.Sprintf("the target refuses a password of %d ASCII characters too: its minimum is above AUTOSHARES_EXPECT_MIN_PASSWORD_LENGTH=%d (set it to the target's)", n, n))
 				return
 			}
 			if n < nistSingleFactorMin {
 				sawFinding(cataloguepkg.FindingPasswordShorterThan15)
 			}
-			notChecked(check, fmt.Sprintf("the target refuses non-ASCII passwords at step 4 (allowed, see security.password.unicode-usable) and accepts %d ASCII characters: how it counts multi-byte characters does not show", n))
+			NotChecked(check, fmt.Sprintf("the target refuses non-ASCII passwords at step 4 (allowed, see security.password.unicode-usable) and accepts %d ASCII characters: how it counts multi-byte characters does not show", n))
 		})
 
 	It("sets the confirmed password, or refuses and changes nothing, when a step 4 body carries Password twice", Label("body", "login"),
@@ -182,14 +171,14 @@ var _ = Describe("Security: new passwords at step 4 (ASVS 6.2.11, 1.5.3; NIST SP
 			// The confirmed value last, then first: a target whose parsers disagree either way
 			// (one checks the first value, the other stores the last, or the reverse) sets a
 			// password nobody confirmed in one of them. One trader each: a success uses the token.
-			traders := []states.Values{given(ctx, states.ValidToken)}
-			if other := given(ctx, states.ValidToken); other["User"] != traders[0]["User"] {
+			traders := []states.Values{Given(ctx, states.ValidToken)}
+			if other := Given(ctx, states.ValidToken); other["User"] != traders[0]["User"] {
 				traders = append(traders, other)
 			} else {
 				// The same trader again: its newer token is the one sure to work (a target may
 				// void the older one when it issues another).
 				traders = []states.Values{other}
-				notChecked(check, "the body with the confirmed Password first needs a second trader: the token source handed out the same one; set AUTOSHARES_STATE_URL or add test traders")
+				NotChecked(check, "the body with the confirmed Password first needs a second trader: the token source handed out the same one; set AUTOSHARES_STATE_URL or add test traders")
 			}
 			type attempt struct {
 				trader             states.Values
@@ -198,8 +187,8 @@ var _ = Describe("Security: new passwords at step 4 (ASVS 6.2.11, 1.5.3; NIST SP
 			var attempts []attempt
 			reqs := make([]client.Request, len(traders))
 			for i, t := range traders {
-				a := attempt{t, newPassword(), newPassword()}
-				suite.Secrets.Add(t["Token"])
+				a := attempt{t, NewPassword(), NewPassword()}
+				World.Secrets.Add(t["Token"])
 				first, second := a.another, a.confirmed
 				if i == 1 {
 					first, second = a.confirmed, a.another
@@ -208,38 +197,38 @@ var _ = Describe("Security: new passwords at step 4 (ASVS 6.2.11, 1.5.3; NIST SP
 				reqs[i] = rawBody(http.MethodPut, client.PathUpdatePassword, duplicatePasswordBody(t["Token"], first, second, a.confirmed), "")
 			}
 			order := []string{"last", "first"}
-			var logins []login
-			for i, ex := range sendAll(ctx, reqs) {
+			var logins []Login
+			for i, ex := range SendAll(ctx, reqs) {
 				a := attempts[i]
 				if succeeded(ex) {
-					v := verdictOn(check, ex)
-					suite.Rules.Success(v, updatePasswordResponseSchema)
-					done(v)
+					v := VerdictOn(check, ex)
+					World.Rules.Success(v, updatePasswordResponseSchema)
+					Conclude(v)
 					logins = append(logins,
-						loginSucceeds(check, a.trader["User"], a.confirmed, "with the Password that PasswordConfirmation confirmed (the "+order[i]+" of two), which step 4 accepted"),
-						loginFails(check, a.trader["User"], a.another, "with the other Password of the body (the one not confirmed): only the confirmed one may be set"))
+						LoginSucceeds(check, a.trader["User"], a.confirmed, "with the Password that PasswordConfirmation confirmed (the "+order[i]+" of two), which step 4 accepted"),
+						LoginFails(check, a.trader["User"], a.another, "with the other Password of the body (the one not confirmed): only the confirmed one may be set"))
 					continue
 				}
 				expectRefusedAnyShape(ex, check)
 				logins = append(logins,
-					loginSucceeds(check, a.trader["User"], a.trader["Password"], "with the old password: a rejected request must change nothing"),
-					loginFails(check, a.trader["User"], a.confirmed, "with the confirmed Password of the rejected request: a rejected request must change nothing"),
-					loginFails(check, a.trader["User"], a.another, "with the other Password of the rejected request: a rejected request must change nothing"))
+					LoginSucceeds(check, a.trader["User"], a.trader["Password"], "with the old password: a rejected request must change nothing"),
+					LoginFails(check, a.trader["User"], a.confirmed, "with the confirmed Password of the rejected request: a rejected request must change nothing"),
+					LoginFails(check, a.trader["User"], a.another, "with the other Password of the rejected request: a rejected request must change nothing"))
 			}
-			expectLogins(ctx, logins...)
+			ExpectLogins(ctx, logins...)
 		})
 
 	It("does not log the trader in on a successful step 4: no session in its reply",
 		Checks(cataloguepkg.SecurityResetNoAutoLogin), func(ctx SpecContext) {
 			const check = cataloguepkg.SecurityResetNoAutoLogin
-			trader := given(ctx, states.ValidToken)
-			pw := newPassword()
-			ex := send(ctx, updatePassword(trader["Token"], pw, pw))
-			v := verdictOn(check, ex)
-			suite.Rules.Success(v, updatePasswordResponseSchema)
-			secretSessions(ex)
-			suite.Rules.NoSession(v)
-			need(done(v), "step 4 did not succeed plainly, and the login after it needs the new password")
-			expectLoginSucceeds(ctx, check, trader["User"], pw, "with the new password step 4 set: the reset logs nobody in, the trader does")
+			trader := Given(ctx, states.ValidToken)
+			pw := NewPassword()
+			ex := Send(ctx, updatePassword(trader["Token"], pw, pw))
+			v := VerdictOn(check, ex)
+			World.Rules.Success(v, updatePasswordResponseSchema)
+			SecretSessions(ex)
+			World.Rules.NoSession(v)
+			Need(Conclude(v), "step 4 did not succeed plainly, and the login after it needs the new password")
+			ExpectLoginSucceeds(ctx, check, trader["User"], pw, "with the new password step 4 set: the reset logs nobody in, the trader does")
 		})
 })

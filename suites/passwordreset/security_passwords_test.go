@@ -3,6 +3,7 @@ package passwordreset
 import (
 	"crypto/rand"
 	"fmt"
+	. "github.com/autoshares/conformance/internal/framework"
 	"slices"
 	"strings"
 
@@ -43,7 +44,7 @@ func longPassword(n int) string {
 		p += suitepkg.RandomSecret("")
 	}
 	p = p[:n]
-	suite.Secrets.Add(p)
+	World.Secrets.Add(p)
 	return p
 }
 
@@ -54,7 +55,7 @@ func lowerPassword(n int) string {
 	for i := range b {
 		b[i] = 'a' + b[i]%26
 	}
-	suite.Secrets.Add(string(b))
+	World.Secrets.Add(string(b))
 	return string(b)
 }
 
@@ -62,7 +63,7 @@ func lowerPassword(n int) string {
 // random letters so it is no common password.
 func unicodePassword() string {
 	p := "Cr\u00e8me-br\u00fbl\u00e9e-\u6771\u4eac-\U0001F511-" + suitepkg.RandomSecret("")[:8]
-	suite.Secrets.Add(p)
+	World.Secrets.Add(p)
 	return p
 }
 
@@ -102,18 +103,18 @@ func notCheckedAttempts(left []loginAttempt, why string) {
 		}
 	}
 	if len(truncated) > 0 {
-		notChecked(cataloguepkg.SecurityPasswordNotTruncated, "login "+strings.Join(truncated, "; ")+": "+why)
+		NotChecked(cataloguepkg.SecurityPasswordNotTruncated, "login "+strings.Join(truncated, "; ")+": "+why)
 	}
 	if len(cased) > 0 {
-		notChecked(cataloguepkg.SecurityPasswordCaseSensitive, "login "+strings.Join(cased, "; ")+": "+why)
+		NotChecked(cataloguepkg.SecurityPasswordCaseSensitive, "login "+strings.Join(cased, "; ")+": "+why)
 	}
 }
 
 var _ = Describe("Security: passwords (ASVS 6.2, NIST SP 800-63B-4 3.1.1.2)", Label("security", passwordPolicyLabel, "step4", "login"), func() {
 
-	It("accepts a long password and verifies it exactly: no prefix of it and no other letter case logs in", longSpec,
+	It("accepts a long password and verifies it exactly: no prefix of it and no other letter case logs in", LongSpec,
 		Checks(checkLongAccepted, checkNotTruncated, checkCaseSensitive), func(ctx SpecContext) {
-			n := suite.Cfg.Security.PasswordMaxLengthRequired
+			n := World.Cfg.Security.PasswordMaxLengthRequired
 			if n == 0 {
 				Skip("AUTOSHARES_PASSWORD_MAX_LENGTH_REQUIRED=0: long passwords, their exactness and their letter case are not checked")
 			}
@@ -127,7 +128,7 @@ var _ = Describe("Security: passwords (ASVS 6.2, NIST SP 800-63B-4 3.1.1.2)", La
 			used := map[string]bool{}
 			for len(left) > 0 {
 				chunk := left[:min(size, len(left))]
-				made := givenMade(ctx, states.ValidToken)
+				made := GivenMade(ctx, states.ValidToken)
 				trader := made.Values
 				if used[strings.ToLower(trader["User"])] && made.Via != suitepkg.ViaStateEndpoint {
 					notCheckedAttempts(left, "the token source hands out the same trader again, which may lock after a few failed logins; set AUTOSHARES_STATE_URL (fresh traders) or add test traders")
@@ -135,21 +136,21 @@ var _ = Describe("Security: passwords (ASVS 6.2, NIST SP 800-63B-4 3.1.1.2)", La
 				}
 				used[strings.ToLower(trader["User"])] = true
 				pw := longPassword(n)
-				expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), checkLongAccepted, updatePasswordResponseSchema)
-				expectLoginSucceeds(ctx, checkLongAccepted, trader["User"], pw, fmt.Sprintf("with the %d-character password step 4 accepted", n))
+				ExpectSuccess(Send(ctx, updatePassword(trader["Token"], pw, pw)), checkLongAccepted, updatePasswordResponseSchema)
+				ExpectLoginSucceeds(ctx, checkLongAccepted, trader["User"], pw, fmt.Sprintf("with the %d-character password step 4 accepted", n))
 				held := wrongLogins(ctx, trader["User"], pw, n, chunk)
 				if len(held) == 0 {
 					left = left[len(chunk):]
 					continue
 				}
 				// Only the right password logging in now shows that no lock answered the wrong ones.
-				ex := send(ctx, client.Login(trader["User"], pw))
-				v := verdictOn(checkLongAccepted, ex)
-				suite.Secrets.Add(suite.Rules.Login(v, 200, "Succeeded", fmt.Sprintf("should succeed with the %d-character password just set, after %d wrong ones", n, len(chunk))))
+				ex := Send(ctx, client.Login(trader["User"], pw))
+				v := VerdictOn(checkLongAccepted, ex)
+				World.Secrets.Add(World.Rules.Login(v, 200, "Succeeded", fmt.Sprintf("should succeed with the %d-character password just set, after %d wrong ones", n, len(chunk))))
 				if v.OK() {
-					done(v)
+					Conclude(v)
 					for _, h := range held {
-						done(h.v)
+						Conclude(h.v)
 					}
 					left = left[len(chunk):]
 					continue
@@ -173,47 +174,47 @@ var _ = Describe("Security: passwords (ASVS 6.2, NIST SP 800-63B-4 3.1.1.2)", La
 
 	It("lets a non-ASCII password log in with exactly its characters, or refuses it at step 4 and changes nothing",
 		Checks(checkUnicodeUsable), func(ctx SpecContext) {
-			trader := given(ctx, states.ValidToken)
+			trader := Given(ctx, states.ValidToken)
 			pw := unicodePassword()
-			ex := send(ctx, updatePassword(trader["Token"], pw, pw))
+			ex := Send(ctx, updatePassword(trader["Token"], pw, pw))
 			if !succeeded(ex) {
 				// Refusing is allowed: login carries the password in a header.
 				expectRefusedAnyShape(ex, checkUnicodeUsable)
-				expectPasswordUnchanged(ctx, checkUnicodeUsable, trader["User"], trader["Password"], "")
-				notChecked(cataloguepkg.SecurityPasswordUnicodeUsable, "the target refuses non-ASCII passwords at step 4 (allowed); nothing changed")
+				ExpectPasswordUnchanged(ctx, checkUnicodeUsable, trader["User"], trader["Password"], "")
+				NotChecked(cataloguepkg.SecurityPasswordUnicodeUsable, "the target refuses non-ASCII passwords at step 4 (allowed); nothing changed")
 				return
 			}
-			expectSuccess(ex, checkUnicodeUsable, updatePasswordResponseSchema)
-			expectLoginSucceeds(ctx, checkUnicodeUsable, trader["User"], pw, "with exactly the non-ASCII password step 4 accepted, sent as UTF-8")
+			ExpectSuccess(ex, checkUnicodeUsable, updatePasswordResponseSchema)
+			ExpectLoginSucceeds(ctx, checkUnicodeUsable, trader["User"], pw, "with exactly the non-ASCII password step 4 accepted, sent as UTF-8")
 		})
 
 	It("refuses common passwords as a client error and changes nothing, each with a token proven valid",
 		Checks(checkBlocklist), func(ctx SpecContext) {
-			if !suite.Cfg.Security.CheckBlocklist {
+			if !World.Cfg.Security.CheckBlocklist {
 				Skip("AUTOSHARES_CHECK_BLOCKLIST=false: the blocklist is not checked")
 			}
-			list := suite.Cfg.Security.Blocklist
+			list := World.Cfg.Security.Blocklist
 			for _, p := range list {
-				suite.Secrets.Add(p) // public words, but a password on the wire: never in the output
+				World.Secrets.Add(p) // public words, but a password on the wire: never in the output
 			}
 			// Every entry at once with one token; a refusal counts only once the token is shown
 			// to have been valid when the target judged it.
-			trader := given(ctx, states.ValidToken)
+			trader := Given(ctx, states.ValidToken)
 			held := blocklistRefusals(ctx, list, func(int) string { return trader["Token"] })
-			expectPasswordUnchanged(ctx, checkBlocklist, trader["User"], trader["Password"], list[0])
+			ExpectPasswordUnchanged(ctx, checkBlocklist, trader["User"], trader["Password"], list[0])
 			if len(held) == 0 {
 				return
 			}
 			// A token never comes back: the same token still setting a good password proves it
 			// valid throughout.
-			pw := newPassword()
-			proof := send(ctx, updatePassword(trader["Token"], pw, pw))
+			pw := NewPassword()
+			proof := Send(ctx, updatePassword(trader["Token"], pw, pw))
 			if succeeded(proof) {
-				v := verdictOn(checkBlocklist, proof)
-				suite.Rules.Success(v, updatePasswordResponseSchema)
-				if done(v) {
+				v := VerdictOn(checkBlocklist, proof)
+				World.Rules.Success(v, updatePasswordResponseSchema)
+				if Conclude(v) {
 					for _, h := range held {
-						done(h.v)
+						Conclude(h.v)
 					}
 					return
 				}
@@ -227,37 +228,37 @@ var _ = Describe("Security: passwords (ASVS 6.2, NIST SP 800-63B-4 3.1.1.2)", La
 			}
 			traders := make([]states.Values, len(again))
 			for i := range traders {
-				traders[i] = given(ctx, states.ValidToken)
+				traders[i] = Given(ctx, states.ValidToken)
 			}
 			// A fresh token refused as the target refuses a token it never issued proves
 			// nothing about the password: such an entry is not checked.
-			unknownToken, good := randomGUID(), newPassword()
-			unknown := send(ctx, updatePassword(unknownToken, good, good))
+			unknownToken, good := randomGUID(), NewPassword()
+			unknown := Send(ctx, updatePassword(unknownToken, good, good))
 			var unproven []string
 			for _, h := range blocklistRefusals(ctx, again, func(i int) string { return traders[i]["Token"] }) {
 				if sameRefusal(h.v.Exchange, traders[h.entry]["Token"], unknown, unknownToken) {
 					unproven = append(unproven, fmt.Sprintf("entry %d", slices.Index(list, again[h.entry])+1))
 					continue
 				}
-				done(h.v)
+				Conclude(h.v)
 			}
-			logins := make([]login, 0, 2*len(again))
+			logins := make([]Login, 0, 2*len(again))
 			for i, t := range traders {
-				logins = append(logins, loginSucceeds(checkBlocklist, t["User"], t["Password"], "with the old password: a rejected request must change nothing"),
-					loginFails(checkBlocklist, t["User"], again[i], "with the password of the rejected request: a rejected request must change nothing"))
+				logins = append(logins, LoginSucceeds(checkBlocklist, t["User"], t["Password"], "with the old password: a rejected request must change nothing"),
+					LoginFails(checkBlocklist, t["User"], again[i], "with the password of the rejected request: a rejected request must change nothing"))
 			}
-			expectLogins(ctx, logins...)
+			ExpectLogins(ctx, logins...)
 			if len(unproven) > 0 {
-				notChecked(checkBlocklist, fmt.Sprintf("AUTOSHARES_BLOCKLIST %s: refused with a fresh token exactly as a token the target never issued (status %d), and the target ends a token on a refusal, so nothing shows the password was judged", strings.Join(unproven, ", "), unknown.Status))
+				NotChecked(checkBlocklist, fmt.Sprintf("AUTOSHARES_BLOCKLIST %s: refused with a fresh token exactly as a token the target never issued (status %d), and the target ends a token on a refusal, so nothing shows the password was judged", strings.Join(unproven, ", "), unknown.Status))
 			}
 		})
 
 	It("accepts a long random password of lower-case letters only: no composition rules",
 		Checks(checkNoComposition), func(ctx SpecContext) {
-			trader := given(ctx, states.ValidToken)
-			pw := lowerPassword(max(24, suite.Cfg.Negative.MinPasswordLength))
-			expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), checkNoComposition, updatePasswordResponseSchema)
-			expectLoginSucceeds(ctx, checkNoComposition, trader["User"], pw, "with the lower-case password step 4 accepted")
+			trader := Given(ctx, states.ValidToken)
+			pw := lowerPassword(max(24, World.Cfg.Negative.MinPasswordLength))
+			ExpectSuccess(Send(ctx, updatePassword(trader["Token"], pw, pw)), checkNoComposition, updatePasswordResponseSchema)
+			ExpectLoginSucceeds(ctx, checkNoComposition, trader["User"], pw, "with the lower-case password step 4 accepted")
 		})
 })
 
@@ -277,15 +278,15 @@ func wrongLogins(ctx SpecContext, user, pw string, n int, chunk []loginAttempt) 
 	reqs := make([]client.Request, len(chunk))
 	for i, a := range chunk {
 		wrong := a.wrong(pw)
-		suite.Secrets.Add(wrong)
+		World.Secrets.Add(wrong)
 		reqs[i] = client.Login(user, wrong)
 	}
 	var held []heldVerdict
-	for i, ex := range sendAll(ctx, reqs) {
-		v := verdictOn(chunk[i].check, ex)
-		suite.Secrets.Add(suite.Rules.NotLoggedIn(v, fmt.Sprintf("should fail with the %d-character password just set, %s: a password is verified exactly as set", n, chunk[i].what)))
+	for i, ex := range SendAll(ctx, reqs) {
+		v := VerdictOn(chunk[i].check, ex)
+		World.Secrets.Add(World.Rules.NotLoggedIn(v, fmt.Sprintf("should fail with the %d-character password just set, %s: a password is verified exactly as set", n, chunk[i].what)))
 		if !v.OK() {
-			done(v)
+			Conclude(v)
 			continue
 		}
 		held = append(held, heldVerdict{v: v, attempt: chunk[i]})
@@ -304,11 +305,11 @@ func blocklistRefusals(ctx SpecContext, list []string, token func(i int) string)
 		reqs[i] = updatePassword(token(i), p, p)
 	}
 	var held []heldVerdict
-	for i, ex := range sendAll(ctx, reqs) {
-		v := verdictOn(checkBlocklist, ex)
-		suite.Rules.Failure(v, updatePasswordResponseSchema, anyFailure)
+	for i, ex := range SendAll(ctx, reqs) {
+		v := VerdictOn(checkBlocklist, ex)
+		World.Rules.Failure(v, updatePasswordResponseSchema, anyFailure)
 		if !v.OK() {
-			done(v)
+			Conclude(v)
 			continue
 		}
 		held = append(held, heldVerdict{v: v, entry: i})

@@ -1,6 +1,7 @@
 package passwordreset
 
 import (
+	. "github.com/autoshares/conformance/internal/framework"
 	"net/http"
 	"strings"
 
@@ -39,7 +40,7 @@ func alterLast(tok string) string {
 func expectRefusedAnyShape(ex *client.Exchange, check string) {
 	GinkgoHelper()
 	if suitepkg.IsProblemDetails(ex) {
-		done(suite.Rules.Refused(verdictOn(check, ex), "step 4 must be refused"))
+		Conclude(World.Rules.Refused(VerdictOn(check, ex), "step 4 must be refused"))
 		return
 	}
 	expectRejected(ex, check)
@@ -49,48 +50,48 @@ var _ = Describe("Security: tokens and ownership", Label("security", "tokens", "
 
 	It("refuses an issued token changed in one character, cut short or extended, and changes nothing",
 		Checks(checkTokenExact), func(ctx SpecContext) {
-			trader := given(ctx, states.ValidToken)
-			pw := newPassword()
+			trader := Given(ctx, states.ValidToken)
+			pw := NewPassword()
 			tok := trader["Token"]
 			var reqs []client.Request
 			for _, altered := range []string{alterLast(tok), tok[:max(len(tok)-1, 0)], tok + "0"} {
-				suite.Secrets.Add(altered)
+				World.Secrets.Add(altered)
 				reqs = append(reqs, updatePassword(altered, pw, pw))
 			}
-			for _, ex := range sendAll(ctx, reqs) {
+			for _, ex := range SendAll(ctx, reqs) {
 				expectRefusedAnyShape(ex, checkTokenExact)
 			}
-			expectPasswordUnchanged(ctx, checkTokenExact, trader["User"], trader["Password"], pw)
+			ExpectPasswordUnchanged(ctx, checkTokenExact, trader["User"], trader["Password"], pw)
 		})
 
-	It("changes only the token owner's password, whatever other trader the body names", Label("mass-assignment"), longSpec,
+	It("changes only the token owner's password, whatever other trader the body names", Label("mass-assignment"), LongSpec,
 		Checks(checkOwnerOnly), func(ctx SpecContext) {
-			owner := given(ctx, states.ValidToken)
+			owner := Given(ctx, states.ValidToken)
 			// Another trader: the mail flow hands out configured test traders, the first that
 			// fits each state, so ask for the kind the owner is not.
-			other := given(ctx, states.NoQuestion)
+			other := Given(ctx, states.NoQuestion)
 			if other["User"] == owner["User"] {
-				other = given(ctx, states.WithQuestion)
+				other = Given(ctx, states.WithQuestion)
 			}
 			if other["User"] == owner["User"] {
 				Skip("needs two different traders: add a test trader with a secret question and one without to AUTOSHARES_TEST_TRADERS, or set AUTOSHARES_STATE_URL")
 			}
-			pw := newPassword()
+			pw := NewPassword()
 			body := step4Body(owner["Token"], pw, pw)
 			for _, k := range []string{"User", "UserName", "Login", "UserId"} {
 				body[k] = other["User"]
 			}
 			body["Email"] = other["Email"]
-			ex := send(ctx, rawBody(http.MethodPut, client.PathUpdatePassword, jsonOf(body), ""))
+			ex := Send(ctx, rawBody(http.MethodPut, client.PathUpdatePassword, jsonOf(body), ""))
 
-			expectLoginSucceeds(ctx, checkOwnerOnly, other["User"], other["Password"], "for the other trader named in the body, with that trader's own password: a token changes only its owner's password")
-			expectLoginFails(ctx, checkOwnerOnly, other["User"], pw, "for the other trader named in the body, with the password of the request: a token changes only its owner's password")
+			ExpectLoginSucceeds(ctx, checkOwnerOnly, other["User"], other["Password"], "for the other trader named in the body, with that trader's own password: a token changes only its owner's password")
+			ExpectLoginFails(ctx, checkOwnerOnly, other["User"], pw, "for the other trader named in the body, with the password of the request: a token changes only its owner's password")
 			if succeeded(ex) {
-				expectSuccess(ex, checkOwnerOnly, updatePasswordResponseSchema)
-				expectLoginSucceeds(ctx, checkOwnerOnly, owner["User"], pw, "for the token's owner, with the password the update set")
+				ExpectSuccess(ex, checkOwnerOnly, updatePasswordResponseSchema)
+				ExpectLoginSucceeds(ctx, checkOwnerOnly, owner["User"], pw, "for the token's owner, with the password the update set")
 				return
 			}
 			expectRefusedAnyShape(ex, checkOwnerOnly)
-			expectPasswordUnchanged(ctx, checkOwnerOnly, owner["User"], owner["Password"], "")
+			ExpectPasswordUnchanged(ctx, checkOwnerOnly, owner["User"], owner["Password"], "")
 		})
 })

@@ -2,6 +2,7 @@ package passwordreset
 
 import (
 	"fmt"
+	. "github.com/autoshares/conformance/internal/framework"
 	"slices"
 	"strings"
 
@@ -18,52 +19,52 @@ import (
 var _ = Describe("Step 4 tokens: unknown, malformed, reused, raced", Label("step4", "update-password", "security"), func() {
 
 	It("refuses a token it never issued and changes nothing", Label("negative"),
-		NegativeChecks(cataloguepkg.Step4UnknownTokenRefused, checkSecretsNotEchoed), func(ctx SpecContext) {
-			trader := given(ctx, states.ValidToken)
-			pw := newPassword()
-			expectRejected(send(ctx, updatePassword(randomGUID(), pw, pw)), cataloguepkg.Step4UnknownTokenRefused)
-			expectPasswordUnchanged(ctx, cataloguepkg.Step4UnknownTokenRefused, trader["User"], trader["Password"], pw)
+		NegativeChecks(cataloguepkg.Step4UnknownTokenRefused, CheckSecretsNotEchoed), func(ctx SpecContext) {
+			trader := Given(ctx, states.ValidToken)
+			pw := NewPassword()
+			expectRejected(Send(ctx, updatePassword(randomGUID(), pw, pw)), cataloguepkg.Step4UnknownTokenRefused)
+			ExpectPasswordUnchanged(ctx, cataloguepkg.Step4UnknownTokenRefused, trader["User"], trader["Password"], pw)
 		})
 
 	It("refuses a token that is not a GUID, or is very long, and changes nothing", Label("negative"),
-		NegativeChecks(cataloguepkg.Step4MalformedTokenRefused, checkSecretsNotEchoed), func(ctx SpecContext) {
-			trader := given(ctx, states.ValidToken)
-			pw := newPassword()
+		NegativeChecks(cataloguepkg.Step4MalformedTokenRefused, CheckSecretsNotEchoed), func(ctx SpecContext) {
+			trader := Given(ctx, states.ValidToken)
+			pw := NewPassword()
 			var reqs []client.Request
 			for _, tok := range []string{"not-a-guid-" + randomGUID()[:8], strings.Repeat(trader["Token"], 128)} {
 				reqs = append(reqs, updatePassword(tok, pw, pw))
 			}
-			for _, ex := range sendAll(ctx, reqs) {
+			for _, ex := range SendAll(ctx, reqs) {
 				expectRejected(ex, cataloguepkg.Step4MalformedTokenRefused)
 			}
-			expectPasswordUnchanged(ctx, cataloguepkg.Step4MalformedTokenRefused, trader["User"], trader["Password"], pw)
+			ExpectPasswordUnchanged(ctx, cataloguepkg.Step4MalformedTokenRefused, trader["User"], trader["Password"], pw)
 		})
 
 	It("refuses a token that already set a password: the password stays the first one", Label("single-use"),
-		NegativeChecks(cataloguepkg.Step4TokenSingleUse, checkSecretsNotEchoed), func(ctx SpecContext) {
-			if !suite.Cfg.Negative.SingleUseToken {
+		NegativeChecks(cataloguepkg.Step4TokenSingleUse, CheckSecretsNotEchoed), func(ctx SpecContext) {
+			if !World.Cfg.Negative.SingleUseToken {
 				Skip("AUTOSHARES_EXPECT_SINGLE_USE_TOKEN=false: the target's tokens may be used again")
 			}
-			trader := given(ctx, states.ValidToken)
-			first, second := newPassword(), newPassword()
-			expectSuccess(send(ctx, updatePassword(trader["Token"], first, first)), cataloguepkg.Step4TokenSingleUse, updatePasswordResponseSchema)
-			expectRejected(send(ctx, updatePassword(trader["Token"], second, second)), cataloguepkg.Step4TokenSingleUse)
-			expectPasswordUnchanged(ctx, cataloguepkg.Step4TokenSingleUse, trader["User"], first, second)
+			trader := Given(ctx, states.ValidToken)
+			first, second := NewPassword(), NewPassword()
+			ExpectSuccess(Send(ctx, updatePassword(trader["Token"], first, first)), cataloguepkg.Step4TokenSingleUse, updatePasswordResponseSchema)
+			expectRejected(Send(ctx, updatePassword(trader["Token"], second, second)), cataloguepkg.Step4TokenSingleUse)
+			ExpectPasswordUnchanged(ctx, cataloguepkg.Step4TokenSingleUse, trader["User"], first, second)
 		})
 
 	It("lets exactly one of concurrent updates with one token succeed, and only its password logs in", Label("single-use", "race"),
 		NegativeChecks(cataloguepkg.Step4TokenOneConcurrentUpdate), func(ctx SpecContext) {
-			if !suite.Cfg.Negative.SingleUseToken {
+			if !World.Cfg.Negative.SingleUseToken {
 				Skip("AUTOSHARES_EXPECT_SINGLE_USE_TOKEN=false: the target's tokens may be used again")
 			}
-			n := suite.Cfg.Negative.ConcurrentUpdates
+			n := World.Cfg.Negative.ConcurrentUpdates
 			var trader states.Values
 			passwords := make([]string, n)
-			exchanges := sendTogether(ctx, func() []client.Request {
-				trader = given(ctx, states.ValidToken)
+			exchanges := SendTogether(ctx, func() []client.Request {
+				trader = Given(ctx, states.ValidToken)
 				reqs := make([]client.Request, n)
 				for i := range reqs {
-					passwords[i] = newPassword()
+					passwords[i] = NewPassword()
 					reqs[i] = updatePassword(trader["Token"], passwords[i], passwords[i])
 				}
 				return reqs
@@ -78,34 +79,34 @@ var _ = Describe("Step 4 tokens: unknown, malformed, reused, raced", Label("step
 					expectRejected(ex, cataloguepkg.Step4TokenOneConcurrentUpdate)
 				}
 			}
-			need(done(verdictOn(cataloguepkg.Step4TokenOneConcurrentUpdate, nil).Expect(len(wins) == 1, suitepkg.KindWinners,
+			Need(Conclude(VerdictOn(cataloguepkg.Step4TokenOneConcurrentUpdate, nil).Expect(len(wins) == 1, suitepkg.KindWinners,
 				"%d simultaneous updates with one token (AUTOSHARES_CONCURRENT_UPDATES): expected exactly one success, got %d (updates %s)", n, len(wins), strings.Join(wins, ", "))),
 				"not exactly one update succeeded, so no one new password to log in with")
-			expectSuccess(exchanges[winner], cataloguepkg.Step4TokenOneConcurrentUpdate, updatePasswordResponseSchema)
-			logins := []login{loginSucceeds(cataloguepkg.Step4TokenOneConcurrentUpdate, trader["User"], passwords[winner], "with the password of the one update that succeeded")}
+			ExpectSuccess(exchanges[winner], cataloguepkg.Step4TokenOneConcurrentUpdate, updatePasswordResponseSchema)
+			logins := []Login{LoginSucceeds(cataloguepkg.Step4TokenOneConcurrentUpdate, trader["User"], passwords[winner], "with the password of the one update that succeeded")}
 			// Two refused updates' passwords and the old one: at most 3 failed logins per
 			// trader, so a deployment's account lockout never decides the verdict.
 			tried := 0
 			for i, pw := range passwords {
 				if i != winner && tried < 2 {
 					tried++
-					logins = append(logins, loginFails(cataloguepkg.Step4TokenOneConcurrentUpdate, trader["User"], pw, fmt.Sprintf("with the password of refused update %d", i+1)))
+					logins = append(logins, LoginFails(cataloguepkg.Step4TokenOneConcurrentUpdate, trader["User"], pw, fmt.Sprintf("with the password of refused update %d", i+1)))
 				}
 			}
-			logins = append(logins, loginFails(cataloguepkg.Step4TokenOneConcurrentUpdate, trader["User"], trader["Password"], "with the password from before the updates"))
-			expectLogins(ctx, logins...)
+			logins = append(logins, LoginFails(cataloguepkg.Step4TokenOneConcurrentUpdate, trader["User"], trader["Password"], "with the password from before the updates"))
+			ExpectLogins(ctx, logins...)
 		})
 
 	It("refuses a new password shorter than the minimum and changes nothing", Label("negative", "password-policy"),
-		NegativeChecks(cataloguepkg.Step4ShortPasswordRefused, checkSecretsNotEchoed), func(ctx SpecContext) {
-			minimum := suite.Cfg.Negative.MinPasswordLength
+		NegativeChecks(cataloguepkg.Step4ShortPasswordRefused, CheckSecretsNotEchoed), func(ctx SpecContext) {
+			minimum := World.Cfg.Negative.MinPasswordLength
 			if minimum < 2 {
 				Skip(fmt.Sprintf("AUTOSHARES_EXPECT_MIN_PASSWORD_LENGTH=%d: no shorter non-empty password to try", minimum))
 			}
-			trader := given(ctx, states.ValidToken)
+			trader := Given(ctx, states.ValidToken)
 			short := passwordOfLength(minimum - 1)
-			expectRejected(send(ctx, updatePassword(trader["Token"], short, short)), cataloguepkg.Step4ShortPasswordRefused)
-			expectPasswordUnchanged(ctx, cataloguepkg.Step4ShortPasswordRefused, trader["User"], trader["Password"], short)
+			expectRejected(Send(ctx, updatePassword(trader["Token"], short, short)), cataloguepkg.Step4ShortPasswordRefused)
+			ExpectPasswordUnchanged(ctx, cataloguepkg.Step4ShortPasswordRefused, trader["User"], trader["Password"], short)
 		})
 })
 

@@ -2,6 +2,7 @@ package passwordreset
 
 import (
 	"fmt"
+	. "github.com/autoshares/conformance/internal/framework"
 
 	. "github.com/onsi/ginkgo/v2"
 
@@ -17,7 +18,7 @@ import (
 // (AUTOSHARES_EXPECT_EXPIRED_TOKEN_ERRORS_CODE or _MESSAGE): then it alone tells an
 // expired token's refusal from an unknown one's.
 func expiredTokenErrorPinned() bool {
-	e := suite.Cfg.Expect.Errors[config.CaseExpiredToken]
+	e := World.Cfg.Expect.Errors[config.CaseExpiredToken]
 	return e.ErrorsCode != "" || e.Message != ""
 }
 
@@ -29,83 +30,83 @@ var _ = Describe("Step 4, update the password: PUT v1.0/users/passwords/reset/",
 
 	It("sets the new password for a valid token and matching passwords: the trader logs in with it, not with the old one", Label("happy-path"),
 		Checks(cataloguepkg.Step4ValidSucceeds, cataloguepkg.Step4ValidNewPasswordLogsIn, cataloguepkg.Step4ValidOldPasswordRefused), func(ctx SpecContext) {
-			trader := given(ctx, states.ValidToken)
-			pw := newPassword()
+			trader := Given(ctx, states.ValidToken)
+			pw := NewPassword()
 
-			expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), cataloguepkg.Step4ValidSucceeds, updatePasswordResponseSchema)
-			expectLogins(ctx, loginSucceeds(cataloguepkg.Step4ValidNewPasswordLogsIn, trader["User"], pw, "with the new password after a successful update"),
-				loginFails(cataloguepkg.Step4ValidOldPasswordRefused, trader["User"], trader["Password"], "with the old password after a successful update"))
+			ExpectSuccess(Send(ctx, updatePassword(trader["Token"], pw, pw)), cataloguepkg.Step4ValidSucceeds, updatePasswordResponseSchema)
+			ExpectLogins(ctx, LoginSucceeds(cataloguepkg.Step4ValidNewPasswordLogsIn, trader["User"], pw, "with the new password after a successful update"),
+				LoginFails(cataloguepkg.Step4ValidOldPasswordRefused, trader["User"], trader["Password"], "with the old password after a successful update"))
 
-			record(suite.Shapes.Interaction(rec.UpdateValid))
+			Record(World.Shapes.Interaction(rec.UpdateValid))
 		})
 
 	It("rejects a confirmation that differs from the password, changes nothing, and leaves the token usable", Label("mismatch"),
 		Checks(cataloguepkg.Step4MismatchRejected, cataloguepkg.Step4MismatchUnchanged, cataloguepkg.Step4MismatchTokenSurvives), func(ctx SpecContext) {
-			trader := given(ctx, states.ValidToken)
-			pw, other := newPassword(), newPassword()
+			trader := Given(ctx, states.ValidToken)
+			pw, other := NewPassword(), NewPassword()
 
-			expectFailure(send(ctx, updatePassword(trader["Token"], pw, other)), cataloguepkg.Step4MismatchRejected, updatePasswordResponseSchema, config.CaseMismatch)
-			expectPasswordUnchanged(ctx, cataloguepkg.Step4MismatchUnchanged, trader["User"], trader["Password"], pw)
+			ExpectFailure(Send(ctx, updatePassword(trader["Token"], pw, other)), cataloguepkg.Step4MismatchRejected, updatePasswordResponseSchema, config.CaseMismatch)
+			ExpectPasswordUnchanged(ctx, cataloguepkg.Step4MismatchUnchanged, trader["User"], trader["Password"], pw)
 
-			if suite.Cfg.Negative.TokenSurvivesMismatch {
-				expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), cataloguepkg.Step4MismatchTokenSurvives, updatePasswordResponseSchema)
-				expectLoginSucceeds(ctx, cataloguepkg.Step4MismatchTokenSurvives, trader["User"], pw, "with the password set by the corrected update")
+			if World.Cfg.Negative.TokenSurvivesMismatch {
+				ExpectSuccess(Send(ctx, updatePassword(trader["Token"], pw, pw)), cataloguepkg.Step4MismatchTokenSurvives, updatePasswordResponseSchema)
+				ExpectLoginSucceeds(ctx, cataloguepkg.Step4MismatchTokenSurvives, trader["User"], pw, "with the password set by the corrected update")
 			} else {
-				notChecked(cataloguepkg.Step4MismatchTokenSurvives, "AUTOSHARES_EXPECT_TOKEN_SURVIVES_MISMATCH=false")
+				NotChecked(cataloguepkg.Step4MismatchTokenSurvives, "AUTOSHARES_EXPECT_TOKEN_SURVIVES_MISMATCH=false")
 			}
 
-			record(suite.Shapes.Interaction(rec.UpdateMismatch))
+			Record(World.Shapes.Interaction(rec.UpdateMismatch))
 		})
 
 	It("rejects an expired token and changes nothing", Label("expired-token"),
 		Checks(cataloguepkg.Step4ExpiredTokenRejected, cataloguepkg.Step4ExpiredTokenUnchanged), func(ctx SpecContext) {
-			made := givenMade(ctx, states.ExpiredToken)
+			made := GivenMade(ctx, states.ExpiredToken)
 			trader := made.Values
-			pw := newPassword()
+			pw := NewPassword()
 			if made.Via == suitepkg.ViaConfiguration && !expiredTokenErrorPinned() {
 				// A configured token is only said to be expired: a mistyped one, or one of
 				// another environment, is refused too, as unknown. Refused otherwise than a
 				// token the target never issued, it is known to the target and refused.
 				unknownToken := randomGUID()
-				exs := sendAll(ctx, []client.Request{updatePassword(trader["Token"], pw, pw), updatePassword(unknownToken, pw, pw)})
-				v := verdictOn(cataloguepkg.Step4ExpiredTokenRejected, exs[0])
-				suite.Rules.Failure(v, updatePasswordResponseSchema, config.CaseExpiredToken)
+				exs := SendAll(ctx, []client.Request{updatePassword(trader["Token"], pw, pw), updatePassword(unknownToken, pw, pw)})
+				v := VerdictOn(cataloguepkg.Step4ExpiredTokenRejected, exs[0])
+				World.Rules.Failure(v, updatePasswordResponseSchema, config.CaseExpiredToken)
 				if v.OK() && sameRefusal(exs[0], trader["Token"], exs[1], unknownToken) {
-					notChecked(cataloguepkg.Step4ExpiredTokenRejected, fmt.Sprintf("AUTOSHARES_EXPIRED_TOKEN is refused exactly as a token the target never issued (status %d): nothing shows it is expired rather than unknown; set AUTOSHARES_EXPECT_EXPIRED_TOKEN_ERRORS_CODE to the target's expired-token code", exs[0].Status))
-					notChecked(cataloguepkg.Step4ExpiredTokenUnchanged, "AUTOSHARES_EXPIRED_TOKEN is not shown to be expired, and its owner is not configured")
+					NotChecked(cataloguepkg.Step4ExpiredTokenRejected, fmt.Sprintf("AUTOSHARES_EXPIRED_TOKEN is refused exactly as a token the target never issued (status %d): nothing shows it is expired rather than unknown; set AUTOSHARES_EXPECT_EXPIRED_TOKEN_ERRORS_CODE to the target's expired-token code", exs[0].Status))
+					NotChecked(cataloguepkg.Step4ExpiredTokenUnchanged, "AUTOSHARES_EXPIRED_TOKEN is not shown to be expired, and its owner is not configured")
 					return
 				}
-				done(v)
+				Conclude(v)
 			} else {
 				// The configured (or documented) expired-token error tells an expired token
 				// from an unknown one; a state endpoint's expired token is made expired.
-				expectFailure(send(ctx, updatePassword(trader["Token"], pw, pw)), cataloguepkg.Step4ExpiredTokenRejected, updatePasswordResponseSchema, config.CaseExpiredToken)
+				ExpectFailure(Send(ctx, updatePassword(trader["Token"], pw, pw)), cataloguepkg.Step4ExpiredTokenRejected, updatePasswordResponseSchema, config.CaseExpiredToken)
 			}
 			if trader["User"] != "" {
-				expectPasswordUnchanged(ctx, cataloguepkg.Step4ExpiredTokenUnchanged, trader["User"], trader["Password"], pw)
+				ExpectPasswordUnchanged(ctx, cataloguepkg.Step4ExpiredTokenUnchanged, trader["User"], trader["Password"], pw)
 			} else {
-				notChecked(cataloguepkg.Step4ExpiredTokenUnchanged, "the owner of AUTOSHARES_EXPIRED_TOKEN is not configured")
+				NotChecked(cataloguepkg.Step4ExpiredTokenUnchanged, "the owner of AUTOSHARES_EXPIRED_TOKEN is not configured")
 			}
 
-			record(suite.Shapes.Interaction(rec.UpdateExpiredToken))
+			Record(World.Shapes.Interaction(rec.UpdateExpiredToken))
 		})
 
 	It("refuses a token once its lifetime has passed", Label("slow", "expired-token"),
 		SlowChecks(cataloguepkg.Step4TokenLifetimeEnforced, cataloguepkg.Step4ExpiredTokenUnchanged), func(ctx SpecContext) {
-			lifetime := suite.Cfg.Flow.TokenLifetime
+			lifetime := World.Cfg.Flow.TokenLifetime
 			if lifetime == 0 {
 				Skip("needs the target's token lifetime: set AUTOSHARES_TOKEN_LIFETIME (e.g. 2m) to wait it out")
 			}
 			// Made now, not ahead: a token made ahead is already up to seconds old, which the
 			// wait below would not count.
-			trader := given(freshState(ctx), states.ValidToken)
-			pw := newPassword()
+			trader := Given(FreshState(ctx), states.ValidToken)
+			pw := NewPassword()
 			By(fmt.Sprintf("waiting out the token lifetime (%s, AUTOSHARES_TOKEN_LIFETIME)", lifetime))
-			if !waitFor(ctx, lifetime+timeSlack) {
+			if !WaitFor(ctx, lifetime+TimeSlack) {
 				Fail("interrupted while waiting out the token lifetime")
 			}
-			expectFailure(send(ctx, updatePassword(trader["Token"], pw, pw)), cataloguepkg.Step4TokenLifetimeEnforced, updatePasswordResponseSchema, config.CaseExpiredToken)
-			expectPasswordUnchanged(ctx, cataloguepkg.Step4ExpiredTokenUnchanged, trader["User"], trader["Password"], pw)
+			ExpectFailure(Send(ctx, updatePassword(trader["Token"], pw, pw)), cataloguepkg.Step4TokenLifetimeEnforced, updatePasswordResponseSchema, config.CaseExpiredToken)
+			ExpectPasswordUnchanged(ctx, cataloguepkg.Step4ExpiredTokenUnchanged, trader["User"], trader["Password"], pw)
 			// No pact interaction: the expired-token state records this one.
 		})
 
@@ -113,16 +114,16 @@ var _ = Describe("Step 4, update the password: PUT v1.0/users/passwords/reset/",
 		// rejectsKey is the body of both app-key specs: the request is refused with the
 		// documented error and changes nothing.
 		rejectsKey := func(ctx SpecContext, check string, apply func(*client.Request), interaction rec.DeclaredInteraction) {
-			trader := given(ctx, states.ValidToken)
-			pw := newPassword()
+			trader := Given(ctx, states.ValidToken)
+			pw := NewPassword()
 			req := updatePassword(trader["Token"], pw, pw)
 			apply(&req)
 
-			expectAppKeyError(send(ctx, req), check)
-			expectPasswordUnchanged(ctx, cataloguepkg.Step4AppKeyUnchanged, trader["User"], trader["Password"], pw)
-			expectSuccess(send(ctx, updatePassword(trader["Token"], pw, pw)), cataloguepkg.Step4AppKeyTokenSurvives, updatePasswordResponseSchema)
+			ExpectAppKeyError(Send(ctx, req), check)
+			ExpectPasswordUnchanged(ctx, cataloguepkg.Step4AppKeyUnchanged, trader["User"], trader["Password"], pw)
+			ExpectSuccess(Send(ctx, updatePassword(trader["Token"], pw, pw)), cataloguepkg.Step4AppKeyTokenSurvives, updatePasswordResponseSchema)
 
-			record(suite.Shapes.Interaction(interaction))
+			Record(World.Shapes.Interaction(interaction))
 		}
 
 		It("rejects a request without Et-App-Key with the documented error and changes nothing",

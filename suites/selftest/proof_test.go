@@ -78,20 +78,26 @@ func TestTheListingRunsNothing(t *testing.T) {
 // Every "not checked" note of the suite names a catalogued check first ("<id>: <reason>"),
 // which is how the reports count it apart from the passes.
 func TestNotCheckedNotesNameTheirCheck(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(moduleRoot(), "suites", "passwordreset", "*_test.go"))
+	// The specs, and the framework whose helpers they call.
+	specs, err := filepath.Glob(filepath.Join(moduleRoot(), "suites", "passwordreset", "*_test.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Every note is a typed outcome record made by notChecked(id, why); its check is a
+	machinery, err := filepath.Glob(filepath.Join(moduleRoot(), "internal", "framework", "*.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := append(specs, machinery...)
+	// Every note is a typed outcome record made by NotChecked(id, why); its check is a
 	// catalogue ID, never text for a report to split.
-	call := regexp.MustCompile(`notChecked\(\s*("[^"]*"|[A-Za-z_][A-Za-z0-9_.]*)\s*,`)
+	call := regexp.MustCompile(`NotChecked\(\s*("[^"]*"|[A-Za-z_][A-Za-z0-9_.]*)\s*,`)
 	loose := regexp.MustCompile(`AddReportEntry\(\s*"not checked"`)
 	n := 0
 	for _, f := range files {
 		src, _ := os.ReadFile(f)
 		for _, m := range call.FindAllStringSubmatch(string(src), -1) {
 			if m[1] == "id" {
-				continue // notChecked's own definition
+				continue // NotChecked's own definition
 			}
 			n++
 			if lit, err := strconv.Unquote(m[1]); err == nil {
@@ -100,12 +106,12 @@ func TestNotCheckedNotesNameTheirCheck(t *testing.T) {
 				}
 			}
 		}
-		if filepath.Base(f) != "outcomes_test.go" && loose.MatchString(string(src)) {
-			t.Errorf("%s: a not-checked report entry made outside notChecked (no outcome record)", filepath.Base(f))
+		if filepath.Base(f) != "outcomes.go" && loose.MatchString(string(src)) {
+			t.Errorf("%s: a not-checked report entry made outside NotChecked (no outcome record)", filepath.Base(f))
 		}
 	}
 	if n == 0 {
-		t.Error("found no not-checked note: has notChecked been renamed?")
+		t.Error("found no not-checked note: has NotChecked been renamed?")
 	}
 }
 
@@ -135,18 +141,19 @@ func TestTheSlowChecksIDSelectsItsSpec(t *testing.T) {
 // AUTOSHARES_CONFIG and validates every value).
 func TestOneConfigurationPerProcess(t *testing.T) {
 	direct := regexp.MustCompile(`(?i)(getenv|lookupenv)\(\s*"AUTOSHARES_`)
-	for _, dir := range []string{"passwordreset", "pactverify", "pactstub", "pactgates"} {
-		files, _ := filepath.Glob(filepath.Join(moduleRoot(), "suites", dir, "*.go"))
+	// The conformance suite's machinery, which loads its configuration, is internal/framework.
+	for _, dir := range []string{"suites/passwordreset", "internal/framework", "suites/pactverify", "suites/pactstub", "suites/pactgates"} {
+		files, _ := filepath.Glob(filepath.Join(moduleRoot(), dir, "*.go"))
 		loads := 0
 		for _, f := range files {
 			src, _ := os.ReadFile(f)
 			loads += strings.Count(string(src), "config.Load(")
 			for _, m := range direct.FindAllString(string(src), -1) {
-				t.Errorf("suites/%s/%s reads %s...) directly: take it from the loaded configuration", dir, filepath.Base(f), m)
+				t.Errorf("%s/%s reads %s...) directly: take it from the loaded configuration", dir, filepath.Base(f), m)
 			}
 		}
 		if loads > 1 {
-			t.Errorf("suites/%s loads the configuration %d times; load it once per process and pass it along", dir, loads)
+			t.Errorf("%s loads the configuration %d times; load it once per process and pass it along", dir, loads)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package passwordreset
+package framework
 
 import (
 	. "github.com/onsi/ginkgo/v2"

@@ -1,4 +1,4 @@
-package passwordreset
+package framework
 
 import (
 	"context"
@@ -30,7 +30,7 @@ func TestAFreshStateIsNeverTakenAhead(t *testing.T) {
 	m := a.ahead[states.ValidToken]
 	a.mu.Unlock()
 	<-m.done
-	v, err := a.Setup(freshState(context.Background()), states.ValidToken, nil)
+	v, err := a.Setup(FreshState(context.Background()), states.ValidToken, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,7 @@
-package passwordreset
+package framework
 
 // Every spec reports its chain of round trips to the target: the exchanges that follow one
-// another, a batch of independent ones (sendAll) counting once. Against a target L away a
+// another, a batch of independent ones (SendAll) counting once. Against a target L away a
 // spec cannot take less than its chain times L, however many requests are in flight; the
 // longest chain of the run, with the preflight's, is the run's critical path, which `make
 // bench` prints beside the run's wall time (cmd/criticalpath).
@@ -34,9 +34,9 @@ func offChain(ctx context.Context) context.Context {
 	return context.WithValue(ctx, offChainKey{}, true)
 }
 
-// oneRound: the requests sent with the returned context are independent of each other,
+// OneRound: the requests sent with the returned context are independent of each other,
 // in flight together: one round trip of the chain, however many they are.
-func oneRound(ctx context.Context) context.Context {
+func OneRound(ctx context.Context) context.Context {
 	chain.Add(1)
 	return offChain(ctx)
 }
@@ -74,17 +74,17 @@ var countOnce sync.Once
 func countRoundTrips() {
 	countOnce.Do(func() {
 		hosts := map[string]bool{}
-		for _, raw := range []string{suite.Target.BaseURL, suite.Target.StateURL} {
+		for _, raw := range []string{World.Target.BaseURL, World.Target.StateURL} {
 			if u, err := url.Parse(raw); err == nil && u.Host != "" {
 				hosts[u.Host] = true
 			}
 		}
-		clients := []*http.Client{suite.API.HTTP}
-		if sc, ok := suite.Sources.States.(*states.Client); ok {
+		clients := []*http.Client{World.API.HTTP}
+		if sc, ok := World.Sources.States.(*states.Client); ok {
 			clients = append(clients, sc.HTTP)
 		}
-		if suite.Mailbox != nil {
-			clients = append(clients, suite.Mailbox.HTTP) // may share the API's connections
+		if World.Mailbox != nil {
+			clients = append(clients, World.Mailbox.HTTP) // may share the API's connections
 		}
 		done := map[*http.Client]bool{}
 		for _, c := range clients {

@@ -1,4 +1,4 @@
-package passwordreset
+package framework
 
 import (
 	"context"
@@ -23,14 +23,14 @@ var teardowns struct {
 
 // teardownLater runs undo, the teardown of the state the spec made, in the background.
 func teardownLater(spec string, undo func(context.Context) error) {
-	timeout := suite.Cfg.Flow.MailTimeout + 4*suite.Cfg.RequestTimeout // as a cleanup node's timeout
+	timeout := World.Cfg.Flow.MailTimeout + 4*World.Cfg.RequestTimeout // as a cleanup node's timeout
 	teardowns.wg.Go(func() {
 		ctx, cancel := context.WithTimeout(offChain(context.Background()), timeout)
 		defer cancel()
 		if err := undo(ctx); err != nil {
 			teardowns.mu.Lock()
 			defer teardowns.mu.Unlock()
-			teardowns.failures = append(teardowns.failures, fmt.Sprintf("spec %q: %s", spec, suite.Secrets.String(err.Error())))
+			teardowns.failures = append(teardowns.failures, fmt.Sprintf("spec %q: %s", spec, World.Secrets.String(err.Error())))
 		}
 	})
 }

@@ -1,4 +1,4 @@
-package passwordreset
+package framework
 
 import (
 	"encoding/json"
@@ -24,10 +24,10 @@ func rateLimitDir(runDir string) string { return filepath.Join(runDir, "rate-lim
 // shareRateLimits writes this process's waits for process 1.
 func shareRateLimits() error {
 	pool := client.ProcessPool()
-	if suite == nil || pool == nil {
+	if World == nil || pool == nil {
 		return nil
 	}
-	dir := rateLimitDir(suite.Recorder.Dir)
+	dir := rateLimitDir(World.Recorder.Dir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("sharing the rate-limit waits: %w", err)
 	}

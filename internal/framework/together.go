@@ -1,4 +1,4 @@
-package passwordreset
+package framework
 
 import (
 	"fmt"
@@ -12,10 +12,10 @@ import (
 	"github.com/autoshares/conformance/internal/client"
 )
 
-// raceTries bounds the races sendTogether runs when rate-limit waits split one.
+// raceTries bounds the races SendTogether runs when rate-limit waits split one.
 const raceTries = 3
 
-// sendTogether sends the requests of a race check, built by build on a fresh state, at the
+// SendTogether sends the requests of a race check, built by build on a fresh state, at the
 // same instant (all built first, booked together against the target's learned rate, released
 // together, not bounded by AUTOSHARES_MAX_IN_FLIGHT): one round trip of the spec's chain.
 // The exchanges are logged and judged in order on the spec's goroutine.
@@ -36,7 +36,7 @@ const raceTries = 3
 // and Retry-After only (not processed: an overloaded moment) and resent are late, not part
 // of the race, when they are few (racedDespite) and the others went together: those others
 // raced, and the late ones are judged as requests after the race.
-func sendTogether(ctx SpecContext, build func() []client.Request) []*client.Exchange {
+func SendTogether(ctx SpecContext, build func() []client.Request) []*client.Exchange {
 	GinkgoHelper()
 	for try := 1; ; try++ {
 		exs := sendOnce(ctx, build())
@@ -80,29 +80,29 @@ func sendTogether(ctx SpecContext, build func() []client.Request) []*client.Exch
 func sendOnce(ctx SpecContext, reqs []client.Request) []*client.Exchange {
 	GinkgoHelper()
 	for _, r := range reqs {
-		checkRequest(r)
+		CheckRequest(r)
 	}
 	exs := make([]*client.Exchange, len(reqs))
 	var wg sync.WaitGroup
 	start := make(chan struct{})
-	together := oneRound(ctx)
+	together := OneRound(ctx)
 	if pool := client.ProcessPool(); pool != nil {
 		booked, _, err := pool.Together(together, apiHost(), len(reqs))
 		if err != nil {
-			Fail(suite.Secrets.String(err.Error()))
+			Fail(World.Secrets.String(err.Error()))
 		}
 		together = booked
 	}
 	for i, r := range reqs {
 		wg.Go(func() {
 			<-start
-			exs[i] = suite.API.Do(together, r)
+			exs[i] = World.API.Do(together, r)
 		})
 	}
 	close(start)
 	wg.Wait()
 	for _, ex := range exs {
-		received(ex)
+		Received(ex)
 	}
 	return exs
 }

@@ -1,4 +1,4 @@
-package passwordreset
+package framework
 
 // Glue between the specs and the transport's pacing and resends (internal/client): every
 // process shares the rate learned from the target's 429s through a file in the run's private
@@ -25,10 +25,10 @@ var pacingOnce sync.Once
 var _ = BeforeEach(func() {
 	pacingOnce.Do(func() {
 		pool := client.ProcessPool()
-		if suite == nil || pool == nil {
+		if World == nil || pool == nil {
 			return
 		}
-		if err := pool.ShareRate(filepath.Join(suite.Recorder.Dir, "pace")); err != nil {
+		if err := pool.ShareRate(filepath.Join(World.Recorder.Dir, "pace")); err != nil {
 			// This process then paces itself by what it learns alone: slower to learn, not wrong.
 			GinkgoWriter.Printf("%v\n", err)
 		}
@@ -38,7 +38,7 @@ var _ = BeforeEach(func() {
 				return false // only the API has a request known to be harmless
 			}
 			// Step 2 for nobody: it changes nothing; any answer but "come back later" will do.
-			ex := suite.API.Do(offChain(ctx), client.SecretQuestion(suitepkg.RandomSecret("probe-")))
+			ex := World.API.Do(offChain(ctx), client.SecretQuestion(suitepkg.RandomSecret("probe-")))
 			return ex.Err == nil && ex.Status != 0 && !ex.Throttled()
 		})
 	})
@@ -46,7 +46,7 @@ var _ = BeforeEach(func() {
 
 // apiHost is the API's host[:port], as the transport names it.
 func apiHost() string {
-	u, err := url.Parse(suite.API.BaseURL)
+	u, err := url.Parse(World.API.BaseURL)
 	if err != nil {
 		return ""
 	}

@@ -1,4 +1,4 @@
-package passwordreset
+package framework
 
 import (
 	"net/http"

@@ -1,9 +1,11 @@
-package passwordreset
+package framework
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"slices"
+	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
 
@@ -17,19 +19,19 @@ import (
 // curl command for it with every secret a shell variable.
 func reproduction(ids []string, ex *client.Exchange) string {
 	slow := slices.Contains(CurrentSpecReport().Labels(), "slow")
-	rerun := results.Rerun(results.Labels(ids, slow), runSeed(), os.Getenv(config.InvokedAsEnv))
+	rerun := results.Rerun(results.Labels(ids, slow), RunSeed(), os.Getenv(config.InvokedAsEnv))
 	if ex == nil {
 		return results.Block(rerun, "", "")
 	}
-	curl, used, masked := results.Curl(ex, suite.Secrets)
-	return suite.Secrets.String(results.Block(rerun, curl, results.Note(used, statesOfSpec(), suite.Target.Embedded, masked)))
+	curl, used, masked := results.Curl(ex, World.Secrets)
+	return World.Secrets.String(results.Block(rerun, curl, results.Note(used, statesOfSpec(), World.Target.Embedded, masked)))
 }
 
 // declaredChecks are the check IDs the running spec declares (its labels in the catalogue).
 func declaredChecks() []string {
 	var out []string
 	for _, l := range CurrentSpecReport().LeafNodeLabels {
-		if _, ok := catalogue.Get(l); ok {
+		if _, ok := Catalogue.Get(l); ok {
 			out = append(out, l)
 		}
 	}
@@ -49,7 +51,7 @@ func specKey() string {
 	return fmt.Sprintf("%s:%d %s", r.LeafNodeLocation.FileName, r.LeafNodeLocation.LineNumber, r.FullText())
 }
 
-func noteState(name string) {
+func NoteState(name string) {
 	if k := specKey(); specStates.spec != k {
 		specStates.spec, specStates.names = k, nil
 	}
@@ -64,3 +66,12 @@ func statesOfSpec() []string {
 	}
 	return specStates.names
 }
+
+// RunSeed is this process's seed for generated bodies: AUTOSHARES_SEED, or one drawn
+// once. Every generated spec prints it, and setting it replays the same bodies.
+var RunSeed = sync.OnceValue(func() int64 {
+	if s := World.Cfg.Negative.Seed; s != 0 {
+		return s
+	}
+	return rand.Int64N(1<<62) + 1
+})

@@ -1,4 +1,4 @@
-package passwordreset
+package framework
 
 // A spec's provider state is made while the process's previous spec runs: against a distant
 // target that takes the state setup, one round trip, off every spec's chain. Only the
@@ -42,12 +42,12 @@ type aheadEndpoint struct {
 	started bool
 }
 
-// freshKey marks a context whose states must be made when asked (freshState).
+// freshKey marks a context whose states must be made when asked (FreshState).
 type freshKey struct{}
 
-// freshState: the states given with the returned context are made now, never taken ahead,
+// FreshState: the states given with the returned context are made now, never taken ahead,
 // for a spec that times the state's age from when it gets it (a token's lifetime).
-func freshState(ctx context.Context) context.Context {
+func FreshState(ctx context.Context) context.Context {
 	return context.WithValue(ctx, freshKey{}, true)
 }
 
@@ -135,11 +135,11 @@ var aheadOnce sync.Once
 // (AUTOSHARES_TOKEN_LIFETIME unset or long).
 func makeStatesAhead() {
 	aheadOnce.Do(func() {
-		if suite.Target.Embedded || suite.Sources.States == nil || suite.Cfg.MaxInFlight <= 1 {
+		if World.Target.Embedded || World.Sources.States == nil || World.Cfg.MaxInFlight <= 1 {
 			return
 		}
 		maxAge := map[string]time.Duration{states.PendingCode: aheadMaxAge, states.WithQuestion: aheadMaxAge, states.NoQuestion: aheadMaxAge, states.ValidToken: aheadMaxAge}
-		if lt := suite.Cfg.Flow.TokenLifetime; lt > 0 {
+		if lt := World.Cfg.Flow.TokenLifetime; lt > 0 {
 			if age := lt / 20; age < aheadMaxAge {
 				maxAge[states.ValidToken] = age
 			}
@@ -147,10 +147,24 @@ func makeStatesAhead() {
 				delete(maxAge, states.ValidToken) // too short-lived to make ahead
 			}
 		}
-		ahead = &aheadEndpoint{StateEndpoint: suite.Sources.States, maxAge: maxAge, ahead: map[string]*made{},
-			timeout: suite.Cfg.Flow.MailTimeout + 4*suite.Cfg.RequestTimeout}
-		suite.Sources.States = ahead
+		ahead = &aheadEndpoint{StateEndpoint: World.Sources.States, maxAge: maxAge, ahead: map[string]*made{},
+			timeout: World.Cfg.Flow.MailTimeout + 4*World.Cfg.RequestTimeout}
+		World.Sources.States = ahead
 	})
 }
 
 var _ = BeforeEach(makeStatesAhead)
+
+// DropCodesMadeAhead tears down a pending code made ahead for a later spec: the wrong codes
+// may have voided it.
+func DropCodesMadeAhead() {
+	if ahead == nil {
+		return
+	}
+	ahead.mu.Lock()
+	defer ahead.mu.Unlock()
+	if m := ahead.ahead[states.PendingCode]; m != nil {
+		delete(ahead.ahead, states.PendingCode)
+		ahead.discard(states.PendingCode, m)
+	}
+}

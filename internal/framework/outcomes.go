@@ -1,4 +1,4 @@
-package passwordreset
+package framework
 
 // Every judgement is recorded where it is made, as a typed outcome record (internal/outcome):
 // this process keeps its records and writes them once, at its end (SynchronizedAfterSuite),
@@ -35,10 +35,10 @@ type failure struct {
 	at int
 }
 
-// recordOutcome adds a record of the running spec and returns its index (-1 when left
+// RecordOutcome adds a record of the running spec and returns its index (-1 when left
 // out). A check passing again in the same spec is recorded once (the every-exchange checks
 // pass on each exchange).
-func recordOutcome(r outcome.Record) int {
+func RecordOutcome(r outcome.Record) int {
 	spec := CurrentSpecReport()
 	r.Spec, r.Process = spec.FullText(), GinkgoParallelProcess()
 	outcomes.mu.Lock()
@@ -69,7 +69,7 @@ func specRecords(spec string) []outcome.Record {
 // check judged in a cleanup), at once.
 func failedCheck(v *suitepkg.Verdict) {
 	GinkgoHelper()
-	outcomes.failures = append(outcomes.failures, failure{v, recordOutcome(v.Record(suite.Secrets))})
+	outcomes.failures = append(outcomes.failures, failure{v, RecordOutcome(v.Record(World.Secrets))})
 	if outcomes.ended {
 		endSpec()
 	}
@@ -91,7 +91,7 @@ func failedRecords(id string) []outcome.Record {
 // acceptedSoFar reports whether the check's failures in the running spec are, so far,
 // exactly what its known-deviations entry accepts.
 func acceptedSoFar(id string) bool {
-	d, listed := suite.Cfg.KnownDeviation(id)
+	d, listed := World.Cfg.KnownDeviation(id)
 	return listed && d.Accepts(config.CheckSignature(failedRecords(id)))
 }
 
@@ -108,7 +108,7 @@ func decide() []string {
 		if _, done := known[id]; done {
 			continue
 		}
-		d, listed := suite.Cfg.KnownDeviation(id)
+		d, listed := World.Cfg.KnownDeviation(id)
 		if !listed {
 			known[id] = false
 			continue
@@ -130,7 +130,7 @@ func decide() []string {
 		ref := &outcome.DeviationRef{Check: d.Check, Ticket: d.Ticket}
 		outcomes.mu.Lock()
 		for _, g := range mine {
-			r := g.v.Record(suite.Secrets)
+			r := g.v.Record(World.Secrets)
 			r.Spec, r.Process, r.Deviation = outcomes.all[g.at].Spec, outcomes.all[g.at].Process, ref
 			if known[id] {
 				r.State = outcome.KnownDeviation
@@ -142,14 +142,14 @@ func decide() []string {
 		outcomes.mu.Unlock()
 		if known[id] {
 			for _, g := range mine {
-				GinkgoWriter.Print("Known deviation " + d.String() + ":\n" + g.v.Message(suite.Secrets) + "\n")
+				GinkgoWriter.Print("Known deviation " + d.String() + ":\n" + g.v.Message(World.Secrets) + "\n")
 			}
 		}
 	}
 	var msgs []string
 	for _, f := range fs {
 		if !known[f.v.Check.ID] {
-			msgs = append(msgs, f.v.Message(suite.Secrets))
+			msgs = append(msgs, f.v.Message(World.Secrets))
 		}
 	}
 	return msgs
@@ -169,51 +169,51 @@ func unjudged() []string {
 	return out
 }
 
-// notChecked records that the running spec could not make the check, and why (a setting,
+// NotChecked records that the running spec could not make the check, and why (a setting,
 // a refused optional input).
-func notChecked(id, why string) {
-	recordOutcome(outcome.Record{Check: id, State: outcome.NotChecked, Reason: suite.Secrets.String(why)})
+func NotChecked(id, why string) {
+	RecordOutcome(outcome.Record{Check: id, State: outcome.NotChecked, Reason: World.Secrets.String(why)})
 }
 
-// errored records what ended the spec outside any check (a transport error, a provider
+// Errored records what ended the spec outside any check (a transport error, a provider
 // state that could not be set up), with the exchange's transcript when there is one.
-func errored(why string, ex *client.Exchange) {
-	r := outcome.Record{State: outcome.Errored, Reason: suite.Secrets.String(why)}
+func Errored(why string, ex *client.Exchange) {
+	r := outcome.Record{State: outcome.Errored, Reason: World.Secrets.String(why)}
 	if ex != nil {
-		r.Status, r.Transcript, r.RateLimitWaits = ex.Status, ex.Transcript(suite.Secrets), ex.RateLimitWaits
+		r.Status, r.Transcript, r.RateLimitWaits = ex.Status, ex.Transcript(World.Secrets), ex.RateLimitWaits
 	}
-	recordOutcome(r)
+	RecordOutcome(r)
 }
 
 // inconclusive records that the target's rate limits kept the spec's checks not judged yet
 // from being settled (or, every check judged, the spec itself).
 func inconclusive(why string, ex *client.Exchange) {
-	base := outcome.Record{State: outcome.Inconclusive, Reason: suite.Secrets.String(why)}
+	base := outcome.Record{State: outcome.Inconclusive, Reason: World.Secrets.String(why)}
 	if ex != nil {
-		base.Status, base.Transcript, base.RateLimitWaits = ex.Status, ex.Transcript(suite.Secrets), ex.RateLimitWaits
+		base.Status, base.Transcript, base.RateLimitWaits = ex.Status, ex.Transcript(World.Secrets), ex.RateLimitWaits
 	}
 	ids := unjudged()
 	if len(ids) == 0 {
-		recordOutcome(base)
+		RecordOutcome(base)
 	}
 	for _, id := range ids {
 		r := base
 		r.Check = id
-		recordOutcome(r)
+		RecordOutcome(r)
 	}
 }
 
-// need ends the spec when a step the rest of it needs could not be done: every check it
+// Need ends the spec when a step the rest of it needs could not be done: every check it
 // declares and has not judged is recorded not checked, naming the step. The spec fails
 // with its failed checks; when none failed (the step met a known deviation) it is skipped.
-func need(ok bool, step string) {
+func Need(ok bool, step string) {
 	GinkgoHelper()
 	if ok {
 		return
 	}
 	why := "the spec could not go on: " + step
 	for _, id := range unjudged() {
-		recordOutcome(outcome.Record{Check: id, State: outcome.NotChecked, Reason: suite.Secrets.String(why)})
+		RecordOutcome(outcome.Record{Check: id, State: outcome.NotChecked, Reason: World.Secrets.String(why)})
 	}
 	if !endSpec() {
 		Skip(why + " (a known deviation); the checks after it are not checked")
@@ -254,7 +254,7 @@ var _ = AfterEach(func() {
 // declares but did not judge; a spec that ran to its end without judging a declared check
 // leaves it not checked. (The every-exchange checks are left alone: see unjudged.)
 var _ = ReportAfterEach(func(r SpecReport) {
-	if suite == nil || r.LeafNodeType != types.NodeTypeIt || r.State == types.SpecStateSkipped || r.State == types.SpecStatePending {
+	if World == nil || r.LeafNodeType != types.NodeTypeIt || r.State == types.SpecStateSkipped || r.State == types.SpecStatePending {
 		return
 	}
 	spec := r.FullText()
@@ -280,7 +280,7 @@ var _ = ReportAfterEach(func(r SpecReport) {
 		add(*cause)
 	}
 	for _, l := range r.LeafNodeLabels {
-		if _, ok := catalogue.Get(l); !ok || slices.Contains(everyExchange, l) || slices.ContainsFunc(recs, func(rec outcome.Record) bool { return rec.Check == l }) {
+		if _, ok := Catalogue.Get(l); !ok || slices.Contains(everyExchange, l) || slices.ContainsFunc(recs, func(rec outcome.Record) bool { return rec.Check == l }) {
 			continue
 		}
 		switch {

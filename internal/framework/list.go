@@ -1,4 +1,4 @@
-package passwordreset
+package framework
 
 import (
 	"flag"
@@ -26,7 +26,7 @@ func writeList(r types.Report, path string) error {
 		}
 		var checks []string
 		for _, l := range s.Labels() {
-			if _, ok := catalogue.Get(l); ok {
+			if _, ok := Catalogue.Get(l); ok {
 				checks = append(checks, l)
 				ids[l] = true
 			}
