@@ -4,7 +4,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	"strings"
 
-	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/client"
 )
 
@@ -12,14 +12,14 @@ import (
 // about: every spec declares them (Checks). The catalogue marks them every_exchange, so
 // the self-test wants a fault that breaks one to fail the specs that meet it, not all.
 const (
-	checkNoRedirect       = cataloguepkg.APINoRedirect
-	checkAppKeyNotEchoed  = cataloguepkg.SecurityAppKeyNotEchoed
-	CheckSecretsNotEchoed = cataloguepkg.SecurityCredentialsNotEchoed
-	CheckNoInternals      = cataloguepkg.SecurityErrorsNoInternals
+	checkNoRedirect       = catalogue.APINoRedirect
+	checkAppKeyNotEchoed  = catalogue.SecurityAppKeyNotEchoed
+	CheckSecretsNotEchoed = catalogue.SecurityCredentialsNotEchoed
+	CheckNoInternals      = catalogue.SecurityErrorsNoInternals
 )
 
 var everyExchange = []string{checkNoRedirect, checkAppKeyNotEchoed, CheckSecretsNotEchoed, CheckNoInternals,
-	cataloguepkg.SecurityHeadersNosniff, cataloguepkg.SecurityHeadersHsts, cataloguepkg.SecurityHeadersNoVersions}
+	catalogue.SecurityHeadersNosniff, catalogue.SecurityHeadersHsts, catalogue.SecurityHeadersNoVersions}
 
 // NegativeChecks declares the checks of a negative or security spec (the echo checks
 // come with every spec now).
@@ -38,11 +38,11 @@ func judgeExchange(ex *client.Exchange) {
 // judgeHeaders applies the security-header checks every exchange gets (judgeExchange).
 func judgeHeaders(ex *client.Exchange) {
 	GinkgoHelper()
-	Conclude(World.Rules.Nosniff(VerdictOn(cataloguepkg.SecurityHeadersNosniff, ex)))
-	Conclude(World.Rules.NoVersions(VerdictOn(cataloguepkg.SecurityHeadersNoVersions, ex)))
+	Conclude(World.Rules.Nosniff(VerdictOn(catalogue.SecurityHeadersNosniff, ex)))
+	Conclude(World.Rules.NoVersions(VerdictOn(catalogue.SecurityHeadersNoVersions, ex)))
 	// HSTS is for https responses only (RFC 6797 7.2); over http the CORS spec records the
 	// check not checked, once, rather than every exchange saying so.
 	if min := World.Cfg.Security.HSTSMinAge; min > 0 && strings.HasPrefix(ex.URL, "https://") {
-		Conclude(World.Rules.HSTS(VerdictOn(cataloguepkg.SecurityHeadersHsts, ex), min))
+		Conclude(World.Rules.HSTS(VerdictOn(catalogue.SecurityHeadersHsts, ex), min))
 	}
 }

@@ -15,19 +15,19 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/pacts"
 	"github.com/autoshares/conformance/internal/states"
-	suitepkg "github.com/autoshares/conformance/internal/suite"
+	"github.com/autoshares/conformance/internal/suite"
 )
 
 // World is this process's world; set once per process before any spec.
-var World *suitepkg.World
+var World *suite.World
 
 // Catalogue is read while Ginkgo builds the spec tree, before any configuration.
-var Catalogue = cataloguepkg.MustDefault()
+var Catalogue = catalogue.MustDefault()
 
 // treeConfig is the configuration as far as Ginkgo needs it while it builds the spec tree
 // (timeouts are decorators, fixed before any spec runs): this process's one configuration
@@ -70,7 +70,7 @@ func checksWithin(timeout time.Duration, ids ...string) []any {
 		// LABELS=<requirement> runs the specs that test it.
 		c, _ := Catalogue.Get(id)
 		for _, l := range c.Labels {
-			if cataloguepkg.IsRequirementLabel(l) {
+			if catalogue.IsRequirementLabel(l) {
 				add(l)
 			}
 		}
@@ -83,13 +83,13 @@ func checksWithin(timeout time.Duration, ids ...string) []any {
 
 // VerdictOn starts the judgement of ex for the check id, which the running spec must
 // declare with Checks.
-func VerdictOn(id string, ex *client.Exchange) *suitepkg.Verdict {
+func VerdictOn(id string, ex *client.Exchange) *suite.Verdict {
 	GinkgoHelper()
 	c, ok := Catalogue.Get(id)
 	if !ok || !slices.Contains(CurrentSpecReport().Labels(), id) {
 		Fail(fmt.Sprintf("the spec judges check %q without declaring it in Checks(...) (a bug in the suite)", id))
 	}
-	return suitepkg.For(c, ex)
+	return suite.For(c, ex)
 }
 
 // Conclude records the verdict (outcomes.go) and tells whether the check held: passed, or
@@ -97,7 +97,7 @@ func VerdictOn(id string, ex *client.Exchange) *suitepkg.Verdict {
 // if it had passed). A failed check does not stop the spec: when the spec ends, a listed
 // check whose failures in it are exactly its entry's is a known deviation, and every other
 // failed check fails the spec, each listed (endSpec).
-func Conclude(v *suitepkg.Verdict) bool {
+func Conclude(v *suite.Verdict) bool {
 	GinkgoHelper()
 	if v.OK() {
 		RecordOutcome(v.Record(World.Secrets))
@@ -119,12 +119,12 @@ func Given(ctx context.Context, state string) states.Values {
 }
 
 // GivenMade is given, also saying which source made the state.
-func GivenMade(ctx context.Context, state string) suitepkg.Made {
+func GivenMade(ctx context.Context, state string) suite.Made {
 	GinkgoHelper()
 	NoteState(state)
 	m, err := World.Sources.Given(ctx, state)
 	switch {
-	case m.Undo != nil && m.Via == suitepkg.ViaStateEndpoint && World.Cfg.MaxInFlight > 1:
+	case m.Undo != nil && m.Via == suite.ViaStateEndpoint && World.Cfg.MaxInFlight > 1:
 		spec := CurrentSpecReport().FullText()
 		DeferCleanup(func() { teardownLater(spec, m.Undo) })
 	case m.Undo != nil:
@@ -137,7 +137,7 @@ func GivenMade(ctx context.Context, state string) suitepkg.Made {
 		}, NodeTimeout(World.Cfg.Flow.MailTimeout+4*World.Cfg.RequestTimeout))
 	}
 	judgeObserved()
-	var skip *suitepkg.SkipError
+	var skip *suite.SkipError
 	switch {
 	case errors.As(err, &skip):
 		Skip(skip.Reason)
@@ -215,7 +215,7 @@ func Received(ex *client.Exchange) {
 		} else {
 			Errored(why, ex)
 		}
-		Fail(World.Secrets.String(why + suitepkg.ReproduceMark + repro + "\n\nTranscript:\n" + ex.Transcript(World.Secrets)))
+		Fail(World.Secrets.String(why + suite.ReproduceMark + repro + "\n\nTranscript:\n" + ex.Transcript(World.Secrets)))
 	}
 	judgeExchange(ex)
 }
@@ -291,7 +291,7 @@ func mustJSON(v any) []byte {
 // NewPassword returns a fresh password that satisfies common policies (length, classes)
 // and registers it as a secret.
 func NewPassword() string {
-	p := "Nw-" + suitepkg.RandomSecret("")[:16] + "!Aa1" // 23 characters: within common maximums too
+	p := "Nw-" + suite.RandomSecret("")[:16] + "!Aa1" // 23 characters: within common maximums too
 	World.Secrets.Add(p)
 	return p
 }
@@ -307,16 +307,16 @@ func Record(i pacts.Interaction) {
 
 // RecordAbsence records an interaction of an absence state (an unknown user or code) only
 // when the state endpoint made it: only then did the spec send the pact's fixed value.
-func RecordAbsence(m suitepkg.Made, i pacts.Interaction) {
+func RecordAbsence(m suite.Made, i pacts.Interaction) {
 	GinkgoHelper()
-	if m.Via == suitepkg.ViaStateEndpoint {
+	if m.Via == suite.ViaStateEndpoint {
 		Record(i)
 	}
 }
 
 // Expectations, judged for one check each.
 
-func ExpectSuccess(ex *client.Exchange, check, schemaName string) suitepkg.Envelope {
+func ExpectSuccess(ex *client.Exchange, check, schemaName string) suite.Envelope {
 	GinkgoHelper()
 	v := VerdictOn(check, ex)
 	env := World.Rules.Success(v, schemaName)
@@ -325,7 +325,7 @@ func ExpectSuccess(ex *client.Exchange, check, schemaName string) suitepkg.Envel
 	return env
 }
 
-func ExpectFailure(ex *client.Exchange, check, schemaName string, c config.ErrorCase) suitepkg.Envelope {
+func ExpectFailure(ex *client.Exchange, check, schemaName string, c config.ErrorCase) suite.Envelope {
 	GinkgoHelper()
 	v := VerdictOn(check, ex)
 	env := World.Rules.Failure(v, schemaName, c)
@@ -393,7 +393,7 @@ func WaitFor(ctx context.Context, d time.Duration) bool {
 // SecretSessions registers every session a reply hands out as a secret, and masks it in
 // the reply's transcript the log holds back (masked when it arrived, before the suite knew).
 func SecretSessions(ex *client.Exchange) {
-	for _, s := range suitepkg.SessionsIn(ex.ResponseHeader, ex.ResponseBody) {
+	for _, s := range suite.SessionsIn(ex.ResponseHeader, ex.ResponseBody) {
 		World.Secrets.Add(s.Value)
 	}
 	if pendingLog.ex == ex {

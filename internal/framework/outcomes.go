@@ -16,7 +16,7 @@ import (
 	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/outcome"
-	suitepkg "github.com/autoshares/conformance/internal/suite"
+	"github.com/autoshares/conformance/internal/suite"
 )
 
 // outcomes are this process's records, and the running spec's failed checks, decided when
@@ -31,7 +31,7 @@ var outcomes struct {
 
 // failure is a failed verdict and the index of its record in outcomes.all.
 type failure struct {
-	v  *suitepkg.Verdict
+	v  *suite.Verdict
 	at int
 }
 
@@ -67,7 +67,7 @@ func specRecords(spec string) []outcome.Record {
 
 // failedCheck records a failed verdict, to be decided when the spec ends; after it (a
 // check judged in a cleanup), at once.
-func failedCheck(v *suitepkg.Verdict) {
+func failedCheck(v *suite.Verdict) {
 	GinkgoHelper()
 	outcomes.failures = append(outcomes.failures, failure{v, RecordOutcome(v.Record(World.Secrets))})
 	if outcomes.ended {

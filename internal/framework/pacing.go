@@ -15,7 +15,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/autoshares/conformance/internal/client"
-	suitepkg "github.com/autoshares/conformance/internal/suite"
+	"github.com/autoshares/conformance/internal/suite"
 )
 
 var pacingOnce sync.Once
@@ -38,7 +38,7 @@ var _ = BeforeEach(func() {
 				return false // only the API has a request known to be harmless
 			}
 			// Step 2 for nobody: it changes nothing; any answer but "come back later" will do.
-			ex := World.API.Do(offChain(ctx), client.SecretQuestion(suitepkg.RandomSecret("probe-")))
+			ex := World.API.Do(offChain(ctx), client.SecretQuestion(suite.RandomSecret("probe-")))
 			return ex.Err == nil && ex.Status != 0 && !ex.Throttled()
 		})
 	})

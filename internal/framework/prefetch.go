@@ -16,7 +16,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/autoshares/conformance/internal/states"
-	suitepkg "github.com/autoshares/conformance/internal/suite"
+	"github.com/autoshares/conformance/internal/suite"
 )
 
 // aheadMaxAge bounds how old a state made ahead may be when taken: a spec gets a state made
@@ -33,7 +33,7 @@ type made struct {
 
 // aheadEndpoint is the state endpoint with states made ahead.
 type aheadEndpoint struct {
-	suitepkg.StateEndpoint
+	suite.StateEndpoint
 	maxAge  map[string]time.Duration // the states made ahead, and how old they may be when taken
 	timeout time.Duration
 

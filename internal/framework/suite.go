@@ -44,7 +44,7 @@ import (
 	"github.com/autoshares/conformance/internal/pacts"
 	"github.com/autoshares/conformance/internal/redact"
 	"github.com/autoshares/conformance/internal/results"
-	suitepkg "github.com/autoshares/conformance/internal/suite"
+	"github.com/autoshares/conformance/internal/suite"
 )
 
 // progressAfter: a spec still running this long gets a progress report (where it waits,
@@ -87,7 +87,7 @@ func SuiteConfiguration() (types.SuiteConfig, types.ReporterConfig) {
 var secrets = redact.New()
 
 var (
-	running         *suitepkg.Running // process 1 only
+	running         *suite.Running // process 1 only
 	runDir          string            // process 1 only: removed at the end
 	preflightPassed bool              // process 1 only: the specs had a target to talk to
 	previous        *results.Summary  // process 1 only: the earlier run to compare with
@@ -114,7 +114,7 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	}
 	secrets.AddConfigured(cfg.Secrets()...)
 	secrets.Add(redact.URLSecrets(cfg.BaseURL, cfg.StateURL, cfg.Flow.MailboxURL)...)
-	running, err = suitepkg.Start(context.Background(), cfg)
+	running, err = suite.Start(context.Background(), cfg)
 	if err != nil {
 		Fail(secrets.String(err.Error()))
 	}
@@ -122,20 +122,20 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	secrets.Add(running.Secrets()...)
 	// AUTOSHARES_PREFLIGHT_TIMEOUT bounds each of the preflight's exchanges, not all of them:
 	// probing every contracted state of a distant deployment takes a few dozen round trips.
-	hc, err := suitepkg.NewClient(cfg, suitepkg.Process{Me: 1, Total: ParallelTotal()}, cfg.PreflightTimeout)
+	hc, err := suite.NewClient(cfg, suite.Process{Me: 1, Total: ParallelTotal()}, cfg.PreflightTimeout)
 	if err != nil {
 		Fail(secrets.String(err.Error()))
 	}
-	if err := suitepkg.Preflight(ctx, running.Target, hc, cfg.Expect.AppKeyMessage); err != nil {
+	if err := suite.Preflight(ctx, running.Target, hc, cfg.Expect.AppKeyMessage); err != nil {
 		Fail(secrets.String(err.Error()))
 	}
 	runDir, err = os.MkdirTemp("", "autoshares-run-")
 	Expect(err).NotTo(HaveOccurred())
 	preflightPassed = true
-	b, _ := json.Marshal(suitepkg.Shared{Target: running.Target, Fragments: runDir})
+	b, _ := json.Marshal(suite.Shared{Target: running.Target, Fragments: runDir})
 	return b
 }, func(ctx SpecContext, b []byte) {
-	var sh suitepkg.Shared
+	var sh suite.Shared
 	Expect(json.Unmarshal(b, &sh)).To(Succeed())
 	cfg := runConfig // process 1 refused a broken one before any process got here
 	secrets.AddConfigured(cfg.Secrets()...)
@@ -147,7 +147,7 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	}
 	c, _ := GinkgoConfiguration()
 	var err error
-	World, err = suitepkg.New(cfg, sh, suitepkg.Process{Me: c.ParallelProcess, Total: ParallelTotal()}, secrets,
+	World, err = suite.New(cfg, sh, suite.Process{Me: c.ParallelProcess, Total: ParallelTotal()}, secrets,
 		func(ex *client.Exchange) { observed(ex) })
 	if err != nil {
 		Fail(secrets.String(err.Error()))

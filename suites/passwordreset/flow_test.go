@@ -6,7 +6,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/states"
@@ -17,33 +17,33 @@ import (
 var _ = Describe("The whole reset flow, as a client walks it", Label("e2e", "flow"), func() {
 
 	It("resets a forgotten password: step 1, step 2, step 1 with the answer, the emailed code, step 3, step 4, login", Label("mail"), LongSpec,
-		Checks(cataloguepkg.Step1MissingAnswerRefused, cataloguepkg.Step2ByLoginQuestion, cataloguepkg.Step1RightAnswerAccepted, cataloguepkg.Step1CodeMailed, cataloguepkg.Step1CodeNotInResponse,
-			cataloguepkg.Step3ValidCodeToken, cataloguepkg.Step4ValidSucceeds, cataloguepkg.Step4ValidNewPasswordLogsIn, cataloguepkg.Step4ValidOldPasswordRefused), func(ctx SpecContext) {
+		Checks(catalogue.Step1MissingAnswerRefused, catalogue.Step2ByLoginQuestion, catalogue.Step1RightAnswerAccepted, catalogue.Step1CodeMailed, catalogue.Step1CodeNotInResponse,
+			catalogue.Step3ValidCodeToken, catalogue.Step4ValidSucceeds, catalogue.Step4ValidNewPasswordLogsIn, catalogue.Step4ValidOldPasswordRefused), func(ctx SpecContext) {
 			NeedMailbox()
 			trader := Given(ctx, states.WithQuestion)
 
 			By("step 1 without an answer: the documented ErrorIncorrectAnswer")
-			ExpectFailure(Send(ctx, client.ResetPassword(trader["User"], "")), cataloguepkg.Step1MissingAnswerRefused, resetPasswordResponseSchema, config.CaseWrongAnswer)
+			ExpectFailure(Send(ctx, client.ResetPassword(trader["User"], "")), catalogue.Step1MissingAnswerRefused, resetPasswordResponseSchema, config.CaseWrongAnswer)
 
 			By("step 2: the question")
-			expectQuestion(Send(ctx, client.SecretQuestion(trader["User"])), cataloguepkg.Step2ByLoginQuestion, trader["SecretQuestion"])
+			expectQuestion(Send(ctx, client.SecretQuestion(trader["User"])), catalogue.Step2ByLoginQuestion, trader["SecretQuestion"])
 
 			By("step 1 with the answer: a code by email")
 			since := time.Now()
 			ex := Send(ctx, client.ResetPassword(trader["User"], trader["SecretQuestionAnswer"]))
-			expectStep1Success(ex, cataloguepkg.Step1RightAnswerAccepted)
-			code := waitForCode(ctx, cataloguepkg.Step1CodeMailed, trader["Email"], since)
+			expectStep1Success(ex, catalogue.Step1RightAnswerAccepted)
+			code := waitForCode(ctx, catalogue.Step1CodeMailed, trader["Email"], since)
 			expectCodeOnlyByMail(ex, code)
 
 			By("step 3: the token")
-			token := expectToken(Send(ctx, resetCode(code)), cataloguepkg.Step3ValidCodeToken)
+			token := expectToken(Send(ctx, resetCode(code)), catalogue.Step3ValidCodeToken)
 
 			By("step 4: the new password")
 			pw := NewPassword()
-			ExpectSuccess(Send(ctx, updatePassword(token, pw, pw)), cataloguepkg.Step4ValidSucceeds, updatePasswordResponseSchema)
+			ExpectSuccess(Send(ctx, updatePassword(token, pw, pw)), catalogue.Step4ValidSucceeds, updatePasswordResponseSchema)
 
 			By("login: with the new password, not the old")
-			ExpectLogins(ctx, LoginSucceeds(cataloguepkg.Step4ValidNewPasswordLogsIn, trader["User"], pw, "with the new password at the end of the flow"),
-				LoginFails(cataloguepkg.Step4ValidOldPasswordRefused, trader["User"], trader["Password"], "with the old password at the end of the flow"))
+			ExpectLogins(ctx, LoginSucceeds(catalogue.Step4ValidNewPasswordLogsIn, trader["User"], pw, "with the new password at the end of the flow"),
+				LoginFails(catalogue.Step4ValidOldPasswordRefused, trader["User"], trader["Password"], "with the old password at the end of the flow"))
 		})
 })

@@ -10,9 +10,9 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/client"
-	suitepkg "github.com/autoshares/conformance/internal/suite"
+	"github.com/autoshares/conformance/internal/suite"
 	"github.com/autoshares/conformance/schemas"
 )
 
@@ -29,7 +29,7 @@ func generated(ctx context.Context, check, method, path, schemaName string, vali
 	if n == 0 {
 		Skip("AUTOSHARES_GENERATED_CASES=0: no generated bodies")
 	}
-	s, err := cataloguepkg.Load(schemas.FS, schemaName)
+	s, err := catalogue.Load(schemas.FS, schemaName)
 	if err != nil {
 		Fail("the request schema cannot drive the generator (a bug in the suite): " + err.Error())
 	}
@@ -47,15 +47,15 @@ func generated(ctx context.Context, check, method, path, schemaName string, vali
 	AddReportEntry("seed", fmt.Sprintf("generated bodies: seed %d (AUTOSHARES_SEED=%d replays them)", seed, seed), ReportEntryVisibilityFailureOrVerbose)
 	// mutate deals in problem lines; their kinds are kept here for the failure's record.
 	kinds := map[string]string{}
-	judge := func(c cataloguepkg.Case, ex *client.Exchange) []string {
+	judge := func(c catalogue.Case, ex *client.Exchange) []string {
 		if ex.Err != nil {
 			p := "no answer: " + ex.Err.Error()
-			kinds[p] = suitepkg.KindNoAnswer
+			kinds[p] = suite.KindNoAnswer
 			return []string{p}
 		}
 		v := VerdictOn(check, ex)
 		switch c.Class {
-		case cataloguepkg.Broken:
+		case catalogue.Broken:
 			World.Rules.Refused(v, c.What)
 		default:
 			World.Rules.NotServerError(v, c.What)
@@ -67,7 +67,7 @@ func generated(ctx context.Context, check, method, path, schemaName string, vali
 	}
 	var failing *client.Exchange // the exchange of the failure reported
 	var shrinking []*client.Exchange
-	res, err := cataloguepkg.Run(n, seed, cataloguepkg.Cases(s, valid), func(cs []cataloguepkg.Case) [][]string {
+	res, err := catalogue.Run(n, seed, catalogue.Cases(s, valid), func(cs []catalogue.Case) [][]string {
 		reqs := []client.Request{validReq}
 		for _, c := range cs {
 			reqs = append(reqs, rawBody(method, path, c.Body, ""))
@@ -84,7 +84,7 @@ func generated(ctx context.Context, check, method, path, schemaName string, vali
 			}
 		}
 		return out
-	}, func(c cataloguepkg.Case) []string {
+	}, func(c catalogue.Case) []string {
 		// Shrinking runs inside rapid, which must not see Ginkgo's Fail: the exchanges are
 		// judged as every exchange is once it is done.
 		ex := World.API.Do(ctx, rawBody(method, path, c.Body, ""))
@@ -106,7 +106,7 @@ func generated(ctx context.Context, check, method, path, schemaName string, vali
 		for _, p := range f.Problems {
 			v.Expect(false, kinds[p], "%s", p)
 		}
-		v.Expect(false, suitepkg.KindGenerated, "the smallest failing body of %d generated (seed %d, AUTOSHARES_SEED=%d replays them; body %d of them failed first): %s",
+		v.Expect(false, suite.KindGenerated, "the smallest failing body of %d generated (seed %d, AUTOSHARES_SEED=%d replays them; body %d of them failed first): %s",
 			n, seed, seed, f.Index+1, f.Case.Describe())
 		Conclude(v)
 	} else {
@@ -128,21 +128,21 @@ func receivedGenerated(ex *client.Exchange) {
 var _ = Describe("Generated bodies from the request schemas", Label("negative", "generated"), LongSpec, func() {
 
 	It("step 1: broken bodies are refused with a 4xx, unusual ones never get a 5xx", Label("step1"),
-		NegativeChecks(cataloguepkg.Step1GeneratedAnsweredByClass), func(ctx SpecContext) {
-			generated(ctx, cataloguepkg.Step1GeneratedAnsweredByClass, http.MethodPost, client.PathResetPassword, "reset-password.request.schema.json",
-				map[string]string{"User": suitepkg.RandomSecret("unknown-trader-"), "SecretQuestionAnswer": "Elm Street"})
+		NegativeChecks(catalogue.Step1GeneratedAnsweredByClass), func(ctx SpecContext) {
+			generated(ctx, catalogue.Step1GeneratedAnsweredByClass, http.MethodPost, client.PathResetPassword, "reset-password.request.schema.json",
+				map[string]string{"User": suite.RandomSecret("unknown-trader-"), "SecretQuestionAnswer": "Elm Street"})
 		})
 
 	It("step 3: broken bodies are refused with a 4xx, unusual ones never get a 5xx", Label("step3"),
-		NegativeChecks(cataloguepkg.Step3GeneratedAnsweredByClass), func(ctx SpecContext) {
-			req := resetCode(suitepkg.RandomCode())
-			generated(ctx, cataloguepkg.Step3GeneratedAnsweredByClass, req.Method, req.Path, req.Schema, req.Body.(map[string]string))
+		NegativeChecks(catalogue.Step3GeneratedAnsweredByClass), func(ctx SpecContext) {
+			req := resetCode(suite.RandomCode())
+			generated(ctx, catalogue.Step3GeneratedAnsweredByClass, req.Method, req.Path, req.Schema, req.Body.(map[string]string))
 		})
 
 	It("step 4: broken bodies are refused with a 4xx, unusual ones never get a 5xx", Label("step4"),
-		NegativeChecks(cataloguepkg.Step4GeneratedAnsweredByClass), func(ctx SpecContext) {
+		NegativeChecks(catalogue.Step4GeneratedAnsweredByClass), func(ctx SpecContext) {
 			pw := NewPassword()
-			generated(ctx, cataloguepkg.Step4GeneratedAnsweredByClass, http.MethodPut, client.PathUpdatePassword, "update-password.request.schema.json",
+			generated(ctx, catalogue.Step4GeneratedAnsweredByClass, http.MethodPut, client.PathUpdatePassword, "update-password.request.schema.json",
 				map[string]string{"Token": randomGUID(), "Password": pw, "PasswordConfirmation": pw})
 		})
 })

@@ -11,10 +11,10 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/states"
-	suitepkg "github.com/autoshares/conformance/internal/suite"
+	"github.com/autoshares/conformance/internal/suite"
 )
 
 // A malformed body is the client's fault: a 4xx with a JSON error, never a 5xx (which
@@ -77,8 +77,8 @@ type endpointBody struct {
 
 func bodyEndpoints(token, password string) []endpointBody {
 	return []endpointBody{
-		{"step 1", http.MethodPost, client.PathResetPassword, map[string]any{"User": suitepkg.RandomSecret("unknown-trader-")}},
-		{"step 3", http.MethodPost, step3Path(), step3Body(suitepkg.RandomCode())},
+		{"step 1", http.MethodPost, client.PathResetPassword, map[string]any{"User": suite.RandomSecret("unknown-trader-")}},
+		{"step 3", http.MethodPost, step3Path(), step3Body(suite.RandomCode())},
 		{"step 4", http.MethodPut, client.PathUpdatePassword, step4Body(token, password, password)},
 	}
 }
@@ -86,7 +86,7 @@ func bodyEndpoints(token, password string) []endpointBody {
 var _ = Describe("Malformed request bodies on steps 1, 3 and 4", Label("negative", "step1", "step3", "step4", "malformed"), func() {
 
 	It("refuses structurally broken bodies with a 4xx and a JSON error, and changes nothing", LongSpec,
-		NegativeChecks(cataloguepkg.BodyMalformedRefused), func(ctx SpecContext) {
+		NegativeChecks(catalogue.BodyMalformedRefused), func(ctx SpecContext) {
 			trader := Given(ctx, states.ValidToken)
 			pw := NewPassword()
 			var bodies []Labelled
@@ -96,14 +96,14 @@ var _ = Describe("Malformed request bodies on steps 1, 3 and 4", Label("negative
 				}
 			}
 			for i, ex := range SendLabelled(ctx, bodies) {
-				expectRefused(ex, cataloguepkg.BodyMalformedRefused, bodies[i].What)
+				expectRefused(ex, catalogue.BodyMalformedRefused, bodies[i].What)
 			}
-			ExpectPasswordUnchanged(ctx, cataloguepkg.BodyMalformedRefused, trader["User"], trader["Password"], pw)
-			ExpectSuccess(Send(ctx, updatePassword(trader["Token"], pw, pw)), cataloguepkg.BodyMalformedRefused, updatePasswordResponseSchema)
+			ExpectPasswordUnchanged(ctx, catalogue.BodyMalformedRefused, trader["User"], trader["Password"], pw)
+			ExpectSuccess(Send(ctx, updatePassword(trader["Token"], pw, pw)), catalogue.BodyMalformedRefused, updatePasswordResponseSchema)
 		})
 
 	It("binds a number where a string belongs as its string form, or refuses it; never a 5xx",
-		NegativeChecks(cataloguepkg.BodyNumberAsStringBound), func(ctx SpecContext) {
+		NegativeChecks(catalogue.BodyNumberAsStringBound), func(ctx SpecContext) {
 			trader := Given(ctx, states.ValidToken)
 			var bodies []Labelled
 			for _, e := range bodyEndpoints(trader["Token"], "")[:2] {
@@ -116,7 +116,7 @@ var _ = Describe("Malformed request bodies on steps 1, 3 and 4", Label("negative
 				}
 			}
 			for i, ex := range SendLabelled(ctx, bodies) {
-				expectNoServerError(ex, cataloguepkg.BodyNumberAsStringBound, bodies[i].What)
+				expectNoServerError(ex, catalogue.BodyNumberAsStringBound, bodies[i].What)
 			}
 			// Step 4, where the effect shows: a numeric password is the password of its digits.
 			n := 100_000_000 + rand.IntN(900_000_000)
@@ -124,31 +124,31 @@ var _ = Describe("Malformed request bodies on steps 1, 3 and 4", Label("negative
 			World.Secrets.Add(digits)
 			ex := Send(ctx, rawBody(http.MethodPut, client.PathUpdatePassword, jsonOf(step4Body(trader["Token"], n, n)), ""))
 			if !succeeded(ex) {
-				expectRefused(ex, cataloguepkg.BodyNumberAsStringBound, "step 4 with a numeric Password")
-				ExpectPasswordUnchanged(ctx, cataloguepkg.BodyNumberAsStringBound, trader["User"], trader["Password"], digits)
-				NotChecked(cataloguepkg.BodyNumberAsStringBound, "the target refuses a numeric password (allowed)")
+				expectRefused(ex, catalogue.BodyNumberAsStringBound, "step 4 with a numeric Password")
+				ExpectPasswordUnchanged(ctx, catalogue.BodyNumberAsStringBound, trader["User"], trader["Password"], digits)
+				NotChecked(catalogue.BodyNumberAsStringBound, "the target refuses a numeric password (allowed)")
 				return
 			}
-			ExpectSuccess(ex, cataloguepkg.BodyNumberAsStringBound, updatePasswordResponseSchema)
-			ExpectLoginSucceeds(ctx, cataloguepkg.BodyNumberAsStringBound, trader["User"], digits, "with the digits of the numeric password step 4 accepted")
+			ExpectSuccess(ex, catalogue.BodyNumberAsStringBound, updatePasswordResponseSchema)
+			ExpectLoginSucceeds(ctx, catalogue.BodyNumberAsStringBound, trader["User"], digits, "with the digits of the numeric password step 4 accepted")
 		})
 
 	It("binds property names case-insensitively: a name in other letter case is not a missing field",
-		NegativeChecks(cataloguepkg.BodyPropertyNamesCaseInsensitive), func(ctx SpecContext) {
+		NegativeChecks(catalogue.BodyPropertyNamesCaseInsensitive), func(ctx SpecContext) {
 			trader := Given(ctx, states.PendingCode)
 			body := map[string]any{"code": trader["Code"]}
 			if World.Cfg.Flow.Step3Path == client.Step3ETNA {
 				body["IDENTIFIER"] = "ResetPassword"
 			}
-			token := expectToken(Send(ctx, rawBody(http.MethodPost, step3Path(), jsonOf(body), "")), cataloguepkg.BodyPropertyNamesCaseInsensitive)
+			token := expectToken(Send(ctx, rawBody(http.MethodPost, step3Path(), jsonOf(body), "")), catalogue.BodyPropertyNamesCaseInsensitive)
 			pw := NewPassword()
 			ex := Send(ctx, rawBody(http.MethodPut, client.PathUpdatePassword, jsonOf(map[string]any{"token": token, "PASSWORD": pw, "passwordConfirmation": pw}), ""))
-			ExpectSuccess(ex, cataloguepkg.BodyPropertyNamesCaseInsensitive, updatePasswordResponseSchema)
-			ExpectLoginSucceeds(ctx, cataloguepkg.BodyPropertyNamesCaseInsensitive, trader["User"], pw, "with the password set by a body with other-case property names")
+			ExpectSuccess(ex, catalogue.BodyPropertyNamesCaseInsensitive, updatePasswordResponseSchema)
+			ExpectLoginSucceeds(ctx, catalogue.BodyPropertyNamesCaseInsensitive, trader["User"], pw, "with the password set by a body with other-case property names")
 		})
 
 	It("answers a JSON body sent as text/plain with a 4xx or by processing it; never a 5xx",
-		NegativeChecks(cataloguepkg.BodyTextPlainNotServerError), func(ctx SpecContext) {
+		NegativeChecks(catalogue.BodyTextPlainNotServerError), func(ctx SpecContext) {
 			trader := Given(ctx, states.ValidToken)
 			pw := NewPassword()
 			var bodies []Labelled
@@ -158,18 +158,18 @@ var _ = Describe("Malformed request bodies on steps 1, 3 and 4", Label("negative
 			var ex *client.Exchange
 			for i, x := range SendLabelled(ctx, bodies) {
 				ex = x
-				expectNoServerError(ex, cataloguepkg.BodyTextPlainNotServerError, bodies[i].What)
+				expectNoServerError(ex, catalogue.BodyTextPlainNotServerError, bodies[i].What)
 			}
 			// ex is step 4's: processed means the password changed, refused means it did not.
 			if succeeded(ex) {
-				ExpectLoginSucceeds(ctx, cataloguepkg.BodyTextPlainNotServerError, trader["User"], pw, "with the password of the text/plain update the target processed")
+				ExpectLoginSucceeds(ctx, catalogue.BodyTextPlainNotServerError, trader["User"], pw, "with the password of the text/plain update the target processed")
 			} else {
-				ExpectPasswordUnchanged(ctx, cataloguepkg.BodyTextPlainNotServerError, trader["User"], trader["Password"], pw)
+				ExpectPasswordUnchanged(ctx, catalogue.BodyTextPlainNotServerError, trader["User"], trader["Password"], pw)
 			}
 		})
 
 	It("refuses a body over the size bound and changes nothing", Label("size"),
-		NegativeChecks(cataloguepkg.BodySizeBounded), func(ctx SpecContext) {
+		NegativeChecks(catalogue.BodySizeBounded), func(ctx SpecContext) {
 			limit := World.Cfg.Negative.MaxBodyBytes
 			if limit == 0 {
 				Skip("AUTOSHARES_MAX_BODY_BYTES=0: the body size bound is not checked")
@@ -188,8 +188,8 @@ var _ = Describe("Malformed request bodies on steps 1, 3 and 4", Label("negative
 				bodies = append(bodies, Labelled{What: fmt.Sprintf("%s with a %d-byte body (AUTOSHARES_MAX_BODY_BYTES=%d)", e.step, len(body), limit), Req: rawBody(e.method, e.path, body, "")})
 			}
 			for i, ex := range SendLabelled(ctx, bodies) {
-				expectRefused(ex, cataloguepkg.BodySizeBounded, bodies[i].What)
+				expectRefused(ex, catalogue.BodySizeBounded, bodies[i].What)
 			}
-			ExpectPasswordUnchanged(ctx, cataloguepkg.BodySizeBounded, trader["User"], trader["Password"], pw)
+			ExpectPasswordUnchanged(ctx, catalogue.BodySizeBounded, trader["User"], trader["Password"], pw)
 		})
 })

@@ -7,30 +7,30 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/states"
-	suitepkg "github.com/autoshares/conformance/internal/suite"
+	"github.com/autoshares/conformance/internal/suite"
 )
 
 // expectNot2xx: a method the path does not document is not served (RFC 9110 gives 405).
 func expectNot2xx(ex *client.Exchange, check string) {
 	GinkgoHelper()
-	Conclude(VerdictOn(check, ex).Expect(!succeeded(ex), suitepkg.KindStatus, "status: %s %s is not a documented method of the path, expected a non-2xx status (405), got %d", ex.Method, ex.URL, ex.Status))
+	Conclude(VerdictOn(check, ex).Expect(!succeeded(ex), suite.KindStatus, "status: %s %s is not a documented method of the path, expected a non-2xx status (405), got %d", ex.Method, ex.URL, ex.Status))
 }
 
 var _ = Describe("Undocumented methods on the documented paths", Label("negative", "methods"), func() {
 
 	It("answers every other method on the step 1, 2 and 3 and login paths with a non-2xx", Label("step1", "step2", "step3", "login"),
-		NegativeChecks(cataloguepkg.APIWrongMethodRefused), func(ctx SpecContext) {
+		NegativeChecks(catalogue.APIWrongMethodRefused), func(ctx SpecContext) {
 			Given(ctx, states.NoSuchUser)
-			step3 := resetCode(suitepkg.RandomCode())
+			step3 := resetCode(suite.RandomCode())
 			var reqs []client.Request
 			for _, r := range []client.Request{
-				client.ResetPassword(suitepkg.RandomSecret("unknown-trader-"), ""),
-				client.SecretQuestion(suitepkg.RandomSecret("unknown-trader-")),
+				client.ResetPassword(suite.RandomSecret("unknown-trader-"), ""),
+				client.SecretQuestion(suite.RandomSecret("unknown-trader-")),
 				step3,
-				client.Login(suitepkg.RandomSecret("unknown-trader-"), NewPassword()),
+				client.Login(suite.RandomSecret("unknown-trader-"), NewPassword()),
 			} {
 				for _, m := range otherMethods(r.Method) {
 					req := r
@@ -39,12 +39,12 @@ var _ = Describe("Undocumented methods on the documented paths", Label("negative
 				}
 			}
 			for _, ex := range SendAll(ctx, reqs) {
-				expectNot2xx(ex, cataloguepkg.APIWrongMethodRefused)
+				expectNot2xx(ex, catalogue.APIWrongMethodRefused)
 			}
 		})
 
 	It("answers every other method on the step 4 path with a non-2xx and changes nothing", Label("step4"),
-		NegativeChecks(cataloguepkg.Step4WrongMethodRefused), func(ctx SpecContext) {
+		NegativeChecks(catalogue.Step4WrongMethodRefused), func(ctx SpecContext) {
 			trader := Given(ctx, states.ValidToken)
 			pw := NewPassword()
 			var reqs []client.Request
@@ -54,10 +54,10 @@ var _ = Describe("Undocumented methods on the documented paths", Label("negative
 				reqs = append(reqs, req)
 			}
 			for _, ex := range SendAll(ctx, reqs) {
-				expectNot2xx(ex, cataloguepkg.Step4WrongMethodRefused)
+				expectNot2xx(ex, catalogue.Step4WrongMethodRefused)
 			}
-			ExpectPasswordUnchanged(ctx, cataloguepkg.Step4WrongMethodRefused, trader["User"], trader["Password"], pw)
+			ExpectPasswordUnchanged(ctx, catalogue.Step4WrongMethodRefused, trader["User"], trader["Password"], pw)
 			By(fmt.Sprintf("the token still works with %s", http.MethodPut))
-			ExpectSuccess(Send(ctx, updatePassword(trader["Token"], pw, pw)), cataloguepkg.Step4WrongMethodRefused, updatePasswordResponseSchema)
+			ExpectSuccess(Send(ctx, updatePassword(trader["Token"], pw, pw)), catalogue.Step4WrongMethodRefused, updatePasswordResponseSchema)
 		})
 })

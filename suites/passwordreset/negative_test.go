@@ -14,7 +14,7 @@ import (
 
 	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/config"
-	suitepkg "github.com/autoshares/conformance/internal/suite"
+	"github.com/autoshares/conformance/internal/suite"
 )
 
 // anyFailure pins nothing: a 4xx in the error envelope with at least one message. The
@@ -23,7 +23,7 @@ const anyFailure config.ErrorCase = ""
 
 // randomGUID is a well-formed token no target issued: a version 4 GUID from crypto/rand.
 func randomGUID() string {
-	h := suitepkg.RandomSecret("")
+	h := suite.RandomSecret("")
 	return fmt.Sprintf("%s-%s-4%s-8%s-%s", h[0:8], h[8:12], h[13:16], h[17:20], h[20:32])
 }
 
@@ -82,7 +82,7 @@ func succeeded(ex *client.Exchange) bool { return ex.Status/100 == 2 }
 // passwordOfLength is a fresh secret password of n characters (n >= 1), mixed classes
 // first so a policy refuses it for its length alone.
 func passwordOfLength(n int) string {
-	p := ("Aa1!" + suitepkg.RandomSecret(""))[:min(n, 36)]
+	p := ("Aa1!" + suite.RandomSecret(""))[:min(n, 36)]
 	for len(p) < n {
 		p += "x"
 	}

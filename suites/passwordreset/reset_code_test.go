@@ -6,12 +6,12 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/config"
 	rec "github.com/autoshares/conformance/internal/pacts"
 	"github.com/autoshares/conformance/internal/states"
-	suitepkg "github.com/autoshares/conformance/internal/suite"
+	"github.com/autoshares/conformance/internal/suite"
 )
 
 const resetCodeResponseSchema = "reset-code.response.schema.json"
@@ -28,55 +28,55 @@ func expectToken(ex *client.Exchange, check string) string {
 	var token string
 	_ = json.Unmarshal(env.Model, &token)
 	World.Secrets.Add(token)
-	Need(Conclude(VerdictOn(check, ex).Expect(token != "", suitepkg.KindModel, "Model: expected the reset token, got %s", suitepkg.OrMissing(env.Model))),
+	Need(Conclude(VerdictOn(check, ex).Expect(token != "", suite.KindModel, "Model: expected the reset token, got %s", suite.OrMissing(env.Model))),
 		"no reset token from "+check+" for the steps after it")
 	return token
 }
 
 var _ = Describe("Step 3, trade the code for a token: POST v1.0/users/password/reset/code (or users/identifiers/reset/code)", Label("step3", "reset-code"), func() {
 
-	It("trades a valid code for a token that sets the new password", Checks(cataloguepkg.Step3ValidCodeToken, cataloguepkg.Step3TokenSetsPassword), func(ctx SpecContext) {
+	It("trades a valid code for a token that sets the new password", Checks(catalogue.Step3ValidCodeToken, catalogue.Step3TokenSetsPassword), func(ctx SpecContext) {
 		trader := Given(ctx, states.PendingCode)
-		token := expectToken(Send(ctx, resetCode(trader["Code"])), cataloguepkg.Step3ValidCodeToken)
+		token := expectToken(Send(ctx, resetCode(trader["Code"])), catalogue.Step3ValidCodeToken)
 
 		pw := NewPassword()
-		ExpectSuccess(Send(ctx, updatePassword(token, pw, pw)), cataloguepkg.Step3TokenSetsPassword, updatePasswordResponseSchema)
-		ExpectLoginSucceeds(ctx, cataloguepkg.Step3TokenSetsPassword, trader["User"], pw, "with the password set with the token from step 3")
+		ExpectSuccess(Send(ctx, updatePassword(token, pw, pw)), catalogue.Step3TokenSetsPassword, updatePasswordResponseSchema)
+		ExpectLoginSucceeds(ctx, catalogue.Step3TokenSetsPassword, trader["User"], pw, "with the password set with the token from step 3")
 
 		Record(World.Shapes.Interaction(rec.CodeValid))
 	})
 
-	It("refuses an unknown code", Checks(cataloguepkg.Step3UnknownCodeRefused), func(ctx SpecContext) {
+	It("refuses an unknown code", Checks(catalogue.Step3UnknownCodeRefused), func(ctx SpecContext) {
 		unknown := GivenMade(ctx, states.NoSuchCode)
 		ex := Send(ctx, resetCode(unknown.Values["Code"]))
-		ExpectFailure(ex, cataloguepkg.Step3UnknownCodeRefused, resetCodeResponseSchema, config.CaseInvalidCode)
+		ExpectFailure(ex, catalogue.Step3UnknownCodeRefused, resetCodeResponseSchema, config.CaseInvalidCode)
 
 		RecordAbsence(unknown, World.Shapes.Interaction(rec.CodeUnknown))
 	})
 
-	It("refuses an expired code", Label("expired-code"), Checks(cataloguepkg.Step3ExpiredCodeRefused), func(ctx SpecContext) {
+	It("refuses an expired code", Label("expired-code"), Checks(catalogue.Step3ExpiredCodeRefused), func(ctx SpecContext) {
 		trader := Given(ctx, states.ExpiredCode)
 		ex := Send(ctx, resetCode(trader["Code"]))
-		ExpectFailure(ex, cataloguepkg.Step3ExpiredCodeRefused, resetCodeResponseSchema, config.CaseExpiredCode)
+		ExpectFailure(ex, catalogue.Step3ExpiredCodeRefused, resetCodeResponseSchema, config.CaseExpiredCode)
 
 		Record(World.Shapes.Interaction(rec.CodeExpired))
 	})
 
-	It("refuses a code that was already used", Checks(cataloguepkg.Step3ValidCodeToken, cataloguepkg.Step3UsedCodeRefused), func(ctx SpecContext) {
+	It("refuses a code that was already used", Checks(catalogue.Step3ValidCodeToken, catalogue.Step3UsedCodeRefused), func(ctx SpecContext) {
 		trader := Given(ctx, states.PendingCode)
-		expectToken(Send(ctx, resetCode(trader["Code"])), cataloguepkg.Step3ValidCodeToken)
+		expectToken(Send(ctx, resetCode(trader["Code"])), catalogue.Step3ValidCodeToken)
 		ex := Send(ctx, resetCode(trader["Code"]))
-		ExpectFailure(ex, cataloguepkg.Step3UsedCodeRefused, resetCodeResponseSchema, config.CaseUsedCode)
+		ExpectFailure(ex, catalogue.Step3UsedCodeRefused, resetCodeResponseSchema, config.CaseUsedCode)
 		// No pact interaction: "already used" takes two requests, and a pact interaction is one.
 	})
 
 	It("refuses a code without Et-App-Key with the documented error, and the code stays usable", Label("app-key"),
-		Checks(cataloguepkg.Step3AppKeyMissingRefused, cataloguepkg.Step3AppKeyCodeSurvives), func(ctx SpecContext) {
+		Checks(catalogue.Step3AppKeyMissingRefused, catalogue.Step3AppKeyCodeSurvives), func(ctx SpecContext) {
 			trader := Given(ctx, states.PendingCode)
 			req := resetCode(trader["Code"])
 			req.OmitAppKey = true
-			ExpectAppKeyError(Send(ctx, req), cataloguepkg.Step3AppKeyMissingRefused)
-			expectToken(Send(ctx, resetCode(trader["Code"])), cataloguepkg.Step3AppKeyCodeSurvives)
+			ExpectAppKeyError(Send(ctx, req), catalogue.Step3AppKeyMissingRefused)
+			expectToken(Send(ctx, resetCode(trader["Code"])), catalogue.Step3AppKeyCodeSurvives)
 
 			Record(World.Shapes.Interaction(rec.CodeNoAppKey))
 		})

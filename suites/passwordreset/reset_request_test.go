@@ -8,12 +8,12 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/config"
 	rec "github.com/autoshares/conformance/internal/pacts"
 	"github.com/autoshares/conformance/internal/states"
-	suitepkg "github.com/autoshares/conformance/internal/suite"
+	"github.com/autoshares/conformance/internal/suite"
 )
 
 const resetPasswordResponseSchema = "reset-password.response.schema.json"
@@ -32,7 +32,7 @@ func expectStep1Success(ex *client.Exchange, check string) {
 func waitForCode(ctx context.Context, check, email string, since time.Time) string {
 	GinkgoHelper()
 	code, err := World.Flow.Code(ctx, email, since)
-	Need(Conclude(VerdictOn(check, nil).Expect(err == nil, suitepkg.KindNoMail, "step 1 answered success, but no confirmation code reached the trader's mailbox: %v", err)),
+	Need(Conclude(VerdictOn(check, nil).Expect(err == nil, suite.KindNoMail, "step 1 answered success, but no confirmation code reached the trader's mailbox: %v", err)),
 		"no confirmation code reached the mailbox ("+check+") for the steps after it")
 	World.Secrets.Add(code)
 	return code
@@ -42,69 +42,69 @@ func waitForCode(ctx context.Context, check, email string, since time.Time) stri
 // (whoever can call step 1 must not be able to finish the reset).
 func expectCodeOnlyByMail(ex *client.Exchange, code string) {
 	GinkgoHelper()
-	Conclude(VerdictOn(cataloguepkg.Step1CodeNotInResponse, ex).
-		Expect(!strings.Contains(string(ex.ResponseBody), code), suitepkg.KindEcho, "body: holds the confirmation code, which must reach the trader only by email"))
+	Conclude(VerdictOn(catalogue.Step1CodeNotInResponse, ex).
+		Expect(!strings.Contains(string(ex.ResponseBody), code), suite.KindEcho, "body: holds the confirmation code, which must reach the trader only by email"))
 }
 
 var _ = Describe("Step 1, request a reset: POST v1.0/users/password/reset", Label("step1", "reset-request"), func() {
 
 	It("emails a confirmation code to a trader without a secret question", Label("mail"),
-		Checks(cataloguepkg.Step1NoQuestionAccepted, cataloguepkg.Step1CodeMailed, cataloguepkg.Step1CodeNotInResponse), func(ctx SpecContext) {
+		Checks(catalogue.Step1NoQuestionAccepted, catalogue.Step1CodeMailed, catalogue.Step1CodeNotInResponse), func(ctx SpecContext) {
 			NeedMailbox()
 			trader := Given(ctx, states.NoQuestion)
 			since := time.Now()
 			ex := Send(ctx, client.ResetPassword(trader["User"], ""))
-			expectStep1Success(ex, cataloguepkg.Step1NoQuestionAccepted)
-			expectCodeOnlyByMail(ex, waitForCode(ctx, cataloguepkg.Step1CodeMailed, trader["Email"], since))
+			expectStep1Success(ex, catalogue.Step1NoQuestionAccepted)
+			expectCodeOnlyByMail(ex, waitForCode(ctx, catalogue.Step1CodeMailed, trader["Email"], since))
 
 			Record(World.Shapes.Interaction(rec.ResetNoQuestion))
 		})
 
 	It("emails a confirmation code when the secret answer is right", Label("mail", "secret-question"),
-		Checks(cataloguepkg.Step1RightAnswerAccepted, cataloguepkg.Step1CodeMailed, cataloguepkg.Step1CodeNotInResponse), func(ctx SpecContext) {
+		Checks(catalogue.Step1RightAnswerAccepted, catalogue.Step1CodeMailed, catalogue.Step1CodeNotInResponse), func(ctx SpecContext) {
 			NeedMailbox()
 			trader := Given(ctx, states.WithQuestion)
 			since := time.Now()
 			ex := Send(ctx, client.ResetPassword(trader["User"], trader["SecretQuestionAnswer"]))
-			expectStep1Success(ex, cataloguepkg.Step1RightAnswerAccepted)
-			expectCodeOnlyByMail(ex, waitForCode(ctx, cataloguepkg.Step1CodeMailed, trader["Email"], since))
+			expectStep1Success(ex, catalogue.Step1RightAnswerAccepted)
+			expectCodeOnlyByMail(ex, waitForCode(ctx, catalogue.Step1CodeMailed, trader["Email"], since))
 
 			Record(World.Shapes.Interaction(rec.ResetRightAnswer))
 		})
 
 	It("refuses a missing secret answer with the documented ErrorIncorrectAnswer", Label("secret-question"),
-		Checks(cataloguepkg.Step1MissingAnswerRefused), func(ctx SpecContext) {
+		Checks(catalogue.Step1MissingAnswerRefused), func(ctx SpecContext) {
 			trader := Given(ctx, states.WithQuestion)
 			ex := Send(ctx, client.ResetPassword(trader["User"], ""))
-			ExpectFailure(ex, cataloguepkg.Step1MissingAnswerRefused, resetPasswordResponseSchema, config.CaseWrongAnswer)
+			ExpectFailure(ex, catalogue.Step1MissingAnswerRefused, resetPasswordResponseSchema, config.CaseWrongAnswer)
 
 			Record(World.Shapes.Interaction(rec.ResetMissingAnswer))
 		})
 
 	It("refuses a wrong secret answer with the documented ErrorIncorrectAnswer", Label("secret-question"),
-		Checks(cataloguepkg.Step1WrongAnswerRefused), func(ctx SpecContext) {
+		Checks(catalogue.Step1WrongAnswerRefused), func(ctx SpecContext) {
 			trader := Given(ctx, states.WithQuestion)
 			ex := Send(ctx, client.ResetPassword(trader["User"], "not-"+trader["SecretQuestionAnswer"]))
-			ExpectFailure(ex, cataloguepkg.Step1WrongAnswerRefused, resetPasswordResponseSchema, config.CaseWrongAnswer)
+			ExpectFailure(ex, catalogue.Step1WrongAnswerRefused, resetPasswordResponseSchema, config.CaseWrongAnswer)
 
 			Record(World.Shapes.Interaction(rec.ResetWrongAnswer))
 		})
 
-	It("refuses an unknown user", Checks(cataloguepkg.Step1UnknownUserRefused), func(ctx SpecContext) {
+	It("refuses an unknown user", Checks(catalogue.Step1UnknownUserRefused), func(ctx SpecContext) {
 		unknown := GivenMade(ctx, states.NoSuchUser)
 		ex := Send(ctx, client.ResetPassword(unknown.Values["User"], ""))
-		ExpectFailure(ex, cataloguepkg.Step1UnknownUserRefused, resetPasswordResponseSchema, config.CaseUnknownUser)
+		ExpectFailure(ex, catalogue.Step1UnknownUserRefused, resetPasswordResponseSchema, config.CaseUnknownUser)
 		sawFinding(findingUserEnumeration)
 
 		RecordAbsence(unknown, World.Shapes.Interaction(rec.ResetUnknownUser))
 	})
 
 	It("refuses a reset request without Et-App-Key with the documented error", Label("app-key"),
-		Checks(cataloguepkg.Step1AppKeyMissingRefused), func(ctx SpecContext) {
+		Checks(catalogue.Step1AppKeyMissingRefused), func(ctx SpecContext) {
 			unknown := GivenMade(ctx, states.NoSuchUser)
 			req := client.ResetPassword(unknown.Values["User"], "")
 			req.OmitAppKey = true
-			ExpectAppKeyError(Send(ctx, req), cataloguepkg.Step1AppKeyMissingRefused)
+			ExpectAppKeyError(Send(ctx, req), catalogue.Step1AppKeyMissingRefused)
 
 			RecordAbsence(unknown, World.Shapes.Interaction(rec.ResetNoAppKey))
 		})

@@ -8,13 +8,13 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/states"
-	suitepkg "github.com/autoshares/conformance/internal/suite"
+	"github.com/autoshares/conformance/internal/suite"
 )
 
-const checkAnswersLimited = cataloguepkg.SecurityAnswersAttemptsLimited
+const checkAnswersLimited = catalogue.SecurityAnswersAttemptsLimited
 
 var _ = Describe("Security: guessing the secret answer (ASVS 6.3.1, NIST SP 800-63B-4 3.2.2)", Label("security", "brute-force", "step1", "secret-question"), func() {
 
@@ -25,7 +25,7 @@ var _ = Describe("Security: guessing the secret answer (ASVS 6.3.1, NIST SP 800-
 				Skip("AUTOSHARES_MAX_FAILED_ANSWERS=0: guessing the secret answer is not checked")
 			}
 			made := GivenMade(ctx, states.WithQuestion)
-			if made.Via != suitepkg.ViaStateEndpoint {
+			if made.Via != suite.ViaStateEndpoint {
 				// A configured test trader locked for the target's lockout period would fail
 				// the rest of the run (and the next runs): only fresh traders are guessed at.
 				Skip("needs fresh traders from the provider-state endpoint (set AUTOSHARES_STATE_URL): guessing a configured test trader's answer would lock it for the rest of the run")
@@ -53,7 +53,7 @@ var _ = Describe("Security: guessing the secret answer (ASVS 6.3.1, NIST SP 800-
 			// guess again (an overloaded moment is no answer, and a gateway's 503 reached no
 			// count), so an occasional 503 neither ends the guessing early nor fails the check.
 			otherChecked := false
-			rightAnswer := func(sent int) *suitepkg.Verdict {
+			rightAnswer := func(sent int) *suite.Verdict {
 				req := client.ResetPassword(target["User"], target["SecretQuestionAnswer"])
 				req.NoRateLimitRetry = true
 				ex := Send(ctx, req)
@@ -100,7 +100,7 @@ func guessAnswers(ctx context.Context, user string, n int, early bool) (int, boo
 	for sent < n {
 		batch := make([]client.Request, min(World.Cfg.MaxInFlight, n-sent))
 		for i := range batch {
-			wrong := suitepkg.RandomSecret("wrong-")
+			wrong := suite.RandomSecret("wrong-")
 			World.Secrets.Add(wrong)
 			batch[i] = client.ResetPassword(user, wrong)
 			batch[i].NoRateLimitRetry = early
@@ -108,7 +108,7 @@ func guessAnswers(ctx context.Context, user string, n int, early bool) (int, boo
 		changed := false
 		for i, ex := range SendAll(ctx, batch) {
 			Conclude(World.Rules.Refusal(VerdictOn(checkAnswersLimited, ex), fmt.Sprintf("wrong answer %d of %d", sent+i+1, n)))
-			switch kind := suitepkg.RefusalKind(ex); {
+			switch kind := suite.RefusalKind(ex); {
 			case ex.Status == http.StatusTooManyRequests:
 				changed = true // throttled: guessing is limited, or the right answer says otherwise
 			case first == "":

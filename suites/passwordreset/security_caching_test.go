@@ -4,12 +4,12 @@ import (
 	. "github.com/autoshares/conformance/internal/framework"
 	. "github.com/onsi/ginkgo/v2"
 
-	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/states"
 )
 
-const checkNotCacheable = cataloguepkg.SecuritySecretsNotCacheable
+const checkNotCacheable = catalogue.SecuritySecretsNotCacheable
 
 var _ = Describe("Security: responses carrying a token are not stored by shared caches (RFC 9111)", Label("security", "caching", "step3", "reset-code", "login"), func() {
 

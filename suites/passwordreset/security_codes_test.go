@@ -7,15 +7,15 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/states"
-	suitepkg "github.com/autoshares/conformance/internal/suite"
+	"github.com/autoshares/conformance/internal/suite"
 )
 
 const (
-	checkCodeOneExchange   = cataloguepkg.SecurityCodeOneConcurrentExchange
-	checkCodeUnpredictable = cataloguepkg.SecurityCodeUnpredictable
+	checkCodeOneExchange   = catalogue.SecurityCodeOneConcurrentExchange
+	checkCodeUnpredictable = catalogue.SecurityCodeUnpredictable
 )
 
 var _ = Describe("Security: confirmation codes (ASVS 6.5)", Label("security", "codes", "step3", "reset-code"), func() {
@@ -40,7 +40,7 @@ var _ = Describe("Security: confirmation codes (ASVS 6.5)", Label("security", "c
 					ExpectFailure(ex, checkCodeOneExchange, resetCodeResponseSchema, anyFailure)
 				}
 			}
-			Conclude(VerdictOn(checkCodeOneExchange, nil).Expect(len(wins) == 1, suitepkg.KindWinners,
+			Conclude(VerdictOn(checkCodeOneExchange, nil).Expect(len(wins) == 1, suite.KindWinners,
 				"%d simultaneous step 3 exchanges of one code (AUTOSHARES_CONCURRENT_UPDATES): expected exactly one success, got %d (exchanges %s)", n, len(wins), strings.Join(wins, ", ")))
 		})
 
@@ -58,8 +58,8 @@ var _ = Describe("Security: confirmation codes (ASVS 6.5)", Label("security", "c
 				codes[i] = Given(fresh, states.PendingCode)["Code"]
 			}
 			v := VerdictOn(checkCodeUnpredictable, nil)
-			for _, p := range suitepkg.CodePatternProblems(codes) {
-				v.Expect(false, suitepkg.KindCodePattern, "%s (AUTOSHARES_CODE_SAMPLES=%d)", p, len(codes))
+			for _, p := range suite.CodePatternProblems(codes) {
+				v.Expect(false, suite.KindCodePattern, "%s (AUTOSHARES_CODE_SAMPLES=%d)", p, len(codes))
 			}
 			Conclude(v)
 		})

@@ -4,7 +4,7 @@ import (
 	. "github.com/autoshares/conformance/internal/framework"
 	. "github.com/onsi/ginkgo/v2"
 
-	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/outcome"
 )
 
@@ -12,8 +12,8 @@ import (
 // flow itself prescribes. A spec that observes one says so; the reports list it with its
 // requirement ID, and it never fails the run.
 const (
-	findingSecretQuestion  = cataloguepkg.FindingSecretQuestion
-	findingUserEnumeration = cataloguepkg.FindingUserEnumeration
+	findingSecretQuestion  = catalogue.FindingSecretQuestion
+	findingUserEnumeration = catalogue.FindingUserEnumeration
 )
 
 // sawFinding records that the running spec saw the finding.

@@ -7,10 +7,10 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/states"
-	suitepkg "github.com/autoshares/conformance/internal/suite"
+	"github.com/autoshares/conformance/internal/suite"
 )
 
 // hstsNotCheckedWhy says why the HSTS check is not made in this run, or "" when it is.
@@ -31,20 +31,20 @@ var _ = Describe("Security: CORS allows no foreign origin with credentials (ASVS
 	Label("security", "headers", "cors", "https", "asvs-3.4.1", "asvs-3.4.4", "asvs-13.4.6"), func() {
 
 		It("answers a foreign Origin, in simple requests and preflights on every endpoint, without allowing it with credentials",
-			Label("step1", "step2", "step3", "step4", "login"), Checks(cataloguepkg.SecurityHeadersCors), func(ctx SpecContext) {
+			Label("step1", "step2", "step3", "step4", "login"), Checks(catalogue.SecurityHeadersCors), func(ctx SpecContext) {
 				if why := hstsNotCheckedWhy(); why != "" {
-					NotChecked(cataloguepkg.SecurityHeadersHsts, why)
+					NotChecked(catalogue.SecurityHeadersHsts, why)
 				}
 				Given(ctx, states.NoSuchUser)
 				origin := World.Cfg.Security.CORSOrigin
 				pw := NewPassword()
 				var reqs []client.Request
 				for _, r := range []client.Request{
-					client.ResetPassword(suitepkg.RandomSecret("unknown-trader-"), ""),
-					client.SecretQuestion(suitepkg.RandomSecret("unknown-trader-")),
-					resetCode(suitepkg.RandomCode()),
+					client.ResetPassword(suite.RandomSecret("unknown-trader-"), ""),
+					client.SecretQuestion(suite.RandomSecret("unknown-trader-")),
+					resetCode(suite.RandomCode()),
 					updatePassword(randomGUID(), pw, pw),
-					client.Login(suitepkg.RandomSecret("unknown-trader-"), NewPassword()),
+					client.Login(suite.RandomSecret("unknown-trader-"), NewPassword()),
 				} {
 					simple := r
 					simple.Header = r.Header.Clone()
@@ -64,7 +64,7 @@ var _ = Describe("Security: CORS allows no foreign origin with credentials (ASVS
 					if ex.Method == http.MethodOptions {
 						what = "the preflight of " + ex.RequestHeader.Get("Access-Control-Request-Method") + " " + strings.TrimPrefix(ex.URL, World.API.BaseURL)
 					}
-					Conclude(World.Rules.CORS(VerdictOn(cataloguepkg.SecurityHeadersCors, ex), origin, what))
+					Conclude(World.Rules.CORS(VerdictOn(catalogue.SecurityHeadersCors, ex), origin, what))
 				}
 			})
 	})

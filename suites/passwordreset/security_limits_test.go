@@ -18,12 +18,12 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/internal/states"
-	suitepkg "github.com/autoshares/conformance/internal/suite"
+	"github.com/autoshares/conformance/internal/suite"
 )
 
 var _ = Describe("Security: guessing step 3's code (ASVS 6.6.3, NIST SP 800-63B-4 4.2.1.2)", Label("security", "brute-force", "codes", "step3", "reset-code"), func() {
@@ -32,14 +32,14 @@ var _ = Describe("Security: guessing step 3's code (ASVS 6.6.3, NIST SP 800-63B-
 	// every pending code (the reference provider does) and void them all: no other spec
 	// may hold a pending code meanwhile. Ginkgo runs Serial specs after the parallel ones,
 	// on one process.
-	It("refuses a pending code after too many wrong codes", Serial, Checks(cataloguepkg.SecurityCodeGuessingLimited), func(ctx SpecContext) {
+	It("refuses a pending code after too many wrong codes", Serial, Checks(catalogue.SecurityCodeGuessingLimited), func(ctx SpecContext) {
 		n := World.Cfg.Security.MaxFailedCodes
 		if n == 0 {
-			NotChecked(cataloguepkg.SecurityCodeGuessingLimited, "AUTOSHARES_MAX_FAILED_CODES=0: guessing step 3's code is not checked")
+			NotChecked(catalogue.SecurityCodeGuessingLimited, "AUTOSHARES_MAX_FAILED_CODES=0: guessing step 3's code is not checked")
 			return
 		}
 		// The documented step 3 request carries the code and nothing naming its trader.
-		sawFinding(cataloguepkg.FindingCodeBoundToNoUser)
+		sawFinding(catalogue.FindingCodeBoundToNoUser)
 		// A code made ahead may have met other specs' wrong codes already: that only makes
 		// it fall sooner, never lets a target without a limit pass.
 		code := Given(ctx, states.PendingCode)["Code"]
@@ -51,7 +51,7 @@ var _ = Describe("Security: guessing step 3's code (ASVS 6.6.3, NIST SP 800-63B-
 		// gateway's 429 did not reach the target's count). A Serial spec runs while every
 		// other process is idle, so it may have the whole run's in-flight bound.
 		for i, ex := range sendAllWithin(ctx, wrong, World.Cfg.MaxInFlight*ParallelTotal()) {
-			Conclude(World.Rules.Refusal(VerdictOn(cataloguepkg.SecurityCodeGuessingLimited, ex), fmt.Sprintf("wrong code %d of %d", i+1, n)))
+			Conclude(World.Rules.Refusal(VerdictOn(catalogue.SecurityCodeGuessingLimited, ex), fmt.Sprintf("wrong code %d of %d", i+1, n)))
 		}
 		DropCodesMadeAhead()
 		// A 429 on the right code is waited out (within the budget) and the code sent again:
@@ -63,7 +63,7 @@ var _ = Describe("Security: guessing step 3's code (ASVS 6.6.3, NIST SP 800-63B-
 			_ = json.Unmarshal(ex.ResponseBody, &struct{ Model *string }{&token})
 			World.Secrets.Add(token)
 		}
-		Conclude(World.Rules.Refusal(VerdictOn(cataloguepkg.SecurityCodeGuessingLimited, ex),
+		Conclude(World.Rules.Refusal(VerdictOn(catalogue.SecurityCodeGuessingLimited, ex),
 			fmt.Sprintf("the pending code after %d wrong codes of its length (AUTOSHARES_MAX_FAILED_CODES=%d): guessing must be stopped by then", n, n)))
 	})
 })
@@ -85,7 +85,7 @@ func sendAllWithin(ctx context.Context, reqs []client.Request, inFlight int) []*
 func wrongCode(code string) string {
 	for {
 		var b strings.Builder
-		r := suitepkg.RandomSecret("")
+		r := suite.RandomSecret("")
 		for i, c := range code {
 			x := r[i%len(r)]
 			if unicode.IsDigit(c) {
@@ -94,7 +94,7 @@ func wrongCode(code string) string {
 				b.WriteByte('A' + x%26)
 			}
 			if i%len(r) == len(r)-1 {
-				r = suitepkg.RandomSecret("")
+				r = suite.RandomSecret("")
 			}
 		}
 		if w := b.String(); w != code {
@@ -105,36 +105,36 @@ func wrongCode(code string) string {
 
 var _ = Describe("Security: failed logins of one account (ASVS 6.3.1, 6.3.4, NIST SP 800-63B-4 3.2.2)", Label("security", "brute-force", "login", "locks-accounts"), func() {
 
-	It("refuses the right password after too many failed logins", Checks(cataloguepkg.SecurityLoginAttemptsLimited), func(ctx SpecContext) {
-		trader, ok := lockableTrader(ctx, cataloguepkg.SecurityLoginAttemptsLimited)
+	It("refuses the right password after too many failed logins", Checks(catalogue.SecurityLoginAttemptsLimited), func(ctx SpecContext) {
+		trader, ok := lockableTrader(ctx, catalogue.SecurityLoginAttemptsLimited)
 		if !ok {
 			return
 		}
 		user := trader["User"]
-		limitLogins(ctx, cataloguepkg.SecurityLoginAttemptsLimited, trader, func(int) string { return user }, "")
+		limitLogins(ctx, catalogue.SecurityLoginAttemptsLimited, trader, func(int) string { return user }, "")
 	})
 
-	It("counts failed logins under every spelling of a login the target accepts", Checks(cataloguepkg.SecurityLoginLimitPerSpelling), func(ctx SpecContext) {
-		trader, ok := lockableTrader(ctx, cataloguepkg.SecurityLoginLimitPerSpelling)
+	It("counts failed logins under every spelling of a login the target accepts", Checks(catalogue.SecurityLoginLimitPerSpelling), func(ctx SpecContext) {
+		trader, ok := lockableTrader(ctx, catalogue.SecurityLoginLimitPerSpelling)
 		if !ok {
 			return
 		}
 		user := trader["User"]
 		spellings := caseSpellings(user, World.Cfg.Security.MaxFailedLogins+1)
 		if len(spellings) < World.Cfg.Security.MaxFailedLogins+1 {
-			NotChecked(cataloguepkg.SecurityLoginLimitPerSpelling, fmt.Sprintf("the trader's login has too few letters for %d spellings of its own", World.Cfg.Security.MaxFailedLogins+1))
+			NotChecked(catalogue.SecurityLoginLimitPerSpelling, fmt.Sprintf("the trader's login has too few letters for %d spellings of its own", World.Cfg.Security.MaxFailedLogins+1))
 			return
 		}
 		// Another spelling with the right password: is it the same account to the target?
 		ex := Send(ctx, client.Login(spellings[0], trader["Password"]))
 		token := loginToken(ex)
 		if ex.Status/100 != 2 || token == "" {
-			NotChecked(cataloguepkg.SecurityLoginLimitPerSpelling, "login is case-sensitive: the trader's login with its letter case changed is not the same account (refused with the right password), so there is no other spelling to count under")
+			NotChecked(catalogue.SecurityLoginLimitPerSpelling, "login is case-sensitive: the trader's login with its letter case changed is not the same account (refused with the right password), so there is no other spelling to count under")
 			return
 		}
 		// Each failed login under a spelling of its own: a count kept per spelling never
 		// reaches its limit; the right password goes under the login as it was made.
-		limitLogins(ctx, cataloguepkg.SecurityLoginLimitPerSpelling, trader, func(i int) string { return spellings[1+i] }, " each under another spelling of the login")
+		limitLogins(ctx, catalogue.SecurityLoginLimitPerSpelling, trader, func(i int) string { return spellings[1+i] }, " each under another spelling of the login")
 	})
 })
 
@@ -148,7 +148,7 @@ func lockableTrader(ctx context.Context, check string) (states.Values, bool) {
 		return nil, false
 	}
 	made := GivenMade(ctx, states.NoQuestion)
-	if made.Via != suitepkg.ViaStateEndpoint {
+	if made.Via != suite.ViaStateEndpoint {
 		NotChecked(check, "needs a fresh trader from the provider-state endpoint (set AUTOSHARES_STATE_URL): locking a configured test trader would lock it for the rest of the run")
 		return nil, false
 	}
@@ -164,7 +164,7 @@ func lockableTrader(ctx context.Context, check string) (states.Values, bool) {
 func limitLogins(ctx context.Context, check string, trader states.Values, spelling func(int) string, how string) {
 	GinkgoHelper()
 	n := World.Cfg.Security.MaxFailedLogins
-	right := func(sent int) *suitepkg.Verdict {
+	right := func(sent int) *suite.Verdict {
 		ex := Send(ctx, client.Login(trader["User"], trader["Password"]))
 		why := fmt.Sprintf("with the right password after %d failed logins%s (AUTOSHARES_MAX_FAILED_LOGINS=%d): guessing must be stopped by then", sent, how, n)
 		v := VerdictOn(check, ex)
@@ -194,7 +194,7 @@ func failLogins(ctx context.Context, check string, spelling func(int) string, n 
 	for sent < n {
 		batch := make([]client.Request, min(World.Cfg.MaxInFlight, n-sent))
 		for i := range batch {
-			wrong := suitepkg.RandomSecret("wrong-")
+			wrong := suite.RandomSecret("wrong-")
 			World.Secrets.Add(wrong)
 			batch[i] = client.Login(spelling(sent+i), wrong)
 			batch[i].NoRateLimitRetry = early
@@ -264,9 +264,9 @@ func caseSpellings(login string, n int) []string {
 var _ = Describe("Security: a reset voids the trader's other grants (ASVS 6.6.2)", Label("security", "step3", "step4", "reset-code", "update-password", "mail"), func() {
 
 	// The codes come by mail: the mail checks are declared, and judged, where they are met.
-	It("refuses the trader's other code and token after a successful reset", Checks(cataloguepkg.SecurityResetOldCodesVoid, cataloguepkg.Step1NoQuestionAccepted, cataloguepkg.Step1CodeMailed), func(ctx SpecContext) {
+	It("refuses the trader's other code and token after a successful reset", Checks(catalogue.SecurityResetOldCodesVoid, catalogue.Step1NoQuestionAccepted, catalogue.Step1CodeMailed), func(ctx SpecContext) {
 		NeedMailbox()
-		const check = cataloguepkg.SecurityResetOldCodesVoid
+		const check = catalogue.SecurityResetOldCodesVoid
 		trader := Given(ctx, states.PendingCode)
 		// Three grants of one trader, all issued before the reset: a token (from the
 		// state's code), a second token, which makes the reset, and a code still pending.
@@ -277,8 +277,8 @@ var _ = Describe("Security: a reset voids the trader's other grants (ASVS 6.6.2)
 			// question is unknown here, and the check cannot go on.
 			ex := Send(ctx, client.ResetPassword(trader["User"], ""))
 			Need(succeeded(ex), "step 1 without an answer, for the pending-code state's trader, was refused (it may have a secret question)")
-			expectStep1Success(ex, cataloguepkg.Step1NoQuestionAccepted)
-			return waitForCode(ctx, cataloguepkg.Step1CodeMailed, trader["Email"], since)
+			expectStep1Success(ex, catalogue.Step1NoQuestionAccepted)
+			return waitForCode(ctx, catalogue.Step1CodeMailed, trader["Email"], since)
 		}
 		resetter := expectToken(Send(ctx, resetCode(mailed())), check)
 		pending := mailed()
@@ -299,19 +299,19 @@ var _ = Describe("Security: a reset voids the trader's other grants (ASVS 6.6.2)
 
 var _ = Describe("Security: how many bits a code carries (ASVS 6.5.4, NIST SP 800-63B-4 4.2.1.2)", Label("security", "codes", "step3", "reset-code"), func() {
 
-	It("issues confirmation codes of at least 20 bits", Checks(cataloguepkg.SecurityCodeLength), func(ctx SpecContext) {
+	It("issues confirmation codes of at least 20 bits", Checks(catalogue.SecurityCodeLength), func(ctx SpecContext) {
 		digits := World.Cfg.Security.MinCodeDigits
 		if digits == 0 {
-			NotChecked(cataloguepkg.SecurityCodeLength, "AUTOSHARES_MIN_CODE_DIGITS=0: the codes' length is not checked")
+			NotChecked(catalogue.SecurityCodeLength, "AUTOSHARES_MIN_CODE_DIGITS=0: the codes' length is not checked")
 			return
 		}
-		v := VerdictOn(cataloguepkg.SecurityCodeLength, nil)
+		v := VerdictOn(catalogue.SecurityCodeLength, nil)
 		for i := range 2 {
 			code := Given(ctx, states.PendingCode)["Code"]
 			bits, alphabet := codeBits(code)
 			// A numeric code by its digits (no rounding at the boundary); another by its bits.
 			ok := alphabet == 10 && len(code) >= digits || alphabet != 10 && bits >= float64(digits)*math.Log2(10)
-			v.Expect(ok, suitepkg.KindCodeLength, "code %d: %d characters of an alphabet of %d carry %.1f bits, expected at least %d digits' worth (%.1f bits; AUTOSHARES_MIN_CODE_DIGITS=%d)",
+			v.Expect(ok, suite.KindCodeLength, "code %d: %d characters of an alphabet of %d carry %.1f bits, expected at least %d digits' worth (%.1f bits; AUTOSHARES_MIN_CODE_DIGITS=%d)",
 				i+1, len(code), alphabet, bits, digits, float64(digits)*math.Log2(10), digits)
 		}
 		Conclude(v)
@@ -320,8 +320,8 @@ var _ = Describe("Security: how many bits a code carries (ASVS 6.5.4, NIST SP 80
 
 var _ = Describe("Security: how long a code lives (ASVS 6.5.5, NIST SP 800-63B-4 4.2.1.2)", Label("security", "codes", "step3", "reset-code"), func() {
 
-	It("refuses a code issued longer ago than the longest code lifetime", Checks(cataloguepkg.SecurityCodeLifetimeBounded), func(ctx SpecContext) {
-		const check = cataloguepkg.SecurityCodeLifetimeBounded
+	It("refuses a code issued longer ago than the longest code lifetime", Checks(catalogue.SecurityCodeLifetimeBounded), func(ctx SpecContext) {
+		const check = catalogue.SecurityCodeLifetimeBounded
 		lifetime := World.Cfg.Security.MaxCodeLifetime
 		if lifetime == 0 {
 			NotChecked(check, "AUTOSHARES_MAX_CODE_LIFETIME=0: the codes' lifetime is not checked")
@@ -399,7 +399,7 @@ func codeBits(code string) (float64, int) {
 var _ = Describe("Security: step 1's response times (ASVS 6.3.8)", Label("security", "step1", "reset-request", "timing"), func() {
 
 	It("reports step 1's response times for a known and an unknown user", Label("secret-question"),
-		Checks(cataloguepkg.Step1WrongAnswerRefused, cataloguepkg.Step1UnknownUserRefused), func(ctx SpecContext) {
+		Checks(catalogue.Step1WrongAnswerRefused, catalogue.Step1UnknownUserRefused), func(ctx SpecContext) {
 			n := World.Cfg.Security.TimingSamples
 			if n == 0 {
 				Skip("AUTOSHARES_TIMING_SAMPLES=0: response times are not measured")
@@ -412,7 +412,7 @@ var _ = Describe("Security: step 1's response times (ASVS 6.3.8)", Label("securi
 			// user's is, and mails nothing; fewer than a lockout's worth by default.
 			reqs := make([]client.Request, 0, 2*n)
 			for i := range n {
-				wrong := suitepkg.RandomSecret("wrong-")
+				wrong := suite.RandomSecret("wrong-")
 				World.Secrets.Add(wrong)
 				pair := []client.Request{client.ResetPassword(known, wrong), client.ResetPassword(unknown, wrong)}
 				if i%2 == 1 {
@@ -424,9 +424,9 @@ var _ = Describe("Security: step 1's response times (ASVS 6.3.8)", Label("securi
 			for i, ex := range SendAll(ctx, reqs) {
 				isKnown := (i%2 == 0) == (i/2%2 == 0)
 				if isKnown {
-					ExpectFailure(ex, cataloguepkg.Step1WrongAnswerRefused, resetPasswordResponseSchema, config.CaseWrongAnswer)
+					ExpectFailure(ex, catalogue.Step1WrongAnswerRefused, resetPasswordResponseSchema, config.CaseWrongAnswer)
 				} else {
-					ExpectFailure(ex, cataloguepkg.Step1UnknownUserRefused, resetPasswordResponseSchema, config.CaseUnknownUser)
+					ExpectFailure(ex, catalogue.Step1UnknownUserRefused, resetPasswordResponseSchema, config.CaseUnknownUser)
 				}
 				if ex.RateLimitWaits > 0 {
 					continue // a throttled exchange's time is the wait's, not the target's
@@ -438,7 +438,7 @@ var _ = Describe("Security: step 1's response times (ASVS 6.3.8)", Label("securi
 				}
 			}
 			stats := timingStats(tk, tu)
-			RecordOutcome(outcome.Record{Finding: cataloguepkg.FindingLoginTiming, State: outcome.Passed, Reason: stats})
+			RecordOutcome(outcome.Record{Finding: catalogue.FindingLoginTiming, State: outcome.Passed, Reason: stats})
 		})
 })
 

@@ -9,10 +9,10 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/states"
-	suitepkg "github.com/autoshares/conformance/internal/suite"
+	"github.com/autoshares/conformance/internal/suite"
 )
 
 // The problem kinds of the mail checks (deviation signatures group failures by kind).
@@ -31,14 +31,14 @@ var _ = Describe("Security: what the reset mails the trader (ASVS 2.3.1, 6.3.7, 
 	// (AUTOSHARES_NO_MAIL_WAIT) while the reset goes on, and every mail the reset brings is
 	// read once at the end.
 	It("mails nothing for refused requests, a notification without secrets after the reset, and no secret in any mail", Label("secret-question", "step3", "step4"), LongSpec,
-		Checks(cataloguepkg.SecurityResetRefusedRequestMailsNothing, cataloguepkg.SecurityResetNotificationMailed, cataloguepkg.SecurityMailNoSecrets), func(ctx SpecContext) {
+		Checks(catalogue.SecurityResetRefusedRequestMailsNothing, catalogue.SecurityResetNotificationMailed, catalogue.SecurityMailNoSecrets), func(ctx SpecContext) {
 			NeedMailbox()
 			trader := Given(ctx, states.WithQuestion)
 			email, answer := trader["Email"], trader["SecretQuestionAnswer"]
 			before := mailSnapshot(ctx, email)
 
 			By("step 1 without an answer and with a wrong one, at once: refused, they must mail nothing")
-			wrong := suitepkg.RandomSecret("wrong-")
+			wrong := suite.RandomSecret("wrong-")
 			World.Secrets.Add(wrong)
 			refusedAt := time.Now()
 			refused := SendAll(ctx, []client.Request{client.ResetPassword(trader["User"], ""), client.ResetPassword(trader["User"], wrong)})
@@ -51,13 +51,13 @@ var _ = Describe("Security: what the reset mails the trader (ASVS 2.3.1, 6.3.7, 
 
 			By("the reset: step 1 with the answer, the mailed code, step 3, step 4")
 			since := time.Now()
-			expectStep1Success(Send(ctx, client.ResetPassword(trader["User"], answer)), cataloguepkg.SecurityResetNotificationMailed)
-			code := waitForCode(ctx, cataloguepkg.SecurityResetNotificationMailed, email, since)
-			token := expectToken(Send(ctx, resetCode(code)), cataloguepkg.SecurityResetNotificationMailed)
+			expectStep1Success(Send(ctx, client.ResetPassword(trader["User"], answer)), catalogue.SecurityResetNotificationMailed)
+			code := waitForCode(ctx, catalogue.SecurityResetNotificationMailed, email, since)
+			token := expectToken(Send(ctx, resetCode(code)), catalogue.SecurityResetNotificationMailed)
 			beforeReset := mailSnapshot(ctx, email)
 			pw := NewPassword()
 			reset := Send(ctx, updatePassword(token, pw, pw))
-			ExpectSuccess(reset, cataloguepkg.SecurityResetNotificationMailed, updatePasswordResponseSchema)
+			ExpectSuccess(reset, catalogue.SecurityResetNotificationMailed, updatePasswordResponseSchema)
 
 			By("the notification, and the refused requests' mail given AUTOSHARES_NO_MAIL_WAIT")
 			mctx, cancel := context.WithTimeout(ctx, World.Cfg.Flow.MailTimeout)
@@ -77,14 +77,14 @@ var _ = Describe("Security: what the reset mails the trader (ASVS 2.3.1, 6.3.7, 
 			}
 
 			extra := len(preReset) - due + max(len(postReset)-1, 0)
-			Conclude(VerdictOn(cataloguepkg.SecurityResetRefusedRequestMailsNothing, refused[len(refused)-1]).Expect(extra <= 0, kindUnwantedMail,
+			Conclude(VerdictOn(catalogue.SecurityResetRefusedRequestMailsNothing, refused[len(refused)-1]).Expect(extra <= 0, kindUnwantedMail,
 				"a refused reset request mailed the trader: %s reached it before the reset, where %d was due (the right answer's code mail), and %s after it, where one notification was due",
 				plural(len(preReset), "mail"), due, plural(len(postReset), "mail")))
 
 			secrets := []struct{ name, value string }{
 				{"the new password", pw}, {"the old password", trader["Password"]}, {"the reset token", token}, {"the secret answer", answerToLookFor(answer)},
 			}
-			v := VerdictOn(cataloguepkg.SecurityResetNotificationMailed, reset).Expect(len(postReset) > 0, suitepkg.KindNoMail,
+			v := VerdictOn(catalogue.SecurityResetNotificationMailed, reset).Expect(len(postReset) > 0, suite.KindNoMail,
 				"no notification mail reached the trader within AUTOSHARES_MAIL_TIMEOUT (%s) of the successful reset", World.Cfg.Flow.MailTimeout)
 			for _, m := range postReset {
 				for _, s := range append(secrets, struct{ name, value string }{"the confirmation code", code}) {
@@ -93,7 +93,7 @@ var _ = Describe("Security: what the reset mails the trader (ASVS 2.3.1, 6.3.7, 
 			}
 			Conclude(v)
 
-			v = VerdictOn(cataloguepkg.SecurityMailNoSecrets, reset)
+			v = VerdictOn(catalogue.SecurityMailNoSecrets, reset)
 			for _, m := range mails {
 				what := "a mail of the reset"
 				switch {
@@ -110,14 +110,14 @@ var _ = Describe("Security: what the reset mails the trader (ASVS 2.3.1, 6.3.7, 
 		})
 
 	It("mails one trader at most AUTOSHARES_MAX_RESET_MAILS codes, however many requests it gets", Label("brute-force"), LongSpec,
-		Checks(cataloguepkg.SecurityResetMailFloodLimited), func(ctx SpecContext) {
+		Checks(catalogue.SecurityResetMailFloodLimited), func(ctx SpecContext) {
 			NeedMailbox()
 			n := World.Cfg.Security.MaxResetMails
 			if n == 0 {
 				Skip("AUTOSHARES_MAX_RESET_MAILS=0: mail flooding is not checked")
 			}
 			made := GivenMade(ctx, states.NoQuestion)
-			if made.Via != suitepkg.ViaStateEndpoint {
+			if made.Via != suite.ViaStateEndpoint {
 				// A configured test trader would keep the flood's pending codes: the target
 				// may then mail it nothing more for the rest of the run.
 				Skip("needs fresh traders from the provider-state endpoint (set AUTOSHARES_STATE_URL): flooding a configured test trader would leave it unable to get codes for the rest of the run")
@@ -141,7 +141,7 @@ var _ = Describe("Security: what the reset mails the trader (ASVS 2.3.1, 6.3.7, 
 			got, err := World.Mailbox.WaitForNew(wctx, email, before, 0, n)
 			cancel()
 			mailRead(err)
-			Conclude(VerdictOn(cataloguepkg.SecurityResetMailFloodLimited, exs[len(exs)-1]).Expect(got <= n, kindUnwantedMail,
+			Conclude(VerdictOn(catalogue.SecurityResetMailFloodLimited, exs[len(exs)-1]).Expect(got <= n, kindUnwantedMail,
 				"%d step 1 requests for one trader mailed it %d times: more than AUTOSHARES_MAX_RESET_MAILS=%d", len(reqs), got, n))
 		})
 })

@@ -12,7 +12,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/states"
@@ -99,7 +99,7 @@ func duplicatePasswordBody(token, firstPassword, secondPassword, confirmation st
 var _ = Describe("Security: new passwords at step 4 (ASVS 6.2.11, 1.5.3; NIST SP 800-63B-4 3.1.1.2; no login by a reset)", Label("security", "step4", "update-password"), func() {
 
 	It("refuses new passwords made of the trader's login, e-mail address or the product's names, and changes nothing", Label(passwordPolicyLabel, "login"),
-		Checks(cataloguepkg.SecurityPasswordContextWords), func(ctx SpecContext) {
+		Checks(catalogue.SecurityPasswordContextWords), func(ctx SpecContext) {
 			trader := Given(ctx, states.ValidToken)
 			words := contextCandidates(trader["User"], trader["Email"], World.Cfg.Security.ContextWords)
 			if len(words) == 0 {
@@ -116,14 +116,14 @@ var _ = Describe("Security: new passwords at step 4 (ASVS 6.2.11, 1.5.3; NIST SP
 			// Independent refusals: they go together. Should one be accepted, the others meet
 			// a used token; the accepted one fails the check, and the logins below show it.
 			for _, ex := range SendAll(ctx, reqs) {
-				expectRejected(ex, cataloguepkg.SecurityPasswordContextWords)
+				expectRejected(ex, catalogue.SecurityPasswordContextWords)
 			}
-			ExpectPasswordUnchanged(ctx, cataloguepkg.SecurityPasswordContextWords, trader["User"], trader["Password"], passwords[0])
+			ExpectPasswordUnchanged(ctx, catalogue.SecurityPasswordContextWords, trader["User"], trader["Password"], passwords[0])
 		})
 
 	It("counts a new password's length in code points: the minimum in two-byte characters is accepted, one character fewer is refused", Label(passwordPolicyLabel, "login"),
-		Checks(cataloguepkg.SecurityPasswordCodePointsCounted), func(ctx SpecContext) {
-			const check = cataloguepkg.SecurityPasswordCodePointsCounted
+		Checks(catalogue.SecurityPasswordCodePointsCounted), func(ctx SpecContext) {
+			const check = catalogue.SecurityPasswordCodePointsCounted
 			n := World.Cfg.Negative.MinPasswordLength
 			if n < 2 {
 				Skip(fmt.Sprintf("AUTOSHARES_EXPECT_MIN_PASSWORD_LENGTH=%d: no shorter non-empty password to try", n))
@@ -143,7 +143,7 @@ var _ = Describe("Security: new passwords at step 4 (ASVS 6.2.11, 1.5.3; NIST SP
 				ExpectSuccess(exExact, check, updatePasswordResponseSchema)
 				ExpectLoginSucceeds(ctx, check, trader["User"], exact, fmt.Sprintf("with the %d-character password of two-byte characters step 4 accepted", n))
 				if n < nistSingleFactorMin {
-					sawFinding(cataloguepkg.FindingPasswordShorterThan15)
+					sawFinding(catalogue.FindingPasswordShorterThan15)
 				}
 				return
 			}
@@ -160,14 +160,14 @@ var _ = Describe("Security: new passwords at step 4 (ASVS 6.2.11, 1.5.3; NIST SP
 				return
 			}
 			if n < nistSingleFactorMin {
-				sawFinding(cataloguepkg.FindingPasswordShorterThan15)
+				sawFinding(catalogue.FindingPasswordShorterThan15)
 			}
 			NotChecked(check, fmt.Sprintf("the target refuses non-ASCII passwords at step 4 (allowed, see security.password.unicode-usable) and accepts %d ASCII characters: how it counts multi-byte characters does not show", n))
 		})
 
 	It("sets the confirmed password, or refuses and changes nothing, when a step 4 body carries Password twice", Label("body", "login"),
-		Checks(cataloguepkg.SecurityBodyDuplicateProperty), func(ctx SpecContext) {
-			const check = cataloguepkg.SecurityBodyDuplicateProperty
+		Checks(catalogue.SecurityBodyDuplicateProperty), func(ctx SpecContext) {
+			const check = catalogue.SecurityBodyDuplicateProperty
 			// The confirmed value last, then first: a target whose parsers disagree either way
 			// (one checks the first value, the other stores the last, or the reverse) sets a
 			// password nobody confirmed in one of them. One trader each: a success uses the token.
@@ -219,8 +219,8 @@ var _ = Describe("Security: new passwords at step 4 (ASVS 6.2.11, 1.5.3; NIST SP
 		})
 
 	It("does not log the trader in on a successful step 4: no session in its reply",
-		Checks(cataloguepkg.SecurityResetNoAutoLogin), func(ctx SpecContext) {
-			const check = cataloguepkg.SecurityResetNoAutoLogin
+		Checks(catalogue.SecurityResetNoAutoLogin), func(ctx SpecContext) {
+			const check = catalogue.SecurityResetNoAutoLogin
 			trader := Given(ctx, states.ValidToken)
 			pw := NewPassword()
 			ex := Send(ctx, updatePassword(trader["Token"], pw, pw))

@@ -9,10 +9,10 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/states"
-	suitepkg "github.com/autoshares/conformance/internal/suite"
+	"github.com/autoshares/conformance/internal/suite"
 )
 
 // The password checks of the security profile (docs/SECURITY.md): OWASP ASVS 5.0 6.2 and
@@ -22,12 +22,12 @@ import (
 // password still logs in after it: a lock can never pass for a verdict.
 
 const (
-	checkLongAccepted   = cataloguepkg.SecurityPasswordLongAccepted
-	checkNotTruncated   = cataloguepkg.SecurityPasswordNotTruncated
-	checkCaseSensitive  = cataloguepkg.SecurityPasswordCaseSensitive
-	checkUnicodeUsable  = cataloguepkg.SecurityPasswordUnicodeUsable
-	checkBlocklist      = cataloguepkg.SecurityPasswordBlocklist
-	checkNoComposition  = cataloguepkg.SecurityPasswordNoComposition
+	checkLongAccepted   = catalogue.SecurityPasswordLongAccepted
+	checkNotTruncated   = catalogue.SecurityPasswordNotTruncated
+	checkCaseSensitive  = catalogue.SecurityPasswordCaseSensitive
+	checkUnicodeUsable  = catalogue.SecurityPasswordUnicodeUsable
+	checkBlocklist      = catalogue.SecurityPasswordBlocklist
+	checkNoComposition  = catalogue.SecurityPasswordNoComposition
 	maxFailedLogins     = 3
 	passwordPolicyLabel = "password-policy"
 )
@@ -41,7 +41,7 @@ var truncationLengths = []int{16, 20, 32, 50, 64, 72}
 func longPassword(n int) string {
 	p := "Aa1!"
 	for len(p) < n {
-		p += suitepkg.RandomSecret("")
+		p += suite.RandomSecret("")
 	}
 	p = p[:n]
 	World.Secrets.Add(p)
@@ -62,7 +62,7 @@ func lowerPassword(n int) string {
 // unicodePassword: accented letters (precomposed, NFC), a CJK character and an emoji, then
 // random letters so it is no common password.
 func unicodePassword() string {
-	p := "Cr\u00e8me-br\u00fbl\u00e9e-\u6771\u4eac-\U0001F511-" + suitepkg.RandomSecret("")[:8]
+	p := "Cr\u00e8me-br\u00fbl\u00e9e-\u6771\u4eac-\U0001F511-" + suite.RandomSecret("")[:8]
 	World.Secrets.Add(p)
 	return p
 }
@@ -103,10 +103,10 @@ func notCheckedAttempts(left []loginAttempt, why string) {
 		}
 	}
 	if len(truncated) > 0 {
-		NotChecked(cataloguepkg.SecurityPasswordNotTruncated, "login "+strings.Join(truncated, "; ")+": "+why)
+		NotChecked(catalogue.SecurityPasswordNotTruncated, "login "+strings.Join(truncated, "; ")+": "+why)
 	}
 	if len(cased) > 0 {
-		NotChecked(cataloguepkg.SecurityPasswordCaseSensitive, "login "+strings.Join(cased, "; ")+": "+why)
+		NotChecked(catalogue.SecurityPasswordCaseSensitive, "login "+strings.Join(cased, "; ")+": "+why)
 	}
 }
 
@@ -130,7 +130,7 @@ var _ = Describe("Security: passwords (ASVS 6.2, NIST SP 800-63B-4 3.1.1.2)", La
 				chunk := left[:min(size, len(left))]
 				made := GivenMade(ctx, states.ValidToken)
 				trader := made.Values
-				if used[strings.ToLower(trader["User"])] && made.Via != suitepkg.ViaStateEndpoint {
+				if used[strings.ToLower(trader["User"])] && made.Via != suite.ViaStateEndpoint {
 					notCheckedAttempts(left, "the token source hands out the same trader again, which may lock after a few failed logins; set AUTOSHARES_STATE_URL (fresh traders) or add test traders")
 					return
 				}
@@ -181,7 +181,7 @@ var _ = Describe("Security: passwords (ASVS 6.2, NIST SP 800-63B-4 3.1.1.2)", La
 				// Refusing is allowed: login carries the password in a header.
 				expectRefusedAnyShape(ex, checkUnicodeUsable)
 				ExpectPasswordUnchanged(ctx, checkUnicodeUsable, trader["User"], trader["Password"], "")
-				NotChecked(cataloguepkg.SecurityPasswordUnicodeUsable, "the target refuses non-ASCII passwords at step 4 (allowed); nothing changed")
+				NotChecked(catalogue.SecurityPasswordUnicodeUsable, "the target refuses non-ASCII passwords at step 4 (allowed); nothing changed")
 				return
 			}
 			ExpectSuccess(ex, checkUnicodeUsable, updatePasswordResponseSchema)
@@ -264,7 +264,7 @@ var _ = Describe("Security: passwords (ASVS 6.2, NIST SP 800-63B-4 3.1.1.2)", La
 
 // heldVerdict is a passing verdict not recorded yet: what makes it proof comes after it.
 type heldVerdict struct {
-	v       *suitepkg.Verdict
+	v       *suite.Verdict
 	attempt loginAttempt
 	entry   int
 }

@@ -7,15 +7,15 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/states"
-	suitepkg "github.com/autoshares/conformance/internal/suite"
+	"github.com/autoshares/conformance/internal/suite"
 )
 
 const (
-	checkTokenExact = cataloguepkg.SecurityTokenExactMatch
-	checkOwnerOnly  = cataloguepkg.SecurityTokenOwnerOnly
+	checkTokenExact = catalogue.SecurityTokenExactMatch
+	checkOwnerOnly  = catalogue.SecurityTokenOwnerOnly
 )
 
 // alterLast changes the last character into another hex digit, never the same one in
@@ -39,7 +39,7 @@ func alterLast(tok string) string {
 // that nothing changed.
 func expectRefusedAnyShape(ex *client.Exchange, check string) {
 	GinkgoHelper()
-	if suitepkg.IsProblemDetails(ex) {
+	if suite.IsProblemDetails(ex) {
 		Conclude(World.Rules.Refused(VerdictOn(check, ex), "step 4 must be refused"))
 		return
 	}

@@ -6,12 +6,12 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	cataloguepkg "github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/config"
 	rec "github.com/autoshares/conformance/internal/pacts"
 	"github.com/autoshares/conformance/internal/states"
-	suitepkg "github.com/autoshares/conformance/internal/suite"
+	"github.com/autoshares/conformance/internal/suite"
 )
 
 // expiredTokenErrorPinned reports whether the expired-token error is set exactly
@@ -29,70 +29,70 @@ var updatePassword = client.UpdatePassword
 var _ = Describe("Step 4, update the password: PUT v1.0/users/passwords/reset/", Label("step4", "update-password"), func() {
 
 	It("sets the new password for a valid token and matching passwords: the trader logs in with it, not with the old one", Label("happy-path"),
-		Checks(cataloguepkg.Step4ValidSucceeds, cataloguepkg.Step4ValidNewPasswordLogsIn, cataloguepkg.Step4ValidOldPasswordRefused), func(ctx SpecContext) {
+		Checks(catalogue.Step4ValidSucceeds, catalogue.Step4ValidNewPasswordLogsIn, catalogue.Step4ValidOldPasswordRefused), func(ctx SpecContext) {
 			trader := Given(ctx, states.ValidToken)
 			pw := NewPassword()
 
-			ExpectSuccess(Send(ctx, updatePassword(trader["Token"], pw, pw)), cataloguepkg.Step4ValidSucceeds, updatePasswordResponseSchema)
-			ExpectLogins(ctx, LoginSucceeds(cataloguepkg.Step4ValidNewPasswordLogsIn, trader["User"], pw, "with the new password after a successful update"),
-				LoginFails(cataloguepkg.Step4ValidOldPasswordRefused, trader["User"], trader["Password"], "with the old password after a successful update"))
+			ExpectSuccess(Send(ctx, updatePassword(trader["Token"], pw, pw)), catalogue.Step4ValidSucceeds, updatePasswordResponseSchema)
+			ExpectLogins(ctx, LoginSucceeds(catalogue.Step4ValidNewPasswordLogsIn, trader["User"], pw, "with the new password after a successful update"),
+				LoginFails(catalogue.Step4ValidOldPasswordRefused, trader["User"], trader["Password"], "with the old password after a successful update"))
 
 			Record(World.Shapes.Interaction(rec.UpdateValid))
 		})
 
 	It("rejects a confirmation that differs from the password, changes nothing, and leaves the token usable", Label("mismatch"),
-		Checks(cataloguepkg.Step4MismatchRejected, cataloguepkg.Step4MismatchUnchanged, cataloguepkg.Step4MismatchTokenSurvives), func(ctx SpecContext) {
+		Checks(catalogue.Step4MismatchRejected, catalogue.Step4MismatchUnchanged, catalogue.Step4MismatchTokenSurvives), func(ctx SpecContext) {
 			trader := Given(ctx, states.ValidToken)
 			pw, other := NewPassword(), NewPassword()
 
-			ExpectFailure(Send(ctx, updatePassword(trader["Token"], pw, other)), cataloguepkg.Step4MismatchRejected, updatePasswordResponseSchema, config.CaseMismatch)
-			ExpectPasswordUnchanged(ctx, cataloguepkg.Step4MismatchUnchanged, trader["User"], trader["Password"], pw)
+			ExpectFailure(Send(ctx, updatePassword(trader["Token"], pw, other)), catalogue.Step4MismatchRejected, updatePasswordResponseSchema, config.CaseMismatch)
+			ExpectPasswordUnchanged(ctx, catalogue.Step4MismatchUnchanged, trader["User"], trader["Password"], pw)
 
 			if World.Cfg.Negative.TokenSurvivesMismatch {
-				ExpectSuccess(Send(ctx, updatePassword(trader["Token"], pw, pw)), cataloguepkg.Step4MismatchTokenSurvives, updatePasswordResponseSchema)
-				ExpectLoginSucceeds(ctx, cataloguepkg.Step4MismatchTokenSurvives, trader["User"], pw, "with the password set by the corrected update")
+				ExpectSuccess(Send(ctx, updatePassword(trader["Token"], pw, pw)), catalogue.Step4MismatchTokenSurvives, updatePasswordResponseSchema)
+				ExpectLoginSucceeds(ctx, catalogue.Step4MismatchTokenSurvives, trader["User"], pw, "with the password set by the corrected update")
 			} else {
-				NotChecked(cataloguepkg.Step4MismatchTokenSurvives, "AUTOSHARES_EXPECT_TOKEN_SURVIVES_MISMATCH=false")
+				NotChecked(catalogue.Step4MismatchTokenSurvives, "AUTOSHARES_EXPECT_TOKEN_SURVIVES_MISMATCH=false")
 			}
 
 			Record(World.Shapes.Interaction(rec.UpdateMismatch))
 		})
 
 	It("rejects an expired token and changes nothing", Label("expired-token"),
-		Checks(cataloguepkg.Step4ExpiredTokenRejected, cataloguepkg.Step4ExpiredTokenUnchanged), func(ctx SpecContext) {
+		Checks(catalogue.Step4ExpiredTokenRejected, catalogue.Step4ExpiredTokenUnchanged), func(ctx SpecContext) {
 			made := GivenMade(ctx, states.ExpiredToken)
 			trader := made.Values
 			pw := NewPassword()
-			if made.Via == suitepkg.ViaConfiguration && !expiredTokenErrorPinned() {
+			if made.Via == suite.ViaConfiguration && !expiredTokenErrorPinned() {
 				// A configured token is only said to be expired: a mistyped one, or one of
 				// another environment, is refused too, as unknown. Refused otherwise than a
 				// token the target never issued, it is known to the target and refused.
 				unknownToken := randomGUID()
 				exs := SendAll(ctx, []client.Request{updatePassword(trader["Token"], pw, pw), updatePassword(unknownToken, pw, pw)})
-				v := VerdictOn(cataloguepkg.Step4ExpiredTokenRejected, exs[0])
+				v := VerdictOn(catalogue.Step4ExpiredTokenRejected, exs[0])
 				World.Rules.Failure(v, updatePasswordResponseSchema, config.CaseExpiredToken)
 				if v.OK() && sameRefusal(exs[0], trader["Token"], exs[1], unknownToken) {
-					NotChecked(cataloguepkg.Step4ExpiredTokenRejected, fmt.Sprintf("AUTOSHARES_EXPIRED_TOKEN is refused exactly as a token the target never issued (status %d): nothing shows it is expired rather than unknown; set AUTOSHARES_EXPECT_EXPIRED_TOKEN_ERRORS_CODE to the target's expired-token code", exs[0].Status))
-					NotChecked(cataloguepkg.Step4ExpiredTokenUnchanged, "AUTOSHARES_EXPIRED_TOKEN is not shown to be expired, and its owner is not configured")
+					NotChecked(catalogue.Step4ExpiredTokenRejected, fmt.Sprintf("AUTOSHARES_EXPIRED_TOKEN is refused exactly as a token the target never issued (status %d): nothing shows it is expired rather than unknown; set AUTOSHARES_EXPECT_EXPIRED_TOKEN_ERRORS_CODE to the target's expired-token code", exs[0].Status))
+					NotChecked(catalogue.Step4ExpiredTokenUnchanged, "AUTOSHARES_EXPIRED_TOKEN is not shown to be expired, and its owner is not configured")
 					return
 				}
 				Conclude(v)
 			} else {
 				// The configured (or documented) expired-token error tells an expired token
 				// from an unknown one; a state endpoint's expired token is made expired.
-				ExpectFailure(Send(ctx, updatePassword(trader["Token"], pw, pw)), cataloguepkg.Step4ExpiredTokenRejected, updatePasswordResponseSchema, config.CaseExpiredToken)
+				ExpectFailure(Send(ctx, updatePassword(trader["Token"], pw, pw)), catalogue.Step4ExpiredTokenRejected, updatePasswordResponseSchema, config.CaseExpiredToken)
 			}
 			if trader["User"] != "" {
-				ExpectPasswordUnchanged(ctx, cataloguepkg.Step4ExpiredTokenUnchanged, trader["User"], trader["Password"], pw)
+				ExpectPasswordUnchanged(ctx, catalogue.Step4ExpiredTokenUnchanged, trader["User"], trader["Password"], pw)
 			} else {
-				NotChecked(cataloguepkg.Step4ExpiredTokenUnchanged, "the owner of AUTOSHARES_EXPIRED_TOKEN is not configured")
+				NotChecked(catalogue.Step4ExpiredTokenUnchanged, "the owner of AUTOSHARES_EXPIRED_TOKEN is not configured")
 			}
 
 			Record(World.Shapes.Interaction(rec.UpdateExpiredToken))
 		})
 
 	It("refuses a token once its lifetime has passed", Label("slow", "expired-token"),
-		SlowChecks(cataloguepkg.Step4TokenLifetimeEnforced, cataloguepkg.Step4ExpiredTokenUnchanged), func(ctx SpecContext) {
+		SlowChecks(catalogue.Step4TokenLifetimeEnforced, catalogue.Step4ExpiredTokenUnchanged), func(ctx SpecContext) {
 			lifetime := World.Cfg.Flow.TokenLifetime
 			if lifetime == 0 {
 				Skip("needs the target's token lifetime: set AUTOSHARES_TOKEN_LIFETIME (e.g. 2m) to wait it out")
@@ -105,8 +105,8 @@ var _ = Describe("Step 4, update the password: PUT v1.0/users/passwords/reset/",
 			if !WaitFor(ctx, lifetime+TimeSlack) {
 				Fail("interrupted while waiting out the token lifetime")
 			}
-			ExpectFailure(Send(ctx, updatePassword(trader["Token"], pw, pw)), cataloguepkg.Step4TokenLifetimeEnforced, updatePasswordResponseSchema, config.CaseExpiredToken)
-			ExpectPasswordUnchanged(ctx, cataloguepkg.Step4ExpiredTokenUnchanged, trader["User"], trader["Password"], pw)
+			ExpectFailure(Send(ctx, updatePassword(trader["Token"], pw, pw)), catalogue.Step4TokenLifetimeEnforced, updatePasswordResponseSchema, config.CaseExpiredToken)
+			ExpectPasswordUnchanged(ctx, catalogue.Step4ExpiredTokenUnchanged, trader["User"], trader["Password"], pw)
 			// No pact interaction: the expired-token state records this one.
 		})
 
@@ -120,20 +120,20 @@ var _ = Describe("Step 4, update the password: PUT v1.0/users/passwords/reset/",
 			apply(&req)
 
 			ExpectAppKeyError(Send(ctx, req), check)
-			ExpectPasswordUnchanged(ctx, cataloguepkg.Step4AppKeyUnchanged, trader["User"], trader["Password"], pw)
-			ExpectSuccess(Send(ctx, updatePassword(trader["Token"], pw, pw)), cataloguepkg.Step4AppKeyTokenSurvives, updatePasswordResponseSchema)
+			ExpectPasswordUnchanged(ctx, catalogue.Step4AppKeyUnchanged, trader["User"], trader["Password"], pw)
+			ExpectSuccess(Send(ctx, updatePassword(trader["Token"], pw, pw)), catalogue.Step4AppKeyTokenSurvives, updatePasswordResponseSchema)
 
 			Record(World.Shapes.Interaction(interaction))
 		}
 
 		It("rejects a request without Et-App-Key with the documented error and changes nothing",
-			Checks(cataloguepkg.Step4AppKeyMissingRefused, cataloguepkg.Step4AppKeyUnchanged, cataloguepkg.Step4AppKeyTokenSurvives), func(ctx SpecContext) {
-				rejectsKey(ctx, cataloguepkg.Step4AppKeyMissingRefused, func(r *client.Request) { r.OmitAppKey = true }, rec.UpdateNoAppKey)
+			Checks(catalogue.Step4AppKeyMissingRefused, catalogue.Step4AppKeyUnchanged, catalogue.Step4AppKeyTokenSurvives), func(ctx SpecContext) {
+				rejectsKey(ctx, catalogue.Step4AppKeyMissingRefused, func(r *client.Request) { r.OmitAppKey = true }, rec.UpdateNoAppKey)
 			})
 
 		It("rejects a request with a wrong Et-App-Key with the documented error and changes nothing",
-			Checks(cataloguepkg.Step4AppKeyWrongRefused, cataloguepkg.Step4AppKeyUnchanged, cataloguepkg.Step4AppKeyTokenSurvives), func(ctx SpecContext) {
-				rejectsKey(ctx, cataloguepkg.Step4AppKeyWrongRefused, func(r *client.Request) { r.AppKey = rec.ShapeWrongAppKey }, rec.UpdateWrongAppKey)
+			Checks(catalogue.Step4AppKeyWrongRefused, catalogue.Step4AppKeyUnchanged, catalogue.Step4AppKeyTokenSurvives), func(ctx SpecContext) {
+				rejectsKey(ctx, catalogue.Step4AppKeyWrongRefused, func(r *client.Request) { r.AppKey = rec.ShapeWrongAppKey }, rec.UpdateWrongAppKey)
 			})
 	})
 })
