@@ -87,10 +87,10 @@ func SuiteConfiguration() (types.SuiteConfig, types.ReporterConfig) {
 var secrets = redact.New()
 
 var (
-	running         *suite.Running // process 1 only
-	runDir          string            // process 1 only: removed at the end
-	preflightPassed bool              // process 1 only: the specs had a target to talk to
-	previous        *results.Summary  // process 1 only: the earlier run to compare with
+	running         *suite.Running   // process 1 only
+	runDir          string           // process 1 only: removed at the end
+	preflightPassed bool             // process 1 only: the specs had a target to talk to
+	previous        *results.Summary // process 1 only: the earlier run to compare with
 )
 
 var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
