@@ -51,7 +51,9 @@ test: pact-ffi pact-cli mailpit chromium ## every test of the project, with the 
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted" >&2; exit 1; fi
 	$(GO) vet ./...
 	$(MAKE) --no-print-directory workflows
-	$(GO) test -race -count=1 ./...
+	# The self-test runs the suite once per fault switch (about 90): longer than go test's
+	# default 10 minutes on 2 cores under the race detector.
+	$(GO) test -race -count=1 -timeout 45m ./...
 	@echo "--- the suite in parallel, in random order"
 	AUTOSHARES_REPORT_DIR=$(REPORTS)/parallel $(GINKGO) run -race -p --randomize-all $(SUITE)
 	@echo "--- the committed pacts are what the suite records"
