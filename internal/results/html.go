@@ -1,6 +1,7 @@
 package results
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/autoshares/conformance/internal/catalogue"
@@ -20,6 +21,15 @@ func HTMLRun(m Model, cat *catalogue.Catalogue) PageRun {
 		Started: sum.Start, Ended: sum.End, TokenSources: sum.TokenSources, Problems: sum.Problems,
 		NothingProven: sum.NothingProven, DefaultOnNotChecked: DefaultOnNotChecked(sum.NotChecked),
 	}
+	// A run its setup stopped (a failed preflight, a broken configuration) says why first,
+	// as the console does: otherwise the page only shows that nothing ran.
+	var stopped []string
+	for _, sp := range sum.Specs {
+		if sp.Node != "It" && sp.Node != "" && sp.Reason != "" && (sp.Status == StatusFailed || sp.Status == StatusErrored) {
+			stopped = append(stopped, fmt.Sprintf("The run stopped in its %s: %s", sp.Node, sp.Reason))
+		}
+	}
+	run.Problems = append(stopped, run.Problems...)
 	for _, f := range sum.Findings {
 		run.Findings = append(run.Findings, Finding{Requirement: f.Requirement, Standard: f.Standard, Statement: f.Statement})
 	}

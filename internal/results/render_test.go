@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/outcome"
 )
 
@@ -241,5 +244,18 @@ func TestEmptyRunRenders(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("empty run: page lacks %q", want)
 		}
+	}
+}
+
+// A run its preflight stopped says why at the top of report.html, as the console does.
+func TestAStoppedRunsPageSaysWhy(t *testing.T) {
+	rep := types.Report{SpecReports: types.SpecReports{
+		{LeafNodeType: types.NodeTypeSynchronizedBeforeSuite, State: types.SpecStateFailed,
+			Failure: types.Failure{Message: "the target refuses AUTOSHARES_APP_KEY: check the key"}},
+		{LeafNodeType: types.NodeTypeIt, LeafNodeText: "a spec", State: types.SpecStateSkipped},
+	}}
+	page := HTMLRun(build(rep, nil, Run{}), catalogue.MustDefault())
+	if len(page.Problems) == 0 || !strings.Contains(page.Problems[0], "refuses AUTOSHARES_APP_KEY") || !strings.Contains(page.Problems[0], "stopped") {
+		t.Errorf("the page's problems: %q", page.Problems)
 	}
 }
