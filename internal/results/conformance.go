@@ -213,9 +213,13 @@ func Profiles(results []CheckResult, loosened []string) []Profile {
 	var out []Profile
 	for _, name := range catalogue.Profiles {
 		p := Profile{Name: name}
+		var filtered []string // the checks the label filter left out, named in Why
 		for _, r := range results {
 			if r.Profile != name {
 				continue
+			}
+			if r.State == outcome.Filtered {
+				filtered = append(filtered, r.ID)
 			}
 			c := &p.Counts
 			c.Checks++
@@ -240,6 +244,11 @@ func Profiles(results []CheckResult, loosened []string) []Profile {
 			}
 		}
 		p.Level, p.Why = level(p.Counts, loosened)
+		if len(filtered) > 0 {
+			// Named, with how to include them: a default run leaves the slow spec out.
+			p.Why += fmt.Sprintf("; left out by the label filter: %s (a filter naming a check runs its specs, e.g. LABELS=%s)",
+				strings.Join(filtered, ", "), filtered[0])
+		}
 		out = append(out, p)
 	}
 	holdLowerLevels(out)

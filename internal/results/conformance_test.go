@@ -340,3 +340,19 @@ func TestADeviationMismatchNamesTheEntry(t *testing.T) {
 		t.Errorf("Mismatches = %q", ms)
 	}
 }
+
+// A profile partial because the label filter left a check out names the check and how to
+// include it (a default run leaves the slow spec out).
+func TestAFilteredCheckIsNamedInItsProfile(t *testing.T) {
+	id := firstOf(catalogue.ProfileCore)
+	specs := allPassed()
+	for i := range specs {
+		if specs[i].Checks[0].ID == id {
+			specs[i] = judged(specs[i].Name, outcome.Filtered, id)
+		}
+	}
+	p := profile(resultspkg.Profiles(resultspkg.Judge(cat, specs, nil, nil), nil), catalogue.ProfileCore)
+	if p.Level != resultspkg.PartiallyConformant || !strings.Contains(p.Why, "left out by the label filter: "+id) || !strings.Contains(p.Why, "LABELS="+id) {
+		t.Errorf("core: %+v", p)
+	}
+}
