@@ -44,7 +44,10 @@ func TestAnswerGuessingLimitedBy429Passes(t *testing.T) {
 		}
 		next.ServeHTTP(w, r)
 	})
-	o := runSuite(t, env, "-ginkgo.label-filter=brute-force")
+	// The mail-flooding spec is left out: 23 step 1 requests for one trader meet this
+	// gateway's 15-minute throttle, which it rightly cannot tell from a per-client one
+	// (inconclusive, not passed).
+	o := runSuite(t, env, "-ginkgo.label-filter=brute-force && !mail")
 	if o.exitErr != nil || len(o.failed) > 0 || len(o.passed) == 0 {
 		t.Fatalf("want the brute-force spec to pass against a 429 after 5 wrong answers; exit %v, passed %q, failed %q, skipped %q\n%s", o.exitErr, o.passed, o.failed, o.skipped, o.output)
 	}
