@@ -96,24 +96,40 @@ var _ = Describe("Security: guessing the secret answer (ASVS 6.3.1, NIST SP 800-
 // how many it sent.
 func guessAnswers(ctx context.Context, user string, n int, early bool) (int, bool) {
 	GinkgoHelper()
+	return wrongAttempts(ctx, n, early, suite.RefusalKind, func(int) client.Request {
+		wrong := suite.RandomSecret("wrong-")
+		World.Secrets.Add(wrong)
+		return client.ResetPassword(user, wrong)
+	}, func(i int, ex *client.Exchange) {
+		Conclude(World.Rules.Refusal(VerdictOn(checkAnswersLimited, ex), fmt.Sprintf("wrong answer %d of %d", i+1, n)))
+	})
+}
+
+// wrongAttempts sends up to n wrong attempts (build makes the i-th), AUTOSHARES_MAX_IN_FLIGHT
+// at a time, and judges each as it comes back. With early, each is sent once (a 429 is an
+// answer) and it stops after the first batch whose refusals read otherwise than the
+// first's (kind), or that a 429 throttled; without, a 429 is waited out and the attempt
+// resent, so all n reach the target. It returns how many it sent, and whether it stopped
+// early.
+func wrongAttempts(ctx context.Context, n int, early bool, kind func(*client.Exchange) string,
+	build func(i int) client.Request, judge func(i int, ex *client.Exchange)) (int, bool) {
+	GinkgoHelper()
 	first, sent := "", 0
 	for sent < n {
 		batch := make([]client.Request, min(World.Cfg.MaxInFlight, n-sent))
 		for i := range batch {
-			wrong := suite.RandomSecret("wrong-")
-			World.Secrets.Add(wrong)
-			batch[i] = client.ResetPassword(user, wrong)
+			batch[i] = build(sent + i)
 			batch[i].NoRateLimitRetry = early
 		}
 		changed := false
 		for i, ex := range SendAll(ctx, batch) {
-			Conclude(World.Rules.Refusal(VerdictOn(checkAnswersLimited, ex), fmt.Sprintf("wrong answer %d of %d", sent+i+1, n)))
-			switch kind := suite.RefusalKind(ex); {
+			judge(sent+i, ex)
+			switch k := kind(ex); {
 			case ex.Status == http.StatusTooManyRequests:
-				changed = true // throttled: guessing is limited, or the right answer says otherwise
+				changed = true // throttled: attempts are limited, or the right one says otherwise
 			case first == "":
-				first = kind
-			case kind != first:
+				first = k
+			case k != first:
 				changed = true
 			}
 		}

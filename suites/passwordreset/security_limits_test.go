@@ -10,7 +10,6 @@ import (
 	"fmt"
 	. "github.com/autoshares/conformance/internal/framework"
 	"math"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -190,35 +189,15 @@ func limitLogins(ctx context.Context, check string, trader states.Values, spelli
 // otherwise than the first's; without, a 429 is waited out and the login resent.
 func failLogins(ctx context.Context, check string, spelling func(int) string, n int, early bool) (int, bool) {
 	GinkgoHelper()
-	first, sent := "", 0
-	for sent < n {
-		batch := make([]client.Request, min(World.Cfg.MaxInFlight, n-sent))
-		for i := range batch {
-			wrong := suite.RandomSecret("wrong-")
-			World.Secrets.Add(wrong)
-			batch[i] = client.Login(spelling(sent+i), wrong)
-			batch[i].NoRateLimitRetry = early
-		}
-		changed := false
-		for i, ex := range SendAll(ctx, batch) {
-			v := VerdictOn(check, ex)
-			World.Secrets.Add(World.Rules.NotLoggedIn(v, fmt.Sprintf("with wrong password %d of %d", sent+i+1, n)))
-			Conclude(v)
-			switch kind := loginRefusalKind(ex); {
-			case ex.Status == http.StatusTooManyRequests:
-				changed = true
-			case first == "":
-				first = kind
-			case kind != first:
-				changed = true
-			}
-		}
-		sent += len(batch)
-		if early && changed {
-			return sent, true
-		}
-	}
-	return sent, false
+	return wrongAttempts(ctx, n, early, loginRefusalKind, func(i int) client.Request {
+		wrong := suite.RandomSecret("wrong-")
+		World.Secrets.Add(wrong)
+		return client.Login(spelling(i), wrong)
+	}, func(i int, ex *client.Exchange) {
+		v := VerdictOn(check, ex)
+		World.Secrets.Add(World.Rules.NotLoggedIn(v, fmt.Sprintf("with wrong password %d of %d", i+1, n)))
+		Conclude(v)
+	})
 }
 
 // loginRefusalKind is how a refused login reads: its status, State and Reason.
