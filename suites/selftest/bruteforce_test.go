@@ -34,11 +34,7 @@ func TestAnswerGuessingLimitedBy429Passes(t *testing.T) {
 			over := tries[strings.ToLower(req.User)] > 5
 			mu.Unlock()
 			if over {
-				w.Header().Set("Retry-After", "900")
-				w.Header().Set("X-Content-Type-Options", "nosniff") // a hardened gateway (ASVS 3.4.4)
-				w.Header().Set("Content-Type", "application/json")
-				w.WriteHeader(http.StatusTooManyRequests)
-				_, _ = w.Write([]byte(`{"Message":"Too many attempts. Retry after 15 minutes."}`))
+				throttled(w, "900", `{"Message":"Too many attempts. Retry after 15 minutes."}`)
 				return
 			}
 		}
@@ -73,11 +69,7 @@ func TestAnswerGuessingThrottledPerClientIsNoLimit(t *testing.T) {
 			over := n > 5
 			mu.Unlock()
 			if over {
-				w.Header().Set("Retry-After", "1")
-				w.Header().Set("X-Content-Type-Options", "nosniff") // a hardened gateway (ASVS 3.4.4)
-				w.Header().Set("Content-Type", "application/json")
-				w.WriteHeader(http.StatusTooManyRequests)
-				_, _ = w.Write([]byte(`{"Message":"Too many requests."}`))
+				throttled(w, "1", `{"Message":"Too many requests."}`)
 				return
 			}
 		}

@@ -156,11 +156,7 @@ func TestBehindA40PerSecondGatewayTheDefaultRunPasses(t *testing.T) {
 	g := &rateGateway{perSecond: 40, tokens: map[string]float64{}, at: map[string]time.Time{}}
 	env := behindGateway(t, p, key, func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 		if !g.allow(r) {
-			w.Header().Set("Retry-After", "1")
-			w.Header().Set("X-Content-Type-Options", "nosniff") // a hardened gateway (ASVS 3.4.4)
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusTooManyRequests)
-			_, _ = w.Write([]byte(`{"Message":"Too many requests. Retry after 1 second."}`))
+			throttled(w, "1", `{"Message":"Too many requests. Retry after 1 second."}`)
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -273,6 +273,16 @@ func targetEnv(p *refprovider.Running, key string) map[string]string {
 	return env
 }
 
+// throttled answers as a hardened gateway throttles: 429 with Retry-After, its own body,
+// and the security headers every response carries (ASVS 3.4.4).
+func throttled(w http.ResponseWriter, retryAfter, body string) {
+	w.Header().Set("Retry-After", retryAfter)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusTooManyRequests)
+	_, _ = w.Write([]byte(body))
+}
+
 // behindGateway is targetEnv for a run through a gateway in front of the provider's API,
 // as a production deployment sits behind one: handle answers a request itself or passes
 // it on with next.ServeHTTP. The gateway stops with the test.
