@@ -267,12 +267,14 @@ const (
 	// AUTOSHARES_CONCURRENT_UPDATES simultaneous step 3 exchanges of one confirmation code,
 	// exactly one MUST return a token; the others MUST be refused in the error envelope.
 	SecurityCodeOneConcurrentExchange = "security.code.one-concurrent-exchange"
-	// SecurityCodeUnpredictable (security.code.unpredictable): Confirmation codes issued back to
-	// back (AUTOSHARES_CODE_SAMPLES of them, 6 by default) MUST show no pattern: not half or more
-	// of them repeats, not every step within a thousandth of the code space (±1000 for 6 digits,
-	// ±10 for 4: a counter), not one constant step. A generator of random codes of 4 or more
-	// digits fails this less than once in a million runs (odds below 1e-13 for 6 codes, below 1e-7
-	// for 4: docs/SECURITY.md).
+	// SecurityCodeUnpredictable (security.code.unpredictable): Confirmation codes issued together,
+	// each to a fresh trader (AUTOSHARES_CODE_SAMPLES of them, 8 by default), MUST show no
+	// pattern, in whatever order they were issued and with other clients' codes among them: not
+	// half or more of them repeats, not all within a stretch of a thousandth of the code space per
+	// code (1000 a code for 6 digits, 10 for 4: a counter), not all on one arithmetic progression
+	// (a constant step). A generator of random codes of 4 or more digits fails this less than once
+	// in a million runs (odds below 1e-12 for 8 codes and below 1e-9 for the fewest, 6:
+	// docs/SECURITY.md).
 	SecurityCodeUnpredictable = "security.code.unpredictable"
 	// SecurityTokenExactMatch (security.token.exact-match): Step 4 MUST refuse an issued token
 	// changed in its last character, cut by one character, or extended by one, and change nothing.

@@ -44,7 +44,7 @@ const (
 	MinBlocklistEntry = 8
 	// MinCodeSamples: with fewer codes a random generator could show a "pattern" by chance
 	// more often than once in a million runs (docs/SECURITY.md works out the odds).
-	MinCodeSamples = 4
+	MinCodeSamples = 6
 	MaxCodeSamples = 32
 	// MaxFailedAnswersLimit: NIST SP 800-63B-4 allows at most 100.
 	MaxFailedAnswersLimit = 100
@@ -144,7 +144,7 @@ func securitySettings() []Setting {
 				c.Security.TimingSamples, err = parseIntIn(v, 0, MaxTimingSamples)
 				return
 			}},
-		{Env: "AUTOSHARES_CODE_SAMPLES", Default: "6", Doc: fmt.Sprintf("How many confirmation codes, issued back to back, the code-pattern check compares (%d to %d): codes from a random generator show its pattern (half or more repeats, every step within a thousandth of the code space, or one constant step) far less than once in a million runs.", MinCodeSamples, MaxCodeSamples),
+		{Env: "AUTOSHARES_CODE_SAMPLES", Default: "8", Doc: fmt.Sprintf("How many confirmation codes, issued together (each to a fresh trader), the code-pattern check compares (%d to %d): codes from a random generator show a pattern (half or more repeats, all within a stretch of a thousandth of the code space per code, or all on one arithmetic progression) far less than once in a million runs.", MinCodeSamples, MaxCodeSamples),
 			apply: func(c *Config, v string) (err error) {
 				c.Security.CodeSamples, err = parseIntIn(v, MinCodeSamples, MaxCodeSamples)
 				return

@@ -11,7 +11,7 @@ func TestSecurityDefaultsAreTheRequirements(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := c.Security
-	if s.PasswordMaxLengthRequired != 64 || !s.CheckBlocklist || len(s.Blocklist) != 4 || s.MaxFailedAnswers != 100 || s.CodeSamples != 6 {
+	if s.PasswordMaxLengthRequired != 64 || !s.CheckBlocklist || len(s.Blocklist) != 4 || s.MaxFailedAnswers != 100 || s.CodeSamples != 8 {
 		t.Fatalf("defaults: %+v", s)
 	}
 }
@@ -19,7 +19,7 @@ func TestSecurityDefaultsAreTheRequirements(t *testing.T) {
 func TestSecuritySettingsRefuseWhatProvesNothing(t *testing.T) {
 	for setting, value := range map[string]string{
 		"AUTOSHARES_BLOCKLIST":                    "password1, 123456", // 6 characters: refused for length alone
-		"AUTOSHARES_CODE_SAMPLES":                 "3",                 // a random generator would fail too often
+		"AUTOSHARES_CODE_SAMPLES":                 "5",                 // a random generator would fail too often
 		"AUTOSHARES_MAX_FAILED_ANSWERS":           "101",               // above NIST's ceiling
 		"AUTOSHARES_PASSWORD_MAX_LENGTH_REQUIRED": "12",                // not a long password
 	} {

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -123,6 +124,60 @@ func GivenMade(ctx context.Context, state string) suite.Made {
 	GinkgoHelper()
 	NoteState(state)
 	m, err := World.Sources.Given(ctx, state)
+	return adopt(state, m, err)
+}
+
+// GivenTogether makes n of the named state at the same moment, each made when asked (never
+// one made ahead), for a spec that compares what the target issued in one moment (the
+// code-pattern samples): against a distant target that is one round trip, not n. A source
+// that serves the process's own test traders (the mail flow) makes them one after another,
+// as it can only serve one state per trader at a time.
+func GivenTogether(ctx context.Context, state string, n int) []states.Values {
+	GinkgoHelper()
+	NoteState(state)
+	ctx = FreshState(ctx)
+	made := make([]suite.Made, n)
+	errs := make([]error, n)
+	if World.Sources.States == nil {
+		for i := range made {
+			made[i], errs[i] = World.Sources.Given(ctx, state)
+			if errs[i] != nil {
+				break
+			}
+		}
+	} else {
+		slots := make(chan struct{}, max(World.Cfg.MaxInFlight, 1))
+		var wg sync.WaitGroup
+		for i := range made {
+			wg.Go(func() {
+				slots <- struct{}{}
+				defer func() { <-slots }()
+				made[i], errs[i] = World.Sources.Given(ctx, state)
+			})
+		}
+		wg.Wait()
+	}
+	// Every state that was made is undone, even when another could not be made: the first
+	// failure is told after all the rest are adopted.
+	values := make([]states.Values, n)
+	for i := range made {
+		if errs[i] == nil && made[i].Values != nil {
+			values[i] = adopt(state, made[i], nil).Values
+		}
+	}
+	for i := range made {
+		if errs[i] != nil {
+			adopt(state, made[i], errs[i])
+		}
+	}
+	return values
+}
+
+// adopt hands the spec a state a source made: its undo is scheduled after the spec, and a
+// state that could not be made skips the spec (naming the settings that would enable it)
+// or ends it errored.
+func adopt(state string, m suite.Made, err error) suite.Made {
+	GinkgoHelper()
 	switch {
 	case m.Undo != nil && m.Via == suite.ViaStateEndpoint && World.Cfg.MaxInFlight > 1:
 		spec := CurrentSpecReport().FullText()

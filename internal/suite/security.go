@@ -58,16 +58,20 @@ func RefusalKind(ex *client.Exchange) string {
 	return fmt.Sprintf("%d %s", ex.Status, strings.Join(codes, ","))
 }
 
-// CodePatternProblems says what pattern, if any, confirmation codes issued back to back
-// show. Each rule is one a random generator of codes of 4 or more digits meets by chance far
-// less than once in a million runs of 4 or more codes (docs/SECURITY.md works out the
-// odds), so a single repeat is allowed: 6 random codes repeat one of them once in about
-// 67 000 runs.
-//   - half or more of the codes repeat an earlier one (all equal included);
-//   - every step from one code to the next is within ±modulus/1000 (±1000 for 6 digits, ±10
-//     for 4: a counter, even one that other traders' codes advance in between), so the
-//     chance per step stays about 2/1000 whatever the length;
-//   - every step is the same (any arithmetic progression, modulo 10^digits).
+// CodePatternProblems says what pattern, if any, confirmation codes show. The codes are a
+// set, not a sequence: they are issued together, each to a trader of its own, so the order
+// the target issued them in is unknown, and other clients' codes may fall among them (the
+// spec runs beside the others, and staging has other users). Each rule is one that a
+// random generator of codes meets by chance far less than once in a million runs of the
+// fewest codes the setting allows (docs/SECURITY.md works out the odds), so a single
+// repeat is allowed: 8 random 6-digit codes repeat one of them once in about 36 000 runs.
+//   - half or more of the codes repeat another one (all equal included);
+//   - the codes are clustered: all within a stretch of (codes-1) thousandths of the code
+//     space (modulo 10^digits: a counter that wraps is still one stretch), ±1000 a code
+//     for 6 digits, ±10 for 4: a counter, even one other traders' codes advance meanwhile;
+//   - the codes lie on one arithmetic progression, modulo 10^digits, with at most
+//     2×codes steps between any two: a generator that adds a constant, however large,
+//     even with a few codes of other clients between.
 //
 // Codes that are not all numbers of one length are judged on repeats alone.
 func CodePatternProblems(codes []string) []string {
@@ -81,38 +85,76 @@ func CodePatternProblems(codes []string) []string {
 		seen[c] = true
 	}
 	if len(codes) > 0 && 2*repeats >= len(codes) {
-		problems = append(problems, fmt.Sprintf("codes repeat: %d of %d codes issued back to back repeat an earlier one: predictable", repeats, len(codes)))
+		problems = append(problems, fmt.Sprintf("codes repeat: %d of %d codes issued together repeat another one: predictable", repeats, len(codes)))
 	}
 	nums, modulus, ok := numericCodes(codes)
-	if !ok || len(nums) < 3 {
+	if !ok {
 		return problems
 	}
-	window := codeStepWindow(modulus)
-	steps := make([]int64, len(nums)-1)
-	small, constant := true, true
-	for i := 1; i < len(nums); i++ {
-		d := ((nums[i]-nums[i-1])%modulus + modulus) % modulus
-		if d > modulus/2 {
-			d -= modulus // the step as a signed number, -modulus/2 < d <= modulus/2
-		}
-		steps[i-1] = d
-		small = small && d >= -window && d <= window
-		constant = constant && d == steps[0]
+	slices.Sort(nums)
+	nums = slices.Compact(nums)
+	if len(nums) < 3 {
+		return problems // repeats, judged above
 	}
-	switch {
-	case constant && repeats < len(codes)-1:
-		problems = append(problems, fmt.Sprintf("codes follow a constant step of %d: %d codes issued back to back form an arithmetic sequence: predictable", steps[0], len(codes)))
-	case small && !constant:
-		problems = append(problems, fmt.Sprintf("codes are consecutive: every step between %d codes issued back to back is within ±%d (steps %v): predictable: a counter, not a random generator", len(codes), window, steps))
+	n := int64(len(nums)) // a counter issues no repeats
+	if span, bound := circularSpan(nums, modulus), (n-1)*codeStepWindow(modulus); span <= bound {
+		problems = append(problems, fmt.Sprintf("codes are clustered: %d codes issued together all lie within a stretch of %d of the %d possible codes (at most %d is a counter's, even with other clients' codes between): predictable: a counter, not a random generator", len(codes), span, modulus, bound))
+	} else if step, ok := progressionStep(nums, modulus, 2*n); ok {
+		problems = append(problems, fmt.Sprintf("codes follow a constant step of %d: %d codes issued together all lie on one arithmetic progression modulo %d, at most %d steps apart: predictable", step, len(codes), modulus, 2*n))
 	}
 	return problems
 }
 
-// codeStepWindow: a step this small, every time, is a counter. It follows the code space
-// (a thousandth of it), so random codes meet it with the same odds at every length: a
-// fixed ±1000 would be a fifth of all 4-digit codes.
+// codeStepWindow: a step this small between codes issued one after another is a counter's.
+// It follows the code space (a thousandth of it), so random codes meet it with the same
+// odds at every length: a fixed ±1000 would be a fifth of all 4-digit codes.
 func codeStepWindow(modulus int64) int64 {
 	return max(modulus/1000, 1)
+}
+
+// circularSpan is the shortest stretch of the code space, read modulo modulus (so that
+// ...998, ...999, 000, 001 is one short stretch), that holds every one of the sorted,
+// distinct nums: the space less its widest gap between neighbours.
+func circularSpan(nums []int64, modulus int64) int64 {
+	gap := nums[0] + modulus - nums[len(nums)-1] // from the last round to the first
+	for i := 1; i < len(nums); i++ {
+		gap = max(gap, nums[i]-nums[i-1])
+	}
+	return modulus - gap
+}
+
+// progressionStep finds a step d (0 < d <= modulus/2) such that every one of the distinct
+// nums is a + j×d modulo modulus for one of them, a, and |j| <= maxSteps: an arithmetic
+// progression seen in any order, with gaps where other codes went. Each candidate step is
+// the difference of two of the codes (two codes issued one after the other, nothing
+// between), so at least two of them must be neighbours in the progression.
+func progressionStep(nums []int64, modulus, maxSteps int64) (int64, bool) {
+	for i, a := range nums {
+		for _, b := range nums[i+1:] {
+			d := b - a
+			if d > modulus/2 {
+				d = modulus - d
+			}
+			if onProgression(nums, a, d, modulus, maxSteps) {
+				return d, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// onProgression says whether every one of nums is a + j×d modulo modulus for some |j| <= maxSteps.
+func onProgression(nums []int64, a, d, modulus, maxSteps int64) bool {
+	for _, c := range nums {
+		found := false
+		for j := -maxSteps; j <= maxSteps && !found; j++ {
+			found = ((a+j*d)%modulus+modulus)%modulus == c
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 func numericCodes(codes []string) ([]int64, int64, bool) {

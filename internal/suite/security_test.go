@@ -10,6 +10,7 @@ import (
 
 	"github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/client"
+	"github.com/autoshares/conformance/internal/config"
 )
 
 func TestCodePatterns(t *testing.T) {
@@ -18,20 +19,25 @@ func TestCodePatterns(t *testing.T) {
 		want  string // "" = no problem
 	}{
 		{[]string{"482913", "017365", "930184", "551208", "276649", "804417"}, ""},
-		{[]string{"100000", "100001", "100002", "100003", "100004", "100005"}, "constant step of 1"},
-		{[]string{"100000", "100003", "100004", "100010", "100011", "100015"}, "are consecutive"},
-		{[]string{"999998", "999999", "000000", "000001"}, "constant step of 1"},
-		{[]string{"500000", "499990", "499980", "499970"}, "constant step of -10"},
-		{[]string{"123456", "123456", "123456", "123456"}, "codes issued back to back repeat"},
-		{[]string{"111111", "222222", "111111", "222222"}, "repeat an earlier one"},
+		// A counter, in any order (issued together) and with other clients' codes between.
+		{[]string{"100000", "100001", "100002", "100003", "100004", "100005"}, "clustered"},
+		{[]string{"100004", "100001", "100005", "100000", "100003", "100002"}, "clustered"},
+		{[]string{"100000", "100003", "100004", "100010", "100011", "100015"}, "clustered"},
+		{[]string{"999998", "000001", "999999", "000000"}, "clustered"}, // wrapping round
+		{[]string{"100000", "101000", "102000", "103000", "104000", "106000"}, "constant step of 1000"},
+		// A constant step, however large, in any order, with a gap or two.
+		{[]string{"500000", "499990", "499980", "499970"}, "clustered"},
+		{[]string{"100000", "700000", "300000", "500000"}, "constant step of 200000"},
+		{[]string{"123457", "246914", "370371", "617285", "740742", "864199"}, "constant step of 123457"},
+		{[]string{"123456", "123456", "123456", "123456"}, "repeat another one"},
+		{[]string{"111111", "222222", "111111", "222222"}, "repeat another one"},
 		{[]string{"482913", "482913", "930184", "551208", "276649", "804417"}, ""}, // one repeat: chance
-		{[]string{"100000", "300000", "500000", "700000"}, "constant step of 200000"},
-		{[]string{"ab12cd", "ab12cd", "zz", "zz"}, "repeat an earlier one"},
+		{[]string{"ab12cd", "ab12cd", "zz", "zz"}, "repeat another one"},
 		{[]string{"ab12cd", "xy34ef", "qq", "rr"}, ""},
-		// 4-digit codes: the window is a thousandth of the code space, ±10.
-		{[]string{"4821", "4830", "4825", "4835"}, "within ±10"},
+		// 4-digit codes: the window is a thousandth of the code space, ±10 a code.
+		{[]string{"4821", "4830", "4825", "4835"}, "clustered"},
 		{[]string{"4821", "4900", "4850", "4950"}, ""},
-		{[]string{"9998", "0003", "0001", "0009"}, "within ±10"},
+		{[]string{"9998", "0003", "0001", "0009"}, "clustered"},
 	} {
 		got := strings.Join(CodePatternProblems(tc.codes), "\n")
 		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
@@ -43,9 +49,9 @@ func TestCodePatterns(t *testing.T) {
 	}
 }
 
-// A million draws of 4 random codes (the fewest the setting allows) never show a pattern,
-// for 6-digit codes and for 4-digit ones (where a fixed ±1000 window would meet a fifth of
-// all steps).
+// A million draws of random codes, as few as the setting allows, never show a pattern, for
+// 6-digit codes and for 4-digit ones (where a fixed ±1000 window would meet a fifth of all
+// steps).
 func TestRandomCodesShowNoPattern(t *testing.T) {
 	n := 1_000_000
 	if testing.Short() {
@@ -57,7 +63,7 @@ func TestRandomCodesShowNoPattern(t *testing.T) {
 		for range digits {
 			modulus *= 10
 		}
-		codes := make([]string, 4)
+		codes := make([]string, config.MinCodeSamples)
 		for range n {
 			for i := range codes {
 				codes[i] = fmt.Sprintf("%0*d", digits, r.IntN(modulus))
