@@ -558,7 +558,7 @@ func TestMadeOfContextWords(t *testing.T) {
 }
 
 // Step 3's code is bound to no trader, so a wrong code counts against every pending code;
-// a code issued after the guesses works, and a spent code sent again is no guess.
+// a code issued after the guesses works, and a spent or revoked code sent again is no guess.
 func TestCodeGuessLimit(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, Options{CodeAttempts: 3})
@@ -604,9 +604,15 @@ func TestCodeGuessLimit(t *testing.T) {
 	if err := errors.Join(err, want(r, 400, "ErrorInvalidCode")); err != nil {
 		t.Errorf("a code that saw the limit of wrong codes: %v", err)
 	}
+	// A code revoked by the guesses, sent again, is no guess either: late survives it.
+	for range 4 {
+		if r, err := redeem(e, a["Code"]); errors.Join(err, want(r, 400, "ErrorInvalidCode")) != nil {
+			t.Fatalf("the revoked code again: %v %d", err, r.status)
+		}
+	}
 	r, err = redeem(e, late["Code"])
 	if err := errors.Join(err, want(r, 200, "")); err != nil {
-		t.Errorf("a code issued after most of the guesses: %v", err)
+		t.Errorf("a code issued after most of the guesses, after the revoked one was sent 4 times: %v", err)
 	}
 	// Off: any number of wrong codes.
 	u := newEnv(t, Options{CodeAttempts: -1})

@@ -219,7 +219,8 @@ func (s *Server) redeemCode(w http.ResponseWriter, code string) {
 	if g == nil {
 		if _, spent := s.st.spent[code]; !spent {
 			// A guess (ASVS 6.6.3): it counts against every pending code. A code that was
-			// issued and used is no guess, so a client that retries one costs nothing.
+			// issued, then used or revoked, is no guess, so a client that retries one costs
+			// nothing.
 			s.st.wrongCodeLocked(code, s.hook.codeAttempts(s.cfg.codeAttempts))
 		}
 	}

@@ -92,8 +92,11 @@ type store struct {
 	issued map[string]bool
 	// attempts counts consecutive failures per kind and trader key, for lockouts.
 	attempts map[attemptKey]*attempts
-	// spent holds the codes traded for a token, until they would have expired: sent again,
-	// they are refused like any unknown code but are not counted as guesses.
+	// spent holds the codes traded for a token or revoked (by a reset, a teardown or the
+	// guesses), until they would have expired: sent again, they are refused like any unknown
+	// code but are not counted as guesses. A client that presents a code it was issued is
+	// not guessing, and the suite's own specs present such codes (a race's losers, a code
+	// after the reset that voided it) beside specs that hold pending codes.
 	spent map[string]time.Time
 }
 
@@ -129,6 +132,7 @@ func (s *store) wrongCodeLocked(guess string, limit int) {
 		}
 		if g.wrong++; g.wrong >= limit {
 			delete(s.codes, c)
+			s.spent[c] = g.expires // revoked by the guesses: presenting it again is no guess
 		}
 	}
 }
@@ -234,6 +238,7 @@ func (s *store) revokeLocked(lk, keepCode, keepToken string) {
 	for c, g := range s.codes {
 		if g.login == lk && c != keepCode {
 			delete(s.codes, c)
+			s.spent[c] = g.expires // issued, then revoked: presenting it again is no guess
 		}
 	}
 	for tk, g := range s.tokens {

@@ -114,6 +114,17 @@ func RandomCode() string {
 	return fmt.Sprintf("%06d", binary.BigEndian.Uint32(b)%1_000_000)
 }
 
+// FillerCode is a code for a step 3 request whose code only fills the body (a broken body,
+// a header or method check): 9 digits, never the 6 a code has, so a target that counts a
+// wrong code of a code's form against every pending code (step 3 takes the code alone;
+// ASVS 6.6.3 allows it) does not count it against the pending codes of the specs running
+// beside. The specs whose point is an unknown or wrong code send one of a code's form.
+func FillerCode() string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("9%08d", binary.BigEndian.Uint32(b)%100_000_000)
+}
+
 // HowToEnable names the settings that would let a run make the state.
 func HowToEnable(state string) string {
 	switch state {

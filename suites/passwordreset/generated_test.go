@@ -135,7 +135,7 @@ var _ = Describe("Generated bodies from the request schemas", Label("negative", 
 
 	It("step 3: broken bodies are refused with a 4xx, unusual ones never get a 5xx", Label("step3"),
 		NegativeChecks(catalogue.Step3GeneratedAnsweredByClass), func(ctx SpecContext) {
-			req := resetCode(suite.RandomCode())
+			req := resetCode(suite.FillerCode())
 			generated(ctx, catalogue.Step3GeneratedAnsweredByClass, req.Method, req.Path, req.Schema, req.Body.(map[string]string))
 		})
 

@@ -78,7 +78,7 @@ type endpointBody struct {
 func bodyEndpoints(token, password string) []endpointBody {
 	return []endpointBody{
 		{"step 1", http.MethodPost, client.PathResetPassword, map[string]any{"User": suite.RandomSecret("unknown-trader-")}},
-		{"step 3", http.MethodPost, step3Path(), step3Body(suite.RandomCode())},
+		{"step 3", http.MethodPost, step3Path(), step3Body(suite.FillerCode())},
 		{"step 4", http.MethodPut, client.PathUpdatePassword, step4Body(token, password, password)},
 	}
 }

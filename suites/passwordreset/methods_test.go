@@ -24,7 +24,7 @@ var _ = Describe("Undocumented methods on the documented paths", Label("negative
 	It("answers every other method on the step 1, 2 and 3 and login paths with a non-2xx", Label("step1", "step2", "step3", "login"),
 		NegativeChecks(catalogue.APIWrongMethodRefused), func(ctx SpecContext) {
 			Given(ctx, states.NoSuchUser)
-			step3 := resetCode(suite.RandomCode())
+			step3 := resetCode(suite.FillerCode())
 			var reqs []client.Request
 			for _, r := range []client.Request{
 				client.ResetPassword(suite.RandomSecret("unknown-trader-"), ""),

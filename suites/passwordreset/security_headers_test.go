@@ -42,7 +42,7 @@ var _ = Describe("Security: CORS allows no foreign origin with credentials (ASVS
 				for _, r := range []client.Request{
 					client.ResetPassword(suite.RandomSecret("unknown-trader-"), ""),
 					client.SecretQuestion(suite.RandomSecret("unknown-trader-")),
-					resetCode(suite.RandomCode()),
+					resetCode(suite.FillerCode()),
 					updatePassword(randomGUID(), pw, pw),
 					client.Login(suite.RandomSecret("unknown-trader-"), NewPassword()),
 				} {
