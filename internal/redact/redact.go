@@ -44,13 +44,15 @@ type Redactor struct {
 	secrets  map[string]struct{}
 	sorted   []string            // longest first, so a secret containing another is masked whole
 	escaped  map[string][]string // each secret's escapedForms, worked out once
+	grams    map[[3]byte]struct{} // the first three bytes of every secret and escaped form (mayHold)
+	short    bool                 // a secret or form shorter than three bytes is known: no prefilter
 	share    *os.File            // see Share; nil = not sharing
 	shareErr error
 }
 
 // New returns a Redactor that already knows the given secrets.
 func New(secrets ...string) *Redactor {
-	r := &Redactor{secrets: map[string]struct{}{}, escaped: map[string][]string{}}
+	r := &Redactor{secrets: map[string]struct{}{}, escaped: map[string][]string{}, grams: map[[3]byte]struct{}{}}
 	r.Add(secrets...)
 	return r
 }
@@ -77,6 +79,13 @@ func (r *Redactor) add(secrets []string) {
 			if !isDigits(s) {
 				r.escaped[s] = escapedForms(s)
 			}
+			for _, form := range append([]string{s}, r.escaped[s]...) {
+				if len(form) < 3 {
+					r.short = true
+					continue
+				}
+				r.grams[[3]byte{form[0], form[1], form[2]}] = struct{}{}
+			}
 			changed = true
 			r.writeSharedLocked(s)
 		}
@@ -95,6 +104,9 @@ func (r *Redactor) add(secrets []string) {
 func (r *Redactor) String(s string) string {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
+	if !r.short && !r.mayHold(s) {
+		return maskUserinfo(s)
+	}
 	for _, secret := range r.sorted {
 		if isDigits(secret) {
 			// A confirmation code is only digits: masked where it stands alone, not inside a
@@ -112,6 +124,18 @@ func (r *Redactor) String(s string) string {
 		}
 	}
 	return maskUserinfo(s)
+}
+
+// mayHold says whether s has, anywhere, the first three bytes of a secret or of one of its
+// escaped forms: one pass over s, where looking for each secret in turn costs a pass per
+// secret, and the reports hold tens of thousands of strings, almost all without any.
+func (r *Redactor) mayHold(s string) bool {
+	for i := 0; i+3 <= len(s); i++ {
+		if _, ok := r.grams[[3]byte{s[i], s[i+1], s[i+2]}]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 func isDigits(s string) bool {
