@@ -168,3 +168,27 @@ func TestQueryStringSecretsAreMasked(t *testing.T) {
 		t.Errorf("a URL without secrets changed: %s", got)
 	}
 }
+
+// The cheap tests before the regular expressions never skip a string they would mask.
+func TestPrefiltersSkipNothingTheExpressionsMask(t *testing.T) {
+	for _, s := range []string{
+		"GET /api?apikey=abc", "x&Access_Token=tk", `{"u":"/a?b=1\u0026session_id=zz"}`, "a;pin=1234",
+		"https://user:pw@h.example.test/", "see http://u:p@host", "q?X-Amz-Signature=s", "?CODE=1",
+		"\t&OTP=99", "<a href='?auth=x'>",
+	} {
+		if querySecret.MatchString(s) && !mayHoldQuerySecret(s) {
+			t.Errorf("%q: the expression masks a query secret the prefilter skips", s)
+		}
+		if userinfo.MatchString(s) && !(strings.Contains(s, "@") && strings.Contains(s, "://")) {
+			t.Errorf("%q: the expression masks credentials the prefilter skips", s)
+		}
+		if got := New().String(s); got == s && (querySecret.MatchString(s) || userinfo.MatchString(s)) {
+			t.Errorf("%q: not masked", s)
+		}
+	}
+	for _, s := range []string{"Content-Type: application/json; charset=utf-8", "a=b&c=d", "no equals here"} {
+		if mayHoldQuerySecret(s) {
+			t.Errorf("%q: no secret-looking name, yet the prefilter would run the expression", s)
+		}
+	}
+}

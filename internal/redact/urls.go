@@ -19,13 +19,44 @@ const secretParamName = `[^=&#?\s"'<>]*(?:key|token|secret|pass|pwd|auth|sig|cod
 // written "&amp;" in HTML or "\u0026" in JSON) or ";".
 var querySecret = regexp.MustCompile(`(?i)((?:[?&;]|\\u0026)` + secretParamName + `=)([^&#;\s"'<>\\]+)`)
 
+// secretNameParts are the words of secretParamName.
+var secretNameParts = []string{"key", "token", "secret", "pass", "pwd", "auth", "sig", "code", "credential", "session", "cookie", "otp", "pin"}
+
+// mayHoldQuerySecret says whether some "name=" in s has a name with a word of
+// secretParamName: a pass over s that spares the regular expression almost every string.
+// It may say yes where querySecret then finds nothing (it ignores what precedes the name).
+func mayHoldQuerySecret(s string) bool {
+	for i := strings.IndexByte(s, '='); i >= 0; {
+		j := i
+		for j > 0 && !strings.ContainsRune(nameEnds, rune(s[j-1])) {
+			j--
+		}
+		name := strings.ToLower(s[j:i])
+		for _, w := range secretNameParts {
+			if strings.Contains(name, w) {
+				return true
+			}
+		}
+		next := strings.IndexByte(s[i+1:], '=')
+		if next < 0 {
+			break
+		}
+		i += 1 + next
+	}
+	return false
+}
+
+// nameEnds are the bytes a query parameter's name cannot hold (secretParamName's class).
+const nameEnds = "=&#?\t\n\v\f\r \"'<>"
+
 var secretParam = regexp.MustCompile(`(?i)^` + secretParamName + `$`)
 
 func maskUserinfo(s string) string {
-	if strings.Contains(s, "@") {
+	// The cheap tests first: the reports hold tens of thousands of strings, few of them URLs.
+	if strings.Contains(s, "@") && strings.Contains(s, "://") {
 		s = userinfo.ReplaceAllString(s, "${1}"+Mask+"@")
 	}
-	if strings.Contains(s, "=") {
+	if mayHoldQuerySecret(s) {
 		s = querySecret.ReplaceAllString(s, "${1}"+Mask)
 	}
 	return s
