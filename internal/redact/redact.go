@@ -40,19 +40,25 @@ var SecretFields = []string{"Password", "PasswordConfirmation", "Token", "Code",
 
 // Redactor holds the secret values seen so far. Safe for concurrent use.
 type Redactor struct {
-	mu       sync.RWMutex
-	secrets  map[string]struct{}
-	sorted   []string            // longest first, so a secret containing another is masked whole
-	escaped  map[string][]string // each secret's escapedForms, worked out once
-	grams    map[[3]byte]struct{} // the first three bytes of every secret and escaped form (mayHold)
-	short    bool                 // a secret or form shorter than three bytes is known: no prefilter
-	share    *os.File            // see Share; nil = not sharing
+	mu      sync.RWMutex
+	secrets map[string]struct{}
+	sorted  []string            // longest first, so a secret containing another is masked whole
+	escaped map[string][]string // each secret's escapedForms, worked out once
+	// What candidates looks for, each naming the secrets it may begin: codes (all digits)
+	// whole; the first prefixLen bytes of longer secrets and forms; the first three of the
+	// others. short: a secret or form shorter than three bytes is known, and every string
+	// is searched for every secret.
+	codes    map[string]struct{}
+	prefixes map[string][]string
+	grams    map[[3]byte][]string
+	short    bool
+	share    *os.File // see Share; nil = not sharing
 	shareErr error
 }
 
 // New returns a Redactor that already knows the given secrets.
 func New(secrets ...string) *Redactor {
-	r := &Redactor{secrets: map[string]struct{}{}, escaped: map[string][]string{}, grams: map[[3]byte]struct{}{}}
+	r := &Redactor{secrets: map[string]struct{}{}, escaped: map[string][]string{}, codes: map[string]struct{}{}, prefixes: map[string][]string{}, grams: map[[3]byte][]string{}}
 	r.Add(secrets...)
 	return r
 }
@@ -79,12 +85,20 @@ func (r *Redactor) add(secrets []string) {
 			if !isDigits(s) {
 				r.escaped[s] = escapedForms(s)
 			}
+			if isDigits(s) {
+				r.codes[s] = struct{}{}
+			}
 			for _, form := range append([]string{s}, r.escaped[s]...) {
-				if len(form) < 3 {
+				switch {
+				case isDigits(form):
+				case len(form) >= prefixLen:
+					r.prefixes[form[:prefixLen]] = append(r.prefixes[form[:prefixLen]], s)
+				case len(form) >= 3:
+					g := [3]byte{form[0], form[1], form[2]}
+					r.grams[g] = append(r.grams[g], s)
+				default:
 					r.short = true
-					continue
 				}
-				r.grams[[3]byte{form[0], form[1], form[2]}] = struct{}{}
 			}
 			changed = true
 			r.writeSharedLocked(s)
@@ -104,10 +118,16 @@ func (r *Redactor) add(secrets []string) {
 func (r *Redactor) String(s string) string {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	if !r.short && !r.mayHold(s) {
-		return maskUserinfo(s)
+	var only map[string]bool // nil: every secret
+	if !r.short {
+		if only = r.candidates(s); len(only) == 0 {
+			return maskUserinfo(s)
+		}
 	}
 	for _, secret := range r.sorted {
+		if only != nil && !only[secret] {
+			continue
+		}
 		if isDigits(secret) {
 			// A confirmation code is only digits: masked where it stands alone, not inside a
 			// longer number such as a timestamp's nanoseconds.
@@ -126,16 +146,47 @@ func (r *Redactor) String(s string) string {
 	return maskUserinfo(s)
 }
 
-// mayHold says whether s has, anywhere, the first three bytes of a secret or of one of its
-// escaped forms: one pass over s, where looking for each secret in turn costs a pass per
-// secret, and the reports hold tens of thousands of strings, almost all without any.
-func (r *Redactor) mayHold(s string) bool {
-	for i := 0; i+3 <= len(s); i++ {
-		if _, ok := r.grams[[3]byte{s[i], s[i+1], s[i+2]}]; ok {
-			return true
+// prefixLen: a secret this long is looked for by its first prefixLen bytes, which hardly
+// any other text shares (its first three would be shared by every token's and password's
+// hex digits, and by every timestamp).
+const prefixLen = 8
+
+// candidates are the secrets s may hold, raw or in an escaped form: a code as a whole run
+// of digits, a secret whose form's first prefixLen bytes (first three, for a shorter form)
+// appear in s. One pass over s: looking for each secret in turn costs a pass per secret,
+// and the reports hold tens of thousands of strings, most of them without any.
+func (r *Redactor) candidates(s string) map[string]bool {
+	var found map[string]bool
+	add := func(secrets ...string) {
+		if found == nil {
+			found = map[string]bool{}
+		}
+		for _, x := range secrets {
+			found[x] = true
 		}
 	}
-	return false
+	for i := 0; i < len(s); i++ {
+		if len(r.codes) > 0 && isDigit(s[i]) && (i == 0 || !isDigit(s[i-1])) {
+			j := i
+			for j < len(s) && isDigit(s[j]) {
+				j++
+			}
+			if _, ok := r.codes[s[i:j]]; ok {
+				add(s[i:j])
+			}
+		}
+		if i+prefixLen <= len(s) {
+			if secrets, ok := r.prefixes[s[i:i+prefixLen]]; ok {
+				add(secrets...)
+			}
+		}
+		if i+3 <= len(s) && len(r.grams) > 0 {
+			if secrets, ok := r.grams[[3]byte{s[i], s[i+1], s[i+2]}]; ok {
+				add(secrets...)
+			}
+		}
+	}
+	return found
 }
 
 func isDigits(s string) bool {

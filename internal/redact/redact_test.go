@@ -192,3 +192,34 @@ func TestPrefiltersSkipNothingTheExpressionsMask(t *testing.T) {
 		}
 	}
 }
+
+// The one-pass prefilter (candidates) lets every secret through, at every length and in every
+// escaped form: a code as a whole run of digits, short and long secrets anywhere.
+func TestThePrefilterMissesNoSecret(t *testing.T) {
+	for _, secret := range []string{"7", "ok", "a<b", "1234", "482913", "pw\"x\\y", "Nw-0123456789abcdef!Aa1", "tok&en<>'\"long-enough"} {
+		r := New(secret)
+		forms := append([]string{secret}, escapedForms(secret)...)
+		for _, form := range forms {
+			for _, s := range []string{form, "x " + form + " y", "[" + form + "]", "\n" + form} {
+				if got := r.String(s); strings.Contains(got, form) && !strings.Contains(got, Mask) {
+					t.Errorf("secret %q, form %q in %q: not masked: %q", secret, form, s, got)
+				}
+			}
+		}
+	}
+}
+
+// Among many secrets, one that holds another is still masked whole, and each is masked
+// wherever the prefilter finds it.
+func TestThePrefilterAmongManySecrets(t *testing.T) {
+	r := New()
+	for i := range 500 {
+		r.Add(fmt.Sprintf("Nw-%016x!Aa1", i*7919), fmt.Sprintf("%06d", i*37%1_000_000))
+	}
+	r.Add("inner-secret-1", "outer-inner-secret-1-x")
+	got := r.String(`a outer-inner-secret-1-x b inner-secret-1 c Nw-0000000000001eef!Aa1 d 000037 e 1000037`)
+	want := `a [REDACTED] b [REDACTED] c [REDACTED] d [REDACTED] e 1000037`
+	if got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}
