@@ -77,16 +77,13 @@ func (s *Server) handleResetStart(w http.ResponseWriter, r *http.Request) {
 		}
 		s.st.succeededLocked(answerAttempts, lk)
 	}
+	s.st.mu.Unlock()
 	// Mail flooding (the cheat sheet's "Forgot Password Request"): over the limit, step 1
 	// is answered as usual, so the answer tells nothing, but mails nothing.
-	allowed := s.st.mailAllowedLocked(lk, s.hook.mailLimit(s.cfg.mailLimit), now)
-	s.st.mu.Unlock()
-	if !allowed {
-		s.hook.step1Success(s, w, "")
-		return
-	}
-	code, err := s.issueCode(r.Context(), lk)
+	code, err := s.issueCodeWithin(r.Context(), lk, s.hook.mailLimit(s.cfg.mailLimit))
 	switch {
+	case errors.Is(err, errMailLimit):
+		s.hook.step1Success(s, w, "")
 	case errors.Is(err, errMailNotSent):
 		s.fail(w, http.StatusServiceUnavailable, errEmailNotSent)
 	case err != nil:
@@ -96,19 +93,34 @@ func (s *Server) handleResetStart(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// errMailNotSent is issueCode's error when the code could not be mailed.
-var errMailNotSent = errors.New("the confirmation mail could not be sent")
+// errMailNotSent is issueCode's error when the code could not be mailed; errMailLimit,
+// when the trader has as many pending codes as it may (nothing was issued).
+var (
+	errMailNotSent = errors.New("the confirmation mail could not be sent")
+	errMailLimit   = errors.New("the trader has as many pending codes as the mail limit allows")
+)
 
 // issueCode stores a fresh confirmation code for the trader lk and mails it. The code is
 // stored before the mail goes out, so a client that reads the mail quickly can never beat
 // the store; it is withdrawn again if sending fails (errMailNotSent).
 func (s *Server) issueCode(ctx context.Context, lk string) (string, error) {
+	return s.issueCodeWithin(ctx, lk, 0)
+}
+
+// issueCodeWithin is issueCode unless the trader already has mailLimit pending codes (0:
+// no limit): the count and the new code under one lock, so requests that arrive together
+// cannot all pass the count before any code is stored.
+func (s *Server) issueCodeWithin(ctx context.Context, lk string, mailLimit int) (string, error) {
 	now := s.cfg.now()
 	s.st.mu.Lock()
 	t := s.st.traders[lk]
 	if t == nil {
 		s.st.mu.Unlock()
 		return "", errors.New("no such trader")
+	}
+	if !s.st.mailAllowedLocked(lk, mailLimit, now) {
+		s.st.mu.Unlock()
+		return "", errMailLimit
 	}
 	s.st.pruneLocked(now)
 	code, err := s.st.newCodeLocked(lk, now.Add(s.codeLifetime()), s.hook.newCode)
