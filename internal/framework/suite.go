@@ -27,6 +27,7 @@ package framework
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -91,6 +92,8 @@ var (
 	runDir          string           // process 1 only: removed at the end
 	preflightPassed bool             // process 1 only: the specs had a target to talk to
 	previous        *results.Summary // process 1 only: the earlier run to compare with
+	// process 1 only: the preflight's teardowns of the states it probed, run beside the specs
+	preflightTeardowns chan error
 )
 
 var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
@@ -126,9 +129,14 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	if err != nil {
 		Fail(secrets.String(err.Error()))
 	}
-	if err := suite.Preflight(ctx, running.Target, hc, cfg.Expect.AppKeyMessage); err != nil {
-		Fail(secrets.String(err.Error()))
+	teardowns, err := suite.PreflightLater(ctx, running.Target, hc, cfg.Expect.AppKeyMessage)
+	if err != nil {
+		Fail(secrets.String(errors.Join(err, teardowns(context.Background())).Error()))
 	}
+	// The states the preflight probed are torn down while the specs start (one round trip
+	// off every run's critical path); process 1 waits for it at its end.
+	preflightTeardowns = make(chan error, 1)
+	go func() { preflightTeardowns <- teardowns(context.Background()) }()
 	runDir, err = os.MkdirTemp("", "autoshares-run-")
 	Expect(err).NotTo(HaveOccurred())
 	preflightPassed = true
@@ -163,6 +171,11 @@ var _ = SynchronizedAfterSuite(func() {
 		}
 	}
 	waitTeardowns()
+	if preflightTeardowns != nil {
+		if err := <-preflightTeardowns; err != nil {
+			Fail(secrets.String(err.Error()))
+		}
+	}
 	if err := secrets.ShareErr(); err != nil {
 		Fail(secrets.String(err.Error()))
 	}

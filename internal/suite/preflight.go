@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 
@@ -27,6 +29,16 @@ const noSpec = " No spec was run."
 // A wrong target is then one clear failure, saying what to fix, instead of one per spec.
 // ctx bounds the whole check (AUTOSHARES_PREFLIGHT_TIMEOUT); no message holds a secret.
 func Preflight(ctx context.Context, t Target, hc *http.Client, appKeyMessage string) error {
+	teardowns, err := PreflightLater(ctx, t, hc, appKeyMessage)
+	return errors.Join(err, teardowns(ctx))
+}
+
+// PreflightLater is Preflight with the teardowns of the states it probed left for later:
+// it returns once the setups are judged (one round trip against a distant target, not
+// two), and the caller runs teardowns while the specs start. teardowns (never nil) tears
+// down every state the probe made and says how the endpoint failed to, with the message
+// Preflight would give; call it once.
+func PreflightLater(ctx context.Context, t Target, hc *http.Client, appKeyMessage string) (teardowns func(context.Context) error, err error) {
 	// Never follow a redirect, whatever client the caller passed: it would carry the app key.
 	noRedirect := *hc
 	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -40,7 +52,16 @@ func Preflight(ctx context.Context, t Target, hc *http.Client, appKeyMessage str
 	probeCtx, cancelProbes := context.WithCancel(ctx)
 	var mailboxErr error
 	var wg sync.WaitGroup
-	defer func() { cancelProbes(); wg.Wait() }()
+	// The states the probe made are torn down by the caller, whatever else failed.
+	var probeTeardowns func(context.Context) error
+	defer func() {
+		cancelProbes()
+		wg.Wait()
+		teardowns = func(context.Context) error { return nil }
+		if probeTeardowns != nil {
+			teardowns = probeTeardowns
+		}
+	}()
 	if t.MailboxURL != "" {
 		wg.Go(func() { mailboxErr = (&states.MailboxClient{BaseURL: t.MailboxURL, HTTP: hc}).Ping(probeCtx) })
 	}
@@ -50,9 +71,9 @@ func Preflight(ctx context.Context, t Target, hc *http.Client, appKeyMessage str
 		// prove it); probing them would only slow every run.
 		contract, err := states.LoadContract()
 		if err != nil {
-			return fmt.Errorf("the suite's state contract: %w", err)
+			return nil, fmt.Errorf("the suite's state contract: %w", err)
 		}
-		wg.Go(func() { statesErr = probeStates(probeCtx, t.StateURL, hc, contract) })
+		wg.Go(func() { probeTeardowns, statesErr = probeStates(probeCtx, t.StateURL, hc, contract) })
 	}
 	// Login without credentials, then step 2 for a login nobody has: endpoints every
 	// deployment has, cheap, and they change nothing.
@@ -65,7 +86,7 @@ func Preflight(ctx context.Context, t Target, hc *http.Client, appKeyMessage str
 		req := probes[i]
 		what := req.Method + " " + base + req.Path
 		if ex.Err != nil {
-			return fmt.Errorf("AUTOSHARES_BASE_URL %s is unreachable: %s: %s\n"+
+			return nil, fmt.Errorf("AUTOSHARES_BASE_URL %s is unreachable: %s: %s\n"+
 				"Check the URL (it is the apiURL, ending in /api on ETNA deployments), that the deployment is up, and that this machine can reach it."+noSpec,
 				base, what, redact.URL(ex.Err.Error()))
 		}
@@ -73,30 +94,30 @@ func Preflight(ctx context.Context, t Target, hc *http.Client, appKeyMessage str
 			Error string `json:"error"`
 		}
 		if json.Unmarshal(ex.ResponseBody, &body) == nil && body.Error != "" && strings.EqualFold(body.Error, appKeyMessage) {
-			return fmt.Errorf("the target rejected AUTOSHARES_APP_KEY: %s answered %d %q.\n"+
+			return nil, fmt.Errorf("the target rejected AUTOSHARES_APP_KEY: %s answered %d %q.\n"+
 				"Set AUTOSHARES_APP_KEY to the Et-App-Key issued for this environment."+noSpec, what, ex.Status, body.Error)
 		}
 		if ex.Status >= 300 && ex.Status < 400 {
 			// The suite never follows a redirect: the app key and passwords would go wherever
 			// it points. An API that answers at its documented paths does not redirect.
-			return fmt.Errorf("AUTOSHARES_BASE_URL %s answered %s with %d %s to %s: the API did not answer at its documented path, and the suite does not follow redirects "+
+			return nil, fmt.Errorf("AUTOSHARES_BASE_URL %s answered %s with %d %s to %s: the API did not answer at its documented path, and the suite does not follow redirects "+
 				"(they would carry the app key and passwords elsewhere). Set AUTOSHARES_BASE_URL to the URL the API answers at."+noSpec,
 				base, what, ex.Status, http.StatusText(ex.Status), redact.URL(ex.ResponseHeader.Get("Location")))
 		}
 		if i == 0 && ex.Status >= 500 && ex.Status != http.StatusNotImplemented {
-			return fmt.Errorf("AUTOSHARES_BASE_URL %s answers but is failing: %s gave %d %s. Check that the deployment is healthy."+noSpec,
+			return nil, fmt.Errorf("AUTOSHARES_BASE_URL %s answers but is failing: %s gave %d %s. Check that the deployment is healthy."+noSpec,
 				base, what, ex.Status, http.StatusText(ex.Status))
 		}
 		if problem := notTheAPI(ex, i == 1); problem != "" {
-			return fmt.Errorf("AUTOSHARES_BASE_URL %s does not serve the API: %s %s.\n%s"+noSpec,
+			return nil, fmt.Errorf("AUTOSHARES_BASE_URL %s does not serve the API: %s %s.\n%s"+noSpec,
 				base, what, problem, suggestBase(ctx, t, hc))
 		}
 	}
 	wg.Wait()
 	if mailboxErr != nil {
-		return fmt.Errorf("AUTOSHARES_MAILBOX_URL: %s\nIt must be the Mailpit HTTP API that receives the target's mail, or unset."+noSpec, redact.URL(mailboxErr.Error()))
+		return nil, fmt.Errorf("AUTOSHARES_MAILBOX_URL: %s\nIt must be the Mailpit HTTP API that receives the target's mail, or unset."+noSpec, redact.URL(mailboxErr.Error()))
 	}
-	return statesErr
+	return nil, statesErr
 }
 
 // notTheAPI says how an answer shows that the URL is not the API, or "" if it looks like
@@ -155,74 +176,94 @@ func suggestBase(ctx context.Context, t Target, hc *http.Client) string {
 	return how
 }
 
-// stateProbe is what one contracted state's setup and teardown came to.
+// stateProbe is what one contracted state's setup came to.
 type stateProbe struct {
-	name        string
-	status      int    // of the setup; 0 = no answer
-	transport   string // the transport error, if no answer
-	problem     string // why the state counts as missing; "" = served
-	teardownErr string
+	name      string
+	status    int    // of the setup; 0 = no answer
+	transport string // the transport error, if no answer
+	problem   string // why the state counts as missing; "" = served
+	made      bool   // the setup answered 200: something may need tearing down
+	params    map[string]any
 }
 
 // statesInFlight bounds the state probes in flight at once (the default
-// AUTOSHARES_MAX_IN_FLIGHT): against a distant target the contract's states then cost two
-// round trips in all, not two each, and a setup (which hashes a password) is not sent to
-// the target more than that many at a time.
+// AUTOSHARES_MAX_IN_FLIGHT): against a distant target the contract's states then cost one
+// round trip to set up and one to tear down, not two each, and a setup (which hashes a
+// password) is not sent to the target more than that many at a time.
 const statesInFlight = 8
 
-// probeStates sets up every state of the contract, a few at a time, and tears each down
-// with the User it returned, so a state endpoint that lacks any contracted state is one
-// failure listing all of them (in the contract's order).
-func probeStates(ctx context.Context, stateURL string, hc *http.Client, contract states.Contract) error {
+// probeStates sets up every state of the contract, a few at a time, so a state endpoint
+// that lacks any contracted state is one failure listing all of them (in the contract's
+// order). teardowns tears each state it made down with the User its setup returned, and
+// says which teardowns failed.
+func probeStates(ctx context.Context, stateURL string, hc *http.Client, contract states.Contract) (teardowns func(context.Context) error, err error) {
 	names := contract.Names()
 	results := make([]stateProbe, len(names))
-	slots := make(chan struct{}, statesInFlight)
-	var wg sync.WaitGroup
-	for i, name := range names {
-		wg.Go(func() {
-			slots <- struct{}{}
-			defer func() { <-slots }()
-			results[i] = probeState(ctx, stateURL, hc, name, contract[name])
-		})
-	}
-	wg.Wait()
+	eachBounded(len(names), func(i int) { results[i] = probeState(ctx, stateURL, hc, names[i], contract[names[i]]) })
+	teardowns = func(ctx context.Context) error { return tearDownProbed(ctx, stateURL, hc, results) }
 	where := redact.URL(stateURL)
 	for _, r := range results {
 		if r.transport == "" {
 			continue
 		}
-		return fmt.Errorf("AUTOSHARES_STATE_URL %s is unreachable: %s\nCheck the URL, or unset it to run only what needs no state endpoint."+noSpec, where, r.transport)
+		return teardowns, fmt.Errorf("AUTOSHARES_STATE_URL %s is unreachable: %s\nCheck the URL, or unset it to run only what needs no state endpoint."+noSpec, where, r.transport)
 	}
-	var missing, teardowns []string
+	var missing []string
 	statuses := map[int]bool{}
 	for _, r := range results {
 		if r.problem != "" {
 			missing = append(missing, fmt.Sprintf("  - %q: %s", r.name, r.problem))
 			statuses[r.status] = true
 		}
-		if r.teardownErr != "" {
-			teardowns = append(teardowns, fmt.Sprintf("  - %q: %s", r.name, r.teardownErr))
-		}
 	}
 	if len(missing) == len(names) && len(statuses) == 1 && (statuses[http.StatusNotFound] || statuses[http.StatusMethodNotAllowed]) {
-		return fmt.Errorf("AUTOSHARES_STATE_URL %s is not a provider-state endpoint: every setup answered %d.\n"+
+		return teardowns, fmt.Errorf("AUTOSHARES_STATE_URL %s is not a provider-state endpoint: every setup answered %d.\n"+
 			"Set it to the endpoint that speaks the Pact provider-state protocol (POST {\"action\", \"state\", \"params\"}; see docs), or unset it."+noSpec,
 			where, results[0].status)
 	}
-	var msg []string
 	if len(missing) > 0 {
-		msg = append(msg, fmt.Sprintf("AUTOSHARES_STATE_URL %s lacks %d of the %d provider states the suite needs (fixtures/provider-states.json):\n%s\n"+
-			"Add them to the deployment's state endpoint, with the keys the contract names, or unset AUTOSHARES_STATE_URL to run only what other sources can serve.",
-			where, len(missing), len(names), strings.Join(missing, "\n")))
+		return teardowns, fmt.Errorf("AUTOSHARES_STATE_URL %s lacks %d of the %d provider states the suite needs (fixtures/provider-states.json):\n%s\n"+
+			"Add them to the deployment's state endpoint, with the keys the contract names, or unset AUTOSHARES_STATE_URL to run only what other sources can serve."+noSpec,
+			where, len(missing), len(names), strings.Join(missing, "\n"))
 	}
-	if len(teardowns) > 0 {
-		msg = append(msg, fmt.Sprintf("AUTOSHARES_STATE_URL %s set these states up but failed to tear them down (params {\"User\": <the User setup returned>}):\n%s\n"+
-			"A teardown must answer 200; fix the endpoint's teardown.", where, strings.Join(teardowns, "\n")))
+	return teardowns, nil
+}
+
+// eachBounded runs f(0) .. f(n-1), statesInFlight at a time, and returns when all are done.
+func eachBounded(n int, f func(i int)) {
+	slots := make(chan struct{}, statesInFlight)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			f(i)
+		})
 	}
-	if len(msg) == 0 {
+	wg.Wait()
+}
+
+// tearDownProbed tears down every probed state whose setup answered 200 (a setup that
+// answered without a User is torn down without one), a few at a time.
+func tearDownProbed(ctx context.Context, stateURL string, hc *http.Client, probed []stateProbe) error {
+	failures := make([]string, len(probed))
+	eachBounded(len(probed), func(i int) {
+		r := probed[i]
+		if !r.made {
+			return
+		}
+		if status, body, err := postState(ctx, stateURL, hc, "teardown", r.name, r.params); err != nil {
+			failures[i] = fmt.Sprintf("  - %q: %s", r.name, err)
+		} else if status != http.StatusOK {
+			failures[i] = fmt.Sprintf("  - %q: teardown answered %d %s", r.name, status, quote(body))
+		}
+	})
+	failures = slices.DeleteFunc(failures, func(f string) bool { return f == "" })
+	if len(failures) == 0 {
 		return nil
 	}
-	return fmt.Errorf("%s%s", strings.Join(msg, "\n"), noSpec)
+	return fmt.Errorf("AUTOSHARES_STATE_URL %s set these states up in the preflight but failed to tear them down (params {\"User\": <the User setup returned>}):\n%s\n"+
+		"A teardown must answer 200; fix the endpoint's teardown.", redact.URL(stateURL), strings.Join(failures, "\n"))
 }
 
 func probeState(ctx context.Context, stateURL string, hc *http.Client, name string, keys []string) stateProbe {
@@ -237,6 +278,7 @@ func probeState(ctx context.Context, stateURL string, hc *http.Client, name stri
 		r.problem = fmt.Sprintf("setup answered %d %s", status, quote(body))
 		return r
 	}
+	r.made, r.params = true, map[string]any{}
 	var vals map[string]any
 	if err := json.Unmarshal(body, &vals); err != nil {
 		r.problem = "setup answered 200 with a body that is not a JSON object"
@@ -251,14 +293,8 @@ func probeState(ctx context.Context, stateURL string, hc *http.Client, name stri
 	if len(lacking) > 0 {
 		r.problem = fmt.Sprintf("setup answered 200 without %s (it must return %s)", strings.Join(lacking, ", "), strings.Join(keys, ", "))
 	}
-	params := map[string]any{}
 	if u, ok := vals["User"].(string); ok && u != "" {
-		params["User"] = u
-	}
-	if status, body, err := postState(ctx, stateURL, hc, "teardown", name, params); err != nil {
-		r.teardownErr = err.Error()
-	} else if status != http.StatusOK {
-		r.teardownErr = fmt.Sprintf("teardown answered %d %s", status, quote(body))
+		r.params["User"] = u
 	}
 	return r
 }
