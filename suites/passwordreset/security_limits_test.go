@@ -104,7 +104,7 @@ func wrongCode(code string) string {
 
 var _ = Describe("Security: failed logins of one account (ASVS 6.3.1, 6.3.4, NIST SP 800-63B-4 3.2.2)", Label("security", "brute-force", "login", "locks-accounts"), func() {
 
-	It("refuses the right password after too many failed logins", Checks(catalogue.SecurityLoginAttemptsLimited), func(ctx SpecContext) {
+	It("refuses the right password after too many failed logins", LongSpec, Checks(catalogue.SecurityLoginAttemptsLimited), func(ctx SpecContext) {
 		trader, ok := lockableTrader(ctx, catalogue.SecurityLoginAttemptsLimited)
 		if !ok {
 			return
@@ -113,7 +113,7 @@ var _ = Describe("Security: failed logins of one account (ASVS 6.3.1, 6.3.4, NIS
 		limitLogins(ctx, catalogue.SecurityLoginAttemptsLimited, trader, func(int) string { return user }, "")
 	})
 
-	It("counts failed logins under every spelling of a login the target accepts", Checks(catalogue.SecurityLoginLimitPerSpelling), func(ctx SpecContext) {
+	It("counts failed logins under every spelling of a login the target accepts", LongSpec, Checks(catalogue.SecurityLoginLimitPerSpelling), func(ctx SpecContext) {
 		trader, ok := lockableTrader(ctx, catalogue.SecurityLoginLimitPerSpelling)
 		if !ok {
 			return
@@ -243,7 +243,7 @@ func caseSpellings(login string, n int) []string {
 var _ = Describe("Security: a reset voids the trader's other grants (ASVS 6.6.2)", Label("security", "step3", "step4", "reset-code", "update-password", "mail"), func() {
 
 	// The codes come by mail: the mail checks are declared, and judged, where they are met.
-	It("refuses the trader's other code and token after a successful reset", Checks(catalogue.SecurityResetOldCodesVoid, catalogue.Step1NoQuestionAccepted, catalogue.Step1CodeMailed), func(ctx SpecContext) {
+	It("refuses the trader's other code and token after a successful reset", LongSpec, Checks(catalogue.SecurityResetOldCodesVoid, catalogue.Step1NoQuestionAccepted, catalogue.Step1CodeMailed), func(ctx SpecContext) {
 		NeedMailbox()
 		const check = catalogue.SecurityResetOldCodesVoid
 		trader := Given(ctx, states.PendingCode)

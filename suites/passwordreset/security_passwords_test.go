@@ -121,54 +121,85 @@ var _ = Describe("Security: passwords (ASVS 6.2, NIST SP 800-63B-4 3.1.1.2)", La
 			// One trader per chunk of at most maxFailedLogins wrong passwords, each trader's own
 			// right password proven first and again after them: a refusal counts only when the
 			// right password still logs in after it (a lock answers every login, the wrong
-			// ones too). The state endpoint makes a fresh trader each time; another source
-			// (the mail flow) may hand out the same configured trader again, which would then
-			// get more than maxFailedLogins failed logins: what is left is not checked.
+			// ones too). With the state endpoint every chunk gets a fresh trader and the
+			// chunks go together, one round trip a step for all of them; another source (the
+			// mail flow) may hand out the same configured trader again, so its chunks go one
+			// after another, and a trader handed out twice (which would then get more than
+			// maxFailedLogins failed logins) leaves what is left not checked.
 			left, size := exactnessAttempts(n), maxFailedLogins
 			used := map[string]bool{}
 			for len(left) > 0 {
-				chunk := left[:min(size, len(left))]
-				made := GivenMade(ctx, states.ValidToken)
-				trader := made.Values
-				if used[strings.ToLower(trader["User"])] && made.Via != suite.ViaStateEndpoint {
-					notCheckedAttempts(left, "the token source hands out the same trader again, which may lock after a few failed logins; set AUTOSHARES_STATE_URL (fresh traders) or add test traders")
-					return
+				var chunks [][]loginAttempt
+				for rest := left; len(rest) > 0; rest = rest[min(size, len(rest)):] {
+					chunks = append(chunks, rest[:min(size, len(rest))])
 				}
-				used[strings.ToLower(trader["User"])] = true
-				pw := longPassword(n)
-				ExpectSuccess(Send(ctx, updatePassword(trader["Token"], pw, pw)), checkLongAccepted, updatePasswordResponseSchema)
-				ExpectLoginSucceeds(ctx, checkLongAccepted, trader["User"], pw, fmt.Sprintf("with the %d-character password step 4 accepted", n))
-				held := wrongLogins(ctx, trader["User"], pw, n, chunk)
-				if len(held) == 0 {
-					left = left[len(chunk):]
-					continue
+				if World.Sources.States == nil {
+					chunks = chunks[:1]
+				}
+				traders := GivenTogether(ctx, states.ValidToken, len(chunks))
+				pws := make([]string, len(chunks))
+				var sets, logins []client.Request
+				for i, trader := range traders {
+					if used[strings.ToLower(trader["User"])] && World.Sources.States == nil {
+						notCheckedAttempts(left, "the token source hands out the same trader again, which may lock after a few failed logins; set AUTOSHARES_STATE_URL (fresh traders) or add test traders")
+						return
+					}
+					used[strings.ToLower(trader["User"])] = true
+					pws[i] = longPassword(n)
+					sets = append(sets, updatePassword(trader["Token"], pws[i], pws[i]))
+					logins = append(logins, client.Login(trader["User"], pws[i]))
+				}
+				for _, ex := range SendAll(ctx, sets) {
+					ExpectSuccess(ex, checkLongAccepted, updatePasswordResponseSchema)
+				}
+				for _, ex := range SendAll(ctx, logins) {
+					v := VerdictOn(checkLongAccepted, ex)
+					World.Secrets.Add(World.Rules.Login(v, 200, "Succeeded", fmt.Sprintf("should succeed with the %d-character password step 4 accepted", n)))
+					Conclude(v)
+				}
+				held := wrongLogins(ctx, n, traders, pws, chunks)
+				var again []int // the chunks with refusals to prove
+				for i := range chunks {
+					if len(held[i]) > 0 {
+						again = append(again, i)
+					}
 				}
 				// Only the right password logging in now shows that no lock answered the wrong ones.
-				ex := Send(ctx, client.Login(trader["User"], pw))
-				v := VerdictOn(checkLongAccepted, ex)
-				World.Secrets.Add(World.Rules.Login(v, 200, "Succeeded", fmt.Sprintf("should succeed with the %d-character password just set, after %d wrong ones", n, len(chunk))))
-				if v.OK() {
-					Conclude(v)
-					for _, h := range held {
-						Conclude(h.v)
+				var rights []client.Request
+				for _, i := range again {
+					rights = append(rights, client.Login(traders[i]["User"], pws[i]))
+				}
+				var next []loginAttempt
+				for k, ex := range SendAll(ctx, rights) {
+					i := again[k]
+					v := VerdictOn(checkLongAccepted, ex)
+					World.Secrets.Add(World.Rules.Login(v, 200, "Succeeded", fmt.Sprintf("should succeed with the %d-character password just set, after %d wrong ones", n, len(chunks[i]))))
+					if v.OK() {
+						Conclude(v)
+						for _, h := range held[i] {
+							Conclude(h.v)
+						}
+						continue
 					}
-					left = left[len(chunk):]
-					continue
+					// Locked (ASVS 6.3.1 allows it): the refusals prove nothing. Again, on fresh
+					// traders, with fewer wrong logins each, down to one.
+					var unproven []loginAttempt
+					for _, h := range held[i] {
+						unproven = append(unproven, h.attempt)
+					}
+					if len(chunks[i]) == 1 {
+						notCheckedAttempts(unproven, fmt.Sprintf("the right password no longer logged in after one wrong one (status %d): the target locks the account at the first failed login, and a refusal by a lock proves nothing", ex.Status))
+						continue
+					}
+					By(fmt.Sprintf("the right password no longer logged in after %d wrong ones (status %d): a lock; the refused ones again, at most %d per trader", len(chunks[i]), ex.Status, len(chunks[i])-1))
+					size = min(size, len(chunks[i])-1)
+					next = append(next, unproven...)
 				}
-				// Locked (ASVS 6.3.1 allows it): the refusals prove nothing. Again, on fresh
-				// traders, with fewer wrong logins each, down to one.
-				var unproven []loginAttempt
-				for _, h := range held {
-					unproven = append(unproven, h.attempt)
+				tried := 0
+				for _, c := range chunks {
+					tried += len(c)
 				}
-				if len(chunk) == 1 {
-					notCheckedAttempts(unproven, fmt.Sprintf("the right password no longer logged in after one wrong one (status %d): the target locks the account at the first failed login, and a refusal by a lock proves nothing", ex.Status))
-					left = left[1:]
-					continue
-				}
-				size = len(chunk) - 1
-				By(fmt.Sprintf("the right password no longer logged in after %d wrong ones (status %d): a lock; the refused ones again, at most %d per trader", len(chunk), ex.Status, size))
-				left = append(unproven, left[len(chunk):]...)
+				left = append(next, left[tried:]...)
 			}
 		})
 
@@ -269,27 +300,33 @@ type heldVerdict struct {
 	entry   int
 }
 
-// wrongLogins sends the chunk's wrong passwords for user together and judges each "not
-// logged in" (the exact refusal is the login checks' business; a lock may answer 423, 403,
-// another State). A wrong password that logged in fails its check at once; the refusals
-// are returned, held until the right password is shown to log in after them.
-func wrongLogins(ctx SpecContext, user, pw string, n int, chunk []loginAttempt) []heldVerdict {
+// wrongLogins sends every chunk's wrong passwords, each chunk for its own trader, together
+// and judges each "not logged in" (the exact refusal is the login checks' business; a lock
+// may answer 423, 403, another State). A wrong password that logged in fails its check at
+// once; the refusals are returned per chunk, held until the right password is shown to log
+// in after them.
+func wrongLogins(ctx SpecContext, n int, traders []states.Values, pws []string, chunks [][]loginAttempt) [][]heldVerdict {
 	GinkgoHelper()
-	reqs := make([]client.Request, len(chunk))
-	for i, a := range chunk {
-		wrong := a.wrong(pw)
-		World.Secrets.Add(wrong)
-		reqs[i] = client.Login(user, wrong)
+	var reqs []client.Request
+	var of [][2]int // reqs[k] is chunks[of[k][0]][of[k][1]]
+	for i, chunk := range chunks {
+		for j, a := range chunk {
+			wrong := a.wrong(pws[i])
+			World.Secrets.Add(wrong)
+			reqs = append(reqs, client.Login(traders[i]["User"], wrong))
+			of = append(of, [2]int{i, j})
+		}
 	}
-	var held []heldVerdict
-	for i, ex := range SendAll(ctx, reqs) {
-		v := VerdictOn(chunk[i].check, ex)
-		World.Secrets.Add(World.Rules.NotLoggedIn(v, fmt.Sprintf("should fail with the %d-character password just set, %s: a password is verified exactly as set", n, chunk[i].what)))
+	held := make([][]heldVerdict, len(chunks))
+	for k, ex := range SendAll(ctx, reqs) {
+		i, j := of[k][0], of[k][1]
+		v := VerdictOn(chunks[i][j].check, ex)
+		World.Secrets.Add(World.Rules.NotLoggedIn(v, fmt.Sprintf("should fail with the %d-character password just set, %s: a password is verified exactly as set", n, chunks[i][j].what)))
 		if !v.OK() {
 			Conclude(v)
 			continue
 		}
-		held = append(held, heldVerdict{v: v, attempt: chunk[i]})
+		held[i] = append(held[i], heldVerdict{v: v, attempt: chunks[i][j]})
 	}
 	return held
 }
