@@ -268,6 +268,12 @@ const (
 	// target that locks earlier passes. The wrong answers go concurrently,
 	// AUTOSHARES_MAX_IN_FLIGHT at a time.
 	SecurityAnswersAttemptsLimited = "security.answers.attempts-limited"
+	// SecurityAnswersLoginNotLocked (security.answers.login-not-locked): After the wrong secret
+	// answers of security.answers.attempts-limited (up to AUTOSHARES_MAX_FAILED_ANSWERS for one
+	// trader, step 1 locked for it), that trader MUST still log in with its right password:
+	// attempts at the forgot-password flow must not lock the account. Judged in the same spec,
+	// after the guesses, with the same trader.
+	SecurityAnswersLoginNotLocked = "security.answers.login-not-locked"
 	// SecurityCodeOneConcurrentExchange (security.code.one-concurrent-exchange): Of
 	// AUTOSHARES_CONCURRENT_UPDATES simultaneous step 3 exchanges of one confirmation code,
 	// exactly one MUST return a token; the others MUST be refused in the error envelope.

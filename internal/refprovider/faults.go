@@ -119,6 +119,7 @@ const (
 	// cheat sheet's Account Lockout.
 	FaultMethodNotAllowedHTML = "method-not-allowed-as-html"
 	FaultTraceEchoed          = "trace-echoed"
+	FaultAnswerLockLocksLogin = "answer-lockout-locks-login"
 )
 
 // switchDef is one fault switch or quirk: its name, what it does, and how, as changes to
@@ -546,6 +547,12 @@ var faultTable = []switchDef{
 			}
 			echoTrace(w, r)
 			return true
+		}
+	}},
+	{FaultAnswerLockLocksLogin, "the wrong secret answers that lock step 1 for a trader lock its login too: the right password is refused (Account locked) for the lockout period", func(h *hooks) {
+		prev := h.loginLocked
+		h.loginLocked = func(st *store, t *trader, ak string, now time.Time) bool {
+			return prev(st, t, ak, now) || st.lockedLocked(answerAttempts, key(t.login), now)
 		}
 	}},
 	{FaultNoHSTS, "https responses carry no Strict-Transport-Security", func(h *hooks) {

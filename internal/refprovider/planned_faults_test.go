@@ -34,4 +34,20 @@ var plannedFaultCases = map[string]faultCase{
 		}
 		return nil
 	}, `status 200, Content-Type "message/http"`},
+
+	FaultAnswerLockLocksLogin: {func(e *env) error {
+		v := e.state(StateSecretQuestion)
+		for i := range DefaultAnswerAttempts {
+			if r := e.step1(v["User"], fmt.Sprintf("wrong-%d", i)); r.status != http.StatusBadRequest {
+				return fmt.Errorf("wrong answer %d: status %d", i+1, r.status)
+			}
+		}
+		if r := e.step1(v["User"], v["SecretQuestionAnswer"]); r.status == http.StatusOK {
+			return fmt.Errorf("step 1 not locked after %d wrong answers", DefaultAnswerAttempts)
+		}
+		if r := e.login(v["User"], v["Password"]); r.status != http.StatusOK {
+			return fmt.Errorf("login after %d wrong secret answers: status %d %s, want 200", DefaultAnswerAttempts, r.status, r.raw)
+		}
+		return nil
+	}, "Account locked"},
 }
