@@ -207,6 +207,11 @@ const (
 	// PATCH and DELETE with a non-2xx status and change nothing: the password stays, and the token
 	// still works with PUT.
 	Step4WrongMethodRefused = "step4.wrong-method.refused"
+	// SecurityMethodsTraceRefused (security.methods.trace-refused): TRACE on every documented path
+	// (steps 1 to 4 and login) MUST be refused (a 4xx such as 405 or a gateway's 403, or 501 Not
+	// Implemented) and MUST NOT echo the request back (no 2xx, no message/http answer). The TRACE
+	// requests carry no app key and no other secret, so an echo carries back nothing of value.
+	SecurityMethodsTraceRefused = "security.methods.trace-refused"
 	// Step1AppKeyWrongRefused (step1.app-key.wrong.refused): A reset request with a wrong
 	// Et-App-Key MUST be refused with the documented app-key error body and an accepted status.
 	Step1AppKeyWrongRefused = "step1.app-key.wrong.refused"
@@ -263,6 +268,12 @@ const (
 	// target that locks earlier passes. The wrong answers go concurrently,
 	// AUTOSHARES_MAX_IN_FLIGHT at a time.
 	SecurityAnswersAttemptsLimited = "security.answers.attempts-limited"
+	// SecurityAnswersLoginNotLocked (security.answers.login-not-locked): After the wrong secret
+	// answers of security.answers.attempts-limited (up to AUTOSHARES_MAX_FAILED_ANSWERS for one
+	// trader, step 1 locked for it), that trader MUST still log in with its right password:
+	// attempts at the forgot-password flow must not lock the account. Judged in the same spec,
+	// after the guesses, with the same trader.
+	SecurityAnswersLoginNotLocked = "security.answers.login-not-locked"
 	// SecurityCodeOneConcurrentExchange (security.code.one-concurrent-exchange): Of
 	// AUTOSHARES_CONCURRENT_UPDATES simultaneous step 3 exchanges of one confirmation code,
 	// exactly one MUST return a token; the others MUST be refused in the error envelope.
@@ -356,6 +367,14 @@ const (
 	// field, no token-looking value in the body); the trader logs in with the new password
 	// afterwards.
 	SecurityResetNoAutoLogin = "security.reset.no-auto-login"
+	// SecurityHeadersContentTypeMatches (security.headers.content-type-matches): Every response
+	// with a body (errors and a gateway's 429 included) MUST carry one Content-Type that matches
+	// the body: a JSON body labelled as JSON (application/json or a +json type such as
+	// application/problem+json, with no charset or charset=utf-8: RFC 8259 defines no charset
+	// parameter and allows only UTF-8), valid JSON in UTF-8; a text/* or XML answer naming its
+	// charset (and, for UTF-8 or US-ASCII, in it); no JSON body labelled as anything else. A
+	// response without a body (204, 304, HEAD) passes. Judged on every exchange of every spec.
+	SecurityHeadersContentTypeMatches = "security.headers.content-type-matches"
 	// SecurityHeadersNosniff (security.headers.nosniff): Every response of every endpoint (errors
 	// and a gateway's 429 included) MUST carry X-Content-Type-Options: nosniff. Judged on every
 	// exchange of every spec.

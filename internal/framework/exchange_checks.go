@@ -19,7 +19,8 @@ const (
 )
 
 var everyExchange = []string{checkNoRedirect, checkAppKeyNotEchoed, CheckSecretsNotEchoed, CheckNoInternals,
-	catalogue.SecurityHeadersNosniff, catalogue.SecurityHeadersHsts, catalogue.SecurityHeadersNoVersions}
+	catalogue.SecurityHeadersNosniff, catalogue.SecurityHeadersHsts, catalogue.SecurityHeadersNoVersions,
+	catalogue.SecurityHeadersContentTypeMatches}
 
 // NegativeChecks declares the checks of a negative or security spec (the echo checks
 // come with every spec now).
@@ -39,6 +40,7 @@ func judgeExchange(ex *client.Exchange) {
 func judgeHeaders(ex *client.Exchange) {
 	GinkgoHelper()
 	Conclude(World.Rules.Nosniff(VerdictOn(catalogue.SecurityHeadersNosniff, ex)))
+	Conclude(World.Rules.ContentTypeMatches(VerdictOn(catalogue.SecurityHeadersContentTypeMatches, ex)))
 	Conclude(World.Rules.NoVersions(VerdictOn(catalogue.SecurityHeadersNoVersions, ex)))
 	// HSTS is for https responses only (RFC 6797 7.2); over http the CORS spec records the
 	// check not checked, once, rather than every exchange saying so.

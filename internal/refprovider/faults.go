@@ -115,6 +115,11 @@ const (
 	FaultUnlimitedResetMails     = "unlimited-reset-mails"
 	// Proof, not a refusal's word for it (issue 22).
 	FaultRefusalConsumesToken = "refusal-consumes-token"
+	// The planned rows of the requirement matrix (issue 21): ASVS 4.1.1, 13.4.4 and the
+	// cheat sheet's Account Lockout.
+	FaultMethodNotAllowedHTML = "method-not-allowed-as-html"
+	FaultTraceEchoed          = "trace-echoed"
+	FaultAnswerLockLocksLogin = "answer-lockout-locks-login"
 )
 
 // switchDef is one fault switch or quirk: its name, what it does, and how, as changes to
@@ -524,6 +529,32 @@ var faultTable = []switchDef{
 			hd.Del("X-Content-Type-Options")
 		}
 	}},
+	{FaultMethodNotAllowedHTML, "the 405 answer to an undocumented method labels its JSON body Content-Type text/html, with no charset", func(h *hooks) {
+		prev := h.wrongMethod
+		h.wrongMethod = func(s *Server, w http.ResponseWriter, r *http.Request, rest string, rt route) bool {
+			if prev(s, w, r, rest, rt) {
+				return true
+			}
+			s.methodNotAllowed(relabelled{w, "text/html"}, r, rt)
+			return true
+		}
+	}},
+	{FaultTraceEchoed, "TRACE on any API path is answered 200 message/http echoing the request, before the app-key check (a web server with TRACE on)", func(h *hooks) {
+		prev := h.intercept
+		h.intercept = func(s *Server, w http.ResponseWriter, r *http.Request) bool {
+			if r.Method != http.MethodTrace {
+				return prev(s, w, r)
+			}
+			echoTrace(w, r)
+			return true
+		}
+	}},
+	{FaultAnswerLockLocksLogin, "the wrong secret answers that lock step 1 for a trader lock its login too: the right password is refused (Account locked) for the lockout period", func(h *hooks) {
+		prev := h.loginLocked
+		h.loginLocked = func(st *store, t *trader, ak string, now time.Time) bool {
+			return prev(st, t, ak, now) || st.lockedLocked(answerAttempts, key(t.login), now)
+		}
+	}},
 	{FaultNoHSTS, "https responses carry no Strict-Transport-Security", func(h *hooks) {
 		prev := h.securityHeaders
 		h.securityHeaders = func(hd http.Header, r *http.Request) {
@@ -606,6 +637,29 @@ func allowOrigin(h http.Header, r *http.Request) {
 // stackTrace is what the stack-trace-in-errors fault appends: a frame and a source path,
 // as an unhandled .NET exception shows them.
 const stackTrace = " at AutoShares.Api.Controllers.PasswordController.Reset() in /src/Api/Controllers/PasswordController.cs:line 42"
+
+// echoTrace answers TRACE as RFC 9110 9.3.8 describes it: the request as received, headers
+// and all, as message/http.
+func echoTrace(w http.ResponseWriter, r *http.Request) {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s %s %s\r\nHost: %s\r\n", r.Method, r.RequestURI, r.Proto, r.Host)
+	_ = r.Header.Write(&b)
+	b.WriteString("\r\n")
+	w.Header().Set("Content-Type", "message/http")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(b.Bytes())
+}
+
+// relabelled sends its response under another Content-Type than the handler set.
+type relabelled struct {
+	http.ResponseWriter
+	contentType string
+}
+
+func (w relabelled) WriteHeader(code int) {
+	w.Header().Set("Content-Type", w.contentType)
+	w.ResponseWriter.WriteHeader(code)
+}
 
 // failureStatus answers every failure envelope with status instead of its own.
 func failureStatus(prev func(*envelope, int, bool) int, status int) func(*envelope, int, bool) int {

@@ -179,6 +179,9 @@ type hooks struct {
 	// loginAttemptKey is what failed logins are counted under: the account, for any
 	// spelling of its login the login accepts (given).
 	loginAttemptKey func(t *trader, given string) string
+	// loginLocked says whether t's login is locked at now (ak: what its failed logins are
+	// counted under); the store is locked.
+	loginLocked func(st *store, t *trader, ak string, now time.Time) bool
 }
 
 // correctHooks is the documented behaviour at every hook point.
@@ -276,6 +279,11 @@ func correctHooks() hooks {
 		loginBody:       func(token string) any { return struct{ State, Token string }{"Succeeded", token} },
 		loginLockout:    func(configured int) int { return configured },
 		loginAttemptKey: func(t *trader, _ string) string { return key(t.login) },
+		// Failed logins alone: the cheat sheet's Account Lockout wants no lock from
+		// forgot-password attempts (step 1's own lock stays in step 1).
+		loginLocked: func(st *store, _ *trader, ak string, now time.Time) bool {
+			return st.lockedLocked(loginAttempts, ak, now)
+		},
 	}
 }
 

@@ -608,7 +608,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		cur, prev = t.hash, t.prevHash
 		ak = s.hook.loginAttemptKey(t, user)
 	}
-	locked := t != nil && s.st.lockedLocked(loginAttempts, ak, now)
+	locked := t != nil && s.hook.loginLocked(s.st, t, ak, now)
 	s.st.mu.Unlock()
 
 	var ok bool

@@ -147,13 +147,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		if s.hook.wrongMethod(s, w, r, rest, rt) {
 			return
 		}
-		w.Header().Set("Allow", rt.method)
-		s.writeJSON(w, http.StatusMethodNotAllowed, map[string]string{
-			"Message": fmt.Sprintf("The requested resource does not support http method '%s'.", r.Method),
-		})
+		s.methodNotAllowed(w, r, rt)
 		return
 	}
 	rt.handler(w, r)
+}
+
+// methodNotAllowed answers a method the route does not serve: 405, with Allow.
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request, rt route) {
+	w.Header().Set("Allow", rt.method)
+	s.writeJSON(w, http.StatusMethodNotAllowed, map[string]string{
+		"Message": fmt.Sprintf("The requested resource does not support http method '%s'.", r.Method),
+	})
 }
 
 // redirectElsewhere answers the redirect-elsewhere fault: 307 (method and body kept) to

@@ -43,6 +43,20 @@ var _ = Describe("Undocumented methods on the documented paths", Label("negative
 			}
 		})
 
+	It("refuses TRACE on every documented path, without echoing it", Label("security", "step1", "step2", "step3", "step4", "login"),
+		Checks(catalogue.SecurityMethodsTraceRefused), func(ctx SpecContext) {
+			// Path alone: no app key, query, headers or body, so a target that echoes TRACE
+			// hands back nothing secret (the echo would reach the reports' transcripts).
+			var reqs []client.Request
+			for _, path := range []string{client.PathResetPassword, client.PathSecretQuestion, resetCode("").Path,
+				client.PathUpdatePassword, client.PathLogin} {
+				reqs = append(reqs, client.Request{Method: http.MethodTrace, Path: path, OmitAppKey: true})
+			}
+			for _, ex := range SendAll(ctx, reqs) {
+				Conclude(World.Rules.TraceRefused(VerdictOn(catalogue.SecurityMethodsTraceRefused, ex)))
+			}
+		})
+
 	It("answers every other method on the step 4 path with a non-2xx and changes nothing", Label("step4"),
 		NegativeChecks(catalogue.Step4WrongMethodRefused), func(ctx SpecContext) {
 			trader := Given(ctx, states.ValidToken)

@@ -14,12 +14,15 @@ import (
 	"github.com/autoshares/conformance/internal/suite"
 )
 
-const checkAnswersLimited = catalogue.SecurityAnswersAttemptsLimited
+const (
+	checkAnswersLimited = catalogue.SecurityAnswersAttemptsLimited
+	checkLoginNotLocked = catalogue.SecurityAnswersLoginNotLocked
+)
 
 var _ = Describe("Security: guessing the secret answer (ASVS 6.3.1, NIST SP 800-63B-4 3.2.2)", Label("security", "brute-force", "step1", "secret-question"), func() {
 
 	It("refuses even the right secret answer after too many wrong ones, for that trader only", LongestSpec,
-		Checks(checkAnswersLimited), func(ctx SpecContext) {
+		Checks(checkAnswersLimited, checkLoginNotLocked), func(ctx SpecContext) {
 			n := World.Cfg.Security.MaxFailedAnswers
 			if n == 0 {
 				Skip("AUTOSHARES_MAX_FAILED_ANSWERS=0: guessing the secret answer is not checked")
@@ -76,6 +79,7 @@ var _ = Describe("Security: guessing the secret answer (ASVS 6.3.1, NIST SP 800-
 			if early && !v.OK() {
 				By(fmt.Sprintf("the right answer after %d wrong ones was accepted: the refusals changed for another reason; sending all %d", sent, n))
 				guessAnswers(ctx, target["User"], n, false)
+				sent += n // both rounds' wrong answers, for the login that follows
 				otherChecked = false
 				v = rightAnswer(n)
 			}
@@ -85,6 +89,11 @@ var _ = Describe("Security: guessing the secret answer (ASVS 6.3.1, NIST SP 800-
 			if !otherChecked {
 				expectStep1Success(Send(ctx, client.ResetPassword(other["User"], other["SecretQuestionAnswer"])), checkAnswersLimited)
 			}
+
+			// The guesses may lock step 1, never the account (the cheat sheet's Account
+			// Lockout): the guessed-at trader still logs in.
+			ExpectLoginSucceeds(ctx, checkLoginNotLocked, target["User"], target["Password"],
+				fmt.Sprintf("with the right password after %d wrong secret answers: forgot-password attempts must not lock the account", sent))
 		})
 })
 

@@ -25,10 +25,10 @@ func hstsNotCheckedWhy() string {
 }
 
 // The spec also carries the header checks' own labels: they are judged on every exchange,
-// and LABELS=asvs-3.4.4 (or https) runs at least this spec, whose exchanges go to every
-// endpoint, and which says why HSTS is not checked when it is not.
+// and LABELS=asvs-3.4.4 (or https, asvs-4.1.1) runs at least this spec, whose exchanges go
+// to every endpoint, and which says why HSTS is not checked when it is not.
 var _ = Describe("Security: CORS allows no foreign origin with credentials (ASVS 3.4.2)",
-	Label("security", "headers", "cors", "https", "asvs-3.4.1", "asvs-3.4.4", "asvs-13.4.6"), func() {
+	Label("security", "headers", "cors", "https", "asvs-3.4.1", "asvs-3.4.4", "asvs-13.4.6", "asvs-4.1.1"), func() {
 
 		It("answers a foreign Origin, in simple requests and preflights on every endpoint, without allowing it with credentials",
 			Label("step1", "step2", "step3", "step4", "login"), Checks(catalogue.SecurityHeadersCors), func(ctx SpecContext) {
