@@ -13,7 +13,6 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
-	"strconv"
 	"strings"
 
 	ginkgotypes "github.com/onsi/ginkgo/v2/types"
@@ -36,7 +35,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("autoshares-conformance", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	labels := fs.String("labels", "", "Ginkgo label filter, e.g. step4 or 'step4 && !slow'")
-	procs := fs.Int("procs", 0, "parallel processes (default: AUTOSHARES_PROCS, which defaults to "+strconv.Itoa(config.DefaultProcs)+")")
+	procs := fs.Int("procs", 0, "parallel processes (default: AUTOSHARES_PROCS, which defaults to auto: picked from the target's answer time and the cores)")
 	suite := fs.String("suite", "", "a compiled suite (go test -c) to run instead of the embedded one")
 	showVersion := fs.Bool("version", false, "print the suite's version and commit")
 	list := fs.Bool("list", false, "print the specs the run would select (see --labels) and the check IDs each applies, without running them")

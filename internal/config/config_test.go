@@ -199,8 +199,13 @@ func TestRelativePathsStartFromTheRunDirectory(t *testing.T) {
 
 func TestProcs(t *testing.T) {
 	c, err := load(env(nil), noFile)
-	if err != nil || c.Procs != DefaultProcs {
-		t.Fatalf("default procs %d, err %v", c.Procs, err)
+	if err != nil || c.Procs != 0 {
+		t.Fatalf("default procs %d (want 0, auto), err %v", c.Procs, err)
+	}
+	for _, v := range []string{"auto", "AUTO"} {
+		if c, err := load(env(map[string]string{"AUTOSHARES_PROCS": v}), noFile); err != nil || c.Procs != 0 {
+			t.Errorf("AUTOSHARES_PROCS=%s: %d, %v", v, c.Procs, err)
+		}
 	}
 	for _, bad := range []string{"0", "many", "65"} {
 		if _, err := load(env(map[string]string{"AUTOSHARES_PROCS": bad}), noFile); err == nil || !strings.Contains(err.Error(), "AUTOSHARES_PROCS") {

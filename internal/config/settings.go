@@ -51,7 +51,7 @@ func buildSettings() []Setting {
 			apply: func(c *Config, v string) error { c.CompareWith = resolve(c.RunDir, v); return nil }},
 		{Env: "AUTOSHARES_REPORT_DIR", Default: "reports", Doc: "Where the reports (JUnit XML, Ginkgo JSON, summary.json, report.html) and the recorded pact are written, passing or failing; emptied of an earlier run's reports first. A relative path starts from the directory the command ran in.",
 			apply: func(c *Config, v string) error { c.ReportDir = v; return nonEmpty(v) }},
-		{Env: "AUTOSHARES_PROCS", Default: strconv.Itoa(DefaultProcs), Doc: "Parallel processes of `make conformance` and the release binary (`--procs` wins). Fewer when the test traders of the mail token source cannot serve that many; the run says so.",
+		{Env: "AUTOSHARES_PROCS", Default: AutoProcs, Doc: "Parallel processes of `make conformance` and the release binary (`--procs` wins). `auto` picks them from the target's answer time, measured once before the run, and the machine's cores: as many as keep the cores busy while the others wait on the network (the machine's cores against a target on the same machine, up to 24 against a distant one; 16 if the target did not answer). Fewer when the test traders of the mail token source cannot serve that many; the run says so.",
 			apply: func(c *Config, v string) (err error) { c.Procs, err = parseProcs(v); return }},
 		{Env: RunDirEnv, Doc: "The directory relative paths in settings start from. `make conformance` and the release binary set it to the directory they ran in; unset, the suite's own working directory.",
 			apply: func(c *Config, v string) error { return nil }}, // read first, by runDir
@@ -143,20 +143,25 @@ func nonEmpty(v string) error {
 	return nil
 }
 
-// DefaultProcs is AUTOSHARES_PROCS unset. The suite's specs mostly wait on the network:
-// against a target answering in 300ms the default run took 8.5 s with 8 processes, 6.8 s
-// with 12 and 5.9 s with 16, within the 6 s target (make bench; docs/RUNNING.md), while
-// 16 processes cost a near target (0 latency) only 0.3 s more than 8 on 2 cores.
+// DefaultProcs is the process count of AUTOSHARES_PROCS=auto (the default) when the
+// launcher could not time the target: the count that suits a distant one. With a time, the
+// launcher picks the count from it (internal/launch: AutoProcs).
 const DefaultProcs = 16
+
+// AutoProcs is AUTOSHARES_PROCS=auto: Config.Procs 0.
+const AutoProcs = "auto"
 
 // MaxProcs bounds AUTOSHARES_PROCS: each process holds its own clients and the target
 // sees that many concurrent flows.
 const MaxProcs = 64
 
 func parseProcs(v string) (int, error) {
+	if strings.EqualFold(v, AutoProcs) {
+		return 0, nil
+	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 || n > MaxProcs {
-		return 0, fmt.Errorf("%q is not a whole number from 1 to %d", v, MaxProcs)
+		return 0, fmt.Errorf("%q is not %s or a whole number from 1 to %d", v, AutoProcs, MaxProcs)
 	}
 	return n, nil
 }

@@ -89,7 +89,7 @@ func Run(o Options) int {
 	defer restoreEnv("TMPDIR")()
 	os.Setenv("TMPDIR", tmp)
 
-	procs, why := Procs(cfg, o.Procs)
+	procs, why := Procs(cfg, o.Procs, func() (time.Duration, error) { return AnswerTime(cfg) })
 	fmt.Fprint(o.Stdout, Describe(cfg))
 	fmt.Fprint(o.Stdout, Loosened(cfg))
 	fmt.Fprintf(o.Stdout, "Processes: %d%s\n", procs, why)
@@ -115,23 +115,6 @@ func Run(o Options) int {
 	}
 	prog.RunAndExit(ginkgoArgs(o, procs, noColor))
 	return printVerdict(o.Stdout, cfg.ReportDir, start.Add(-10*time.Millisecond), code)
-}
-
-// Procs is how many processes the run uses: requested (0 = AUTOSHARES_PROCS), or fewer
-// when the mail token source is the one in use and its test traders cannot serve that
-// many (each process drives its own traders, one of each kind configured, or processes
-// would read each other's codes). why, when not empty, says why the number was lowered.
-func Procs(cfg config.Config, requested int) (n int, why string) {
-	n = cfg.Procs
-	if requested > 0 {
-		n = requested
-	}
-	mailSource := cfg.StateURL == "" && cfg.Flow.MailboxURL != ""
-	if can := cfg.Flow.TraderProcs(); mailSource && can > 0 && n > can {
-		return can, fmt.Sprintf(" (%d asked for: the mail token source's %d test traders serve %d, as each process needs its own trader "+
-			"with and without a secret question; add traders to AUTOSHARES_TEST_TRADERS to run more)", n, len(cfg.Flow.Traders), can)
-	}
-	return n, ""
 }
 
 // Describe says, before anything starts and without any secret, what the run will talk

@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -144,12 +145,17 @@ func TestReleaseBinaryPassesWithoutGoToolchain(t *testing.T) {
 	if passed < 20 {
 		t.Errorf("only %d specs passed\n%s", passed, r.output)
 	}
-	// Parallel by default (AUTOSHARES_PROCS unset), and the target said before the run,
+	// Parallel by default (AUTOSHARES_PROCS unset: auto, picked from the target's answer
+	// time), the count said with how it was picked, and the target said before the run,
 	// without the app key.
+	var procs int
+	if m := regexp.MustCompile(`Processes: (\d+) \(auto: the target answered in `).FindStringSubmatch(r.output); m != nil {
+		procs, _ = strconv.Atoi(m[1])
+	}
 	start := strings.Index(r.output, "Target: "+p.BaseURL)
-	parallel := strings.Index(r.output, fmt.Sprintf("Running in parallel across %d processes", config.DefaultProcs))
-	if start < 0 || parallel < 0 || start > parallel {
-		t.Errorf("want the target first, then 4 parallel processes:\n%s", r.output)
+	parallel := strings.Index(r.output, fmt.Sprintf("Running in parallel across %d processes", procs))
+	if procs < 2 || start < 0 || parallel < 0 || start > parallel {
+		t.Errorf("want the target first, then the processes auto picked, in parallel:\n%s", r.output)
 	}
 	if strings.Contains(r.output, key) {
 		t.Error("the app key appears in the output")
@@ -243,7 +249,7 @@ func TestReleaseBinaryRefusesFirstStepMistakes(t *testing.T) {
 		{"missing config file, named from where it ran", map[string]string{"AUTOSHARES_CONFIG": "staging.local.json"}, nil,
 			[]string{"AUTOSHARES_CONFIG: cannot read", "/staging.local.json"}},
 		{"stray argument", nil, []string{"step4"}, []string{"unexpected argument", "Ginkgo flags go after --"}},
-		{"bad procs", map[string]string{"AUTOSHARES_PROCS": "lots"}, nil, []string{"AUTOSHARES_PROCS: \"lots\" is not a whole number"}},
+		{"bad procs", map[string]string{"AUTOSHARES_PROCS": "lots"}, nil, []string{"AUTOSHARES_PROCS: \"lots\" is not auto or a whole number"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -284,8 +290,9 @@ func TestReleaseBinaryConfigFileAndTraderLimitedProcs(t *testing.T) {
 	p, key := startProvider(t, refprovider.Options{Traders: traders}) // no state endpoint
 	settings := targetEnv(p, key)
 	settings["AUTOSHARES_TEST_TRADERS"] = testTraders(traders)
-	delete(settings, "AUTOSHARES_TOKEN_LIFETIME") // not asked for: no spec waits it out
-	settings["AUTOSHARES_ALLOW_SKIPS"] = "true"   // the mail flow cannot make expired tokens and codes
+	delete(settings, "AUTOSHARES_TOKEN_LIFETIME")                    // not asked for: no spec waits it out
+	settings["AUTOSHARES_ALLOW_SKIPS"] = "true"                      // the mail flow cannot make expired tokens and codes
+	settings["AUTOSHARES_PROCS"] = strconv.Itoa(config.DefaultProcs) // more than the traders serve
 	file := map[string]any{}
 	for k, v := range settings {
 		file[k] = v
