@@ -70,7 +70,7 @@ func failingReport(t *testing.T, b *browser) {
 		.filter(n => n.checkVisibility()).map(n => [n.id, n.innerText]))`)
 	wantCounts := map[string]string{
 		"specs-run": "3", "specs-passed": "2", "specs-failed": "1", "specs-skipped": "1", "specs-filtered": "1",
-		"checks-run": "5", "checks-passed": "3", "checks-failed": "2", "checks-skipped": "1", "checks-not-checked": "1", "checks-filtered": "1",
+		"judgements-run": "5", "judgements-passed": "3", "judgements-failed": "2", "judgements-skipped": "1", "judgements-not-checked": "1", "judgements-filtered": "1",
 	}
 	for id, want := range wantCounts {
 		if counts[id] != want {
