@@ -24,15 +24,15 @@ type flowSpec struct {
 // to login, then the cross-cutting areas (api, security, body: the order the catalogue first
 // names them); within an area by the catalogue's order of each spec's first check.
 var flowSpecs = []flowSpec{
-	{"Step 1 emails a code to a trader without a secret question", []string{catalogue.Step1NoQuestionAccepted, catalogue.Step1CodeMailed}},
+	{"Step 1, request a reset: POST v1.0/users/password/reset emails a confirmation code to a trader without a secret question", []string{catalogue.Step1NoQuestionAccepted, catalogue.Step1CodeMailed}},
 	// The whole flow starts at step 1: its first check is a step 1 check.
 	{"The whole reset flow, as a client walks it", []string{catalogue.Step1MissingAnswerRefused, catalogue.Step2ByLoginQuestion, catalogue.Step3ValidCodeToken, catalogue.Step4ValidSucceeds, catalogue.LoginValidSucceeds}},
-	{"Step 1 refuses a wrong secret answer", []string{catalogue.Step1WrongAnswerRefused}},
+	{"Step 1, request a reset: POST v1.0/users/password/reset refuses a wrong secret answer with the documented ErrorIncorrectAnswer", []string{catalogue.Step1WrongAnswerRefused}},
 	// A security check of step 1 (its ID says step1) stays with step 1.
 	{"A wrong Et-App-Key on every endpoint refuses step 1", []string{catalogue.Step1AppKeyWrongRefused}},
 	{"Step 2 returns the secret question asked by login", []string{catalogue.Step2ByLoginQuestion}},
-	{"Step 3 trades a code for a token", []string{catalogue.Step3ValidCodeToken}},
-	{"Step 4 sets the new password", []string{catalogue.Step4ValidSucceeds, catalogue.Step4ValidNewPasswordLogsIn}},
+	{"Step 3, trade the code for a token: POST v1.0/users/password/reset/code (or users/identifiers/reset/code) trades a pending code for a token", []string{catalogue.Step3ValidCodeToken}},
+	{"Step 4, update the password: PUT v1.0/users/passwords/reset/ sets the new password for a valid token and matching passwords", []string{catalogue.Step4ValidSucceeds, catalogue.Step4ValidNewPasswordLogsIn}},
 	{"Login with the current password", []string{catalogue.LoginValidSucceeds}},
 	{"Undocumented methods are refused", []string{catalogue.APIWrongMethodRefused}},
 	{"Security: a long password is accepted", []string{catalogue.SecurityPasswordLongAccepted}},

@@ -54,11 +54,12 @@ func readerRun() PageRun {
 	return HTMLRun(build(rep, recs, Run{Target: "http://127.0.0.1:18080/api"}), catalogue.MustDefault())
 }
 
-// brokenWords lists every word (a run of letters and digits: an ID may break at its dots and
-// hyphens) that the page renders on more than one line, in the headers, the profile table,
-// the tiles, the verdict, the spec and failure titles and the badges a reader scans.
+// brokenWords lists every visible word (a run of letters and digits: an ID may break at its
+// dots and hyphens, a setting's name at its underscores) that the page renders on more than
+// one line, in the headers, the profile table, the tiles, the verdict, the spec and failure
+// titles, the badges, the findings, the settings and the check tables.
 const brokenWords = `(() => {
-	const sel = "h1, h2, .verdict, th, .profiles-table td, .tally, .tally-note, .meta dt, .spec-text, .failure-link, .badge, .kind, .result, .chip";
+	const sel = "h1, h2, .verdict, th, .profiles-table td, .tally, .tally-note, .meta dt, .spec-text, .failure-link, .badge, .kind, .result, .chip, .findings li, .settings-table td, .checks td";
 	const broken = new Set();
 	for (const el of document.querySelectorAll(sel)) {
 		if (!el.checkVisibility()) { continue; }
@@ -118,6 +119,7 @@ func TestReportReadsAt1280And390(t *testing.T) {
 			if got := eval[[]string](t, b, brokenWords); len(got) > 0 {
 				t.Errorf("words broken across lines: %q", got)
 			}
+
 			if size.w == 1280 {
 				if got := eval[string](t, b, testkit.FirstFailureInView); got != "ok" {
 					t.Error(got)
@@ -156,6 +158,15 @@ func TestReportReadsAt1280And390(t *testing.T) {
 			if size.w == 1280 && os.Getenv("UPDATE_SCREENSHOT") != "" {
 				// What docs/HTML-REPORT.md shows: a laptop's first view.
 				screenshot(t, b, chromedp.CaptureScreenshot(), filepath.Join("..", "..", "docs", "report-screenshot.png"))
+			}
+
+			// Every check table and transcript open: still nothing sideways, no word broken.
+			click(t, b, "#toggle-details")
+			if w := eval[int](t, b, `document.documentElement.scrollWidth`); w > int(size.w) {
+				t.Errorf("expanded, the page is %dpx wide in a %dpx window", w, size.w)
+			}
+			if got := eval[[]string](t, b, brokenWords); len(got) > 0 {
+				t.Errorf("expanded, words broken across lines: %q", got)
 			}
 			screenshot(t, b, chromedp.FullScreenshot(100), filepath.Join(dir, fmt.Sprintf("reader-%d-full.png", size.w)))
 		})
