@@ -51,7 +51,10 @@ func readerRun() PageRun {
 	for _, f := range catalogue.MustDefault().Findings {
 		recs = append(recs, outcome.Record{Spec: flowSpecs[0].text, Process: 1, Finding: f.ID, State: outcome.Passed})
 	}
-	return HTMLRun(build(rep, recs, Run{Target: "http://127.0.0.1:18080/api"}), catalogue.MustDefault())
+	run := Run{Target: "https://***@staging.example.com/api", Step3: "autoshares",
+		TokenSources: []string{"provider states (AUTOSHARES_STATE_URL)", "the mail flow (AUTOSHARES_MAILBOX_URL)"}}
+	m := Build(rep, recs, run, Version{Module: "github.com/autoshares/conformance", Version: "v0.9.0", Commit: "7bad9ad"}, catalogue.MustDefault())
+	return HTMLRun(m, catalogue.MustDefault())
 }
 
 // brokenWords lists every visible word (a run of letters and digits: an ID may break at its
