@@ -45,7 +45,8 @@ func HTMLRun(m Model, cat *catalogue.Catalogue) PageRun {
 	for _, s := range sum.Settings {
 		run.Settings = append(run.Settings, HTMLSetting{Name: s.Name, Value: s.Value, Default: s.Default, Changed: s.Changed, Loosened: s.Loosened})
 	}
-	for _, s := range m.Specs {
+	// The documented flow's order, not the run's: the same specs read the same on every run.
+	for _, s := range flowOrder(m.Specs, cat) {
 		spec := HTMLSpec{Text: s.Name, Labels: s.Report.Labels(), State: s.State, Duration: s.Report.RunTime}
 		for _, c := range s.Checks {
 			hc := Check{ID: c.ID, State: c.State}

@@ -45,7 +45,9 @@ type PageRun struct {
 	// Findings are informational security findings the run observed: shown for a
 	// reviewer, never failing the run.
 	Findings []Finding
-	Specs    []HTMLSpec
+	// Specs in the order the page lists them within each state (HTMLRun: the documented
+	// flow's, htmlreport_order.go).
+	Specs []HTMLSpec
 	// Profiles are the conformance profiles and their levels (profiles.go), shown first.
 	Profiles []HTMLProfile
 	// Comparison, when set, is this run against an earlier one (comparison.go).
@@ -116,10 +118,16 @@ const DefaultTitle = "AutoShares conformance report"
 // Class is a state as a CSS class and filter value: its words joined by "-".
 func Class(s outcome.State) string { return strings.ReplaceAll(string(s), " ", "-") }
 
-// Counts are the totals the summary shows.
+// Counts are the totals the summary shows. On the page "check" means a check of the
+// catalogue, and only that: the tally of checks in specs is of judgements.
 type HTMLCounts struct {
-	Specs  Tally
-	Checks Tally // one per check of each spec: a check applied by two specs counts twice
+	Specs Tally
+	// Checks counts the catalogue's checks, each once, as the profile table does (the sum of
+	// its rows: a check the label filter left out is not checked there); empty without profiles.
+	Checks Tally
+	// Judgements: one per check of each spec, in its state in that spec; a check that two
+	// specs apply (or that is judged on every exchange of both) is two judgements.
+	Judgements Tally
 }
 
 // Tally counts states. Run counts what was judged or ran: passed, failed, errored,
@@ -151,14 +159,27 @@ func (t *Tally) add(s outcome.State) {
 	t.Run = t.Passed + t.Failed + t.Errored + t.Inconclusive + t.KnownDeviation
 }
 
-// Count tallies the specs of run and their checks.
+// Count tallies the specs of run, the judgements of their checks and, from the profile
+// table, the catalogue's checks.
 func Count(run PageRun) HTMLCounts {
 	var c HTMLCounts
 	for _, s := range run.Specs {
 		c.Specs.add(s.State)
 		for _, ch := range s.Checks {
-			c.Checks.add(ch.State)
+			c.Judgements.add(ch.State)
 		}
+	}
+	for _, p := range run.Profiles {
+		t := &c.Checks
+		t.Total += p.Checks
+		t.Passed += p.Passed
+		t.Failed += p.Failed
+		t.Errored += p.Errored
+		t.Inconclusive += p.Inconclusive
+		t.KnownDeviation += p.KnownDeviation
+		t.Skipped += p.Skipped
+		t.NotChecked += p.NotChecked
+		t.Run = t.Passed + t.Failed + t.Errored + t.Inconclusive + t.KnownDeviation
 	}
 	return c
 }

@@ -48,12 +48,12 @@ func TestNotCheckedIsItsOwnState(t *testing.T) {
 		t.Errorf("JUnit lacks the check's property:\n%s", junit)
 	}
 	html, _ := os.ReadFile(filepath.Join(dir, HTMLFile))
-	for _, want := range []string{`id="checks-not-checked">1</span> not checked`, `st-not-checked">not checked</span>`, "Passed, not all checked"} {
+	for _, want := range []string{`id="judgements-not-checked">1</span> not checked`, `st-not-checked">not checked</span>`, "Passed, not all checked"} {
 		if !strings.Contains(string(html), want) {
 			t.Errorf("report.html lacks %q", want)
 		}
 	}
-	if strings.Contains(string(html), `id="checks-passed">2<`) {
+	if strings.Contains(string(html), `id="judgements-passed">2<`) {
 		t.Error("report.html counts the not-checked check as passed")
 	}
 

@@ -32,7 +32,7 @@ var (
 	//go:embed report.js
 	pageJS string
 
-	page = template.Must(template.New("report").Funcs(template.FuncMap{"dict": dict}).Parse(pageTemplate))
+	page = template.Must(template.New("report").Funcs(template.FuncMap{"dict": dict, "wbr": wbr}).Parse(pageTemplate))
 
 	// The Content-Security-Policy of the page allows exactly its own style and script (by
 	// hash) and nothing from anywhere else: a browser then loads no external resource and
@@ -56,6 +56,16 @@ func dict(kv ...any) (map[string]any, error) {
 		m[k] = kv[i+1]
 	}
 	return m, nil
+}
+
+// wbr escapes s and lets a line break after each "_" and "/": a setting's name or a path
+// longer than a phone's line then wraps at its parts, not inside a word. Only for the
+// catalogue's text and setting names: a value from the run could hold a leaked secret, which
+// a <wbr> would hide from a search of the page.
+func wbr(s string) template.HTML {
+	e := template.HTMLEscapeString(s)
+	e = strings.ReplaceAll(e, "_", "_<wbr>")
+	return template.HTML(strings.ReplaceAll(e, "/", "/<wbr>"))
 }
 
 func cspHash(s string) string {

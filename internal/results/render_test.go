@@ -30,9 +30,9 @@ func TestCountsOfAFailingRun(t *testing.T) {
 	want := HTMLCounts{
 		// 5 specs: 2 passed + 1 failed ran, 1 skipped, 1 filtered out.
 		Specs: Tally{Total: 5, Run: 3, Passed: 2, Failed: 1, Skipped: 1, Filtered: 1},
-		// 8 checks: 3 of passed specs, 2 failed, 1 the failed spec did not judge,
-		// 1 skipped, 1 filtered.
-		Checks: Tally{Total: 8, Run: 5, Passed: 3, Failed: 2, NotChecked: 1, Skipped: 1, Filtered: 1},
+		// 8 judgements: 3 of passed specs, 2 failed, 1 the failed spec did not make,
+		// 1 skipped, 1 filtered. No profiles: no tally of the catalogue's checks.
+		Judgements: Tally{Total: 8, Run: 5, Passed: 3, Failed: 2, NotChecked: 1, Skipped: 1, Filtered: 1},
 	}
 	if got != want {
 		t.Fatalf("Count:\n got %+v\nwant %+v", got, want)
@@ -44,7 +44,7 @@ func TestPageShowsTheCounts(t *testing.T) {
 	page := render(t, failingRun())
 	for id, n := range map[string]int{
 		"specs-run": 3, "specs-passed": 2, "specs-failed": 1, "specs-skipped": 1, "specs-filtered": 1,
-		"checks-run": 5, "checks-passed": 3, "checks-failed": 2, "checks-skipped": 1, "checks-not-checked": 1,
+		"judgements-run": 5, "judgements-passed": 3, "judgements-failed": 2, "judgements-skipped": 1, "judgements-not-checked": 1,
 	} {
 		want := fmt.Sprintf(`id="%s">%d<`, id, n)
 		if !strings.Contains(page, want) {
