@@ -53,7 +53,7 @@ func TestDescribeNamesTheTargetWithoutSecrets(t *testing.T) {
 	}
 }
 
-// auto: the cores against a target on this machine, more the longer the target takes to
+// auto: twice the cores against a target on this machine, more the longer the target takes to
 // answer, up to maxAutoProcs; DefaultProcs when it could not be timed. Each says how.
 func TestAutoProcsFollowTheTargetsAnswerTime(t *testing.T) {
 	for _, tc := range []struct {
@@ -61,8 +61,8 @@ func TestAutoProcsFollowTheTargetsAnswerTime(t *testing.T) {
 		cores  int
 		want   int
 	}{
-		{0, 2, 2}, {time.Millisecond, 2, 2}, {5 * time.Millisecond, 2, 4}, {20 * time.Millisecond, 2, 10},
-		{300 * time.Millisecond, 2, maxAutoProcs}, {time.Second, 8, maxAutoProcs}, {0, 8, 8},
+		{0, 2, 4}, {time.Millisecond, 2, 4}, {5 * time.Millisecond, 2, 4}, {20 * time.Millisecond, 2, 10},
+		{300 * time.Millisecond, 2, maxAutoProcs}, {time.Second, 8, maxAutoProcs}, {0, 8, 16}, {0, 16, maxAutoProcs},
 	} {
 		if got := AutoProcs(tc.answer, tc.cores); got != tc.want {
 			t.Errorf("AutoProcs(%s, %d) = %d, want %d", tc.answer, tc.cores, got, tc.want)

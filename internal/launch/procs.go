@@ -4,22 +4,22 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"net/http"
 	"net/http/httptrace"
 	"runtime"
 	"time"
 
 	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/config"
+	"github.com/autoshares/conformance/internal/suite"
 )
 
 // With AUTOSHARES_PROCS=auto (the default) the process count follows the target. A spec
 // mostly waits for the target's answers, so against a distant target many processes overlap
 // their waits, while against one on this machine (the embedded provider, a local
-// deployment) every process competes for the same cores and a few do best: on the
-// project's 2-core machine the whole default run took 1.7 s with 16 processes and 0.84 s
-// with 2 at 0 latency, and at 300 ms it needs 24 to stay near its critical path (make
-// bench; docs/RUNNING.md).
+// deployment) every process competes for the same cores and a few do best. On the
+// project's 2-core machine, at 0 latency, 4 processes ran the default run in about 3.2 s
+// and 16 in about 4.3 s; at 300 ms, 24 processes were needed to come near its critical
+// path (make bench; docs/RUNNING.md).
 const (
 	// maxAutoProcs bounds the count auto picks: more processes cost their start-up (each
 	// loads the catalogue and schemas) and hold more connections to the target than a
@@ -36,10 +36,11 @@ const (
 
 // AutoProcs is the process count that keeps cores busy while the others wait answerTime
 // for each exchange: cores × (answer time + CPU per exchange) / CPU per exchange, at least
-// the cores, at most maxAutoProcs.
+// twice the cores (some specs wait for mail or time, whatever the target's answer time),
+// at most maxAutoProcs.
 func AutoProcs(answerTime time.Duration, cores int) int {
 	n := math.Round(float64(cores) * float64(answerTime+cpuPerExchange) / float64(cpuPerExchange))
-	return int(min(max(n, float64(cores)), maxAutoProcs))
+	return int(min(max(n, float64(2*cores)), maxAutoProcs))
 }
 
 // Procs is how many processes the run uses: requested (0 = AUTOSHARES_PROCS; auto times
@@ -79,10 +80,11 @@ func pickProcs(cfg config.Config, answerTime func() (time.Duration, error)) (int
 	return n, fmt.Sprintf(" (auto: the target answered in %s, %d cores%s)", d.Round(time.Millisecond/10), cores, set)
 }
 
-// AnswerTime times one login without credentials, the preflight's first probe (every
-// deployment has it and it changes nothing), from the moment a connection is had to the
-// first byte of the answer: the target's answer time with the network's round trip, not
-// the handshake. It goes the way the suite's requests go (proxy, TLS settings, no
+// AnswerTime times one step 2 request for a login nobody has, the preflight's second
+// probe (every deployment has it, it changes nothing, and unlike a login it costs the
+// target no password hash, which on a target on this machine would be this machine's CPU,
+// not a wait), from the moment a connection is had to the first byte of the answer: the
+// target's answer time with the network's round trip, not the handshake. It goes the way the suite's requests go (proxy, TLS settings, no
 // redirect followed) and is judged by the preflight, not here.
 func AnswerTime(cfg config.Config) (time.Duration, error) {
 	t := cfg.Transport
@@ -98,7 +100,7 @@ func AnswerTime(cfg config.Config) (time.Duration, error) {
 		GotFirstResponseByte: func() { first = time.Now() },
 	})
 	api := &client.Client{BaseURL: cfg.BaseURL, AppKey: cfg.AppKey, HTTP: pool.Client(answerTimeout)}
-	ex := api.Do(ctx, client.Request{Method: http.MethodPost, Path: client.PathLogin})
+	ex := api.Do(ctx, client.SecretQuestion(suite.RandomSecret("timing-")))
 	if ex.Err != nil {
 		return 0, ex.Err
 	}
