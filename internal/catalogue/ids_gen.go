@@ -401,8 +401,9 @@ const (
 	// step 1 request the target refuses (a missing or a wrong secret answer) MUST mail the trader
 	// nothing: after the refused requests and the trader's own right-answer request, exactly one
 	// mail, the code mail of the right answer, reaches the trader before the reset (a refused
-	// request answered 2xx is no refusal and may mail). Mail is awaited at least
-	// AUTOSHARES_NO_MAIL_WAIT after the refused requests, while the reset goes on.
+	// request answered 2xx is no refusal and may mail). Mail is awaited after the refused
+	// requests, while the reset goes on, twice as long as the right answer's code mail took to
+	// arrive (at least 0.25 s, at most AUTOSHARES_NO_MAIL_WAIT).
 	SecurityResetRefusedRequestMailsNothing = "security.reset.refused-request-mails-nothing"
 	// SecurityResetNotificationMailed (security.reset.notification-mailed): After a successful
 	// reset (step 1 with the right answer, the mailed code, step 3, step 4) the target MUST mail
@@ -415,10 +416,11 @@ const (
 	SecurityMailNoSecrets = "security.mail.no-secrets"
 	// SecurityResetMailFloodLimited (security.reset.mail-flood-limited): After
 	// AUTOSHARES_MAX_RESET_MAILS (20) step 1 requests for one fresh trader, sent at once with 3
-	// more, further requests MUST mail the trader nothing: at most that many mails arrive within
-	// AUTOSHARES_NO_MAIL_WAIT of the last reply (a target may refuse the extra requests or answer
-	// them as usual; a 429 is waited out and the request sent again, as a gateway's per-client
-	// throttle is no per-trader limit). Needs fresh traders (AUTOSHARES_STATE_URL).
+	// more, further requests MUST mail the trader nothing: at most that many mails arrive: once
+	// the limit's worth arrived, more mail is awaited twice as long as that took (at least 0.25 s;
+	// AUTOSHARES_NO_MAIL_WAIT bounds the whole wait) (a target may refuse the extra requests or
+	// answer them as usual; a 429 is waited out and the request sent again, as a gateway's
+	// per-client throttle is no per-trader limit). Needs fresh traders (AUTOSHARES_STATE_URL).
 	SecurityResetMailFloodLimited = "security.reset.mail-flood-limited"
 )
 

@@ -163,7 +163,7 @@ func securitySettings() []Setting {
 				c.Security.CORSOrigin = v
 				return nil
 			}},
-		{Env: "AUTOSHARES_NO_MAIL_WAIT", Default: "2s", Doc: "How long the mail checks give mail that must not come (after a refused reset request, beyond the mail-flooding limit) to arrive, waited while the spec goes on where it can; mail arriving later, until the spec reads the mailbox at its end, counts too.",
+		{Env: "AUTOSHARES_NO_MAIL_WAIT", Default: "2s", Doc: "The longest the mail checks give mail that must not come (after a refused reset request, beyond the mail-flooding limit) to arrive: they give it twice as long as the target's own mail in the same spec took to arrive (at least 0.25 s), up to this, waited while the spec goes on where it can; mail arriving later, until the spec reads the mailbox at its end, counts too. Raise it for a target whose mail is slow and uneven.",
 			apply: func(c *Config, v string) (err error) { c.Security.NoMailWait, err = parsePositiveDuration(v); return }},
 		{Env: "AUTOSHARES_MAX_RESET_MAILS", Default: "20", Doc: fmt.Sprintf("After this many step 1 requests for one fresh trader (sent at once, with 3 more; a 429 waited out and resent), no further request mails it (the cheat sheet's Forgot Password Request: no mail flooding); more mail within AUTOSHARES_NO_MAIL_WAIT fails. Needs AUTOSHARES_STATE_URL (fresh traders). `0` skips the check; at most %d.", MaxResetMailsLimit),
 			apply: func(c *Config, v string) (err error) {
