@@ -5,8 +5,9 @@
 # client mirrors the step 4 and login specs, so the suite runs those (LABELS below).
 # Target: the suite within 3x of the bare client. Prints both means and their ratio.
 #
-# Then the default run (all but the slow spec, AUTOSHARES_PROCS processes, default 16 (config.DefaultProcs),
-# through the same launcher as `make conformance`) against the reference provider
+# Then the default run (all but the slow spec, AUTOSHARES_PROCS processes, default auto: the
+# launcher picks them from the target's answer time and prints how many, through the same
+# launcher as `make conformance`) against the reference provider
 # delaying every response by LATENCY (300ms, about what a remote staging answers in), and
 # the same run against it answering at once; last, the run's critical path (the longest
 # chain of round trips that must follow one another, times the latency: no run can be
@@ -99,10 +100,11 @@ bench_at() {
     printf '%-5s %-8s %12s\n' "$i" "$1" "$t"
   done
   cp "$AUTOSHARES_REPORT_DIR/ginkgo-report.json" "$out/report-$1.json"
-  procs=$(sed -n 's/^Processes: \([0-9]*\).*/\1/p' "$out/last.log")
+  procs_at[$1]=$(sed -n 's/^Processes: \([0-9]*\).*/\1/p' "$out/last.log")
   stop_provider
   mean=$((total / runs))
 }
+declare -A procs_at
 echo
 echo "the default run (all but the slow spec) against the reference provider at ${latency} and at 0 latency per response..."
 printf '%-5s %-8s %12s\n' run latency wall_ms
@@ -110,7 +112,7 @@ bench_at "$latency"
 slow_mean=$mean
 bench_at 0s
 fast_mean=$mean
-echo "mean over $runs runs, ${procs} processes: ${slow_mean} ms at ${latency}, ${fast_mean} ms at 0 latency"
+echo "mean over $runs runs: ${slow_mean} ms at ${latency} (${procs_at[$latency]} processes), ${fast_mean} ms at 0 latency (${procs_at[0s]} processes)"
 "$out/criticalpath" --latency "$latency" --wall-ms "$slow_mean" --zero-wall-ms "$fast_mean" "$out/report-$latency.json" "$out/report-0s.json"
 target_ms=${TARGET_MS:-6000}
 [ "$slow_mean" -le "$target_ms" ] || { echo "the default run at ${latency} took ${slow_mean} ms, above the ${target_ms} ms target" >&2; exit 1; }
