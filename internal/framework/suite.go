@@ -150,6 +150,7 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	secrets.AddConfigured(sh.Target.AppKey)
 	secrets.Add(sh.Target.Secrets()...)
 	// Reports are written by process 1: every process shares what it learns with it.
+	idleDir = filepath.Join(sh.Fragments, "idle")
 	if err := secrets.Share(sharedSecretsDir(sh.Fragments), GinkgoParallelProcess()); err != nil {
 		Fail(secrets.String(err.Error()))
 	}
@@ -163,6 +164,10 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 })
 
 var _ = SynchronizedAfterSuite(func() {
+	// First: a spec that runs alone may start now (alone.go).
+	if err := sayIdle(); err != nil {
+		Fail(secrets.String("telling the other processes this one is done: " + err.Error()))
+	}
 	// This process's outcome records, once, for process 1's report writer (ReportAfterSuite
 	// runs after every process is done here). The teardowns record nothing.
 	if runConfigErr == nil && World != nil {

@@ -27,11 +27,11 @@ import (
 
 var _ = Describe("Security: guessing step 3's code (ASVS 6.6.3, NIST SP 800-63B-4 4.2.1.2)", Label("security", "brute-force", "codes", "step3", "reset-code"), func() {
 
-	// Serial: step 3 takes a code alone, so a target may count each wrong code against
-	// every pending code (the reference provider does) and void them all: no other spec
-	// may hold a pending code meanwhile. Ginkgo runs Serial specs after the parallel ones,
-	// on one process.
-	It("refuses a pending code after too many wrong codes", Serial, Checks(catalogue.SecurityCodeGuessingLimited), func(ctx SpecContext) {
+	// RunsAlone: step 3 takes a code alone, so a target may count each wrong code against
+	// every pending code (the reference provider does) and void them all, or hold the
+	// client's step 3 for a while: no other spec may hold a pending code meanwhile, or
+	// send step 3 after. Handed out last, the spec waits until every other is done.
+	It("refuses a pending code after too many wrong codes", RunsAlone, Checks(catalogue.SecurityCodeGuessingLimited), func(ctx SpecContext) {
 		n := World.Cfg.Security.MaxFailedCodes
 		if n == 0 {
 			NotChecked(catalogue.SecurityCodeGuessingLimited, "AUTOSHARES_MAX_FAILED_CODES=0: guessing step 3's code is not checked")
@@ -39,6 +39,7 @@ var _ = Describe("Security: guessing step 3's code (ASVS 6.6.3, NIST SP 800-63B-
 		}
 		// The documented step 3 request carries the code and nothing naming its trader.
 		sawFinding(catalogue.FindingCodeBoundToNoUser)
+		WaitUntilAlone(ctx)
 		// A code made ahead may have met other specs' wrong codes already: that only makes
 		// it fall sooner, never lets a target without a limit pass.
 		code := Given(ctx, states.PendingCode)["Code"]
@@ -47,8 +48,8 @@ var _ = Describe("Security: guessing step 3's code (ASVS 6.6.3, NIST SP 800-63B-
 			wrong[i] = resetCode(wrongCode(code))
 		}
 		// Each wrong code must be refused; a 429 is waited out and the code resent (a
-		// gateway's 429 did not reach the target's count). A Serial spec runs while every
-		// other process is idle, so it may have the whole run's in-flight bound.
+		// gateway's 429 did not reach the target's count). The spec runs while every other
+		// process is idle, so it may have the whole run's in-flight bound.
 		for i, ex := range sendAllWithin(ctx, wrong, World.Cfg.MaxInFlight*ParallelTotal()) {
 			Conclude(World.Rules.Refusal(VerdictOn(catalogue.SecurityCodeGuessingLimited, ex), fmt.Sprintf("wrong code %d of %d", i+1, n)))
 		}
