@@ -146,6 +146,7 @@ func GivenTogether(ctx context.Context, state string, n int) []states.Values {
 			}
 		}
 	} else {
+		ctx := OneRound(ctx) // made together: one round trip of the spec's chain
 		slots := make(chan struct{}, max(World.Cfg.MaxInFlight, 1))
 		var wg sync.WaitGroup
 		for i := range made {
