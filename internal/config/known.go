@@ -11,9 +11,8 @@ import (
 )
 
 // ContainerLabels are the labels spec containers add beyond the catalogue's area labels and
-// check IDs (a self-test keeps this list equal to what the specs use). Ginkgo reports its
-// Serial decorator as a label too (the code-guessing spec runs alone).
-var ContainerLabels = []string{"flow", "locks-accounts", "timing", "Serial"}
+// check IDs (a self-test keeps this list equal to what the specs use).
+var ContainerLabels = []string{"flow", "locks-accounts", "timing"}
 
 // KnownLabels is every label a spec can have: the catalogue's check IDs and area labels,
 // the container labels and the labels run only when asked.

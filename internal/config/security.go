@@ -112,7 +112,7 @@ func securitySettings() []Setting {
 				}
 				return nil
 			}},
-		{Env: "AUTOSHARES_MAX_FAILED_CODES", Default: "10", Doc: fmt.Sprintf("After this many wrong step 3 codes (sent concurrently, of the pending code's length; step 3 takes a code alone, so each is a guess at every pending code), a pending code is refused too, its 429 waited out (ASVS 6.6.3; NIST SP 800-63B-4 3.2.2: at most %d). A limit per client, per code or for all codes passes; one that answers the right code after the wrong ones fails. The spec runs alone (Serial): it may void every pending code of the target. `0` skips the check.", MaxFailedAnswersLimit),
+		{Env: "AUTOSHARES_MAX_FAILED_CODES", Default: "10", Doc: fmt.Sprintf("After this many wrong step 3 codes (sent concurrently, of the pending code's length; step 3 takes a code alone, so each is a guess at every pending code), a pending code is refused too, its 429 waited out (ASVS 6.6.3; NIST SP 800-63B-4 3.2.2: at most %d). A limit per client, per code or for all codes passes; one that answers the right code after the wrong ones fails. The spec runs alone, after every other spec: it may void every pending code of the target. `0` skips the check.", MaxFailedAnswersLimit),
 			apply: func(c *Config, v string) (err error) {
 				c.Security.MaxFailedCodes, err = parseIntIn(v, 0, MaxFailedAnswersLimit)
 				return
