@@ -100,7 +100,7 @@ sample-config: ## regenerate fixtures/staging.sample.json (every setting) from t
 	$(GO) run ./cmd/sampleconfig fixtures/staging.sample.json
 
 .PHONY: bench
-bench: mailpit ## time the suite against a bare net/http client, then the default run against a provider at 300ms and at 0 latency, beside its critical path
+bench: mailpit ## time the suite against a bare net/http client, the default run against a provider at 300ms and at 0 latency beside its critical path, and Newman's four core step 4 cases beside the whole run
 	bash scripts/bench.sh
 
 .PHONY: clean
