@@ -312,9 +312,9 @@ const (
 	// refuse that pending code too (any refusal; a 429 is waited out within the budget and the
 	// code sent again, which must still be refused; a throttle the budget cannot wait out is
 	// inconclusive). A limit per client, per code or for all codes passes. The wrong codes go
-	// concurrently, AUTOSHARES_MAX_IN_FLIGHT at a time; the spec runs alone (handed out last, it
-	// waits until every other spec is done), since the guesses may void every pending code or hold
-	// the client's step 3.
+	// concurrently (as many at a time as all the processes' AUTOSHARES_MAX_IN_FLIGHT together,
+	// since no other spec runs); the spec runs alone (handed out last, it waits until every other
+	// spec is done), since the guesses may void every pending code or hold the client's step 3.
 	SecurityCodeGuessingLimited = "security.code.guessing-limited"
 	// SecurityLoginAttemptsLimited (security.login.attempts-limited): After at most
 	// AUTOSHARES_MAX_FAILED_LOGINS (100) failed logins of one account (a fresh trader of the
