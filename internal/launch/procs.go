@@ -17,9 +17,10 @@ import (
 // mostly waits for the target's answers, so against a distant target many processes overlap
 // their waits, while against one on this machine (the embedded provider, a local
 // deployment) every process competes for the same cores and a few do best. On the
-// project's 2-core machine, at 0 latency, 4 processes ran the default run in about 3.2 s
-// and 16 in about 4.3 s; at 300 ms, 24 processes were needed to come near its critical
-// path (make bench; docs/RUNNING.md).
+// project's 2-core machine, at 0 latency (the provider's full password hashing on the same
+// cores), 4 processes ran the default run in about 3.2 s, 2 in 4.6 s and 16 in 4.3 s; at
+// 300 ms, 24 processes were needed to come near its critical path (make bench;
+// docs/RUNNING.md).
 const (
 	// maxAutoProcs bounds the count auto picks: more processes cost their start-up (each
 	// loads the catalogue and schemas) and hold more connections to the target than a
@@ -29,8 +30,8 @@ const (
 	// suite's own work and, on loopback, the provider's), measured on loopback: a process
 	// keeps a core busy for cpuPerExchange, then waits the target's answer time.
 	cpuPerExchange = 5 * time.Millisecond
-	// answerTimeout bounds the measurement: a target slower than this gets the most
-	// processes, and one that does not answer the preflight's message.
+	// answerTimeout bounds the measurement: a target that does not answer within it gets
+	// DefaultProcs, and the preflight then says what is wrong with it.
 	answerTimeout = 5 * time.Second
 )
 
@@ -84,14 +85,16 @@ func pickProcs(cfg config.Config, answerTime func() (time.Duration, error)) (int
 // probe (every deployment has it, it changes nothing, and unlike a login it costs the
 // target no password hash, which on a target on this machine would be this machine's CPU,
 // not a wait), from the moment a connection is had to the first byte of the answer: the
-// target's answer time with the network's round trip, not the handshake. It goes the way the suite's requests go (proxy, TLS settings, no
-// redirect followed) and is judged by the preflight, not here.
+// target's answer time with the network's round trip, not the handshake. It goes the way
+// the suite's requests go (proxy, TLS settings, no redirect followed), to the configured
+// target only; its answer is judged by the preflight, not here.
 func AnswerTime(cfg config.Config) (time.Duration, error) {
 	t := cfg.Transport
 	pool, err := client.New(client.Options{CABundle: t.CABundle, ClientCert: t.ClientCert, ClientKey: t.ClientKey, Budget: -1})
 	if err != nil {
 		return 0, err
 	}
+	defer pool.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), answerTimeout)
 	defer cancel()
 	var got, first time.Time
