@@ -9,6 +9,8 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/autoshares/conformance/internal/suite"
 )
 
 // A spec that must run while no other spec runs (the step 3 code guesses: a target may
@@ -55,6 +57,7 @@ func WaitUntilAlone(ctx context.Context) {
 			}
 		}
 		if idle >= others {
+			By(suite.AloneStep)
 			return
 		}
 		if !WaitFor(ctx, idlePoll) {

@@ -114,6 +114,11 @@ func RandomCode() string {
 	return fmt.Sprintf("%06d", binary.BigEndian.Uint32(b)%1_000_000)
 }
 
+// AloneStep is the step a spec's report shows once it saw every other process done, before
+// it does what must not run beside another spec (framework.WaitUntilAlone; the self-test
+// times it against the other specs' ends).
+const AloneStep = "every other spec is done: this one runs alone"
+
 // FillerCode is a code for a step 3 request whose code only fills the body (a broken body,
 // a header or method check): 9 digits, never the 6 a code has, so a target that counts a
 // wrong code of a code's form against every pending code (step 3 takes the code alone;
