@@ -19,6 +19,7 @@ import (
 	"github.com/autoshares/conformance/internal/catalogue"
 	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/config"
+	"github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/internal/pacts"
 	"github.com/autoshares/conformance/internal/states"
 	"github.com/autoshares/conformance/internal/suite"
@@ -196,13 +197,22 @@ func adopt(state string, m suite.Made, err error) suite.Made {
 	var skip *suite.SkipError
 	switch {
 	case errors.As(err, &skip):
-		Skip(skip.Reason)
+		SkipFor(skip.Need, skip.Enable)
 	case err != nil:
 		msg := World.Secrets.String(err.Error())
 		Errored("the provider state "+state+" could not be set up: "+msg, nil)
 		Fail(msg)
 	}
 	return m
+}
+
+// SkipFor skips the spec for what the configuration cannot give it: need says what (""
+// when a setting turned the spec off), enable what would enable it. Both go into the
+// spec's record, by which the reports group skipped specs (never from the message).
+func SkipFor(need, enable string) {
+	GinkgoHelper()
+	RecordOutcome(outcome.Record{State: outcome.Skipped, Reason: need, Enable: enable})
+	Skip(suite.SkipReason(need, enable))
 }
 
 // NeedMailbox skips a spec that reads the target's mail when no mailbox is configured.
@@ -214,7 +224,7 @@ func NeedMailbox() {
 	if World.Target.Embedded {
 		why = "run make mailpit, so the embedded provider mails a local Mailpit (" + World.Target.NoMailboxWhy + ")"
 	}
-	Skip("needs the trader's mailbox: " + why)
+	SkipFor("the trader's mailbox", why)
 }
 
 // Send validates the request body against its schema (req.Schema), sends it, and logs the

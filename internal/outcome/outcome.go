@@ -91,8 +91,13 @@ type Record struct {
 	// Status is the HTTP status of the judged reply, 0 when the check is not about one.
 	Status   int       `json:"status,omitempty"`
 	Problems []Problem `json:"problems,omitempty"`
-	// Reason: why not checked, skipped, errored or inconclusive, in a sentence.
-	Reason       string `json:"reason,omitempty"`
+	// Reason: why not checked, skipped, errored or inconclusive, in a sentence. For a spec
+	// that skipped itself (Check empty, State Skipped): what it needs, "" when a setting
+	// turned it off.
+	Reason string `json:"reason,omitempty"`
+	// Enable, for a spec that skipped itself: what would enable it (the settings to set),
+	// by which the reports group skipped specs.
+	Enable       string `json:"enable,omitempty"`
 	Transcript   string `json:"transcript,omitempty"`
 	Reproduction string `json:"reproduction,omitempty"`
 	// Deviation is the known-deviations entry (its check and ticket) that accepted this

@@ -234,14 +234,12 @@ func specKey(sp types.SpecReport) string {
 // silently, and counts apart those left out by the run's filters and those an earlier
 // failure kept from running.
 func (m Model) skips() string {
-	var skipped []Skip
+	skipped := SkipsOf(m.Specs)
 	filteredWhy := map[string]bool{}
 	var deviated []string
 	for _, sp := range m.Specs {
 		switch {
 		case sp.Pending, sp.NotRun:
-		case sp.State == outcome.Skipped:
-			skipped = append(skipped, Skip{Spec: sp.Name, Reason: sp.Reason})
 		case sp.State == outcome.Filtered:
 			filteredWhy[sp.Reason] = true
 		}

@@ -5,15 +5,42 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/autoshares/conformance/internal/outcome"
 )
 
-// Skip is one spec that skipped itself, with its reason.
-type Skip struct{ Spec, Reason string }
+// Skip is one spec that skipped itself: what it needs ("" when a setting turned it off) and
+// what would enable it.
+type Skip struct{ Spec, Need, Enable string }
+
+// SkipsOf are the specs of the run that skipped themselves for want of what the
+// configuration could not give (a known deviation's stop is no such skip), each with
+// what it needs and what would enable it, from its record (a spec skipped without one,
+// by a bare Ginkgo Skip, gives its message as what would enable it).
+func SkipsOf(specs []Spec) []Skip {
+	var out []Skip
+	for _, sp := range specs {
+		if sp.State != outcome.Skipped || sp.Pending || sp.NotRun {
+			continue
+		}
+		if slices.ContainsFunc(sp.Records, func(r outcome.Record) bool { return r.State == outcome.KnownDeviation }) {
+			continue
+		}
+		sk := Skip{Spec: sp.Name, Enable: sp.Reason}
+		for _, r := range sp.Records {
+			if r.Check == "" && r.State == outcome.Skipped {
+				sk.Need, sk.Enable = r.Reason, r.Enable
+			}
+		}
+		out = append(out, sk)
+	}
+	return out
+}
 
 // GroupSkips gives one line per setting that would enable skipped specs, not one per spec:
-// a run with only a base URL skips dozens of specs for the same two or three settings. A
-// reason reads "needs <what>: <how to enable it>"; the specs that share the how are one
-// line, with what they need and their names.
+// a run with only a base URL skips dozens of specs for the same two or three settings. The
+// specs that share what would enable them are one line, with what they need and their
+// names.
 func GroupSkips(skips []Skip) []string {
 	type group struct {
 		needs []string
@@ -21,18 +48,14 @@ func GroupSkips(skips []Skip) []string {
 	}
 	groups := map[string]*group{}
 	for _, s := range skips {
-		need, how, ok := strings.Cut(s.Reason, ": ")
-		if !ok || !strings.HasPrefix(need, "needs ") {
-			need, how = "", s.Reason
-		}
-		how = strings.ReplaceAll(strings.TrimSpace(how), "\n", " ")
+		how := strings.ReplaceAll(strings.TrimSpace(s.Enable), "\n", " ")
 		g := groups[how]
 		if g == nil {
 			g = &group{}
 			groups[how] = g
 		}
-		if need != "" && !slices.Contains(g.needs, need) {
-			g.needs = append(g.needs, need)
+		if need := s.Need; need != "" && !slices.Contains(g.needs, "needs "+need) {
+			g.needs = append(g.needs, "needs "+need)
 		}
 		g.specs = append(g.specs, s.Spec)
 	}

@@ -58,9 +58,18 @@ type Made struct {
 }
 
 // SkipError says a state cannot be made with this configuration, and what would enable it.
-type SkipError struct{ Reason string }
+type SkipError struct{ Need, Enable string }
 
-func (e *SkipError) Error() string { return e.Reason }
+func (e *SkipError) Error() string { return SkipReason(e.Need, e.Enable) }
+
+// SkipReason is how a skip reads: "needs <need>: <enable>", or enable alone when a setting
+// turned the spec off (need "").
+func SkipReason(need, enable string) string {
+	if need == "" {
+		return enable
+	}
+	return "needs " + need + ": " + enable
+}
 
 // Via names of the sources.
 const (
@@ -103,7 +112,7 @@ func (s *Sources) Given(ctx context.Context, state string) (Made, error) {
 		// The owner of a configured token is unknown: specs check what they can without it.
 		return Made{Values: states.Values{"Token": s.ExpiredToken}, Via: ViaConfiguration}, nil
 	}
-	return Made{}, &SkipError{fmt.Sprintf("needs the provider state %q: %s", state, HowToEnable(state))}
+	return Made{}, &SkipError{fmt.Sprintf("the provider state %q", state), HowToEnable(state)}
 }
 
 // RandomCode is a 6-digit code no state made; a clash with a real pending code on a shared
@@ -174,8 +183,8 @@ func (s *Sources) fromMailFlow(ctx context.Context, state string) (m Made, ok bo
 	}
 	t, found := TraderFor(s.Traders, need)
 	if !found {
-		return Made{}, true, &SkipError{fmt.Sprintf("needs the provider state %q: add a test trader %s to AUTOSHARES_TEST_TRADERS (each of the %d parallel processes needs its own traders)",
-			state, need, max(s.Procs, 1))}
+		return Made{}, true, &SkipError{fmt.Sprintf("the provider state %q", state), fmt.Sprintf("add a test trader %s to AUTOSHARES_TEST_TRADERS (each of the %d parallel processes needs its own traders)",
+			need, max(s.Procs, 1))}
 	}
 	s.Secrets.Add(t.Password, t.SecretQuestionAnswer)
 	// Whatever the spec does to the password, the next spec and the next run find the

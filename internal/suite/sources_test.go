@@ -131,7 +131,7 @@ func TestSkipsNameWhatWouldEnableTheState(t *testing.T) {
 		c.s.Secrets = redact.New()
 		_, err := c.s.Given(context.Background(), c.state)
 		var skip *suite.SkipError
-		if !errors.As(err, &skip) || !strings.Contains(skip.Reason, c.want) || !strings.Contains(skip.Reason, c.state) {
+		if !errors.As(err, &skip) || !strings.Contains(skip.Error(), c.want) || !strings.Contains(skip.Error(), c.state) {
 			t.Errorf("%s: want a skip naming %q, got %v", c.state, c.want, err)
 		}
 	}

@@ -25,13 +25,13 @@ var _ = Describe("Security: guessing the secret answer (ASVS 6.3.1, NIST SP 800-
 		Checks(checkAnswersLimited, checkLoginNotLocked), func(ctx SpecContext) {
 			n := World.Cfg.Security.MaxFailedAnswers
 			if n == 0 {
-				Skip("AUTOSHARES_MAX_FAILED_ANSWERS=0: guessing the secret answer is not checked")
+				SkipFor("", "AUTOSHARES_MAX_FAILED_ANSWERS=0: guessing the secret answer is not checked")
 			}
 			made := GivenMade(ctx, states.WithQuestion)
 			if made.Via != suite.ViaStateEndpoint {
 				// A configured test trader locked for the target's lockout period would fail
 				// the rest of the run (and the next runs): only fresh traders are guessed at.
-				Skip("needs fresh traders from the provider-state endpoint (set AUTOSHARES_STATE_URL): guessing a configured test trader's answer would lock it for the rest of the run")
+				SkipFor("fresh traders from the provider-state endpoint", "set AUTOSHARES_STATE_URL (guessing a configured test trader's answer would lock it for the rest of the run)")
 			}
 			target := made.Values
 			other := Given(ctx, states.WithQuestion)

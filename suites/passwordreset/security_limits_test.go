@@ -382,7 +382,7 @@ var _ = Describe("Security: step 1's response times (ASVS 6.3.8)", Label("securi
 		Checks(catalogue.Step1WrongAnswerRefused, catalogue.Step1UnknownUserRefused), func(ctx SpecContext) {
 			n := World.Cfg.Security.TimingSamples
 			if n == 0 {
-				Skip("AUTOSHARES_TIMING_SAMPLES=0: response times are not measured")
+				SkipFor("", "AUTOSHARES_TIMING_SAMPLES=0: response times are not measured")
 			}
 			known := Given(ctx, states.WithQuestion)["User"]
 			unknown := GivenMade(ctx, states.NoSuchUser).Values["User"]

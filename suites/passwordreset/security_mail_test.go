@@ -115,13 +115,13 @@ var _ = Describe("Security: what the reset mails the trader (ASVS 2.3.1, 6.3.7, 
 			NeedMailbox()
 			n := World.Cfg.Security.MaxResetMails
 			if n == 0 {
-				Skip("AUTOSHARES_MAX_RESET_MAILS=0: mail flooding is not checked")
+				SkipFor("", "AUTOSHARES_MAX_RESET_MAILS=0: mail flooding is not checked")
 			}
 			made := GivenMade(ctx, states.NoQuestion)
 			if made.Via != suite.ViaStateEndpoint {
 				// A configured test trader would keep the flood's pending codes: the target
 				// may then mail it nothing more for the rest of the run.
-				Skip("needs fresh traders from the provider-state endpoint (set AUTOSHARES_STATE_URL): flooding a configured test trader would leave it unable to get codes for the rest of the run")
+				SkipFor("fresh traders from the provider-state endpoint", "set AUTOSHARES_STATE_URL (flooding a configured test trader would leave it unable to get codes for the rest of the run)")
 			}
 			email := made.Values["Email"]
 			before := mailSnapshot(ctx, email)

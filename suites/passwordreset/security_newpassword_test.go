@@ -103,7 +103,7 @@ var _ = Describe("Security: new passwords at step 4 (ASVS 6.2.11, 1.5.3; NIST SP
 			trader := Given(ctx, states.ValidToken)
 			words := contextCandidates(trader["User"], trader["Email"], World.Cfg.Security.ContextWords)
 			if len(words) == 0 {
-				Skip("no context word to try: the trader's login and e-mail address are shorter than 3 characters and AUTOSHARES_PASSWORD_CONTEXT_WORDS=none")
+				SkipFor("a context word to try", "the trader's login and e-mail address are shorter than 3 characters and AUTOSHARES_PASSWORD_CONTEXT_WORDS=none: name the product's words in it")
 			}
 			suffix := contextSuffix(World.Cfg.Negative.MinPasswordLength)
 			passwords := make([]string, len(words))
@@ -126,7 +126,7 @@ var _ = Describe("Security: new passwords at step 4 (ASVS 6.2.11, 1.5.3; NIST SP
 			const check = catalogue.SecurityPasswordCodePointsCounted
 			n := World.Cfg.Negative.MinPasswordLength
 			if n < 2 {
-				Skip(fmt.Sprintf("AUTOSHARES_EXPECT_MIN_PASSWORD_LENGTH=%d: no shorter non-empty password to try", n))
+				SkipFor("", fmt.Sprintf("AUTOSHARES_EXPECT_MIN_PASSWORD_LENGTH=%d: no shorter non-empty password to try", n))
 			}
 			trader := Given(ctx, states.ValidToken)
 			short, exact := twoBytePassword(n-1), twoBytePassword(n)

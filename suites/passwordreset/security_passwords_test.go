@@ -116,7 +116,7 @@ var _ = Describe("Security: passwords (ASVS 6.2, NIST SP 800-63B-4 3.1.1.2)", La
 		Checks(checkLongAccepted, checkNotTruncated, checkCaseSensitive), func(ctx SpecContext) {
 			n := World.Cfg.Security.PasswordMaxLengthRequired
 			if n == 0 {
-				Skip("AUTOSHARES_PASSWORD_MAX_LENGTH_REQUIRED=0: long passwords, their exactness and their letter case are not checked")
+				SkipFor("", "AUTOSHARES_PASSWORD_MAX_LENGTH_REQUIRED=0: long passwords, their exactness and their letter case are not checked")
 			}
 			// One trader per chunk of at most maxFailedLogins wrong passwords, each trader's own
 			// right password proven first and again after them: a refusal counts only when the
@@ -222,7 +222,7 @@ var _ = Describe("Security: passwords (ASVS 6.2, NIST SP 800-63B-4 3.1.1.2)", La
 	It("refuses common passwords as a client error and changes nothing, each with a token proven valid",
 		Checks(checkBlocklist), func(ctx SpecContext) {
 			if !World.Cfg.Security.CheckBlocklist {
-				Skip("AUTOSHARES_CHECK_BLOCKLIST=false: the blocklist is not checked")
+				SkipFor("", "AUTOSHARES_CHECK_BLOCKLIST=false: the blocklist is not checked")
 			}
 			list := World.Cfg.Security.Blocklist
 			for _, p := range list {

@@ -74,7 +74,7 @@ var _ = Describe("Security: tokens and ownership", Label("security", "tokens", "
 				other = Given(ctx, states.WithQuestion)
 			}
 			if other["User"] == owner["User"] {
-				Skip("needs two different traders: add a test trader with a secret question and one without to AUTOSHARES_TEST_TRADERS, or set AUTOSHARES_STATE_URL")
+				SkipFor("two different traders", "add a test trader with a secret question and one without to AUTOSHARES_TEST_TRADERS, or set AUTOSHARES_STATE_URL")
 			}
 			pw := NewPassword()
 			body := step4Body(owner["Token"], pw, pw)

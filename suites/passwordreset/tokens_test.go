@@ -43,7 +43,7 @@ var _ = Describe("Step 4 tokens: unknown, malformed, reused, raced", Label("step
 	It("refuses a token that already set a password: the password stays the first one", Label("single-use"),
 		NegativeChecks(catalogue.Step4TokenSingleUse, CheckSecretsNotEchoed), func(ctx SpecContext) {
 			if !World.Cfg.Negative.SingleUseToken {
-				Skip("AUTOSHARES_EXPECT_SINGLE_USE_TOKEN=false: the target's tokens may be used again")
+				SkipFor("", "AUTOSHARES_EXPECT_SINGLE_USE_TOKEN=false: the target's tokens may be used again")
 			}
 			trader := Given(ctx, states.ValidToken)
 			first, second := NewPassword(), NewPassword()
@@ -55,7 +55,7 @@ var _ = Describe("Step 4 tokens: unknown, malformed, reused, raced", Label("step
 	It("lets exactly one of concurrent updates with one token succeed, and only its password logs in", Label("single-use", "race"),
 		NegativeChecks(catalogue.Step4TokenOneConcurrentUpdate), func(ctx SpecContext) {
 			if !World.Cfg.Negative.SingleUseToken {
-				Skip("AUTOSHARES_EXPECT_SINGLE_USE_TOKEN=false: the target's tokens may be used again")
+				SkipFor("", "AUTOSHARES_EXPECT_SINGLE_USE_TOKEN=false: the target's tokens may be used again")
 			}
 			n := World.Cfg.Negative.ConcurrentUpdates
 			var trader states.Values
@@ -101,7 +101,7 @@ var _ = Describe("Step 4 tokens: unknown, malformed, reused, raced", Label("step
 		NegativeChecks(catalogue.Step4ShortPasswordRefused, CheckSecretsNotEchoed), func(ctx SpecContext) {
 			minimum := World.Cfg.Negative.MinPasswordLength
 			if minimum < 2 {
-				Skip(fmt.Sprintf("AUTOSHARES_EXPECT_MIN_PASSWORD_LENGTH=%d: no shorter non-empty password to try", minimum))
+				SkipFor("", fmt.Sprintf("AUTOSHARES_EXPECT_MIN_PASSWORD_LENGTH=%d: no shorter non-empty password to try", minimum))
 			}
 			trader := Given(ctx, states.ValidToken)
 			short := passwordOfLength(minimum - 1)

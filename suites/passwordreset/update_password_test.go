@@ -95,7 +95,7 @@ var _ = Describe("Step 4, update the password: PUT v1.0/users/passwords/reset/",
 		SlowChecks(catalogue.Step4TokenLifetimeEnforced, catalogue.Step4ExpiredTokenUnchanged), func(ctx SpecContext) {
 			lifetime := World.Cfg.Flow.TokenLifetime
 			if lifetime == 0 {
-				Skip("needs the target's token lifetime: set AUTOSHARES_TOKEN_LIFETIME (e.g. 2m) to wait it out")
+				SkipFor("the target's token lifetime", "set AUTOSHARES_TOKEN_LIFETIME (e.g. 2m) to wait it out")
 			}
 			// Made now, not ahead: a token made ahead is already up to seconds old, which the
 			// wait below would not count.
