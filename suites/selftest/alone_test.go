@@ -1,9 +1,6 @@
 package selftest
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -11,7 +8,6 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/autoshares/conformance/internal/refprovider"
-	"github.com/autoshares/conformance/internal/results"
 	"github.com/autoshares/conformance/internal/suite"
 )
 
@@ -26,17 +22,9 @@ func TestTheCodeGuessesRunAlone(t *testing.T) {
 	if o.exitErr != nil || len(o.failed) > 0 {
 		t.Fatalf("failed: %q\n%s", o.failed, o.output)
 	}
-	data, err := os.ReadFile(filepath.Join(o.reports, results.JSONFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var reps []types.Report
-	if err := json.Unmarshal(data, &reps); err != nil || len(reps) != 1 {
-		t.Fatalf("unreadable report: %v", err)
-	}
 	var alone time.Time
 	var others []types.SpecReport
-	for _, s := range reps[0].SpecReports {
+	for _, s := range specReports(t, o.reports) {
 		if s.LeafNodeType != types.NodeTypeIt || s.State != types.SpecStatePassed {
 			continue
 		}
