@@ -205,6 +205,9 @@ func Judge(cat *catalogue.Catalogue, specs []SpecOutcome, loosened []string, dev
 	return out
 }
 
+// maxNamedUnchecked: a profile's reason names its not-checked checks, and why, up to this many.
+const maxNamedUnchecked = 3
+
 // Profiles counts each profile's checks and gives its level. loosened names the run's
 // loosened settings: while any is in force no profile is conformant, since a setting's
 // effect reaches further than the checks whose catalogue entry lists it (the success
@@ -213,13 +216,21 @@ func Profiles(results []CheckResult, loosened []string) []Profile {
 	var out []Profile
 	for _, name := range catalogue.Profiles {
 		p := Profile{Name: name}
-		var filtered []string // the checks the label filter left out, named in Why
+		var filtered []string  // the checks the label filter left out, named in Why
+		var unchecked []string // the checks a spec did not check, named in Why with why
 		for _, r := range results {
 			if r.Profile != name {
 				continue
 			}
-			if r.State == outcome.Filtered {
+			switch r.State {
+			case outcome.Filtered:
 				filtered = append(filtered, r.ID)
+			case outcome.NotChecked:
+				named := r.ID
+				if r.Reason != "" {
+					named += " (" + r.Reason + ")"
+				}
+				unchecked = append(unchecked, named)
 			}
 			c := &p.Counts
 			c.Checks++
@@ -244,6 +255,11 @@ func Profiles(results []CheckResult, loosened []string) []Profile {
 			}
 		}
 		p.Level, p.Why = level(p.Counts, loosened)
+		if len(unchecked) > 0 && len(unchecked) <= maxNamedUnchecked {
+			// Named with why, so a "partially conformant" says what is missing and how to
+			// have it; more than a few are a run that could not check much, said by counts.
+			p.Why += "; not checked: " + strings.Join(unchecked, "; ")
+		}
 		if len(filtered) > 0 {
 			// Named, with how to include them: a default run leaves the slow spec out.
 			p.Why += fmt.Sprintf("; left out by the label filter: %s (a filter naming a check runs its specs, e.g. LABELS=%s)",

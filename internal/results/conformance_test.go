@@ -356,3 +356,20 @@ func TestAFilteredCheckIsNamedInItsProfile(t *testing.T) {
 		t.Errorf("core: %+v", p)
 	}
 }
+
+// A partially conformant profile names the checks it could not check, with why: a default
+// run against an http target says HSTS was not checked, and why, not just "1 not checked".
+func TestAProfileNamesItsNotCheckedChecks(t *testing.T) {
+	specs := allPassed()
+	const why = "the target is http, not https"
+	for i := range specs {
+		if specs[i].Checks[0].ID == catalogue.SecurityHeadersHsts {
+			specs[i] = resultspkg.SpecOutcome{Name: specs[i].Name, State: outcome.Passed,
+				Checks: []resultspkg.CheckOutcome{{ID: catalogue.SecurityHeadersHsts, State: outcome.NotChecked, Reason: why, Judged: true}}}
+		}
+	}
+	p := profile(resultspkg.Profiles(resultspkg.Judge(cat, specs, nil, nil), nil), catalogue.ProfileSecurityL1)
+	if p.Level != resultspkg.PartiallyConformant || !strings.Contains(p.Why, "not checked: "+catalogue.SecurityHeadersHsts+" ("+why+")") {
+		t.Errorf("security-l1: %s (%s)", p.Level, p.Why)
+	}
+}
