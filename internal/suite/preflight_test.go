@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -277,5 +279,49 @@ func TestPreflightNamesARedirectAndDoesNotFollowIt(t *testing.T) {
 	mustFail(t, preflight(t, Target{BaseURL: base + "/api", AppKey: testKey}), "307 Temporary Redirect to "+elsewhere+"/api/token", "does not follow redirects")
 	if reached {
 		t.Error("the preflight followed the redirect")
+	}
+}
+
+// PreflightLater returns once the setups are judged; the states it made are torn down when
+// the caller runs teardowns, whose error names a teardown that failed.
+func TestPreflightLaterLeavesTheTeardownsToTheCaller(t *testing.T) {
+	contract, err := states.LoadContract()
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := serve(t, fakeAPI("/api")) + "/api"
+	all := &fakeStates{served: map[string]bool{}, torn: map[string]string{}}
+	for _, n := range contract.Names() {
+		all.served[n] = true
+	}
+	var failTeardowns atomic.Bool
+	stateURL := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if failTeardowns.Load() && strings.Contains(string(body), `"teardown"`) {
+			http.Error(w, `{"error":"teardown broken"}`, http.StatusInternalServerError)
+			return
+		}
+		r.Body = io.NopCloser(strings.NewReader(string(body)))
+		all.ServeHTTP(w, r)
+	}))
+	ctx := context.Background()
+	client := &http.Client{Timeout: 5 * time.Second}
+	teardowns, err := PreflightLater(ctx, Target{BaseURL: api, AppKey: testKey, StateURL: stateURL}, client, keyMessage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all.torn) != 0 {
+		t.Fatalf("torn down before the caller asked: %v", all.torn)
+	}
+	if err := teardowns(ctx); err != nil || len(all.torn) != len(contract) {
+		t.Fatalf("teardowns: %v, torn %v", err, all.torn)
+	}
+	failTeardowns.Store(true)
+	teardowns, err = PreflightLater(ctx, Target{BaseURL: api, AppKey: testKey, StateURL: stateURL}, client, keyMessage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := teardowns(ctx); err == nil || !strings.Contains(err.Error(), "failed to tear them down") || !strings.Contains(err.Error(), "teardown answered 500") {
+		t.Errorf("a failed teardown: %v", err)
 	}
 }
