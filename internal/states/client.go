@@ -20,6 +20,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	clientpkg "github.com/autoshares/conformance/internal/client"
 )
@@ -424,8 +426,9 @@ func ExtractCode(text string) (string, bool) {
 var digitsRE = regexp.MustCompile(`\d+`)
 
 // FindCode recognises a code mail whatever its template: with a pattern, its first match
-// (its first group when it has one); without, the documented phrase (ExtractCode), else
-// the one run of exactly six digits in the text. A text with two such runs, or none, holds
+// (its first group when it has one); without, the documented phrase (ExtractCode), else,
+// when no phrase names another code, the one run of exactly six digits in the text that
+// stands as a number (not inside a name such as a login). A text with two such runs, or none, holds
 // no code: a notification without a 6-digit number is never taken for a code mail, and a
 // mail with several numbers needs the pattern to say which is the code.
 func FindCode(text string, pattern *regexp.Regexp) (string, bool) {
@@ -442,9 +445,15 @@ func FindCode(text string, pattern *regexp.Regexp) (string, bool) {
 	if code, ok := ExtractCode(text); ok {
 		return code, true
 	}
+	if codeRE.MatchString(text) {
+		// The mail names its code, and it is no 6-digit number: another number of the mail
+		// (a date, digits of the trader's login) is not it.
+		return "", false
+	}
 	code := ""
-	for _, run := range digitsRE.FindAllString(text, -1) {
-		if len(run) != 6 {
+	for _, loc := range digitsRE.FindAllStringIndex(text, -1) {
+		run := text[loc[0]:loc[1]]
+		if len(run) != 6 || partOfWord(text, loc[0], loc[1]) {
 			continue
 		}
 		if code != "" && code != run {
@@ -453,6 +462,15 @@ func FindCode(text string, pattern *regexp.Regexp) (string, bool) {
 		code = run
 	}
 	return code, code != ""
+}
+
+// partOfWord says whether the digits text[start:end] touch a letter, '_', '-' or '@': they
+// are then part of a name (a login such as trader-f930864d, an address), not a number.
+func partOfWord(text string, start, end int) bool {
+	touches := func(r rune) bool { return unicode.IsLetter(r) || r == '_' || r == '-' || r == '@' }
+	before, _ := utf8.DecodeLastRuneInString(text[:start])
+	after, _ := utf8.DecodeRuneInString(text[end:])
+	return start > 0 && touches(before) || end < len(text) && touches(after)
 }
 
 var tagRE = regexp.MustCompile(`(?is)<(script|style)\b.*?</(script|style)\s*>|<[^>]*>`)
