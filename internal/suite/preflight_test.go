@@ -4,12 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -171,10 +169,25 @@ func TestPreflightNeverPrintsURLCredentials(t *testing.T) {
 // fakeStates serves the states in served (each with the contract's keys, except those in
 // lacking) and answers any other state as the reference provider does: 400 and an error.
 type fakeStates struct {
-	served  map[string]bool
-	lacking map[string]string // state -> key left out
-	mu      sync.Mutex
-	torn    map[string]string // state -> User of its teardown
+	served        map[string]bool
+	lacking       map[string]string // state -> key left out
+	mu            sync.Mutex
+	torn          map[string]string // state -> User of its teardown
+	failTeardowns bool              // every teardown answers 500
+}
+
+// servingEvery is a state endpoint that serves every state of the contract.
+func servingEvery(t *testing.T) (*fakeStates, states.Contract) {
+	t.Helper()
+	contract, err := states.LoadContract()
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := &fakeStates{served: map[string]bool{}, torn: map[string]string{}}
+	for _, n := range contract.Names() {
+		all.served[n] = true
+	}
+	return all, contract
 }
 
 func (f *fakeStates) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -193,8 +206,13 @@ func (f *fakeStates) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if req.Action == "teardown" {
 		f.mu.Lock()
+		defer f.mu.Unlock()
+		if f.failTeardowns {
+			w.WriteHeader(http.StatusInternalServerError)
+			fmt.Fprint(w, `{"error":"teardown broken"}`)
+			return
+		}
 		f.torn[req.State], _ = req.Params["User"].(string)
-		f.mu.Unlock()
 		fmt.Fprint(w, `{}`)
 		return
 	}
@@ -211,15 +229,8 @@ func (f *fakeStates) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestPreflightListsEveryMissingStateInOneMessage(t *testing.T) {
-	contract, err := states.LoadContract()
-	if err != nil {
-		t.Fatal(err)
-	}
 	api := serve(t, fakeAPI("/api")) + "/api"
-	all := &fakeStates{served: map[string]bool{}, torn: map[string]string{}}
-	for _, n := range contract.Names() {
-		all.served[n] = true
-	}
+	all, contract := servingEvery(t)
 	if err := preflight(t, Target{BaseURL: api, AppKey: testKey, StateURL: serve(t, all)}); err != nil {
 		t.Fatalf("every state served: %v", err)
 	}
@@ -232,7 +243,7 @@ func TestPreflightListsEveryMissingStateInOneMessage(t *testing.T) {
 	for _, n := range contract.Names() {
 		some.served[n] = n != states.ExpiredCode && n != states.NoSuchCode
 	}
-	err = preflight(t, Target{BaseURL: api, AppKey: testKey, StateURL: serve(t, some)})
+	err := preflight(t, Target{BaseURL: api, AppKey: testKey, StateURL: serve(t, some)})
 	mustFail(t, err, "lacks 3 of the 8 provider states", `"`+states.ExpiredCode+`": setup answered 400`,
 		`"`+states.NoSuchCode+`"`, `"`+states.PendingCode+`": setup answered 200 without Code`, "fixtures/provider-states.json")
 	if strings.Contains(err.Error(), `"`+states.ValidToken+`"`) {
@@ -285,39 +296,28 @@ func TestPreflightNamesARedirectAndDoesNotFollowIt(t *testing.T) {
 // PreflightLater returns once the setups are judged; the states it made are torn down when
 // the caller runs teardowns, whose error names a teardown that failed.
 func TestPreflightLaterLeavesTheTeardownsToTheCaller(t *testing.T) {
-	contract, err := states.LoadContract()
-	if err != nil {
-		t.Fatal(err)
-	}
 	api := serve(t, fakeAPI("/api")) + "/api"
-	all := &fakeStates{served: map[string]bool{}, torn: map[string]string{}}
-	for _, n := range contract.Names() {
-		all.served[n] = true
-	}
-	var failTeardowns atomic.Bool
-	stateURL := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		if failTeardowns.Load() && strings.Contains(string(body), `"teardown"`) {
-			http.Error(w, `{"error":"teardown broken"}`, http.StatusInternalServerError)
-			return
-		}
-		r.Body = io.NopCloser(strings.NewReader(string(body)))
-		all.ServeHTTP(w, r)
-	}))
+	all, contract := servingEvery(t)
+	target := Target{BaseURL: api, AppKey: testKey, StateURL: serve(t, all)}
 	ctx := context.Background()
 	client := &http.Client{Timeout: 5 * time.Second}
-	teardowns, err := PreflightLater(ctx, Target{BaseURL: api, AppKey: testKey, StateURL: stateURL}, client, keyMessage)
+	teardowns, err := PreflightLater(ctx, target, client, keyMessage)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(all.torn) != 0 {
-		t.Fatalf("torn down before the caller asked: %v", all.torn)
+	all.mu.Lock()
+	early := len(all.torn)
+	all.mu.Unlock()
+	if early != 0 {
+		t.Fatalf("%d states torn down before the caller asked", early)
 	}
 	if err := teardowns(ctx); err != nil || len(all.torn) != len(contract) {
 		t.Fatalf("teardowns: %v, torn %v", err, all.torn)
 	}
-	failTeardowns.Store(true)
-	teardowns, err = PreflightLater(ctx, Target{BaseURL: api, AppKey: testKey, StateURL: stateURL}, client, keyMessage)
+	all.mu.Lock()
+	all.failTeardowns = true
+	all.mu.Unlock()
+	teardowns, err = PreflightLater(ctx, target, client, keyMessage)
 	if err != nil {
 		t.Fatal(err)
 	}
