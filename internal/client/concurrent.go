@@ -12,19 +12,21 @@ import (
 // names the same request whatever order the replies came back in.
 func (c *Client) DoAll(ctx context.Context, reqs []Request, limit int) []*Exchange {
 	out := make([]*Exchange, len(reqs))
-	if limit < 1 {
-		limit = 1
-	}
-	slots := make(chan struct{}, limit)
+	Bounded(len(reqs), limit, func(i int) { out[i] = c.Do(ctx, reqs[i]) })
+	return out
+}
+
+// Bounded runs f(0) .. f(n-1) concurrently, at most limit at a time (limit < 1 means one at
+// a time), started in order, and returns when all are done.
+func Bounded(n, limit int, f func(i int)) {
+	slots := make(chan struct{}, max(limit, 1))
 	var wg sync.WaitGroup
-	for i, r := range reqs {
+	for i := range n {
 		slots <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-slots; wg.Done() }()
-			out[i] = c.Do(ctx, r)
-		}()
+		wg.Go(func() {
+			defer func() { <-slots }()
+			f(i)
+		})
 	}
 	wg.Wait()
-	return out
 }

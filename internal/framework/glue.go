@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -148,16 +147,7 @@ func GivenTogether(ctx context.Context, state string, n int) []states.Values {
 		}
 	} else {
 		ctx := OneRound(ctx) // made together: one round trip of the spec's chain
-		slots := make(chan struct{}, max(World.Cfg.MaxInFlight, 1))
-		var wg sync.WaitGroup
-		for i := range made {
-			wg.Go(func() {
-				slots <- struct{}{}
-				defer func() { <-slots }()
-				made[i], errs[i] = World.Sources.Given(ctx, state)
-			})
-		}
-		wg.Wait()
+		client.Bounded(n, World.Cfg.MaxInFlight, func(i int) { made[i], errs[i] = World.Sources.Given(ctx, state) })
 	}
 	// Every state that was made is undone, even when another could not be made: the first
 	// failure is told after all the rest are adopted.

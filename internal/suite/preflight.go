@@ -199,7 +199,7 @@ const statesInFlight = 8
 func probeStates(ctx context.Context, stateURL string, hc *http.Client, contract states.Contract) (teardowns func(context.Context) error, err error) {
 	names := contract.Names()
 	results := make([]stateProbe, len(names))
-	eachBounded(len(names), func(i int) { results[i] = probeState(ctx, stateURL, hc, names[i], contract[names[i]]) })
+	client.Bounded(len(names), statesInFlight, func(i int) { results[i] = probeState(ctx, stateURL, hc, names[i], contract[names[i]]) })
 	teardowns = func(ctx context.Context) error { return tearDownProbed(ctx, stateURL, hc, results) }
 	where := redact.URL(stateURL)
 	for _, r := range results {
@@ -229,25 +229,11 @@ func probeStates(ctx context.Context, stateURL string, hc *http.Client, contract
 	return teardowns, nil
 }
 
-// eachBounded runs f(0) .. f(n-1), statesInFlight at a time, and returns when all are done.
-func eachBounded(n int, f func(i int)) {
-	slots := make(chan struct{}, statesInFlight)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			slots <- struct{}{}
-			defer func() { <-slots }()
-			f(i)
-		})
-	}
-	wg.Wait()
-}
-
 // tearDownProbed tears down every probed state whose setup answered 200 (a setup that
 // answered without a User is torn down without one), a few at a time.
 func tearDownProbed(ctx context.Context, stateURL string, hc *http.Client, probed []stateProbe) error {
 	failures := make([]string, len(probed))
-	eachBounded(len(probed), func(i int) {
+	client.Bounded(len(probed), statesInFlight, func(i int) {
 		r := probed[i]
 		if !r.made {
 			return
