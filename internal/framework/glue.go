@@ -233,10 +233,17 @@ func Send(ctx context.Context, req client.Request) *client.Exchange {
 // another), in that order, as send would.
 func SendAll(ctx context.Context, reqs []client.Request) []*client.Exchange {
 	GinkgoHelper()
+	return SendAllWithin(ctx, reqs, World.Cfg.MaxInFlight)
+}
+
+// SendAllWithin is SendAll with another in-flight bound: for a spec that runs alone and may
+// have the whole run's, or one whose requests must arrive at once.
+func SendAllWithin(ctx context.Context, reqs []client.Request, inFlight int) []*client.Exchange {
+	GinkgoHelper()
 	for _, r := range reqs {
 		CheckRequest(r)
 	}
-	exs := World.API.DoAll(OneRound(ctx), reqs, World.Cfg.MaxInFlight)
+	exs := World.API.DoAll(OneRound(ctx), reqs, inFlight)
 	for _, ex := range exs {
 		Received(ex)
 	}

@@ -50,7 +50,7 @@ var _ = Describe("Security: guessing step 3's code (ASVS 6.6.3, NIST SP 800-63B-
 		// Each wrong code must be refused; a 429 is waited out and the code resent (a
 		// gateway's 429 did not reach the target's count). The spec runs while every other
 		// process is idle, so it may have the whole run's in-flight bound.
-		for i, ex := range sendAllWithin(ctx, wrong, World.Cfg.MaxInFlight*ParallelTotal()) {
+		for i, ex := range SendAllWithin(ctx, wrong, World.Cfg.MaxInFlight*ParallelTotal()) {
 			Conclude(World.Rules.Refusal(VerdictOn(catalogue.SecurityCodeGuessingLimited, ex), fmt.Sprintf("wrong code %d of %d", i+1, n)))
 		}
 		DropCodesMadeAhead()
@@ -67,19 +67,6 @@ var _ = Describe("Security: guessing step 3's code (ASVS 6.6.3, NIST SP 800-63B-
 			fmt.Sprintf("the pending code after %d wrong codes of its length (AUTOSHARES_MAX_FAILED_CODES=%d): guessing must be stopped by then", n, n)))
 	})
 })
-
-// sendAllWithin is SendAll with another in-flight bound.
-func sendAllWithin(ctx context.Context, reqs []client.Request, inFlight int) []*client.Exchange {
-	GinkgoHelper()
-	for _, r := range reqs {
-		CheckRequest(r)
-	}
-	exs := World.API.DoAll(OneRound(ctx), reqs, inFlight)
-	for _, ex := range exs {
-		Received(ex)
-	}
-	return exs
-}
 
 // wrongCode is a random code of code's form (as many digits, or characters) other than code.
 func wrongCode(code string) string {

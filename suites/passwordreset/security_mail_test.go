@@ -135,7 +135,7 @@ var _ = Describe("Security: what the reset mails the trader (ASVS 2.3.1, 6.3.7, 
 				reqs[i] = client.ResetPassword(made.Values["User"], "")
 			}
 			sent := time.Now()
-			exs := sendAllWithin(ctx, reqs, len(reqs))
+			exs := SendAllWithin(ctx, reqs, len(reqs))
 
 			// Mail beyond the limit fails at once; the wait only lets late mail arrive. Once
 			// the limit's worth arrived, the rest is given twice the time that took (the
