@@ -309,27 +309,16 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 	}
 })
 
-// skippedForSettings lists the specs that skipped themselves for want of a setting (not the
-// ones a label filter left out, nor one stopped by a known deviation of a step it needed),
-// each with what it needs and what would enable it, from its record (SkipFor).
+// skippedForSettings lists the specs that skipped themselves for want of a setting
+// (results.SkipOf), with what each needs and what would enable it.
 func skippedForSettings(r Report, records []outcome.Record) []results.Skip {
-	deviated := map[string]bool{}
-	typed := map[string]results.Skip{}
+	bySpec := map[string][]outcome.Record{}
 	for _, rec := range records {
-		switch {
-		case rec.State == outcome.KnownDeviation:
-			deviated[rec.Spec] = true
-		case rec.Check == "" && rec.State == outcome.Skipped:
-			typed[rec.Spec] = results.Skip{Spec: rec.Spec, Need: rec.Reason, Enable: rec.Enable}
-		}
+		bySpec[rec.Spec] = append(bySpec[rec.Spec], rec)
 	}
 	var out []results.Skip
 	for _, s := range r.SpecReports {
-		if s.LeafNodeType == types.NodeTypeIt && s.State == types.SpecStateSkipped && s.Failure.Message != "" && !deviated[s.FullText()] {
-			sk, ok := typed[s.FullText()]
-			if !ok { // a bare Ginkgo Skip: its message says what would enable it
-				sk = results.Skip{Spec: s.FullText(), Enable: s.Failure.Message}
-			}
+		if sk, ok := results.SkipOf(s, bySpec[s.FullText()]); ok {
 			out = append(out, sk)
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/onsi/ginkgo/v2/types"
+
 	"github.com/autoshares/conformance/internal/outcome"
 )
 
@@ -13,26 +15,32 @@ import (
 // what would enable it.
 type Skip struct{ Spec, Need, Enable string }
 
-// SkipsOf are the specs of the run that skipped themselves for want of what the
-// configuration could not give (a known deviation's stop is no such skip), each with
-// what it needs and what would enable it, from its record (a spec skipped without one,
-// by a bare Ginkgo Skip, gives its message as what would enable it).
+// SkipOf says whether a spec skipped itself for want of what the configuration could not
+// give it (not a pending spec, not one a filter left out, not one a known deviation of a
+// step it needed stopped), and then what it needs and what would enable it, from its
+// record (SkipFor); a spec skipped without one, by a bare Ginkgo Skip, gives its message as
+// what would enable it.
+func SkipOf(sp types.SpecReport, recs []outcome.Record) (Skip, bool) {
+	if sp.LeafNodeType != types.NodeTypeIt || sp.State != types.SpecStateSkipped || sp.Failure.Message == "" ||
+		slices.ContainsFunc(recs, func(r outcome.Record) bool { return r.State == outcome.KnownDeviation }) {
+		return Skip{}, false
+	}
+	sk := Skip{Spec: sp.FullText(), Enable: sp.Failure.Message}
+	for _, r := range recs {
+		if r.Check == "" && r.State == outcome.Skipped {
+			sk.Need, sk.Enable = r.Reason, r.Enable
+		}
+	}
+	return sk, true
+}
+
+// SkipsOf are the model's specs that skipped themselves (SkipOf).
 func SkipsOf(specs []Spec) []Skip {
 	var out []Skip
 	for _, sp := range specs {
-		if sp.State != outcome.Skipped || sp.Pending || sp.NotRun {
-			continue
+		if sk, ok := SkipOf(sp.Report, sp.Records); ok {
+			out = append(out, sk)
 		}
-		if slices.ContainsFunc(sp.Records, func(r outcome.Record) bool { return r.State == outcome.KnownDeviation }) {
-			continue
-		}
-		sk := Skip{Spec: sp.Name, Enable: sp.Reason}
-		for _, r := range sp.Records {
-			if r.Check == "" && r.State == outcome.Skipped {
-				sk.Need, sk.Enable = r.Reason, r.Enable
-			}
-		}
-		out = append(out, sk)
 	}
 	return out
 }

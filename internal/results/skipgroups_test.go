@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onsi/ginkgo/v2/types"
+
 	"github.com/autoshares/conformance/internal/outcome"
 )
 
@@ -30,13 +32,16 @@ func TestSkipsAreGroupedByTheSettingThatEnablesThem(t *testing.T) {
 // What a skipped spec needs and what would enable it come from its record, whatever its
 // message says; a spec stopped by a known deviation is no skip for want of a setting.
 func TestSkipsComeFromTheRecords(t *testing.T) {
+	spec := func(name string, st types.SpecState, msg string, recs ...outcome.Record) Spec {
+		return Spec{SpecOutcome: SpecOutcome{Name: name}, Records: recs,
+			Report: types.SpecReport{LeafNodeType: types.NodeTypeIt, LeafNodeText: name, State: st, Failure: types.Failure{Message: msg}}}
+	}
 	specs := []Spec{
-		{SpecOutcome: SpecOutcome{Name: "typed", State: outcome.Skipped}, Reason: "needs a: b: c",
-			Records: []outcome.Record{{Spec: "typed", State: outcome.Skipped, Reason: "a: b", Enable: "c"}}},
-		{SpecOutcome: SpecOutcome{Name: "bare", State: outcome.Skipped}, Reason: "needs x: y"},
-		{SpecOutcome: SpecOutcome{Name: "deviated", State: outcome.Skipped}, Reason: "stopped",
-			Records: []outcome.Record{{Spec: "deviated", Check: "step4.mismatch.rejected", State: outcome.KnownDeviation}}},
-		{SpecOutcome: SpecOutcome{Name: "passed", State: outcome.Passed}},
+		spec("typed", types.SpecStateSkipped, "needs a: b: c", outcome.Record{Spec: "typed", State: outcome.Skipped, Reason: "a: b", Enable: "c"}),
+		spec("bare", types.SpecStateSkipped, "needs x: y"),
+		spec("deviated", types.SpecStateSkipped, "stopped", outcome.Record{Spec: "deviated", Check: "step4.mismatch.rejected", State: outcome.KnownDeviation}),
+		spec("pending", types.SpecStatePending, ""),
+		spec("passed", types.SpecStatePassed, ""),
 	}
 	got := SkipsOf(specs)
 	want := []Skip{{"typed", "a: b", "c"}, {"bare", "", "needs x: y"}}
