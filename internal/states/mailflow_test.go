@@ -13,19 +13,8 @@ import (
 
 // The flow against the reference provider mailing a real Mailpit.
 func TestFlowThroughARealMailbox(t *testing.T) {
-	bin, err := BinaryPath()
-	if errors.Is(err, ErrNotInstalled) {
-		t.Skip("Mailpit is not installed: run make mailpit")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	mp := startMailpit(t)
 	ctx := context.Background()
-	mp, err := StartServer(ctx, bin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mp.Stop()
 	traders := []refprovider.Trader{
 		{User: "ann", Email: "ann@traders.example.test", Password: "Ann-Passw0rd-1"},
 		{User: "bob", Email: "bob@traders.example.test", Password: "Bob-Passw0rd-1", SecretQuestion: "Street?", SecretQuestionAnswer: "Elm"},
@@ -74,19 +63,8 @@ func TestFlowThroughARealMailbox(t *testing.T) {
 // Step 1's documented success body says IsSucceed false: the driver takes a 2xx without
 // errors as success unless told to require IsSucceed, and the mail is the proof.
 func TestStep1DocumentedBodyIsASuccess(t *testing.T) {
-	bin, err := BinaryPath()
-	if errors.Is(err, ErrNotInstalled) {
-		t.Skip("Mailpit is not installed: run make mailpit")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	mp := startMailpit(t)
 	ctx := context.Background()
-	mp, err := StartServer(ctx, bin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mp.Stop()
 	traders := []refprovider.Trader{{User: "cat", Email: "cat@traders.example.test", Password: "Cat-Passw0rd-1"}}
 	p, err := refprovider.Start(ctx, refprovider.Options{AppKey: "k-123456", SMTPAddr: mp.SMTPAddr, Traders: traders, HashIterations: 1000,
 		Quirks: []string{refprovider.QuirkStep1DocumentedBody}}, "")
