@@ -117,10 +117,13 @@ func (s *Sources) Given(ctx context.Context, state string) (Made, error) {
 
 // RandomCode is a 6-digit code no state made; a clash with a real pending code on a shared
 // deployment is a one-in-a-million chance.
-func RandomCode() string {
+func RandomCode() string { return fmt.Sprintf("%06d", randomBelow(1_000_000)) }
+
+// randomBelow is a random number from 0 to n-1 (n at most 2^32).
+func randomBelow(n uint32) uint32 {
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
-	return fmt.Sprintf("%06d", binary.BigEndian.Uint32(b)%1_000_000)
+	return binary.BigEndian.Uint32(b) % n
 }
 
 // AloneStep is the step a spec's report shows once it saw every other process done, before
@@ -133,11 +136,7 @@ const AloneStep = "every other spec is done: this one runs alone"
 // wrong code of a code's form against every pending code (step 3 takes the code alone;
 // ASVS 6.6.3 allows it) does not count it against the pending codes of the specs running
 // beside. The specs whose point is an unknown or wrong code send one of a code's form.
-func FillerCode() string {
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
-	return fmt.Sprintf("9%08d", binary.BigEndian.Uint32(b)%100_000_000)
-}
+func FillerCode() string { return fmt.Sprintf("9%08d", randomBelow(100_000_000)) }
 
 // HowToEnable names the settings that would let a run make the state.
 func HowToEnable(state string) string {
