@@ -201,6 +201,7 @@ func adopt(state string, m suite.Made, err error) suite.Made {
 // spec's record, by which the reports group skipped specs (never from the message).
 func SkipFor(need, enable string) {
 	GinkgoHelper()
+	need, enable = World.Secrets.String(need), World.Secrets.String(enable)
 	RecordOutcome(outcome.Record{State: outcome.Skipped, Reason: need, Enable: enable})
 	Skip(suite.SkipReason(need, enable))
 }

@@ -186,7 +186,7 @@ func maskStrings(v any, r *redact.Redactor) any {
 }
 
 func maskRecord(rec *outcome.Record, r *redact.Redactor) {
-	rec.Reason, rec.Transcript, rec.Reproduction = r.String(rec.Reason), r.String(rec.Transcript), r.String(rec.Reproduction)
+	rec.Reason, rec.Enable, rec.Transcript, rec.Reproduction = r.String(rec.Reason), r.String(rec.Enable), r.String(rec.Transcript), r.String(rec.Reproduction)
 	rec.Problems = slices.Clone(rec.Problems)
 	for i := range rec.Problems {
 		rec.Problems[i].Text = r.String(rec.Problems[i].Text)
