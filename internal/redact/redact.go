@@ -51,6 +51,7 @@ type Redactor struct {
 	codes    map[string]struct{}
 	prefixes map[string][]string
 	grams    map[[3]byte][]string
+	starts   pairSet // the first two bytes of every prefix and gram: most positions need no lookup
 	short    bool
 	share    *os.File // see Share; nil = not sharing
 	shareErr error
@@ -93,9 +94,11 @@ func (r *Redactor) add(secrets []string) {
 				case isDigits(form):
 				case len(form) >= prefixLen:
 					r.prefixes[form[:prefixLen]] = append(r.prefixes[form[:prefixLen]], s)
+					r.starts.add(form[0], form[1])
 				case len(form) >= 3:
 					g := [3]byte{form[0], form[1], form[2]}
 					r.grams[g] = append(r.grams[g], s)
+					r.starts.add(form[0], form[1])
 				default:
 					r.short = true
 				}
@@ -175,12 +178,15 @@ func (r *Redactor) candidates(s string) map[string]bool {
 				add(s[i:j])
 			}
 		}
+		if i+3 > len(s) || !r.starts.has(s[i], s[i+1]) {
+			continue
+		}
 		if i+prefixLen <= len(s) {
 			if secrets, ok := r.prefixes[s[i:i+prefixLen]]; ok {
 				add(secrets...)
 			}
 		}
-		if i+3 <= len(s) && len(r.grams) > 0 {
+		if len(r.grams) > 0 {
 			if secrets, ok := r.grams[[3]byte{s[i], s[i+1], s[i+2]}]; ok {
 				add(secrets...)
 			}
@@ -188,6 +194,12 @@ func (r *Redactor) candidates(s string) map[string]bool {
 	}
 	return found
 }
+
+// pairSet is a set of two-byte sequences, one bit each.
+type pairSet [1 << 16 / 64]uint64
+
+func (p *pairSet) add(a, b byte)      { n := uint(a)<<8 | uint(b); p[n/64] |= 1 << (n % 64) }
+func (p *pairSet) has(a, b byte) bool { n := uint(a)<<8 | uint(b); return p[n/64]&(1<<(n%64)) != 0 }
 
 func isDigits(s string) bool {
 	for _, c := range s {

@@ -51,9 +51,52 @@ const nameEnds = "=&#?\t\n\v\f\r \"'<>"
 
 var secretParam = regexp.MustCompile(`(?i)^` + secretParamName + `$`)
 
+// mayHoldUserinfo says whether some "://" in s is followed by an "@" before the end of a
+// URL's authority: a pass over s that spares the regular expression the transcripts, which
+// hold URLs and mail addresses but hardly ever both in one URL.
+func mayHoldUserinfo(s string) bool {
+	for i := strings.Index(s, "://"); i >= 0; {
+		rest := s[i+3:]
+		if j := strings.IndexAny(rest, authorityEnds); j > 0 && rest[j] == '@' {
+			return true
+		}
+		next := strings.Index(rest, "://")
+		if next < 0 {
+			break
+		}
+		i += 3 + next
+	}
+	return false
+}
+
+// authorityEnds are the bytes that end userinfo's class in the userinfo pattern, and "@".
+const authorityEnds = "/?#@\t\n\f\r \"'<>"
+
 func maskUserinfo(s string) string {
+	if len(s) > longText && strings.Contains(s, "\n") {
+		// Line by line: neither pattern spans a line, and a spec's whole log would otherwise
+		// be scanned by an expression for one line that may hold a URL.
+		lines := strings.SplitAfter(s, "\n")
+		changed := false
+		for i, l := range lines {
+			if m := maskLine(l); m != l {
+				lines[i], changed = m, true
+			}
+		}
+		if changed {
+			return strings.Join(lines, "")
+		}
+		return s
+	}
+	return maskLine(s)
+}
+
+// longText: a text longer than this, with several lines, is masked line by line.
+const longText = 512
+
+func maskLine(s string) string {
 	// The cheap tests first: the reports hold tens of thousands of strings, few of them URLs.
-	if strings.Contains(s, "@") && strings.Contains(s, "://") {
+	if mayHoldUserinfo(s) {
 		s = userinfo.ReplaceAllString(s, "${1}"+Mask+"@")
 	}
 	if mayHoldQuerySecret(s) {
