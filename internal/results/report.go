@@ -8,12 +8,16 @@ package results
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/onsi/ginkgo/v2/reporters"
@@ -60,7 +64,7 @@ var writeSuggested = config.WriteSuggested
 // Summary.Problems are run.Problems and the problems the checks show (a known deviation
 // that failed differently or passed), even when writing fails. Call redact.LoadShared first
 // under ginkgo -p.
-func Write(rep types.Report, dir string, r *redact.Redactor, run Run) (Model, error) {
+func Write(rep types.Report, dir string, r *redact.Redactor, run Run) (_ Model, werr error) {
 	run.Target, run.StateURL, run.MailboxURL = r.String(run.Target), r.String(run.StateURL), r.String(run.MailboxURL)
 	inForce := map[string]string{}
 	for k, v := range run.InForce {
@@ -90,10 +94,19 @@ func Write(rep types.Report, dir string, r *redact.Redactor, run Run) (Model, er
 	if err := writeJUnit(m, filepath.Join(dir, JUnitFile)); err != nil {
 		return m, fmt.Errorf("%s: %w", JUnitFile, err)
 	}
-	annotated := annotate(m)
-	if err := reporters.GenerateJSONReport(annotated, filepath.Join(dir, JSONFile)); err != nil {
-		return m, fmt.Errorf("%s: %w", JSONFile, err)
-	}
+	// The JSON report is the biggest file: written while the others are.
+	jsonDone := make(chan error, 1)
+	go func() {
+		if err := reporters.GenerateJSONReport(annotate(m), filepath.Join(dir, JSONFile)); err != nil {
+			jsonDone <- fmt.Errorf("%s: %w", JSONFile, err)
+		}
+		close(jsonDone)
+	}()
+	defer func() {
+		if err := <-jsonDone; err != nil && werr == nil {
+			werr = err
+		}
+	}()
 	js, err := json.MarshalIndent(m.Summary, "", "  ")
 	if err != nil {
 		return m, err
@@ -129,44 +142,153 @@ func Write(rep types.Report, dir string, r *redact.Redactor, run Run) (Model, er
 }
 
 // Redact returns a copy of rep in which every string has its secrets masked, and each
-// failed spec's log no longer repeats the transcripts its failure message quotes. Going
-// through JSON reaches every field (failure messages, captured output, report entries,
-// progress reports) without listing them, so a field Ginkgo adds later is covered too;
-// masking string values, not the JSON text, keeps the structure intact whatever a secret
-// looks like. The GinkgoWriter output is masked first, piece by piece, because the
-// timeline points into it by offset.
+// failed spec's log no longer repeats the transcripts its failure message quotes. One JSON
+// round trip makes the copy, with every value as the JSON report will hold it (a report
+// entry's value decoded from its JSON); a walk over the copy then masks every string field,
+// slice element, map value and interface value without listing them, so a field Ginkgo
+// adds later is covered too. Masking string values, not the JSON text, keeps the structure
+// intact whatever a secret looks like. The GinkgoWriter output is masked first, piece by
+// piece, because the timeline points into it by offset. The specs are masked side by side:
+// masking is most of writing the reports, and when they are written every core is free.
 func Redact(rep types.Report, r *redact.Redactor) (types.Report, error) {
 	raw, err := json.Marshal(rep)
 	if err != nil {
 		return rep, err
 	}
-	var cp types.Report
-	if err := json.Unmarshal(raw, &cp); err != nil {
-		return rep, err
+	var out types.Report
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return rep, fmt.Errorf("masking the report: %w", err)
 	}
-	for i := range cp.SpecReports {
-		maskOutput(&cp.SpecReports[i], r)
+	specs := out.SpecReports
+	out.SpecReports = nil
+	if err := maskEvery(reflect.ValueOf(&out).Elem(), r); err != nil {
+		return rep, fmt.Errorf("masking the report: %w", err)
 	}
-	raw, err = json.Marshal(cp)
+	errs := make([]error, len(specs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				errs[i] = maskSpec(&specs[i], r)
+			}
+		})
+	}
+	for i := range specs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return rep, fmt.Errorf("masking the report: %w", err)
+	}
+	out.SpecReports = specs
+	return out, nil
+}
+
+// maskSpec masks one spec of Redact's copy in place.
+func maskSpec(sp *types.SpecReport, r *redact.Redactor) error {
+	maskOutput(sp, r)
+	output := sp.CapturedGinkgoWriterOutput // masked already: not searched twice
+	sp.CapturedGinkgoWriterOutput = ""
+	err := maskEvery(reflect.ValueOf(sp).Elem(), r)
+	sp.CapturedGinkgoWriterOutput = output
+	dropQuotedTranscripts(sp)
+	return err
+}
+
+var (
+	timeType        = reflect.TypeFor[time.Time]()
+	unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+)
+
+// maskEvery masks every string v holds, in place. A struct that decodes its own JSON into
+// fields the walk cannot reach (a report entry's value keeps it unexported, and renders
+// its JSON and text from it) goes through its JSON: masked there, decoded again.
+func maskEvery(v reflect.Value, r *redact.Redactor) error {
+	switch v.Kind() {
+	case reflect.String:
+		if s := v.String(); s != "" {
+			if m := r.String(s); m != s {
+				v.SetString(m)
+			}
+		}
+	case reflect.Pointer:
+		if !v.IsNil() {
+			return maskEvery(v.Elem(), r)
+		}
+	case reflect.Interface:
+		if v.IsNil() {
+			return nil
+		}
+		e := reflect.New(v.Elem().Type()).Elem()
+		e.Set(v.Elem())
+		if err := maskEvery(e, r); err != nil {
+			return err
+		}
+		v.Set(e)
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if err := maskEvery(v.Index(i), r); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			e := reflect.New(v.Type().Elem()).Elem()
+			e.Set(it.Value())
+			if err := maskEvery(e, r); err != nil {
+				return err
+			}
+			v.SetMapIndex(it.Key(), e)
+		}
+	case reflect.Struct:
+		if v.Type() == timeType { // holds no text
+			return nil
+		}
+		if hasUnexported(v.Type()) && reflect.PointerTo(v.Type()).Implements(unmarshalerType) {
+			return maskThroughJSON(v, r)
+		}
+		for i := range v.NumField() {
+			if f := v.Field(i); f.CanSet() {
+				if err := maskEvery(f, r); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func hasUnexported(t reflect.Type) bool {
+	for i := range t.NumField() {
+		if !t.Field(i).IsExported() {
+			return true
+		}
+	}
+	return false
+}
+
+// maskThroughJSON masks every string of v's JSON and decodes it back into v.
+func maskThroughJSON(v reflect.Value, r *redact.Redactor) error {
+	raw, err := json.Marshal(v.Addr().Interface())
 	if err != nil {
-		return rep, err
+		return err
 	}
 	var tree any
 	if err := json.Unmarshal(raw, &tree); err != nil {
-		return rep, err
+		return err
 	}
 	masked, err := json.Marshal(maskStrings(tree, r))
 	if err != nil {
-		return rep, err
+		return err
 	}
-	var out types.Report
-	if err := json.Unmarshal(masked, &out); err != nil {
-		return rep, fmt.Errorf("masking the report: %w", err)
+	fresh := reflect.New(v.Type())
+	if err := json.Unmarshal(masked, fresh.Interface()); err != nil {
+		return err
 	}
-	for i := range out.SpecReports {
-		dropQuotedTranscripts(&out.SpecReports[i])
-	}
-	return out, nil
+	v.Set(fresh.Elem())
+	return nil
 }
 
 func maskStrings(v any, r *redact.Redactor) any {
