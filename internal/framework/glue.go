@@ -87,7 +87,8 @@ func checksWithin(timeout time.Duration, ids ...string) []any {
 func VerdictOn(id string, ex *client.Exchange) *suite.Verdict {
 	GinkgoHelper()
 	c, ok := Catalogue.Get(id)
-	if !ok || !slices.Contains(CurrentSpecReport().Labels(), id) {
+	_, labels, _ := runningSpec()
+	if !ok || !slices.Contains(labels, id) {
 		Fail(fmt.Sprintf("the spec judges check %q without declaring it in Checks(...) (a bug in the suite)", id))
 	}
 	return suite.For(c, ex)
@@ -172,7 +173,7 @@ func adopt(state string, m suite.Made, err error) suite.Made {
 	GinkgoHelper()
 	switch {
 	case m.Undo != nil && m.Via == suite.ViaStateEndpoint && World.Cfg.MaxInFlight > 1:
-		spec := CurrentSpecReport().FullText()
+		spec, _, _ := runningSpec()
 		DeferCleanup(func() { teardownLater(spec, m.Undo) })
 	case m.Undo != nil:
 		DeferCleanup(func(ctx SpecContext) {

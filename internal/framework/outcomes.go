@@ -39,8 +39,8 @@ type failure struct {
 // out). A check passing again in the same spec is recorded once (the every-exchange checks
 // pass on each exchange).
 func RecordOutcome(r outcome.Record) int {
-	spec := CurrentSpecReport()
-	r.Spec, r.Process = spec.FullText(), GinkgoParallelProcess()
+	r.Spec, _, _ = runningSpec()
+	r.Process = GinkgoParallelProcess()
 	outcomes.mu.Lock()
 	defer outcomes.mu.Unlock()
 	if r.State == outcome.Passed && slices.ContainsFunc(outcomes.all, func(o outcome.Record) bool {
@@ -159,7 +159,8 @@ func decide() []string {
 // every exchange gets are not among them: they are judged on each exchange a spec sends,
 // so a spec that sent none (or none after some point) says nothing of them.
 func unjudged() []string {
-	recs := specRecords(CurrentSpecReport().FullText())
+	spec, _, _ := runningSpec()
+	recs := specRecords(spec)
 	var out []string
 	for _, id := range declaredChecks() {
 		if !slices.Contains(everyExchange, id) && !slices.ContainsFunc(recs, func(r outcome.Record) bool { return r.Check == id }) {

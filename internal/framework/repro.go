@@ -18,7 +18,8 @@ import (
 // re-run command with this process's seed) and, when the failure is about one exchange, the
 // curl command for it with every secret a shell variable.
 func reproduction(ids []string, ex *client.Exchange) string {
-	slow := slices.Contains(CurrentSpecReport().Labels(), "slow")
+	_, labels, _ := runningSpec()
+	slow := slices.Contains(labels, "slow")
 	rerun := results.Rerun(results.Labels(ids, slow), RunSeed(), os.Getenv(config.InvokedAsEnv))
 	if ex == nil {
 		return results.Block(rerun, "", "")
@@ -30,7 +31,8 @@ func reproduction(ids []string, ex *client.Exchange) string {
 // declaredChecks are the check IDs the running spec declares (its labels in the catalogue).
 func declaredChecks() []string {
 	var out []string
-	for _, l := range CurrentSpecReport().LeafNodeLabels {
+	_, _, own := runningSpec()
+	for _, l := range own {
 		if _, ok := Catalogue.Get(l); ok {
 			out = append(out, l)
 		}

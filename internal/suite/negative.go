@@ -55,12 +55,19 @@ func CarriedSecrets(header http.Header, body []byte) []Carried {
 	}
 	add("app key", header.Get("Et-App-Key"), "Et-App-Key header")
 	add("password", header.Get("Password"), "Password header")
-	var props map[string]any
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber() // a code or password sent as a number is echoed as its digits
-	if dec.Decode(&props) == nil {
-		for k, val := range props {
-			if what, ok := bodySecretFields[strings.ToLower(k)]; ok {
+	// Only the secret properties' values are decoded: the others may be large (the size
+	// bound check pads a body past 1 MiB), and decoding them would cost for nothing.
+	var props map[string]json.RawMessage
+	if json.NewDecoder(bytes.NewReader(body)).Decode(&props) == nil {
+		for k, raw := range props {
+			what, ok := bodySecretFields[strings.ToLower(k)]
+			if !ok {
+				continue
+			}
+			var val any
+			dec := json.NewDecoder(bytes.NewReader(raw))
+			dec.UseNumber() // a code or password sent as a number is echoed as its digits
+			if dec.Decode(&val) == nil {
 				for _, s := range scalars(val) {
 					add(what, s, k+" property")
 				}
