@@ -33,7 +33,7 @@ help: ## list the targets
 # compiled suite: the same settings checks, parallel processes, reports and exit codes. make
 # exits 2 for any failed recipe, whatever the launcher's code: the recipe says the launcher's
 # code and writes it to .build/conformance.exit (`make conformance || exit $(cat .build/conformance.exit)`).
-conformance: $(if $(AUTOSHARES_BASE_URL),,mailpit) ## run the conformance suite against AUTOSHARES_BASE_URL, or the embedded reference provider, in AUTOSHARES_PROCS (16) processes (LABELS=... to pick areas; LIST=1 lists the selected specs and checks without running them)
+conformance: $(if $(AUTOSHARES_BASE_URL),,mailpit) ## run the conformance suite against AUTOSHARES_BASE_URL, or the embedded reference provider, in AUTOSHARES_PROCS processes (auto: picked from the target's answer time and the cores) (LABELS=... to pick areas; LIST=1 lists the selected specs and checks without running them)
 	@mkdir -p $(BUILD)
 	$(GO) test -c -o $(BUILD)/passwordreset.test $(SUITE)
 	$(GO) build -o $(BUILD)/autoshares-conformance ./cmd/autoshares-conformance
