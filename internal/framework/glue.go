@@ -180,6 +180,8 @@ func adopt(state string, m suite.Made, err error) suite.Made {
 			err := m.Undo(ctx)
 			judgeObserved()
 			if err != nil {
+				why, ex := flowFailure(err)
+				Errored(why, ex)
 				Fail(World.Secrets.String(err.Error()))
 			}
 		}, NodeTimeout(World.Cfg.Flow.MailTimeout+4*World.Cfg.RequestTimeout))
@@ -190,11 +192,22 @@ func adopt(state string, m suite.Made, err error) suite.Made {
 	case errors.As(err, &skip):
 		SkipFor(skip.Need, skip.Enable)
 	case err != nil:
-		msg := World.Secrets.String(err.Error())
-		Errored("the provider state "+state+" could not be set up: "+msg, nil)
-		Fail(msg)
+		why, ex := flowFailure(err)
+		Errored("the provider state "+state+" could not be set up: "+why, ex)
+		Fail(World.Secrets.String(err.Error()))
 	}
 	return m
+}
+
+// flowFailure is what a state source's error says, masked, and the exchange it failed on
+// when the mail flow failed on one: the errored record carries that exchange's transcript,
+// which the failure message quotes, so the reports show it once.
+func flowFailure(err error) (string, *client.Exchange) {
+	var fe *suite.FlowError
+	if errors.As(err, &fe) && fe.Exchange != nil {
+		return World.Secrets.String(fe.What), fe.Exchange
+	}
+	return World.Secrets.String(err.Error()), nil
 }
 
 // SkipFor skips the spec for what the configuration cannot give it: need says what (""

@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/redact"
 	"github.com/autoshares/conformance/internal/states"
@@ -190,7 +191,7 @@ func (s *Sources) fromMailFlow(ctx context.Context, state string) (m Made, ok bo
 	// trader as configured.
 	m = Made{Via: ViaMailFlow, Undo: func(ctx context.Context) error {
 		if err := s.Flow.Restore(ctx, t.User, t.SecretQuestionAnswer, t.Email, t.Password); err != nil {
-			return fmt.Errorf("restoring the configured password of test trader %s: %s", t.User, s.describe(err))
+			return s.flowError(fmt.Sprintf("restoring the configured password of test trader %s", t.User), err)
 		}
 		return nil
 	}}
@@ -207,18 +208,36 @@ func (s *Sources) fromMailFlow(ctx context.Context, state string) (m Made, ok bo
 	s.Secrets.Add(m.Values["Token"], m.Values["Code"])
 	if err != nil {
 		// The trader may be half-way through a reset: the caller still runs Undo.
-		return m, true, fmt.Errorf("making the provider state %q through the mail flow with test trader %s: %s", state, t.User, s.describe(err))
+		return m, true, s.flowError(fmt.Sprintf("making the provider state %q through the mail flow with test trader %s", state, t.User), err)
 	}
 	return m, true, nil
 }
 
-// describe masks an error and adds the transcript of the flow step that failed.
-func (s *Sources) describe(err error) string {
+// FlowError is a step of the mail flow that failed: what the suite was doing and why,
+// masked, and the exchange the step failed on (nil when none), so that the spec's record
+// carries its transcript and status as data. Its text quotes the transcript too.
+type FlowError struct {
+	What       string
+	Exchange   *client.Exchange
+	Transcript string // the exchange's, masked
+}
+
+func (e *FlowError) Error() string {
+	if e.Exchange == nil {
+		return e.What
+	}
+	return e.What + "\n\nTranscript:\n" + e.Transcript
+}
+
+// flowError is err, a mail-flow failure, under what the suite was doing, masked, with the
+// exchange of the flow step that failed.
+func (s *Sources) flowError(what string, err error) *FlowError {
+	fe := &FlowError{What: s.Secrets.String(what + ": " + err.Error())}
 	var se *states.StepError
 	if errors.As(err, &se) && se.Exchange != nil {
-		return s.Secrets.String(err.Error()) + "\n\nTranscript:\n" + se.Exchange.Transcript(s.Secrets)
+		fe.Exchange, fe.Transcript = se.Exchange, se.Exchange.Transcript(s.Secrets)
 	}
-	return s.Secrets.String(err.Error())
+	return fe
 }
 
 // Need says which test trader a state needs.

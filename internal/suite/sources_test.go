@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/redact"
 	"github.com/autoshares/conformance/internal/states"
@@ -111,6 +112,26 @@ func TestAFailedMailFlowStillRestoresTheTrader(t *testing.T) {
 	m, err := s.Given(context.Background(), states.ValidToken)
 	if err == nil || m.Undo == nil {
 		t.Fatalf("want an error and an Undo, got %+v, %v", m, err)
+	}
+}
+
+// A flow step that failed on an exchange hands that exchange over as data (the spec's
+// errored record carries its transcript); the error's text still quotes it, masked.
+func TestAFailedFlowStepKeepsItsExchange(t *testing.T) {
+	ex := &client.Exchange{Method: "POST", URL: "http://127.0.0.1:1/api/v1.0/users/password/reset/code", Status: 400,
+		RequestBody: []byte(`{"Code":"654321"}`), ResponseBody: []byte(`{"IsSucceed":false}`)}
+	s := &suite.Sources{Flow: &fakeFlow{fail: &states.StepError{Step: "step 3", Exchange: ex}}, Traders: []config.Trader{ann}, Secrets: redact.New()}
+	_, err := s.Given(context.Background(), states.ValidToken)
+	var fe *suite.FlowError
+	if !errors.As(err, &fe) || fe.Exchange != ex || !strings.Contains(fe.What, "test trader ann") || strings.Contains(fe.What, "Transcript") {
+		t.Fatalf("want a FlowError with the exchange, got %#v", err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "Transcript:\n> POST ") || strings.Contains(msg, "654321") {
+		t.Errorf("the text does not quote the masked transcript: %s", msg)
+	}
+	_, err = (&suite.Sources{Flow: &fakeFlow{fail: errors.New("no mail")}, Traders: []config.Trader{ann}, Secrets: redact.New()}).Given(context.Background(), states.ValidToken)
+	if !errors.As(err, &fe) || fe.Exchange != nil || strings.Contains(err.Error(), "Transcript") {
+		t.Errorf("a failure with no exchange: %#v", err)
 	}
 }
 
