@@ -282,7 +282,7 @@ var _ = ReportAfterSuite("reports, pact and verdict", func(r Report) {
 		problems = append(problems, fmt.Sprintf("writing the reports to %s: %v", cfg.ReportDir, err))
 	}
 	verdict = model.Summary.Problems
-	if err := writeRequestedReports(r); err != nil {
+	if err := writeRequestedReports(r, records); err != nil {
 		problems = append(problems, err.Error())
 	}
 	fmt.Print("\n" + secrets.String(model.Console()))
@@ -340,12 +340,13 @@ func knownLabels(r Report) []string {
 	return out
 }
 
-// writeRequestedReports writes the files Ginkgo's report flags asked for, masked.
-func writeRequestedReports(r Report) error {
+// writeRequestedReports writes the files Ginkgo's report flags asked for, masked, a
+// failure's transcripts shown once (records: the run's outcome records).
+func writeRequestedReports(r Report, records []outcome.Record) error {
 	if requested.JSON == "" && requested.JUnit == "" && requested.Teamcity == "" {
 		return nil
 	}
-	masked, err := results.Redact(r, secrets)
+	masked, err := results.Redact(r, secrets, records)
 	if err != nil {
 		return fmt.Errorf("masking the report: %w", err)
 	}

@@ -1,12 +1,12 @@
 package results
 
 import (
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/internal/redact"
 )
 
@@ -81,44 +81,28 @@ func maskOutput(sp *types.SpecReport, r *redact.Redactor) {
 	}
 }
 
-// transcriptStart is the first line of a transcript: "> METHOD URL".
-var transcriptStart = regexp.MustCompile(`^> [A-Z]+ \S+$`)
-
-// transcripts returns each transcript block quoted in text, as written: its lines from
-// "> METHOD URL" through the last line starting with ">" or "<", newline-terminated.
-func transcripts(text string) []string {
-	lines := strings.SplitAfter(text, "\n")
+// quotedTranscripts are the transcripts the spec's failure messages quote, by its records:
+// a failed check's (endSpec quotes each one not decided a known deviation), and an errored
+// or inconclusive one's, whose exchange the spec failed on. Masked by r, as the output is.
+func quotedTranscripts(recs []outcome.Record, r *redact.Redactor) []string {
 	var out []string
-	for i := 0; i < len(lines); i++ {
-		if !transcriptStart.MatchString(strings.TrimSuffix(lines[i], "\n")) {
-			continue
+	for _, rec := range recs {
+		switch rec.State {
+		case outcome.Failed, outcome.Errored, outcome.Inconclusive:
+			if rec.Transcript != "" {
+				out = append(out, r.String(rec.Transcript))
+			}
 		}
-		j := i + 1
-		for j < len(lines) && (strings.HasPrefix(lines[j], ">") || strings.HasPrefix(lines[j], "<")) {
-			j++
-		}
-		block := strings.Join(lines[i:j], "")
-		if !strings.HasSuffix(block, "\n") {
-			block += "\n"
-		}
-		out = append(out, block)
-		i = j - 1
 	}
 	return out
 }
 
 // dropQuotedTranscripts removes from a failed spec's GinkgoWriter output each transcript
-// its failure message quotes in full, leaving a one-line pointer: the failure shows the
-// exchange once. Exchanges the failure does not quote stay in the output.
-func dropQuotedTranscripts(sp *types.SpecReport) {
-	if !sp.State.Is(types.SpecStateFailureStates) {
-		return
-	}
-	quoted := transcripts(sp.Failure.Message)
-	for _, af := range sp.AdditionalFailures {
-		quoted = append(quoted, transcripts(af.Failure.Message)...)
-	}
-	if len(quoted) == 0 {
+// its failure messages quote in full (quoted: quotedTranscripts), leaving a one-line
+// pointer: the failure shows the exchange once. Exchanges the failure does not quote stay
+// in the output.
+func dropQuotedTranscripts(sp *types.SpecReport, quoted []string) {
+	if !sp.State.Is(types.SpecStateFailureStates) || len(quoted) == 0 {
 		return
 	}
 	rewriteOutput(sp, func(piece string) string {

@@ -28,7 +28,7 @@ func TestExchangesAreCountedAcrossSpecsAndSurviveMasking(t *testing.T) {
 	if got := Exchanges(rep); got != 5 {
 		t.Errorf("Exchanges = %d, want 5", got)
 	}
-	masked, err := Redact(rep, redact.New())
+	masked, err := Redact(rep, redact.New(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

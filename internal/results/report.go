@@ -72,16 +72,16 @@ func Write(rep types.Report, dir string, r *redact.Redactor, run Run) (_ Model, 
 	}
 	run.InForce = inForce
 	failed := Model{Summary: Summary{Run: run}}
-	masked, err := Redact(rep, r)
-	if err != nil {
-		return failed, err
-	}
 	records, err := outcome.ReadAll(dir)
 	if err != nil {
 		return failed, fmt.Errorf("reading the outcome records: %w", err)
 	}
 	for i := range records {
 		maskRecord(&records[i], r) // masked where made; once more costs nothing
+	}
+	masked, err := Redact(rep, r, records)
+	if err != nil {
+		return failed, err
 	}
 	cat, err := catalogue.Default()
 	if err != nil {
@@ -142,7 +142,8 @@ func Write(rep types.Report, dir string, r *redact.Redactor, run Run) (_ Model, 
 }
 
 // Redact returns a copy of rep in which every string has its secrets masked, and each
-// failed spec's log no longer repeats the transcripts its failure message quotes. One JSON
+// failed spec's log no longer repeats the transcripts its failure messages quote, which
+// its records (this run's outcome records; nil: none) name. One JSON
 // round trip makes the copy, with every value as the JSON report will hold it (a report
 // entry's value decoded from its JSON); a walk over the copy then masks every string field,
 // slice element, map value and interface value without listing them, so a field Ginkgo
@@ -150,7 +151,7 @@ func Write(rep types.Report, dir string, r *redact.Redactor, run Run) (_ Model, 
 // intact whatever a secret looks like. The GinkgoWriter output is masked first, piece by
 // piece, because the timeline points into it by offset. The specs are masked side by side:
 // masking is most of writing the reports, and when they are written every core is free.
-func Redact(rep types.Report, r *redact.Redactor) (types.Report, error) {
+func Redact(rep types.Report, r *redact.Redactor, records []outcome.Record) (types.Report, error) {
 	raw, err := json.Marshal(rep)
 	if err != nil {
 		return rep, err
@@ -164,13 +165,17 @@ func Redact(rep types.Report, r *redact.Redactor) (types.Report, error) {
 	if err := maskEvery(reflect.ValueOf(&out).Elem(), r); err != nil {
 		return rep, fmt.Errorf("masking the report: %w", err)
 	}
+	byName := map[string][]outcome.Record{}
+	for _, rec := range records {
+		byName[rec.Spec] = append(byName[rec.Spec], rec)
+	}
 	errs := make([]error, len(specs))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range next {
-				errs[i] = maskSpec(&specs[i], r)
+				errs[i] = maskSpec(&specs[i], r, recordsOf(specs[i], byName))
 			}
 		})
 	}
@@ -186,14 +191,14 @@ func Redact(rep types.Report, r *redact.Redactor) (types.Report, error) {
 	return out, nil
 }
 
-// maskSpec masks one spec of Redact's copy in place.
-func maskSpec(sp *types.SpecReport, r *redact.Redactor) error {
+// maskSpec masks one spec of Redact's copy in place; recs are its records.
+func maskSpec(sp *types.SpecReport, r *redact.Redactor, recs []outcome.Record) error {
 	maskOutput(sp, r)
 	output := sp.CapturedGinkgoWriterOutput // masked already: not searched twice
 	sp.CapturedGinkgoWriterOutput = ""
 	err := maskEvery(reflect.ValueOf(sp).Elem(), r)
 	sp.CapturedGinkgoWriterOutput = output
-	dropQuotedTranscripts(sp)
+	dropQuotedTranscripts(sp, quotedTranscripts(recs, r))
 	return err
 }
 

@@ -29,7 +29,7 @@ func BenchmarkRedact(b *testing.B) {
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := Redact(rep, r); err != nil {
+		if _, err := Redact(rep, r, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

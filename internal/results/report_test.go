@@ -213,7 +213,7 @@ func TestJUnitCountsSpecsAndSaysWhatWasTested(t *testing.T) {
 }
 
 func TestAFailureShowsItsTranscriptOnce(t *testing.T) {
-	masked, err := Redact(sample(), redact.New("key-SECRET-2"))
+	masked, err := Redact(sample(), redact.New("key-SECRET-2"), sampleRecords())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,12 +232,42 @@ func TestAFailureShowsItsTranscriptOnce(t *testing.T) {
 	}
 }
 
+// The transcripts dropped from the log are the ones the spec's records say its failure
+// quotes: a transcript a failure message shows is not looked for in the message's text, and
+// a known deviation's, which no failure message quotes, stays in the log.
+func TestTheRecordsSayWhichTranscriptsAFailureQuotes(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		records []outcome.Record
+	}{
+		{"no record", nil},
+		{"a known deviation", []outcome.Record{{Spec: "fails", Check: catalogue.Step4MismatchRejected, State: outcome.KnownDeviation, Transcript: transcript}}},
+		{"another spec's failure", []outcome.Record{{Spec: "passes", Check: catalogue.Step4MismatchRejected, State: outcome.Failed, Transcript: transcript}}},
+	} {
+		masked, err := Redact(sample(), redact.New(), tc.records)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out := masked.SpecReports[1].CapturedGinkgoWriterOutput; !strings.Contains(out, transcript) {
+			t.Errorf("%s: the transcript left the log:\n%s", tc.name, out)
+		}
+	}
+	errored := []outcome.Record{{Spec: "fails", State: outcome.Errored, Transcript: transcript}}
+	masked, err := Redact(sample(), redact.New(), errored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := masked.SpecReports[1].CapturedGinkgoWriterOutput; strings.Contains(out, transcript) || !strings.Contains(out, otherExchange) {
+		t.Errorf("an errored record's transcript stays, or another exchange left:\n%s", out)
+	}
+}
+
 func TestMaskingKeepsTheTimelineInPlace(t *testing.T) {
 	out := "setup with key-SECRET-2\nBY-HERE\nafter key-SECRET-2\n"
 	sp := types.SpecReport{LeafNodeType: types.NodeTypeIt, State: types.SpecStatePassed, CapturedGinkgoWriterOutput: out,
 		SpecEvents: types.SpecEvents{{SpecEventType: types.SpecEventByStart, Message: "step",
 			TimelineLocation: types.TimelineLocation{Offset: strings.Index(out, "BY-HERE")}}}}
-	masked, err := Redact(types.Report{SpecReports: types.SpecReports{sp}}, redact.New("key-SECRET-2"))
+	masked, err := Redact(types.Report{SpecReports: types.SpecReports{sp}}, redact.New("key-SECRET-2"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
