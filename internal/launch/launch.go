@@ -115,7 +115,7 @@ func Run(o Options) int {
 	}
 	if _, set := os.LookupEnv("GOGC"); !set {
 		// The suite's processes live a second or two and keep little: collecting a quarter
-		// as often spends about 30 MB more each and saves about 5% of a loopback run's wall
+		// as often spends about 30 MB more each and saves about 7% of a loopback run's wall
 		// time, which is CPU-bound on two cores (scripts/bench.sh). GOGC set by the user wins.
 		defer restoreEnv("GOGC")()
 		os.Setenv("GOGC", "400")

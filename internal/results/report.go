@@ -17,13 +17,13 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/autoshares/conformance/internal/catalogue"
+	"github.com/autoshares/conformance/internal/client"
 	"github.com/autoshares/conformance/internal/config"
 	"github.com/autoshares/conformance/internal/outcome"
 	"github.com/autoshares/conformance/internal/redact"
@@ -143,11 +143,11 @@ func Write(rep types.Report, dir string, r *redact.Redactor, run Run) (_ Model, 
 
 // Redact returns a copy of rep in which every string has its secrets masked, and each
 // failed spec's log no longer repeats the transcripts its failure messages quote, which
-// its records (this run's outcome records; nil: none) name. One JSON
-// round trip makes the copy, with every value as the JSON report will hold it (a report
-// entry's value decoded from its JSON); a walk over the copy then masks every string field,
-// slice element, map value and interface value without listing them, so a field Ginkgo
-// adds later is covered too. Masking string values, not the JSON text, keeps the structure
+// its records (this run's outcome records; nil: none) name. One JSON round trip makes the
+// copy, with every value as the JSON report will hold it (a report entry's value decoded
+// from its JSON); a walk over the copy then masks every string field, slice element, map
+// value and interface value without listing them, so a field Ginkgo adds later is covered
+// too. Masking string values, not the JSON text, keeps the structure
 // intact whatever a secret looks like. The GinkgoWriter output is masked first, piece by
 // piece, because the timeline points into it by offset. The specs are masked side by side:
 // masking is most of writing the reports, and when they are written every core is free.
@@ -165,25 +165,11 @@ func Redact(rep types.Report, r *redact.Redactor, records []outcome.Record) (typ
 	if err := maskEvery(reflect.ValueOf(&out).Elem(), r); err != nil {
 		return rep, fmt.Errorf("masking the report: %w", err)
 	}
-	byName := map[string][]outcome.Record{}
-	for _, rec := range records {
-		byName[rec.Spec] = append(byName[rec.Spec], rec)
-	}
+	byName := recordsBySpec(records)
 	errs := make([]error, len(specs))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				errs[i] = maskSpec(&specs[i], r, recordsOf(specs[i], byName))
-			}
-		})
-	}
-	for i := range specs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	client.Bounded(len(specs), runtime.GOMAXPROCS(0), func(i int) {
+		errs[i] = maskSpec(&specs[i], r, recordsOf(specs[i], byName))
+	})
 	if err := errors.Join(errs...); err != nil {
 		return rep, fmt.Errorf("masking the report: %w", err)
 	}

@@ -96,6 +96,15 @@ func filteredWhy(sp types.SpecReport, rep types.Report) (string, bool) {
 	return "", false
 }
 
+// recordsBySpec groups records by their spec's full text, for recordsOf.
+func recordsBySpec(records []outcome.Record) map[string][]outcome.Record {
+	out := map[string][]outcome.Record{}
+	for _, r := range records {
+		out[r.Spec] = append(out[r.Spec], r)
+	}
+	return out
+}
+
 // recordsOf returns the records of spec sp: those naming it, from the process that ran it.
 func recordsOf(sp types.SpecReport, byName map[string][]outcome.Record) []outcome.Record {
 	var out []outcome.Record
@@ -225,10 +234,7 @@ func declared(sp types.SpecReport, cat *catalogue.Catalogue) []string {
 // facts (masked). Process 1 calls it through Write.
 func Build(masked types.Report, records []outcome.Record, run Run, v Version, cat *catalogue.Catalogue) Model {
 	m := Model{Report: masked}
-	byName := map[string][]outcome.Record{}
-	for _, r := range records {
-		byName[r.Spec] = append(byName[r.Spec], r)
-	}
+	byName := recordsBySpec(records)
 	for _, sp := range masked.SpecReports {
 		if sp.LeafNodeType == types.NodeTypeIt {
 			m.Specs = append(m.Specs, joinSpec(sp, masked, recordsOf(sp, byName), cat))
